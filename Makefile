@@ -1,0 +1,34 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+## Serve the demo on http://127.0.0.1:5000 (SQLite under instance/, one process).
+run: $(STAMP)
+	$(BIN)/python -m server
+
+## Lint, then every test: SQLite, PostgreSQL, Redis, real servers, Chromium.
+test: $(STAMP)
+	$(BIN)/ruff check server tests
+	$(BIN)/ruff format --check server tests
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check server tests
+	$(BIN)/mypy server/domain server/services
+
+format: $(STAMP)
+	$(BIN)/ruff format server tests
+	$(BIN)/ruff check --fix server tests
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,64 @@
+"""The application factory: settings, storage, pages, API and Socket.IO wired together."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from flask_babel import Babel
+
+from .config import Config
+from .i18n import select_locale
+from .realtime import MAX_MESSAGE_BYTES, socketio
+from .services.core import Core
+from .storage.store import Store
+
+
+def create_app(config: Config | None = None, **overrides: Any) -> Flask:
+    """Build the application; `overrides` replace settings read from the environment."""
+    config = config or Config.from_env(**overrides)
+    app = Flask(__name__, static_folder="../static", template_folder="../templates")
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        TESTING=config.testing,
+        BARAZA=config,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.public_url.startswith("https://"),
+    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    core = Core(Store(config.database_url))
+    app.extensions["baraza"] = core
+    Babel(app, locale_selector=select_locale)
+    _register_web(app)
+    _register_realtime(app, config)
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _register_web(app: Flask) -> None:
+    from .web import api, errors, pages, templating
+
+    app.register_blueprint(pages.blueprint)
+    app.register_blueprint(api.blueprint)
+    errors.register(app)
+    templating.register(app)
+
+
+def _register_realtime(app: Flask, config: Config) -> None:
+    # Importing the handler modules registers their commands.
+    from .realtime import agenda, connection, links  # noqa: F401
+
+    socketio.init_app(
+        app,
+        async_mode=config.async_mode,
+        message_queue=config.redis_url,
+        cors_allowed_origins=[config.public_url],
+        max_http_buffer_size=MAX_MESSAGE_BYTES,
+        ping_interval=20,
+        ping_timeout=20,
+    )

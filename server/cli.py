@@ -1,0 +1,98 @@
+"""Command-line tasks: `flask --app server <command>` (see README)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from .domain.errors import DomainError
+from .domain.events import MODERATOR, RAPPORTEUR
+from .seed import create_from_file, seed_demo_if_empty
+from .services import consultations
+from .services.core import Core
+from .storage.migrate import upgrade
+
+
+def links_text(public_url: str, join_code: str, moderator: str, rapporteur: str) -> str:
+    return (
+        f"  attendees:   {public_url}/j/{join_code}   (join code {join_code})\n"
+        f"  moderator:   {public_url}/m/{moderator}\n"
+        f"  rapporteur:  {public_url}/r/{rapporteur}\n"
+    )
+
+
+def demo_links_file(app: Flask) -> Path:
+    return Path(app.config["BARAZA"].instance_path) / "demo-links.json"
+
+
+def prepare(app: Flask) -> str:
+    """Migrate, seed the demo into an empty database, and say how to reach it."""
+    config = app.config["BARAZA"]
+    upgrade(config.database_url)
+    core: Core = app.extensions["baraza"]
+    created = seed_demo_if_empty(core)
+    path = demo_links_file(app)
+    if created is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(created.__dict__))
+        path.chmod(0o600)
+    if not path.exists():
+        return (
+            "The database already holds consultations;"
+            " `flask --app server new-links CODE` issues new links.\n"
+        )
+    saved = json.loads(path.read_text())
+    return "Demo consultation — Regional Cybercrime Consultations for Africa\n" + links_text(
+        config.public_url, saved["join_code"], saved["moderator_token"], saved["rapporteur_token"]
+    )
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("migrate")
+    def migrate() -> None:
+        """Apply database migrations."""
+        upgrade(current_app.config["BARAZA"].database_url)
+        click.echo("database is up to date")
+
+    @app.cli.command("seed-demo")
+    def seed_demo() -> None:
+        """Migrate and create the demo consultation if the database is empty."""
+        click.echo(prepare(current_app._get_current_object()))  # type: ignore[attr-defined]
+
+    @app.cli.command("create-consultation")
+    @click.argument("agenda_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def create_consultation(agenda_file: Path) -> None:
+        """Create a consultation from an agenda file (YAML or JSON)."""
+        try:
+            created = create_from_file(current_app.extensions["baraza"], agenda_file)
+        except DomainError as error:
+            raise click.ClickException(f"{error.code}: {error.message}") from error
+        click.echo(
+            links_text(
+                current_app.config["BARAZA"].public_url,
+                created.join_code,
+                created.moderator_token,
+                created.rapporteur_token,
+            )
+        )
+
+    @app.cli.command("new-links")
+    @click.argument("join_code")
+    def new_links(join_code: str) -> None:
+        """Revoke a consultation's staff links and print new ones."""
+        core: Core = current_app.extensions["baraza"]
+        try:
+            tokens = consultations.reissue_links(core, join_code)
+        except DomainError as error:
+            raise click.ClickException(f"{error.code}: {error.message}") from error
+        click.echo(
+            links_text(
+                current_app.config["BARAZA"].public_url,
+                join_code.upper(),
+                tokens[MODERATOR],
+                tokens[RAPPORTEUR],
+            )
+        )

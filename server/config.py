@@ -1,0 +1,62 @@
+"""One configuration, read from the environment with safe defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+ASYNC_MODES = ("eventlet", "gevent", "threading")
+
+
+def _instance_dir() -> Path:
+    return Path(os.environ.get("BARAZA_INSTANCE", Path.cwd() / "instance"))
+
+
+def _secret_key(instance: Path) -> str:
+    """Keep one generated key under instance/ so sessions survive a restart."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the service reads from its environment."""
+
+    database_url: str
+    secret_key: str
+    redis_url: str | None = None
+    public_url: str = "http://127.0.0.1:5000"
+    async_mode: str = "eventlet"
+    host: str = "127.0.0.1"
+    port: int = 5000
+    instance_path: str = ""
+    testing: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Config:
+        instance = _instance_dir()
+        env = os.environ
+        config = cls(
+            database_url=env.get("DATABASE_URL") or f"sqlite:///{instance / 'baraza.sqlite3'}",
+            secret_key=env.get("SECRET_KEY") or _secret_key(instance),
+            redis_url=env.get("REDIS_URL") or None,
+            public_url=(env.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            async_mode=env.get("ASYNC_MODE", "eventlet"),
+            host=env.get("HOST", "127.0.0.1"),
+            port=int(env.get("PORT", "5000")),
+            instance_path=str(instance),
+        )
+        config = replace(config, **overrides)
+        if config.async_mode not in ASYNC_MODES:
+            raise ValueError(f"ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
+        return config

@@ -1,0 +1,83 @@
+"""Events: what a command appends to the log, and what each audience may read of it.
+
+An event is *public* (attendees, the present view and staff see it) or *staff*
+(moderators and rapporteurs only). Moderators read the payload as logged;
+attendees and rapporteurs read it through a projection, so a feature can strip
+what they must not see (an anonymous author, say) in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+PUBLIC = "public"
+STAFF = "staff"
+
+ATTENDEE = "attendee"
+MODERATOR = "moderator"
+RAPPORTEUR = "rapporteur"
+ROLES = (ATTENDEE, MODERATOR, RAPPORTEUR)
+STAFF_ROLES = frozenset({MODERATOR, RAPPORTEUR})
+
+Payload = dict[str, Any]
+Projection = Callable[[Payload], Payload]
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    """An event a command wants appended; the log gives it its number and time."""
+
+    type: str
+    payload: Payload = field(default_factory=dict)
+    visibility: str = PUBLIC
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """An event as the log holds it."""
+
+    consultation_id: int
+    seq: int
+    public_prev_seq: int | None
+    visibility: str
+    type: str
+    payload: Payload
+    actor_id: int | None
+    actor_role: str
+    created_at: datetime
+
+    def visible_to(self, role: str) -> bool:
+        return self.visibility == PUBLIC or role in STAFF_ROLES
+
+    def envelope(self, role: str) -> Payload:
+        """The event as sent to `role`: its number, the number before it, its data."""
+        prev = self.public_prev_seq if role == ATTENDEE else self.seq - 1
+        return {
+            "seq": self.seq,
+            "prev": prev,
+            "type": self.type,
+            "at": self.created_at.isoformat(),
+            "data": project(self.type, self.payload, role),
+        }
+
+
+_projections: dict[tuple[str, str], Projection] = {}
+
+
+def projection(event_type: str, *roles: str) -> Callable[[Projection], Projection]:
+    """Register how `roles` read `event_type` (default: the payload as logged)."""
+
+    def register(function: Projection) -> Projection:
+        for role in roles:
+            _projections[(event_type, role)] = function
+        return function
+
+    return register
+
+
+def project(event_type: str, payload: Payload, role: str) -> Payload:
+    function = _projections.get((event_type, role))
+    return function(payload) if function else payload

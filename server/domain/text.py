@@ -1,0 +1,57 @@
+"""Validation of the text people type: trimmed, bounded, stored as typed."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from .errors import N_, DomainError
+
+# Bidi overrides and isolates reorder what others read; zero-width characters hide
+# text. They are kept (nothing a user typed is lost) but never allowed to be *all*
+# a field holds, and pages render every field escaped.
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+
+
+def clean_text(value: Any, field: str, *, max_length: int, min_length: int = 1) -> str:
+    """Return `value` trimmed, or raise `invalid_<field>` with a clear reason."""
+    if not isinstance(value, str):
+        raise DomainError(f"invalid_{field}", N_("%(field)s must be text."), field=field)
+    text = unicodedata.normalize("NFC", value).strip()
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
+        raise DomainError(
+            f"invalid_{field}", N_("%(field)s contains control characters."), field=field
+        )
+    visible = "".join(ch for ch in text if ch not in _INVISIBLE).strip()
+    if len(visible) < min_length:
+        raise DomainError(f"empty_{field}", N_("%(field)s must not be empty."), field=field)
+    if len(text) > max_length:
+        raise DomainError(
+            f"{field}_too_long",
+            N_("%(field)s is longer than %(max)s characters."),
+            field=field,
+            max=max_length,
+        )
+    return text
+
+
+def optional_text(value: Any, field: str, *, max_length: int) -> str:
+    """Like `clean_text`, but None or blank gives an empty string."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    return clean_text(value, field, max_length=max_length)
+
+
+def require_int(value: Any, field: str, *, minimum: int, maximum: int) -> int:
+    """Return `value` if it is a whole number in range (booleans are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DomainError(f"invalid_{field}", N_("%(field)s must be a whole number."), field=field)
+    if not minimum <= value <= maximum:
+        raise DomainError(
+            f"invalid_{field}",
+            N_("%(field)s must be between %(min)s and %(max)s."),
+            field=field,
+            min=minimum,
+            max=maximum,
+        )
+    return value

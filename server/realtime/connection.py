@@ -1,0 +1,98 @@
+"""Connecting, catching up and leaving.
+
+Who sends what: a client connects with `auth = {code, token?, since?, view?}`
+(the participant token may come from the `bz_<code>` cookie instead); the server
+puts it in its audience room and its own room. The client then sends `sync`
+and receives a snapshot or the events it missed. `view: "present"` connects a
+screen-sharing view with the public audience whatever its owner's role.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from typing import Any
+
+from flask import request, session
+from flask_socketio import join_room
+
+from ..domain.errors import DomainError
+from ..domain.events import ATTENDEE
+from ..i18n import translate_error
+from ..services import presence, snapshots
+from ..services.access import Viewer, find_participant, viewer_of
+from ..web.auth import COOKIE, core
+from . import commands, emitter, rooms, socketio
+
+log = logging.getLogger(__name__)
+
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def current_viewer() -> Viewer | None:
+    stored = session.get("viewer")
+    return Viewer(*stored) if stored else None
+
+
+def authenticate(auth: Any) -> Viewer:
+    """The viewer a connection speaks for, from its auth payload or its cookie."""
+    auth = auth if isinstance(auth, dict) else {}
+    token = auth.get("token")
+    code = auth.get("code")
+    if token is None and isinstance(code, str) and len(code) <= 12:
+        token = request.cookies.get(COOKIE.format(code=code.upper()))
+    with core().store.reading() as tx:
+        viewer = viewer_of(find_participant(tx, token))
+    if auth.get("view") == "present":
+        return Viewer(viewer.consultation_id, viewer.participant_id, ATTENDEE)
+    return viewer
+
+
+@socketio.on("connect")
+def on_connect(auth: Any = None) -> bool:
+    """Anyone with a valid token: refuse the rest before they join any room."""
+    try:
+        viewer = authenticate(auth)
+    except DomainError as error:
+        log.info("connection refused: %s", error.code)
+        return False
+    session["viewer"] = (viewer.consultation_id, viewer.participant_id, viewer.role)
+    join_room(rooms.audience(viewer.consultation_id, viewer.role))
+    join_room(rooms.person(viewer.participant_id))
+    try:
+        emitter.publish(presence.arrive(core(), viewer, request.sid, WORKER))
+    except DomainError:
+        log.warning("presence not recorded for %s", request.sid)
+    return True
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_reason: Any) -> None:
+    try:
+        _consultation, events = presence.leave(core(), request.sid)
+    except DomainError:
+        log.warning("departure not recorded for %s", request.sid)
+        return
+    emitter.publish(events)
+
+
+@socketio.on("sync")
+def on_sync(payload: Any = None) -> dict[str, Any]:
+    """A client asks for its state: `{since}` replays what it missed, else a snapshot."""
+    viewer = current_viewer()
+    if viewer is None:
+        return commands.run(core(), None, "sync", payload, translate_error)
+    since = payload.get("since") if isinstance(payload, dict) else None
+    try:
+        if isinstance(since, int) and not isinstance(since, bool) and since >= 0:
+            return {"ok": True, **snapshots.catch_up(core(), viewer, since)}
+        return {"ok": True, "snapshot": snapshots.snapshot(core(), viewer)}
+    except DomainError as error:
+        return commands.failure(error, translate_error)
+
+
+@socketio.on("*")
+def on_command(name: str, payload: Any = None) -> dict[str, Any]:
+    """Every other event is a command from the registry (see docs/api.md)."""
+    return commands.run(core(), current_viewer(), name, payload, translate_error)

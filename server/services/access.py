@@ -1,0 +1,83 @@
+"""Who is acting: secret tokens, viewers, and the role check every command makes.
+
+Tokens are random, shown once, and stored only as SHA-256 hashes; a lookup by
+hash is the comparison, so no token is ever compared character by character.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain.errors import N_, Forbidden, NotFound
+from ..storage.models import Consultation, Participant, RoleLink
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """An authenticated person in one consultation."""
+
+    consultation_id: int
+    participant_id: int
+    role: str
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def find_participant(tx: Session, token: object) -> Participant:
+    """The participant holding `token`, if their access still stands."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        raise Forbidden("invalid_token", N_("This link or session is not valid."))
+    digest = hash_token(token)
+    participant = tx.scalar(select(Participant).where(Participant.token_hash == digest))
+    if participant is None or not hmac.compare_digest(participant.token_hash, digest):
+        raise Forbidden("invalid_token", N_("This link or session is not valid."))
+    check_link_standing(tx, participant)
+    return participant
+
+
+def check_link_standing(tx: Session, participant: Participant) -> None:
+    if participant.role_link_id is None:
+        return
+    link = tx.get(RoleLink, participant.role_link_id)
+    if link is None or link.revoked_at is not None:
+        raise Forbidden("link_revoked", N_("This link has been revoked; ask for the new one."))
+
+
+def viewer_of(participant: Participant) -> Viewer:
+    return Viewer(participant.consultation_id, participant.id, participant.role)
+
+
+def open_command(
+    tx: Session, viewer: Viewer, roles: Collection[str]
+) -> tuple[Consultation, Participant]:
+    """Lock the consultation for a command and check that the actor may give it.
+
+    The row lock serialises commands per consultation (PostgreSQL `FOR UPDATE`;
+    SQLite's `BEGIN IMMEDIATE` already serialises writers), which is what keeps
+    the sequence numbers gap-free and the agenda consistent.
+    """
+    consultation = tx.scalar(
+        select(Consultation).where(Consultation.id == viewer.consultation_id).with_for_update()
+    )
+    participant = tx.get(Participant, viewer.participant_id)
+    if consultation is None or participant is None:
+        raise NotFound("unknown_consultation", N_("This consultation does not exist."))
+    check_link_standing(tx, participant)
+    if participant.role not in roles:
+        raise Forbidden("forbidden", N_("Your role cannot do this."))
+    if participant.banned_at is not None:
+        raise Forbidden("banned", N_("A moderator has removed you from this consultation."))
+    return consultation, participant

@@ -1,0 +1,236 @@
+"""Creating consultations, joining them, and the secret links of their staff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..domain.consultations import (
+    DRAFT,
+    ConsultationSpec,
+    new_join_code,
+    normalise_join_code,
+    parse_profile,
+)
+from ..domain.errors import N_, NotFound
+from ..domain.events import ATTENDEE, MODERATOR, RAPPORTEUR, STAFF, EventDraft, LoggedEvent
+from ..storage.models import AgendaItem, Consultation, Participant, RoleLink
+from . import event_log
+from .access import Viewer, hash_token, new_token, open_command, viewer_of
+from .core import Core
+
+
+@dataclass(frozen=True)
+class Created:
+    consultation_id: int
+    join_code: str
+    moderator_token: str
+    rapporteur_token: str
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A person let in: who they are, and the token that keeps them so."""
+
+    viewer: Viewer
+    token: str
+    events: list[LoggedEvent]
+
+
+def create(core: Core, spec: ConsultationSpec) -> Created:
+    """Store a consultation with its agenda and one link per staff role."""
+    for _attempt in range(5):
+        try:
+            return _create_once(core, spec, new_join_code())
+        except IntegrityError:  # a join code collision: draw another
+            continue
+    raise RuntimeError("could not draw a free join code")
+
+
+def _create_once(core: Core, spec: ConsultationSpec, code: str) -> Created:
+    now = core.now()
+    with core.store.transaction() as tx:
+        consultation = Consultation(
+            short_name=spec.short_name,
+            title=spec.title,
+            region=spec.region,
+            description=spec.description,
+            time_zone=spec.time_zone,
+            scheduled_start=spec.scheduled_start,
+            planned_minutes=spec.planned_minutes,
+            languages=list(spec.languages),
+            state=DRAFT,
+            join_code=code,
+            settings=dict(spec.settings),
+            created_at=now,
+        )
+        tx.add(consultation)
+        for position, item in enumerate(spec.items):
+            consultation.items.append(
+                AgendaItem(
+                    position=position,
+                    title=item.title,
+                    description=item.description,
+                    planned_minutes=item.planned_minutes,
+                )
+            )
+        tx.flush()
+        tokens = {
+            role: _issue_link(tx, consultation, role, now) for role in (MODERATOR, RAPPORTEUR)
+        }
+        event_log.append(
+            tx,
+            consultation,
+            None,
+            [EventDraft("consultation_created", {"title": spec.title}, STAFF)],
+            now,
+        )
+    return Created(consultation.id, code, tokens[MODERATOR], tokens[RAPPORTEUR])
+
+
+def _issue_link(tx: Session, consultation: Consultation, role: str, now: datetime) -> str:
+    token = new_token()
+    tx.add(
+        RoleLink(
+            consultation_id=consultation.id, role=role, token_hash=hash_token(token), created_at=now
+        )
+    )
+    tx.flush()
+    return token
+
+
+def find_by_code(tx: Session, code: object, *, lock: bool = False) -> Consultation:
+    query = select(Consultation).where(Consultation.join_code == normalise_join_code(code))
+    consultation = tx.scalar(query.with_for_update() if lock else query)
+    if consultation is None:
+        raise NotFound("unknown_consultation", N_("No consultation has this code."))
+    return consultation
+
+
+def join(core: Core, code: object, form: object) -> Admitted:
+    """Admit an attendee with the join code and their profile."""
+    profile = parse_profile(form)
+    token = new_token()
+    now = core.now()
+    with core.store.transaction() as tx:
+        consultation = find_by_code(tx, code, lock=True)
+        person = Participant(
+            consultation_id=consultation.id,
+            role=ATTENDEE,
+            display_name=profile.display_name,
+            stakeholder_group=profile.stakeholder_group,
+            country=profile.country,
+            token_hash=hash_token(token),
+            joined_at=now,
+        )
+        return _admit(tx, consultation, person, token, now)
+
+
+def claim_link(core: Core, link_token: object, form: object) -> Admitted:
+    """Make whoever opens a moderator or rapporteur link a participant of that role."""
+    if not isinstance(link_token, str) or len(link_token) > 100:
+        raise NotFound("unknown_link", N_("This link is not valid."))
+    profile = parse_profile(form)
+    token = new_token()
+    now = core.now()
+    with core.store.transaction() as tx:
+        link = tx.scalar(select(RoleLink).where(RoleLink.token_hash == hash_token(link_token)))
+        if link is None or link.revoked_at is not None:
+            raise NotFound("unknown_link", N_("This link is not valid or has been revoked."))
+        consultation = tx.get_one(Consultation, link.consultation_id, with_for_update=True)
+        person = Participant(
+            consultation_id=consultation.id,
+            role=link.role,
+            display_name=profile.display_name,
+            stakeholder_group=profile.stakeholder_group,
+            country=profile.country,
+            token_hash=hash_token(token),
+            role_link_id=link.id,
+            joined_at=now,
+        )
+        return _admit(tx, consultation, person, token, now)
+
+
+def _admit(
+    tx: Session, consultation: Consultation, person: Participant, token: str, now: datetime
+) -> Admitted:
+    tx.add(person)
+    tx.flush()
+    events = event_log.append(
+        tx,
+        consultation,
+        person,
+        [EventDraft("participant_joined", public_profile(person), STAFF)],
+        now,
+    )
+    return Admitted(viewer_of(person), token, events)
+
+
+def replace_link(core: Core, viewer: Viewer, role: object) -> tuple[str, list[LoggedEvent]]:
+    """Revoke the current links of `role` (cutting off those who used them) and issue one."""
+    if role not in (MODERATOR, RAPPORTEUR):
+        raise NotFound("unknown_role", N_("Only moderator and rapporteur links can be replaced."))
+    now = core.now()
+    with core.store.transaction() as tx:
+        consultation, actor = open_command(tx, viewer, {MODERATOR})
+        links = tx.scalars(
+            select(RoleLink).where(
+                RoleLink.consultation_id == consultation.id,
+                RoleLink.role == role,
+                RoleLink.revoked_at.is_(None),
+            )
+        )
+        for link in links:
+            link.revoked_at = now
+        token = _issue_link(tx, consultation, str(role), now)
+        if actor.role == role:  # whoever replaces their own link keeps their seat
+            actor.role_link_id = tx.scalar(
+                select(RoleLink.id).where(RoleLink.token_hash == hash_token(token))
+            )
+        events = event_log.append(
+            tx, consultation, actor, [EventDraft("link_replaced", {"role": role}, STAFF)], now
+        )
+    return token, events
+
+
+def public_profile(person: Participant) -> dict[str, object]:
+    return {
+        "participant_id": person.id,
+        "role": person.role,
+        "display_name": person.display_name,
+        "stakeholder_group": person.stakeholder_group,
+        "country": person.country,
+    }
+
+
+def count_participants(tx: Session, consultation_id: int, role: str) -> int:
+    return (
+        tx.scalar(
+            select(func.count(Participant.id)).where(
+                Participant.consultation_id == consultation_id, Participant.role == role
+            )
+        )
+        or 0
+    )
+
+
+def reissue_links(core: Core, code: str) -> dict[str, str]:
+    """From the command line: revoke every staff link of a consultation and issue new ones."""
+    now = core.now()
+    with core.store.transaction() as tx:
+        consultation = find_by_code(tx, code, lock=True)
+        for link in tx.scalars(
+            select(RoleLink).where(
+                RoleLink.consultation_id == consultation.id, RoleLink.revoked_at.is_(None)
+            )
+        ):
+            link.revoked_at = now
+        tokens = {
+            role: _issue_link(tx, consultation, role, now) for role in (MODERATOR, RAPPORTEUR)
+        }
+        event_log.append(tx, consultation, None, [EventDraft("links_reissued", {}, STAFF)], now)
+    return tokens

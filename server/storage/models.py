@@ -1,0 +1,124 @@
+"""The foundation's tables: consultations, their agenda, people, links and event log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base
+
+
+class Consultation(Base):
+    __tablename__ = "consultations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    short_name: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(100), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    time_zone: Mapped[str] = mapped_column(String(64))
+    scheduled_start: Mapped[datetime]
+    planned_minutes: Mapped[int] = mapped_column(default=90)
+    languages: Mapped[list[Any]] = mapped_column(default=list)
+    state: Mapped[str] = mapped_column(String(10), default="draft")
+    join_code: Mapped[str] = mapped_column(String(12), unique=True)
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    # Sequence counters of the event log; bumped under the row lock of a command.
+    last_seq: Mapped[int] = mapped_column(default=0)
+    last_public_seq: Mapped[int] = mapped_column(default=0)
+    peak_present: Mapped[int] = mapped_column(default=0)
+    # Feature settings (anonymity, moderation mode, limits…) — documented in docs/api.md.
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+    items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="consultation", order_by="AgendaItem.position", cascade="all"
+    )
+
+
+class AgendaItem(Base):
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    planned_minutes: Mapped[int]
+    extra_seconds: Mapped[int] = mapped_column(default=0)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    first_started_at: Mapped[datetime | None]
+    last_ended_at: Mapped[datetime | None]
+    # An item can be revisited ("go back"): time accumulates across runs.
+    run_started_at: Mapped[datetime | None]
+    elapsed_before: Mapped[int] = mapped_column(default=0)
+    overrun_logged: Mapped[bool] = mapped_column(default=False)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="items")
+
+
+class RoleLink(Base):
+    """A secret link that makes whoever opens it a moderator or a rapporteur."""
+
+    __tablename__ = "role_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    role: Mapped[str] = mapped_column(String(12))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class Participant(Base):
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    role: Mapped[str] = mapped_column(String(12))
+    display_name: Mapped[str] = mapped_column(String(60), default="")
+    stakeholder_group: Mapped[str] = mapped_column(String(30), default="other")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role_link_id: Mapped[int | None] = mapped_column(ForeignKey("role_links.id"))
+    joined_at: Mapped[datetime]
+    banned_at: Mapped[datetime | None]
+
+
+class Connection(Base):
+    """A live Socket.IO connection; presence and attendance are counted from these."""
+
+    __tablename__ = "connections"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    worker: Mapped[str] = mapped_column(String(64))
+    connected_at: Mapped[datetime]
+
+
+class Event(Base):
+    """One entry of a consultation's log: the source of truth for live updates."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("consultation_id", "seq"),
+        Index("ix_events_consultation_type", "consultation_id", "type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
+    seq: Mapped[int]
+    # For public events, the seq of the public event before it: attendees see
+    # only public events and detect a gap by comparing this with what they hold.
+    public_prev_seq: Mapped[int | None]
+    visibility: Mapped[str] = mapped_column(String(10))
+    type: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
+    actor_role: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime]

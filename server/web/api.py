@@ -1,0 +1,94 @@
+"""The JSON API: for clients without a page — scripts, tests, the benchmark.
+
+Commands here run through the same registry as Socket.IO commands, so an HTTP
+client and a socket client cannot disagree about what a command does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from ..domain.consultations import parse_spec
+from ..domain.errors import N_, DomainError, Forbidden
+from ..domain.events import MODERATOR
+from ..i18n import translate_error
+from ..realtime import commands, emitter
+from ..services import consultations, snapshots
+from .auth import core, request_viewer, set_token_cookie
+from .errors import error_body
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _json_body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise DomainError("invalid_payload", N_("Send a JSON object."))
+    return data
+
+
+@blueprint.get("/health")
+def health() -> Response:
+    return jsonify({"ok": True})
+
+
+@blueprint.get("/consultations/<code>")
+def consultation_info(code: str) -> Response:
+    """Public facts about a consultation, for its join page."""
+    with core().store.reading() as tx:
+        consultation = consultations.find_by_code(tx, code)
+        return jsonify({"ok": True, "consultation": snapshots.consultation_view(consultation)})
+
+
+@blueprint.post("/consultations/<code>/join")
+def join(code: str) -> Response:
+    admitted = consultations.join(core(), code, _json_body())
+    emitter.publish(admitted.events)
+    response = jsonify(
+        {"ok": True, "token": admitted.token, "participant_id": admitted.viewer.participant_id}
+    )
+    set_token_cookie(response, code, admitted.token)
+    return response
+
+
+@blueprint.post("/links/claim")
+def claim_link() -> Response:
+    """Exchange a moderator or rapporteur link's token for a personal one."""
+    body = _json_body()
+    admitted = consultations.claim_link(core(), body.get("link"), body)
+    emitter.publish(admitted.events)
+    return jsonify({"ok": True, "token": admitted.token, "role": admitted.viewer.role})
+
+
+@blueprint.post("/consultations")
+def create_consultation() -> tuple[Response, int]:
+    """A moderator of any consultation creates another (a sister session, say)."""
+    if request_viewer().role != MODERATOR:
+        raise Forbidden("forbidden", N_("Only a moderator can create a consultation."))
+    created = consultations.create(core(), parse_spec(_json_body()))
+    return jsonify(
+        {
+            "ok": True,
+            "join_code": created.join_code,
+            "moderator_link": created.moderator_token,
+            "rapporteur_link": created.rapporteur_token,
+        }
+    ), 201
+
+
+@blueprint.get("/snapshot")
+def snapshot() -> Response:
+    return jsonify({"ok": True, "snapshot": snapshots.snapshot(core(), request_viewer())})
+
+
+@blueprint.post("/commands/<name>")
+def run_command(name: str) -> tuple[Response, int]:
+    """Any client command over HTTP: the same acknowledgement as over Socket.IO."""
+    try:
+        viewer = request_viewer()
+    except DomainError as error:
+        return jsonify(error_body(error.code, translate_error(error))), error.status
+    reply = commands.run(core(), viewer, name, request.get_json(silent=True), translate_error)
+    return jsonify(reply), 200 if reply["ok"] else 400

@@ -1,0 +1,131 @@
+"""Server-rendered pages; everything live on them comes over Socket.IO."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from ..domain.consultations import LANGUAGES, STAKEHOLDER_GROUPS, normalise_join_code
+from ..domain.errors import DomainError
+from ..domain.events import ATTENDEE, MODERATOR, RAPPORTEUR
+from ..i18n import LANGUAGE_COOKIE, translate_error
+from ..realtime import emitter
+from ..services import consultations, snapshots
+from .auth import core, request_viewer, set_token_cookie
+
+blueprint = Blueprint("pages", __name__)
+
+
+@blueprint.get("/")
+def index() -> str:
+    return render_template("index.html")
+
+
+@blueprint.post("/")
+def find_consultation() -> BaseResponse:
+    return redirect(
+        url_for("pages.join_form", code=normalise_join_code(request.form.get("code", "")))
+    )
+
+
+@blueprint.get("/j/<code>")
+def join_form(code: str) -> str:
+    with core().store.reading() as tx:
+        consultation = snapshots.consultation_view(consultations.find_by_code(tx, code))
+    return render_template(
+        "join.html", consultation=consultation, groups=STAKEHOLDER_GROUPS, error=None
+    )
+
+
+@blueprint.post("/j/<code>")
+def join(code: str) -> BaseResponse | tuple[str, int]:
+    try:
+        admitted = consultations.join(core(), code, request.form.to_dict())
+    except DomainError as error:
+        with core().store.reading() as tx:
+            consultation = snapshots.consultation_view(consultations.find_by_code(tx, code))
+        page = render_template(
+            "join.html",
+            consultation=consultation,
+            groups=STAKEHOLDER_GROUPS,
+            error=translate_error(error),
+        )
+        return page, error.status
+    emitter.publish(admitted.events)
+    response = redirect(url_for("pages.attendee", code=normalise_join_code(code)))
+    set_token_cookie(response, code, admitted.token)
+    return response
+
+
+@blueprint.get("/m/<token>")
+@blueprint.get("/r/<token>")
+def claim_form(token: str) -> str:
+    return render_template("claim.html", token=token, groups=STAKEHOLDER_GROUPS)
+
+
+@blueprint.post("/m/<token>")
+@blueprint.post("/r/<token>")
+def claim(token: str) -> BaseResponse:
+    admitted = consultations.claim_link(core(), token, request.form.to_dict())
+    emitter.publish(admitted.events)
+    with core().store.reading() as tx:
+        code = tx.get_one(consultations.Consultation, admitted.viewer.consultation_id).join_code
+    page = "pages.moderate" if admitted.viewer.role == MODERATOR else "pages.report"
+    response = redirect(url_for(page, code=code))
+    set_token_cookie(response, code, admitted.token)
+    return response
+
+
+def _page(code: str, template: str, role: str) -> BaseResponse | str:
+    code = normalise_join_code(code)
+    try:
+        viewer = request_viewer(code)
+    except DomainError:
+        return redirect(url_for("pages.join_form", code=code))
+    if viewer.role != role and not (role == ATTENDEE and viewer.role == MODERATOR):
+        return redirect(url_for(_home_of(viewer.role), code=code))
+    return render_template(template, code=code, role=viewer.role)
+
+
+def _home_of(role: str) -> str:
+    return {ATTENDEE: "pages.attendee", MODERATOR: "pages.moderate", RAPPORTEUR: "pages.report"}[
+        role
+    ]
+
+
+@blueprint.get("/c/<code>")
+def attendee(code: str) -> BaseResponse | str:
+    return _page(code, "attendee.html", ATTENDEE)
+
+
+@blueprint.get("/c/<code>/moderate")
+def moderate(code: str) -> BaseResponse | str:
+    return _page(code, "moderator.html", MODERATOR)
+
+
+@blueprint.get("/c/<code>/report")
+def report(code: str) -> BaseResponse | str:
+    return _page(code, "rapporteur.html", RAPPORTEUR)
+
+
+@blueprint.get("/c/<code>/present")
+def present(code: str) -> BaseResponse | str:
+    """The screen-shared view: public content only, whoever opens it."""
+    code = normalise_join_code(code)
+    try:
+        request_viewer(code)
+    except DomainError:
+        return redirect(url_for("pages.join_form", code=code))
+    return render_template("present.html", code=code, role="present")
+
+
+@blueprint.get("/language/<lang>")
+def choose_language(lang: str) -> Response:
+    """Remember the chosen language and return to the page it was chosen on."""
+    target = request.args.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = make_response(redirect(target))
+    if lang in LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
+    return response

@@ -1,0 +1,17 @@
+"""Production entry for gunicorn (see Procfile): `server.wsgi:app`.
+
+gunicorn's eventlet or gevent worker patches the standard library before it
+imports this module; the database driver is made cooperative here.
+"""
+
+from __future__ import annotations
+
+from .app import create_app
+from .config import Config
+from .green import patch_database_driver
+from .realtime.serving import start_background_tasks
+
+config = Config.from_env()
+patch_database_driver(config.async_mode, config.database_url)
+app = create_app(config)
+start_background_tasks(app)

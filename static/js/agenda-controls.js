@@ -1,0 +1,30 @@
+// The moderator's agenda buttons, and a click on an item to start it.
+export function mountAgendaControls(live, agendaRoot, controls) {
+  const error = controls.querySelector("[data-command-error]");
+  let active = null;
+  agendaRoot.addEventListener("agenda:changed", (e) => { active = e.detail.active; });
+
+  async function send(name, payload) {
+    error.textContent = "";
+    const ack = await live.command(name, payload);
+    if (!ack.ok) error.textContent = ack.error.message;
+  }
+
+  controls.addEventListener("click", (e) => {
+    const button = e.target.closest("[data-action]");
+    if (!button) return;
+    const action = button.dataset.action;
+    if (action === "extend_item") {
+      if (active) send(action, { item_id: active.id, minutes: Number(button.dataset.minutes) });
+    } else if (action === "end_consultation") {
+      if (confirm("End the consultation for everyone?")) send(action);
+    } else {
+      send(action);
+    }
+  });
+
+  agendaRoot.querySelector("[data-agenda-items]").addEventListener("click", (e) => {
+    const li = e.target.closest("li[data-item-id]");
+    if (li && li.dataset.state !== "active") send("start_item", { item_id: Number(li.dataset.itemId) });
+  });
+}

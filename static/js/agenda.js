@@ -1,0 +1,119 @@
+// The agenda on every page: the current item, its clock, what is next, the whole plan.
+// The server sends each item's accumulated time and the start of its current run;
+// this module ticks the clocks locally against the server's time.
+import { bothZones, dateTime, duration } from "./format.js";
+
+export function mountAgenda(live, root) {
+  const $ = (sel) => root.querySelector(sel);
+  let consultation = null;
+  let items = [];
+
+  function elapsedOf(item, now) {
+    const running = item.run_started_at ? Math.max(0, (now - Date.parse(item.run_started_at)) / 1000) : 0;
+    return item.elapsed_before + Math.floor(running);
+  }
+  const allotted = (item) => item.planned_minutes * 60 + item.extra_seconds;
+
+  function upsert(item) {
+    const i = items.findIndex((x) => x.id === item.id);
+    if (i >= 0) items[i] = item; else items.push(item);
+    items.sort((a, b) => a.position - b.position);
+  }
+
+  function projectedEnd(now) {
+    const active = items.find((i) => i.state === "active");
+    if (!active && items.every((i) => i.state === "pending")) {
+      const start = Math.max(now, Date.parse(consultation.scheduled_start));
+      return start + items.reduce((s, i) => s + allotted(i), 0) * 1000;
+    }
+    const after = active ? active.position : -1;
+    let seconds = 0;
+    for (const item of items) {
+      if (item.state === "active") seconds += Math.max(0, allotted(item) - elapsedOf(item, now));
+      else if (item.state === "pending" && item.position > after) seconds += allotted(item);
+    }
+    return now + seconds * 1000;
+  }
+
+  function renderList() {
+    const list = $("[data-agenda-items]");
+    list.replaceChildren(...items.map((item) => {
+      const li = document.createElement("li");
+      li.dataset.itemId = item.id;
+      li.dataset.state = item.state;
+      if (item.state === "active") li.setAttribute("aria-current", "step");
+      const title = document.createElement("span");
+      title.className = "title";
+      title.textContent = item.title;
+      const minutes = document.createElement("span");
+      minutes.className = "minutes";
+      minutes.textContent = `${Math.round(allotted(item) / 60)} min`;
+      li.append(title, minutes);
+      return li;
+    }));
+    const active = items.find((i) => i.state === "active");
+    const next = items.find((i) => i.state === "pending" && (!active || i.position > active.position));
+    $("[data-now-title]").textContent = active ? active.title : (consultation.state === "ended" ? "Ended" : "Not started yet");
+    $("[data-agenda-next]").textContent = next ? `Next: ${next.title}` : "";
+    root.dispatchEvent(new CustomEvent("agenda:changed", { detail: { items, active } }));
+  }
+
+  function tick() {
+    if (!consultation) return;
+    const now = live.now();
+    const active = items.find((i) => i.state === "active");
+    if (active) {
+      const elapsed = elapsedOf(active, now);
+      const remaining = allotted(active) - elapsed;
+      $("[data-now-elapsed]").textContent = duration(elapsed);
+      $("[data-now-remaining]").textContent = duration(Math.max(0, remaining));
+      const over = $("[data-now-overrun]");
+      over.hidden = remaining >= 0;
+      over.textContent = remaining < 0 ? `Over time by ${duration(-remaining)}` : "";
+      root.dataset.overrun = remaining < 0 ? "true" : "false";
+    } else {
+      $("[data-now-elapsed]").textContent = "–";
+      $("[data-now-remaining]").textContent = "–";
+      $("[data-now-overrun]").hidden = true;
+    }
+    if (consultation.started_at) {
+      const end = consultation.ended_at ? Date.parse(consultation.ended_at) : now;
+      const total = (end - Date.parse(consultation.started_at)) / 1000;
+      $("[data-whole-elapsed]").textContent = `${duration(total)} / ${consultation.planned_minutes} min`;
+    }
+    const plannedEnd = Date.parse(consultation.scheduled_start) + consultation.planned_minutes * 60000;
+    const projected = consultation.ended_at ? Date.parse(consultation.ended_at) : projectedEnd(now);
+    const late = Math.round((projected - plannedEnd) / 1000);
+    $("[data-whole-end]").textContent = bothZones(new Date(projected).toISOString(), consultation.time_zone)
+      + (late > 59 ? ` · ${duration(late)} late` : "");
+  }
+
+  live.onSnapshot((snap) => {
+    consultation = snap.consultation;
+    items = snap.agenda.items.slice();
+    document.querySelectorAll("[data-field]").forEach((el) => {
+      const field = el.dataset.field;
+      if (field === "schedule") {
+        el.textContent = dateTime(consultation.scheduled_start, consultation.time_zone) +
+          (Intl.DateTimeFormat().resolvedOptions().timeZone !== consultation.time_zone
+            ? ` · ${bothZones(consultation.scheduled_start, consultation.time_zone)}` : "");
+      } else if (field in consultation) {
+        el.textContent = consultation[field];
+      }
+    });
+    renderList();
+    tick();
+  });
+  for (const type of ["item_started", "item_ended", "item_extended", "item_added", "item_overran"]) {
+    live.on(type, (item) => { upsert(item); renderList(); tick(); });
+  }
+  live.on("agenda_reordered", ({ order }) => {
+    order.forEach((id, position) => { const item = items.find((i) => i.id === id); if (item) item.position = position; });
+    items.sort((a, b) => a.position - b.position);
+    renderList();
+  });
+  live.on("consultation_started", ({ started_at }) => { consultation.started_at = started_at; consultation.state = "live"; });
+  live.on("consultation_ended", ({ ended_at }) => { consultation.ended_at = ended_at; consultation.state = "ended"; renderList(); tick(); });
+  setInterval(tick, 1000);
+  return { items: () => items, consultation: () => consultation };
+}

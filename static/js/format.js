@@ -1,0 +1,29 @@
+// Times and durations as people read them: their own zone and the consultation's.
+
+export function duration(seconds) {
+  const sign = seconds < 0 ? "−" : "";
+  const s = Math.abs(Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, "0");
+  return h ? `${sign}${h}:${String(m).padStart(2, "0")}:${rest}` : `${sign}${m}:${rest}`;
+}
+
+export function clockTime(iso, timeZone) {
+  const options = { hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
+  if (timeZone) options.timeZone = timeZone;
+  return new Intl.DateTimeFormat(document.documentElement.lang || undefined, options).format(new Date(iso));
+}
+
+export function dateTime(iso, timeZone) {
+  const options = { dateStyle: "medium", timeStyle: "short", timeZoneName: "short" };
+  if (timeZone) options.timeZone = timeZone;
+  return new Intl.DateTimeFormat(document.documentElement.lang || undefined, options).format(new Date(iso));
+}
+
+// "09:30 WAT (yours: 08:30 GMT)" — both zones when they differ.
+export function bothZones(iso, consultationZone, format = clockTime) {
+  const theirs = format(iso, consultationZone);
+  const mine = format(iso);
+  return theirs === mine ? theirs : `${theirs} (${mine})`;
+}

@@ -1,0 +1,7 @@
+import { connectLive } from "../live.js";
+import { mountAgenda } from "../agenda.js";
+import { mountStatus } from "../status.js";
+
+const live = connectLive({ code: document.body.dataset.code });
+mountStatus(live, document.querySelector("[data-live-status]"));
+mountAgenda(live, document.querySelector("[data-agenda]"));

@@ -1,0 +1,192 @@
+"""Fixtures: real SQLite files, a real PostgreSQL database, real servers.
+
+Storage-touching tests take `store`, which runs them once on SQLite and once on
+PostgreSQL. Time is the only thing we control: `clock` is a settable clock the
+services read, so timer rules are tested to the second.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from server.app import create_app
+from server.config import Config
+from server.domain.consultations import parse_spec
+from server.realtime import socketio
+from server.services import consultations
+from server.services.access import Viewer
+from server.services.core import Core
+from server.storage.migrate import upgrade
+from server.storage.store import Store
+
+PG_SERVER = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
+)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.moment = datetime(2024, 1, 18, 8, 30, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, seconds: float) -> None:
+        self.moment += timedelta(seconds=seconds)
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test run, migrated, dropped at the end."""
+    name = f"baraza_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = PG_SERVER.rsplit("/", 1)[0] + f"/{name}"
+    upgrade(url)
+    yield url
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'baraza.sqlite3'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+    store = Store(url)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def core(store: Store, clock: Clock) -> Core:
+    return Core(store, clock)
+
+
+DEMO_SPEC: dict[str, Any] = {
+    "short_name": "africa-2024",
+    "title": "Regional Cybercrime Consultations for Africa",
+    "region": "Africa",
+    "time_zone": "Africa/Lagos",
+    "start": "2024-01-18T09:30:00",
+    "agenda": [
+        {"title": "Opening", "minutes": 5},
+        {"title": "Regional issues", "minutes": 15},
+        {"title": "Convention status", "minutes": 15},
+        {"title": "Closing", "minutes": 5},
+    ],
+}
+
+
+@dataclass
+class Consultation:
+    """A consultation made for a test, with a moderator and a way to add people."""
+
+    core: Core
+    id: int
+    join_code: str
+    moderator_link: str
+    rapporteur_link: str
+    moderator: Viewer
+    moderator_token: str
+
+    def join(self, **profile: Any) -> Viewer:
+        return self.join_with_token(**profile)[0]
+
+    def join_with_token(self, **profile: Any) -> tuple[Viewer, str]:
+        admitted = consultations.join(self.core, self.join_code, profile)
+        return admitted.viewer, admitted.token
+
+    def rapporteur(self) -> Viewer:
+        return consultations.claim_link(self.core, self.rapporteur_link, {}).viewer
+
+    def item_ids(self) -> list[int]:
+        from server.services.snapshots import snapshot
+
+        return [item["id"] for item in snapshot(self.core, self.moderator)["agenda"]["items"]]
+
+
+def new_consultation(core: Core, **overrides: Any) -> Consultation:
+    """Store a consultation from the demo spec and seat its moderator, "Chair"."""
+    created = consultations.create(core, parse_spec({**DEMO_SPEC, **overrides}))
+    admitted = consultations.claim_link(core, created.moderator_token, {"display_name": "Chair"})
+    return Consultation(
+        core,
+        created.consultation_id,
+        created.join_code,
+        created.moderator_token,
+        created.rapporteur_token,
+        admitted.viewer,
+        admitted.token,
+    )
+
+
+@pytest.fixture
+def create_consultation(core: Core) -> Callable[..., Consultation]:
+    """Factory: `create_consultation(**spec_overrides)` with a moderator already in."""
+    return lambda **overrides: new_consultation(core, **overrides)
+
+
+@pytest.fixture
+def app(sqlite_url: str, tmp_path: Path) -> Flask:
+    """The application on a fresh SQLite file, threading mode, as tests run it."""
+    config = Config(
+        database_url=sqlite_url,
+        secret_key="test-secret",
+        async_mode="threading",
+        public_url="http://localhost",
+        instance_path=str(tmp_path),
+        testing=True,
+    )
+    return create_app(config)
+
+
+@pytest.fixture
+def app_core(app: Flask) -> Core:
+    return app.extensions["baraza"]
+
+
+@pytest.fixture
+def app_consultation(app_core: Core) -> Consultation:
+    return new_consultation(app_core)
+
+
+@pytest.fixture
+def socket_client(app: Flask) -> Iterator[Callable[..., Any]]:
+    """Factory: a Socket.IO test client authenticated with `token`."""
+    clients = []
+
+    def connect(token: str | None, **auth: Any) -> Any:
+        payload = {"token": token, **auth} if token else auth
+        client = socketio.test_client(app, auth=payload)
+        clients.append(client)
+        return client
+
+    yield connect
+    for client in clients:
+        if client.is_connected():
+            client.disconnect()

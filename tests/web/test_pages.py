@@ -1,0 +1,122 @@
+"""Pages and the JSON API over HTTP."""
+
+from server.domain.consultations import LANGUAGES
+
+
+def test_the_join_page_shows_the_consultation(app, app_consultation):
+    page = app.test_client().get(f"/j/{app_consultation.join_code}")
+    assert page.status_code == 200
+    assert "Regional Cybercrime Consultations for Africa" in page.text
+
+
+def test_joining_sets_a_private_cookie_and_opens_the_attendee_page(app, app_consultation):
+    client = app.test_client()
+    code = app_consultation.join_code
+    response = client.post(
+        f"/j/{code}", data={"display_name": "Kofi", "stakeholder_group": "academia"}
+    )
+    assert response.status_code == 302 and response.location.endswith(f"/c/{code}")
+    cookie = response.headers["Set-Cookie"]
+    assert f"bz_{code}=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    page = client.get(f"/c/{code}")
+    assert page.status_code == 200 and 'data-page="attendee"' in page.text
+
+
+def test_a_bad_join_form_is_shown_again_with_the_reason(app, app_consultation):
+    response = app.test_client().post(
+        f"/j/{app_consultation.join_code}", data={"stakeholder_group": "aliens"}
+    )
+    assert response.status_code == 400
+    assert "stakeholder group" in response.text
+
+
+def test_the_attendee_page_without_a_cookie_sends_you_to_join(app, app_consultation):
+    code = app_consultation.join_code
+    response = app.test_client().get(f"/c/{code}")
+    assert response.status_code == 302 and response.location.endswith(f"/j/{code}")
+
+
+def test_a_moderator_link_leads_to_the_console(app, app_consultation):
+    client = app.test_client()
+    response = client.post(f"/m/{app_consultation.moderator_link}", data={"display_name": "Chair"})
+    assert response.location.endswith(f"/c/{app_consultation.join_code}/moderate")
+    assert 'data-page="moderator"' in client.get(response.location).text
+
+
+def test_an_attendee_cannot_open_the_moderator_console(app, app_consultation):
+    client = app.test_client()
+    code = app_consultation.join_code
+    client.post(f"/j/{code}", data={})
+    response = client.get(f"/c/{code}/moderate")
+    assert response.status_code == 302 and response.location.endswith(f"/c/{code}")
+
+
+def test_an_unknown_code_is_a_clear_404(app):
+    response = app.test_client().get("/api/consultations/ZZZZZZ")
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "unknown_consultation"
+
+
+def test_the_api_join_returns_a_token_for_socket_clients(app, app_consultation):
+    response = app.test_client().post(
+        f"/api/consultations/{app_consultation.join_code}/join", json={"display_name": "Zainab"}
+    )
+    assert response.json["ok"] is True and len(response.json["token"]) > 30
+
+
+def test_a_command_over_http_is_acknowledged_like_over_socketio(app, app_consultation):
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {app_consultation.moderator_token}"}
+    ok = client.post("/api/commands/next_item", json={}, headers=auth)
+    assert ok.json == {"ok": True}
+    refused = client.post("/api/commands/extend_item", json={"minutes": 3}, headers=auth)
+    assert refused.status_code == 400 and refused.json["error"]["code"] == "unknown_item"
+
+
+def test_a_moderator_creates_a_sister_consultation(app, app_consultation):
+    from tests.conftest import DEMO_SPEC
+
+    spec = {
+        **DEMO_SPEC,
+        "short_name": "americas-2024",
+        "title": "Americas",
+        "time_zone": "America/Bogota",
+    }
+    response = app.test_client().post(
+        "/api/consultations",
+        json=spec,
+        headers={"Authorization": f"Bearer {app_consultation.moderator_token}"},
+    )
+    assert response.status_code == 201 and len(response.json["join_code"]) == 6
+
+
+def test_an_attendee_cannot_create_consultations(app, app_consultation):
+    from tests.conftest import DEMO_SPEC
+
+    _, token = app_consultation.join_with_token()
+    response = app.test_client().post(
+        "/api/consultations", json=DEMO_SPEC, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 403
+
+
+def test_malformed_json_is_a_clear_error(app, app_consultation):
+    response = app.test_client().post(
+        f"/api/consultations/{app_consultation.join_code}/join",
+        data="{not json",
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.json["error"]["code"] == "invalid_payload"
+
+
+def test_the_language_choice_is_remembered(app):
+    client = app.test_client()
+    response = client.get("/language/fr?next=/")
+    assert "baraza_lang=fr" in response.headers["Set-Cookie"]
+    assert 'lang="fr"' in client.get("/").text
+    assert set(LANGUAGES) == {"en", "fr", "pt", "ar"}
+
+
+def test_the_language_switch_does_not_redirect_off_site(app):
+    response = app.test_client().get("/language/fr?next=//evil.example")
+    assert response.location == "/"
