@@ -42,7 +42,7 @@ def prepare(app: Flask) -> str:
     if not path.exists():
         return (
             "The database already holds consultations;"
-            " `flask --app server new-links CODE` issues new links.\n"
+            " `flask --app server.app new-links CODE` issues new links.\n"
         )
     saved = json.loads(path.read_text())
     return "Demo consultation — Regional Cybercrime Consultations for Africa\n" + links_text(

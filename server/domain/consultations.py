@@ -63,6 +63,9 @@ class ConsultationSpec:
     languages: tuple[str, ...]
     items: tuple[ItemSpec, ...]
     settings: dict[str, Any]
+    # The file as given: features read their own keys (an item's `polls`, say)
+    # through creation hooks, see services/consultations.py.
+    raw: dict[str, Any]
 
 
 def parse_spec(data: Any) -> ConsultationSpec:
@@ -91,6 +94,7 @@ def parse_spec(data: Any) -> ConsultationSpec:
         languages=parse_languages(data.get("languages", ["en"])),
         items=parsed_items,
         settings=settings,
+        raw=data,
     )
 
 

@@ -22,8 +22,9 @@ from ..domain.events import ATTENDEE
 from ..i18n import translate_error
 from ..services import presence, snapshots
 from ..services.access import Viewer, find_participant, viewer_of
+from ..services.core import Core
 from ..web.auth import COOKIE, core
-from . import commands, emitter, rooms, socketio
+from . import commands, emitter, rooms, socketio, tallies
 
 log = logging.getLogger(__name__)
 
@@ -64,17 +65,20 @@ def on_connect(auth: Any = None) -> bool:
         emitter.publish(presence.arrive(core(), viewer, request.sid, WORKER))
     except DomainError:
         log.warning("presence not recorded for %s", request.sid)
+    tallies.mark(viewer.consultation_id, "presence")
     return True
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_reason: Any) -> None:
     try:
-        _consultation, events = presence.leave(core(), request.sid)
+        consultation_id, events = presence.leave(core(), request.sid)
     except DomainError:
         log.warning("departure not recorded for %s", request.sid)
         return
     emitter.publish(events)
+    if consultation_id is not None:
+        tallies.mark(consultation_id, "presence")
 
 
 @socketio.on("sync")
@@ -96,3 +100,11 @@ def on_sync(payload: Any = None) -> dict[str, Any]:
 def on_command(name: str, payload: Any = None) -> dict[str, Any]:
     """Every other event is a command from the registry (see docs/api.md)."""
     return commands.run(core(), current_viewer(), name, payload, translate_error)
+
+
+@tallies.topic("presence")
+def render_presence(core: Core, consultation_id: int, _keys: frozenset[Any]) -> list[tallies.Push]:
+    """Everyone sees how many people are connected now."""
+    with core.store.reading() as tx:
+        present = snapshots.present_count(tx, consultation_id)
+    return [tallies.Push(rooms.AUDIENCES, "present", {"present": present})]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import socketio
+from . import socketio, tallies
 from .connection import WORKER
 from .ticker import run_ticker
 
@@ -22,9 +22,10 @@ def server_options(async_mode: str) -> dict[str, object]:
 
 
 def start_background_tasks(app: Flask) -> None:
-    """Forget this worker's stale connections, then start the agenda clock."""
+    """Forget this worker's stale connections, start the agenda clock and the tallies."""
     from ..services import presence
 
     core = app.extensions["baraza"]
     presence.forget_worker(core, WORKER)
     socketio.start_background_task(run_ticker, core)
+    socketio.start_background_task(tallies.run_flusher, core)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +23,17 @@ from ..storage.models import AgendaItem, Consultation, Participant, RoleLink
 from . import event_log
 from .access import Viewer, hash_token, new_token, open_command, viewer_of
 from .core import Core
+
+CreationHook = Callable[[Session, Consultation, ConsultationSpec, datetime], None]
+
+# Features that read their own part of an agenda file (draft polls, say) register
+# here; a hook that raises DomainError refuses the whole file.
+CREATION_HOOKS: list[CreationHook] = []
+
+
+def creation_hook(hook: CreationHook) -> CreationHook:
+    CREATION_HOOKS.append(hook)
+    return hook
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,12 @@ SnapshotPart = Callable[[Session, Consultation, Viewer, datetime], dict[str, Any
 PARTS: list[SnapshotPart] = []
 
 
+def snapshot_part(part: SnapshotPart) -> SnapshotPart:
+    """Register a feature's part of every snapshot (keys it returns are merged in)."""
+    PARTS.append(part)
+    return part
+
+
 def snapshot(core: Core, viewer: Viewer) -> dict[str, Any]:
     now = core.now()
     with core.store.reading() as tx:

@@ -1,7 +1,16 @@
 import { connectLive } from "../live.js";
 import { mountAgenda } from "../agenda.js";
-import { mountStatus } from "../status.js";
+import { mountPresence, mountStatus } from "../status.js";
+import { mount as mountReports } from "../reports/rapporteur.js";
+import { mount as mountQuestions } from "../questions/rapporteur.js";
+import { mount as mountPolls } from "../polls/rapporteur.js";
+import { mount as mountSpeakers } from "../speakers/rapporteur.js";
 
 const live = connectLive({ code: document.body.dataset.code });
 mountStatus(live, document.querySelector("[data-live-status]"));
+mountPresence(live, document.querySelector("[data-present]"));
 mountAgenda(live, document.querySelector("[data-agenda]"));
+mountReports(live);
+mountQuestions(live);
+mountPolls(live);
+mountSpeakers(live);

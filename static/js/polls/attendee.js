@@ -1,0 +1,2 @@
+// Polls on the attendee page.
+export function mount(live) {}

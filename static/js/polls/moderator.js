@@ -1,0 +1,2 @@
+// Polls on the moderator page.
+export function mount(live) {}

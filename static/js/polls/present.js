@@ -1,0 +1,2 @@
+// Polls on the present page.
+export function mount(live) {}

@@ -1,0 +1,2 @@
+// Polls on the rapporteur page.
+export function mount(live) {}

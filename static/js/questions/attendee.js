@@ -1,0 +1,2 @@
+// Questions on the attendee page.
+export function mount(live) {}

@@ -1,0 +1,2 @@
+// Questions on the moderator page.
+export function mount(live) {}

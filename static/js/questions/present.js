@@ -1,0 +1,2 @@
+// Questions on the present page.
+export function mount(live) {}

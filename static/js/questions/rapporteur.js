@@ -1,0 +1,2 @@
+// Questions on the rapporteur page.
+export function mount(live) {}

@@ -1,0 +1,2 @@
+// The rapporteur's notes and downloads.
+export function mount(live) {}

@@ -1,0 +1,2 @@
+// Speakers on the attendee page.
+export function mount(live) {}

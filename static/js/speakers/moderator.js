@@ -1,0 +1,2 @@
+// Speakers on the moderator page.
+export function mount(live) {}

@@ -1,0 +1,2 @@
+// Speakers on the present page.
+export function mount(live) {}

@@ -1,0 +1,2 @@
+// Speakers on the rapporteur page.
+export function mount(live) {}
