@@ -1,4 +1,6 @@
 // The moderator's agenda buttons, and a click on an item to start it.
+import { t } from "./i18n.js";
+
 export function mountAgendaControls(live, agendaRoot, controls) {
   const error = controls.querySelector("[data-command-error]");
   let active = null;
@@ -17,7 +19,7 @@ export function mountAgendaControls(live, agendaRoot, controls) {
     if (action === "extend_item") {
       if (active) send(action, { item_id: active.id, minutes: Number(button.dataset.minutes) });
     } else if (action === "end_consultation") {
-      if (confirm("End the consultation for everyone?")) send(action);
+      if (confirm(t("confirm_end"))) send(action);
     } else {
       send(action);
     }

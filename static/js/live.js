@@ -2,6 +2,7 @@
 // kept in step with its event log. Features subscribe to event types; nothing
 // else talks to the socket.
 import { io } from "../vendor/socket.io.esm.min.js";
+import { t } from "./i18n.js";
 
 export function connectLive({ code, view }) {
   const handlers = new Map();
@@ -73,7 +74,7 @@ export function connectLive({ code, view }) {
     command(name, payload = {}) {
       return new Promise((resolve) => {
         socket.timeout(15000).emit(name, payload, (err, ack) => {
-          resolve(err ? { ok: false, error: { code: "timeout", message: "No answer from the server; try again." } } : ack);
+          resolve(err ? { ok: false, error: { code: "timeout", message: t("no_answer") } } : ack);
         });
       });
     },

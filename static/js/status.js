@@ -1,9 +1,11 @@
 // "Reconnecting…" when the link drops, nothing when all is well.
-const LABELS = { syncing: "Catching up…", reconnecting: "Reconnecting…", live: "" };
+import { t } from "./i18n.js";
+
+const LABELS = { syncing: "catching_up", reconnecting: "reconnecting" };
 
 export function mountStatus(live, el) {
   live.onStatus((status) => {
-    el.textContent = LABELS[status] ?? "";
+    el.textContent = LABELS[status] ? t(LABELS[status]) : "";
     el.dataset.status = status;
     document.body.dataset.live = status;
   });
@@ -11,7 +13,7 @@ export function mountStatus(live, el) {
 
 // How many people are connected now, pushed as a coalesced count.
 export function mountPresence(live, el) {
-  const show = (n) => { el.textContent = n === 1 ? "1 person here" : `${n} people here`; };
+  const show = (n) => { el.textContent = n === 1 ? t("one_person_here") : t("people_here", { count: n }); };
   live.onSnapshot((snap) => show(snap.present));
   live.onState("present", ({ present }) => show(present));
 }
