@@ -41,12 +41,13 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
 
 def _register_web(app: Flask) -> None:
-    from .web import api, errors, pages, templating
+    from .web import api, compression, errors, pages, templating
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
     errors.register(app)
     templating.register(app)
+    compression.register(app)
 
 
 def _register_realtime(app: Flask, config: Config) -> None:
