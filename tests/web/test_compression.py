@@ -25,3 +25,4 @@ def test_clients_without_gzip_get_plain_bytes(app):
     response = app.test_client().get("/static/js/live.js")
     assert "Content-Encoding" not in response.headers
     assert b"connectLive" in response.data
+    response.close()
