@@ -23,7 +23,8 @@ MESSAGES = {
     "one_person_here": N_("1 person here"),
     "people_here": N_("%(count)s people here"),
     "confirm_end": N_("End the consultation for everyone?"),
-    "no_answer": N_("No answer from the server; try again."),
+    "not_sent": N_("Not sent: the connection did not come back in time. Try again."),
+    "waiting_to_send": N_("%(count)s action(s) waiting to be sent"),
     "yours": N_("yours: %(time)s"),
 }
 

@@ -4,11 +4,16 @@ import { t } from "./i18n.js";
 const LABELS = { syncing: "catching_up", reconnecting: "reconnecting" };
 
 export function mountStatus(live, el) {
-  live.onStatus((status) => {
-    el.textContent = LABELS[status] ? t(LABELS[status]) : "";
+  let status = "syncing";
+  let pending = 0;
+  const show = () => {
+    const parts = [LABELS[status] ? t(LABELS[status]) : "", pending ? t("waiting_to_send", { count: pending }) : ""];
+    el.textContent = parts.filter(Boolean).join(" · ");
     el.dataset.status = status;
     document.body.dataset.live = status;
-  });
+  };
+  live.onStatus((next) => { status = next; show(); });
+  live.onPending((count) => { pending = count; show(); });
 }
 
 // How many people are connected now, pushed as a coalesced count.
