@@ -26,7 +26,9 @@ export function mountAgendaControls(live, agendaRoot, controls) {
   });
 
   agendaRoot.querySelector("[data-agenda-items]").addEventListener("click", (e) => {
-    const li = e.target.closest("li[data-item-id]");
-    if (li && li.dataset.state !== "active") send("start_item", { item_id: Number(li.dataset.itemId) });
+    const button = e.target.closest("[data-start-item]");
+    if (button && button.closest("li").dataset.state !== "active") {
+      send("start_item", { item_id: Number(button.dataset.startItem) });
+    }
   });
 }

@@ -4,7 +4,7 @@
 import { bothZones, dateTime, duration } from "./format.js";
 import { t } from "./i18n.js";
 
-export function mountAgenda(live, root) {
+export function mountAgenda(live, root, { startable = false } = {}) {
   const $ = (sel) => root.querySelector(sel);
   let consultation = null;
   let items = [];
@@ -44,9 +44,11 @@ export function mountAgenda(live, root) {
       li.dataset.itemId = item.id;
       li.dataset.state = item.state;
       if (item.state === "active") li.setAttribute("aria-current", "step");
-      const title = document.createElement("span");
+      // On the console each item is a button that starts it: reachable by keyboard.
+      const title = document.createElement(startable ? "button" : "span");
       title.className = "title";
       title.textContent = item.title;
+      if (startable) { title.type = "button"; title.dataset.startItem = item.id; }
       const minutes = document.createElement("span");
       minutes.className = "minutes";
       minutes.textContent = t("minutes", { minutes: Math.round(allotted(item) / 60) });

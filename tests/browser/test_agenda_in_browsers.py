@@ -56,3 +56,18 @@ def test_moderator_starts_the_agenda_and_the_attendee_sees_the_same_item_and_tim
 def _seconds(text: str) -> int:
     minutes, seconds = text.split(":")
     return int(minutes) * 60 + int(seconds)
+
+
+def test_the_moderator_runs_the_agenda_from_the_keyboard(server, new_page):
+    moderator = new_page()
+    open_console(moderator, server)
+    third = moderator.locator("[data-start-item]").nth(2)
+    title = third.inner_text()
+    third.focus()
+    moderator.keyboard.press("Enter")
+    expect(moderator.locator("[data-now-title]")).to_have_text(title)
+    moderator.locator("[data-action=extend_item][data-minutes='5']").focus()
+    moderator.keyboard.press("Enter")
+    expect(moderator.locator("[data-agenda-items] li[data-state=active] .minutes")).to_have_text(
+        re.compile(r"^20 min$")
+    )
