@@ -36,7 +36,7 @@ translations: $(STAMP)
 
 ## After changing user-visible text: extract it and update every catalogue.
 messages: $(STAMP)
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k lazy_gettext -k N_ -o server/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k N_ -o server/translations/messages.pot .
 	$(BIN)/pybabel update -i server/translations/messages.pot -d server/translations
 
 clean:
