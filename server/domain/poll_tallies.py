@@ -26,7 +26,8 @@ from .polls import (
     results_public,
 )
 
-# A word cloud draws its most frequent words; staff read the newest open answers.
+# A word cloud draws its most frequent words; staff read the newest open answers
+# (and every shown one, however old).
 WORD_LIMIT = 100
 ANSWER_LIMIT = 500
 BREAKDOWNS = ("stakeholder_group", "country")
@@ -94,7 +95,8 @@ def tally(poll: PollDefinition, ballots: Sequence[BallotRow]) -> dict[str, Any]:
     if poll.type == OPEN_TEXT:
         results["answers"] = [
             {"id": ballot.id, "text": ballot.answer, "shown": ballot.shown}
-            for ballot in ballots[:ANSWER_LIMIT]
+            for index, ballot in enumerate(ballots)
+            if index < ANSWER_LIMIT or ballot.shown
         ]
     return results
 

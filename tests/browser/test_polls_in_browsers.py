@@ -113,3 +113,35 @@ def test_a_ranking_is_ordered_with_the_keyboard_and_counted_by_borda(server, new
         re.compile(r"Cooperation\s*2")
     )
     screenshot(attendee, "polls-ranking-phone")
+
+
+def test_an_open_answer_reaches_the_present_view_only_once_the_moderator_shows_it(server, new_page):
+    token = moderator_token(server)
+    poll = {"type": "open_text", "question": "What should the Convention protect?", "open": True}
+    poll_id = command(server, token, "create_poll", poll)["poll_id"]
+    moderator = new_page()
+    open_console(moderator, server)
+    present = present_of(moderator)
+    attendee = new_page(viewport=PHONE)
+    join_as_attendee(attendee, server, name="Fatou", group="academia", country="SN")
+    attendee.fill(f"#poll-{poll_id}-text", "Journalists and their sources")
+    attendee.click(".poll-form button[type=submit]")
+    expect(attendee.locator(".poll-status")).to_have_text("Your vote is recorded.")
+
+    answer = moderator.locator(f"[data-poll-id='{poll_id}'] .poll-answers li")
+    expect(answer).to_contain_text("Journalists and their sources")
+    expect(present.locator(".poll-results")).to_contain_text("No answers shown yet.")
+    answer.get_by_role("button", name="Show").click()
+    expect(present.locator(".poll-answers")).to_have_text("Journalists and their sources")
+    expect(answer.get_by_role("button", name="Hide")).to_be_focused()
+
+    rapporteur = new_page()
+    rapporteur.goto(f"{server.url}/r/{server.links['rapporteur']}")
+    rapporteur.click("button[type=submit]")
+    expect(rapporteur.locator(".poll-question").first).to_be_visible()
+    expect(rapporteur.locator(".poll-breakdown caption").first).to_contain_text(
+        "By stakeholder group: Which matters most?"
+    )
+    expect(rapporteur.locator(".poll-breakdown").nth(1)).to_contain_text("Country")
+    assert serious_violations(rapporteur) == []
+    screenshot(rapporteur, "polls-rapporteur")

@@ -189,3 +189,13 @@ def test_attendees_read_final_results_of_a_moderators_only_poll_as_nothing():
 def test_attendees_read_final_results_without_the_breakdown(visibility):
     seen = project("poll_closed", _closed(visibility), ATTENDEE)["results"]
     assert seen["voters"] == 3 and "breakdown" not in seen
+
+
+def test_a_shown_answer_stays_public_however_many_answers_came_after_it(monkeypatch):
+    monkeypatch.setattr("server.domain.poll_tallies.ANSWER_LIMIT", 2)
+    poll = definition("open_text")
+    rows = [BallotRow(i, f"answer {i}", "other", "") for i in range(5, 1, -1)]
+    rows.append(BallotRow(1, "the first, shown", "other", "", shown=True))
+    results = tally(poll, rows)
+    assert [a["id"] for a in results["answers"]] == [5, 4, 1]
+    assert public_results(results)["answers"] == [{"id": 1, "text": "the first, shown"}]

@@ -1,6 +1,6 @@
 // Polls on the attendee page: vote in the live poll from a phone; see results when allowed.
-import { createPollStore, el, keepingFocus, messages } from "./common.js";
-import { renderResults } from "./results.js";
+import { announcing, createPollStore, el, keepingFocus, messages } from "./common.js";
+import { renderResults, withheld } from "./results.js";
 
 export function mount(live) {
   const root = document.querySelector("[data-polls]");
@@ -35,33 +35,25 @@ export function mount(live) {
 
   function showResults(poll, container) {
     const results = store.results(poll.id);
-    if (results) {
-      keepingFocus(container, () => renderResults(container, poll, results, t));
-    } else if (poll.visibility === "live") {
-      container.replaceChildren(el("p", { class: "muted", text: t("no_votes") }));
-    } else {
-      const key = poll.visibility === "moderators" ? "results_moderators" : "results_after_close";
-      container.replaceChildren(el("p", { class: "muted", text: t(key) }));
-    }
+    if (results) keepingFocus(container, () => renderResults(container, poll, results, t));
+    else container.replaceChildren(el("p", { class: "muted", text: withheld(poll, t) }));
   }
 
   function renderEarlier() {
     const closed = store.all().filter((p) => p.state === "closed").reverse();
     earlier.hidden = closed.length === 0;
     keepingFocus(earlierList, () => {
-      earlierList.replaceChildren(...closed.map((poll) => {
-        const results = el("div", { class: "poll-results" });
-        showResults(poll, results);
-        return el("article", { class: "poll poll-past" }, el("h3", { text: poll.question }), results);
-      }));
+      const boxes = closed.map(() => el("div", { class: "poll-results" }));
+      earlierList.replaceChildren(...closed.map((poll, i) => el("article", { class: "poll poll-past" },
+        el("h3", { text: poll.question }), boxes[i])));
+      closed.forEach((poll, i) => showResults(poll, boxes[i])); // once on the page: drawn at the width shown
     });
   }
 
   earlier.addEventListener("toggle", renderEarlier); // charts are drawn at the width shown
+  store.onChange(announcing(announce, store, t));
   store.onChange((change) => {
     const poll = change.id ? store.get(change.id) : null;
-    if (change.kind === "poll_opened" && poll) announce.textContent = t("new_poll", { question: poll.question });
-    if (change.kind === "poll_closed" && poll) announce.textContent = t("poll_closed", { question: poll.question });
     if (change.kind === "ballot" && current && current.poll.id === change.id) current.form.recorded(false);
     renderLive();
     if (change.kind !== "results" || (poll && poll.state === "closed")) renderEarlier();

@@ -79,7 +79,7 @@ export function wordCloud(rows, container, scale = 1) {
     svg.append(text);
     let width = 0;
     try { width = text.getComputedTextLength(); } catch { width = 0; }
-    return { text, size, width: width || row.label.length * size * 0.56 };
+    return { text, size, width: width || row.label.length * size * 0.62 };
   });
   const spacing = 14 * scale;
   const lines = [];

@@ -71,6 +71,16 @@ export function createPollStore(live, { staff = false } = {}) {
   };
 }
 
+// Say politely, in `region`, that a poll opened or closed.
+export function announcing(region, store, t) {
+  return (change) => {
+    const poll = change.id ? store.get(change.id) : null;
+    if (!poll) return;
+    if (change.kind === "poll_opened") region.textContent = t("new_poll", { question: poll.question });
+    if (change.kind === "poll_closed") region.textContent = t("poll_closed", { question: poll.question });
+  };
+}
+
 // Elements built from data: text always goes in through textContent.
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);

@@ -40,8 +40,8 @@ export function mount(live) {
     keepingFocus(list, () => {
       polls.forEach((poll, index) => {
         const view = views.get(poll.id) || createView(poll);
-        updateView(view, poll);
         if (list.children[index] !== view.article) list.insertBefore(view.article, list.children[index] || null);
+        updateView(view, poll); // once on the page: charts are drawn at the width shown
       });
       const ids = new Set(polls.map((p) => p.id));
       for (const [id, view] of views) {

@@ -1,7 +1,7 @@
 // Polls on the present view (screen sharing): the live poll — or the last one closed —
 // as a large bar chart or word cloud, with the figures as a table for screen readers.
-import { createPollStore, el, messages } from "./common.js";
-import { renderResults } from "./results.js";
+import { announcing, createPollStore, el, messages } from "./common.js";
+import { renderResults, withheld } from "./results.js";
 
 export function mount(live) {
   const root = document.querySelector("[data-polls]");
@@ -35,16 +35,9 @@ export function mount(live) {
     }
     const got = store.results(poll.id);
     if (got) renderResults(results, poll, got, t, { scale: 1.6 });
-    else {
-      const key = poll.visibility === "live" ? "no_votes" : poll.visibility === "moderators" ? "results_moderators" : "results_after_close";
-      results.replaceChildren(el("p", { class: "muted poll-summary", text: t(key) }));
-    }
+    else results.replaceChildren(el("p", { class: "muted poll-summary", text: withheld(poll, t) }));
   }
 
-  store.onChange((change) => {
-    const poll = change.id ? store.get(change.id) : null;
-    if (change.kind === "poll_opened" && poll) announce.textContent = t("new_poll", { question: poll.question });
-    if (change.kind === "poll_closed" && poll) announce.textContent = t("poll_closed", { question: poll.question });
-    render();
-  });
+  store.onChange(announcing(announce, store, t));
+  store.onChange(render);
 }

@@ -27,25 +27,26 @@ export function mount(live) {
       .sort((a, b) => (a.state === "open" ? -1 : b.state === "open" ? 1 : b.position - a.position));
     none.hidden = polls.length > 0;
     keepingFocus(list, () => {
-      list.replaceChildren(...polls.map((poll) => {
-        const v = view(poll);
-        const results = store.results(poll.id);
-        if (v.state !== poll.state) {
-          v.state = poll.state;
-          v.head.replaceChildren(
-            el("p", { class: `poll-badge poll-badge-${poll.state}`, text: t(`state_${poll.state}`) }),
-            el("h3", { class: "poll-question", text: poll.question }),
-            el("p", { class: "muted poll-meta", text: `${t(`type_${poll.type}`)} · ${t(`visibility_${poll.visibility}`)}` }));
-        }
-        if (results && results !== v.shown) {
-          v.shown = results;
-          renderResults(v.results, poll, results, t);
-          v.breakdowns.replaceChildren(...(poll.type === "open_text" ? [] : ["stakeholder_group", "country"]
-            .map((by) => breakdownTable(poll, results, by, t))));
-        }
-        return v.article;
-      }));
+      list.replaceChildren(...polls.map((poll) => view(poll).article));
+      polls.forEach((poll) => show(poll, view(poll))); // once on the page: charts are drawn at the width shown
     });
+  }
+
+  function show(poll, v) {
+    const results = store.results(poll.id);
+    if (v.state !== poll.state) {
+      v.state = poll.state;
+      v.head.replaceChildren(
+        el("p", { class: `poll-badge poll-badge-${poll.state}`, text: t(`state_${poll.state}`) }),
+        el("h3", { class: "poll-question", text: poll.question }),
+        el("p", { class: "muted poll-meta", text: `${t(`type_${poll.type}`)} · ${t(`visibility_${poll.visibility}`)}` }));
+    }
+    if (results && results !== v.shown) {
+      v.shown = results;
+      renderResults(v.results, poll, results, t);
+      v.breakdowns.replaceChildren(...(poll.type === "open_text" ? [] : ["stakeholder_group", "country"]
+        .map((by) => breakdownTable(poll, results, by, t))));
+    }
   }
 
   store.onChange(render);

@@ -17,6 +17,12 @@ function valueKind(poll) {
   return { column: "col_votes", figure: "value_votes" };
 }
 
+// What a public screen says when it has no results for `poll`.
+export function withheld(poll, t) {
+  if (poll.visibility === "live") return t("no_votes");
+  return t(poll.visibility === "moderators" ? "results_moderators" : "results_after_close");
+}
+
 export function summary(results, t) {
   if (!results.voters) return t("no_votes");
   if (results.turnout === null || results.turnout === undefined) return t("voters", { voters: results.voters });
@@ -104,7 +110,7 @@ export function breakdownTable(poll, results, dimension, t) {
   const columns = results.rows.slice(0, BREAKDOWN_COLUMNS);
   const mean = poll.type === "rating";
   return el("div", { class: "poll-breakdown" }, el("table", { class: "poll-table" },
-    el("caption", { text: t("breakdown_of", { question: poll.question }) }),
+    el("caption", { text: t(`breakdown_${dimension}`, { question: poll.question }) }),
     el("thead", {}, el("tr", {},
       el("th", { scope: "col", text: t(dimension === "country" ? "col_country" : "col_group") }),
       el("th", { scope: "col", text: t("col_voters") }),
