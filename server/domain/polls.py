@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import N_, Conflict, DomainError
-from .text import clean_text, optional_text, require_int
+from .text import FIELD_LABELS, clean_text, optional_text, require_int
 
 SINGLE = "single"
 MULTIPLE = "multiple"
@@ -41,6 +41,16 @@ LABEL_MAX = 40
 WORDS_PER_PERSON = 3
 WORD_MAX = 40
 OPEN_TEXT_MAX = 280
+
+FIELD_LABELS.update(
+    {
+        "question": N_("The question"),
+        "option": N_("An option"),
+        "label": N_("A label of the scale"),
+        "max_choices": N_("The number of choices"),
+        "answer": N_("The answer"),
+    }
+)
 
 
 @dataclass(frozen=True)
