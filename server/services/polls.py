@@ -2,8 +2,9 @@
 
 Every command is one transaction under the consultation's row lock. A ballot is
 one row per person and poll (the database keeps it unique) and is acknowledged
-after the commit. Counts reach screens only as coalesced tallies
-(server/realtime/polls.py); a poll's final tallies go into the log when it closes.
+after the commit. Counts reach screens in snapshots and as coalesced tallies
+(server/realtime/polls.py), never per ballot; a poll's final tallies go into the
+log when it closes.
 """
 
 from __future__ import annotations
@@ -433,4 +434,5 @@ def _item_id(consultation: Consultation, item_id: Any) -> int | None:
 
 
 def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    """A row id: a whole number the database can hold (a larger one would be its error)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31

@@ -187,6 +187,8 @@ def test_a_bad_ballot_gets_its_own_code_and_the_connection_stays_up(room, fields
         ("create_poll", {**CHOICES, "options": ["a", "A"]}, "invalid_poll_options"),
         ("create_poll", {**CHOICES, "open": "yes"}, "invalid_open"),
         ("open_poll", {"poll_id": 10**9}, "unknown_poll"),
+        ("open_poll", {"poll_id": 10**20}, "unknown_poll"),
+        ("show_poll_answer", {"poll_id": 1, "answer_id": 2**63}, "unknown_poll"),
         ("close_poll", {"poll_id": None}, "unknown_poll"),
         ("show_poll_answer", {"poll_id": "x", "answer_id": 1}, "unknown_poll"),
         ("update_poll", {"poll_id": 10**9, **CHOICES}, "unknown_poll"),

@@ -486,3 +486,10 @@ def test_a_bad_poll_in_an_agenda_file_refuses_the_whole_file(core, polls_field, 
 def _all_polls(core):
     with core.store.reading() as tx:
         return tx.scalar(select(func.count(Poll.id)))
+
+
+def test_an_id_too_large_for_the_database_is_simply_unknown(create_consultation, core):
+    c = create_consultation()
+    assert refused_code(polls.close_poll, core, c.moderator, 10**20) == "unknown_poll"
+    text = new_poll(core, c, open=True, type="open_text", options=None)
+    assert refused_code(polls.show_answer, core, c.moderator, text, 2**63, True) == "unknown_answer"
