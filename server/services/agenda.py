@@ -195,9 +195,10 @@ def item_view(item: AgendaItem, now: datetime) -> dict[str, Any]:
 
 def agenda_view(consultation: Consultation, now: datetime) -> dict[str, Any]:
     items = consultation.items
-    baseline = rules.plan_baseline(consultation.scheduled_start, consultation.started_at)
+    # Not started yet: measured as if it started now, if "now" is another occasion.
+    baseline = rules.plan_baseline(consultation.scheduled_start, consultation.started_at or now)
     planned_end = baseline.timestamp() + consultation.planned_minutes * 60
-    projected = rules.projected_end(items, now, consultation.scheduled_start)
+    projected = rules.projected_end(items, now, baseline)
     active = _active(consultation)
     return {
         "items": [item_view(item, now) for item in items],

@@ -4,6 +4,8 @@
 import { bothZones, dateTime, duration } from "./format.js";
 import { t } from "./i18n.js";
 
+const REHEARSAL_GAP_MS = 6 * 3600 * 1000;
+
 export function mountAgenda(live, root, { startable = false } = {}) {
   const $ = (sel) => root.querySelector(sel);
   let consultation = null;
@@ -25,7 +27,8 @@ export function mountAgenda(live, root, { startable = false } = {}) {
   function projectedEnd(now) {
     const active = items.find((i) => i.state === "active");
     if (!active && items.every((i) => i.state === "pending")) {
-      const start = Math.max(now, Date.parse(consultation.scheduled_start));
+      const scheduled = Date.parse(consultation.scheduled_start);
+      const start = Math.abs(now - scheduled) > REHEARSAL_GAP_MS ? now : Math.max(now, scheduled);
       return start + items.reduce((s, i) => s + allotted(i), 0) * 1000;
     }
     const after = active ? active.position : -1;
@@ -85,7 +88,11 @@ export function mountAgenda(live, root, { startable = false } = {}) {
       const total = (end - Date.parse(consultation.started_at)) / 1000;
       $("[data-whole-elapsed]").textContent = t("of_planned", { elapsed: duration(total), minutes: consultation.planned_minutes });
     }
-    const plannedEnd = Date.parse(plannedEndIso);
+    // Before the start, a schedule on another occasion (a rehearsal, the demo)
+    // is measured as if it started now, as the server does.
+    const scheduled = Date.parse(consultation.scheduled_start);
+    const rehearsal = !consultation.started_at && Math.abs(now - scheduled) > REHEARSAL_GAP_MS;
+    const plannedEnd = rehearsal ? now + consultation.planned_minutes * 60000 : Date.parse(plannedEndIso);
     const projected = consultation.ended_at ? Date.parse(consultation.ended_at) : projectedEnd(now);
     const late = Math.round((projected - plannedEnd) / 1000);
     $("[data-whole-end]").textContent = bothZones(new Date(projected).toISOString(), consultation.time_zone)

@@ -192,3 +192,15 @@ def test_each_consultation_numbers_its_own_events(create_consultation, core):
     with core.store.reading() as tx:
         count = tx.scalar(select(func.count()).where(Event.consultation_id == second.id))
     assert _seqs(core, second.id) == list(range(1, count + 1))
+
+
+def test_a_demo_opened_long_after_its_date_is_not_reported_late(create_consultation, core, clock):
+    c = create_consultation()
+    clock.advance(700 * 24 * 3600)  # the 2024 demo, opened two years on
+    assert snapshot(core, c.moderator)["agenda"]["projected_overrun"] == 0
+
+
+def test_waiting_past_the_scheduled_start_is_projected_late(create_consultation, core, clock):
+    c = create_consultation()
+    clock.advance(10 * 60)
+    assert snapshot(core, c.moderator)["agenda"]["projected_overrun"] == 10 * 60
