@@ -33,6 +33,7 @@ from .core import Core
 from .snapshots import snapshot_part
 
 Change = Callable[[Session, Consultation, Participant, datetime], list[EventDraft]]
+Pair = tuple[SpeakerHand, Participant]  # a hand and its owner, as the ORM loads them
 
 
 def _run(
@@ -78,7 +79,7 @@ def raise_hand(core: Core, viewer: Viewer, item_id: Any, topic: Any) -> list[Log
         tx.add(hand)
         _flush_or(tx, "already_in_queue", rules.ALREADY_IN_QUEUE)
         turns = _turns_by_person(tx, consultation.id)[actor.id]
-        return [EventDraft("hand_raised", hand_view(hand, actor, turns), STAFF)]
+        return [EventDraft("hand_raised", hand_view(HandFacts.of(hand, actor), turns), STAFF)]
 
     return _run(core, viewer, {ATTENDEE}, change)
 
@@ -94,7 +95,7 @@ def withdraw_hand(core: Core, viewer: Viewer, hand_id: Any) -> list[LoggedEvent]
         rules.check_waiting(hand.state)
         hand.state = rules.WITHDRAWN
         hand.ended_at = now
-        return [EventDraft("hand_withdrawn", hand_view(hand, person), STAFF)]
+        return [EventDraft("hand_withdrawn", hand_view(HandFacts.of(hand, person)), STAFF)]
 
     return _run(core, viewer, {ATTENDEE}, change)
 
@@ -129,7 +130,7 @@ def give_floor(
             queue = state.queues.get(item.id)
             if not queue:
                 raise Conflict("queue_empty", N_("Nobody is waiting to speak on this item."))
-            hand, person = queue[0]
+            hand, person = _hand(tx, consultation, queue[0].id)
         settings = rules.read_settings(consultation.settings)
         hand.state = rules.SPEAKING
         hand.spoke_at = now
@@ -137,7 +138,7 @@ def give_floor(
         hand.extra_seconds = 0
         hand.overrun_logged = False
         _flush_or(tx, "floor_taken", rules.FLOOR_TAKEN)
-        return [*drafts, EventDraft("floor_given", turn_view(hand, person, now))]
+        return [*drafts, EventDraft("floor_given", turn_view(HandFacts.of(hand, person), now))]
 
     return _run(core, viewer, {MODERATOR}, change)
 
@@ -173,7 +174,8 @@ def extend_turn(core: Core, viewer: Viewer, seconds: Any) -> list[LoggedEvent]:
         assert current is not None
         hand, person = current
         hand.extra_seconds += added
-        return [EventDraft("turn_extended", {**turn_view(hand, person, now), "seconds": added})]
+        view = turn_view(HandFacts.of(hand, person), now)
+        return [EventDraft("turn_extended", {**view, "seconds": added})]
 
     return _run(core, viewer, {MODERATOR}, change)
 
@@ -193,7 +195,7 @@ def put_back(core: Core, viewer: Viewer, hand_id: Any) -> list[LoggedEvent]:
         drafts = []
         if hand.state == rules.SPEAKING:
             hand.ended_at = now
-            drafts.append(EventDraft("turn_cancelled", turn_view(hand, person, now)))
+            drafts.append(EventDraft("turn_cancelled", turn_view(HandFacts.of(hand, person), now)))
             hand.spoke_at = None
             hand.limit_seconds = hand.extra_seconds = 0
             hand.overrun_logged = False
@@ -201,7 +203,8 @@ def put_back(core: Core, viewer: Viewer, hand_id: Any) -> list[LoggedEvent]:
         hand.ended_at = None
         _flush_or(tx, "already_in_queue", rules.ALREADY_IN_QUEUE)
         turns = _turns_by_person(tx, consultation.id)[person.id]
-        return [*drafts, EventDraft("hand_put_back", hand_view(hand, person, turns), STAFF)]
+        back = hand_view(HandFacts.of(hand, person), turns)
+        return [*drafts, EventDraft("hand_put_back", back, STAFF)]
 
     return _run(core, viewer, {MODERATOR}, change)
 
@@ -216,7 +219,7 @@ def remove_hand(core: Core, viewer: Viewer, hand_id: Any) -> list[LoggedEvent]:
         rules.check_waiting(hand.state)
         hand.state = rules.REMOVED
         hand.ended_at = now
-        return [EventDraft("hand_removed", hand_view(hand, person), STAFF)]
+        return [EventDraft("hand_removed", hand_view(HandFacts.of(hand, person)), STAFF)]
 
     return _run(core, viewer, {MODERATOR}, change)
 
@@ -296,15 +299,22 @@ def record_overruns(core: Core) -> list[LoggedEvent]:
     time, and close a turn the consultation ended under."""
     now = core.now()
     logged: list[LoggedEvent] = []
+    # Read first, lock only where there is something to log: a speaker within their
+    # time costs no write transaction (on SQLite, a write locks the whole file).
     with core.store.reading() as tx:
-        candidates = tx.scalars(
-            select(SpeakerHand.consultation_id)
+        rows = tx.execute(
+            select(SpeakerHand, Consultation.state)
             .join(Consultation, Consultation.id == SpeakerHand.consultation_id)
             .where(
                 SpeakerHand.state == rules.SPEAKING,
                 SpeakerHand.overrun_logged.is_(False) | (Consultation.state == ENDED),
             )
         ).all()
+        candidates = [
+            hand.consultation_id
+            for hand, state in rows
+            if state == ENDED or _timing(hand, now).remaining <= 0
+        ]
     for consultation_id in candidates:
         with core.store.transaction() as tx:
             consultation = tx.get_one(Consultation, consultation_id, with_for_update=True)
@@ -318,7 +328,7 @@ def record_overruns(core: Core) -> list[LoggedEvent]:
                 continue
             else:
                 hand.overrun_logged = True
-                draft = EventDraft("turn_overran", turn_view(hand, person, now))
+                draft = EventDraft("turn_overran", turn_view(HandFacts.of(hand, person), now))
             logged += event_log.append(tx, consultation, None, [draft], now)
     return logged
 
@@ -326,7 +336,69 @@ def record_overruns(core: Core) -> list[LoggedEvent]:
 # Reading the queue.
 
 
-Pair = tuple[SpeakerHand, Participant]
+@dataclass(frozen=True)
+class HandFacts:
+    """A hand and its owner's public profile, read as plain columns (views are made
+    from these; reading ORM objects costs several times more per snapshot)."""
+
+    id: int
+    item_id: int
+    participant_id: int
+    topic: str
+    state: str
+    requested_at: datetime
+    spoke_at: datetime | None
+    ended_at: datetime | None
+    limit_seconds: int
+    extra_seconds: int
+    display_name: str
+    stakeholder_group: str
+    country: str
+
+    @classmethod
+    def of(cls, hand: SpeakerHand, person: Participant) -> HandFacts:
+        return cls(
+            hand.id,
+            hand.item_id,
+            person.id,
+            hand.topic,
+            hand.state,
+            hand.requested_at,
+            hand.spoke_at,
+            hand.ended_at,
+            hand.limit_seconds,
+            hand.extra_seconds,
+            person.display_name,
+            person.stakeholder_group,
+            person.country,
+        )
+
+
+_FACTS = select(
+    SpeakerHand.id,
+    SpeakerHand.item_id,
+    SpeakerHand.participant_id,
+    SpeakerHand.topic,
+    SpeakerHand.state,
+    SpeakerHand.requested_at,
+    SpeakerHand.spoke_at,
+    SpeakerHand.ended_at,
+    SpeakerHand.limit_seconds,
+    SpeakerHand.extra_seconds,
+    Participant.display_name,
+    Participant.stakeholder_group,
+    Participant.country,
+).join(Participant, Participant.id == SpeakerHand.participant_id)
+
+
+def _facts(tx: Session, consultation_id: int, states: Iterable[str]) -> list[HandFacts]:
+    """The consultation's hands in `states`; turns taken come in the order they were taken."""
+    rows = tx.execute(
+        _FACTS.where(
+            SpeakerHand.consultation_id == consultation_id, SpeakerHand.state.in_(tuple(states))
+        ).order_by(SpeakerHand.spoke_at, SpeakerHand.id)
+    )
+    return [HandFacts(**row._mapping) for row in rows]
 
 
 @dataclass
@@ -334,43 +406,33 @@ class QueueState:
     """A consultation's queue as of one read: what every view is made from."""
 
     settings: rules.SpeakerSettings
-    queues: dict[int, list[Pair]] = field(default_factory=dict)  # item id → in order
-    floor: Pair | None = None
+    queues: dict[int, list[HandFacts]] = field(default_factory=dict)  # item id → in order
+    floor: HandFacts | None = None
     closed: list[int] = field(default_factory=list)
     turns: Counter[int] = field(default_factory=Counter)  # participant id → turns taken
 
 
 def load_queue(tx: Session, consultation: Consultation) -> QueueState:
     settings = rules.read_settings(consultation.settings)
-    rows = tx.execute(
-        select(SpeakerHand, Participant)
-        .join(Participant, Participant.id == SpeakerHand.participant_id)
-        .where(
-            SpeakerHand.consultation_id == consultation.id,
-            SpeakerHand.state.in_((rules.WAITING, rules.SPEAKING, rules.DONE)),
-        )
-    ).all()
-    taken = sorted(
-        ((h, p) for h, p in rows if h.state != rules.WAITING),
-        key=lambda pair: (pair[0].spoke_at, pair[0].id),
-    )
+    hands = _facts(tx, consultation.id, (rules.WAITING, rules.SPEAKING, rules.DONE))
+    taken = [h for h in hands if h.state != rules.WAITING]
     state = QueueState(settings=settings)
-    state.turns = Counter(p.id for _, p in taken)
-    state.floor = next(((h, p) for h, p in taken if h.state == rules.SPEAKING), None)
-    history = [p.stakeholder_group for _, p in taken]
-    waiting: dict[int, dict[int, Pair]] = {}
-    for hand, person in rows:
+    state.turns = Counter(h.participant_id for h in taken)
+    state.floor = next((h for h in taken if h.state == rules.SPEAKING), None)
+    history = [h.stakeholder_group for h in taken]
+    waiting: dict[int, dict[int, HandFacts]] = {}
+    for hand in hands:
         if hand.state == rules.WAITING:
-            waiting.setdefault(hand.item_id, {})[hand.id] = (hand, person)
-    for item_id, pairs in waiting.items():
+            waiting.setdefault(hand.item_id, {})[hand.id] = hand
+    for item_id, by_id in waiting.items():
         requests = [
-            rules.Request(h.id, p.id, p.stakeholder_group, h.requested_at)
-            for h, p in pairs.values()
+            rules.Request(h.id, h.participant_id, h.stakeholder_group, h.requested_at)
+            for h in by_id.values()
         ]
         ordered = rules.order_queue(
             requests, settings.ordering, spoken=set(state.turns), history=history
         )
-        state.queues[item_id] = [pairs[r.hand_id] for r in ordered]
+        state.queues[item_id] = [by_id[r.hand_id] for r in ordered]
     state.closed = sorted(
         tx.scalars(
             select(ClosedSpeakerList.item_id).where(
@@ -386,14 +448,14 @@ def queue_view(state: QueueState, role: str) -> dict[str, Any]:
     and in which order (by request number, so each can find their own place)."""
     staff = role != ATTENDEE
     queues = []
-    for item_id, pairs in sorted(state.queues.items()):
+    for item_id, hands in sorted(state.queues.items()):
         entry: dict[str, Any] = {
             "item_id": item_id,
-            "waiting": len(pairs),
-            "hand_ids": [hand.id for hand, _ in pairs],
+            "waiting": len(hands),
+            "hand_ids": [hand.id for hand in hands],
         }
         if staff:
-            entry["hands"] = [hand_view(h, p, state.turns[p.id]) for h, p in pairs]
+            entry["hands"] = [hand_view(h, state.turns[h.participant_id]) for h in hands]
         queues.append(entry)
     return {
         "ordering": state.settings.ordering,
@@ -412,7 +474,7 @@ def speakers_snapshot(
     an attendee their own open hands."""
     state = load_queue(tx, consultation)
     view = queue_view(state, viewer.role)
-    floor = turn_view(*state.floor, now) if state.floor else None
+    floor = turn_view(state.floor, now) if state.floor else None
     view["floor"] = rules.public_turn(floor) if floor and viewer.role == ATTENDEE else floor
     active = next((i for i in consultation.items if i.state == ACTIVE), None)
     view["current_item_id"] = active.id if active else None
@@ -478,16 +540,6 @@ def queue_views(core: Core, consultation_id: int) -> dict[str, dict[str, Any]]:
 # The record: what the rapporteur's log and exports show.
 
 
-def _interventions(tx: Session, consultation_id: int) -> list[Pair]:
-    rows = tx.execute(
-        select(SpeakerHand, Participant)
-        .join(Participant, Participant.id == SpeakerHand.participant_id)
-        .where(SpeakerHand.consultation_id == consultation_id, SpeakerHand.state == rules.DONE)
-        .order_by(SpeakerHand.spoke_at, SpeakerHand.id)
-    ).all()
-    return [(hand, person) for hand, person in rows]
-
-
 def speakers_by_item(tx: Session, consultation_id: int, now: datetime) -> list[dict[str, Any]]:
     """Per agenda item, in agenda order: who spoke, when, for how long (finished turns)."""
     items = tx.scalars(
@@ -496,8 +548,8 @@ def speakers_by_item(tx: Session, consultation_id: int, now: datetime) -> list[d
         .order_by(AgendaItem.position)
     ).all()
     by_item: dict[int, list[dict[str, Any]]] = {item.id: [] for item in items}
-    for hand, person in _interventions(tx, consultation_id):
-        by_item[hand.item_id].append(intervention_view(hand, person, now))
+    for hand in _facts(tx, consultation_id, (rules.DONE,)):
+        by_item[hand.item_id].append(intervention_view(hand, now))
     return [
         {
             "item_id": item.id,
@@ -514,9 +566,9 @@ def speaking_totals(tx: Session, consultation_id: int, now: datetime) -> dict[st
     """Speaking time and turns by stakeholder group and by country, most time first."""
     groups: dict[str, list[int]] = {}
     countries: dict[str, list[int]] = {}
-    for hand, person in _interventions(tx, consultation_id):
+    for hand in _facts(tx, consultation_id, (rules.DONE,)):
         seconds = _timing(hand, now).elapsed
-        for table, key in ((groups, person.stakeholder_group), (countries, person.country)):
+        for table, key in ((groups, hand.stakeholder_group), (countries, hand.country)):
             totals = table.setdefault(key, [0, 0])
             totals[0] += 1
             totals[1] += seconds
@@ -536,15 +588,15 @@ def speaking_totals(tx: Session, consultation_id: int, now: datetime) -> dict[st
 # Views of hands and turns.
 
 
-def hand_view(hand: SpeakerHand, person: Participant, turns: int | None = None) -> dict[str, Any]:
+def hand_view(hand: HandFacts, turns: int | None = None) -> dict[str, Any]:
     """A request to speak as the chair sees it."""
     view: dict[str, Any] = {
         "id": hand.id,
         "item_id": hand.item_id,
-        "participant_id": person.id,
-        "display_name": person.display_name,
-        "stakeholder_group": person.stakeholder_group,
-        "country": person.country,
+        "participant_id": hand.participant_id,
+        "display_name": hand.display_name,
+        "stakeholder_group": hand.stakeholder_group,
+        "country": hand.country,
         "topic": hand.topic,
         "state": hand.state,
         "requested_at": iso(hand.requested_at),
@@ -555,16 +607,16 @@ def hand_view(hand: SpeakerHand, person: Participant, turns: int | None = None) 
     return view
 
 
-def turn_view(hand: SpeakerHand, person: Participant, now: datetime) -> dict[str, Any]:
+def turn_view(hand: HandFacts, now: datetime) -> dict[str, Any]:
     """A turn on the floor; timings as of `now`, screens tick on from `started_at`."""
     timing = _timing(hand, now)
     return {
         "hand_id": hand.id,
         "item_id": hand.item_id,
-        "participant_id": person.id,
-        "display_name": person.display_name,
-        "stakeholder_group": person.stakeholder_group,
-        "country": person.country,
+        "participant_id": hand.participant_id,
+        "display_name": hand.display_name,
+        "stakeholder_group": hand.stakeholder_group,
+        "country": hand.country,
         "topic": hand.topic,
         "started_at": iso(hand.spoke_at),
         "ended_at": iso(hand.ended_at),
@@ -576,13 +628,13 @@ def turn_view(hand: SpeakerHand, person: Participant, now: datetime) -> dict[str
     }
 
 
-def intervention_view(hand: SpeakerHand, person: Participant, now: datetime) -> dict[str, Any]:
+def intervention_view(hand: HandFacts, now: datetime) -> dict[str, Any]:
     """A finished turn: who, on which item, from when to when, how long."""
-    view = turn_view(hand, person, now)
+    view = turn_view(hand, now)
     return {**view, "duration": view["elapsed"]}
 
 
-def _timing(hand: SpeakerHand, now: datetime) -> rules.TurnTiming:
+def _timing(hand: SpeakerHand | HandFacts, now: datetime) -> rules.TurnTiming:
     assert hand.spoke_at is not None
     return rules.turn_timing(
         hand.spoke_at, hand.limit_seconds, hand.extra_seconds, now, hand.ended_at
@@ -593,7 +645,8 @@ def _end(current: Pair, ended_at: datetime, now: datetime, by: str) -> EventDraf
     hand, person = current
     hand.state = rules.DONE
     hand.ended_at = ended_at
-    return EventDraft("turn_ended", {**intervention_view(hand, person, now), "ended_by": by})
+    view = intervention_view(HandFacts.of(hand, person), now)
+    return EventDraft("turn_ended", {**view, "ended_by": by})
 
 
 def _speaking(tx: Session, consultation_id: int) -> Pair | None:
