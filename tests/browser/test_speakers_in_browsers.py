@@ -42,7 +42,10 @@ def test_an_attendee_raises_a_hand_and_is_told_when_they_have_the_floor(server, 
     moderator.click("[data-action=next]")
     banner = attendee.locator("[data-my-floor]")
     expect(banner).to_be_visible()
-    expect(banner).to_have_attribute("role", "alert")
+    expect(attendee.locator("[data-my-alert]")).to_have_text(
+        re.compile(r"^You have the floor: [23]:\d\d to speak\.$")
+    )
+    expect(attendee.locator("[data-my-alert]")).to_have_attribute("role", "alert")
     expect(attendee.locator("[data-my-remaining]")).to_have_text(re.compile(r"^[23]:\d\d left$"))
     expect(attendee).to_have_title(re.compile("^You have the floor"))
     expect(moderator.locator("[data-floor-name]")).to_have_text("Wanjiru")

@@ -67,7 +67,13 @@ export function mount(live) {
       banner.hidden = hand === null;
       document.body.dataset.hasFloor = hand === null ? "false" : "true";
       document.title = hand === null ? pageTitle : `${msg("you_have_the_floor")} — ${pageTitle}`;
-      if (hand !== null && navigator.vibrate) navigator.vibrate([200, 100, 200]);
+      const alert = $("[data-my-alert]");
+      alert.textContent = "";
+      if (hand !== null) {
+        const clock = turnClock(s.floor, live.now());
+        alert.textContent = msg("you_have_the_floor_for", { time: duration(Math.max(0, clock.remaining)) });
+        if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+      }
     }
     tickMine();
   }
