@@ -92,10 +92,7 @@ def withdraw_hand(core: Core, viewer: Viewer, hand_id: Any) -> list[LoggedEvent]
     ) -> list[EventDraft]:
         hand, person = _hand(tx, consultation, hand_id)
         rules.check_owner(hand.participant_id, actor.id)
-        rules.check_waiting(hand.state)
-        hand.state = rules.WITHDRAWN
-        hand.ended_at = now
-        return [EventDraft("hand_withdrawn", hand_view(HandFacts.of(hand, person)), STAFF)]
+        return _off_the_list(hand, person, rules.WITHDRAWN, "hand_withdrawn", now)
 
     return _run(core, viewer, {ATTENDEE}, change)
 
@@ -216,10 +213,7 @@ def remove_hand(core: Core, viewer: Viewer, hand_id: Any) -> list[LoggedEvent]:
         tx: Session, consultation: Consultation, actor: Participant, now: datetime
     ) -> list[EventDraft]:
         hand, person = _hand(tx, consultation, hand_id)
-        rules.check_waiting(hand.state)
-        hand.state = rules.REMOVED
-        hand.ended_at = now
-        return [EventDraft("hand_removed", hand_view(HandFacts.of(hand, person)), STAFF)]
+        return _off_the_list(hand, person, rules.REMOVED, "hand_removed", now)
 
     return _run(core, viewer, {MODERATOR}, change)
 
@@ -639,6 +633,16 @@ def _timing(hand: SpeakerHand | HandFacts, now: datetime) -> rules.TurnTiming:
     return rules.turn_timing(
         hand.spoke_at, hand.limit_seconds, hand.extra_seconds, now, hand.ended_at
     )
+
+
+def _off_the_list(
+    hand: SpeakerHand, person: Participant, state: str, event_type: str, now: datetime
+) -> list[EventDraft]:
+    """A waiting hand leaves the queue (withdrawn by its owner, removed by the chair)."""
+    rules.check_waiting(hand.state)
+    hand.state = state
+    hand.ended_at = now
+    return [EventDraft(event_type, hand_view(HandFacts.of(hand, person)), STAFF)]
 
 
 def _end(current: Pair, ended_at: datetime, now: datetime, by: str) -> EventDraft:

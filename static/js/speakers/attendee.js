@@ -1,15 +1,11 @@
 // Speakers on the attendee page: raise a hand, see one's place, be told when one has the floor.
 import { duration } from "../format.js";
-import {
-  button, commander, element, fillItemSelect, messagesOf, mountFloor, trackSpeakers, turnClock,
-} from "./common.js";
+import { button, element, fillItemSelect, mountFloor, speakersPart, trackSpeakers, turnClock } from "./common.js";
 
 export function mount(live) {
-  const root = document.querySelector("[data-speakers]");
-  if (!root) return;
-  const $ = (sel) => root.querySelector(sel);
-  const msg = messagesOf(root);
-  const send = commander(live, $("[data-speakers-error]"));
+  const part = speakersPart(live);
+  if (!part) return;
+  const { root, $, msg, send } = part;
   const select = $("[data-item-select]");
   const banner = $("[data-my-floor]");
   const announce = $("[data-my-announce]");
@@ -98,10 +94,7 @@ export function mount(live) {
   }
 
   function renderForm() {
-    const current = s.items.get(s.activeId);
-    const first = element("option", "", current ? msg("current_item", { title: current.title }) : msg("no_current_item"));
-    first.value = "";
-    fillItemSelect(select, s, first);
+    fillItemSelect(select, s, msg);
     const item = chosenItem();
     const closed = item !== null && s.closed.has(item);
     const notice = $("[data-list-closed]");

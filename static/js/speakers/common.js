@@ -4,7 +4,7 @@
 import { duration } from "../format.js";
 
 // Sentences come translated from the page (templates/speakers/_messages.html).
-export function messagesOf(root) {
+function messagesOf(root) {
   const catalogue = {};
   const template = root.querySelector("template[data-speakers-messages]");
   template.content.querySelectorAll("[data-key]").forEach((el) => {
@@ -182,8 +182,18 @@ export function mountFloor(root, msg, s, live) {
   return { render, tick };
 }
 
+// The feature's part of a page: its root, a finder within it, its sentences, and a
+// way to send commands that shows a refusal in the part's error line (if it has one).
+export function speakersPart(live) {
+  const root = document.querySelector("[data-speakers]");
+  if (!root) return null;
+  const $ = (sel) => root.querySelector(sel);
+  const error = $("[data-speakers-error]");
+  return { root, $, msg: messagesOf(root), send: error ? commander(live, error) : null };
+}
+
 // Send a command; show its refusal in the feature's error line.
-export function commander(live, errorEl) {
+function commander(live, errorEl) {
   return async (name, payload = {}) => {
     errorEl.textContent = "";
     const ack = await live.command(name, payload);
@@ -192,17 +202,18 @@ export function commander(live, errorEl) {
   };
 }
 
-// Options of an item <select>: every agenda item, by position.
-export function fillItemSelect(select, s, firstOption) {
+// Options of an item <select>: "the current item" (value ""), then every item by position.
+export function fillItemSelect(select, s, msg) {
   const keep = select.value;
+  const current = s.items.get(s.activeId);
+  const first = element("option", "", current ? msg("current_item", { title: current.title }) : msg("no_current_item"));
+  first.value = "";
   const options = itemsInOrder(s).map((item) => {
-    const option = document.createElement("option");
+    const option = element("option", "", item.title);
     option.value = String(item.id);
-    option.textContent = item.title;
     return option;
   });
-  if (firstOption) options.unshift(firstOption);
-  select.replaceChildren(...options);
+  select.replaceChildren(first, ...options);
   if ([...select.options].some((o) => o.value === keep)) select.value = keep;
 }
 

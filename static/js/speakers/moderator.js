@@ -1,18 +1,16 @@
 // Speakers on the moderator console: the ordered queue, the floor and its clock,
 // the ordering in force, the list open or closed, the speaking time, the totals.
 import {
-  button, commander, element, fillItemSelect, limitFor, messagesOf, mountFloor, nameOf,
-  renderTotals, totalsBy, trackSpeakers, whoLine,
+  button, element, fillItemSelect, limitFor, mountFloor, nameOf, renderTotals, speakersPart,
+  totalsBy, trackSpeakers, whoLine,
 } from "./common.js";
 
 const OFF_LIST_KEPT = 10;
 
 export function mount(live) {
-  const root = document.querySelector("[data-speakers]");
-  if (!root) return;
-  const $ = (sel) => root.querySelector(sel);
-  const msg = messagesOf(root);
-  const send = commander(live, $("[data-speakers-error]"));
+  const part = speakersPart(live);
+  if (!part) return;
+  const { root, $, msg, send } = part;
   const select = $("[data-item-select]");
   const offList = []; // hands withdrawn or removed since this page opened, newest first
 
@@ -70,10 +68,7 @@ export function mount(live) {
 
   function render() {
     floor.render();
-    const current = s.items.get(s.activeId);
-    const first = element("option", "", current ? msg("current_item", { title: current.title }) : msg("no_current_item"));
-    first.value = "";
-    fillItemSelect(select, s, first);
+    fillItemSelect(select, s, msg);
     const item = shownItem();
     const closed = item !== null && s.closed.has(item);
     $("[data-list-state]").textContent = item === null ? "" : msg(closed ? "list_closed" : "list_open");

@@ -1,10 +1,10 @@
 // Speakers on the present view: who has the floor, their clock, how many wait.
-import { messagesOf, mountFloor, trackSpeakers } from "./common.js";
+import { mountFloor, speakersPart, trackSpeakers } from "./common.js";
 
 export function mount(live) {
-  const root = document.querySelector("[data-speakers]");
-  if (!root) return;
-  const msg = messagesOf(root);
+  const part = speakersPart(live);
+  if (!part) return;
+  const { root, msg } = part;
   const notice = root.querySelector("[data-list-closed]");
   const s = trackSpeakers(live, () => {
     floor.render();

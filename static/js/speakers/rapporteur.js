@@ -2,15 +2,14 @@
 // on each item and for how long, with totals by stakeholder group and by country.
 import { duration } from "../format.js";
 import {
-  countryName, element, itemsInOrder, messagesOf, mountFloor, nameOf, renderTotals, totalsBy,
+  countryName, element, itemsInOrder, mountFloor, nameOf, renderTotals, speakersPart, totalsBy,
   trackSpeakers, whoLine,
 } from "./common.js";
 
 export function mount(live) {
-  const root = document.querySelector("[data-speakers]");
-  if (!root) return;
-  const $ = (sel) => root.querySelector(sel);
-  const msg = messagesOf(root);
+  const part = speakersPart(live);
+  if (!part) return;
+  const { root, $, msg } = part;
   const s = trackSpeakers(live, render);
   const floor = mountFloor(root, msg, s, live);
 
