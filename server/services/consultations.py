@@ -93,6 +93,8 @@ def _create_once(core: Core, spec: ConsultationSpec, code: str) -> Created:
                 )
             )
         tx.flush()
+        for hook in CREATION_HOOKS:
+            hook(tx, consultation, spec, now)
         tokens = {
             role: _issue_link(tx, consultation, role, now) for role in (MODERATOR, RAPPORTEUR)
         }
