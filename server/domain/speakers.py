@@ -203,6 +203,54 @@ def write_settings(
     return whole
 
 
+@dataclass(frozen=True)
+class FileSettings:
+    """What an agenda file says about speakers: `settings.speakers`, and per item."""
+
+    ordering: str
+    time_limit_seconds: int
+    item_limits: Mapping[int, int]  # agenda position (0-based) → seconds
+
+
+def parse_file_settings(settings: Any, items: Sequence[Any]) -> FileSettings:
+    """Check `settings.speakers` ({ordering, time_limit_seconds}) and each item's
+    `speakers: {time_limit_seconds}`; a bad value refuses the file, naming where it is."""
+    raw = settings.get("speakers") if isinstance(settings, dict) else None
+    ordering, limit = REQUESTED, DEFAULT_TIME_LIMIT
+    if raw is not None:
+        where = N_("Settings, speakers: %(reason)s")
+        _check_mapping(raw, where, {})
+        ordering = _located(parse_ordering, raw.get("ordering", ordering), where, {})
+        limit = _located(parse_time_limit, raw.get("time_limit_seconds", limit), where, {})
+    item_limits: dict[int, int] = {}
+    for index, item in enumerate(items):
+        part = item.get("speakers") if isinstance(item, dict) else None
+        if part is None:
+            continue
+        where = N_("Agenda item %(item)s, speakers: %(reason)s")
+        _check_mapping(part, where, {"item": index + 1})
+        if "time_limit_seconds" in part:
+            item_limits[index] = _located(
+                parse_time_limit, part["time_limit_seconds"], where, {"item": index + 1}
+            )
+    return FileSettings(ordering, limit, item_limits)
+
+
+def _check_mapping(value: Any, where: str, params: dict[str, Any]) -> None:
+    if not isinstance(value, dict):
+        raise DomainError(
+            "invalid_speakers_settings", where, reason=N_("this must be a mapping."), **params
+        )
+
+
+def _located(parse: Any, value: Any, where: str, params: dict[str, Any]) -> Any:
+    """Run `parse`; a refusal keeps its code and says where in the file it was."""
+    try:
+        return parse(value)
+    except DomainError as error:
+        raise DomainError(error.code, where, reason=error.message, **params) from error
+
+
 # Validation of what people send.
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import speakers as rules
 from ..domain.agenda import ACTIVE, check_not_ended
-from ..domain.consultations import ENDED
+from ..domain.consultations import ENDED, ConsultationSpec
 from ..domain.errors import N_, Conflict, NotFound
 from ..domain.events import ATTENDEE, MODERATOR, STAFF, EventDraft, LoggedEvent
 from ..domain.times import iso
@@ -29,6 +29,7 @@ from ..storage.models import AgendaItem, Consultation, Participant
 from ..storage.speakers import ClosedSpeakerList, SpeakerHand
 from . import event_log
 from .access import Viewer, open_command
+from .consultations import creation_hook
 from .core import Core
 from .snapshots import snapshot_part
 
@@ -286,6 +287,23 @@ def set_time_limit(
         return [EventDraft("speaking_time_set", {"item_id": item_id, "seconds": limit})]
 
     return _run(core, viewer, {MODERATOR}, change)
+
+
+@creation_hook
+def speakers_from_agenda_file(
+    tx: Session, consultation: Consultation, spec: ConsultationSpec, now: datetime
+) -> None:
+    """Store the speakers' settings of an agenda file: the ordering, the speaking time,
+    and per-item speaking times (docs/agenda-format.md)."""
+    found = rules.parse_file_settings(spec.settings, spec.raw.get("agenda", []))
+    settings = {k: v for k, v in consultation.settings.items() if k != "speakers"}
+    settings = rules.write_settings(
+        settings, ordering=found.ordering, time_limit_seconds=found.time_limit_seconds
+    )
+    for index, seconds in found.item_limits.items():
+        item_limit = (consultation.items[index].id, seconds)
+        settings = rules.write_settings(settings, item_limit=item_limit)
+    consultation.settings = settings
 
 
 def record_overruns(core: Core) -> list[LoggedEvent]:

@@ -175,3 +175,41 @@ def test_attendees_read_turns_without_the_topic_or_participant_number():
 def test_a_topic_is_one_line():
     assert rules.parse_topic("  Data\nretention ") == "Data retention"
     assert rules.parse_topic(None) == ""
+
+
+def test_an_agenda_file_sets_the_ordering_and_speaking_times():
+    found = rules.parse_file_settings(
+        {"speakers": {"ordering": "balanced", "time_limit_seconds": 120}},
+        [{"title": "Opening"}, {"title": "Debate", "speakers": {"time_limit_seconds": 300}}],
+    )
+    assert (found.ordering, found.time_limit_seconds, dict(found.item_limits)) == (
+        "balanced",
+        120,
+        {1: 300},
+    )
+
+
+def test_an_agenda_file_without_speakers_gets_the_defaults():
+    found = rules.parse_file_settings({}, [{"title": "Opening"}])
+    assert (found.ordering, found.time_limit_seconds, dict(found.item_limits)) == (
+        "requested",
+        180,
+        {},
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "items", "code", "where"),
+    [
+        ({"speakers": {"ordering": "loudest"}}, [], "unknown_ordering", "Settings, speakers"),
+        ({"speakers": {"time_limit_seconds": 5}}, [], "invalid_seconds", "Settings, speakers"),
+        ({"speakers": "fast"}, [], "invalid_speakers_settings", "Settings, speakers"),
+        ({}, [{}, {"speakers": {"time_limit_seconds": "3m"}}], "invalid_seconds", "item 2"),
+        ({}, [{"speakers": []}], "invalid_speakers_settings", "item 1"),
+    ],
+)
+def test_a_bad_speakers_setting_refuses_the_file_and_says_where(settings, items, code, where):
+    with pytest.raises(DomainError) as refused:
+        rules.parse_file_settings(settings, items)
+    assert refused.value.code == code
+    assert where in refused.value.message

@@ -560,3 +560,30 @@ def test_the_database_itself_refuses_a_second_open_hand(meeting, core, clock):
                     requested_at=clock(),
                 )
             )
+
+
+def test_an_agenda_file_sets_the_ordering_and_per_item_speaking_times(create_consultation, core):
+    from tests.conftest import DEMO_SPEC
+
+    agenda_items = [dict(item) for item in DEMO_SPEC["agenda"]]
+    agenda_items[1]["speakers"] = {"time_limit_seconds": 240}
+    c = create_consultation(
+        settings={"speakers": {"ordering": "balanced", "time_limit_seconds": 120}},
+        agenda=agenda_items,
+    )
+    part = snapshot(core, c.moderator)["speakers"]
+    assert (part["ordering"], part["time_limit_seconds"], part["item_time_limits"]) == (
+        "balanced",
+        120,
+        {str(c.item_ids()[1]): 240},
+    )
+
+
+def test_a_bad_speakers_setting_refuses_the_whole_agenda_file(core):
+    from server.domain.consultations import parse_spec
+    from tests.conftest import DEMO_SPEC
+
+    spec = parse_spec({**DEMO_SPEC, "settings": {"speakers": {"ordering": "loudest"}}})
+    with pytest.raises(DomainError) as refused:
+        consultations.create(core, spec)
+    assert refused.value.code == "unknown_ordering"
