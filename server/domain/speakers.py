@@ -275,8 +275,11 @@ def parse_extension(value: Any) -> int:
     return require_int(value, "seconds", minimum=MIN_EXTENSION, maximum=MAX_EXTENSION)
 
 
+MAX_ID = 2**31 - 1  # the database's integer: a larger id cannot exist
+
+
 def parse_hand_id(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
         raise NotFound("unknown_hand", N_("This request to speak does not exist."))
     return value
 

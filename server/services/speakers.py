@@ -121,7 +121,7 @@ def give_floor(
             tx.flush()  # the floor is free before it is given again
         if hand_id is not None:
             hand, person = _hand(tx, consultation, hand_id)
-            rules.check_waiting(hand.state)
+            rules.check_waiting(hand.state if person.banned_at is None else rules.REMOVED)
         else:
             item = _item_or_active(consultation, item_id)
             state = load_queue(tx, consultation)
@@ -366,6 +366,7 @@ class HandFacts:
     display_name: str
     stakeholder_group: str
     country: str
+    banned: bool = False
 
     @classmethod
     def of(cls, hand: SpeakerHand, person: Participant) -> HandFacts:
@@ -383,6 +384,7 @@ class HandFacts:
             person.display_name,
             person.stakeholder_group,
             person.country,
+            person.banned_at is not None,
         )
 
 
@@ -400,6 +402,7 @@ _FACTS = select(
     Participant.display_name,
     Participant.stakeholder_group,
     Participant.country,
+    Participant.banned_at.is_not(None).label("banned"),
 ).join(Participant, Participant.id == SpeakerHand.participant_id)
 
 
@@ -434,7 +437,7 @@ def load_queue(tx: Session, consultation: Consultation) -> QueueState:
     history = [h.stakeholder_group for h in taken]
     waiting: dict[int, dict[int, HandFacts]] = {}
     for hand in hands:
-        if hand.state == rules.WAITING:
+        if hand.state == rules.WAITING and not hand.banned:  # a banned person waits no more
             waiting.setdefault(hand.item_id, {})[hand.id] = hand
     for item_id, by_id in waiting.items():
         requests = [

@@ -587,3 +587,23 @@ def test_a_bad_speakers_setting_refuses_the_whole_agenda_file(core):
     with pytest.raises(DomainError) as refused:
         consultations.create(core, spec)
     assert refused.value.code == "unknown_ordering"
+
+
+def test_a_banned_person_leaves_the_queue_and_cannot_be_given_the_floor(meeting, core, clock):
+    from server.storage.models import Participant
+
+    c = meeting
+    amina, kofi = person(c, "Amina"), person(c, "Kofi")
+    banned = raise_(core, amina)
+    raise_(core, kofi)
+    with core.store.transaction() as tx:  # what a moderator's ban does to the person
+        tx.get_one(Participant, amina.participant_id).banned_at = clock()
+    assert names_in_queue(core, c, c.item_ids()[0]) == ["Kofi"]
+    _refused("not_in_queue", speakers.give_floor, core, c.moderator, banned)
+    (given,) = speakers.give_floor(core, c.moderator)
+    assert given.payload["display_name"] == "Kofi"
+
+
+def test_an_id_beyond_the_databases_integers_is_simply_unknown(meeting, core):
+    _refused("unknown_hand", speakers.withdraw_hand, core, person(meeting, "Amina"), 10**20)
+    _refused("unknown_hand", speakers.give_floor, core, meeting.moderator, 2**31)
