@@ -52,7 +52,7 @@ def _register_web(app: Flask) -> None:
 
 def _register_realtime(app: Flask, config: Config) -> None:
     # Importing the handler modules registers their commands.
-    from .realtime import agenda, connection, links, polls  # noqa: F401
+    from .realtime import agenda, connection, links, polls, speakers  # noqa: F401
 
     socketio.init_app(
         app,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from ..services import agenda
+from ..services import agenda, speakers
 from ..services.core import Core
 from . import emitter, socketio
 
@@ -19,5 +19,6 @@ def run_ticker(core: Core) -> None:
         socketio.sleep(TICK_SECONDS)
         try:
             emitter.publish(agenda.record_overruns(core))
+            emitter.publish(speakers.record_overruns(core))
         except Exception:  # the clock must outlive a failed tick (a database blip, say)
             log.exception("agenda tick failed")
