@@ -1,10 +1,10 @@
-"""The server's clock: a background task that logs overruns as they happen."""
+"""The server's clock: a background task that logs overruns (and notes left unlogged)."""
 
 from __future__ import annotations
 
 import logging
 
-from ..services import agenda
+from ..services import agenda, notes
 from ..services.core import Core
 from . import emitter, socketio
 
@@ -19,5 +19,6 @@ def run_ticker(core: Core) -> None:
         socketio.sleep(TICK_SECONDS)
         try:
             emitter.publish(agenda.record_overruns(core))
+            emitter.publish(notes.log_pending(core))
         except Exception:  # the clock must outlive a failed tick (a database blip, say)
             log.exception("agenda tick failed")
