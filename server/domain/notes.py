@@ -9,14 +9,17 @@ flood the log; a background sweep logs what the last minute left unlogged.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
 from .errors import N_, Conflict, DomainError
 
-# A save travels in one Socket.IO message (at most 16 KB, see realtime/__init__.py):
-# the text is bounded in UTF-8 bytes, which leaves room for the envelope.
+# A save travels in one Socket.IO message (at most 16 KB, see realtime/__init__.py;
+# a bigger one closes the connection). So a note is bounded by its size on the
+# wire — JSON-encoded as browsers send it, in UTF-8 — leaving room for the envelope:
+# about 15,000 Latin letters, 7,500 Arabic ones.
 MAX_NOTE_BYTES = 15_000
 LOG_INTERVAL = timedelta(minutes=1)
 MAX_REVISION = 2**53 - 1  # what a JavaScript number holds exactly
@@ -28,13 +31,18 @@ def parse_note_text(value: Any) -> str:
         raise DomainError("invalid_text", N_("A note's text must be text."))
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t\r" for ch in value):
         raise DomainError("invalid_text", N_("A note cannot contain control characters."))
-    if len(value.encode("utf-8")) > MAX_NOTE_BYTES:
+    if wire_size(value) > MAX_NOTE_BYTES:
         raise DomainError(
             "note_too_long",
             N_("This note is too long to save (at most %(max)s bytes); continue in another note."),
             max=MAX_NOTE_BYTES,
         )
     return value
+
+
+def wire_size(text: str) -> int:
+    """Bytes of `text` as a browser sends it: `JSON.stringify`, UTF-8 (quotes included)."""
+    return len(json.dumps(text, ensure_ascii=False).encode("utf-8"))
 
 
 def parse_revision(value: Any) -> int:

@@ -148,7 +148,8 @@ def test_notes_can_be_finished_after_the_consultation_ends(create_consultation, 
         (True, "x", 1, "unknown_item"),
         (None, 42, 1, "invalid_text"),
         (None, "bell\x07", 1, "invalid_text"),
-        (None, "ع" * (MAX_NOTE_BYTES // 2 + 1), 1, "note_too_long"),
+        (None, "ع" * (MAX_NOTE_BYTES // 2), 1, "note_too_long"),  # 2 bytes each, and quotes
+        (None, '"' * (MAX_NOTE_BYTES // 2), 1, "note_too_long"),  # each sent as \"
         (None, "x", 0, "invalid_revision"),
         (None, "x", "2", "invalid_revision"),
         (None, "x", True, "invalid_revision"),
@@ -166,10 +167,13 @@ def test_a_refused_save_writes_nothing(create_consultation, core, item, text, re
     assert _notes(core, writer) == {}
 
 
-def test_a_note_at_the_byte_limit_is_saved(create_consultation, core):
+@pytest.mark.parametrize("letter", ["ع", '"', "\n"])
+def test_a_note_at_the_limit_of_what_one_message_carries_is_saved(
+    create_consultation, core, letter
+):
     c = create_consultation()
     writer = c.rapporteur()
-    text = "ع" * (MAX_NOTE_BYTES // 2)
+    text = letter * (MAX_NOTE_BYTES // 2 - 1)
     notes.save_note(core, writer, None, text, 1)
     assert _notes(core, writer)[None]["text"] == text
 
