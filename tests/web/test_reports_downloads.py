@@ -184,3 +184,21 @@ def test_memory_stays_the_same_however_long_the_log(create_consultation, core, f
     assert long_size > 5 * short_size
     # ~1.6 MB either way, measured; a file built in memory would need its whole size.
     assert long_peak < short_peak * 1.25, (short_peak, long_peak, long_size)
+
+
+def test_the_rapporteurs_page_has_notes_attendance_and_downloads(app, app_consultation):
+    page = _rapporteur_browser(app, app_consultation).get(f"/c/{app_consultation.join_code}/report")
+    assert page.status_code == 200
+    assert "data-notes" in page.text and "data-attendance" in page.text
+    assert 'data-msg-nearly-full="{percent}% of this note’s room used"' in page.text
+    code = app_consultation.join_code
+    assert f'href="/c/{code}/report/download/docx"' in page.text
+    assert "audience=full" not in page.text
+
+
+def test_the_moderators_console_offers_the_full_record_and_the_archive(app, app_consultation):
+    client = app.test_client()
+    client.post(f"/m/{app_consultation.moderator_link}", data={"display_name": "Chair"})
+    page = client.get(f"/c/{app_consultation.join_code}/moderate")
+    assert f"/c/{app_consultation.join_code}/report/download/json" in page.text
+    assert "audience=full" in page.text
