@@ -43,10 +43,13 @@ import it from `server/reports/__init__.py` below, one line:
 
 5. Events in the timeline: the one-line details (default: the payload's
    `title`), staff events safe for the shareable audience (by default only
-   public ones appear there), and any further redaction::
+   public ones appear there), what every report *and the archive* strip from a
+   payload, and any further redaction for one audience's timeline::
 
        event_summary("question_answered")(lambda ctx, payload: payload["text"])
        shareable_staff_events("poll_results_hidden")
+       @event_redaction("question_asked")
+       def no_ip(payload: Payload) -> Payload: ...
        @event_view("question_dismissed")
        def hide(event: ReportEvent, audience: Audience) -> ReportEvent | None:
            return None if audience == Audience.SHAREABLE else event
@@ -65,8 +68,10 @@ The audience rules every provider must keep
   counted, not listed. `Audience.FULL` (moderators only): they are listed.
 - Never an anonymous author, in either audience or the archive. Events reach
   reports through the rapporteurs' projection (`@projection(type, RAPPORTEUR)`
-  in domain/events.py), and an attendee is never shown as an event's actor;
-  a provider reading a feature's tables must itself leave anonymous authors out.
+  in domain/events.py), and an attendee is never shown as an event's actor
+  nor named in `participant_*` events or the archive's participants; a
+  provider reading a feature's tables must itself leave anonymous authors out
+  (a named, non-anonymous author may appear: they chose to be named).
 """
 
 from . import foundation  # noqa: F401 - registers the foundation's parts

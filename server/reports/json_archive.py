@@ -252,7 +252,7 @@ class Record:
     def _bad(self, field: str) -> DomainError:
         return damaged(N_("%(where)s has a bad %(field)s"), where=self.where, field=field)
 
-    def int(self, field: str, *, minimum: int = 0, null: bool = False) -> Any:
+    def integer(self, field: str, *, minimum: int = 0, null: bool = False) -> Any:
         value = self.data.get(field)
         if value is None and null:
             return None
@@ -260,7 +260,7 @@ class Record:
             raise self._bad(field)
         return value
 
-    def str(self, field: str, *, max_length: int = 100_000) -> str:
+    def string(self, field: str, *, max_length: int = 100_000) -> str:
         value = self.data.get(field)
         if not isinstance(value, str) or len(value) > max_length:
             raise self._bad(field)
@@ -272,7 +272,7 @@ class Record:
             raise self._bad(field)
         return str(value)
 
-    def time(self, field: str, *, null: bool = False) -> Any:
+    def moment(self, field: str, *, null: bool = False) -> Any:
         value = self.data.get(field)
         if value is None and null:
             return None
@@ -284,19 +284,19 @@ class Record:
             raise self._bad(field)
         return moment
 
-    def bool(self, field: str) -> bool:
+    def boolean(self, field: str) -> bool:
         value = self.data.get(field)
         if not isinstance(value, bool):
             raise self._bad(field)
         return value
 
-    def object(self, field: str) -> dict[str, Any]:
+    def mapping(self, field: str) -> dict[str, Any]:
         value = self.data.get(field)
         if not isinstance(value, dict):
             raise self._bad(field)
         return value
 
-    def list(self, field: str) -> list[Any]:
+    def array(self, field: str) -> list[Any]:
         value = self.data.get(field)
         if not isinstance(value, list):
             raise self._bad(field)
@@ -344,7 +344,7 @@ def restore(core: Core, data: bytes) -> Restored:
     """Import an archive as a new consultation, all or nothing, with a fresh code and links."""
     document = read_archive(data)
     top = Record(document, "the archive")
-    tables = top.object("tables")
+    tables = top.mapping("tables")
     known = {table.name for table in _tables}
     for name in tables:
         if name not in known:
@@ -353,12 +353,12 @@ def restore(core: Core, data: bytes) -> Restored:
                 N_("This archive holds %(table)s, which this server does not know."),
                 table=name,
             )
-    events = top.list("events")
+    events = top.array("events")
     now = core.now()
     try:
         with core.store.transaction() as tx:
             consultation = _restore_consultation(
-                tx, Record(top.object("consultation"), "the consultation")
+                tx, Record(top.mapping("consultation"), "the consultation")
             )
             ctx = RestoreContext(tx, consultation, Ids())
             for table in _tables:
@@ -377,22 +377,22 @@ def restore(core: Core, data: bytes) -> Restored:
 def _restore_consultation(tx: Session, record: Record) -> Consultation:
     consultation = Consultation(
         short_name=record.valid("short_name", parse_short_name),
-        title=record.str("title", max_length=200),
-        region=record.str("region", max_length=100),
-        description=record.str("description", max_length=5000),
+        title=record.string("title", max_length=200),
+        region=record.string("region", max_length=100),
+        description=record.string("description", max_length=5000),
         time_zone=record.valid("time_zone", parse_time_zone),
-        scheduled_start=record.time("scheduled_start"),
-        planned_minutes=record.int("planned_minutes", minimum=1),
+        scheduled_start=record.moment("scheduled_start"),
+        planned_minutes=record.integer("planned_minutes", minimum=1),
         languages=list(record.valid("languages", parse_languages)),
         state=record.choice("state", (DRAFT, LIVE, ENDED)),
         join_code=_free_join_code(tx),
-        started_at=record.time("started_at", null=True),
-        ended_at=record.time("ended_at", null=True),
-        last_seq=record.int("last_seq"),
-        last_public_seq=record.int("last_public_seq"),
-        peak_present=record.int("peak_present"),
-        settings=record.object("settings"),
-        created_at=record.time("created_at"),
+        started_at=record.moment("started_at", null=True),
+        ended_at=record.moment("ended_at", null=True),
+        last_seq=record.integer("last_seq"),
+        last_public_seq=record.integer("last_public_seq"),
+        peak_present=record.integer("peak_present"),
+        settings=record.mapping("settings"),
+        created_at=record.moment("created_at"),
     )
     tx.add(consultation)
     tx.flush()
@@ -414,13 +414,13 @@ def _restore_events(ctx: RestoreContext, events: list[Any]) -> None:
     batch: list[dict[str, Any]] = []
     for number, data in enumerate(events, start=1):
         record = Record(data, f"event {number}")
-        if record.int("seq") != number:
+        if record.integer("seq") != number:
             raise damaged(N_("its events are not numbered 1, 2, 3… in order"))
         visibility = record.choice("visibility", (PUBLIC, STAFF))
         prev = None
         if visibility == PUBLIC:
             prev, previous_public = previous_public, number
-        event_type = record.str("type", max_length=40)
+        event_type = record.string("type", max_length=40)
         batch.append(
             {
                 "consultation_id": consultation.id,
@@ -429,13 +429,13 @@ def _restore_events(ctx: RestoreContext, events: list[Any]) -> None:
                 "visibility": visibility,
                 "type": event_type,
                 "payload": _remap_payload(
-                    event_type, record.object("payload"), ctx.ids.from_archive
+                    event_type, record.mapping("payload"), ctx.ids.from_archive
                 ),
                 "actor_id": ctx.ids.from_archive(
-                    "participant", record.int("actor", minimum=1, null=True)
+                    "participant", record.integer("actor", minimum=1, null=True)
                 ),
                 "actor_role": record.choice("actor_role", (*ROLES, "system")),
-                "created_at": record.time("at"),
+                "created_at": record.moment("at"),
             }
         )
         if len(batch) >= INSERT_BATCH:
@@ -481,23 +481,23 @@ def _export_items(ctx: ExportContext) -> Iterator[dict[str, Any]]:
 def _restore_items(ctx: RestoreContext, rows: list[Any]) -> None:
     for number, data in enumerate(rows, start=1):
         record = Record(data, f"agenda item {number}")
-        if record.int("id") != number:
+        if record.integer("id") != number:
             raise damaged(N_("its agenda items are not numbered 1, 2, 3… in order"))
         item = AgendaItem(
             consultation_id=ctx.consultation.id,
-            position=record.int("position"),
-            title=record.str("title", max_length=200),
-            description=record.str("description", max_length=2000),
-            planned_minutes=record.int("planned_minutes", minimum=1),
-            extra_seconds=record.int("extra_seconds"),
+            position=record.integer("position"),
+            title=record.string("title", max_length=200),
+            description=record.string("description", max_length=2000),
+            planned_minutes=record.integer("planned_minutes", minimum=1),
+            extra_seconds=record.integer("extra_seconds"),
             state=record.choice(
                 "state", (agenda_rules.PENDING, agenda_rules.ACTIVE, agenda_rules.DONE)
             ),
-            first_started_at=record.time("first_started_at", null=True),
-            last_ended_at=record.time("last_ended_at", null=True),
-            run_started_at=record.time("run_started_at", null=True),
-            elapsed_before=record.int("elapsed_before"),
-            overrun_logged=record.bool("overrun_logged"),
+            first_started_at=record.moment("first_started_at", null=True),
+            last_ended_at=record.moment("last_ended_at", null=True),
+            run_started_at=record.moment("run_started_at", null=True),
+            elapsed_before=record.integer("elapsed_before"),
+            overrun_logged=record.boolean("overrun_logged"),
         )
         ctx.tx.add(item)
         ctx.tx.flush()  # one at a time: new ids keep the archive's order
@@ -521,18 +521,18 @@ def _export_participants(ctx: ExportContext) -> Iterator[dict[str, Any]]:
 def _restore_participants(ctx: RestoreContext, rows: list[Any]) -> None:
     for number, data in enumerate(rows, start=1):
         record = Record(data, f"participant {number}")
-        if record.int("id") != number:
+        if record.integer("id") != number:
             raise damaged(N_("its participants are not numbered 1, 2, 3… in order"))
         person = Participant(
             consultation_id=ctx.consultation.id,
             role=record.choice("role", ROLES),
-            display_name=record.str("display_name", max_length=60),
+            display_name=record.string("display_name", max_length=60),
             stakeholder_group=record.choice("stakeholder_group", STAKEHOLDER_GROUPS),
-            country=record.str("country", max_length=2),
+            country=record.string("country", max_length=2),
             # Nobody holds a token for a restored person: the hash of a fresh, unseen one.
             token_hash=hash_token(new_token()),
-            joined_at=record.time("joined_at"),
-            banned_at=record.time("banned_at", null=True),
+            joined_at=record.moment("joined_at"),
+            banned_at=record.moment("banned_at", null=True),
         )
         ctx.tx.add(person)
         ctx.tx.flush()
@@ -559,21 +559,21 @@ def _export_notes(ctx: ExportContext) -> Iterator[dict[str, Any]]:
 def _restore_notes(ctx: RestoreContext, rows: list[Any]) -> None:
     for number, data in enumerate(rows, start=1):
         record = Record(data, f"note {number}")
-        item_id = ctx.ids.from_archive("agenda_item", record.int("item", minimum=1, null=True))
+        item_id = ctx.ids.from_archive("agenda_item", record.integer("item", minimum=1, null=True))
         ctx.tx.add(
             Note(
                 consultation_id=ctx.consultation.id,
                 item_id=item_id,
                 slot=GENERAL_SLOT if item_id is None else item_id,
-                text=record.str("text"),
-                revision=record.int("revision"),
-                logged_revision=record.int("logged_revision"),
-                logged_at=record.time("logged_at", null=True),
+                text=record.string("text"),
+                revision=record.integer("revision"),
+                logged_revision=record.integer("logged_revision"),
+                logged_at=record.moment("logged_at", null=True),
                 author_id=ctx.ids.from_archive(
-                    "participant", record.int("author", minimum=1, null=True)
+                    "participant", record.integer("author", minimum=1, null=True)
                 ),
-                client_revision=record.int("client_revision"),
-                updated_at=record.time("updated_at"),
+                client_revision=record.integer("client_revision"),
+                updated_at=record.moment("updated_at"),
             )
         )
     ctx.tx.flush()
