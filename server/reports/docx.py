@@ -18,21 +18,13 @@ from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from flask_babel import gettext as _
 
-from .model import Block, Cell, Facts, Report, Section, Table, Text
+from .model import Block, Cell, Facts, Registry, Report, Section, Table, Text
 
 SectionRenderer = Callable[[DocumentObject, Section, int], None]
 
-_renderers: dict[str, SectionRenderer] = {}
-
-
-def renderer(key: str) -> Callable[[SectionRenderer], SectionRenderer]:
-    """Register a section's own DOCX rendering (`(document, section, heading level)`)."""
-
-    def register(function: SectionRenderer) -> SectionRenderer:
-        _renderers[key] = function
-        return function
-
-    return register
+renderer = Registry[SectionRenderer](
+    """Register a section's own DOCX rendering: `(document, section, heading level)`."""
+)
 
 
 # Characters XML 1.0 cannot hold (U+FFFE, stray controls): lxml refuses them outright.
@@ -55,7 +47,7 @@ def render(report: Report) -> bytes:
 
 
 def render_section(document: DocumentObject, section: Section, level: int) -> None:
-    custom = _renderers.get(section.key)
+    custom = renderer.get(section.key)
     if custom is not None:
         custom(document, section, level)
         return

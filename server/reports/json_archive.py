@@ -60,7 +60,7 @@ from ..services.consultations import issue_link
 from ..services.core import Core
 from ..storage.models import AgendaItem, Consultation, Event, Participant
 from ..storage.notes import GENERAL_SLOT, Note
-from .model import logged_events, safe_event
+from .model import Registry, logged_events, safe_event
 
 FORMAT = "baraza-archive"
 VERSION = 1
@@ -135,7 +135,6 @@ class ArchiveTable:
 
 
 _tables: list[ArchiveTable] = []
-_payload_ids: dict[str, PayloadIds] = {}
 
 
 def archive_table(name: str, *, order: int, export: Exporter, restore: Restorer) -> None:
@@ -148,20 +147,14 @@ def archive_table(name: str, *, order: int, export: Exporter, restore: Restorer)
     _tables.sort(key=lambda table: (table.order, table.name))
 
 
-def payload_ids(*event_types: str) -> Callable[[PayloadIds], PayloadIds]:
-    """Register how to translate the ids inside `event_types`' payloads:
+payload_ids = Registry[PayloadIds](
+    """Register how to translate the ids inside these event types' payloads:
     `(payload, remap) -> payload`, calling `remap(kind, value)` on each id."""
-
-    def register(function: PayloadIds) -> PayloadIds:
-        for event_type in event_types:
-            _payload_ids[event_type] = function
-        return function
-
-    return register
+)
 
 
 def _remap_payload(event_type: str, payload: Payload, remap: Remap) -> Payload:
-    function = _payload_ids.get(event_type)
+    function = payload_ids.get(event_type)
     return function(payload, remap) if function else payload
 
 
@@ -460,7 +453,18 @@ def _numbered(ctx: ExportContext, kind: str, model: Any) -> list[Any]:
     return rows
 
 
+def _numbered_records(rows: list[Any], what: str) -> Iterator[tuple[int, Record]]:
+    """Rows of a kind the archive numbers 1, 2, 3…, each checked to carry its number."""
+    for number, data in enumerate(rows, start=1):
+        record = Record(data, f"{what} {number}")
+        if record.integer("id") != number:
+            raise damaged(N_("its %(what)s rows are not numbered 1, 2, 3… in order"), what=what)
+        yield number, record
+
+
 def _export_items(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    # Stored fields, spelled out: the archive is a versioned format that must not
+    # follow changes to what screens are sent (services/agenda.item_view).
     for item in _numbered(ctx, "agenda_item", AgendaItem):
         yield {
             "id": ctx.ids.to_archive("agenda_item", item.id),
@@ -479,10 +483,7 @@ def _export_items(ctx: ExportContext) -> Iterator[dict[str, Any]]:
 
 
 def _restore_items(ctx: RestoreContext, rows: list[Any]) -> None:
-    for number, data in enumerate(rows, start=1):
-        record = Record(data, f"agenda item {number}")
-        if record.integer("id") != number:
-            raise damaged(N_("its agenda items are not numbered 1, 2, 3… in order"))
+    for number, record in _numbered_records(rows, "agenda item"):
         item = AgendaItem(
             consultation_id=ctx.consultation.id,
             position=record.integer("position"),
@@ -519,10 +520,7 @@ def _export_participants(ctx: ExportContext) -> Iterator[dict[str, Any]]:
 
 
 def _restore_participants(ctx: RestoreContext, rows: list[Any]) -> None:
-    for number, data in enumerate(rows, start=1):
-        record = Record(data, f"participant {number}")
-        if record.integer("id") != number:
-            raise damaged(N_("its participants are not numbered 1, 2, 3… in order"))
+    for number, record in _numbered_records(rows, "participant"):
         person = Participant(
             consultation_id=ctx.consultation.id,
             role=record.choice("role", ROLES),

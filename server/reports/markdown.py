@@ -11,21 +11,13 @@ from collections.abc import Callable, Iterator
 
 from flask_babel import gettext as _
 
-from .model import Block, Cell, Facts, Report, Section, Table, Text
+from .model import Block, Cell, Facts, Registry, Report, Section, Table, Text
 
 SectionRenderer = Callable[[Section, int], Iterator[str]]
 
-_renderers: dict[str, SectionRenderer] = {}
-
-
-def renderer(key: str) -> Callable[[SectionRenderer], SectionRenderer]:
-    """Register a section's own Markdown (`(section, heading depth) -> lines`)."""
-
-    def register(function: SectionRenderer) -> SectionRenderer:
-        _renderers[key] = function
-        return function
-
-    return register
+renderer = Registry[SectionRenderer](
+    """Register a section's own Markdown: `(section, heading depth) -> lines`."""
+)
 
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|])")
@@ -59,7 +51,7 @@ def render(report: Report) -> Iterator[str]:
 
 
 def render_section(section: Section, depth: int) -> Iterator[str]:
-    custom = _renderers.get(section.key)
+    custom = renderer.get(section.key)
     if custom is not None:
         yield from custom(section, depth)
         return

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -145,6 +145,28 @@ def duration(seconds: int | float) -> str:
 
 # ---------------------------------------------------------------- registries
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Registry(Generic[F]):
+    """Functions registered under keys (an event type, a section's key): `@registry("key")`."""
+
+    def __init__(self, doc: str) -> None:
+        self.__doc__ = doc
+        self._functions: dict[str, F] = {}
+
+    def __call__(self, *keys: str) -> Callable[[F], F]:
+        def register(function: F) -> F:
+            for key in keys:
+                self._functions[key] = function
+            return function
+
+        return register
+
+    def get(self, key: str) -> F | None:
+        return self._functions.get(key)
+
+
 SectionProvider = Callable[[ReportContext], Section | None]
 ItemSectionProvider = Callable[[ReportContext, ReportItem], Section | None]
 TableProvider = Callable[[ReportContext], Table | None]
@@ -263,47 +285,21 @@ EventView = Callable[[ReportEvent, Audience], ReportEvent | None]
 Redaction = Callable[[Payload], Payload]
 Summary = Callable[[ReportContext, Payload], str]
 
-_redactions: dict[str, Redaction] = {}
-_views: dict[str, EventView] = {}
-_summaries: dict[str, Summary] = {}
-_shareable_staff_events: set[str] = set()
-
-
-def event_redaction(*event_types: str) -> Callable[[Redaction], Redaction]:
-    """Register what every report and the archive strip from `event_types`' payloads,
+event_redaction = Registry[Redaction](
+    """Register what every report and the archive strip from these event types' payloads,
     after the rapporteurs' projection (an attendee's name, say)."""
+)
+event_view = Registry[EventView](
+    """Register a further redaction of an event type for one audience's timeline.
 
-    def register(redaction: Redaction) -> Redaction:
-        for event_type in event_types:
-            _redactions[event_type] = redaction
-        return redaction
-
-    return register
-
-
-def event_view(event_type: str) -> Callable[[EventView], EventView]:
-    """Register a further redaction of `event_type` for reports (None leaves it out).
-
-    It receives the event already safe by default (payload through the
-    rapporteur's projection, attendee actors hidden) and may strip more, or
-    drop the event in the shareable audience. The full audience keeps every event.
-    """
-
-    def register(view: EventView) -> EventView:
-        _views[event_type] = view
-        return view
-
-    return register
-
-
-def event_summary(event_type: str) -> Callable[[Summary], Summary]:
-    """Register the one line the timeline shows for `event_type` (default: a title, if any)."""
-
-    def register(summary: Summary) -> Summary:
-        _summaries[event_type] = summary
-        return summary
-
-    return register
+    It receives the event already safe (see `safe_event`) and may strip more, or
+    return None to leave it out of the shareable timeline; the full audience
+    keeps every event."""
+)
+event_summary = Registry[Summary](
+    """Register the one line the timeline shows for an event type (default: its title)."""
+)
+_shareable_staff_events: set[str] = set()
 
 
 def shareable_staff_events(*event_types: str) -> None:
@@ -312,7 +308,7 @@ def shareable_staff_events(*event_types: str) -> None:
 
 
 def summarise(ctx: ReportContext, event: ReportEvent) -> str:
-    summary = _summaries.get(event.type)
+    summary = event_summary.get(event.type)
     if summary is not None:
         return summary(ctx, event.payload)
     title = event.payload.get("title")
@@ -327,7 +323,7 @@ def safe_event(event: ReportEvent) -> ReportEvent:
     applying it here keeps that promise in every format.
     """
     payload = project(event.type, event.payload, RAPPORTEUR)
-    redaction = _redactions.get(event.type)
+    redaction = event_redaction.get(event.type)
     if redaction is not None:
         payload = redaction(payload)
     if event.actor_role in STAFF_ROLES:
@@ -353,7 +349,7 @@ def view_event(event: ReportEvent, audience: Audience) -> ReportEvent | None:
     ):
         return None
     shown = safe_event(event)
-    view = _views.get(event.type)
+    view = event_view.get(event.type)
     if view is None:
         return shown
     viewed = view(shown, audience)
