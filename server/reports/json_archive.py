@@ -56,7 +56,7 @@ from ..domain.consultations import (
 from ..domain.errors import N_, DomainError
 from ..domain.events import ATTENDEE, PUBLIC, ROLES, STAFF, Payload
 from ..services.access import hash_token, new_token
-from ..services.consultations import issue_link
+from ..services.consultations import _issue_link as issue_link  # the one way links are made
 from ..services.core import Core
 from ..storage.models import AgendaItem, Consultation, Event, Participant
 from ..storage.notes import GENERAL_SLOT, Note

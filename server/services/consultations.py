@@ -91,7 +91,9 @@ def _create_once(core: Core, spec: ConsultationSpec, code: str) -> Created:
                 )
             )
         tx.flush()
-        tokens = {role: issue_link(tx, consultation, role, now) for role in (MODERATOR, RAPPORTEUR)}
+        tokens = {
+            role: _issue_link(tx, consultation, role, now) for role in (MODERATOR, RAPPORTEUR)
+        }
         event_log.append(
             tx,
             consultation,
@@ -102,8 +104,7 @@ def _create_once(core: Core, spec: ConsultationSpec, code: str) -> Created:
     return Created(consultation.id, code, tokens[MODERATOR], tokens[RAPPORTEUR])
 
 
-def issue_link(tx: Session, consultation: Consultation, role: str, now: datetime) -> str:
-    """Store a new link for `role` and return its token (shown once, kept only hashed)."""
+def _issue_link(tx: Session, consultation: Consultation, role: str, now: datetime) -> str:
     token = new_token()
     tx.add(
         RoleLink(
@@ -197,7 +198,7 @@ def replace_link(core: Core, viewer: Viewer, role: object) -> tuple[str, list[Lo
         )
         for link in links:
             link.revoked_at = now
-        token = issue_link(tx, consultation, str(role), now)
+        token = _issue_link(tx, consultation, str(role), now)
         if actor.role == role:  # whoever replaces their own link keeps their seat
             actor.role_link_id = tx.scalar(
                 select(RoleLink.id).where(RoleLink.token_hash == hash_token(token))
@@ -240,6 +241,8 @@ def reissue_links(core: Core, code: str) -> dict[str, str]:
             )
         ):
             link.revoked_at = now
-        tokens = {role: issue_link(tx, consultation, role, now) for role in (MODERATOR, RAPPORTEUR)}
+        tokens = {
+            role: _issue_link(tx, consultation, role, now) for role in (MODERATOR, RAPPORTEUR)
+        }
         event_log.append(tx, consultation, None, [EventDraft("links_reissued", {}, STAFF)], now)
     return tokens
