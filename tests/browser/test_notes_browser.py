@@ -3,31 +3,16 @@ through the server going away and coming back."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.realtime import servers
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-playwright = pytest.importorskip("playwright.sync_api")
-
-SYSTEM_CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 GENERAL = "[data-note]:has(#note-general)"
-
-
-@pytest.fixture
-def browser():
-    with playwright.sync_playwright() as p:
-        options = {"args": ["--no-sandbox"]}
-        if Path(SYSTEM_CHROMIUM).exists():
-            options["executable_path"] = SYSTEM_CHROMIUM
-        browser = p.chromium.launch(**options)
-        yield browser
-        browser.close()
 
 
 def _open_report_page(browser, server):
@@ -50,7 +35,7 @@ def test_a_note_survives_a_reload_before_it_was_sent(browser, tmp_path):
         page = _open_report_page(browser, server)
         page.locator(f"{GENERAL} textarea").type("Typed just before a reload")
         page.reload()  # sooner than the 800 ms pause that sends it
-        playwright.expect(_status(page)).to_have_text("Saved", timeout=10_000)
+        expect(_status(page)).to_have_text("Saved", timeout=10_000)
         assert page.locator(f"{GENERAL} textarea").input_value() == "Typed just before a reload"
         report = page.request.get(f"{page.url}/download/markdown").text()
         assert "Typed just before a reload" in report
@@ -67,16 +52,14 @@ def test_a_note_typed_while_the_server_is_away_is_saved_when_it_returns(
         page = _open_report_page(browser, server)
         box = page.locator(f"{GENERAL} textarea")
         box.type("Before the cut.")
-        playwright.expect(_status(page)).to_have_text("Saved", timeout=10_000)
+        expect(_status(page)).to_have_text("Saved", timeout=10_000)
         server.stop()
         box.type(" Typed while offline.")
-        playwright.expect(_status(page)).to_have_text(
-            "Offline — kept on this device", timeout=15_000
-        )
+        expect(_status(page)).to_have_text("Offline — kept on this device", timeout=15_000)
         port = int(re.search(r":(\d+)$", server.url).group(1))
         monkeypatch.setattr(servers, "free_port", lambda: port)
         server = servers.start_server(instance)  # the same database, the same address
-        playwright.expect(_status(page)).to_have_text("Saved", timeout=30_000)
+        expect(_status(page)).to_have_text("Saved", timeout=30_000)
         report = page.request.get(f"{page.url}/download/markdown").text()
         assert "Before the cut. Typed while offline." in report
     finally:
