@@ -51,7 +51,7 @@ def _register_web(app: Flask) -> None:
 
 def _register_realtime(app: Flask, config: Config) -> None:
     # Importing the handler modules registers their commands.
-    from .realtime import agenda, connection, links  # noqa: F401
+    from .realtime import agenda, connection, links, questions  # noqa: F401
 
     socketio.init_app(
         app,

@@ -1,6 +1,9 @@
 """Every table's module, imported so Alembic and tests see the whole schema."""
 
-from . import models  # noqa: F401
+from . import (
+    models,  # noqa: F401
+    questions,  # noqa: F401
+)
 from .base import Base
 
 metadata = Base.metadata
