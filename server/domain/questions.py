@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from .errors import N_, Conflict, DomainError, Forbidden, NotFound
-from .events import ATTENDEE, RAPPORTEUR, Payload, Projection, projection
+from .events import ATTENDEE, MODERATOR, RAPPORTEUR, Payload, Projection, projection
 from .text import clean_text, optional_text, require_int
 
 SETTINGS_KEY = "questions"
@@ -329,6 +329,18 @@ def parse_receipts(value: Any) -> list[str]:
 #
 # Events and snapshots carry the staff view of a question (as moderators see
 # it); attendees and rapporteurs read it through these functions.
+#
+# Rapporteurs keep the record of what was discussed: they see every question
+# once it is decided (approved, answered, dismissed…), never a pending one. A
+# pending question is where a ban would tie an author to their questions (ban,
+# hide, later restore), so rapporteurs get only its id and state, and the ban
+# events reach them without the question lists.
+
+SEEN_BY = {
+    ATTENDEE: PUBLIC_STATES,
+    MODERATOR: STAFF_STATES,
+    RAPPORTEUR: STAFF_STATES - {PENDING},
+}
 
 
 def public_view(view: Payload) -> Payload:
@@ -341,7 +353,9 @@ def public_view(view: Payload) -> Payload:
 
 
 def rapporteur_view(view: Payload) -> Payload:
-    """Rapporteurs read what moderators read, except any anonymous author."""
+    """Rapporteurs read what moderators read, without anonymous authors or pending questions."""
+    if view.get("state") not in SEEN_BY[RAPPORTEUR]:
+        return {"id": view.get("id"), "state": view.get("state")}
     if view.get("anonymity") == NAMED:
         return view
     return {**view, "author": None}
@@ -360,49 +374,45 @@ def _public_author(author: Payload) -> Payload:
     return {k: author[k] for k in ("display_name", "stakeholder_group", "country")}
 
 
-# Which keys of each event's payload hold question views.
-_QUESTION_KEYS = ("question", "into")
-_QUESTION_LISTS = ("restored",)
+def _projector(view_of: Projection, *, drop: tuple[str, ...] = ()) -> Projection:
+    """Project the question views an event holds (`question`, `into`); drop `drop` keys."""
 
-
-def _projector(view_of: Projection) -> Projection:
     def project(payload: Payload) -> Payload:
-        projected = dict(payload)
-        for key in _QUESTION_KEYS:
+        projected = {k: v for k, v in payload.items() if k not in drop}
+        for key in ("question", "into"):
             if isinstance(payload.get(key), dict):
                 projected[key] = view_of(payload[key])
-        for key in _QUESTION_LISTS:
-            if isinstance(payload.get(key), list):
-                projected[key] = [view_of(v) for v in payload[key]]
         return projected
 
     return project
 
 
-_attendee_projection = _projector(public_view)
-_rapporteur_projection = _projector(rapporteur_view)
-
 QUESTION_EVENTS = (
     "question_asked",
     "question_approved",
     "question_dismissed",
-    "question_edited",
     "question_pinned",
     "question_answered",
     "question_reopened",
     "question_archived",
     "questions_merged",
-    "participant_unbanned",
 )
 
 for _event_type in QUESTION_EVENTS:
-    projection(_event_type, ATTENDEE)(_attendee_projection)
-    projection(_event_type, RAPPORTEUR)(_rapporteur_projection)
+    projection(_event_type, ATTENDEE)(_projector(public_view))
+    projection(_event_type, RAPPORTEUR)(_projector(rapporteur_view))
+
+# Attendees read an edit's corrected text only: a moderator may edit out what
+# should not show. Rapporteurs read the text before the edit, once they may
+# read the question at all.
+projection("question_edited", ATTENDEE)(_projector(public_view, drop=("previous_text",)))
 
 
-@projection("question_edited", ATTENDEE)
-def _edited_for_attendees(payload: Payload) -> Payload:
-    """Attendees read the corrected text only: a moderator may edit out what should not show."""
-    projected = _attendee_projection(payload)
-    projected.pop("previous_text", None)
-    return projected
+@projection("question_edited", RAPPORTEUR)
+def _edited_for_rapporteurs(payload: Payload) -> Payload:
+    pending = payload["question"].get("state") not in SEEN_BY[RAPPORTEUR]
+    return _projector(rapporteur_view, drop=("previous_text",) if pending else ())(payload)
+
+
+projection("participant_banned", RAPPORTEUR)(_projector(rapporteur_view, drop=("hidden",)))
+projection("participant_unbanned", RAPPORTEUR)(_projector(rapporteur_view, drop=("restored",)))

@@ -486,9 +486,8 @@ def my_questions(core: Core, viewer: Viewer, receipts: Any) -> list[Payload]:
 
 def vote_counts(core: Core, viewer: Viewer) -> dict[str, int]:
     """Every count the viewer may see, as the tally sends them (a reconnected page asks)."""
-    states = rules.PUBLIC_STATES if viewer.role == ATTENDEE else rules.STAFF_STATES
     with core.store.reading() as tx:
-        return _counts(tx, viewer.consultation_id, states)
+        return _counts(tx, viewer.consultation_id, rules.SEEN_BY[viewer.role])
 
 
 def public_counts(core: Core, consultation_id: int, question_ids: Iterable[int]) -> dict[str, int]:
@@ -521,7 +520,7 @@ def questions_part(
     tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
 ) -> dict[str, Any]:
     """The queue as the viewer's role may see it; an attendee also gets their own."""
-    states = rules.PUBLIC_STATES if viewer.role == ATTENDEE else rules.STAFF_STATES
+    states = rules.SEEN_BY[viewer.role]
     questions = tx.scalars(
         select(Question)
         .where(Question.consultation_id == consultation.id, Question.state.in_(list(states)))
