@@ -16,7 +16,7 @@ export function clockTime(iso, timeZone) {
 }
 
 export function dateTime(iso, timeZone) {
-  const options = { dateStyle: "medium", timeStyle: "short", timeZoneName: "short" };
+  const options = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
   if (timeZone) options.timeZone = timeZone;
   return new Intl.DateTimeFormat(document.documentElement.lang || undefined, options).format(new Date(iso));
 }
