@@ -8,7 +8,6 @@ import pytest
 
 from server.realtime import tallies
 
-
 # People joining and arriving is staff news of its own, not the queue's.
 PRESENCE = ("participant_joined", "participant_arrived", "participant_left")
 
