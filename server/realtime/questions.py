@@ -8,13 +8,14 @@ notice; vote counts go to everyone as the coalesced `question_votes` state.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..services import questions
 from ..services.access import Viewer
 from ..services.core import Core
 from . import emitter, rooms, tallies
-from .commands import Outcome, command
+from .commands import Handler, Outcome, command
 
 
 def _outcome(viewer: Viewer, done: questions.Done) -> Outcome:
@@ -33,16 +34,6 @@ def ask_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     return _outcome(viewer, done)
 
 
-@command("vote_question")
-def vote_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.vote(core, viewer, data.get("question_id")))
-
-
-@command("unvote_question")
-def unvote_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.withdraw_vote(core, viewer, data.get("question_id")))
-
-
 @command("my_questions")
 def my_questions(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     """An asker's own questions by the receipts their browser kept."""
@@ -53,11 +44,6 @@ def my_questions(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
 def question_counts(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     """Every vote count the viewer may see; a page asks after reconnecting."""
     return Outcome(reply={"counts": questions.vote_counts(core, viewer)})
-
-
-@command("approve_question")
-def approve_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.approve(core, viewer, data.get("question_id")))
 
 
 @command("approve_questions")
@@ -83,11 +69,6 @@ def merge_questions(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome
     return _outcome(viewer, done)
 
 
-@command("pin_question")
-def pin_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.pin(core, viewer, data.get("question_id")))
-
-
 @command("unpin_question")
 def unpin_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     return _outcome(viewer, questions.unpin(core, viewer))
@@ -97,16 +78,6 @@ def unpin_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
 def answer_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     done = questions.answer(core, viewer, data.get("question_id"), data.get("answer"))
     return _outcome(viewer, done)
-
-
-@command("reopen_question")
-def reopen_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.reopen(core, viewer, data.get("question_id")))
-
-
-@command("archive_question")
-def archive_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.archive(core, viewer, data.get("question_id")))
 
 
 @command("set_question_settings")
@@ -124,14 +95,28 @@ def close_questions(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome
     return _outcome(viewer, questions.set_open(core, viewer, data.get("item_id"), False))
 
 
-@command("ban_participant")
-def ban_participant(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.ban(core, viewer, data.get("participant_id")))
+# Commands that name one thing and nothing else: `{"question_id"}` or `{"participant_id"}`.
+_BY_ID: dict[str, tuple[str, Callable[[Core, Viewer, Any], questions.Done]]] = {
+    "vote_question": ("question_id", questions.vote),
+    "unvote_question": ("question_id", questions.withdraw_vote),
+    "approve_question": ("question_id", questions.approve),
+    "pin_question": ("question_id", questions.pin),
+    "reopen_question": ("question_id", questions.reopen),
+    "archive_question": ("question_id", questions.archive),
+    "ban_participant": ("participant_id", questions.ban),
+    "unban_participant": ("participant_id", questions.unban),
+}
 
 
-@command("unban_participant")
-def unban_participant(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.unban(core, viewer, data.get("participant_id")))
+def _by_id(key: str, service: Callable[[Core, Viewer, Any], questions.Done]) -> Handler:
+    def handle(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
+        return _outcome(viewer, service(core, viewer, data.get(key)))
+
+    return handle
+
+
+for _name, (_key, _service) in _BY_ID.items():
+    command(_name)(_by_id(_key, _service))
 
 
 @tallies.topic(questions.VOTES_TOPIC)

@@ -411,38 +411,35 @@ def _set_settings(
 
 def ban(core: Core, viewer: Viewer, participant_id: Any) -> Done:
     """Remove an attendee: their later commands are refused, their pending questions hidden."""
-    now = core.now()
-    with core.store.transaction() as tx:
-        consultation, actor = open_command(tx, viewer, {MODERATOR})
-        person = _attendee(tx, consultation, participant_id)
-        if person.banned_at is not None:
-            raise Conflict("already_banned", N_("This person is already banned."))
-        person.banned_at = now
-        hidden = _authored(tx, person.id, rules.PENDING)
-        for question in hidden:
-            question.state = rules.HIDDEN
-        payload = {"participant": _person(person), "hidden": [q.id for q in hidden]}
-        draft = EventDraft("participant_banned", payload, STAFF)
-        return Done(event_log.append(tx, consultation, actor, [draft], now))
+    return _set_banned(core, viewer, participant_id, True)
 
 
 def unban(core: Core, viewer: Viewer, participant_id: Any) -> Done:
     """Let a banned attendee back in; their hidden questions return to the pending queue."""
+    return _set_banned(core, viewer, participant_id, False)
+
+
+def _set_banned(core: Core, viewer: Viewer, participant_id: Any, banned: bool) -> Done:
     now = core.now()
     with core.store.transaction() as tx:
         consultation, actor = open_command(tx, viewer, {MODERATOR})
         person = _attendee(tx, consultation, participant_id)
-        if person.banned_at is None:
+        if banned and person.banned_at is not None:
+            raise Conflict("already_banned", N_("This person is already banned."))
+        if not banned and person.banned_at is None:
             raise Conflict("not_banned", N_("This person is not banned."))
-        person.banned_at = None
-        restored = _authored(tx, person.id, rules.HIDDEN)
-        for question in restored:
-            question.state = rules.PENDING
-        payload = {
-            "participant": _person(person),
-            "restored": [staff_view(tx, q) for q in restored],
-        }
-        draft = EventDraft("participant_unbanned", payload, STAFF)
+        person.banned_at = now if banned else None
+        before, after = (rules.PENDING, rules.HIDDEN) if banned else (rules.HIDDEN, rules.PENDING)
+        moved = _authored(tx, person.id, before)
+        for question in moved:
+            question.state = after
+        payload: Payload = {"participant": _person(person)}
+        if banned:
+            payload["hidden"] = [q.id for q in moved]
+        else:
+            payload["restored"] = [staff_view(tx, q) for q in moved]
+        event_type = "participant_banned" if banned else "participant_unbanned"
+        draft = EventDraft(event_type, payload, STAFF)
         return Done(event_log.append(tx, consultation, actor, [draft], now))
 
 
@@ -599,19 +596,8 @@ def _view(question: Question, author: Participant | None) -> Payload:
 
 def own_view(question: Question) -> Payload:
     """A question as its asker sees it: every state, the dismissal reason, no author."""
-    return {
-        "id": question.id,
-        "item_id": question.item_id,
-        "text": question.text,
-        "state": question.state,
-        "anonymity": question.anonymity,
-        "pinned": question.pinned,
-        "answer": question.answer,
-        "dismiss_reason": question.dismiss_reason,
-        "merged_into_id": question.merged_into_id,
-        "edited": question.edited_at is not None,
-        "created_at": iso(question.created_at),
-    }
+    view = _view(question, None)
+    return {k: v for k, v in view.items() if k not in ("author", "approved_at", "answered_at")}
 
 
 def _person(person: Participant) -> Payload:

@@ -91,6 +91,12 @@ def test_a_question_goes_from_an_attendee_through_the_console_to_every_screen(se
     console.keyboard.press("p")  # answer now
     voter.page.wait_for_selector("[data-q-now]:not([hidden])")
     assert voter.page.text_content("[data-q-now-text]") == XSS
+    screen = console.context.new_page()  # the chair shares their screen: the present view
+    screen.goto(console.url.replace("/moderate", "/present"))
+    screen.wait_for_selector("[data-q-now]:not([hidden])")
+    assert screen.text_content("[data-q-now-text]") == XSS
+    assert "Amina" not in screen.text_content("[data-questions]")
+    screen.close()
 
     console.focus("[data-q-list] li.q")
     console.keyboard.press("r")  # mark answered, with a written answer

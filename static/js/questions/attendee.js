@@ -6,18 +6,16 @@
 // receipt from the acknowledgement in localStorage and asks for those questions
 // by receipt (`my_questions`) — the server never learns they are yours.
 import {
-  announcer, createQueue, fillItemSelect, labels, matchesItem, renderQuestion, setText,
+  announcer, fillItemSelect, isPublic, matchesItem, renderQuestion, setText, setUp,
   sortQuestions, votesLabel,
 } from "./common.js";
 
 const REFRESH_MS = 30000;
 
 export function mount(live) {
-  const root = document.querySelector("[data-questions]");
-  if (!root) return;
-  const $ = (sel) => root.querySelector(sel);
-  const t = labels(root);
-  const queue = createQueue(live, { keep: (q) => q.state === "approved" || q.state === "answered" });
+  const part = setUp(live, isPublic);
+  if (!part) return;
+  const { root, $, t, queue } = part;
   const announce = announcer($("[data-q-announce]"));
   const storeKey = `baraza:questions:${document.body.dataset.code}`;
   const mine = new Map();

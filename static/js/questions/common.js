@@ -109,6 +109,24 @@ export function createQueue(live, { keep }) {
   };
 }
 
+// What every page's part starts from: its root, a finder, its sentences, its queue.
+export function setUp(live, keep) {
+  const root = document.querySelector("[data-questions]");
+  if (!root) return null;
+  return { root, $: (sel) => root.querySelector(sel), t: labels(root), queue: createQueue(live, { keep }) };
+}
+
+export const isPublic = (q) => q.state === "approved" || q.state === "answered";
+
+// Tabs by state: mark the chosen one and count what each holds.
+export function renderTabs(root, tabs, chosen, all) {
+  root.querySelectorAll("[data-q-tab]").forEach((button) => {
+    const n = all.filter((q) => tabs[button.dataset.qTab].includes(q.state)).length;
+    button.querySelector("[data-q-tab-count]").textContent = `(${n})`;
+    button.setAttribute("aria-selected", String(button.dataset.qTab === chosen));
+  });
+}
+
 // Sentences from the template: `data-l-<name>` attributes, `{n}` style placeholders.
 export function labels(root) {
   const found = {};

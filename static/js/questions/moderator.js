@@ -1,7 +1,7 @@
 // Questions on the moderator console: the queues by state, one-click and keyboard
 // actions on the focused question, bulk approval, live settings.
 import {
-  announcer, createQueue, fillItemSelect, labels, matchesItem, renderQuestion, setText,
+  announcer, fillItemSelect, matchesItem, renderQuestion, renderTabs, setText, setUp,
   sortQuestions, votesLabel,
 } from "./common.js";
 
@@ -20,11 +20,9 @@ const TABS = { pending: ["pending"], approved: ["approved"], answered: ["answere
 const KEYS = { a: "approve", d: "dismiss", p: "pin", r: "answer", e: "edit", m: "merge", o: "reopen", x: "archive" };
 
 export function mount(live) {
-  const root = document.querySelector("[data-questions]");
-  if (!root) return;
-  const $ = (sel) => root.querySelector(sel);
-  const t = labels(root);
-  const queue = createQueue(live, { keep: (q) => q.state !== "hidden" });
+  const part = setUp(live, (q) => q.state !== "hidden");
+  if (!part) return;
+  const { root, $, t, queue } = part;
   const announce = announcer($("[data-q-announce]"));
   const error = $("[data-q-error]");
   const selected = new Set();
@@ -63,11 +61,7 @@ export function mount(live) {
     fillItemSelect($("[data-q-filter]"), queue.items(), 2);
 
     const all = queue.all();
-    root.querySelectorAll("[data-q-tab]").forEach((button) => {
-      const n = all.filter((q) => TABS[button.dataset.qTab].includes(q.state)).length;
-      button.querySelector("[data-q-tab-count]").textContent = `(${n})`;
-      button.setAttribute("aria-selected", String(button.dataset.qTab === tab));
-    });
+    renderTabs(root, TABS, tab, all);
 
     const filter = $("[data-q-filter]").value;
     const shown = sortQuestions(all.filter((q) => inTab(q) && matchesItem(q, filter)), sort, queue.votes);

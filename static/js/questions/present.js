@@ -1,14 +1,12 @@
 // Questions on the present view: the pinned question big, then the five most popular.
-import { createQueue, labels, renderQuestion, sortQuestions, votesLabel } from "./common.js";
+import { isPublic, renderQuestion, setUp, sortQuestions, votesLabel } from "./common.js";
 
 const SHOWN = 5;
 
 export function mount(live) {
-  const root = document.querySelector("[data-questions]");
-  if (!root) return;
-  const $ = (sel) => root.querySelector(sel);
-  const t = labels(root);
-  const queue = createQueue(live, { keep: (q) => q.state === "approved" || q.state === "answered" });
+  const part = setUp(live, isPublic);
+  if (!part) return;
+  const { $, t, queue } = part;
   const author = (q) => (q.author && q.author.display_name) || t("anonymous");
 
   queue.onChange(() => {

@@ -1,28 +1,22 @@
 // Questions on the rapporteur's page: answered, waiting and set-aside questions,
 // in the order they were asked, by agenda item. Read only.
 import {
-  createQueue, fillItemSelect, labels, matchesItem, renderQuestion, setText, votesLabel,
+  fillItemSelect, matchesItem, renderQuestion, renderTabs, setText, setUp, votesLabel,
 } from "./common.js";
 
 const TABS = { answered: ["answered"], approved: ["approved"], closed: ["dismissed", "archived", "merged"] };
 
 export function mount(live) {
-  const root = document.querySelector("[data-questions]");
-  if (!root) return;
-  const $ = (sel) => root.querySelector(sel);
-  const t = labels(root);
   // Rapporteurs hear of pending questions only as an id and a state: nothing to show.
-  const queue = createQueue(live, { keep: (q) => q.state !== "pending" && q.state !== "hidden" });
+  const part = setUp(live, (q) => q.state !== "pending" && q.state !== "hidden");
+  if (!part) return;
+  const { root, $, t, queue } = part;
   let tab = "answered";
 
   function render() {
     fillItemSelect($("[data-q-filter]"), queue.items(), 2);
     const all = queue.all();
-    root.querySelectorAll("[data-q-tab]").forEach((button) => {
-      const n = all.filter((q) => TABS[button.dataset.qTab].includes(q.state)).length;
-      button.querySelector("[data-q-tab-count]").textContent = `(${n})`;
-      button.setAttribute("aria-selected", String(button.dataset.qTab === tab));
-    });
+    renderTabs(root, TABS, tab, all);
     const filter = $("[data-q-filter]").value;
     const shown = all.filter((q) => TABS[tab].includes(q.state) && matchesItem(q, filter)).sort((a, b) => a.id - b.id);
     const template = $("[data-q-template]");
