@@ -91,7 +91,8 @@ def test_a_question_goes_from_an_attendee_through_the_console_to_every_screen(se
     console.keyboard.press("p")  # answer now
     voter.page.wait_for_selector("[data-q-now]:not([hidden])")
     assert voter.page.text_content("[data-q-now-text]") == XSS
-    screen = console.context.new_page()  # the chair shares their screen: the present view
+    screen = browser.new_page()  # the chair shares their screen: the present view
+    screen.context.add_cookies(console.context.cookies())
     screen.goto(console.url.replace("/moderate", "/present"))
     screen.wait_for_selector("[data-q-now]:not([hidden])")
     assert screen.text_content("[data-q-now-text]") == XSS
