@@ -16,7 +16,8 @@ export function clockTime(iso, timeZone) {
 }
 
 export function dateTime(iso, timeZone) {
-  const options = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
+  // dateStyle cannot be combined with timeZoneName, so the parts are named one by one.
+  const options = { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
   if (timeZone) options.timeZone = timeZone;
   return new Intl.DateTimeFormat(document.documentElement.lang || undefined, options).format(new Date(iso));
 }
