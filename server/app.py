@@ -53,7 +53,7 @@ def _register_web(app: Flask) -> None:
 
 def _register_realtime(app: Flask, config: Config) -> None:
     # Importing the handler modules registers their commands.
-    from .realtime import agenda, connection, links, notes, polls, speakers  # noqa: F401
+    from .realtime import agenda, connection, links, notes, polls, questions, speakers  # noqa: F401
 
     socketio.init_app(
         app,
