@@ -536,10 +536,16 @@ def test_bad_settings_are_refused(core, c, changes, code):
     refused(code, questions.change_settings, core, c.moderator, changes)
 
 
-def test_settings_from_the_agenda_file_are_read_and_bad_ones_fall_back(core, create_consultation):
-    c = create_consultation(settings={"questions": {"moderation": "post", "anonymity": "nope"}})
+def test_settings_from_the_agenda_file_are_read(core, create_consultation):
+    c = create_consultation(settings={"questions": {"moderation": "post", "anonymity": "full"}})
     settings = queue(core, c.join())["settings"]
-    assert (settings["moderation"], settings["anonymity"]) == ("post", "attendees")
+    assert (settings["moderation"], settings["anonymity"]) == ("post", "full")
+
+
+def test_an_agenda_file_with_bad_question_settings_is_refused_whole(core, create_consultation):
+    with pytest.raises(DomainError) as refused:
+        create_consultation(settings={"questions": {"moderation": "post", "anonymity": "nope"}})
+    assert refused.value.code == "invalid_anonymity"
 
 
 # -- anonymity --------------------------------------------------------------------

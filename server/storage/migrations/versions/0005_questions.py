@@ -1,7 +1,7 @@
 """questions: the moderated queue, one row per vote, per-person quotas
 
-Revision ID: 0002
-Revises: 0005
+Revision ID: 0005
+Revises: 0004
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 import server.storage.base
 
-revision = "0002"
-down_revision = "0005"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -3,35 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
-
-from tests.realtime.servers import start_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 XSS = "<img src=x onerror=\"document.title='pwned'\"><script>alert(1)</script> & \u202eevil"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
-    running = start_server(tmp_path_factory.mktemp("questions-browser"))
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    with sync_api.sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        except Exception as error:  # no browser on this machine
-            pytest.skip(f"no Chromium to drive: {error}")
-        yield launched
-        launched.close()
 
 
 class Person:
