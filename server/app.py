@@ -53,12 +53,22 @@ def _register_web(app: Flask) -> None:
 
 def _register_realtime(app: Flask, config: Config) -> None:
     # Importing the handler modules registers their commands.
-    from .realtime import agenda, connection, links, notes, polls, questions, speakers  # noqa: F401
+    from .realtime import (  # noqa: F401
+        agenda,
+        cluster,
+        connection,
+        links,
+        notes,
+        polls,
+        questions,
+        speakers,
+    )
 
     socketio.init_app(
         app,
         async_mode=config.async_mode,
         message_queue=config.redis_url,
+        client_manager=cluster.configure(app, config),
         cors_allowed_origins=[config.public_url],
         max_http_buffer_size=MAX_MESSAGE_BYTES,
         ping_interval=20,

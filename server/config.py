@@ -45,6 +45,8 @@ class Config:
     # Commands one Socket.IO connection may send: a burst, then this many a second.
     command_burst: int = 30
     command_rate: float = 10.0
+    # Seconds between pushes of coalesced tallies (vote counts, presence).
+    tally_interval: float = 0.25
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -63,6 +65,7 @@ class Config:
             instance_path=str(instance),
             command_burst=int(env.get("COMMAND_BURST", "30")),
             command_rate=float(env.get("COMMAND_RATE", "10")),
+            tally_interval=float(env.get("TALLY_INTERVAL", "0.25")),
         )
         config = replace(config, **overrides)
         if config.async_mode not in ASYNC_MODES:

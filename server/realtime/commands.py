@@ -80,6 +80,7 @@ def check_rate(limit: RateLimit | None) -> None:
     if limit is not None and not limit.allow():
         raise DomainError("rate_limited", N_("Too many commands at once; wait a moment."))
 
+
 Translate = Callable[[DomainError], str]
 
 

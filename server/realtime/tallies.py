@@ -4,12 +4,18 @@ A command that changes a count marks its topic dirty; a background task flushes
 every `INTERVAL` seconds, reading the counts from the database (the authority)
 and pushing them with `emitter.push_state`. With 2,000 attendees voting once
 each, that is one push per topic per tick instead of 2,000 × 2,000 messages.
+
+With several workers (REDIS_URL set) the dirty set lives in Redis: a topic marked
+on any worker is taken, rendered and pushed by exactly one of them, so a push is
+not repeated once per worker.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -63,7 +69,69 @@ class DirtySet:
         return taken
 
 
-dirty = DirtySet()
+class RedisDirtySet:
+    """What changed since the last flush, shared by every worker through Redis.
+
+    `mark` adds the key to the topic's own set, then the topic to the set of dirty
+    topics, in one MULTI. `take` pops topics (SPOP: each goes to one worker) and
+    takes each one's keys with its own MULTI. A mark racing a take is either in
+    this take or leaves the topic dirty for the next one: none is lost. Keys are
+    JSON values (lists come back as tuples). When Redis fails, marks are kept in
+    this worker and flushed by it.
+    """
+
+    BATCH = 500
+
+    def __init__(self, client: Any, prefix: str) -> None:
+        self.client = client
+        self.topics = f"{prefix}:tallies"
+        self.fallback = DirtySet()
+
+    def _keys_of(self, topic: str) -> str:
+        return f"{self.topics}:{topic}"
+
+    def mark(self, consultation_id: int, name: str, key: Any = None) -> None:
+        topic = json.dumps([consultation_id, name])
+        try:
+            with self.client.pipeline(transaction=True) as pipe:
+                pipe.sadd(self._keys_of(topic), json.dumps(key))
+                pipe.sadd(self.topics, topic)
+                pipe.execute()
+        except Exception:
+            log.warning("Redis unreachable: tally %s kept in this worker", name)
+            self.fallback.mark(consultation_id, name, key)
+
+    def take(self) -> dict[tuple[int, str], set[Any]]:
+        taken = self.fallback.take()
+        try:
+            while topics := self.client.spop(self.topics, self.BATCH):
+                for topic in topics:
+                    with self.client.pipeline(transaction=True) as pipe:
+                        pipe.smembers(self._keys_of(topic))
+                        pipe.delete(self._keys_of(topic))
+                        keys, _ = pipe.execute()
+                    consultation_id, name = json.loads(topic)
+                    taken.setdefault((consultation_id, name), set()).update(
+                        _hashable(json.loads(key)) for key in keys
+                    )
+                if len(topics) < self.BATCH:
+                    break
+        except Exception:
+            log.warning("Redis unreachable: shared tallies wait for the next flush")
+        return taken
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(_hashable(v) for v in value) if isinstance(value, list) else value
+
+
+dirty: DirtySet | RedisDirtySet = DirtySet()
+
+
+def share_through(client: Any | None, prefix: str) -> None:
+    """Keep the dirty set in Redis (`client`) so workers share it, or in memory (None)."""
+    global dirty
+    dirty = DirtySet() if client is None else RedisDirtySet(client, prefix)
 
 
 def mark(consultation_id: int, name: str, key: Any = None) -> None:
@@ -84,12 +152,16 @@ def flush(core: Core) -> int:
     return sent
 
 
-def run_flusher(core: Core) -> None:
-    """Forever: flush the dirty tallies every tick."""
+def run_flusher(core: Core, interval: float = INTERVAL) -> None:
+    """Forever: flush the dirty tallies at each tick of the wall clock.
+
+    Every worker ticks at the same instants, so with the shared dirty set one
+    of them takes a topic and the others find it clean: one push per tick.
+    """
     from . import socketio
 
     while True:
-        socketio.sleep(INTERVAL)
+        socketio.sleep(interval - time.time() % interval)
         try:
             flush(core)
         except Exception:  # a failed flush must not stop the next ones

@@ -173,20 +173,19 @@ def earlier_reply(core: Core, claim: Claim) -> dict[str, Any]:
         time.sleep(0.05)
 
 
-def _keystream(command_id: str, nonce: bytes, length: int) -> bytes:
-    return hashlib.shake_256(b"baraza-receipt\0" + nonce + command_id.encode()).digest(length)
+def _cipher(command_id: str, nonce: bytes, data: bytes) -> bytes:
+    """XOR with a SHAKE-256 stream keyed by the command id: sealing and opening alike."""
+    stream = hashlib.shake_256(b"baraza-receipt\0" + nonce + command_id.encode()).digest(len(data))
+    return (int.from_bytes(data) ^ int.from_bytes(stream)).to_bytes(len(data))
 
 
 def _seal(command_id: str, reply: dict[str, Any]) -> str:
-    data = json.dumps(reply, separators=(",", ":")).encode()
     nonce = secrets.token_bytes(16)
-    stream = _keystream(command_id, nonce, len(data))
-    return base64.b64encode(nonce + bytes(a ^ b for a, b in zip(data, stream))).decode()
+    data = json.dumps(reply, separators=(",", ":")).encode()
+    return base64.b64encode(nonce + _cipher(command_id, nonce, data)).decode()
 
 
 def _unseal(command_id: str, sealed: str) -> dict[str, Any]:
     raw = base64.b64decode(sealed)
-    nonce, body = raw[:16], raw[16:]
-    stream = _keystream(command_id, nonce, len(body))
-    reply: dict[str, Any] = json.loads(bytes(a ^ b for a, b in zip(body, stream)))
+    reply: dict[str, Any] = json.loads(_cipher(command_id, raw[:16], raw[16:]))
     return reply
