@@ -22,6 +22,7 @@ class Follower:
         self.origin = origin
         self.reconnect = reconnect
         self.seq: int | None = None
+        self.start_seq: int | None = None
         self.applied: list[dict[str, Any]] = []
         self.states: list[tuple[float, dict[str, Any]]] = []
         self.resyncs = 0
@@ -87,7 +88,7 @@ class Follower:
             if "snapshot" in ack:
                 if self.seq is not None:
                     raise AssertionError("caught up by a snapshot instead of the missed events")
-                self.seq = ack["snapshot"]["seq"]
+                self.seq = self.start_seq = ack["snapshot"]["seq"]
                 self.snapshot = ack["snapshot"]
             else:
                 for envelope in ack["events"]:
@@ -125,8 +126,25 @@ class Follower:
 
     # What tests use
 
-    def call(self, name: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
-        return self.client.call(name, payload or {}, timeout=10)
+    def call(
+        self, name: str, payload: dict[str, Any] | None = None, timeout: float = 10
+    ) -> dict[str, Any]:
+        return self.client.call(name, payload or {}, timeout=timeout)
+
+    def call_until_answered(self, name: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send a command until some worker answers it, as a client retrying after a timeout
+        does: with the same payload, command id included."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                ack = self.call(name, payload, timeout=3)
+            except Exception:  # the worker is gone; the follower is failing over
+                time.sleep(0.2)
+                continue
+            if ack["ok"] or ack["error"]["code"] != "try_again":
+                return ack
+            time.sleep(0.2)
+        raise AssertionError(f"{name} was never answered")
 
     def wait_until(self, condition: Callable[[], bool], timeout: float = 20) -> None:
         deadline = time.monotonic() + timeout

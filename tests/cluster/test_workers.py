@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from server.storage.models import Event
 
@@ -109,3 +110,32 @@ def test_no_token_reaches_the_workers_logs(cluster):
     assert "baraza.test" in logs  # the logs are the workers' own
     for follower in cluster.followers:
         assert follower.token not in logs
+
+
+def test_a_command_sent_through_both_workers_at_once_takes_effect_once(cluster):
+    c = cluster.consultation()
+    staff = [cluster.follow(0, c.moderator_token), cluster.follow(1, c.moderator_token)]
+    payload = {"title": "Any other business", "minutes": 5, "command_id": uuid.uuid4().hex}
+    acks: list[dict] = []
+    barrier = threading.Barrier(len(staff))
+
+    def send(moderator):
+        barrier.wait()
+        acks.append(moderator.call("add_item", payload))
+
+    threads = [threading.Thread(target=send, args=(m,)) for m in staff]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert acks == [{"ok": True}, {"ok": True}]
+    last_seq, _ = cluster.last_seqs(c)
+    staff[0].wait_for_seq(last_seq)
+    assert staff[0].types().count("item_added") == 1
+    with cluster.core.store.reading() as tx:
+        added = tx.scalar(
+            select(func.count())
+            .select_from(Event)
+            .where(Event.consultation_id == c.id, Event.type == "item_added")
+        )
+    assert added == 1
