@@ -41,7 +41,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
 
 def _register_web(app: Flask) -> None:
-    from .web import api, compression, downloads, errors, pages, templating
+    from .web import api, compression, downloads, errors, pages, security, templating
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
@@ -49,6 +49,7 @@ def _register_web(app: Flask) -> None:
     errors.register(app)
     templating.register(app)
     compression.register(app)
+    security.register(app)
 
 
 def _register_realtime(app: Flask, config: Config) -> None:

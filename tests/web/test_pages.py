@@ -1,6 +1,14 @@
 """Pages and the JSON API over HTTP."""
 
+import re
+
 from server.domain.consultations import LANGUAGES
+
+
+def form(client, path, **fields):
+    """The form at `path` filled in as a browser would, its CSRF token included."""
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
+    return {**fields, "csrf_token": token}
 
 
 def test_the_join_page_shows_the_consultation(app, app_consultation):
@@ -13,7 +21,8 @@ def test_joining_sets_a_private_cookie_and_opens_the_attendee_page(app, app_cons
     client = app.test_client()
     code = app_consultation.join_code
     response = client.post(
-        f"/j/{code}", data={"display_name": "Kofi", "stakeholder_group": "academia"}
+        f"/j/{code}",
+        data=form(client, f"/j/{code}", display_name="Kofi", stakeholder_group="academia"),
     )
     assert response.status_code == 302 and response.location.endswith(f"/c/{code}")
     cookie = response.headers["Set-Cookie"]
@@ -23,9 +32,9 @@ def test_joining_sets_a_private_cookie_and_opens_the_attendee_page(app, app_cons
 
 
 def test_a_bad_join_form_is_shown_again_with_the_reason(app, app_consultation):
-    response = app.test_client().post(
-        f"/j/{app_consultation.join_code}", data={"stakeholder_group": "aliens"}
-    )
+    client = app.test_client()
+    path = f"/j/{app_consultation.join_code}"
+    response = client.post(path, data=form(client, path, stakeholder_group="aliens"))
     assert response.status_code == 400
     assert "stakeholder group" in response.text
 
@@ -38,7 +47,8 @@ def test_the_attendee_page_without_a_cookie_sends_you_to_join(app, app_consultat
 
 def test_a_moderator_link_leads_to_the_console(app, app_consultation):
     client = app.test_client()
-    response = client.post(f"/m/{app_consultation.moderator_link}", data={"display_name": "Chair"})
+    path = f"/m/{app_consultation.moderator_link}"
+    response = client.post(path, data=form(client, path, display_name="Chair"))
     assert response.location.endswith(f"/c/{app_consultation.join_code}/moderate")
     assert 'data-page="moderator"' in client.get(response.location).text
 
@@ -46,7 +56,7 @@ def test_a_moderator_link_leads_to_the_console(app, app_consultation):
 def test_an_attendee_cannot_open_the_moderator_console(app, app_consultation):
     client = app.test_client()
     code = app_consultation.join_code
-    client.post(f"/j/{code}", data={})
+    client.post(f"/j/{code}", data=form(client, f"/j/{code}"))
     response = client.get(f"/c/{code}/moderate")
     assert response.status_code == 302 and response.location.endswith(f"/c/{code}")
 
