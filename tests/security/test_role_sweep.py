@@ -1,0 +1,312 @@
+"""Every command and every endpoint, tried by every role: nobody does what their role may not.
+
+The cases come from the registry (`COMMANDS`) and the URL map, so a feature's new
+command or endpoint is swept as soon as it exists — and the sweep fails until the
+feature says below who may use it:
+
+- `COMMANDS_ALLOWED`: command -> (roles that may run it, a payload that succeeds
+  for them). The sweep runs the payload as each allowed role (it must succeed,
+  which shows the payload is a real one) and as every other role, over Socket.IO
+  and over HTTP: each must be refused — never `ok`, never `internal_error` — and
+  leave the database exactly as it was.
+- `ENDPOINTS_ALLOWED`: (method, URL rule) -> roles that get a 2xx answer.
+- `PAGES_ALLOWED`: page endpoint -> roles that see the page (others are sent
+  elsewhere or refused).
+
+Roles: the three of docs/api.md, `none` (no token) and `other` (a moderator of
+another consultation, whose payloads name this consultation's things).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from server.domain.events import ATTENDEE, MODERATOR, PUBLIC, RAPPORTEUR
+from server.realtime.commands import COMMANDS
+from server.services import consultations
+from server.storage.metadata import metadata
+from server.storage.models import Event
+from tests.conftest import DEMO_SPEC, Consultation, new_consultation
+
+NONE = "none"
+OTHER = "other"
+ROLES = (ATTENDEE, RAPPORTEUR, MODERATOR, NONE, OTHER)
+PARTICIPANTS = {ATTENDEE, RAPPORTEUR, MODERATOR, OTHER}
+
+
+@dataclass
+class World:
+    """A consultation with one person of each role, and a moderator of another one."""
+
+    consultation: Consultation
+    other: Consultation
+    tokens: dict[str, str | None]
+
+    @property
+    def items(self) -> list[int]:
+        return self.consultation.item_ids()
+
+
+Example = Callable[[World], dict[str, Any]]
+
+COMMANDS_ALLOWED: dict[str, tuple[set[str], Example]] = {
+    "start_item": ({MODERATOR}, lambda w: {"item_id": w.items[1]}),
+    "next_item": ({MODERATOR}, lambda w: {}),
+    "previous_item": ({MODERATOR}, lambda w: {}),
+    "extend_item": ({MODERATOR}, lambda w: {"item_id": w.items[0], "minutes": 5}),
+    "reorder_items": ({MODERATOR}, lambda w: {"order": list(reversed(w.items))}),
+    "add_item": ({MODERATOR}, lambda w: {"title": "Any other business", "minutes": 5}),
+    "end_consultation": ({MODERATOR}, lambda w: {}),
+    "replace_link": ({MODERATOR}, lambda w: {"role": "rapporteur"}),
+}
+
+# What a command needs done first for its example to succeed (previous_item needs
+# an item that is not the first one to be running).
+PREPARE: dict[str, Callable[[World, Callable[..., dict[str, Any]]], None]] = {
+    "previous_item": lambda w, run: [run("next_item", {}), run("next_item", {})] and None,
+}
+
+ENDPOINTS_ALLOWED: dict[tuple[str, str], set[str]] = {
+    ("GET", "/api/health"): set(ROLES),
+    ("GET", "/api/openapi.json"): set(ROLES),
+    ("GET", "/api/consultations/<code>"): set(ROLES),
+    ("POST", "/api/consultations/<code>/join"): set(ROLES),
+    ("POST", "/api/links/claim"): set(ROLES),
+    ("POST", "/api/consultations"): {MODERATOR, OTHER},
+    ("GET", "/api/snapshot"): PARTICIPANTS,
+    ("POST", "/api/commands/<name>"): set(),  # swept command by command above
+}
+
+# Endpoints that only redirect, whoever asks.
+REDIRECTS = {"pages.choose_language"}
+
+PAGES_ALLOWED: dict[str, set[str]] = {
+    "pages.index": set(ROLES),
+    "pages.join_form": set(ROLES),
+    "pages.claim_form": set(ROLES),
+    "pages.attendee": {ATTENDEE, MODERATOR},
+    "pages.moderate": {MODERATOR},
+    "pages.report": {RAPPORTEUR},
+    "pages.present": {ATTENDEE, RAPPORTEUR, MODERATOR},
+}
+
+
+@pytest.fixture
+def new_world(app_core) -> Callable[[], World]:
+    def make() -> World:
+        consultation = new_consultation(app_core)
+        other = new_consultation(app_core, short_name="other")
+        rapporteur = consultations.claim_link(app_core, consultation.rapporteur_link, {})
+        _, attendee = consultation.join_with_token(display_name="Attendee")
+        return World(
+            consultation,
+            other,
+            {
+                ATTENDEE: attendee,
+                RAPPORTEUR: rapporteur.token,
+                MODERATOR: consultation.moderator_token,
+                NONE: None,
+                OTHER: other.moderator_token,
+            },
+        )
+
+    return make
+
+
+def database_rows(core, *, consultation_id: int | None = None) -> dict[str, list[str]]:
+    """Every row of every table (connections aside), or only those of one consultation."""
+    rows: dict[str, list[str]] = {}
+    with core.store.reading() as tx:
+        for table in metadata.sorted_tables:
+            if table.name == "connections":
+                continue
+            query = select(table)
+            if consultation_id is not None:
+                column = "id" if table.name == "consultations" else "consultation_id"
+                if column not in table.c:
+                    continue
+                query = query.where(table.c[column] == consultation_id)
+            rows[table.name] = sorted(json.dumps(list(r), default=str) for r in tx.execute(query))
+    return rows
+
+
+def bearer(token: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+def test_every_registered_command_is_in_the_allow_list(app):
+    missing = sorted(set(COMMANDS) - set(COMMANDS_ALLOWED))
+    assert not missing, f"say who may run {missing} in COMMANDS_ALLOWED"
+    assert not set(COMMANDS_ALLOWED) - set(COMMANDS), "the allow-list names unknown commands"
+
+
+@pytest.mark.parametrize("transport", ["socketio", "http"])
+@pytest.mark.parametrize("name", sorted(COMMANDS_ALLOWED))
+def test_only_the_allowed_roles_can_run_each_command(
+    app, app_core, socket_client, new_world, name, transport
+):
+    allowed, example = COMMANDS_ALLOWED[name]
+    http = app.test_client()
+
+    sockets: dict[str | None, Any] = {}
+
+    def send(role: str, world: World, command: str, payload: dict[str, Any]) -> dict[str, Any]:
+        token = world.tokens[role]
+        if transport == "http" or token is None:
+            return http.post(f"/api/commands/{command}", json=payload, headers=bearer(token)).json
+        return connected(token).emit(command, payload, callback=True)
+
+    def connected(token: str | None) -> Any:
+        if token not in sockets:
+            sockets[token] = socket_client(token)
+        return sockets[token]
+
+    violations = []
+    for role in ROLES:
+        world = new_world()
+        if name in PREPARE:
+            PREPARE[name](world, lambda cmd, p, w=world: send(MODERATOR, w, cmd, p))
+        payload = example(world)
+        if transport == "socketio" and world.tokens[role]:
+            connected(world.tokens[role])  # arriving is logged: do it before looking
+        if role == OTHER:  # may act on its own consultation, never on this one
+            before = database_rows(app_core, consultation_id=world.consultation.id)
+        else:
+            before = database_rows(app_core)
+        ack = send(role, world, name, payload)
+        if role in allowed:
+            if ack.get("ok") is not True:
+                violations.append(f"{role} could not run {name} with the example: {ack}")
+            continue
+        if role == OTHER:
+            after = database_rows(app_core, consultation_id=world.consultation.id)
+        else:
+            after = database_rows(app_core)
+            if ack.get("ok") is not False:
+                violations.append(f"{role} ran {name}: {ack}")
+        if not ack.get("ok") and ack["error"]["code"] == "internal_error":
+            violations.append(f"{role} made {name} fail: {ack}")
+        if after != before:
+            changed = [table for table in after if after[table] != before.get(table)]
+            violations.append(f"{role} changed {changed} with {name}")
+    assert violations == []
+
+
+def test_every_api_endpoint_is_in_the_allow_list(app):
+    routes = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert routes == set(ENDPOINTS_ALLOWED), "list new endpoints in ENDPOINTS_ALLOWED"
+
+
+def endpoint_request(world: World, method: str, rule: str) -> tuple[str, dict[str, Any] | None]:
+    c = world.consultation
+    path = rule.replace("<code>", c.join_code).replace("<name>", "next_item")
+    bodies = {
+        "/api/consultations/<code>/join": {"display_name": "Sweeper"},
+        "/api/links/claim": {"link": c.rapporteur_link},
+        "/api/consultations": {**DEMO_SPEC, "short_name": "sister"},
+        "/api/commands/<name>": {},
+    }
+    return path, bodies.get(rule) if method == "POST" else None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_endpoint_answers_each_role_as_the_allow_list_says(app, new_world, role):
+    client = app.test_client()
+    violations = []
+    for (method, rule), allowed in sorted(ENDPOINTS_ALLOWED.items()):
+        if rule == "/api/commands/<name>":
+            continue
+        world = new_world()
+        path, body = endpoint_request(world, method, rule)
+        response = client.open(path, method=method, json=body, headers=bearer(world.tokens[role]))
+        if role in allowed and not 200 <= response.status_code < 300:
+            violations.append(f"{role} was refused {method} {rule}: {response.json}")
+        if role not in allowed:
+            if response.status_code not in (401, 403):
+                violations.append(f"{role} got {response.status_code} for {method} {rule}")
+            elif response.json["error"]["code"] == "internal_error":
+                violations.append(f"{role} broke {method} {rule}")
+    assert violations == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_page_opens_only_for_its_roles(app, new_world, role):
+    world = new_world()
+    client = app.test_client()
+    token = world.tokens[role]
+    if token is not None:
+        client.set_cookie(f"bz_{world.consultation.join_code}", token)
+    values = {
+        "code": world.consultation.join_code,
+        "token": world.consultation.moderator_link,
+        "lang": "fr",
+    }
+    violations = []
+    rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods]
+    pages = [r for r in rules if r.endpoint != "static" and not r.rule.startswith("/api/")]
+    listed = set(PAGES_ALLOWED) | REDIRECTS
+    assert {r.endpoint for r in pages} == listed, "list new pages in PAGES_ALLOWED"
+    for rule in pages:
+        path = rule.rule
+        for argument in rule.arguments:
+            path = path.replace(f"<{argument}>", values[argument])
+        response = client.get(path)
+        shown = response.status_code == 200
+        if response.status_code >= 500:
+            violations.append(f"{path} failed for {role}")
+        elif rule.endpoint in REDIRECTS:
+            if response.status_code != 302:
+                violations.append(f"{path} answered {response.status_code} to {role}")
+        elif (
+            shown != (role in PAGES_ALLOWED[rule.endpoint]) and rule.endpoint != "pages.claim_form"
+        ):
+            violations.append(f"{path} {'shown to' if shown else 'hidden from'} {role}")
+    assert violations == []
+
+
+def test_attendees_never_receive_staff_events_or_secrets(app, app_core, socket_client, new_world):
+    """Run every command's example as the moderator while an attendee and a present
+    view listen; then compare what they got with the log."""
+    world = new_world()
+    c = world.consultation
+    listeners = [
+        socket_client(world.tokens[ATTENDEE]),
+        socket_client(world.tokens[MODERATOR], view="present"),
+    ]
+    moderator = socket_client(world.tokens[MODERATOR])
+    secrets = {c.moderator_link, c.rapporteur_link, world.tokens[MODERATOR]}
+    secrets.add(world.tokens[RAPPORTEUR])
+    for name in sorted(COMMANDS_ALLOWED, key=lambda n: n == "end_consultation"):
+        allowed, example = COMMANDS_ALLOWED[name]
+        if MODERATOR in allowed:
+            ack = moderator.emit(name, example(world), callback=True)
+            secrets.update(v for v in ack.values() if isinstance(v, str))
+    with app_core.store.reading() as tx:
+        public = set(
+            tx.scalars(
+                select(Event.seq).where(Event.consultation_id == c.id, Event.visibility == PUBLIC)
+            )
+        )
+    for listener in listeners:
+        received = listener.get_received()
+        received.append({"args": [listener.emit("sync", {}, callback=True)]})
+        received.append({"args": [listener.emit("sync", {"since": 0}, callback=True)]})
+        events = [m["args"][0] for m in received if m.get("name") == "event"]
+        assert events and {e["seq"] for e in events} <= public
+        replayed = received[-1]["args"][0]["events"]
+        assert {e["seq"] for e in replayed} == public
+        text = json.dumps(received)
+        assert not [s for s in secrets if s in text]
+    snapshot = app.test_client().get("/api/snapshot", headers=bearer(world.tokens[ATTENDEE]))
+    assert not [s for s in secrets if s in snapshot.text]
