@@ -67,7 +67,7 @@ def test_a_message_over_16_kb_closes_that_connection_and_nothing_else(server, co
     websocket = sender.eio.ws
     sender.emit("add_item", {"title": "x" * 20_000, "minutes": 5})
     assert closed.wait(10)
-    websocket.close()  # the client library leaves the closed socket open
+    websocket.shutdown()  # the client library leaves the closed socket open
     assert bystander.call("sync", {}, timeout=10)["ok"] is True
     assert requests.get(f"{server.url}/api/health", timeout=5).ok
 
