@@ -124,9 +124,11 @@ def test_broadcasting_resumes_by_itself_after_redis_restarts(start_cluster, tmp_
         time.sleep(1)
         assert attendee.types().count("item_started") == 1
         redis_server.start()
+        back = time.monotonic()
 
         # Nothing else happens, yet the attendee catches up on what it missed...
         assert_in_step(cluster, c, [attendee], timeout=20)
+        print(f"caught up {time.monotonic() - back:.1f} s after Redis came back")
         assert attendee.types().count("item_started") == 2
         # ...and new events reach it live again.
         resyncs = attendee.resyncs

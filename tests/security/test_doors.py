@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -206,3 +207,31 @@ def test_a_connection_over_its_rate_is_refused_then_served_again(tmp_path, sqlit
     time.sleep(0.6)
     assert flooder.emit("sync", {}, callback=True)["ok"] is True
     assert flooder.is_connected()
+
+
+# Tokens and sizes
+
+
+def test_no_token_or_link_is_stored_in_the_clear(app, app_core, app_consultation, socket_client):
+    from tests.security.test_role_sweep import database_rows
+
+    c = app_consultation
+    _, attendee = c.join_with_token()
+    rapporteur = consultations.claim_link(c.core, c.rapporteur_link, {}).token
+    replaced = socket_client(c.moderator_token).emit(
+        "replace_link", {"role": "moderator", "command_id": "a-command-id-0001"}, callback=True
+    )["token"]
+    stored = json.dumps(database_rows(app_core))
+    for secret in (attendee, rapporteur, c.moderator_token, c.moderator_link, replaced):
+        assert secret not in stored
+    assert "a-command-id-0001" not in stored
+
+
+def test_a_body_over_a_megabyte_is_refused_clearly(app, app_consultation):
+    response = app.test_client().post(
+        f"/api/consultations/{app_consultation.join_code}/join",
+        data=b"{" + b" " * (1024 * 1024 + 1) + b"}",
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert response.json["ok"] is False and response.json["error"]["code"]
