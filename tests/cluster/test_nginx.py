@@ -29,14 +29,11 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def cluster(pg_url, tmp_path_factory):
-    instance = tmp_path_factory.mktemp("make-cluster")
-    port = free_port()
-    workers = [free_port(), free_port()]
+def launch(database_url: str, instance: Path, port: int, workers: list[int]) -> subprocess.Popen:
+    """Run `make cluster`'s script and wait until it says the cluster is up."""
     env = {
         **os.environ,
-        "DATABASE_URL": pg_url,
+        "DATABASE_URL": database_url,
         "REDIS_URL": SHARED_REDIS,
         "REDIS_PREFIX": f"baraza-nginx-{uuid.uuid4().hex[:8]}",
         "PORT": str(port),
@@ -52,13 +49,20 @@ def cluster(pg_url, tmp_path_factory):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while "Baraza cluster:" not in output.read_text():
         assert process.poll() is None, output.read_text()
         assert time.monotonic() < deadline, output.read_text()
         time.sleep(0.3)
-    yield url, workers, instance / "run", process
+    return process
+
+
+@pytest.fixture(scope="module")
+def cluster(pg_url, tmp_path_factory):
+    instance = tmp_path_factory.mktemp("make-cluster")
+    port, workers = free_port(), [free_port(), free_port()]
+    process = launch(pg_url, instance, port, workers)
+    yield f"http://127.0.0.1:{port}", workers, instance / "run", process
     os.killpg(process.pid, signal.SIGTERM)
     process.wait(timeout=20)
 
@@ -131,29 +135,10 @@ def test_the_access_log_keeps_no_link_and_no_token(cluster, consultation):
 
 
 def test_stopping_the_launcher_stops_every_part(pg_url, tmp_path):
-    url_port, worker = free_port(), free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": pg_url,
-        "REDIS_URL": SHARED_REDIS,
-        "REDIS_PREFIX": f"baraza-nginx-{uuid.uuid4().hex[:8]}",
-        "PORT": str(url_port),
-        "WORKER_PORTS": str(worker),
-        "BARAZA_INSTANCE": str(tmp_path),
-    }
-    output = Path(tmp_path) / "out"
-    with output.open("w") as log:
-        process = subprocess.Popen(
-            ["bash", str(ROOT / "deploy" / "cluster.sh")],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 60
-    while "Baraza cluster:" not in output.read_text() and time.monotonic() < deadline:
-        time.sleep(0.3)
+    port, worker = free_port(), free_port()
+    process = launch(pg_url, tmp_path, port, [worker])
     process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=20) is not None
-    for port in (url_port, worker):
+    process.wait(timeout=20)
+    for stopped in (port, worker):
         with pytest.raises(requests.ConnectionError):
-            requests.get(f"http://127.0.0.1:{port}/api/health", timeout=2)
+            requests.get(f"http://127.0.0.1:{stopped}/api/health", timeout=2)

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from server.app import create_app
-from server.config import Config
 from server.realtime.commands import RateLimit
 from server.services import consultations
 from tests.conftest import new_consultation
@@ -55,17 +53,8 @@ def test_no_template_has_inline_script_style_or_event_handlers():
         assert not re.search(r"\son[a-z]+\s*=", text), f"event handler attribute in {template}"
 
 
-def test_https_adds_strict_transport_security_and_secure_cookies(tmp_path, sqlite_url):
-    app = create_app(
-        Config(
-            database_url=sqlite_url,
-            secret_key="test",
-            async_mode="threading",
-            public_url="https://baraza.example",
-            instance_path=str(tmp_path),
-            testing=True,
-        )
-    )
+def test_https_adds_strict_transport_security_and_secure_cookies(make_app):
+    app = make_app(public_url="https://baraza.example")
     c = new_consultation(app.extensions["baraza"])
     client = app.test_client()
     path = f"/j/{c.join_code}"
@@ -180,21 +169,10 @@ def test_the_rate_limit_allows_a_burst_then_a_steady_rate():
     assert sum(limit.allow() for _ in range(10)) == 3
 
 
-def test_a_connection_over_its_rate_is_refused_then_served_again(tmp_path, sqlite_url):
+def test_a_connection_over_its_rate_is_refused_then_served_again(make_app):
     from server.realtime import socketio
 
-    app = create_app(
-        Config(
-            database_url=sqlite_url,
-            secret_key="test",
-            async_mode="threading",
-            public_url="http://localhost",
-            instance_path=str(tmp_path),
-            testing=True,
-            command_burst=5,
-            command_rate=2,
-        )
-    )
+    app = make_app(command_burst=5, command_rate=2)
     c = new_consultation(app.extensions["baraza"])
     flooder = socketio.test_client(app, auth={"token": c.moderator_token})
     other = socketio.test_client(app, auth={"token": c.moderator_token})

@@ -16,8 +16,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.app import create_app
-from server.config import Config
 from server.realtime.commands import COMMANDS
 
 FIELDS = ["item_id", "minutes", "title", "order", "role", "since", "command_id", "display_name"]
@@ -49,18 +47,9 @@ FUZZ = settings(
 
 
 @pytest.fixture
-def app(sqlite_url, tmp_path):
+def app(make_app):
     """The usual test application, with no rate limit: every example reaches its command."""
-    config = Config(
-        database_url=sqlite_url,
-        secret_key="test-secret",
-        async_mode="threading",
-        public_url="http://localhost",
-        instance_path=str(tmp_path),
-        testing=True,
-        command_burst=10**9,
-    )
-    return create_app(config)
+    return make_app(command_burst=10**9)
 
 
 def assert_clear(answer: Any, where: str) -> None:

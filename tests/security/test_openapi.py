@@ -11,8 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from server.app import create_app
-from server.config import Config
 from server.realtime.commands import COMMANDS
 from tests.conftest import new_consultation
 from tests.security.test_fuzz import assert_clear
@@ -21,18 +19,8 @@ OPENAPI_FILE = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 
 
 @pytest.fixture
-def served(sqlite_url, tmp_path):
-    """The application, no rate limit, with a consultation whose moderator calls the API."""
-    app = create_app(
-        Config(
-            database_url=sqlite_url,
-            secret_key="test",
-            async_mode="threading",
-            public_url="http://localhost",
-            instance_path=str(tmp_path),
-            testing=True,
-        )
-    )
+def served(app):
+    """The application, with a consultation whose moderator calls the API."""
     return app, new_consultation(app.extensions["baraza"])
 
 
