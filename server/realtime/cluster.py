@@ -28,6 +28,8 @@ from typing import Any
 import redis
 import socketio as python_socketio
 from flask import Flask
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy import select
 
 from ..config import Config
@@ -47,10 +49,12 @@ HEARTBEAT_SECONDS = 2.0
 # every key until the live workers' next heartbeat).
 SILENT_SECONDS = 6.0
 
+# Answer or fail at once: a command's handler must not wait out retries.
 REDIS_OPTIONS: dict[str, Any] = {
     "socket_timeout": 2,
     "socket_connect_timeout": 2,
     "socket_keepalive": True,
+    "retry": Retry(NoBackoff(), 0),
 }
 
 
@@ -65,11 +69,14 @@ class MessageQueue(python_socketio.RedisManager):  # type: ignore[misc]
         super().__init__(url, channel=channel, redis_options=dict(REDIS_OPTIONS))
         # Set when messages may have been lost; the heartbeat repairs and clears it.
         self.lost = False
+        self._paused_until = 0.0
 
     def _publish(self, data: Any) -> Any:
-        sent = super()._publish(data)
-        if sent is None:  # the library gave up on this message
+        # After a failure, do not make every emit of the next second wait for Redis.
+        sent = super()._publish(data) if time.monotonic() >= self._paused_until else None
+        if sent is None:  # the library gave up on this message, or we did
             self.lost = True
+            self._paused_until = time.monotonic() + self.RETRY_SECONDS
         return sent
 
     def _redis_listen_with_retries(self) -> Iterator[Any]:

@@ -63,7 +63,7 @@ class DirtySet:
         with self._lock:
             self._dirty.setdefault((consultation_id, name), set()).add(key)
 
-    def take(self) -> dict[tuple[int, str], set[Any]]:
+    def take(self, tick: int | None = None) -> dict[tuple[int, str], set[Any]]:
         with self._lock:
             taken, self._dirty = self._dirty, {}
         return taken
@@ -73,37 +73,57 @@ class RedisDirtySet:
     """What changed since the last flush, shared by every worker through Redis.
 
     `mark` adds the key to the topic's own set, then the topic to the set of dirty
-    topics, in one MULTI. `take` pops topics (SPOP: each goes to one worker) and
-    takes each one's keys with its own MULTI. A mark racing a take is either in
-    this take or leaves the topic dirty for the next one: none is lost. Keys are
-    JSON values (lists come back as tuples). When Redis fails, marks are kept in
-    this worker and flushed by it.
+    topics, in one MULTI. The worker that claims a tick (SET NX) pops the topics
+    (SPOP) and takes each one's keys with its own MULTI. A mark racing a take is
+    either in this take or leaves the topic dirty for the next one: none is lost.
+    Keys are JSON values (lists come back as tuples). When Redis fails, marks are
+    kept in this worker and flushed by it, and Redis is left alone for a few
+    seconds: a vote must not wait for a Redis that does not answer.
     """
 
     BATCH = 500
+    PAUSE_SECONDS = 5.0
 
     def __init__(self, client: Any, prefix: str) -> None:
         self.client = client
         self.topics = f"{prefix}:tallies"
         self.fallback = DirtySet()
+        self._paused_until = 0.0
+
+    def _available(self) -> bool:
+        return time.monotonic() >= self._paused_until
+
+    def _failed(self, what: str) -> None:
+        log.warning("Redis unreachable (%s): tallies kept in this worker for now", what)
+        self._paused_until = time.monotonic() + self.PAUSE_SECONDS
 
     def _keys_of(self, topic: str) -> str:
         return f"{self.topics}:{topic}"
 
     def mark(self, consultation_id: int, name: str, key: Any = None) -> None:
         topic = json.dumps([consultation_id, name])
-        try:
-            with self.client.pipeline(transaction=True) as pipe:
-                pipe.sadd(self._keys_of(topic), json.dumps(key))
-                pipe.sadd(self.topics, topic)
-                pipe.execute()
-        except Exception:
-            log.warning("Redis unreachable: tally %s kept in this worker", name)
-            self.fallback.mark(consultation_id, name, key)
+        if self._available():
+            try:
+                with self.client.pipeline(transaction=True) as pipe:
+                    pipe.sadd(self._keys_of(topic), json.dumps(key))
+                    pipe.sadd(self.topics, topic)
+                    pipe.execute()
+                return
+            except Exception:
+                self._failed("mark")
+        self.fallback.mark(consultation_id, name, key)
 
-    def take(self) -> dict[tuple[int, str], set[Any]]:
+    def _claim(self, tick: int) -> bool:
+        return bool(self.client.set(f"{self.topics}:tick:{tick}", 1, nx=True, ex=10))
+
+    def take(self, tick: int | None = None) -> dict[tuple[int, str], set[Any]]:
+        """Everything marked, if this worker wins `tick` (None: take it regardless)."""
         taken = self.fallback.take()
+        if not self._available():
+            return taken
         try:
+            if tick is not None and not self._claim(tick):
+                return taken  # another worker flushes this tick
             while topics := self.client.spop(self.topics, self.BATCH):
                 for topic in topics:
                     with self.client.pipeline(transaction=True) as pipe:
@@ -117,7 +137,7 @@ class RedisDirtySet:
                 if len(topics) < self.BATCH:
                     break
         except Exception:
-            log.warning("Redis unreachable: shared tallies wait for the next flush")
+            self._failed("flush")
         return taken
 
 
@@ -138,10 +158,10 @@ def mark(consultation_id: int, name: str, key: Any = None) -> None:
     dirty.mark(consultation_id, name, key)
 
 
-def flush(core: Core) -> int:
+def flush(core: Core, tick: int | None = None) -> int:
     """Render and push every dirty topic; return how many messages went out."""
     sent = 0
-    for (consultation_id, name), keys in dirty.take().items():
+    for (consultation_id, name), keys in dirty.take(tick).items():
         renderer = _renderers.get(name)
         if renderer is None:
             log.error("no renderer for tally topic %s", name)
@@ -155,14 +175,15 @@ def flush(core: Core) -> int:
 def run_flusher(core: Core, interval: float = INTERVAL) -> None:
     """Forever: flush the dirty tallies at each tick of the wall clock.
 
-    Every worker ticks at the same instants, so with the shared dirty set one
-    of them takes a topic and the others find it clean: one push per tick.
+    Every worker ticks at the same instants and, with the shared dirty set, only
+    the one that claims a tick flushes it: one push per topic per tick for the
+    whole cluster (workers' clocks must agree to well within a tick).
     """
     from . import socketio
 
     while True:
         socketio.sleep(interval - time.time() % interval)
         try:
-            flush(core)
+            flush(core, round(time.time() / interval))
         except Exception:  # a failed flush must not stop the next ones
             log.exception("tally flush failed")

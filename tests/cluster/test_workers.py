@@ -139,3 +139,49 @@ def test_a_command_sent_through_both_workers_at_once_takes_effect_once(cluster):
             .where(Event.consultation_id == c.id, Event.type == "item_added")
         )
     assert added == 1
+
+
+def test_concurrent_votes_on_both_workers_give_exact_tallies_pushed_once_per_tick(cluster):
+    c = cluster.consultation()
+    moderator = cluster.follow(1, c.moderator_token)
+    poll = {"type": "single", "question": "Ratify?", "options": ["Yes", "No"], "open": True}
+    poll_id = moderator.call("create_poll", poll)["poll_id"]
+    watchers = [cluster.follow(n, cluster.join(c, f"Watcher {n}")) for n in (0, 1)]
+    voters = [cluster.follow(n % 2, cluster.join(c, f"Voter {n}")) for n in range(16)]
+    for watcher in watchers:
+        watcher.states.clear()
+    acks: list[dict] = []
+    barrier = threading.Barrier(len(voters))
+
+    def vote(n: int) -> None:
+        barrier.wait()
+        acks.append(voters[n].call("cast_ballot", {"poll_id": poll_id, "answer": n % 3 and 1}))
+        # ...and changes their mind at once (allowed): still one ballot each
+        acks.append(voters[n].call("cast_ballot", {"poll_id": poll_id, "answer": n % 3 and 0}))
+
+    threads = [threading.Thread(target=vote, args=(n,)) for n in range(len(voters))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(ack["ok"] for ack in acks)
+    expected = [len(voters), 0]  # everyone ends on "Yes"
+
+    def results(watcher):
+        pushes = [(at, s["data"]) for at, s in watcher.states if s["name"] == "poll_results"]
+        return [(at, data) for at, data in pushes if data["poll_id"] == poll_id]
+
+    for watcher in watchers:
+        watcher.wait_until(
+            lambda w=watcher: (
+                bool(results(w)) and [r["value"] for r in results(w)[-1][1]["rows"]] == expected
+            )
+        )
+    time.sleep(1.5)  # a second push of the same tick would have come by now
+    for watcher in watchers:
+        pushes = results(watcher)
+        assert pushes[-1][1]["voters"] == len(voters)
+        gaps = [b - a for (a, _), (b, _) in zip(pushes, pushes[1:], strict=False)]
+        assert all(gap > 0.5 for gap in gaps), f"two pushes in one tick: {pushes}"
+    closed = moderator.call("close_poll", {"poll_id": poll_id})
+    assert closed == {"ok": True}

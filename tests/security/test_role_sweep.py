@@ -19,19 +19,23 @@ another consultation, whose payloads name this consultation's things).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from server.domain.events import ATTENDEE, MODERATOR, PUBLIC, RAPPORTEUR
+from server.realtime import commands
 from server.realtime.commands import COMMANDS
 from server.services import consultations
+from server.services.access import Viewer
 from server.storage.metadata import metadata
 from server.storage.models import Event
+from server.storage.polls import Ballot
 from tests.conftest import DEMO_SPEC, Consultation, new_consultation
 
 NONE = "none"
@@ -47,15 +51,42 @@ class World:
     consultation: Consultation
     other: Consultation
     tokens: dict[str, str | None]
+    viewers: dict[str, Viewer]
+    made: dict[str, Any] = field(default_factory=dict)  # what PREPARE made, by name
 
     @property
     def items(self) -> list[int]:
         return self.consultation.item_ids()
 
+    def run(self, role: str, name: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Run a command directly (no transport), for preparing a case."""
+        ack = commands.run(self.consultation.core, self.viewers[role], name, payload, str)
+        assert ack["ok"], (name, ack)
+        return ack
+
+    def poll(self, kind: str = "single", *, open: bool = False) -> int:
+        definition: dict[str, Any] = {"type": kind, "question": "Ready to move on?"}
+        if kind == "single":
+            definition["options"] = ["Yes", "No"]
+        return self.run(MODERATOR, "create_poll", {**definition, "open": open})["poll_id"]
+
+    def open_text_answer(self, *, shown: bool) -> dict[str, int]:
+        poll_id = self.poll("open_text", open=True)
+        self.run(ATTENDEE, "cast_ballot", {"poll_id": poll_id, "answer": "More time, please"})
+        with self.consultation.core.store.reading() as tx:
+            answer_id = tx.scalar(select(Ballot.id).where(Ballot.poll_id == poll_id))
+        ids = {"poll_id": poll_id, "answer_id": answer_id}
+        if shown:
+            self.run(MODERATOR, "show_poll_answer", ids)
+        return ids
+
 
 Example = Callable[[World], dict[str, Any]]
 
+SINGLE_POLL = {"type": "single", "question": "Ready now?", "options": ["Yes", "No"]}
+
 COMMANDS_ALLOWED: dict[str, tuple[set[str], Example]] = {
+    # Agenda
     "start_item": ({MODERATOR}, lambda w: {"item_id": w.items[1]}),
     "next_item": ({MODERATOR}, lambda w: {}),
     "previous_item": ({MODERATOR}, lambda w: {}),
@@ -64,12 +95,27 @@ COMMANDS_ALLOWED: dict[str, tuple[set[str], Example]] = {
     "add_item": ({MODERATOR}, lambda w: {"title": "Any other business", "minutes": 5}),
     "end_consultation": ({MODERATOR}, lambda w: {}),
     "replace_link": ({MODERATOR}, lambda w: {"role": "rapporteur"}),
+    # Polls
+    "create_poll": ({MODERATOR}, lambda w: SINGLE_POLL),
+    "update_poll": ({MODERATOR}, lambda w: {**SINGLE_POLL, "poll_id": w.made["draft"]}),
+    "delete_poll": ({MODERATOR}, lambda w: {"poll_id": w.made["draft"]}),
+    "open_poll": ({MODERATOR}, lambda w: {"poll_id": w.made["draft"]}),
+    "close_poll": ({MODERATOR}, lambda w: {"poll_id": w.made["open"]}),
+    "show_poll_answer": ({MODERATOR}, lambda w: w.made["hidden_answer"]),
+    "hide_poll_answer": ({MODERATOR}, lambda w: w.made["shown_answer"]),
+    "cast_ballot": ({ATTENDEE}, lambda w: {"poll_id": w.made["open"], "answer": 0}),
 }
 
-# What a command needs done first for its example to succeed (previous_item needs
-# an item that is not the first one to be running).
-PREPARE: dict[str, Callable[[World, Callable[..., dict[str, Any]]], None]] = {
-    "previous_item": lambda w, run: [run("next_item", {}), run("next_item", {})] and None,
+# What a command's example needs made first, as the moderator (or an attendee) would.
+PREPARE: dict[str, Callable[[World], None]] = {
+    "previous_item": lambda w: [w.run(MODERATOR, "next_item", {}) for _ in range(2)] and None,
+    "update_poll": lambda w: w.made.update(draft=w.poll()),
+    "delete_poll": lambda w: w.made.update(draft=w.poll()),
+    "open_poll": lambda w: w.made.update(draft=w.poll()),
+    "close_poll": lambda w: w.made.update(open=w.poll(open=True)),
+    "cast_ballot": lambda w: w.made.update(open=w.poll(open=True)),
+    "show_poll_answer": lambda w: w.made.update(hidden_answer=w.open_text_answer(shown=False)),
+    "hide_poll_answer": lambda w: w.made.update(shown_answer=w.open_text_answer(shown=True)),
 }
 
 ENDPOINTS_ALLOWED: dict[tuple[str, str], set[str]] = {
@@ -94,6 +140,7 @@ PAGES_ALLOWED: dict[str, set[str]] = {
     "pages.moderate": {MODERATOR},
     "pages.report": {RAPPORTEUR},
     "pages.present": {ATTENDEE, RAPPORTEUR, MODERATOR},
+    "pages.sister_form": {MODERATOR},
 }
 
 
@@ -103,17 +150,18 @@ def new_world(app_core) -> Callable[[], World]:
         consultation = new_consultation(app_core)
         other = new_consultation(app_core, short_name="other")
         rapporteur = consultations.claim_link(app_core, consultation.rapporteur_link, {})
-        _, attendee = consultation.join_with_token(display_name="Attendee")
+        attendee, attendee_token = consultation.join_with_token(display_name="Attendee")
         return World(
             consultation,
             other,
             {
-                ATTENDEE: attendee,
+                ATTENDEE: attendee_token,
                 RAPPORTEUR: rapporteur.token,
                 MODERATOR: consultation.moderator_token,
                 NONE: None,
                 OTHER: other.moderator_token,
             },
+            {ATTENDEE: attendee, RAPPORTEUR: rapporteur.viewer, MODERATOR: consultation.moderator},
         )
 
     return make
@@ -171,7 +219,7 @@ def test_only_the_allowed_roles_can_run_each_command(
     for role in ROLES:
         world = new_world()
         if name in PREPARE:
-            PREPARE[name](world, lambda cmd, p, w=world: send(MODERATOR, w, cmd, p))
+            PREPARE[name](world)
         payload = example(world)
         if transport == "socketio" and world.tokens[role]:
             connected(world.tokens[role])  # arriving is logged: do it before looking
@@ -275,6 +323,31 @@ def test_each_page_opens_only_for_its_roles(app, new_world, role):
     assert violations == []
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_every_form_post_without_its_csrf_token_is_refused(app, app_core, new_world, role):
+    world = new_world()
+    client = app.test_client()
+    token = world.tokens[role]
+    if token is not None:
+        client.set_cookie(f"bz_{world.consultation.join_code}", token)
+    values = {"code": world.consultation.join_code, "token": world.consultation.moderator_link}
+    posts = [
+        r
+        for r in app.url_map.iter_rules()
+        if "POST" in r.methods and not r.rule.startswith("/api/")
+    ]
+    assert posts
+    before = database_rows(app_core)
+    for rule in posts:
+        path = rule.rule
+        for argument in rule.arguments:
+            path = path.replace(f"<{argument}>", values[argument])
+        client.get(path)  # the browser has a session, but not this form's token
+        response = client.post(path, data={"display_name": "Forged", "title": "Forged"})
+        assert response.status_code == 403 and "csrf_failed" in response.text, path
+    assert database_rows(app_core) == before
+
+
 def test_attendees_never_receive_staff_events_or_secrets(app, app_core, socket_client, new_world):
     """Run every command's example as the moderator while an attendee and a present
     view listen; then compare what they got with the log."""
@@ -290,6 +363,9 @@ def test_attendees_never_receive_staff_events_or_secrets(app, app_core, socket_c
     for name in sorted(COMMANDS_ALLOWED, key=lambda n: n == "end_consultation"):
         allowed, example = COMMANDS_ALLOWED[name]
         if MODERATOR in allowed:
+            if name in PREPARE:
+                with contextlib.suppress(AssertionError):  # one after the other, some cannot
+                    PREPARE[name](world)
             ack = moderator.emit(name, example(world), callback=True)
             secrets.update(v for v in ack.values() if isinstance(v, str))
     with app_core.store.reading() as tx:
