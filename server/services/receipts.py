@@ -159,7 +159,10 @@ def earlier_reply(core: Core, claim: Claim) -> dict[str, Any]:
                 )
             )
         if receipt is None:
-            raise Unavailable("try_again", N_("The service is briefly unavailable. Try again."))
+            raise Unavailable(
+                "try_again",
+                N_("The service is briefly unavailable; nothing was saved. Try again."),
+            )
         if receipt.command != claim.command:
             raise Conflict(
                 "command_id_reused",
