@@ -35,7 +35,7 @@ def request_viewer(code: str | None = None) -> Viewer:
         if code is not None:  # a page of one consultation never opens for another's token
             consultation = tx.get_one(Consultation, participant.consultation_id)
             if consultation.join_code != normalise_join_code(code):
-                raise Forbidden("invalid_token", N_("This link or session is not valid."))
+                raise Forbidden("forbidden", N_("This link is for another consultation."))
         return viewer_of(participant)
 
 

@@ -11,14 +11,9 @@ import pytest
 
 from server.realtime.commands import RateLimit
 from server.services import consultations
-from tests.conftest import new_consultation
+from tests.conftest import form_data, new_consultation
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-
-
-def csrf_form(client, path, **fields):
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
-    return {**fields, "csrf_token": token}
 
 
 def page_paths(c):
@@ -75,7 +70,7 @@ def test_https_adds_strict_transport_security_and_secure_cookies(make_app):
 def test_plain_http_cookies_are_private_but_not_secure(app, app_consultation):
     client = app.test_client()
     path = f"/j/{app_consultation.join_code}"
-    response = client.post(path, data=csrf_form(client, path))
+    response = client.post(path, data=form_data(client, path))
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("bz_"))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
     assert "Strict-Transport-Security" not in response.headers
@@ -105,7 +100,7 @@ def test_a_form_posted_without_its_token_is_refused_and_does_nothing(
 
 def test_a_token_from_another_browser_does_not_pass(app, app_consultation):
     path = f"/j/{app_consultation.join_code}"
-    theirs = csrf_form(app.test_client(), path)
+    theirs = form_data(app.test_client(), path)
     mine = app.test_client()
     mine.get(path)
     assert mine.post(path, data=theirs).status_code == 403
@@ -113,7 +108,7 @@ def test_a_token_from_another_browser_does_not_pass(app, app_consultation):
 
 def test_the_find_form_works_with_its_token(app, app_consultation):
     client = app.test_client()
-    response = client.post("/", data=csrf_form(client, "/", code=app_consultation.join_code))
+    response = client.post("/", data=form_data(client, "/", code=app_consultation.join_code))
     assert response.status_code == 302
     assert response.location.endswith(f"/j/{app_consultation.join_code}")
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -34,35 +34,43 @@ from server.realtime.commands import COMMANDS
 from server.services import consultations
 from server.services.access import Viewer
 from server.storage.metadata import metadata
+from server.storage.models import Consultation as ConsultationRow
 from server.storage.models import Event
 from server.storage.polls import Ballot
 from tests.conftest import DEMO_SPEC, Consultation, new_consultation
 
 NONE = "none"
 OTHER = "other"
+SECOND = "second attendee"  # not a role of the sweep: the asker and speaker in examples
 ROLES = (ATTENDEE, RAPPORTEUR, MODERATOR, NONE, OTHER)
 PARTICIPANTS = {ATTENDEE, RAPPORTEUR, MODERATOR, OTHER}
 
 
 @dataclass
 class World:
-    """A consultation with one person of each role, and a moderator of another one."""
+    """A consultation with one person of each role (and a second attendee, who asks
+    and speaks), and a moderator of another consultation."""
 
     consultation: Consultation
     other: Consultation
     tokens: dict[str, str | None]
     viewers: dict[str, Viewer]
-    made: dict[str, Any] = field(default_factory=dict)  # what PREPARE made, by name
 
     @property
     def items(self) -> list[int]:
         return self.consultation.item_ids()
 
     def run(self, role: str, name: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """Run a command directly (no transport), for preparing a case."""
+        """Run a command directly (no transport), to prepare a case."""
         ack = commands.run(self.consultation.core, self.viewers[role], name, payload, str)
         assert ack["ok"], (name, ack)
         return ack
+
+    def then(self, payload: dict[str, Any], *steps: tuple[str, dict[str, Any]]) -> dict[str, Any]:
+        """`payload`, once the moderator has given the commands of `steps`."""
+        for name, step in steps:
+            self.run(MODERATOR, name, step)
+        return payload
 
     def poll(self, kind: str = "single", *, open: bool = False) -> int:
         definition: dict[str, Any] = {"type": kind, "question": "Ready to move on?"}
@@ -70,52 +78,130 @@ class World:
             definition["options"] = ["Yes", "No"]
         return self.run(MODERATOR, "create_poll", {**definition, "open": open})["poll_id"]
 
-    def open_text_answer(self, *, shown: bool) -> dict[str, int]:
+    def open_text_answer(self, *, shown: bool) -> dict[str, Any]:
         poll_id = self.poll("open_text", open=True)
         self.run(ATTENDEE, "cast_ballot", {"poll_id": poll_id, "answer": "More time, please"})
         with self.consultation.core.store.reading() as tx:
             answer_id = tx.scalar(select(Ballot.id).where(Ballot.poll_id == poll_id))
         ids = {"poll_id": poll_id, "answer_id": answer_id}
-        if shown:
-            self.run(MODERATOR, "show_poll_answer", ids)
-        return ids
+        return self.then(ids, ("show_poll_answer", ids)) if shown else ids
+
+    def item_running(self) -> None:
+        if self.consultation_row().state == "draft":
+            self.run(MODERATOR, "next_item", {})
+
+    def consultation_row(self) -> Any:
+        with self.consultation.core.store.reading() as tx:
+            return tx.get_one(ConsultationRow, self.consultation.id)
+
+    def hand(self, by: str = SECOND, *, floor: bool = False) -> int:
+        self.item_running()
+        hand_id: int = self.run(by, "raise_hand", {"topic": "Budget"})["hand_id"]
+        return self.then(hand_id, ("give_floor", {"hand_id": hand_id})) if floor else hand_id
+
+    def question(self, by: str = SECOND, *, approved: bool = False) -> int:
+        asked = self.run(by, "ask_question", {"text": f"When will {by} hear back?"})
+        question_id: int = asked["question"]["id"]
+        if approved:
+            self.run(MODERATOR, "approve_question", {"question_id": question_id})
+        return question_id
 
 
 Example = Callable[[World], dict[str, Any]]
 
-SINGLE_POLL = {"type": "single", "question": "Ready now?", "options": ["Yes", "No"]}
+SECOND_POLL = {"type": "single", "question": "Ready now?", "options": ["Yes", "No"]}
+STAFF_AND_ATTENDEES = {ATTENDEE, RAPPORTEUR, MODERATOR, OTHER}  # anyone with a token
 
+
+def qid(question_id: int, **more: Any) -> dict[str, Any]:
+    return {"question_id": question_id, **more}
+
+
+# Who may run each command, and a payload that succeeds for them — made ready by
+# the example itself (a poll to close, a hand to give the floor to…).
 COMMANDS_ALLOWED: dict[str, tuple[set[str], Example]] = {
     # Agenda
     "start_item": ({MODERATOR}, lambda w: {"item_id": w.items[1]}),
     "next_item": ({MODERATOR}, lambda w: {}),
-    "previous_item": ({MODERATOR}, lambda w: {}),
+    "previous_item": ({MODERATOR}, lambda w: w.then({}, ("next_item", {}), ("next_item", {}))),
     "extend_item": ({MODERATOR}, lambda w: {"item_id": w.items[0], "minutes": 5}),
     "reorder_items": ({MODERATOR}, lambda w: {"order": list(reversed(w.items))}),
     "add_item": ({MODERATOR}, lambda w: {"title": "Any other business", "minutes": 5}),
     "end_consultation": ({MODERATOR}, lambda w: {}),
     "replace_link": ({MODERATOR}, lambda w: {"role": "rapporteur"}),
     # Polls
-    "create_poll": ({MODERATOR}, lambda w: SINGLE_POLL),
-    "update_poll": ({MODERATOR}, lambda w: {**SINGLE_POLL, "poll_id": w.made["draft"]}),
-    "delete_poll": ({MODERATOR}, lambda w: {"poll_id": w.made["draft"]}),
-    "open_poll": ({MODERATOR}, lambda w: {"poll_id": w.made["draft"]}),
-    "close_poll": ({MODERATOR}, lambda w: {"poll_id": w.made["open"]}),
-    "show_poll_answer": ({MODERATOR}, lambda w: w.made["hidden_answer"]),
-    "hide_poll_answer": ({MODERATOR}, lambda w: w.made["shown_answer"]),
-    "cast_ballot": ({ATTENDEE}, lambda w: {"poll_id": w.made["open"], "answer": 0}),
-}
-
-# What a command's example needs made first, as the moderator (or an attendee) would.
-PREPARE: dict[str, Callable[[World], None]] = {
-    "previous_item": lambda w: [w.run(MODERATOR, "next_item", {}) for _ in range(2)] and None,
-    "update_poll": lambda w: w.made.update(draft=w.poll()),
-    "delete_poll": lambda w: w.made.update(draft=w.poll()),
-    "open_poll": lambda w: w.made.update(draft=w.poll()),
-    "close_poll": lambda w: w.made.update(open=w.poll(open=True)),
-    "cast_ballot": lambda w: w.made.update(open=w.poll(open=True)),
-    "show_poll_answer": lambda w: w.made.update(hidden_answer=w.open_text_answer(shown=False)),
-    "hide_poll_answer": lambda w: w.made.update(shown_answer=w.open_text_answer(shown=True)),
+    "create_poll": ({MODERATOR}, lambda w: SECOND_POLL),
+    "update_poll": ({MODERATOR}, lambda w: {**SECOND_POLL, "poll_id": w.poll()}),
+    "delete_poll": ({MODERATOR}, lambda w: {"poll_id": w.poll()}),
+    "open_poll": ({MODERATOR}, lambda w: {"poll_id": w.poll()}),
+    "close_poll": ({MODERATOR}, lambda w: {"poll_id": w.poll(open=True)}),
+    "show_poll_answer": ({MODERATOR}, lambda w: w.open_text_answer(shown=False)),
+    "hide_poll_answer": ({MODERATOR}, lambda w: w.open_text_answer(shown=True)),
+    "cast_ballot": ({ATTENDEE}, lambda w: {"poll_id": w.poll(open=True), "answer": 0}),
+    # Speakers' queue
+    "raise_hand": ({ATTENDEE}, lambda w: w.item_running() or {"topic": "Funding"}),
+    "withdraw_hand": ({ATTENDEE}, lambda w: {"hand_id": w.hand(by=ATTENDEE)}),
+    "give_floor": ({MODERATOR}, lambda w: {"hand_id": w.hand()}),
+    "end_turn": ({MODERATOR}, lambda w: w.hand(floor=True) and {}),
+    "extend_turn": ({MODERATOR}, lambda w: w.hand(floor=True) and {"seconds": 60}),
+    "put_hand_back": (
+        {MODERATOR},
+        lambda w: (h := w.hand()) and w.then({"hand_id": h}, ("remove_hand", {"hand_id": h})),
+    ),
+    "remove_hand": ({MODERATOR}, lambda w: {"hand_id": w.hand()}),
+    "close_speakers_list": ({MODERATOR}, lambda w: w.item_running() or {}),
+    "reopen_speakers_list": (
+        {MODERATOR},
+        lambda w: w.item_running() or w.then({}, ("close_speakers_list", {})),
+    ),
+    "set_speakers_ordering": ({MODERATOR}, lambda w: {"ordering": "balanced"}),
+    "set_speaking_time": ({MODERATOR}, lambda w: {"seconds": 120}),
+    # Rapporteur's notes
+    "save_note": ({RAPPORTEUR}, lambda w: {"item_id": None, "text": "Opening", "revision": 1}),
+    # Questions
+    "ask_question": ({ATTENDEE}, lambda w: {"text": "What happens next?"}),
+    "vote_question": ({ATTENDEE}, lambda w: qid(w.question(approved=True))),
+    "unvote_question": (
+        {ATTENDEE},
+        lambda w: (
+            (q := w.question(approved=True)) and w.run(ATTENDEE, "vote_question", qid(q)) and qid(q)
+        ),
+    ),
+    "my_questions": (STAFF_AND_ATTENDEES, lambda w: {"receipts": []}),
+    "question_counts": (STAFF_AND_ATTENDEES, lambda w: {}),
+    "approve_question": ({MODERATOR}, lambda w: qid(w.question())),
+    "approve_questions": ({MODERATOR}, lambda w: {"question_ids": [w.question()]}),
+    "dismiss_question": ({MODERATOR}, lambda w: qid(w.question(), reason="Off topic")),
+    "edit_question": ({MODERATOR}, lambda w: qid(w.question(), text="When is the next step?")),
+    "merge_questions": (
+        {MODERATOR},
+        lambda w: qid(w.question(), into_id=w.question(by=ATTENDEE, approved=True)),
+    ),
+    "pin_question": ({MODERATOR}, lambda w: qid(w.question(approved=True))),
+    "unpin_question": (
+        {MODERATOR},
+        lambda w: w.then({}, ("pin_question", qid(w.question(approved=True)))),
+    ),
+    "answer_question": ({MODERATOR}, lambda w: qid(w.question(approved=True), answer="Soon.")),
+    "reopen_question": (
+        {MODERATOR},
+        lambda w: (q := qid(w.question())) and w.then(q, ("dismiss_question", q)),
+    ),
+    "archive_question": ({MODERATOR}, lambda w: qid(w.question(approved=True))),
+    "set_question_settings": ({MODERATOR}, lambda w: {"moderation": "post"}),
+    "close_questions": ({MODERATOR}, lambda w: {}),
+    "open_questions": ({MODERATOR}, lambda w: w.then({}, ("close_questions", {}))),
+    "ban_participant": (
+        {MODERATOR},
+        lambda w: {"participant_id": w.viewers[SECOND].participant_id},
+    ),
+    "unban_participant": (
+        {MODERATOR},
+        lambda w: w.then(
+            {"participant_id": w.viewers[SECOND].participant_id},
+            ("ban_participant", {"participant_id": w.viewers[SECOND].participant_id}),
+        ),
+    ),
 }
 
 ENDPOINTS_ALLOWED: dict[tuple[str, str], set[str]] = {
@@ -141,6 +227,7 @@ PAGES_ALLOWED: dict[str, set[str]] = {
     "pages.report": {RAPPORTEUR},
     "pages.present": {ATTENDEE, RAPPORTEUR, MODERATOR},
     "pages.sister_form": {MODERATOR},
+    "downloads.download": {MODERATOR, RAPPORTEUR},
 }
 
 
@@ -151,6 +238,7 @@ def new_world(app_core) -> Callable[[], World]:
         other = new_consultation(app_core, short_name="other")
         rapporteur = consultations.claim_link(app_core, consultation.rapporteur_link, {})
         attendee, attendee_token = consultation.join_with_token(display_name="Attendee")
+        second = consultation.join(display_name="Second")
         return World(
             consultation,
             other,
@@ -161,7 +249,12 @@ def new_world(app_core) -> Callable[[], World]:
                 NONE: None,
                 OTHER: other.moderator_token,
             },
-            {ATTENDEE: attendee, RAPPORTEUR: rapporteur.viewer, MODERATOR: consultation.moderator},
+            {
+                ATTENDEE: attendee,
+                SECOND: second,
+                RAPPORTEUR: rapporteur.viewer,
+                MODERATOR: consultation.moderator,
+            },
         )
 
     return make
@@ -218,8 +311,6 @@ def test_only_the_allowed_roles_can_run_each_command(
     violations = []
     for role in ROLES:
         world = new_world()
-        if name in PREPARE:
-            PREPARE[name](world)
         payload = example(world)
         if transport == "socketio" and world.tokens[role]:
             connected(world.tokens[role])  # arriving is logged: do it before looking
@@ -299,6 +390,7 @@ def test_each_page_opens_only_for_its_roles(app, new_world, role):
         "code": world.consultation.join_code,
         "token": world.consultation.moderator_link,
         "lang": "fr",
+        "fmt": "markdown",
     }
     violations = []
     rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods]
@@ -363,11 +455,9 @@ def test_attendees_never_receive_staff_events_or_secrets(app, app_core, socket_c
     for name in sorted(COMMANDS_ALLOWED, key=lambda n: n == "end_consultation"):
         allowed, example = COMMANDS_ALLOWED[name]
         if MODERATOR in allowed:
-            if name in PREPARE:
-                with contextlib.suppress(AssertionError):  # one after the other, some cannot
-                    PREPARE[name](world)
-            ack = moderator.emit(name, example(world), callback=True)
-            secrets.update(v for v in ack.values() if isinstance(v, str))
+            with contextlib.suppress(AssertionError):  # one after the other, some cannot
+                ack = moderator.emit(name, example(world), callback=True)
+                secrets.update(v for v in ack.values() if isinstance(v, str))
     with app_core.store.reading() as tx:
         public = set(
             tx.scalars(

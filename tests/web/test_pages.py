@@ -1,14 +1,7 @@
 """Pages and the JSON API over HTTP."""
 
-import re
-
 from server.domain.consultations import LANGUAGES
-
-
-def form(client, path, **fields):
-    """The form at `path` filled in as a browser would, its CSRF token included."""
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
-    return {**fields, "csrf_token": token}
+from tests.conftest import form_data
 
 
 def test_the_join_page_shows_the_consultation(app, app_consultation):
@@ -22,7 +15,7 @@ def test_joining_sets_a_private_cookie_and_opens_the_attendee_page(app, app_cons
     code = app_consultation.join_code
     response = client.post(
         f"/j/{code}",
-        data=form(client, f"/j/{code}", display_name="Kofi", stakeholder_group="academia"),
+        data=form_data(client, f"/j/{code}", display_name="Kofi", stakeholder_group="academia"),
     )
     assert response.status_code == 302 and response.location.endswith(f"/c/{code}")
     cookie = response.headers["Set-Cookie"]
@@ -34,7 +27,7 @@ def test_joining_sets_a_private_cookie_and_opens_the_attendee_page(app, app_cons
 def test_a_bad_join_form_is_shown_again_with_the_reason(app, app_consultation):
     client = app.test_client()
     path = f"/j/{app_consultation.join_code}"
-    response = client.post(path, data=form(client, path, stakeholder_group="aliens"))
+    response = client.post(path, data=form_data(client, path, stakeholder_group="aliens"))
     assert response.status_code == 400
     assert "stakeholder group" in response.text
 
@@ -48,7 +41,7 @@ def test_the_attendee_page_without_a_cookie_sends_you_to_join(app, app_consultat
 def test_a_moderator_link_leads_to_the_console(app, app_consultation):
     client = app.test_client()
     path = f"/m/{app_consultation.moderator_link}"
-    response = client.post(path, data=form(client, path, display_name="Chair"))
+    response = client.post(path, data=form_data(client, path, display_name="Chair"))
     assert response.location.endswith(f"/c/{app_consultation.join_code}/moderate")
     assert 'data-page="moderator"' in client.get(response.location).text
 
@@ -56,7 +49,7 @@ def test_a_moderator_link_leads_to_the_console(app, app_consultation):
 def test_an_attendee_cannot_open_the_moderator_console(app, app_consultation):
     client = app.test_client()
     code = app_consultation.join_code
-    client.post(f"/j/{code}", data=form(client, f"/j/{code}"))
+    client.post(f"/j/{code}", data=form_data(client, f"/j/{code}"))
     response = client.get(f"/c/{code}/moderate")
     assert response.status_code == 302 and response.location.endswith(f"/c/{code}")
 
@@ -135,7 +128,7 @@ def test_the_language_switch_does_not_redirect_off_site(app):
 def _moderator_browser(app, consultation):
     client = app.test_client()
     path = f"/m/{consultation.moderator_link}"
-    client.post(path, data=form(client, path, display_name="Chair"))
+    client.post(path, data=form_data(client, path, display_name="Chair"))
     return client
 
 
@@ -145,7 +138,7 @@ def test_a_moderator_creates_a_sister_session_from_this_agenda(app, app_consulta
     assert 'value="Africa/Lagos"' in client.get(path).text
     created = client.post(
         path,
-        data=form(
+        data=form_data(
             client,
             path,
             title="Regional Cybercrime Consultations for the Americas",
@@ -167,13 +160,13 @@ def test_a_moderator_creates_a_sister_session_from_this_agenda(app, app_consulta
 def test_a_sister_session_with_a_bad_field_is_refused_with_the_reason(app, app_consultation):
     client = _moderator_browser(app, app_consultation)
     path = f"/c/{app_consultation.join_code}/new"
-    response = client.post(path, data=form(client, path, time_zone="Atlantis/Main"))
+    response = client.post(path, data=form_data(client, path, time_zone="Atlantis/Main"))
     assert response.status_code == 400 and "IANA" in response.text
 
 
 def test_only_moderators_reach_the_new_consultation_form(app, app_consultation):
     client = app.test_client()
     path = f"/j/{app_consultation.join_code}"
-    client.post(path, data=form(client, path))
+    client.post(path, data=form_data(client, path))
     response = client.get(f"/c/{app_consultation.join_code}/new")
     assert response.status_code == 302
