@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format clean translations messages
+.PHONY: run cluster test lint format clean translations messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 ## Serve the demo on http://127.0.0.1:5000 (SQLite under instance/, one process).
 run: $(STAMP) translations
 	$(BIN)/python -m server
+
+## Two eventlet workers on PostgreSQL and Redis behind nginx (deploy/cluster.sh).
+cluster: $(STAMP) translations
+	deploy/cluster.sh
 
 ## Lint, then every test: SQLite, PostgreSQL, Redis, real servers, Chromium.
 test: $(STAMP) translations

@@ -41,7 +41,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
 
 def _register_web(app: Flask) -> None:
-    from .web import api, compression, downloads, errors, pages, templating
+    from .web import api, compression, downloads, errors, pages, security, templating
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
@@ -49,16 +49,27 @@ def _register_web(app: Flask) -> None:
     errors.register(app)
     templating.register(app)
     compression.register(app)
+    security.register(app)
 
 
 def _register_realtime(app: Flask, config: Config) -> None:
     # Importing the handler modules registers their commands.
-    from .realtime import agenda, connection, links, notes, polls, questions, speakers  # noqa: F401
+    from .realtime import (  # noqa: F401
+        agenda,
+        cluster,
+        connection,
+        links,
+        notes,
+        polls,
+        questions,
+        speakers,
+    )
 
     socketio.init_app(
         app,
         async_mode=config.async_mode,
         message_queue=config.redis_url,
+        client_manager=cluster.configure(app, config),
         cors_allowed_origins=[config.public_url],
         max_http_buffer_size=MAX_MESSAGE_BYTES,
         ping_interval=20,

@@ -34,12 +34,19 @@ class Config:
     database_url: str
     secret_key: str
     redis_url: str | None = None
+    # Every Redis key and channel starts with this, so clusters can share a Redis.
+    redis_prefix: str = "baraza"
     public_url: str = "http://127.0.0.1:5000"
     async_mode: str = "eventlet"
     host: str = "127.0.0.1"
     port: int = 5000
     instance_path: str = ""
     testing: bool = False
+    # Commands one Socket.IO connection may send: a burst, then this many a second.
+    command_burst: int = 30
+    command_rate: float = 10.0
+    # Seconds between pushes of coalesced tallies (vote counts, presence).
+    tally_interval: float = 0.25
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -50,11 +57,15 @@ class Config:
             database_url=env.get("DATABASE_URL") or f"sqlite:///{instance / 'baraza.sqlite3'}",
             secret_key=env.get("SECRET_KEY") or _secret_key(instance),
             redis_url=env.get("REDIS_URL") or None,
+            redis_prefix=env.get("REDIS_PREFIX") or "baraza",
             public_url=(env.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
             async_mode=env.get("ASYNC_MODE", "eventlet"),
             host=env.get("HOST", "127.0.0.1"),
             port=int(env.get("PORT", "5000")),
             instance_path=str(instance),
+            command_burst=int(env.get("COMMAND_BURST", "30")),
+            command_rate=float(env.get("COMMAND_RATE", "10")),
+            tally_interval=float(env.get("TALLY_INTERVAL", "0.25")),
         )
         config = replace(config, **overrides)
         if config.async_mode not in ASYNC_MODES:

@@ -8,6 +8,7 @@ services read, so timer rules are tested to the second.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -190,3 +191,11 @@ def socket_client(app: Flask) -> Iterator[Callable[..., Any]]:
     for client in clients:
         if client.is_connected():
             client.disconnect()
+
+
+def form_data(client: Any, path: str, **fields: Any) -> dict[str, Any]:
+    """The form at `path` filled in as a browser would: its CSRF token included."""
+    page = client.get(path).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token, f"no form with a CSRF token at {path}"
+    return {**fields, "csrf_token": token.group(1)}

@@ -4,17 +4,25 @@ Every command handler is `handler(core, viewer, payload) -> Outcome`. The
 wrapper turns a payload that is not an object, a DomainError or any surprise
 into `{"ok": false, "error": {"code", "message"}}`, publishes the events of a
 committed command, and acknowledges `{"ok": true, ...}`.
+
+Two things every command gets for free: a `command_id` in the payload makes a
+retry take effect once (services/receipts.py), and a Socket.IO connection
+sending faster than its `RateLimit` is refused with `rate_limited` before
+anything is read or written.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain.errors import N_, DomainError
 from ..domain.events import LoggedEvent
+from ..services import receipts
 from ..services.access import Viewer
 from ..services.core import Core
 from . import emitter
@@ -45,14 +53,49 @@ def command(name: str) -> Callable[[Handler], Handler]:
     return register
 
 
+class RateLimit:
+    """A token bucket kept with one connection: `burst` commands at once, then `rate`/s."""
+
+    def __init__(self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic):
+        self.rate = rate
+        self.burst = burst
+        self.tokens = float(burst)
+        self._clock = clock
+        self._updated = clock()
+        self._lock = threading.Lock()
+
+    def allow(self) -> bool:
+        with self._lock:
+            now = self._clock()
+            self.tokens = min(self.burst, self.tokens + (now - self._updated) * self.rate)
+            self._updated = now
+            if self.tokens < 1:
+                return False
+            self.tokens -= 1
+            return True
+
+
+def check_rate(limit: RateLimit | None) -> None:
+    """Refuse a message over its connection's rate, before anything is read or written."""
+    if limit is not None and not limit.allow():
+        raise DomainError("rate_limited", N_("Too many commands at once; wait a moment."))
+
+
 Translate = Callable[[DomainError], str]
 
 
 def run(
-    core: Core, viewer: Viewer | None, name: str, payload: Any, translate: Translate
+    core: Core,
+    viewer: Viewer | None,
+    name: str,
+    payload: Any,
+    translate: Translate,
+    limit: RateLimit | None = None,
 ) -> dict[str, Any]:
     """Run command `name` for `viewer` and return its acknowledgement."""
+    claim = None
     try:
+        check_rate(limit)
         handler = COMMANDS.get(name)
         if handler is None:
             raise DomainError("unknown_command", N_("There is no such command."))
@@ -62,7 +105,16 @@ def run(
             payload = {}
         if not isinstance(payload, dict):
             raise DomainError("invalid_payload", N_("A command's payload is an object."))
-        outcome = handler(core, viewer, payload)
+        payload = dict(payload)
+        command_id = receipts.parse_command_id(payload.pop("command_id", None))
+        if command_id is None:
+            outcome = handler(core, viewer, payload)
+        else:
+            with receipts.claiming(core, viewer, name, command_id) as claim:
+                try:
+                    outcome = handler(core, viewer, payload)
+                except receipts.Repeated:
+                    return receipts.earlier_reply(core, claim)
     except DomainError as error:
         return failure(error, translate)
     except Exception:
@@ -70,8 +122,11 @@ def run(
         return failure(
             DomainError("internal_error", N_("Something went wrong; nothing was saved.")), translate
         )
+    reply = {"ok": True, **outcome.reply}
     emitter.publish(outcome.events)
-    return {"ok": True, **outcome.reply}
+    if claim is not None:
+        receipts.record(core, claim, reply)
+    return reply
 
 
 def failure(error: DomainError, translate: Translate) -> dict[str, Any]:

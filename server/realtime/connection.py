@@ -14,7 +14,7 @@ import os
 import socket
 from typing import Any
 
-from flask import request, session
+from flask import current_app, request, session
 from flask_socketio import join_room
 
 from ..domain.errors import DomainError
@@ -59,6 +59,8 @@ def on_connect(auth: Any = None) -> bool:
         log.info("connection refused: %s", error.code)
         return False
     session["viewer"] = (viewer.consultation_id, viewer.participant_id, viewer.role)
+    config = current_app.config["BARAZA"]
+    session["rate"] = commands.RateLimit(config.command_rate, config.command_burst)
     join_room(rooms.audience(viewer.consultation_id, viewer.role))
     join_room(rooms.person(viewer.participant_id))
     try:
@@ -89,6 +91,7 @@ def on_sync(payload: Any = None) -> dict[str, Any]:
         return commands.run(core(), None, "sync", payload, translate_error)
     since = payload.get("since") if isinstance(payload, dict) else None
     try:
+        commands.check_rate(session.get("rate"))
         if isinstance(since, int) and not isinstance(since, bool) and since >= 0:
             return {"ok": True, **snapshots.catch_up(core(), viewer, since)}
         return {"ok": True, "snapshot": snapshots.snapshot(core(), viewer)}
@@ -99,7 +102,9 @@ def on_sync(payload: Any = None) -> dict[str, Any]:
 @socketio.on("*")
 def on_command(name: str, payload: Any = None) -> dict[str, Any]:
     """Every other event is a command from the registry (see docs/api.md)."""
-    return commands.run(core(), current_viewer(), name, payload, translate_error)
+    return commands.run(
+        core(), current_viewer(), name, payload, translate_error, session.get("rate")
+    )
 
 
 @tallies.topic("presence")

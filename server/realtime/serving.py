@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import socketio, tallies
+from . import cluster, socketio, tallies
 from .connection import WORKER
 from .ticker import run_ticker
 
@@ -28,4 +28,5 @@ def start_background_tasks(app: Flask) -> None:
     core = app.extensions["baraza"]
     presence.forget_worker(core, WORKER)
     socketio.start_background_task(run_ticker, core)
-    socketio.start_background_task(tallies.run_flusher, core)
+    socketio.start_background_task(tallies.run_flusher, core, app.config["BARAZA"].tally_interval)
+    cluster.start_background_tasks(app)

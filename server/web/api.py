@@ -6,8 +6,12 @@ client and a socket client cannot disagree about what a command does.
 
 from __future__ import annotations
 
+import copy
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from flask import Blueprint, Response, jsonify, request
 
 from ..domain.consultations import parse_spec
@@ -32,6 +36,22 @@ def _json_body() -> dict[str, Any]:
 @blueprint.get("/health")
 def health() -> Response:
     return jsonify({"ok": True})
+
+
+@cache
+def _openapi_file() -> dict[str, Any]:
+    path = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
+    document: dict[str, Any] = yaml.safe_load(path.read_text())
+    return document
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> Response:
+    """docs/openapi.yaml, with every command this server knows as the names of a command."""
+    document = copy.deepcopy(_openapi_file())
+    command = document["paths"]["/api/commands/{name}"]
+    command["parameters"][0]["schema"]["enum"] = sorted(commands.COMMANDS)
+    return jsonify(document)
 
 
 @blueprint.get("/consultations/<code>")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 
+from ..domain.consultations import normalise_join_code
 from ..domain.errors import N_, Forbidden
 from ..services.access import Viewer, find_participant, viewer_of
 from ..services.core import Core
+from ..storage.models import Consultation
 
 COOKIE = "bz_{code}"
 COOKIE_DAYS = 7
@@ -29,7 +31,12 @@ def request_viewer(code: str | None = None) -> Viewer:
     if token is None:
         raise Forbidden("not_authenticated", N_("Join the consultation first."))
     with core().store.reading() as tx:
-        return viewer_of(find_participant(tx, token))
+        participant = find_participant(tx, token)
+        if code is not None:  # a page of one consultation never opens for another's token
+            consultation = tx.get_one(Consultation, participant.consultation_id)
+            if consultation.join_code != normalise_join_code(code):
+                raise Forbidden("forbidden", N_("This link is for another consultation."))
+        return viewer_of(participant)
 
 
 def set_token_cookie(response: Response, code: str, token: str) -> None:

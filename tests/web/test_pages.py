@@ -1,6 +1,7 @@
 """Pages and the JSON API over HTTP."""
 
 from server.domain.consultations import LANGUAGES
+from tests.conftest import form_data
 
 
 def test_the_join_page_shows_the_consultation(app, app_consultation):
@@ -13,7 +14,8 @@ def test_joining_sets_a_private_cookie_and_opens_the_attendee_page(app, app_cons
     client = app.test_client()
     code = app_consultation.join_code
     response = client.post(
-        f"/j/{code}", data={"display_name": "Kofi", "stakeholder_group": "academia"}
+        f"/j/{code}",
+        data=form_data(client, f"/j/{code}", display_name="Kofi", stakeholder_group="academia"),
     )
     assert response.status_code == 302 and response.location.endswith(f"/c/{code}")
     cookie = response.headers["Set-Cookie"]
@@ -23,9 +25,9 @@ def test_joining_sets_a_private_cookie_and_opens_the_attendee_page(app, app_cons
 
 
 def test_a_bad_join_form_is_shown_again_with_the_reason(app, app_consultation):
-    response = app.test_client().post(
-        f"/j/{app_consultation.join_code}", data={"stakeholder_group": "aliens"}
-    )
+    client = app.test_client()
+    path = f"/j/{app_consultation.join_code}"
+    response = client.post(path, data=form_data(client, path, stakeholder_group="aliens"))
     assert response.status_code == 400
     assert "stakeholder group" in response.text
 
@@ -38,7 +40,8 @@ def test_the_attendee_page_without_a_cookie_sends_you_to_join(app, app_consultat
 
 def test_a_moderator_link_leads_to_the_console(app, app_consultation):
     client = app.test_client()
-    response = client.post(f"/m/{app_consultation.moderator_link}", data={"display_name": "Chair"})
+    path = f"/m/{app_consultation.moderator_link}"
+    response = client.post(path, data=form_data(client, path, display_name="Chair"))
     assert response.location.endswith(f"/c/{app_consultation.join_code}/moderate")
     assert 'data-page="moderator"' in client.get(response.location).text
 
@@ -46,7 +49,7 @@ def test_a_moderator_link_leads_to_the_console(app, app_consultation):
 def test_an_attendee_cannot_open_the_moderator_console(app, app_consultation):
     client = app.test_client()
     code = app_consultation.join_code
-    client.post(f"/j/{code}", data={})
+    client.post(f"/j/{code}", data=form_data(client, f"/j/{code}"))
     response = client.get(f"/c/{code}/moderate")
     assert response.status_code == 302 and response.location.endswith(f"/c/{code}")
 
@@ -124,23 +127,26 @@ def test_the_language_switch_does_not_redirect_off_site(app):
 
 def _moderator_browser(app, consultation):
     client = app.test_client()
-    client.post(f"/m/{consultation.moderator_link}", data={"display_name": "Chair"})
+    path = f"/m/{consultation.moderator_link}"
+    client.post(path, data=form_data(client, path, display_name="Chair"))
     return client
 
 
 def test_a_moderator_creates_a_sister_session_from_this_agenda(app, app_consultation):
     client = _moderator_browser(app, app_consultation)
-    form = client.get(f"/c/{app_consultation.join_code}/new")
-    assert 'value="Africa/Lagos"' in form.text
+    path = f"/c/{app_consultation.join_code}/new"
+    assert 'value="Africa/Lagos"' in client.get(path).text
     created = client.post(
-        f"/c/{app_consultation.join_code}/new",
-        data={
-            "title": "Regional Cybercrime Consultations for the Americas",
-            "short_name": "americas-2024",
-            "region": "Americas",
-            "time_zone": "America/Bogota",
-            "start": "2024-01-25T10:00",
-        },
+        path,
+        data=form_data(
+            client,
+            path,
+            title="Regional Cybercrime Consultations for the Americas",
+            short_name="americas-2024",
+            region="Americas",
+            time_zone="America/Bogota",
+            start="2024-01-25T10:00",
+        ),
     )
     assert created.status_code == 200
     assert "/m/" in created.text and "/r/" in created.text
@@ -153,14 +159,14 @@ def test_a_moderator_creates_a_sister_session_from_this_agenda(app, app_consulta
 
 def test_a_sister_session_with_a_bad_field_is_refused_with_the_reason(app, app_consultation):
     client = _moderator_browser(app, app_consultation)
-    response = client.post(
-        f"/c/{app_consultation.join_code}/new", data={"time_zone": "Atlantis/Main"}
-    )
+    path = f"/c/{app_consultation.join_code}/new"
+    response = client.post(path, data=form_data(client, path, time_zone="Atlantis/Main"))
     assert response.status_code == 400 and "IANA" in response.text
 
 
 def test_only_moderators_reach_the_new_consultation_form(app, app_consultation):
     client = app.test_client()
-    client.post(f"/j/{app_consultation.join_code}", data={})
+    path = f"/j/{app_consultation.join_code}"
+    client.post(path, data=form_data(client, path))
     response = client.get(f"/c/{app_consultation.join_code}/new")
     assert response.status_code == 302

@@ -10,6 +10,7 @@ from server.domain.events import PUBLIC, STAFF
 from server.reports import exports
 from server.reports.model import Audience
 from server.storage.models import Consultation, Event
+from tests.conftest import form_data
 
 JSON = {"Accept": "application/json"}
 
@@ -25,7 +26,8 @@ def _bearer(token):
 
 def _rapporteur_browser(app, c):
     client = app.test_client()
-    client.post(f"/r/{c.rapporteur_link}", data={"display_name": "Ngozi"})
+    path = f"/r/{c.rapporteur_link}"
+    client.post(path, data=form_data(client, path, display_name="Ngozi"))
     return client
 
 
@@ -198,7 +200,8 @@ def test_the_rapporteurs_page_has_notes_attendance_and_downloads(app, app_consul
 
 def test_the_moderators_console_offers_the_full_record_and_the_archive(app, app_consultation):
     client = app.test_client()
-    client.post(f"/m/{app_consultation.moderator_link}", data={"display_name": "Chair"})
+    path = f"/m/{app_consultation.moderator_link}"
+    client.post(path, data=form_data(client, path, display_name="Chair"))
     page = client.get(f"/c/{app_consultation.join_code}/moderate")
     assert f"/c/{app_consultation.join_code}/report/download/json" in page.text
     assert "audience=full" in page.text

@@ -1,0 +1,212 @@
+"""Several workers behind one address: what they share through Redis, and faults survived.
+
+With `REDIS_URL` set, each worker (one process, one event loop) joins a cluster:
+
+- Socket.IO's Redis message queue carries every emit to every worker. Its
+  listener here notices a dead connection (it pings when idle) and reconnects
+  within a second, where the library's own backs off to a minute.
+- Messages can be lost while Redis is away. Once it is back, the worker sends
+  each audience its latest event again: clients ignore what they already hold,
+  and a client that missed something sees the gap and asks for it (docs/api.md,
+  "Staying in step").
+- Each worker says it is alive every few seconds. Connections of a worker that
+  stopped saying so (killed, say) are forgotten by the others, so presence
+  counts only people who are really connected.
+- Coalesced tallies share one dirty set (tallies.RedisDirtySet).
+
+Everything else a worker needs from the others — the event log, sequence
+numbers, presence, receipts — is in the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import redis
+import socketio as python_socketio
+from flask import Flask
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+from sqlalchemy import select
+
+from ..config import Config
+from ..domain.events import LoggedEvent
+from ..services import presence
+from ..services.core import Core
+from ..services.event_log import to_logged
+from ..storage.models import Connection, Consultation, Event
+from . import emitter, socketio, tallies
+from .connection import WORKER
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 2.0
+# A worker silent this long is gone: its key expires, then the others wait as
+# long again before forgetting its connections (a restarted Redis has lost
+# every key until the live workers' next heartbeat).
+SILENT_SECONDS = 6.0
+
+# Answer or fail at once: a command's handler must not wait out retries.
+REDIS_OPTIONS: dict[str, Any] = {
+    "socket_timeout": 2,
+    "socket_connect_timeout": 2,
+    "socket_keepalive": True,
+    "retry": Retry(NoBackoff(), 0),
+}
+
+
+class MessageQueue(python_socketio.RedisManager):  # type: ignore[misc]
+    """Socket.IO's Redis manager, with a listener that cannot hang on a dead connection."""
+
+    RETRY_SECONDS = 1.0
+    PING_SECONDS = 5.0
+    DEAD_SECONDS = 15.0
+
+    def __init__(self, url: str, channel: str) -> None:
+        super().__init__(url, channel=channel, redis_options=dict(REDIS_OPTIONS))
+        # Set when messages may have been lost; the heartbeat repairs and clears it.
+        self.lost = False
+        self._paused_until = 0.0
+
+    def _publish(self, data: Any) -> Any:
+        # After a failure, do not make every emit of the next second wait for Redis.
+        sent = super()._publish(data) if time.monotonic() >= self._paused_until else None
+        if sent is None:  # the library gave up on this message, or we did
+            self.lost = True
+            self._paused_until = time.monotonic() + self.RETRY_SECONDS
+        return sent
+
+    def _redis_listen_with_retries(self) -> Iterator[Any]:
+        failed = False
+        while True:
+            pubsub = None
+            try:
+                client = redis.Redis.from_url(self.redis_url, **self.redis_options)
+                pubsub = client.pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(self.channel)
+                if failed:
+                    log.warning("message queue reconnected")
+                    self.lost = True
+                failed = False
+                yield from self._messages(pubsub)
+            except Exception as error:
+                if not failed:
+                    log.error("message queue lost (%s); reconnecting", error)
+                failed = True
+                if pubsub is not None:
+                    pubsub.close()
+                time.sleep(self.RETRY_SECONDS)
+
+    def _messages(self, pubsub: Any) -> Iterator[Any]:
+        heard = pinged = time.monotonic()
+        while True:
+            message = pubsub.get_message(timeout=1.0)
+            now = time.monotonic()
+            if message is not None:
+                heard = now
+                yield message
+            elif now - heard > self.DEAD_SECONDS:
+                raise ConnectionError("Redis stopped answering")
+            elif now - pinged > self.PING_SECONDS:
+                pubsub.ping()
+                pinged = now
+
+
+def redis_client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, decode_responses=True, **REDIS_OPTIONS)
+
+
+class Membership:
+    """This worker's part in the cluster: its heartbeat, and repairs after faults."""
+
+    def __init__(self, core: Core, client: redis.Redis, prefix: str, queue: MessageQueue) -> None:
+        self.core = core
+        self.client = client
+        self.prefix = prefix
+        self.queue = queue
+        self.silent_since: dict[str, float] = {}
+
+    def alive_key(self, worker: str) -> str:
+        return f"{self.prefix}:worker:{worker}"
+
+    def run(self) -> None:
+        """Forever: say this worker is alive, repair lost messages, forget dead workers."""
+        while True:
+            try:
+                self.beat()
+            except Exception:  # Redis or the database away: try again next beat
+                log.exception("cluster heartbeat failed")
+            socketio.sleep(HEARTBEAT_SECONDS)
+
+    def beat(self) -> None:
+        self.client.set(self.alive_key(WORKER), "1", ex=int(SILENT_SECONDS))
+        if self.queue.lost:
+            self.queue.lost = False
+            replay_latest(self.core)
+        self.forget_silent_workers()
+
+    def forget_silent_workers(self) -> None:
+        with self.core.store.reading() as tx:
+            workers = tx.scalars(
+                select(Connection.worker).where(Connection.worker != WORKER).distinct()
+            ).all()
+        now = time.monotonic()
+        for worker in workers:
+            if self.client.exists(self.alive_key(worker)):
+                self.silent_since.pop(worker, None)
+            elif now - self.silent_since.setdefault(worker, now) >= SILENT_SECONDS:
+                log.warning("worker %s is gone; forgetting its connections", worker)
+                forget_connections_of(self.core, worker)
+                self.silent_since.pop(worker, None)
+
+
+def forget_connections_of(core: Core, worker: str) -> None:
+    """Log the departure of everyone connected through `worker`, as if they had left."""
+    with core.store.reading() as tx:
+        sids = tx.scalars(select(Connection.sid).where(Connection.worker == worker)).all()
+    for sid in sids:
+        consultation_id, events = presence.leave(core, sid)
+        emitter.publish(events)
+        if consultation_id is not None:
+            tallies.mark(consultation_id, "presence")
+
+
+def replay_latest(core: Core) -> None:
+    """Send every audience of every attended consultation its latest event again."""
+    latest: list[LoggedEvent] = []
+    with core.store.reading() as tx:
+        attended = select(Connection.consultation_id).distinct()
+        for consultation in tx.scalars(select(Consultation).where(Consultation.id.in_(attended))):
+            seqs = sorted({consultation.last_public_seq, consultation.last_seq} - {0})
+            rows = tx.scalars(
+                select(Event)
+                .where(Event.consultation_id == consultation.id, Event.seq.in_(seqs))
+                .order_by(Event.seq)
+            )
+            latest += [to_logged(row) for row in rows]
+            tallies.mark(consultation.id, "presence")
+    log.info("replaying the latest of %d events after lost messages", len(latest))
+    emitter.publish(latest)
+
+
+def configure(app: Flask, config: Config) -> MessageQueue | None:
+    """With Redis, share rooms and tallies with the other workers; the queue for Socket.IO."""
+    if not config.redis_url:
+        tallies.share_through(None, config.redis_prefix)
+        return None
+    client = redis_client(config.redis_url)
+    tallies.share_through(client, config.redis_prefix)
+    queue = MessageQueue(config.redis_url, channel=f"{config.redis_prefix}:socketio")
+    app.extensions["baraza_cluster"] = Membership(
+        app.extensions["baraza"], client, config.redis_prefix, queue
+    )
+    return queue
+
+
+def start_background_tasks(app: Flask) -> None:
+    membership = app.extensions.get("baraza_cluster")
+    if membership is not None:
+        socketio.start_background_task(membership.run)

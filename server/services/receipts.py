@@ -1,0 +1,194 @@
+"""Client command ids: a command sent twice takes effect once, and is answered alike.
+
+A client that may retry (after a timeout, say) puts a `command_id` in the payload.
+While the command runs, the first write transaction it opens also inserts a
+receipt keyed by the participant and the id, so the command's effect and its
+receipt commit together or not at all. A repeat finds the receipt taken: its own
+work is rolled back and it is answered with the first acknowledgement. A command
+that failed left no receipt, so sending it again simply runs it.
+
+The database keeps the id only as a hash and the acknowledgement only sealed
+with the id (a `replace_link` acknowledgement holds a new secret link).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import re
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, event, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, SessionTransaction
+
+from ..domain.errors import N_, Conflict, DomainError, Unavailable
+from ..storage.receipts import CommandReceipt
+from .access import Viewer
+from .core import Core
+
+log = logging.getLogger(__name__)
+
+COMMAND_ID = re.compile(r"[A-Za-z0-9_.:-]{16,100}")
+# How long a repeat waits for the first run to finish acknowledging.
+REPLY_WAIT_SECONDS = 5.0
+# Receipts answer retries, which come within seconds; a day is plenty.
+KEEP = timedelta(days=1)
+
+
+class Repeated(Exception):
+    """The command id was used before: this run's work is rolled back."""
+
+
+@dataclass
+class Claim:
+    """The receipt a running command takes in its first write transaction."""
+
+    participant_id: int
+    command: str
+    command_id: str
+    now: datetime
+    receipt_id: int | None = None
+    session: Session | None = None
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(self.command_id.encode()).hexdigest()
+
+
+_claim: ContextVar[Claim | None] = ContextVar("receipt_claim", default=None)
+
+
+def parse_command_id(value: object) -> str | None:
+    """The client's command id, if it sent one: 16 to 100 URL-safe characters."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not COMMAND_ID.fullmatch(value):
+        raise DomainError(
+            "invalid_command_id",
+            N_("A command id is 16 to 100 letters, digits or the signs _ . : -"),
+        )
+    return value
+
+
+@contextmanager
+def claiming(core: Core, viewer: Viewer, command: str, command_id: str) -> Iterator[Claim]:
+    """Make the write transactions opened inside this block take the command's receipt."""
+    claim = Claim(viewer.participant_id, command, command_id, core.now())
+    token = _claim.set(claim)
+    try:
+        yield claim
+    finally:
+        _claim.reset(token)
+
+
+def _writes(connection: Connection) -> bool:
+    # Store.transaction() marks its connections; Store.reading() does not.
+    return bool(connection.get_execution_options().get("sqlite_immediate"))
+
+
+@event.listens_for(Session, "after_begin")
+def _take_receipt(session: Session, _tx: SessionTransaction, connection: Connection) -> None:
+    claim = _claim.get()
+    if claim is None or claim.receipt_id is not None or not _writes(connection):
+        return
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    taken = connection.execute(
+        dialect.insert(CommandReceipt)
+        .values(
+            participant_id=claim.participant_id,
+            command_key=claim.key,
+            command=claim.command,
+            created_at=claim.now,
+        )
+        .on_conflict_do_nothing(index_elements=["participant_id", "command_key"])
+        .returning(CommandReceipt.id)
+    ).scalar()
+    if taken is None:
+        raise Repeated(claim.command)
+    claim.receipt_id, claim.session = taken, session
+
+
+@event.listens_for(Session, "after_rollback")
+def _give_back_receipt(session: Session) -> None:
+    claim = _claim.get()
+    if claim is not None and claim.session is session:
+        claim.receipt_id, claim.session = None, None
+
+
+def record(core: Core, claim: Claim, reply: dict[str, Any]) -> None:
+    """Keep the acknowledgement for repeats, and forget this person's old receipts."""
+    if claim.receipt_id is None:  # the command wrote nothing: a repeat runs it again
+        return
+    try:
+        with core.store.transaction() as tx:
+            tx.execute(
+                update(CommandReceipt)
+                .where(CommandReceipt.id == claim.receipt_id)
+                .values(reply=_seal(claim.command_id, reply))
+            )
+            tx.execute(
+                delete(CommandReceipt).where(
+                    CommandReceipt.participant_id == claim.participant_id,
+                    CommandReceipt.created_at < claim.now - KEEP,
+                )
+            )
+    except DomainError:
+        log.warning("acknowledgement of %s not kept for repeats", claim.command)
+
+
+def earlier_reply(core: Core, claim: Claim) -> dict[str, Any]:
+    """The acknowledgement the first run of this command id got."""
+    deadline = time.monotonic() + REPLY_WAIT_SECONDS
+    while True:
+        with core.store.reading() as tx:
+            receipt = tx.scalar(
+                select(CommandReceipt).where(
+                    CommandReceipt.participant_id == claim.participant_id,
+                    CommandReceipt.command_key == claim.key,
+                )
+            )
+        if receipt is None:
+            raise Unavailable(
+                "try_again",
+                N_("The service is briefly unavailable; nothing was saved. Try again."),
+            )
+        if receipt.command != claim.command:
+            raise Conflict(
+                "command_id_reused",
+                N_("This command id was already used for another command."),
+            )
+        if receipt.reply is not None:
+            return _unseal(claim.command_id, receipt.reply)
+        if time.monotonic() > deadline:
+            # The first run committed but its worker stopped before acknowledging.
+            return {"ok": True}
+        time.sleep(0.05)
+
+
+def _cipher(command_id: str, nonce: bytes, data: bytes) -> bytes:
+    """XOR with a SHAKE-256 stream keyed by the command id: sealing and opening alike."""
+    stream = hashlib.shake_256(b"baraza-receipt\0" + nonce + command_id.encode()).digest(len(data))
+    return (int.from_bytes(data) ^ int.from_bytes(stream)).to_bytes(len(data))
+
+
+def _seal(command_id: str, reply: dict[str, Any]) -> str:
+    nonce = secrets.token_bytes(16)
+    data = json.dumps(reply, separators=(",", ":")).encode()
+    return base64.b64encode(nonce + _cipher(command_id, nonce, data)).decode()
+
+
+def _unseal(command_id: str, sealed: str) -> dict[str, Any]:
+    raw = base64.b64decode(sealed)
+    reply: dict[str, Any] = json.loads(_cipher(command_id, raw[:16], raw[16:]))
+    return reply

@@ -1,0 +1,86 @@
+"""Doors locked on HTTP: security headers on every response, a CSRF token on every form.
+
+The pages' forms (find a consultation, join, open a staff link) carry a token
+tied to the browser's session cookie; a form posted without it — from another
+site, say — is refused with `csrf_failed`. The JSON API needs none: it reads
+bearer tokens, never cookies, and another site cannot post JSON to it without
+a CORS preflight, which it does not answer.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, request, session
+
+from ..domain.errors import N_, Forbidden
+
+CSRF_FIELD = "csrf_token"
+
+
+def csrf_token() -> str:
+    """This browser's form token, made on first use and kept in its signed session."""
+    token = session.get("csrf")
+    if not isinstance(token, str):
+        token = session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+def check_csrf() -> None:
+    sent = request.form.get(CSRF_FIELD, "")
+    expected = session.get("csrf")
+    if not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
+        raise Forbidden("csrf_failed", N_("This form has expired; reload the page and try again."))
+
+
+def content_security_policy(public_url: str) -> str:
+    """Only this site's own files: no inline script or style, no framing."""
+    parts = urlsplit(public_url)
+    socket_origin = f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}"
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            f"connect-src 'self' {socket_origin}",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def register(app: Flask) -> None:
+    config = app.config["BARAZA"]
+    headers = {
+        "Content-Security-Policy": content_security_policy(config.public_url),
+        "X-Content-Type-Options": "nosniff",
+        # Staff links carry their secret in the path: never send it to another site.
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    }
+    if config.public_url.startswith("https://"):
+        headers["Strict-Transport-Security"] = "max-age=31536000"
+
+    @app.before_request
+    def forms_carry_the_token() -> None:
+        if request.method == "POST" and request.blueprint == "pages":
+            check_csrf()
+
+    @app.after_request
+    def lock_the_doors(response: Response) -> Response:
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        if request.endpoint != "static":  # pages and answers may hold secrets
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.context_processor
+    def form_token() -> dict[str, object]:
+        return {"csrf_token": csrf_token}
