@@ -24,6 +24,7 @@ from .report import table, write_markdown
 from .steps import SCENARIO
 
 TARGETS = ("baraza", "flask-relay", "node-relay")
+OPTIONAL_TARGETS = ("flask-defaults",)  # the Flask relay as the libraries ship it
 
 
 def parse() -> argparse.Namespace:
@@ -32,11 +33,13 @@ def parse() -> argparse.Namespace:
         "--n", default="100,500,1000,2000,5000", help="attendee counts, comma-separated"
     )
     parser.add_argument("--modes", default="eventlet,gevent", help="async modes of the servers")
-    parser.add_argument("--targets", default=",".join(TARGETS), help="of " + ", ".join(TARGETS))
+    parser.add_argument(
+        "--targets", default=",".join(TARGETS), help="of " + ", ".join(TARGETS + OPTIONAL_TARGETS)
+    )
     parser.add_argument("--rate", type=float, default=100, help="attendees joining per second")
     parser.add_argument("--actions", type=int, default=30, help="moderator actions timed")
     parser.add_argument("--gap", type=float, default=0.3, help="seconds between actions")
-    parser.add_argument("--relay-bytes", type=int, default=600, help="baseline message size")
+    parser.add_argument("--relay-bytes", type=int, default=480, help="baseline padding per message")
     parser.add_argument("--load-workers", type=int, default=2, help="load-generator processes")
     parser.add_argument(
         "--transports", default="websocket", help="websocket, or polling,websocket as browsers"

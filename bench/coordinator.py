@@ -44,7 +44,7 @@ class Options:
     actions: int = 30
     gap: float = 0.3
     deliver_within: float = 10.0
-    relay_bytes: int = 600
+    relay_bytes: int = 480
     load_workers: int = 2
     transports: tuple[str, ...] = ("websocket",)
     profile: bool = False
@@ -189,7 +189,7 @@ def fresh_database(server_url: str, server: Server) -> str:
 
 
 async def start_relay(name: str, mode: str, raw: Path) -> Server:
-    """A bare relay baseline: Flask-SocketIO under `mode`, or Node's socket.io."""
+    """A bare relay baseline: Flask-SocketIO under `mode`, tuned or as shipped, or Node's."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = raw / f"{name}-{mode}.log"
@@ -197,6 +197,8 @@ async def start_relay(name: str, mode: str, raw: Path) -> Server:
         args = [node_binary(), str(NODE_DIR / "relay.js"), str(port)]
     else:
         args = [sys.executable, "-m", "bench.relay", "--port", str(port), "--async-mode", mode]
+        if name == "flask-defaults":
+            args.append("--library-defaults")
     process = await spawn(args, log, python_env(), ROOT)
     server = Server("relay", name, mode, [url], [process])
     await wait_healthy(f"{url}/health", process, log)

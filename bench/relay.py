@@ -1,11 +1,11 @@
 """The Flask-SocketIO baseline: a bare server that relays one client's message to all.
 
 `python -m bench.relay --port P --async-mode eventlet|gevent` serves it with the
-same listener, backlog, request cap and open-files limit as Baraza
-(`server.realtime.serving.serve`), so the two differ only in what Baraza does
+same listener, backlog, request cap, open-files limit and WebSocket settings as
+Baraza (`server.realtime.serving`), so the two differ only in what Baraza does
 per message: the database, the event log, the audiences and their rooms.
-`--library-defaults` serves it with `socketio.run`'s defaults instead, which is
-how the pitfall of 1,024 concurrent requests under eventlet was measured.
+`--library-defaults` serves it with `socketio.run`'s defaults instead (the
+benchmark's `flask-defaults` target), to measure what those defaults cost.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ patch_standard_library(options.async_mode)
 from flask import Flask  # noqa: E402
 from flask_socketio import SocketIO, emit  # noqa: E402
 
-from server.realtime.serving import serve  # noqa: E402
+from server.realtime.serving import serve, size_for_crowds  # noqa: E402
 
 app = Flask(__name__)
 socketio = SocketIO(app, async_mode=options.async_mode, ping_interval=20, ping_timeout=20)
@@ -45,4 +45,5 @@ print(f"relay listening on 127.0.0.1:{options.port} ({options.async_mode})", flu
 if options.library_defaults:
     socketio.run(app, host="127.0.0.1", port=options.port)
 else:
+    size_for_crowds(app)
     serve(app, "127.0.0.1", options.port, options.async_mode)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import resource
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from flask import Flask
 
@@ -45,10 +47,33 @@ def raise_open_files_limit() -> int:
     return hard
 
 
-def serve(app: Flask, host: str, port: int, async_mode: str) -> None:
-    """Listen on `host:port` and serve `app` until the process is stopped."""
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def without_websocket_compression(wsgi_app: WSGIApp) -> WSGIApp:
+    """Decline permessage-deflate, which browsers offer on every WebSocket.
+
+    eventlet's and simple-websocket's servers accept it, and then keep a zlib
+    compressor per connection (about 100 KB each) and compress every broadcast
+    once per recipient. Node's socket.io turns it off by default for that reason.
+    """
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        return wsgi_app(environ, start_response)
+
+    return app
+
+
+def size_for_crowds(app: Flask) -> None:
+    """Settings of a worker serving thousands of WebSockets, for every entry point."""
     limit = raise_open_files_limit()
     log.info("open-files limit %s, listen backlog %s", limit, LISTEN_BACKLOG)
+    app.wsgi_app = without_websocket_compression(app.wsgi_app)  # type: ignore[method-assign]
+
+
+def serve(app: Flask, host: str, port: int, async_mode: str) -> None:
+    """Listen on `host:port` and serve `app` until the process is stopped."""
     if async_mode == "eventlet":
         import eventlet
         import eventlet.wsgi

@@ -4,6 +4,8 @@ eventlet's WSGI server used to serve 1,024 requests at once; each WebSocket hold
 one, so the 1,025th attendee waited unserved and heard nothing (PITFALLS.md).
 This test starts the real server under eventlet, seats more attendees than that
 with python-socketio's asyncio client, moves the agenda and counts who heard it.
+It also checks the server declines the per-connection compression browsers
+offer, which cost about 100 KB and a compression of every broadcast per attendee.
 """
 
 from __future__ import annotations
@@ -115,3 +117,22 @@ def test_starting_an_item_reaches_all_1200_attendees_under_eventlet(server):
     assert connected == ATTENDEES
     assert heard == ATTENDEES, f"{ATTENDEES - heard} of {ATTENDEES} attendees missed the broadcast"
     assert "Traceback" not in server.output.read_text()
+
+
+async def _negotiated_compression(url: str) -> int:
+    """Open an Engine.IO WebSocket offering permessage-deflate, as browsers do."""
+    async with (
+        aiohttp.ClientSession() as http,
+        http.ws_connect(f"{url}/socket.io/?EIO=4&transport=websocket", compress=15) as ws,
+    ):
+        return ws.compress
+
+
+@pytest.mark.parametrize("mode", ["eventlet", "gevent"])
+def test_websockets_decline_per_connection_compression(mode, server, tmp_path):
+    running = server if mode == "eventlet" else start_server(tmp_path, mode)
+    try:
+        assert asyncio.run(_negotiated_compression(running.url)) == 0
+    finally:
+        if running is not server:
+            running.stop()
