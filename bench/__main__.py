@@ -19,6 +19,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from server.realtime.serving import raise_open_files_limit
+
 from .coordinator import ROOT, Options, Server, run_once, start_baraza, start_relay
 from .report import table, write_markdown
 from .steps import SCENARIO
@@ -36,7 +38,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument(
         "--targets", default=",".join(TARGETS), help="of " + ", ".join(TARGETS + OPTIONAL_TARGETS)
     )
-    parser.add_argument("--rate", type=float, default=100, help="attendees joining per second")
+    parser.add_argument("--rate", type=float, default=50, help="attendees joining per second")
     parser.add_argument("--actions", type=int, default=30, help="moderator actions timed")
     parser.add_argument("--gap", type=float, default=0.3, help="seconds between actions")
     parser.add_argument("--relay-bytes", type=int, default=480, help="baseline padding per message")
@@ -93,6 +95,7 @@ async def start(target: str, mode: str, args: argparse.Namespace, raw: Path) -> 
 
 async def main() -> int:
     args = parse()
+    raise_open_files_limit()  # the load generators inherit it: a socket each
     out = Path(args.out)
     raw = out.parent / "raw"
     raw.mkdir(parents=True, exist_ok=True)

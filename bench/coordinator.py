@@ -40,7 +40,7 @@ NODE_DIR = ROOT / "bench" / "node"
 class Options:
     """How a run is driven (see `python -m bench --help`)."""
 
-    rate: float = 100.0
+    rate: float = 50.0
     actions: int = 30
     gap: float = 0.3
     deliver_within: float = 10.0

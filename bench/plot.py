@@ -37,7 +37,7 @@ def plot(results: dict[str, Any], path: Path) -> None:
         if log_scale:
             axis.set_yscale("log")
         axis.grid(True, which="both", alpha=0.3)
-    axes.flat[0].axhline(300, color="red", linewidth=0.8, linestyle=":")
+    axes.flat[0].axhline(300, color="red", linewidth=0.8, linestyle=":", label="target at 2,000")
     axes.flat[0].legend(fontsize=8)
     meta = results["meta"]
     figure.suptitle(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ COLUMNS = (
     ("vs_flask", "× flask"),
     ("vs_node", "× node"),
     ("cpu_ms_per_action", "CPU ms/action"),
+    ("cpu_per_doubling", "CPU × per 2×N"),
     ("cpu_ms_per_join", "CPU ms/join"),
     ("rss_kb_per_attendee", "RSS KB/att."),
     ("msgs_per_action", "msgs/att./action"),
@@ -93,7 +95,22 @@ def table(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         rows.append(
             row(run, find("flask-relay", run["mode"], run["n"]), find("node-relay", None, run["n"]))
         )
+    _cpu_growth(rows)
     return rows
+
+
+def _cpu_growth(rows: list[dict[str, Any]]) -> None:
+    """How much the CPU per action grows when N doubles, from the next smaller N measured."""
+    previous: dict[tuple[str, str], dict[str, Any]] = {}
+    for entry in rows:
+        key = (entry["target"], entry["mode"])
+        before = previous.get(key)
+        if before and entry.get("cpu_ms_per_action") and before.get("cpu_ms_per_action"):
+            growth = entry["cpu_ms_per_action"] / before["cpu_ms_per_action"]
+            doublings = math.log2(entry["n"] / before["n"])
+            entry["cpu_per_doubling"] = round(growth ** (1 / doublings), 2)
+        if entry.get("cpu_ms_per_action"):
+            previous[key] = entry
 
 
 def markdown(rows: list[dict[str, Any]]) -> str:
