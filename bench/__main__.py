@@ -14,6 +14,7 @@ import platform
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -125,10 +126,19 @@ async def main() -> int:
                     entry["status"] = "skipped: --max-minutes reached"
                     continue
                 print(f"{target} / {mode} / N={n}", flush=True)
-                server = await start(target, mode, args, raw)
+                logs = raw / f"{target}-{mode}-{n}"
+                logs.mkdir(exist_ok=True)
+                server = await start(target, mode, args, logs)
                 try:
-                    entry["figures"] = await asyncio.wait_for(
-                        run_once(server, n, options, lambda line: print(line, flush=True)),
+                    entry["figures"] = {}
+                    await asyncio.wait_for(
+                        run_once(
+                            server,
+                            n,
+                            replace(options, raw_dir=logs),
+                            entry["figures"],
+                            lambda line: print(line, flush=True),
+                        ),
                         remaining,
                     )
                     entry["status"] = "ok"

@@ -550,20 +550,32 @@ async def started(server: Server, n: int, options: Options) -> AsyncIterator[Run
 
 
 async def run_once(
-    server: Server, n: int, options: Options, log: Callable[[str], None]
-) -> dict[str, Any]:
-    """Every step of the scenario that applies to `server`, in order."""
+    server: Server,
+    n: int,
+    options: Options,
+    figures: dict[str, Any],
+    log: Callable[[str], None],
+) -> None:
+    """Every step of the scenario that applies to `server`, in order, into `figures`.
+
+    A step that fails files its error and ends the run; the steps before it keep
+    their figures.
+    """
     profiler = await start_profiler(server, n, options) if options.profile else None
     try:
         async with started(server, n, options) as run:
+            run.figures = figures
             for step in SCENARIO:
                 if server.kind not in step.targets:
                     continue
                 began = time.monotonic()
-                run.figures[step.name] = await step.run(run)
+                try:
+                    figures[step.name] = await step.run(run)
+                except Exception as error:
+                    figures[step.name] = {"status": f"failed: {type(error).__name__}: {error}"}
+                    raise
                 took = time.monotonic() - began
-                log(f"    {step.name}: {summary(step.name, run.figures[step.name])} ({took:.1f} s)")
-            return run.figures
+                log(f"    {step.name}: {summary(step.name, figures[step.name])} ({took:.1f} s)")
     finally:
         if profiler is not None:
             profiler.send_signal(signal.SIGINT)
@@ -593,7 +605,7 @@ async def start_profiler(server: Server, n: int, options: Options) -> Any:
 
 def summary(name: str, figures: dict[str, Any]) -> str:
     if "status" in figures:
-        return f"{figures['status']}: {figures['reason']}"
+        return f"{figures['status']}: {figures.get('reason', '')}"
     if name == "join":
         return (
             f"{figures['joined']}/{figures['attendees']} joined at {figures['rate_achieved']}/s,"

@@ -29,6 +29,7 @@ COLUMNS = (
     ("join_msgs", "msgs/att. in join"),
     ("presence_ms", "presence ms"),
     ("others_cpu_s", "others' CPU s"),
+    ("status", "status"),
 )
 
 
@@ -46,9 +47,11 @@ def row(run: dict[str, Any], flask: dict[str, Any] | None, node: dict[str, Any] 
     """The figures of one run that go into the table."""
     base = {"target": run["target"], "mode": run["mode"], "n": run["n"]}
     if run.get("status") != "ok":
-        return {**base, "joined": run.get("status", "")}
-    figures = run["figures"]
-    join, fanout = figures["join"], figures["fanout"]
+        base["status"] = run.get("status", "")
+    figures = run.get("figures", {})
+    join, fanout = figures.get("join", {}), figures.get("fanout", {})
+    if "joined" not in join or "actions" not in fanout:
+        return base
     actions = max(1, fanout["actions"])
     p99 = _p99(run)
     is_baraza = run["target"] == "baraza"
