@@ -120,7 +120,11 @@ class RelayTarget:
         self.transports = transports
 
     def listen(self, attendee: Attendee) -> None:
-        attendee.client.on("relay", lambda data: attendee.saw(data["id"]))
+        def on_relay(data: dict[str, Any]) -> None:
+            if data["id"] is not None:  # the first of each pair is not tracked
+                attendee.saw(data["id"])
+
+        attendee.client.on("relay", on_relay)
 
     async def arrive(self, attendee: Attendee) -> None:
         await attendee.client.connect(attendee.url, transports=self.transports, wait_timeout=30)
