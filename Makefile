@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format clean bench
+.PHONY: run test lint format clean translations messages bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,11 +13,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 ## Serve the demo on http://127.0.0.1:5000 (SQLite under instance/, one process).
-run: $(STAMP)
+run: $(STAMP) translations
 	$(BIN)/python -m server
 
 ## Lint, then every test: SQLite, PostgreSQL, Redis, real servers, Chromium.
-test: $(STAMP)
+test: $(STAMP) translations
 	$(BIN)/ruff check server tests
 	$(BIN)/ruff format --check server tests
 	$(BIN)/python -m pytest
@@ -35,6 +35,15 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format server tests
 	$(BIN)/ruff check --fix server tests
+
+## Compile the French, Portuguese and Arabic catalogues.
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d server/translations
+
+## After changing user-visible text: extract it and update every catalogue.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k N_ -o server/translations/messages.pot .
+	$(BIN)/pybabel update -i server/translations/messages.pot -d server/translations
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

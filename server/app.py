@@ -41,17 +41,19 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
 
 def _register_web(app: Flask) -> None:
-    from .web import api, errors, pages, templating
+    from .web import api, compression, downloads, errors, pages, templating
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(downloads.blueprint)
     errors.register(app)
     templating.register(app)
+    compression.register(app)
 
 
 def _register_realtime(app: Flask, config: Config) -> None:
     # Importing the handler modules registers their commands.
-    from .realtime import agenda, connection, links  # noqa: F401
+    from .realtime import agenda, connection, links, notes, polls, questions, speakers  # noqa: F401
 
     socketio.init_app(
         app,

@@ -79,6 +79,39 @@ def register_cli(app: Flask) -> None:
             )
         )
 
+    @app.cli.command("export-json")
+    @click.argument("join_code")
+    @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path))
+    def export_json(join_code: str, output: Path | None) -> None:
+        """Write a consultation's JSON archive (default: its usual file name, here)."""
+        from .reports import exports
+
+        try:
+            written = exports.archive_to_file(current_app.extensions["baraza"], join_code, output)
+        except DomainError as error:
+            raise click.ClickException(f"{error.code}: {error.message}") from error
+        click.echo(f"archive written to {written}")
+
+    @app.cli.command("import-json")
+    @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_json(archive: Path) -> None:
+        """Restore a consultation from a JSON archive, with a new join code and staff links."""
+        from .reports import json_archive
+
+        try:
+            restored = json_archive.restore(current_app.extensions["baraza"], archive.read_bytes())
+        except DomainError as error:
+            raise click.ClickException(f"{error.code}: {error.message}") from error
+        click.echo(
+            "Restored as a new consultation\n"
+            + links_text(
+                current_app.config["BARAZA"].public_url,
+                restored.join_code,
+                restored.moderator_token,
+                restored.rapporteur_token,
+            )
+        )
+
     @app.cli.command("new-links")
     @click.argument("join_code")
     def new_links(join_code: str) -> None:

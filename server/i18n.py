@@ -20,6 +20,12 @@ def select_locale() -> str:
 
 
 def translate_error(error: DomainError) -> str:
-    """The error's message in the request's language, placeholders filled."""
+    """The error's message in the request's language, placeholders filled.
+
+    A `field` parameter is a field's label (see domain/text.py) and is translated too.
+    """
     template = gettext(error.template)
-    return template % error.params if error.params else template
+    if not error.params:
+        return template
+    params = {k: gettext(v) if k == "field" else v for k, v in error.params.items()}
+    return template % params

@@ -18,6 +18,8 @@ from .errors import N_, Conflict, DomainError
 PENDING, ACTIVE, DONE = "pending", "active", "done"
 MAX_EXTENSION_MINUTES = 60
 MAX_ITEMS = 50
+# A start this far from the schedule is a rehearsal or a demo, not a late start.
+REHEARSAL_GAP = timedelta(hours=6)
 
 
 class ClockedItem(Protocol):
@@ -60,6 +62,14 @@ def projected_end(items: Sequence[ClockedItem], now: datetime, scheduled: dateti
         elif item.state == PENDING and item.position > after:
             seconds += item_timing(item, now).allotted
     return now + timedelta(seconds=seconds)
+
+
+def plan_baseline(scheduled: datetime, started: datetime | None) -> datetime:
+    """The moment the plan is measured from: the scheduled start, unless the
+    consultation started on another occasion altogether (a rehearsal, the demo)."""
+    if started is not None and abs(started - scheduled) > REHEARSAL_GAP:
+        return started
+    return scheduled
 
 
 def check_not_ended(state: str) -> None:

@@ -12,11 +12,26 @@ from .errors import N_, DomainError
 # a field holds, and pages render every field escaped.
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
+# How a field is named in messages; translated with the message. A feature adds
+# its own fields with `FIELD_LABELS.update(...)`; an unnamed field shows its key.
+FIELD_LABELS = {
+    "title": N_("The title"),
+    "description": N_("The description"),
+    "region": N_("The region"),
+    "display_name": N_("The name"),
+    "minutes": N_("The minutes"),
+    "planned_minutes": N_("The planned minutes"),
+}
+
+
+def _label(field: str) -> str:
+    return FIELD_LABELS.get(field, field)
+
 
 def clean_text(value: Any, field: str, *, max_length: int, min_length: int = 1) -> str:
     """Return `value` trimmed, or raise `invalid_<field>` with a clear reason."""
     if not isinstance(value, str):
-        raise DomainError(f"invalid_{field}", N_("%(field)s must be text."), field=field)
+        raise DomainError(f"invalid_{field}", N_("%(field)s must be text."), field=_label(field))
     text = unicodedata.normalize("NFC", value).strip()
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
         raise DomainError(
@@ -24,12 +39,12 @@ def clean_text(value: Any, field: str, *, max_length: int, min_length: int = 1) 
         )
     visible = "".join(ch for ch in text if ch not in _INVISIBLE).strip()
     if len(visible) < min_length:
-        raise DomainError(f"empty_{field}", N_("%(field)s must not be empty."), field=field)
+        raise DomainError(f"empty_{field}", N_("%(field)s must not be empty."), field=_label(field))
     if len(text) > max_length:
         raise DomainError(
             f"{field}_too_long",
             N_("%(field)s is longer than %(max)s characters."),
-            field=field,
+            field=_label(field),
             max=max_length,
         )
     return text
@@ -45,12 +60,14 @@ def optional_text(value: Any, field: str, *, max_length: int) -> str:
 def require_int(value: Any, field: str, *, minimum: int, maximum: int) -> int:
     """Return `value` if it is a whole number in range (booleans are not numbers)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise DomainError(f"invalid_{field}", N_("%(field)s must be a whole number."), field=field)
+        raise DomainError(
+            f"invalid_{field}", N_("%(field)s must be a whole number."), field=_label(field)
+        )
     if not minimum <= value <= maximum:
         raise DomainError(
             f"invalid_{field}",
             N_("%(field)s must be between %(min)s and %(max)s."),
-            field=field,
+            field=_label(field),
             min=minimum,
             max=maximum,
         )

@@ -1,10 +1,16 @@
-"""The server's clock: a background task that logs overruns as they happen."""
+"""The server's clock: a background task that logs what time alone changes.
+
+Each tick runs every timed check on its own, so one failing (a database blip,
+say) does not skip the others.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from ..services import agenda
+from ..domain.events import LoggedEvent
+from ..services import agenda, notes, speakers
 from ..services.core import Core
 from . import emitter, socketio
 
@@ -12,12 +18,19 @@ log = logging.getLogger(__name__)
 
 TICK_SECONDS = 2.0
 
+CHECKS: tuple[Callable[[Core], list[LoggedEvent]], ...] = (
+    agenda.record_overruns,  # an agenda item used up its time
+    speakers.record_overruns,  # a speaker used up theirs
+    notes.log_pending,  # a rapporteur's note waiting for its once-a-minute log entry
+)
+
 
 def run_ticker(core: Core) -> None:
-    """Forever: every few seconds, log items that have just run out of time."""
+    """Forever: every few seconds, run each timed check and publish what it logged."""
     while True:
         socketio.sleep(TICK_SECONDS)
-        try:
-            emitter.publish(agenda.record_overruns(core))
-        except Exception:  # the clock must outlive a failed tick (a database blip, say)
-            log.exception("agenda tick failed")
+        for check in CHECKS:
+            try:
+                emitter.publish(check(core))
+            except Exception:  # the clock must outlive a failed check
+                log.exception("timed check %s failed", check.__qualname__)

@@ -20,9 +20,12 @@ DEMO = Path(__file__).with_name("africa-2024.yaml")
 
 def read_agenda_file(path: Path) -> Any:
     """Read an agenda file, YAML or JSON (see docs/agenda-format.md)."""
-    text = path.read_text(encoding="utf-8")
+    return parse_agenda_text(path.read_text(encoding="utf-8"), path.suffix)
+
+
+def parse_agenda_text(text: str, suffix: str) -> Any:
     try:
-        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        return json.loads(text) if suffix == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as error:
         raise DomainError("invalid_agenda_file", N_("The agenda file cannot be read.")) from error
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -135,7 +135,14 @@ def _switch_to(consultation: Consultation, item: AgendaItem, now: datetime) -> l
     if consultation.state == DRAFT:
         consultation.state = LIVE
         consultation.started_at = now
-        drafts.append(EventDraft("consultation_started", {"started_at": now.isoformat()}))
+        baseline = rules.plan_baseline(consultation.scheduled_start, now)
+        planned_end = baseline + timedelta(minutes=consultation.planned_minutes)
+        drafts.append(
+            EventDraft(
+                "consultation_started",
+                {"started_at": now.isoformat(), "planned_end": planned_end.isoformat()},
+            )
+        )
     item.state = rules.ACTIVE
     item.run_started_at = now
     item.first_started_at = item.first_started_at or now
@@ -188,12 +195,15 @@ def item_view(item: AgendaItem, now: datetime) -> dict[str, Any]:
 
 def agenda_view(consultation: Consultation, now: datetime) -> dict[str, Any]:
     items = consultation.items
-    scheduled_end = consultation.scheduled_start.timestamp() + consultation.planned_minutes * 60
-    projected = rules.projected_end(items, now, consultation.scheduled_start)
+    # Not started yet: measured as if it started now, if "now" is another occasion.
+    baseline = rules.plan_baseline(consultation.scheduled_start, consultation.started_at or now)
+    planned_end = baseline.timestamp() + consultation.planned_minutes * 60
+    projected = rules.projected_end(items, now, baseline)
     active = _active(consultation)
     return {
         "items": [item_view(item, now) for item in items],
         "active_item_id": active.id if active else None,
         "projected_end": projected.isoformat(),
-        "projected_overrun": max(0, int(projected.timestamp() - scheduled_end)),
+        "planned_end": datetime.fromtimestamp(planned_end, UTC).isoformat(),
+        "projected_overrun": max(0, int(projected.timestamp() - planned_end)),
     }

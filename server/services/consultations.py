@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -91,6 +93,8 @@ def _create_once(core: Core, spec: ConsultationSpec, code: str) -> Created:
                 )
             )
         tx.flush()
+        for hook in CREATION_HOOKS:
+            hook(tx, consultation, spec, now)
         tokens = {
             role: _issue_link(tx, consultation, role, now) for role in (MODERATOR, RAPPORTEUR)
         }
@@ -246,3 +250,24 @@ def reissue_links(core: Core, code: str) -> dict[str, str]:
         }
         event_log.append(tx, consultation, None, [EventDraft("links_reissued", {}, STAFF)], now)
     return tokens
+
+
+def agenda_file_of(core: Core, consultation_id: int) -> dict[str, Any]:
+    """A consultation as an agenda file: the start of a sister session's file."""
+    with core.store.reading() as tx:
+        consultation = tx.get_one(Consultation, consultation_id)
+        start = consultation.scheduled_start.astimezone(ZoneInfo(consultation.time_zone))
+        return {
+            "short_name": consultation.short_name,
+            "title": consultation.title,
+            "region": consultation.region,
+            "description": consultation.description,
+            "time_zone": consultation.time_zone,
+            "start": start.replace(tzinfo=None).isoformat(timespec="minutes"),
+            "planned_minutes": consultation.planned_minutes,
+            "languages": list(consultation.languages),
+            "agenda": [
+                {"title": i.title, "minutes": i.planned_minutes, "description": i.description}
+                for i in consultation.items
+            ],
+        }

@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from ..domain.consultations import LANGUAGES, STAKEHOLDER_GROUPS, normalise_join_code
+from ..domain.consultations import LANGUAGES, STAKEHOLDER_GROUPS, normalise_join_code, parse_spec
 from ..domain.errors import DomainError
 from ..domain.events import ATTENDEE, MODERATOR, RAPPORTEUR
 from ..i18n import LANGUAGE_COOKIE, translate_error
 from ..realtime import emitter
+from ..seed import parse_agenda_text
 from ..services import consultations, snapshots
+from ..services.access import Viewer
 from .auth import core, request_viewer, set_token_cookie
 
 blueprint = Blueprint("pages", __name__)
@@ -129,3 +131,49 @@ def choose_language(lang: str) -> Response:
     if lang in LANGUAGES:
         response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
     return response
+
+
+@blueprint.get("/c/<code>/new")
+def sister_form(code: str) -> BaseResponse | str:
+    """A moderator starts another consultation, by default with this one's agenda."""
+    code = normalise_join_code(code)
+    viewer = _moderator_or_none(code)
+    if viewer is None:
+        return redirect(url_for("pages.join_form", code=code))
+    base = consultations.agenda_file_of(core(), viewer.consultation_id)
+    return render_template("sister.html", code=code, base=base, created=None, error=None)
+
+
+@blueprint.post("/c/<code>/new")
+def create_sister(code: str) -> BaseResponse | tuple[str, int] | str:
+    code = normalise_join_code(code)
+    viewer = _moderator_or_none(code)
+    if viewer is None:
+        return redirect(url_for("pages.join_form", code=code))
+    base = consultations.agenda_file_of(core(), viewer.consultation_id)
+    try:
+        created = consultations.create(core(), parse_spec(sister_spec(base)))
+    except DomainError as error:
+        page = render_template(
+            "sister.html", code=code, base=base, created=None, error=translate_error(error)
+        )
+        return page, error.status
+    return render_template("sister.html", code=code, base=base, created=created, error=None)
+
+
+def sister_spec(base: dict[str, object]) -> object:
+    """This consultation's agenda file with the form's fields over it, or the uploaded file."""
+    upload = request.files.get("agenda_file")
+    if upload and upload.filename:
+        suffix = ".json" if upload.filename.lower().endswith(".json") else ".yaml"
+        return parse_agenda_text(upload.read().decode("utf-8", errors="replace"), suffix)
+    fields = ("short_name", "title", "region", "time_zone", "start")
+    return {**base, **{f: request.form[f] for f in fields if request.form.get(f)}}
+
+
+def _moderator_or_none(code: str) -> Viewer | None:
+    try:
+        viewer = request_viewer(code)
+    except DomainError:
+        return None
+    return viewer if viewer.role == MODERATOR else None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import get_locale, lazy_gettext
 
+from .js_messages import translated_messages
+
 GROUP_LABELS = {
     "government": lazy_gettext("Government"),
     "private_sector": lazy_gettext("Private sector"),
@@ -19,4 +21,8 @@ GROUP_LABELS = {
 def register(app: Flask) -> None:
     @app.context_processor
     def globals_for_templates() -> dict[str, object]:
-        return {"current_locale": str(get_locale() or "en"), "group_label": GROUP_LABELS.get}
+        return {
+            "current_locale": str(get_locale() or "en"),
+            "group_label": GROUP_LABELS.get,
+            "script_messages": translated_messages,
+        }

@@ -1,4 +1,6 @@
 // The moderator's agenda buttons, and a click on an item to start it.
+import { t } from "./i18n.js";
+
 export function mountAgendaControls(live, agendaRoot, controls) {
   const error = controls.querySelector("[data-command-error]");
   let active = null;
@@ -17,14 +19,16 @@ export function mountAgendaControls(live, agendaRoot, controls) {
     if (action === "extend_item") {
       if (active) send(action, { item_id: active.id, minutes: Number(button.dataset.minutes) });
     } else if (action === "end_consultation") {
-      if (confirm("End the consultation for everyone?")) send(action);
+      if (confirm(t("confirm_end"))) send(action);
     } else {
       send(action);
     }
   });
 
   agendaRoot.querySelector("[data-agenda-items]").addEventListener("click", (e) => {
-    const li = e.target.closest("li[data-item-id]");
-    if (li && li.dataset.state !== "active") send("start_item", { item_id: Number(li.dataset.itemId) });
+    const button = e.target.closest("[data-start-item]");
+    if (button && button.closest("li").dataset.state !== "active") {
+      send("start_item", { item_id: Number(button.dataset.startItem) });
+    }
   });
 }

@@ -2,11 +2,15 @@
 // The server sends each item's accumulated time and the start of its current run;
 // this module ticks the clocks locally against the server's time.
 import { bothZones, dateTime, duration } from "./format.js";
+import { t } from "./i18n.js";
 
-export function mountAgenda(live, root) {
+const REHEARSAL_GAP_MS = 6 * 3600 * 1000;
+
+export function mountAgenda(live, root, { startable = false } = {}) {
   const $ = (sel) => root.querySelector(sel);
   let consultation = null;
   let items = [];
+  let plannedEndIso = null;
 
   function elapsedOf(item, now) {
     const running = item.run_started_at ? Math.max(0, (now - Date.parse(item.run_started_at)) / 1000) : 0;
@@ -23,7 +27,8 @@ export function mountAgenda(live, root) {
   function projectedEnd(now) {
     const active = items.find((i) => i.state === "active");
     if (!active && items.every((i) => i.state === "pending")) {
-      const start = Math.max(now, Date.parse(consultation.scheduled_start));
+      const scheduled = Date.parse(consultation.scheduled_start);
+      const start = Math.abs(now - scheduled) > REHEARSAL_GAP_MS ? now : Math.max(now, scheduled);
       return start + items.reduce((s, i) => s + allotted(i), 0) * 1000;
     }
     const after = active ? active.position : -1;
@@ -42,19 +47,21 @@ export function mountAgenda(live, root) {
       li.dataset.itemId = item.id;
       li.dataset.state = item.state;
       if (item.state === "active") li.setAttribute("aria-current", "step");
-      const title = document.createElement("span");
+      // On the console each item is a button that starts it: reachable by keyboard.
+      const title = document.createElement(startable ? "button" : "span");
       title.className = "title";
       title.textContent = item.title;
+      if (startable) { title.type = "button"; title.dataset.startItem = item.id; }
       const minutes = document.createElement("span");
       minutes.className = "minutes";
-      minutes.textContent = `${Math.round(allotted(item) / 60)} min`;
+      minutes.textContent = t("minutes", { minutes: Math.round(allotted(item) / 60) });
       li.append(title, minutes);
       return li;
     }));
     const active = items.find((i) => i.state === "active");
     const next = items.find((i) => i.state === "pending" && (!active || i.position > active.position));
-    $("[data-now-title]").textContent = active ? active.title : (consultation.state === "ended" ? "Ended" : "Not started yet");
-    $("[data-agenda-next]").textContent = next ? `Next: ${next.title}` : "";
+    $("[data-now-title]").textContent = active ? active.title : t(consultation.state === "ended" ? "ended" : "not_started");
+    $("[data-agenda-next]").textContent = next ? t("next", { title: next.title }) : "";
     root.dispatchEvent(new CustomEvent("agenda:changed", { detail: { items, active } }));
   }
 
@@ -69,7 +76,7 @@ export function mountAgenda(live, root) {
       $("[data-now-remaining]").textContent = duration(Math.max(0, remaining));
       const over = $("[data-now-overrun]");
       over.hidden = remaining >= 0;
-      over.textContent = remaining < 0 ? `Over time by ${duration(-remaining)}` : "";
+      over.textContent = remaining < 0 ? t("over_time", { duration: duration(-remaining) }) : "";
       root.dataset.overrun = remaining < 0 ? "true" : "false";
     } else {
       $("[data-now-elapsed]").textContent = "–";
@@ -79,24 +86,27 @@ export function mountAgenda(live, root) {
     if (consultation.started_at) {
       const end = consultation.ended_at ? Date.parse(consultation.ended_at) : now;
       const total = (end - Date.parse(consultation.started_at)) / 1000;
-      $("[data-whole-elapsed]").textContent = `${duration(total)} / ${consultation.planned_minutes} min`;
+      $("[data-whole-elapsed]").textContent = t("of_planned", { elapsed: duration(total), minutes: consultation.planned_minutes });
     }
-    const plannedEnd = Date.parse(consultation.scheduled_start) + consultation.planned_minutes * 60000;
+    // Before the start, a schedule on another occasion (a rehearsal, the demo)
+    // is measured as if it started now, as the server does.
+    const scheduled = Date.parse(consultation.scheduled_start);
+    const rehearsal = !consultation.started_at && Math.abs(now - scheduled) > REHEARSAL_GAP_MS;
+    const plannedEnd = rehearsal ? now + consultation.planned_minutes * 60000 : Date.parse(plannedEndIso);
     const projected = consultation.ended_at ? Date.parse(consultation.ended_at) : projectedEnd(now);
     const late = Math.round((projected - plannedEnd) / 1000);
     $("[data-whole-end]").textContent = bothZones(new Date(projected).toISOString(), consultation.time_zone)
-      + (late > 59 ? ` · ${duration(late)} late` : "");
+      + (late > 59 ? ` · ${t("late", { duration: duration(late) })}` : "");
   }
 
   live.onSnapshot((snap) => {
     consultation = snap.consultation;
     items = snap.agenda.items.slice();
+    plannedEndIso = snap.agenda.planned_end;
     document.querySelectorAll("[data-field]").forEach((el) => {
       const field = el.dataset.field;
       if (field === "schedule") {
-        el.textContent = dateTime(consultation.scheduled_start, consultation.time_zone) +
-          (Intl.DateTimeFormat().resolvedOptions().timeZone !== consultation.time_zone
-            ? ` · ${bothZones(consultation.scheduled_start, consultation.time_zone)}` : "");
+        el.textContent = bothZones(consultation.scheduled_start, consultation.time_zone, dateTime);
       } else if (field in consultation) {
         el.textContent = consultation[field];
       }
@@ -112,7 +122,11 @@ export function mountAgenda(live, root) {
     items.sort((a, b) => a.position - b.position);
     renderList();
   });
-  live.on("consultation_started", ({ started_at }) => { consultation.started_at = started_at; consultation.state = "live"; });
+  live.on("consultation_started", ({ started_at, planned_end }) => {
+    consultation.started_at = started_at;
+    consultation.state = "live";
+    plannedEndIso = planned_end;
+  });
   live.on("consultation_ended", ({ ended_at }) => { consultation.ended_at = ended_at; consultation.state = "ended"; renderList(); tick(); });
   setInterval(tick, 1000);
   return { items: () => items, consultation: () => consultation };

@@ -1,4 +1,5 @@
 // Times and durations as people read them: their own zone and the consultation's.
+import { t } from "./i18n.js";
 
 export function duration(seconds) {
   const sign = seconds < 0 ? "−" : "";
@@ -16,7 +17,8 @@ export function clockTime(iso, timeZone) {
 }
 
 export function dateTime(iso, timeZone) {
-  const options = { dateStyle: "medium", timeStyle: "short", timeZoneName: "short" };
+  // dateStyle cannot be combined with timeZoneName, so the parts are named one by one.
+  const options = { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
   if (timeZone) options.timeZone = timeZone;
   return new Intl.DateTimeFormat(document.documentElement.lang || undefined, options).format(new Date(iso));
 }
@@ -25,5 +27,5 @@ export function dateTime(iso, timeZone) {
 export function bothZones(iso, consultationZone, format = clockTime) {
   const theirs = format(iso, consultationZone);
   const mine = format(iso);
-  return theirs === mine ? theirs : `${theirs} (${mine})`;
+  return theirs === mine ? theirs : `${theirs} (${t("yours", { time: mine })})`;
 }

@@ -2,6 +2,7 @@
 // kept in step with its event log. Features subscribe to event types; nothing
 // else talks to the socket.
 import { io } from "../vendor/socket.io.esm.min.js";
+import { t } from "./i18n.js";
 
 export function connectLive({ code, view }) {
   const handlers = new Map();
@@ -14,7 +15,9 @@ export function connectLive({ code, view }) {
 
   const socket = io({
     auth: (cb) => cb({ code, view, since: seq }),
-    transports: ["websocket", "polling"],
+    // Polling first, then an upgrade to WebSocket where the network allows it:
+    // filtered networks that block WebSocket still get through.
+    transports: ["polling", "websocket"],
     reconnectionDelayMax: 10000,
   });
 
@@ -54,9 +57,11 @@ export function connectLive({ code, view }) {
       if (ack.snapshot) { applySnapshot(ack.snapshot); }
       else { ack.events.forEach((e) => { if (e.seq > seq) apply(e); }); }
       setStatus("live");
+      outbox.pump();
     });
   }
 
+  const outbox = createOutbox(socket);
   socket.on("connect", () => { setStatus("syncing"); resync(); });
   socket.on("disconnect", () => setStatus("reconnecting"));
   socket.on("connect_error", () => setStatus("reconnecting"));
@@ -70,13 +75,71 @@ export function connectLive({ code, view }) {
     onStatus(fn) { statusHandlers.push(fn); },
     onNotice(fn) { socket.on("notice", fn); },
     now() { return Date.now() + offsetMs; },
+    command: outbox.command,
+    onPending: outbox.onPending,
+    socket,
+  };
+}
+
+// Commands wait here while the link is down and are sent when it is back. Each
+// carries a command id, so a resend after a lost acknowledgement takes effect
+// once on the server. One that cannot be sent within GIVE_UP_MS is answered
+// with an error, so the person is told instead of left guessing.
+const ACK_TIMEOUT_MS = 10000;
+const GIVE_UP_MS = 120000;
+
+function commandId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function createOutbox(socket) {
+  const waiting = [];
+  const pendingHandlers = [];
+  let inFlight = 0;
+
+  const notify = () => pendingHandlers.forEach((fn) => fn(waiting.length + inFlight));
+
+  function fail(entry) {
+    entry.resolve({ ok: false, error: { code: "not_sent", message: t("not_sent") } });
+  }
+
+  function send(entry) {
+    inFlight += 1;
+    socket.timeout(ACK_TIMEOUT_MS).emit(entry.name, entry.payload, (err, ack) => {
+      inFlight -= 1;
+      if (!err) { entry.resolve(ack); notify(); return; }
+      if (Date.now() - entry.since > GIVE_UP_MS) { fail(entry); notify(); return; }
+      waiting.unshift(entry); // no answer: the link is probably down; resend when it is back
+      notify();
+    });
+  }
+
+  function pump() {
+    if (!socket.connected) return;
+    while (waiting.length) {
+      const entry = waiting.shift();
+      if (Date.now() - entry.since > GIVE_UP_MS) fail(entry); else send(entry);
+    }
+    notify();
+  }
+
+  setInterval(() => {
+    for (let i = waiting.length - 1; i >= 0; i--) {
+      if (Date.now() - waiting[i].since > GIVE_UP_MS) fail(waiting.splice(i, 1)[0]);
+    }
+    notify();
+  }, 5000);
+
+  return {
     command(name, payload = {}) {
       return new Promise((resolve) => {
-        socket.timeout(15000).emit(name, payload, (err, ack) => {
-          resolve(err ? { ok: false, error: { code: "timeout", message: "No answer from the server; try again." } } : ack);
-        });
+        waiting.push({ name, payload: { ...payload, command_id: commandId() }, resolve, since: Date.now() });
+        notify();
+        pump();
       });
     },
-    socket,
+    onPending(fn) { pendingHandlers.push(fn); },
+    pump,
   };
 }

@@ -1,17 +1,24 @@
 // "Reconnecting…" when the link drops, nothing when all is well.
-const LABELS = { syncing: "Catching up…", reconnecting: "Reconnecting…", live: "" };
+import { t } from "./i18n.js";
+
+const LABELS = { syncing: "catching_up", reconnecting: "reconnecting" };
 
 export function mountStatus(live, el) {
-  live.onStatus((status) => {
-    el.textContent = LABELS[status] ?? "";
+  let status = "syncing";
+  let pending = 0;
+  const show = () => {
+    const parts = [LABELS[status] ? t(LABELS[status]) : "", pending ? t("waiting_to_send", { count: pending }) : ""];
+    el.textContent = parts.filter(Boolean).join(" · ");
     el.dataset.status = status;
     document.body.dataset.live = status;
-  });
+  };
+  live.onStatus((next) => { status = next; show(); });
+  live.onPending((count) => { pending = count; show(); });
 }
 
 // How many people are connected now, pushed as a coalesced count.
 export function mountPresence(live, el) {
-  const show = (n) => { el.textContent = n === 1 ? "1 person here" : `${n} people here`; };
+  const show = (n) => { el.textContent = n === 1 ? t("one_person_here") : t("people_here", { count: n }); };
   live.onSnapshot((snap) => show(snap.present));
   live.onState("present", ({ present }) => show(present));
 }

@@ -91,3 +91,13 @@ def test_a_reorder_must_name_every_item_once(order):
 
 def test_a_valid_reorder_is_returned_as_given():
     assert agenda.check_reorder([Item(1, 0, 5), Item(2, 1, 5)], [2, 1]) == [2, 1]
+
+
+def test_a_late_start_is_measured_against_the_schedule():
+    started = T0 + timedelta(minutes=20)
+    assert agenda.plan_baseline(T0, started) == T0
+
+
+def test_a_rehearsal_on_another_day_is_measured_from_its_own_start():
+    started = T0 + timedelta(days=700)
+    assert agenda.plan_baseline(T0, started) == started

@@ -1,4 +1,4 @@
-"""The real thing: `python -m server` under eventlet, driven by python-socketio clients."""
+"""The real thing: `python -m server` under eventlet and gevent, driven by python-socketio."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from tests.realtime.servers import start_server
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
-    running = start_server(tmp_path_factory.mktemp("eventlet-server"))
+@pytest.fixture(scope="module", params=["eventlet", "gevent"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The default (eventlet) and the alternative: nothing may depend on eventlet alone."""
+    running = start_server(tmp_path_factory.mktemp(f"{request.param}-server"), request.param)
     yield running
     running.stop()
 

@@ -78,8 +78,9 @@ def test_extending_adds_minutes_and_moves_the_projected_end(create_consultation,
 
 def test_an_overrun_is_projected_against_the_planned_end(create_consultation, core, clock):
     c = create_consultation(start="2024-01-18T09:30:00")
+    clock.advance(60 * 60)  # the clock starts at the scheduled time; start an hour late
     agenda.start_item(core, c.moderator, c.item_ids()[0])
-    clock.advance(60 * 60 + 5 * 60 + 60)  # started an hour late, then ran a minute over
+    clock.advance(5 * 60 + 60)  # then run a minute over the first item
     assert snapshot(core, c.moderator)["agenda"]["projected_overrun"] == 60 * 60 + 60
 
 
@@ -191,3 +192,15 @@ def test_each_consultation_numbers_its_own_events(create_consultation, core):
     with core.store.reading() as tx:
         count = tx.scalar(select(func.count()).where(Event.consultation_id == second.id))
     assert _seqs(core, second.id) == list(range(1, count + 1))
+
+
+def test_a_demo_opened_long_after_its_date_is_not_reported_late(create_consultation, core, clock):
+    c = create_consultation()
+    clock.advance(700 * 24 * 3600)  # the 2024 demo, opened two years on
+    assert snapshot(core, c.moderator)["agenda"]["projected_overrun"] == 0
+
+
+def test_waiting_past_the_scheduled_start_is_projected_late(create_consultation, core, clock):
+    c = create_consultation()
+    clock.advance(10 * 60)
+    assert snapshot(core, c.moderator)["agenda"]["projected_overrun"] == 10 * 60

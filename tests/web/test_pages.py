@@ -120,3 +120,47 @@ def test_the_language_choice_is_remembered(app):
 def test_the_language_switch_does_not_redirect_off_site(app):
     response = app.test_client().get("/language/fr?next=//evil.example")
     assert response.location == "/"
+
+
+def _moderator_browser(app, consultation):
+    client = app.test_client()
+    client.post(f"/m/{consultation.moderator_link}", data={"display_name": "Chair"})
+    return client
+
+
+def test_a_moderator_creates_a_sister_session_from_this_agenda(app, app_consultation):
+    client = _moderator_browser(app, app_consultation)
+    form = client.get(f"/c/{app_consultation.join_code}/new")
+    assert 'value="Africa/Lagos"' in form.text
+    created = client.post(
+        f"/c/{app_consultation.join_code}/new",
+        data={
+            "title": "Regional Cybercrime Consultations for the Americas",
+            "short_name": "americas-2024",
+            "region": "Americas",
+            "time_zone": "America/Bogota",
+            "start": "2024-01-25T10:00",
+        },
+    )
+    assert created.status_code == 200
+    assert "/m/" in created.text and "/r/" in created.text
+    code = created.text.split("/j/")[1][:6]
+    info = app.test_client().get(f"/api/consultations/{code}").json["consultation"]
+    assert info["title"] == "Regional Cybercrime Consultations for the Americas"
+    assert info["scheduled_start"] == "2024-01-25T15:00:00+00:00"
+    assert info["planned_minutes"] == 40
+
+
+def test_a_sister_session_with_a_bad_field_is_refused_with_the_reason(app, app_consultation):
+    client = _moderator_browser(app, app_consultation)
+    response = client.post(
+        f"/c/{app_consultation.join_code}/new", data={"time_zone": "Atlantis/Main"}
+    )
+    assert response.status_code == 400 and "IANA" in response.text
+
+
+def test_only_moderators_reach_the_new_consultation_form(app, app_consultation):
+    client = app.test_client()
+    client.post(f"/j/{app_consultation.join_code}", data={})
+    response = client.get(f"/c/{app_consultation.join_code}/new")
+    assert response.status_code == 302

@@ -10,7 +10,7 @@ const live = connectLive({ code: document.body.dataset.code });
 const agendaRoot = document.querySelector("[data-agenda]");
 mountStatus(live, document.querySelector("[data-live-status]"));
 mountPresence(live, document.querySelector("[data-present]"));
-mountAgenda(live, agendaRoot);
+mountAgenda(live, agendaRoot, { startable: true });
 mountAgendaControls(live, agendaRoot, document.querySelector(".controls"));
 mountQuestions(live);
 mountPolls(live);

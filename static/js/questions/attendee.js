@@ -1,2 +1,177 @@
-// Questions on the attendee page.
-export function mount(live) {}
+// Questions on the attendee page: ask (anonymously where allowed), follow your own
+// questions, upvote others', sort and filter the queue.
+//
+// Your own questions: the server lists those it knows you asked in your snapshot.
+// A fully anonymous question is stored without you, so this page keeps the
+// receipt from the acknowledgement in localStorage and asks for those questions
+// by receipt (`my_questions`) — the server never learns they are yours.
+import {
+  announcer, fillItemSelect, isPublic, matchesItem, renderQuestion, setText, setUp,
+  sortQuestions, votesLabel,
+} from "./common.js";
+
+const REFRESH_MS = 30000;
+
+export function mount(live) {
+  const part = setUp(live, isPublic);
+  if (!part) return;
+  const { root, $, t, queue } = part;
+  const announce = announcer($("[data-q-announce]"));
+  const storeKey = `baraza:questions:${document.body.dataset.code}`;
+  const mine = new Map();
+  let myVotes = new Set();
+  let sort = "popular";
+
+  const form = $("[data-q-ask]");
+  const text = form.elements.text;
+  const error = $("[data-q-error]");
+
+  function receipts() {
+    try { return JSON.parse(localStorage.getItem(storeKey) || "[]"); } catch { return []; }
+  }
+  function keepReceipt(id, receipt) {
+    const kept = receipts().filter((r) => r.id !== id);
+    kept.push({ id, receipt });
+    try { localStorage.setItem(storeKey, JSON.stringify(kept.slice(-100))); } catch { /* private mode */ }
+  }
+  async function refreshByReceipt() {
+    const kept = receipts();
+    if (!kept.length) return;
+    const ack = await live.command("my_questions", { receipts: kept.map((r) => r.receipt) });
+    if (!ack.ok) return;
+    ack.questions.forEach((q) => mine.set(q.id, q));
+    renderMine();
+  }
+  setInterval(() => {
+    if ([...mine.values()].some((q) => q.state === "pending")) refreshByReceipt();
+  }, REFRESH_MS);
+
+  function itemLabel(id) {
+    return id === null ? t("general") : (queue.itemTitle(id) || t("general"));
+  }
+
+  function renderForm() {
+    const settings = queue.settings();
+    if (!settings) return;
+    const field = $("[data-q-anonymous-field]");
+    field.hidden = settings.anonymity === "off";
+    if (!field.hidden) $("[data-q-anonymous-label]").textContent = t(`anonymous${settings.anonymity === "full" ? "Full" : "Attendees"}`);
+    $("[data-q-moderation]").textContent = t(`moderation${settings.moderation === "post" ? "Post" : "Pre"}`);
+    $("[data-q-closed]").hidden = settings.open;
+    form.hidden = !settings.open;
+    const select = $("[data-q-item]");
+    fillItemSelect(select, queue.items(), 1);
+    fillItemSelect($("[data-q-filter]"), queue.items(), 2);
+    const chosen = select.value ? Number(select.value) : queue.activeItemId();
+    $("[data-q-item-closed]").hidden = !(chosen !== null && settings.closed_items.includes(chosen));
+  }
+
+  function renderList() {
+    const filter = $("[data-q-filter]").value;
+    const shown = sortQuestions(queue.all().filter((q) => matchesItem(q, filter)), sort, queue.votes);
+    const template = $("[data-q-template]");
+    $("[data-q-list]").replaceChildren(...shown.map((q) => renderQuestion(template, q, (node, slot) => {
+      const own = mine.has(q.id);
+      slot("author").textContent = own ? t("yours") : (q.author ? q.author.display_name || t("anonymous") : t("anonymous"));
+      slot("item").textContent = itemLabel(q.item_id);
+      setText(slot("edited"), q.edited ? t("edited") : "");
+      setText(slot("badge"), q.pinned ? t("answering") : (q.state === "answered" ? t("answered") : ""));
+      setText(slot("answer"), q.answer);
+      const n = queue.votes(q.id);
+      slot("votes").textContent = votesLabel(t, n);
+      const vote = slot("vote");
+      const voted = myVotes.has(q.id);
+      vote.setAttribute("aria-pressed", String(voted));
+      slot("vote-label").textContent = voted ? t("upvoted") : t("upvote");
+      vote.hidden = own;
+      vote.disabled = q.state !== "approved" && !voted;
+      vote.dataset.questionId = q.id;
+    })));
+    $("[data-q-empty]").hidden = shown.length > 0;
+    const pinned = queue.pinned();
+    $("[data-q-now]").hidden = !pinned;
+    $("[data-q-now-text]").textContent = pinned ? pinned.text : "";
+  }
+
+  function renderMine() {
+    const list = [...mine.values()].sort((a, b) => b.id - a.id);
+    const template = $("[data-q-template]");
+    $("[data-q-mine]").replaceChildren(...list.map((q) => renderQuestion(template, q, (node, slot) => {
+      slot("author").textContent = t(`state${q.state[0].toUpperCase()}${q.state.slice(1)}`);
+      slot("item").textContent = itemLabel(q.item_id);
+      setText(slot("edited"), q.edited ? t("edited") : "");
+      setText(slot("answer"), q.answer);
+      setText(slot("reason"), q.dismiss_reason ? t("reason", { reason: q.dismiss_reason }) : "");
+      slot("vote").remove();
+    })));
+    $("[data-q-mine-section]").hidden = list.length === 0;
+  }
+
+  function render() { renderForm(); renderList(); renderMine(); }
+
+  queue.onChange((change) => {
+    if (change.kind === "snapshot") {
+      const part = queue.snapshotPart();
+      mine.clear();
+      part.mine.forEach((q) => mine.set(q.id, q));
+      myVotes = new Set(part.my_votes);
+      refreshByReceipt();
+    } else if (change.question && mine.has(change.question.id)) {
+      const known = mine.get(change.question.id);
+      mine.set(known.id, { ...known, ...change.question });
+    }
+    if (change.isNew && change.question) announce(t("newQuestion", { text: change.question.text }));
+    render();
+  });
+  live.onNotice(({ kind, data }) => {
+    if (kind !== "my_question") return;
+    mine.set(data.question.id, data.question);
+    renderMine();
+  });
+
+  const count = () => { $("[data-q-count]").textContent = t("count", { n: text.value.length }); };
+  text.addEventListener("input", count);
+  count();
+  $("[data-q-item]").addEventListener("change", renderForm);
+
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    setText(error, "");
+    $("[data-q-sent]").textContent = "";
+    const itemValue = form.elements.item_id.value;
+    const payload = { text: text.value, anonymous: !$("[data-q-anonymous-field]").hidden && form.elements.anonymous.checked };
+    if (itemValue) payload.item_id = Number(itemValue);
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    const ack = await live.command("ask_question", payload);
+    button.disabled = false;
+    if (!ack.ok) { setText(error, ack.error.message); return; }
+    keepReceipt(ack.question.id, ack.receipt);
+    mine.set(ack.question.id, ack.question);
+    text.value = "";
+    count();
+    $("[data-q-sent]").textContent = ack.question.state === "pending" ? t("sentPending") : t("sentLive");
+    render();
+  });
+
+  root.querySelectorAll("[data-q-sort]").forEach((button) => button.addEventListener("click", () => {
+    sort = button.dataset.qSort;
+    root.querySelectorAll("[data-q-sort]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+    renderList();
+  }));
+  $("[data-q-filter]").addEventListener("change", renderList);
+
+  $("[data-q-list]").addEventListener("click", async (e) => {
+    const button = e.target.closest("[data-slot=vote]");
+    if (!button) return;
+    const id = Number(button.dataset.questionId);
+    const voted = myVotes.has(id);
+    button.disabled = true;
+    const ack = await live.command(voted ? "unvote_question" : "vote_question", { question_id: id });
+    if (ack.ok) { if (ack.voted) myVotes.add(id); else myVotes.delete(id); }
+    else setText(error, ack.error.message);
+    renderList();
+    const again = $(`[data-q-list] [data-question-id="${id}"] [data-slot=vote]`);
+    if (again) again.focus();
+  });
+}

@@ -1,2 +1,42 @@
-// Questions on the rapporteur page.
-export function mount(live) {}
+// Questions on the rapporteur's page: answered, waiting and set-aside questions,
+// in the order they were asked, by agenda item. Read only.
+import {
+  fillItemSelect, matchesItem, renderQuestion, renderTabs, setText, setUp, votesLabel,
+} from "./common.js";
+
+const TABS = { answered: ["answered"], approved: ["approved"], closed: ["dismissed", "archived", "merged"] };
+
+export function mount(live) {
+  // Rapporteurs hear of pending questions only as an id and a state: nothing to show.
+  const part = setUp(live, (q) => q.state !== "pending" && q.state !== "hidden");
+  if (!part) return;
+  const { root, $, t, queue } = part;
+  let tab = "answered";
+
+  function render() {
+    fillItemSelect($("[data-q-filter]"), queue.items(), 2);
+    const all = queue.all();
+    renderTabs(root, TABS, tab, all);
+    const filter = $("[data-q-filter]").value;
+    const shown = all.filter((q) => TABS[tab].includes(q.state) && matchesItem(q, filter)).sort((a, b) => a.id - b.id);
+    const template = $("[data-q-template]");
+    $("[data-q-list]").replaceChildren(...shown.map((q) => renderQuestion(template, q, (node, slot) => {
+      slot("author").textContent = q.author ? (q.author.display_name || t("noName")) : t("anonymous");
+      slot("item").textContent = q.item_id === null ? t("general") : (queue.itemTitle(q.item_id) || t("general"));
+      slot("votes").textContent = votesLabel(t, queue.votes(q.id));
+      setText(slot("badge"), q.pinned ? t("answering") : "");
+      setText(slot("edited"), q.edited ? t("edited") : "");
+      setText(slot("answer"), q.answer ? t("answer", { answer: q.answer }) : "");
+      const note = q.state === "merged" ? t("mergedInto", { id: q.merged_into_id }) : (q.dismiss_reason ? t("reason", { reason: q.dismiss_reason }) : "");
+      setText(slot("reason"), note);
+    })));
+    $("[data-q-empty]").hidden = shown.length > 0;
+  }
+
+  queue.onChange(render);
+  root.querySelectorAll("[data-q-tab]").forEach((button) => button.addEventListener("click", () => {
+    tab = button.dataset.qTab;
+    render();
+  }));
+  $("[data-q-filter]").addEventListener("change", render);
+}

@@ -1,2 +1,129 @@
-// Speakers on the attendee page.
-export function mount(live) {}
+// Speakers on the attendee page: raise a hand, see one's place, be told when one has the floor.
+import { duration } from "../format.js";
+import { button, element, fillItemSelect, mountFloor, speakersPart, trackSpeakers, turnClock } from "./common.js";
+
+export function mount(live) {
+  const part = speakersPart(live);
+  if (!part) return;
+  const { root, $, msg, send } = part;
+  const select = $("[data-item-select]");
+  const banner = $("[data-my-floor]");
+  const announce = $("[data-my-announce]");
+  const pageTitle = document.title;
+  let warned = { thirty: false, up: false };
+  let speakingHand = null;
+
+  const s = trackSpeakers(live, (what, detail) => {
+    if (what === "mine") tell(detail);
+    render();
+  });
+  const floor = mountFloor(root, msg, s, live);
+
+  function tell(reason) {
+    const text = {
+      turn_ended: msg("your_turn_ended"),
+      hand_removed: msg("your_hand_removed"),
+      hand_put_back: msg("your_hand_back"),
+    }[reason];
+    if (text) announce.textContent = text;
+  }
+
+  function chosenItem() {
+    return select.value ? Number(select.value) : s.activeId;
+  }
+
+  function placeText(hand) {
+    const queue = s.queues.get(hand.item_id);
+    const index = queue ? queue.hand_ids.indexOf(hand.id) : -1;
+    if (index < 0) return msg("place_unknown");
+    if (index === 0) return msg("place_first");
+    return msg("place", { place: index + 1, ahead: index });
+  }
+
+  function renderMine() {
+    const waiting = s.mine.filter((h) => h.state === "waiting");
+    $("[data-mine]").replaceChildren(...waiting.map((hand) => {
+      const li = element("li");
+      const item = s.items.get(hand.item_id);
+      li.append(element("span", "mine-item", msg("on_item", { title: item ? item.title : "" })));
+      if (hand.topic) li.append(element("span", "mine-topic", hand.topic));
+      li.append(element("span", "mine-place", placeText(hand)));
+      li.append(button(msg("withdraw"), { action: "withdraw", handId: hand.id }));
+      return li;
+    }));
+    $("[data-mine-empty]").hidden = waiting.length > 0;
+  }
+
+  function renderMyFloor() {
+    const mineSpeaking = s.floor && s.mine.some((h) => h.id === s.floor.hand_id);
+    const hand = mineSpeaking ? s.floor.hand_id : null;
+    if (hand !== speakingHand) {
+      speakingHand = hand;
+      warned = { thirty: false, up: false };
+      banner.hidden = hand === null;
+      document.body.dataset.hasFloor = hand === null ? "false" : "true";
+      document.title = hand === null ? pageTitle : `${msg("you_have_the_floor")} — ${pageTitle}`;
+      const alert = $("[data-my-alert]");
+      alert.textContent = "";
+      if (hand !== null) {
+        const clock = turnClock(s.floor, live.now());
+        alert.textContent = msg("you_have_the_floor_for", { time: duration(Math.max(0, clock.remaining)) });
+        if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+      }
+    }
+    tickMine();
+  }
+
+  function tickMine() {
+    if (speakingHand === null || !s.floor) return;
+    const clock = turnClock(s.floor, live.now());
+    $("[data-my-remaining]").textContent = msg("left", { time: duration(Math.max(0, clock.remaining)) });
+    const over = $("[data-my-overrun]");
+    over.hidden = clock.overrun === 0;
+    over.textContent = clock.overrun ? msg("over", { time: duration(clock.overrun) }) : "";
+    banner.dataset.overrun = clock.overrun ? "true" : "false";
+    // Two spoken cues only, so a screen reader is not flooded by the countdown.
+    if (!warned.thirty && clock.remaining <= 30 && clock.remaining > 0) {
+      warned.thirty = true;
+      announce.textContent = msg("thirty_seconds");
+    }
+    if (!warned.up && clock.remaining <= 0) {
+      warned.up = true;
+      announce.textContent = msg("your_time_is_up");
+    }
+  }
+
+  function renderForm() {
+    fillItemSelect(select, s, msg);
+    const item = chosenItem();
+    const closed = item !== null && s.closed.has(item);
+    const notice = $("[data-list-closed]");
+    notice.hidden = !closed;
+    notice.textContent = closed ? msg("list_closed") : "";
+    $("[data-raise]").disabled = closed || item === null || s.consultationState === "ended";
+  }
+
+  function render() {
+    floor.render();
+    renderForm();
+    renderMine();
+    renderMyFloor();
+  }
+
+  select.addEventListener("change", renderForm);
+  $("[data-raise-form]").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const topic = $("[data-topic]");
+    const payload = { topic: topic.value };
+    if (select.value) payload.item_id = Number(select.value);
+    const ack = await send("raise_hand", payload);
+    if (ack.ok) topic.value = "";
+  });
+  root.addEventListener("click", (e) => {
+    const target = e.target.closest("[data-action]");
+    if (!target) return;
+    if (target.dataset.action === "withdraw") send("withdraw_hand", { hand_id: Number(target.dataset.handId) });
+    if (target.dataset.action === "yield" && speakingHand !== null) send("end_turn", { hand_id: speakingHand });
+  });
+  setInterval(tickMine, 1000);
+}

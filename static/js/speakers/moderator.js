@@ -1,2 +1,128 @@
-// Speakers on the moderator page.
-export function mount(live) {}
+// Speakers on the moderator console: the ordered queue, the floor and its clock,
+// the ordering in force, the list open or closed, the speaking time, the totals.
+import {
+  button, element, fillItemSelect, limitFor, mountFloor, nameOf, renderTotals, speakersPart,
+  totalsBy, trackSpeakers, whoLine,
+} from "./common.js";
+
+const OFF_LIST_KEPT = 10;
+
+export function mount(live) {
+  const part = speakersPart(live);
+  if (!part) return;
+  const { root, $, msg, send } = part;
+  const select = $("[data-item-select]");
+  const offList = []; // hands withdrawn or removed since this page opened, newest first
+
+  const s = trackSpeakers(live, render);
+  const floor = mountFloor(root, msg, s, live);
+
+  live.on("hand_raised", (hand) => {
+    $("[data-announce]").textContent = msg("raised", { name: nameOf(msg, hand), group: msg(`group:${hand.stakeholder_group}`) });
+  });
+  for (const type of ["hand_withdrawn", "hand_removed"]) {
+    live.on(type, (hand) => {
+      offList.unshift({ ...hand, reason: type === "hand_removed" ? "removed" : "withdrawn" });
+      offList.length = Math.min(offList.length, OFF_LIST_KEPT);
+      render();
+    });
+  }
+  live.on("hand_put_back", (hand) => {
+    const i = offList.findIndex((h) => h.id === hand.id);
+    if (i >= 0) offList.splice(i, 1);
+    render();
+  });
+
+  function shownItem() {
+    return select.value ? Number(select.value) : s.activeId;
+  }
+
+  function renderQueue(item) {
+    const queue = item === null ? null : s.queues.get(item);
+    $("[data-queue]").replaceChildren(...(queue ? queue.hands : []).map((hand) => {
+      const li = element("li");
+      const who = element("div", "who");
+      who.append(element("strong", "", nameOf(msg, hand)), element("span", "muted", whoLine(msg, hand)));
+      who.append(element("span", hand.spoken_before ? "badge" : "badge first",
+        hand.spoken_before ? msg("spoke_before", { count: hand.turns }) : msg("first_time")));
+      li.append(who);
+      if (hand.topic) li.append(element("p", "topic", hand.topic));
+      const actions = element("div", "buttons");
+      actions.append(button(msg("give_floor"), { action: "give", handId: hand.id }, ""),
+        button(msg("remove"), { action: "remove", handId: hand.id }));
+      li.append(actions);
+      return li;
+    }));
+    $("[data-queue-empty]").hidden = Boolean(queue);
+  }
+
+  function renderOffList() {
+    $("[data-off-list-part]").hidden = offList.length === 0;
+    $("[data-off-list]").replaceChildren(...offList.map((hand) => {
+      const li = element("li");
+      li.append(element("span", "", `${nameOf(msg, hand)} — ${msg(hand.reason)}`),
+        button(msg("put_back"), { action: "put_back", handId: hand.id }));
+      return li;
+    }));
+  }
+
+  function render() {
+    floor.render();
+    fillItemSelect(select, s, msg);
+    const item = shownItem();
+    const closed = item !== null && s.closed.has(item);
+    $("[data-list-state]").textContent = item === null ? "" : msg(closed ? "list_closed" : "list_open");
+    const toggle = $("[data-action=toggle_list]");
+    toggle.textContent = msg(closed ? "reopen_list" : "close_list");
+    toggle.disabled = item === null;
+    $("[data-action=next]").disabled = item === null || !s.queues.get(item);
+    $("[data-floor-controls]").hidden = !s.floor;
+    root.querySelectorAll("input[name=speakers-ordering]").forEach((radio) => {
+      radio.checked = radio.value === s.ordering;
+    });
+    const minutes = $("[data-limit-minutes]");
+    if (document.activeElement !== minutes) {
+      minutes.value = String(limitFor(s, $("[data-limit-item]").checked ? item : null) / 60);
+    }
+    renderQueue(item);
+    renderOffList();
+    const groups = totalsBy(s.record, "stakeholder_group");
+    renderTotals($("[data-totals-group]"), groups, (key) => msg(`group:${key}`));
+    $("[data-totals-empty]").hidden = groups.length > 0;
+  }
+
+  select.addEventListener("change", render);
+  $("[data-limit-item]").addEventListener("change", render);
+  root.querySelectorAll("input[name=speakers-ordering]").forEach((radio) => {
+    radio.addEventListener("change", () => send("set_speakers_ordering", { ordering: radio.value }));
+  });
+  $("[data-limit-form]").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const payload = { seconds: Math.round(Number($("[data-limit-minutes]").value) * 60) };
+    if ($("[data-limit-item]").checked && shownItem() !== null) payload.item_id = shownItem();
+    send("set_speaking_time", payload);
+  });
+
+  // Giving the floor names the turn the chair can see, so two chairs acting at
+  // once move the floor on only once (the other is told the floor is taken).
+  const replacing = () => (s.floor ? { replacing: s.floor.hand_id } : {});
+  root.addEventListener("click", (e) => {
+    const target = e.target.closest("[data-action]");
+    if (!target) return;
+    const handId = Number(target.dataset.handId);
+    const item = shownItem();
+    switch (target.dataset.action) {
+      case "next": send("give_floor", { item_id: item, ...replacing() }); break;
+      case "give": send("give_floor", { hand_id: handId, ...replacing() }); break;
+      case "remove": send("remove_hand", { hand_id: handId }); break;
+      case "put_back": send("put_hand_back", { hand_id: handId }); break;
+      case "put_back_speaker": if (s.floor) send("put_hand_back", { hand_id: s.floor.hand_id }); break;
+      case "end_turn": if (s.floor) send("end_turn", { hand_id: s.floor.hand_id }); break;
+      case "extend_turn": send("extend_turn", { seconds: Number(target.dataset.seconds) }); break;
+      case "toggle_list":
+        if (item !== null) send(s.closed.has(item) ? "reopen_speakers_list" : "close_speakers_list", { item_id: item });
+        break;
+      default: break;
+    }
+  });
+}

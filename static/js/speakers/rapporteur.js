@@ -1,2 +1,50 @@
-// Speakers on the rapporteur page.
-export function mount(live) {}
+// Speakers on the rapporteur's page: the floor, the queue, and the record — who spoke
+// on each item and for how long, with totals by stakeholder group and by country.
+import { duration } from "../format.js";
+import {
+  countryName, element, itemsInOrder, mountFloor, nameOf, renderTotals, speakersPart, totalsBy,
+  trackSpeakers, whoLine,
+} from "./common.js";
+
+export function mount(live) {
+  const part = speakersPart(live);
+  if (!part) return;
+  const { root, $, msg } = part;
+  const s = trackSpeakers(live, render);
+  const floor = mountFloor(root, msg, s, live);
+
+  function renderQueue() {
+    const queue = s.activeId === null ? null : s.queues.get(s.activeId);
+    const hands = queue ? queue.hands : [];
+    $("[data-queue]").replaceChildren(...hands.map((hand) =>
+      element("li", "", `${nameOf(msg, hand)} — ${whoLine(msg, hand)}${hand.topic ? ` — ${hand.topic}` : ""}`)));
+    $("[data-queue-empty]").hidden = hands.length > 0;
+  }
+
+  function renderRecord() {
+    const titles = new Map(itemsInOrder(s).map((i) => [i.id, i.title]));
+    const spoken = (s.record || []).filter((item) => item.speakers.length);
+    $("[data-record]").replaceChildren(...spoken.map((item) => {
+      const section = element("section", "record-item");
+      const total = item.speakers.reduce((sum, t) => sum + t.duration, 0);
+      section.append(element("h4", "", `${titles.get(item.item_id) ?? item.title} · ${duration(total)}`));
+      const list = element("ol");
+      list.append(...item.speakers.map((turn) =>
+        element("li", "", `${nameOf(msg, turn)} (${whoLine(msg, turn)}) — ${duration(turn.duration)}`)));
+      section.append(list);
+      return section;
+    }));
+    if (!spoken.length) $("[data-record]").append(element("p", "muted", msg("no_speakers_yet")));
+  }
+
+  function render() {
+    floor.render();
+    renderQueue();
+    renderRecord();
+    const groups = totalsBy(s.record, "stakeholder_group");
+    renderTotals($("[data-totals-group]"), groups, (key) => msg(`group:${key}`));
+    $("[data-totals-empty]").hidden = groups.length > 0;
+    renderTotals($("[data-totals-country]"), totalsBy(s.record, "country"),
+      (key) => countryName(key) || msg("country_unknown"));
+  }
+}

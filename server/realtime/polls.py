@@ -1,0 +1,109 @@
+"""Poll commands, and the coalesced `poll_results` pushes.
+
+Who sends what: a moderator sends `create_poll`, `update_poll`, `delete_poll`,
+`open_poll`, `close_poll`, `show_poll_answer`, `hide_poll_answer`; an attendee
+sends `cast_ballot`. Poll events go to the audiences docs/api.md lists. Counts
+never travel per ballot: a ballot marks its poll dirty, and a few times a second
+staff receive the full results and attendees (with the present view) the public
+results, only while the poll's visibility allows them any.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.events import ATTENDEE, MODERATOR, RAPPORTEUR
+from ..services import polls
+from ..services.access import Viewer
+from ..services.core import Core
+from . import emitter, tallies
+from .commands import Outcome, command
+
+TOPIC = "poll_results"
+
+
+def _changed(viewer: Viewer, poll_id: Any) -> None:
+    tallies.mark(viewer.consultation_id, TOPIC, poll_id)
+
+
+@command("create_poll")
+def create_poll(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
+    """Moderator → a draft (staff hear `poll_created`), or with `open` a live poll for all."""
+    poll_id, events = polls.create_poll(core, viewer, data)
+    _changed(viewer, poll_id)
+    return Outcome(events, {"poll_id": poll_id})
+
+
+@command("update_poll")
+def update_poll(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
+    """Moderator → a rewritten draft; staff hear `poll_updated`."""
+    return Outcome(polls.update_poll(core, viewer, data.get("poll_id"), data))
+
+
+@command("delete_poll")
+def delete_poll(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
+    """Moderator → a draft removed; staff hear `poll_deleted`."""
+    return Outcome(polls.delete_poll(core, viewer, data.get("poll_id")))
+
+
+@command("open_poll")
+def open_poll(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
+    """Moderator → everyone hears `poll_opened` (after `poll_closed` of the poll it replaces)."""
+    events = polls.open_poll(core, viewer, data.get("poll_id"))
+    _changed(viewer, data.get("poll_id"))
+    return Outcome(events)
+
+
+@command("close_poll")
+def close_poll(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
+    """Moderator → everyone hears `poll_closed`, with the final results they may see."""
+    events = polls.close_poll(core, viewer, data.get("poll_id"))
+    _changed(viewer, data.get("poll_id"))
+    return Outcome(events)
+
+
+@command("show_poll_answer")
+def show_poll_answer(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
+    """Moderator → an open-text answer joins the public results; staff hear it."""
+    events = polls.show_answer(core, viewer, data.get("poll_id"), data.get("answer_id"), True)
+    _changed(viewer, data.get("poll_id"))
+    return Outcome(events)
+
+
+@command("hide_poll_answer")
+def hide_poll_answer(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
+    """Moderator → an open-text answer leaves the public results; staff hear it."""
+    events = polls.show_answer(core, viewer, data.get("poll_id"), data.get("answer_id"), False)
+    _changed(viewer, data.get("poll_id"))
+    return Outcome(events)
+
+
+@command("cast_ballot")
+def cast_ballot(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
+    """Attendee → their ballot, acknowledged after commit; staff hear `ballot_cast`.
+
+    The voter's other tabs get a `ballot_recorded` notice; counts follow as tallies.
+    """
+    cast = polls.cast_ballot(core, viewer, data.get("poll_id"), data.get("answer"))
+    if cast.outcome != polls.UNCHANGED:
+        _changed(viewer, cast.poll_id)
+        emitter.notify(
+            viewer.participant_id,
+            "ballot_recorded",
+            {"poll_id": cast.poll_id, "answer": cast.answer},
+        )
+    return Outcome(
+        cast.events,
+        {"poll_id": cast.poll_id, "answer": cast.answer, "changed": cast.outcome == polls.CHANGED},
+    )
+
+
+@tallies.topic(TOPIC)
+def render_results(core: Core, consultation_id: int, keys: frozenset[Any]) -> list[tallies.Push]:
+    """Staff get every dirty poll's full results; attendees only those they may see now."""
+    pushes = []
+    for tallied in polls.current_results(core, consultation_id, keys):
+        pushes.append(tallies.Push((MODERATOR, RAPPORTEUR), TOPIC, tallied.staff))
+        if tallied.public is not None:
+            pushes.append(tallies.Push((ATTENDEE,), TOPIC, tallied.public))
+    return pushes

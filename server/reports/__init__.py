@@ -1,0 +1,114 @@
+"""Reports: the record rapporteurs write from — Markdown, DOCX, CSV and a JSON archive.
+
+How it fits together
+--------------------
+`model.build(ctx)` asks every registered *provider* for plain data — a `Section`
+of `Facts`, `Table`, `Text` and nested `Section` blocks — inside one consistent
+read (`ReportContext`: `tx`, `consultation`, `audience`, `now`, `items`).
+`markdown.py` and `docx.py` render any section generically (title as a heading,
+then its blocks); `csv_export.py` zips the registered CSV tables;
+`json_archive.py` writes and restores the whole log and state. `exports.py`
+says who may download what, under which name; `web/downloads.py` serves it.
+
+Adding a feature's part (questions, polls, speakers…)
+-----------------------------------------------------
+Put these in the feature's own module (e.g. `server/reports/questions.py`) and
+import it from `server/reports/__init__.py` below, one line:
+
+1. A part of the whole report, placed by `order` (header 0, attendance 10,
+   general notes 15, agenda 20, timeline 100)::
+
+       @report_section("questions", order=30)
+       def questions(ctx: ReportContext) -> Section | None: ...
+
+2. A part of each agenda item's section, after its times (notes are 90)::
+
+       @item_section("questions", order=10)
+       def item_questions(ctx: ReportContext, item: ReportItem) -> Section | None:
+           return Section("questions", _("Questions"), (Table(columns, rows),))
+
+3. A file of the CSV zip, with machine-readable column names (cells are
+   neutralised for spreadsheets by the writer)::
+
+       @csv_file("questions.csv", order=10)
+       def questions_csv(ctx: ReportContext) -> Table | None: ...
+
+4. Optionally, a section's own look in one format, keyed by `Section.key`
+   (it receives the section, whose `data` can carry anything plain)::
+
+       @markdown.renderer("polls")
+       def polls_md(section: Section, depth: int) -> Iterator[str]: ...
+       @docx.renderer("polls")
+       def polls_docx(document, section: Section, level: int) -> None: ...
+
+5. Events in the timeline: the one-line details (default: the payload's
+   `title`), staff events safe for the shareable audience (by default only
+   public ones appear there), what every report *and the archive* strip from a
+   payload, and any further redaction for one audience's timeline::
+
+       event_summary("question_answered")(lambda ctx, payload: payload["text"])
+       shareable_staff_events("poll_results_hidden")
+       @event_redaction("question_asked")
+       def no_ip(payload: Payload) -> Payload: ...
+       @event_view("question_dismissed")
+       def hide(event: ReportEvent, audience: Audience) -> ReportEvent | None:
+           return None if audience == Audience.SHAREABLE else event
+
+6. The archive: the feature's rows, and where ids sit in its events' payloads
+   (ids are renumbered per consultation; see json_archive.py)::
+
+       archive_table("questions", order=40, export=export_rows, restore=restore_rows)
+       @payload_ids("question_asked", "question_merged")
+       def ids(payload, remap):
+           return {**payload, "id": remap("question", payload["id"])}
+
+The audience rules every provider must keep
+-------------------------------------------
+- `Audience.SHAREABLE` (rapporteurs and moderators): dismissed questions are
+  counted, not listed. `Audience.FULL` (moderators only): they are listed.
+- Never an anonymous author, in either audience or the archive. Events reach
+  reports through the rapporteurs' projection (`@projection(type, RAPPORTEUR)`
+  in domain/events.py), and an attendee is never shown as an event's actor
+  nor named in `participant_*` events or the archive's participants; a
+  provider reading a feature's tables must itself leave anonymous authors out
+  (a named, non-anonymous author may appear: they chose to be named).
+"""
+
+from . import foundation  # noqa: F401 - registers the foundation's parts
+from .model import (
+    Audience,
+    Facts,
+    Report,
+    ReportContext,
+    ReportEvent,
+    ReportItem,
+    Section,
+    Table,
+    Text,
+    csv_file,
+    event_redaction,
+    event_summary,
+    event_view,
+    item_section,
+    report_section,
+    shareable_staff_events,
+)
+
+__all__ = [
+    "Audience",
+    "Facts",
+    "Report",
+    "ReportContext",
+    "ReportEvent",
+    "ReportItem",
+    "Section",
+    "Table",
+    "Text",
+    "csv_file",
+    "event_redaction",
+    "event_summary",
+    "event_view",
+    "item_section",
+    "report_section",
+    "shareable_staff_events",
+]

@@ -1,0 +1,123 @@
+"""The four downloads: which format, for whom, under which name, streamed how."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from ..domain.errors import N_, DomainError, Forbidden, NotFound
+from ..domain.events import MODERATOR, STAFF_ROLES
+from ..services import consultations
+from ..services.core import Core
+from ..storage.models import Consultation
+from . import csv_export, docx, json_archive, markdown
+from .model import Audience, ReportContext, build, open_report
+
+CHUNK_CHARS = 64 * 1024
+
+
+def _joined(pieces: Iterable[str]) -> Iterator[bytes]:
+    """Small strings gathered into chunks of about 64 KB, UTF-8 encoded."""
+    buffer: list[str] = []
+    size = 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= CHUNK_CHARS:
+            yield "".join(buffer).encode("utf-8")
+            buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer).encode("utf-8")
+
+
+def _markdown(ctx: ReportContext) -> Iterator[bytes]:
+    return _joined(markdown.render(build(ctx)))
+
+
+def _docx(ctx: ReportContext) -> Iterator[bytes]:
+    yield docx.render(build(ctx))
+
+
+def _json(ctx: ReportContext) -> Iterator[bytes]:
+    return _joined(json_archive.export(ctx.tx, ctx.consultation))
+
+
+@dataclass(frozen=True)
+class Format:
+    extension: str
+    mimetype: str
+    render: Callable[[ReportContext], Iterator[bytes]]
+    default_audience: Audience
+    audiences: frozenset[Audience]
+
+
+BOTH = frozenset(Audience)
+FORMATS = {
+    "markdown": Format("md", "text/markdown; charset=utf-8", _markdown, Audience.SHAREABLE, BOTH),
+    "docx": Format(
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _docx,
+        Audience.SHAREABLE,
+        BOTH,
+    ),
+    "csv": Format("zip", "application/zip", csv_export.render, Audience.SHAREABLE, BOTH),
+    # The archive is the whole record, so only moderators may take it away.
+    "json": Format("json", "application/json", _json, Audience.FULL, frozenset({Audience.FULL})),
+}
+
+
+def find_format(name: str) -> Format:
+    found = FORMATS.get(name)
+    if found is None:
+        raise NotFound(
+            "unknown_format",
+            N_("Reports come as markdown, docx, csv or json, not %(format)s."),
+            format=name[:20],
+        )
+    return found
+
+
+def choose_audience(fmt: Format, asked: str | None, role: str) -> Audience:
+    """The audience asked for (or the format's default), if this role may have it."""
+    if role not in STAFF_ROLES:
+        raise Forbidden("forbidden", N_("Only moderators and rapporteurs can download reports."))
+    try:
+        audience = Audience(asked) if asked else fmt.default_audience
+    except ValueError as error:
+        raise DomainError("invalid_audience", N_("The audience is shareable or full.")) from error
+    if audience not in fmt.audiences:
+        raise DomainError(
+            "invalid_audience", N_("The JSON archive is the whole record: ask for audience=full.")
+        )
+    if audience == Audience.FULL and role != MODERATOR:
+        raise Forbidden("forbidden", N_("Only moderators can download the full record."))
+    return audience
+
+
+def file_name(consultation: Consultation, fmt: Format) -> str:
+    """`<short name>-<date of the consultation, in its zone>-report.<extension>`."""
+    day = consultation.scheduled_start.astimezone(ZoneInfo(consultation.time_zone)).date()
+    return f"{consultation.short_name}-{day.isoformat()}-report.{fmt.extension}"
+
+
+def stream(core: Core, consultation_id: int, fmt: Format, audience: Audience) -> Iterator[bytes]:
+    """The file in pieces, all read from one consistent snapshot of the database."""
+    with core.store.reading() as tx:
+        consultation = tx.get_one(Consultation, consultation_id)
+        yield from fmt.render(open_report(tx, consultation, audience, core.now()))
+
+
+def archive_to_file(core: Core, join_code: str, path: Path | None) -> Path:
+    """From the command line: the JSON archive of the consultation with `join_code`."""
+    fmt = FORMATS["json"]
+    with core.store.reading() as tx:
+        consultation = consultations.find_by_code(tx, join_code)
+        consultation_id = consultation.id
+        target = path or Path(file_name(consultation, fmt))
+    with target.open("wb") as out:
+        for chunk in stream(core, consultation_id, fmt, Audience.FULL):
+            out.write(chunk)
+    return target

@@ -1,0 +1,447 @@
+"""The report's parts that the foundation owns: header, attendance, agenda, notes, timeline.
+
+Features add theirs the same way (see the package's docstring).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..domain import attendance
+from ..domain.consultations import ENDED
+from ..domain.events import ATTENDEE, MODERATOR, RAPPORTEUR, Payload
+from ..services.notes import notes_of
+from ..storage.models import Participant
+from ..web.templating import GROUP_LABELS
+from .model import (
+    Audience,
+    Cell,
+    Facts,
+    ReportContext,
+    ReportItem,
+    Section,
+    Table,
+    Text,
+    csv_file,
+    duration,
+    event_redaction,
+    event_summary,
+    item_section,
+    item_sections,
+    logged_events,
+    report_events,
+    report_section,
+    shareable_staff_events,
+    summarise,
+)
+
+shareable_staff_events("consultation_created", "note_saved")
+
+
+# ---------------------------------------------------------------- header
+
+
+@report_section("header", order=0)
+def header(ctx: ReportContext) -> Section:
+    """Title, region, when (in the consultation's zone and UTC), how long, who moderated."""
+    c = ctx.consultation
+    planned_end = c.scheduled_start.timestamp() + c.planned_minutes * 60
+    scheduled_end = datetime.fromtimestamp(planned_end, c.scheduled_start.tzinfo)
+    facts = [
+        (_("Region"), c.region or "–"),
+        (_("Date"), f"{ctx.in_zone(c.scheduled_start):%Y-%m-%d}"),
+        (_("Time zone"), c.time_zone),
+        (_("Scheduled"), _span(ctx, c.scheduled_start, scheduled_end)),
+        (_("Held"), _held(ctx)),
+        (_("Planned duration"), duration(c.planned_minutes * 60)),
+        (_("Actual duration"), _actual_duration(ctx)),
+        (_("Moderators"), ", ".join(_staff_names(ctx, MODERATOR)) or "–"),
+        (_("Rapporteurs"), ", ".join(_staff_names(ctx, RAPPORTEUR)) or "–"),
+        (_("This report"), _audience_line(ctx)),
+    ]
+    return Section("header", _("About the consultation"), (Facts(tuple(facts)),))
+
+
+def _span(ctx: ReportContext, start: datetime, end: datetime | None) -> str:
+    """ "09:30–11:00 WAT (08:30–10:00 UTC)"."""
+    if end is None:
+        return _("from %(start)s", start=ctx.both(start))
+    there, then = ctx.in_zone(start), ctx.in_zone(end)
+    utc_start, utc_end = start.astimezone(UTC), end.astimezone(UTC)
+    return f"{there:%H:%M}–{then:%H:%M} {then.tzname()} ({utc_start:%H:%M}–{utc_end:%H:%M} UTC)"
+
+
+def _held(ctx: ReportContext) -> str:
+    c = ctx.consultation
+    if c.started_at is None:
+        return _("not started")
+    if c.state == ENDED:
+        return _span(ctx, c.started_at, c.ended_at)
+    return _(
+        "from %(start)s, in progress at %(now)s",
+        start=ctx.both(c.started_at),
+        now=ctx.both(ctx.now),
+    )
+
+
+def _actual_duration(ctx: ReportContext) -> str:
+    c = ctx.consultation
+    if c.started_at is None:
+        return "–"
+    end = c.ended_at or ctx.now
+    spent = duration((end - c.started_at).total_seconds())
+    return spent if c.state == ENDED else _("%(time)s so far", time=spent)
+
+
+def _staff_names(ctx: ReportContext, role: str) -> list[str]:
+    """Distinct names in the order people joined (a link opened twice is one person)."""
+    names = ctx.tx.scalars(
+        select(Participant.display_name)
+        .where(Participant.consultation_id == ctx.consultation.id, Participant.role == role)
+        .order_by(Participant.joined_at, Participant.id)
+    )
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def _audience_line(ctx: ReportContext) -> str:
+    made = _("made %(at)s", at=ctx.both(ctx.now))
+    if ctx.audience == Audience.FULL:
+        return _("full record for moderators, %(made)s", made=made)
+    return _("shareable: dismissed questions are counted, not listed; %(made)s", made=made)
+
+
+# ---------------------------------------------------------------- attendance
+
+
+def attendance_figures(ctx: ReportContext) -> dict[str, Any]:
+    """Joined and peak concurrent attendees, overall, by stakeholder group and by country."""
+    joined = ctx.tx.execute(
+        select(Participant.stakeholder_group, Participant.country, func.count())
+        .where(Participant.consultation_id == ctx.consultation.id, Participant.role == ATTENDEE)
+        .group_by(Participant.stakeholder_group, Participant.country)
+    ).all()
+    by_group: Counter[str] = Counter()
+    by_country: Counter[str] = Counter()
+    for group, country, count in joined:
+        by_group[group] += count
+        by_country[country] += count
+    peaks = attendance.replay(
+        (e.type, e.payload, e.at)
+        for e in logged_events(ctx.tx, ctx.consultation.id, (attendance.ARRIVED, attendance.LEFT))
+    )
+    return {
+        "joined": sum(by_group.values()),
+        "peak": peaks.peak,
+        "peak_at": peaks.peak_at,
+        "peak_everyone": ctx.consultation.peak_present,
+        "by_group": _breakdown(by_group, peaks.peak_by_group),
+        "by_country": _breakdown(by_country, peaks.peak_by_country),
+    }
+
+
+def _breakdown(joined: Counter[str], peaks: Counter[str]) -> list[tuple[str, int, int]]:
+    # Most joined first; "not given" (an empty country) last.
+    keys = sorted(set(joined) | set(peaks), key=lambda k: (k == "", -joined[k], k))
+    return [(key, joined[key], peaks[key]) for key in keys]
+
+
+def _group_label(group: str) -> str:
+    label = GROUP_LABELS.get(group)
+    return str(label) if label is not None else group
+
+
+@report_section("attendance", order=10)
+def attendance_section(ctx: ReportContext) -> Section:
+    figures = attendance_figures(ctx)
+    facts = (
+        (_("Attendees who joined"), str(figures["joined"])),
+        (
+            _("Most attendees connected at once"),
+            _("%(n)s, at %(at)s", n=figures["peak"], at=ctx.both(figures["peak_at"]))
+            if figures["peak_at"]
+            else "0",
+        ),
+        (_("Most people connected at once, staff included"), str(figures["peak_everyone"])),
+    )
+    groups = Table(
+        (_("Stakeholder group"), _("Joined"), _("Peak at once")),
+        [(_group_label(g), joined, peak) for g, joined, peak in figures["by_group"]],
+    )
+    countries = Table(
+        (_("Country"), _("Joined"), _("Peak at once")),
+        [
+            (country or _("not given"), joined, peak)
+            for country, joined, peak in figures["by_country"]
+        ],
+    )
+    return Section(
+        "attendance",
+        _("Attendance"),
+        (
+            Facts(facts),
+            Section("attendance_groups", _("By stakeholder group"), (groups,)),
+            Section("attendance_countries", _("By country"), (countries,)),
+        ),
+        data=figures,
+    )
+
+
+@csv_file("attendance.csv", order=30)
+def attendance_csv(ctx: ReportContext) -> Table:
+    figures = attendance_figures(ctx)
+    rows: list[tuple[Cell, ...]] = [("all", "", figures["joined"], figures["peak"])]
+    rows += [("stakeholder_group", g, j, p) for g, j, p in figures["by_group"]]
+    rows += [("country", c, j, p) for c, j, p in figures["by_country"]]
+    return Table(("breakdown", "value", "joined", "peak_concurrent"), rows)
+
+
+# ---------------------------------------------------------------- agenda
+
+
+def _overrun(item: ReportItem) -> str:
+    return f"⚠ {duration(item.overrun)}" if item.overrun else "–"
+
+
+def _used(item: ReportItem) -> str:
+    return duration(item.elapsed) if item.started_at else _("not reached")
+
+
+def _planned(item: ReportItem) -> str:
+    planned = duration(item.planned_seconds)
+    if item.extra_seconds:
+        return _("%(planned)s + %(extra)s", planned=planned, extra=duration(item.extra_seconds))
+    return planned
+
+
+@report_section("agenda", order=20)
+def agenda_section(ctx: ReportContext) -> Section:
+    """An overview table, then one section per item with its times and every feature's part."""
+    overview = Table(
+        (_("#"), _("Item"), _("Planned"), _("Started"), _("Ended"), _("Time used"), _("Overrun")),
+        [
+            (
+                item.number,
+                item.title,
+                _planned(item),
+                ctx.local(item.started_at, "%H:%M"),
+                ctx.local(item.ended_at, "%H:%M"),
+                _used(item),
+                _overrun(item),
+            )
+            for item in ctx.items
+        ],
+    )
+    return Section(
+        "agenda",
+        _("Agenda"),
+        (overview, *(_item_section(ctx, item) for item in ctx.items)),
+    )
+
+
+def _item_section(ctx: ReportContext, item: ReportItem) -> Section:
+    facts = [
+        (_("Planned"), _planned(item)),
+        (_("Started"), ctx.both(item.started_at)),
+        (_("Ended"), ctx.both(item.ended_at) if item.ended_at else _ongoing(item)),
+        (_("Time used"), _used(item)),
+    ]
+    if item.overrun:
+        facts.append((_("Overrun"), _("⚠ %(time)s over its time", time=duration(item.overrun))))
+    return Section(
+        "item",
+        f"{item.number}. {item.title}",
+        (Facts(tuple(facts)), *item_sections(ctx, item)),
+        data={"item_id": item.id},
+    )
+
+
+def _ongoing(item: ReportItem) -> str:
+    return _("still running") if item.state == "active" else "–"
+
+
+@csv_file("agenda.csv", order=20)
+def agenda_csv(ctx: ReportContext) -> Table:
+    notes = _notes_by_item(ctx)
+    return Table(
+        (
+            "number",
+            "title",
+            "state",
+            "planned_minutes",
+            "extension_minutes",
+            "started_at",
+            "started_at_local",
+            "ended_at",
+            "ended_at_local",
+            "seconds_used",
+            "overrun_seconds",
+            "notes",
+        ),
+        [
+            (
+                item.number,
+                item.title,
+                item.state,
+                item.planned_seconds // 60,
+                item.extra_seconds // 60,
+                _iso(item.started_at),
+                _iso_local(ctx, item.started_at),
+                _iso(item.ended_at),
+                _iso_local(ctx, item.ended_at),
+                item.elapsed if item.started_at else None,
+                item.overrun,
+                notes.get(item.id, ""),
+            )
+            for item in ctx.items
+        ],
+    )
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
+def _iso_local(ctx: ReportContext, moment: datetime | None) -> str:
+    return ctx.in_zone(moment).isoformat() if moment else ""
+
+
+# ---------------------------------------------------------------- notes
+
+
+def _notes_by_item(ctx: ReportContext) -> dict[int | None, str]:
+    return {note.item_id: note.text for note, _author in notes_of(ctx.tx, ctx.consultation.id)}
+
+
+@report_section("general_notes", order=15)
+def general_notes(ctx: ReportContext) -> Section | None:
+    text = _notes_by_item(ctx).get(None, "")
+    if not text.strip():
+        return None
+    return Section("general_notes", _("Rapporteur's general notes"), (Text(text),))
+
+
+@item_section("notes", order=90)
+def item_notes(ctx: ReportContext, item: ReportItem) -> Section | None:
+    text = _notes_by_item(ctx).get(item.id, "")
+    if not text.strip():
+        return None
+    return Section("notes", _("Rapporteur's notes"), (Text(text),), data={"item_id": item.id})
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def event_label(event_type: str) -> str:
+    """ "item_started" → "Item started"."""
+    return event_type.replace("_", " ").capitalize()
+
+
+@report_section("timeline", order=100)
+def timeline(ctx: ReportContext) -> Section:
+    """Every event the audience may see, in order, read from the log as it is rendered."""
+    columns = (
+        _("#"),
+        _("Time (%(zone)s)", zone=ctx.in_zone(ctx.now).tzname()),
+        _("UTC"),
+        _("Event"),
+        _("By"),
+        _("Details"),
+    )
+    return Section("timeline", _("Timeline"), (Table(columns, _timeline_rows(ctx)),))
+
+
+def _timeline_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
+    day = ctx.in_zone(ctx.consultation.scheduled_start).date()
+    for event in report_events(ctx):
+        there, utc = ctx.in_zone(event.at), event.at.astimezone(UTC)
+        # Only a consultation that runs past midnight needs dates in its timeline.
+        pattern = "%H:%M:%S" if there.date() == day else "%Y-%m-%d %H:%M:%S"
+        yield (
+            event.seq,
+            there.strftime(pattern),
+            utc.strftime(pattern),
+            event_label(event.type),
+            event.actor_name or (_("an attendee") if event.actor_role == ATTENDEE else ""),
+            summarise(ctx, event),
+        )
+
+
+@csv_file("timeline.csv", order=90)
+def timeline_csv(ctx: ReportContext) -> Table:
+    columns = ("seq", "at", "at_local", "type", "visibility", "actor_role", "actor", "details")
+    rows = (
+        (
+            e.seq,
+            e.at.isoformat(),
+            ctx.in_zone(e.at).isoformat(),
+            e.type,
+            e.visibility,
+            e.actor_role,
+            e.actor_name,
+            summarise(ctx, e),
+        )
+        for e in report_events(ctx)
+    )
+    return Table(columns, rows)
+
+
+def _item_title(ctx: ReportContext, item_id: Any) -> str:
+    for item in ctx.items:
+        if item.id == item_id:
+            return f"{item.number}. {item.title}"
+    return _("general notes") if item_id is None else ""
+
+
+@event_summary("item_extended")
+def _extended(ctx: ReportContext, payload: Payload) -> str:
+    return f"{payload.get('title', '')} (+{payload.get('minutes')} min)"
+
+
+@event_summary("agenda_reordered")
+def _reordered(ctx: ReportContext, payload: Payload) -> str:
+    return ", ".join(_item_title(ctx, item_id) for item_id in payload.get("order", []))
+
+
+PERSON_EVENTS = ("participant_joined", "participant_arrived", "participant_left")
+
+
+@event_redaction(*PERSON_EVENTS)
+def _no_attendee_names(payload: Payload) -> Payload:
+    """Reports name staff, never attendees: who spoke up anonymously stays unknowable."""
+    if payload.get("role") == ATTENDEE:
+        return {**payload, "display_name": ""}
+    return payload
+
+
+def _person(ctx: ReportContext, payload: Payload) -> str:
+    """Staff by name and role; an attendee only by group and country."""
+    if payload.get("role") == ATTENDEE:
+        group = _group_label(str(payload.get("stakeholder_group", "")))
+        who = ", ".join(part for part in (group, payload.get("country") or "") if part)
+    else:
+        who = f"{payload.get('display_name') or _('(unnamed)')} ({payload.get('role', '')})"
+    present = payload.get("present")
+    return who if present is None else _("%(who)s; %(n)s connected", who=who, n=present)
+
+
+for _type in PERSON_EVENTS:
+    event_summary(_type)(_person)
+
+
+@event_summary("link_replaced")
+def _link(ctx: ReportContext, payload: Payload) -> str:
+    return str(payload.get("role", ""))
+
+
+@event_summary("note_saved")
+def _note(ctx: ReportContext, payload: Payload) -> str:
+    text = payload.get("text", "")
+    return _(
+        "%(note)s, %(n)s characters", note=_item_title(ctx, payload.get("item_id")), n=len(text)
+    )

@@ -1,0 +1,609 @@
+"""The JSON archive: a consultation's whole log and final state, and restoring it.
+
+Layout (UTF-8, one record per line, keys sorted, so a diff reads well)::
+
+    {"format":"baraza-archive","version":1,
+    "consultation":{...},
+    "tables":{
+    "agenda_items":[
+    {"id":1,...},
+    ...],
+    "participants":[...],
+    "notes":[...]},
+    "events":[
+    {"seq":1,...},
+    ...
+    ]}
+
+Ids are the archive's own: each kind of row (agenda_item, participant, …) is
+numbered 1, 2, … in the order the database created them, and every reference —
+in tables and inside event payloads — uses those numbers. Restoring gives the
+rows new database ids and translates back, so export → import → export is the
+same file, byte for byte, and an archive can be restored next to its original.
+
+What the archive leaves out, on purpose: secrets (participants' and links'
+token hashes — a restored consultation gets a fresh join code and fresh staff
+links), live connections, and who wrote anything anonymously: events go
+through the rapporteurs' projection and an attendee is never an event's actor.
+
+A feature adds its rows with `archive_table(...)` and tells how ids sit inside
+its events' payloads with `payload_ids(...)` (see the package docstring).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from ..domain import agenda as agenda_rules
+from ..domain.consultations import (
+    DRAFT,
+    ENDED,
+    LIVE,
+    STAKEHOLDER_GROUPS,
+    new_join_code,
+    parse_languages,
+    parse_short_name,
+    parse_time_zone,
+)
+from ..domain.errors import N_, DomainError
+from ..domain.events import ATTENDEE, PUBLIC, ROLES, STAFF, Payload
+from ..services.access import hash_token, new_token
+from ..services.consultations import _issue_link as issue_link  # the one way links are made
+from ..services.core import Core
+from ..storage.models import AgendaItem, Consultation, Event, Participant
+from ..storage.notes import GENERAL_SLOT, Note
+from .model import Registry, logged_events, safe_event
+
+FORMAT = "baraza-archive"
+VERSION = 1
+INSERT_BATCH = 1000
+
+
+# ---------------------------------------------------------------- ids
+
+
+Remap = Callable[[str, Any], Any]
+
+
+class Ids:
+    """The archive's numbering of one consultation's rows, both ways."""
+
+    def __init__(self) -> None:
+        self._to_archive: dict[str, dict[int, int]] = {}
+        self._from_archive: dict[str, dict[int, int]] = {}
+
+    def number(self, kind: str, database_ids: Iterable[int]) -> None:
+        """Export: number `kind`'s rows 1, 2, … in the order given (creation order)."""
+        self._to_archive[kind] = {db: n for n, db in enumerate(database_ids, start=1)}
+
+    def to_archive(self, kind: str, value: Any) -> Any:
+        """A database id as the archive writes it (an id it does not know becomes null)."""
+        if value is None or isinstance(value, bool) or not isinstance(value, int):
+            return value
+        return self._to_archive.get(kind, {}).get(value)
+
+    def bind(self, kind: str, number: int, database_id: int) -> None:
+        """Import: archive number `number` of `kind` is now database row `database_id`."""
+        self._from_archive.setdefault(kind, {})[number] = database_id
+
+    def from_archive(self, kind: str, value: Any) -> Any:
+        """An archive number as a database id; a dangling reference damages the archive."""
+        if value is None:
+            return None
+        found = self._from_archive.get(kind, {}).get(value)
+        if found is None or isinstance(value, bool):
+            raise damaged(N_("it refers to a %(kind)s that is not in it"), kind=kind)
+        return found
+
+
+# ---------------------------------------------------------------- registries
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    tx: Session
+    consultation: Consultation
+    ids: Ids
+
+
+@dataclass(frozen=True)
+class RestoreContext:
+    tx: Session
+    consultation: Consultation
+    ids: Ids
+
+
+Exporter = Callable[[ExportContext], Iterable[dict[str, Any]]]
+Restorer = Callable[[RestoreContext, list[Any]], None]
+PayloadIds = Callable[[Payload, Remap], Payload]
+
+
+@dataclass(frozen=True)
+class ArchiveTable:
+    name: str
+    order: int
+    export: Exporter
+    restore: Restorer
+
+
+_tables: list[ArchiveTable] = []
+
+
+def archive_table(name: str, *, order: int, export: Exporter, restore: Restorer) -> None:
+    """Register a table: `export` yields its rows as plain JSON (numbering its ids first);
+    `restore` inserts them back (binding the new ids). Lower `order` goes first, so a
+    table comes after the tables it refers to."""
+    if any(table.name == name for table in _tables):
+        raise ValueError(f"archive table {name} registered twice")
+    _tables.append(ArchiveTable(name, order, export, restore))
+    _tables.sort(key=lambda table: (table.order, table.name))
+
+
+payload_ids = Registry[PayloadIds](
+    """Register how to translate the ids inside these event types' payloads:
+    `(payload, remap) -> payload`, calling `remap(kind, value)` on each id."""
+)
+
+
+def _remap_payload(event_type: str, payload: Payload, remap: Remap) -> Payload:
+    function = payload_ids.get(event_type)
+    return function(payload, remap) if function else payload
+
+
+# ---------------------------------------------------------------- export
+
+
+def dump(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def export(tx: Session, consultation: Consultation) -> Iterator[str]:
+    """The archive, piece by piece: tables first, then the events as the log is read."""
+    ctx = ExportContext(tx, consultation, Ids())
+    yield f'{{"format":{dump(FORMAT)},"version":{VERSION},\n'
+    yield f'"consultation":{dump(_consultation_record(consultation))},\n"tables":{{'
+    for number, table in enumerate(_tables):
+        yield f"{',' if number else ''}\n{dump(table.name)}:["
+        yield from _records(table.export(ctx))
+        yield "]"
+    yield '},\n"events":['
+    yield from _records(_event_record(ctx, event) for event in logged_events(tx, consultation.id))
+    yield "\n]}\n"
+
+
+def _records(records: Iterable[dict[str, Any]]) -> Iterator[str]:
+    for number, record in enumerate(records):
+        yield f"{',' if number else ''}\n{dump(record)}"
+
+
+def _event_record(ctx: ExportContext, event: Any) -> dict[str, Any]:
+    shown = safe_event(event)
+    return {
+        "seq": shown.seq,
+        "at": iso(shown.at),
+        "type": shown.type,
+        "visibility": shown.visibility,
+        "actor": ctx.ids.to_archive("participant", shown.actor_id),
+        "actor_role": shown.actor_role,
+        "payload": _remap_payload(shown.type, shown.payload, ctx.ids.to_archive),
+    }
+
+
+def _consultation_record(c: Consultation) -> dict[str, Any]:
+    return {
+        "short_name": c.short_name,
+        "title": c.title,
+        "region": c.region,
+        "description": c.description,
+        "time_zone": c.time_zone,
+        "scheduled_start": iso(c.scheduled_start),
+        "planned_minutes": c.planned_minutes,
+        "languages": c.languages,
+        "state": c.state,
+        "started_at": iso(c.started_at),
+        "ended_at": iso(c.ended_at),
+        "last_seq": c.last_seq,
+        "last_public_seq": c.last_public_seq,
+        "peak_present": c.peak_present,
+        "settings": c.settings,
+        "created_at": iso(c.created_at),
+    }
+
+
+# ---------------------------------------------------------------- reading an archive back
+
+
+def damaged(template: str, **params: Any) -> DomainError:
+    return DomainError(
+        "invalid_archive",
+        N_("This archive is damaged and was not imported: %(reason)s."),
+        reason=template % params if params else template,
+    )
+
+
+class Record:
+    """One object of an archive, read field by field with a clear error for each."""
+
+    def __init__(self, data: Any, where: str) -> None:
+        if not isinstance(data, dict):
+            raise damaged(N_("%(where)s is not an object"), where=where)
+        self.data = data
+        self.where = where
+
+    def _bad(self, field: str) -> DomainError:
+        return damaged(N_("%(where)s has a bad %(field)s"), where=self.where, field=field)
+
+    def integer(self, field: str, *, minimum: int = 0, null: bool = False) -> Any:
+        value = self.data.get(field)
+        if value is None and null:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self._bad(field)
+        return value
+
+    def string(self, field: str, *, max_length: int = 100_000) -> str:
+        value = self.data.get(field)
+        if not isinstance(value, str) or len(value) > max_length:
+            raise self._bad(field)
+        return value
+
+    def choice(self, field: str, options: Iterable[str]) -> str:
+        value = self.data.get(field)
+        if value not in tuple(options):
+            raise self._bad(field)
+        return str(value)
+
+    def moment(self, field: str, *, null: bool = False) -> Any:
+        value = self.data.get(field)
+        if value is None and null:
+            return None
+        try:
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            raise self._bad(field)
+        return moment
+
+    def boolean(self, field: str) -> bool:
+        value = self.data.get(field)
+        if not isinstance(value, bool):
+            raise self._bad(field)
+        return value
+
+    def mapping(self, field: str) -> dict[str, Any]:
+        value = self.data.get(field)
+        if not isinstance(value, dict):
+            raise self._bad(field)
+        return value
+
+    def array(self, field: str) -> list[Any]:
+        value = self.data.get(field)
+        if not isinstance(value, list):
+            raise self._bad(field)
+        return value
+
+    def valid(self, field: str, parse: Callable[[Any], Any]) -> Any:
+        """A field checked by the same rule that checked it on creation."""
+        try:
+            return parse(self.data.get(field))
+        except DomainError as error:
+            raise self._bad(field) from error
+
+
+def read_archive(data: bytes) -> dict[str, Any]:
+    """The archive's content, if `data` is one: otherwise a clear error naming why not."""
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise DomainError(
+            "invalid_archive",
+            N_("This file is not valid JSON (is it complete?); nothing was imported."),
+        ) from error
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise DomainError(
+            "foreign_archive", N_("This file is not a Baraza archive; nothing was imported.")
+        )
+    if document.get("version") != VERSION:
+        raise DomainError(
+            "unsupported_archive_version",
+            N_("This archive's version (%(version)s) cannot be imported here."),
+            version=str(document.get("version")),
+        )
+    return document
+
+
+@dataclass(frozen=True)
+class Restored:
+    consultation_id: int
+    join_code: str
+    moderator_token: str
+    rapporteur_token: str
+
+
+def restore(core: Core, data: bytes) -> Restored:
+    """Import an archive as a new consultation, all or nothing, with a fresh code and links."""
+    document = read_archive(data)
+    top = Record(document, "the archive")
+    tables = top.mapping("tables")
+    known = {table.name for table in _tables}
+    for name in tables:
+        if name not in known:
+            raise DomainError(
+                "unknown_archive_table",
+                N_("This archive holds %(table)s, which this server does not know."),
+                table=name,
+            )
+    events = top.array("events")
+    now = core.now()
+    try:
+        with core.store.transaction() as tx:
+            consultation = _restore_consultation(
+                tx, Record(top.mapping("consultation"), "the consultation")
+            )
+            ctx = RestoreContext(tx, consultation, Ids())
+            for table in _tables:
+                rows = tables.get(table.name, [])
+                if not isinstance(rows, list):
+                    raise damaged(N_("table %(table)s is not a list"), table=table.name)
+                table.restore(ctx, rows)
+            _restore_events(ctx, events)
+            moderator = issue_link(tx, consultation, "moderator", now)
+            rapporteur = issue_link(tx, consultation, "rapporteur", now)
+            return Restored(consultation.id, consultation.join_code, moderator, rapporteur)
+    except SQLAlchemyError as error:  # a row the database refuses: a value out of bounds
+        raise damaged(N_("the database refused one of its rows")) from error
+
+
+def _restore_consultation(tx: Session, record: Record) -> Consultation:
+    consultation = Consultation(
+        short_name=record.valid("short_name", parse_short_name),
+        title=record.string("title", max_length=200),
+        region=record.string("region", max_length=100),
+        description=record.string("description", max_length=5000),
+        time_zone=record.valid("time_zone", parse_time_zone),
+        scheduled_start=record.moment("scheduled_start"),
+        planned_minutes=record.integer("planned_minutes", minimum=1),
+        languages=list(record.valid("languages", parse_languages)),
+        state=record.choice("state", (DRAFT, LIVE, ENDED)),
+        join_code=_free_join_code(tx),
+        started_at=record.moment("started_at", null=True),
+        ended_at=record.moment("ended_at", null=True),
+        last_seq=record.integer("last_seq"),
+        last_public_seq=record.integer("last_public_seq"),
+        peak_present=record.integer("peak_present"),
+        settings=record.mapping("settings"),
+        created_at=record.moment("created_at"),
+    )
+    tx.add(consultation)
+    tx.flush()
+    return consultation
+
+
+def _free_join_code(tx: Session) -> str:
+    for _attempt in range(20):
+        code = new_join_code()
+        if tx.scalar(select(Consultation.id).where(Consultation.join_code == code)) is None:
+            return code
+    raise RuntimeError("could not draw a free join code")
+
+
+def _restore_events(ctx: RestoreContext, events: list[Any]) -> None:
+    """Insert the log as it was: numbers gap-free, the public chain intact."""
+    consultation = ctx.consultation
+    previous_public = 0
+    batch: list[dict[str, Any]] = []
+    for number, data in enumerate(events, start=1):
+        record = Record(data, f"event {number}")
+        if record.integer("seq") != number:
+            raise damaged(N_("its events are not numbered 1, 2, 3… in order"))
+        visibility = record.choice("visibility", (PUBLIC, STAFF))
+        prev = None
+        if visibility == PUBLIC:
+            prev, previous_public = previous_public, number
+        event_type = record.string("type", max_length=40)
+        batch.append(
+            {
+                "consultation_id": consultation.id,
+                "seq": number,
+                "public_prev_seq": prev,
+                "visibility": visibility,
+                "type": event_type,
+                "payload": _remap_payload(
+                    event_type, record.mapping("payload"), ctx.ids.from_archive
+                ),
+                "actor_id": ctx.ids.from_archive(
+                    "participant", record.integer("actor", minimum=1, null=True)
+                ),
+                "actor_role": record.choice("actor_role", (*ROLES, "system")),
+                "created_at": record.moment("at"),
+            }
+        )
+        if len(batch) >= INSERT_BATCH:
+            ctx.tx.execute(insert(Event), batch)
+            batch = []
+    if batch:
+        ctx.tx.execute(insert(Event), batch)
+    if consultation.last_seq != len(events) or consultation.last_public_seq != previous_public:
+        raise damaged(N_("its events do not match the consultation's count (is it complete?)"))
+
+
+# ---------------------------------------------------------------- the foundation's tables
+
+
+def _numbered(ctx: ExportContext, kind: str, model: Any) -> list[Any]:
+    rows = list(
+        ctx.tx.scalars(
+            select(model).where(model.consultation_id == ctx.consultation.id).order_by(model.id)
+        )
+    )
+    ctx.ids.number(kind, (row.id for row in rows))
+    return rows
+
+
+def _numbered_records(rows: list[Any], what: str) -> Iterator[tuple[int, Record]]:
+    """Rows of a kind the archive numbers 1, 2, 3…, each checked to carry its number."""
+    for number, data in enumerate(rows, start=1):
+        record = Record(data, f"{what} {number}")
+        if record.integer("id") != number:
+            raise damaged(N_("its %(what)s rows are not numbered 1, 2, 3… in order"), what=what)
+        yield number, record
+
+
+def _export_items(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    # Stored fields, spelled out: the archive is a versioned format that must not
+    # follow changes to what screens are sent (services/agenda.item_view).
+    for item in _numbered(ctx, "agenda_item", AgendaItem):
+        yield {
+            "id": ctx.ids.to_archive("agenda_item", item.id),
+            "position": item.position,
+            "title": item.title,
+            "description": item.description,
+            "planned_minutes": item.planned_minutes,
+            "extra_seconds": item.extra_seconds,
+            "state": item.state,
+            "first_started_at": iso(item.first_started_at),
+            "last_ended_at": iso(item.last_ended_at),
+            "run_started_at": iso(item.run_started_at),
+            "elapsed_before": item.elapsed_before,
+            "overrun_logged": item.overrun_logged,
+        }
+
+
+def _restore_items(ctx: RestoreContext, rows: list[Any]) -> None:
+    for number, record in _numbered_records(rows, "agenda item"):
+        item = AgendaItem(
+            consultation_id=ctx.consultation.id,
+            position=record.integer("position"),
+            title=record.string("title", max_length=200),
+            description=record.string("description", max_length=2000),
+            planned_minutes=record.integer("planned_minutes", minimum=1),
+            extra_seconds=record.integer("extra_seconds"),
+            state=record.choice(
+                "state", (agenda_rules.PENDING, agenda_rules.ACTIVE, agenda_rules.DONE)
+            ),
+            first_started_at=record.moment("first_started_at", null=True),
+            last_ended_at=record.moment("last_ended_at", null=True),
+            run_started_at=record.moment("run_started_at", null=True),
+            elapsed_before=record.integer("elapsed_before"),
+            overrun_logged=record.boolean("overrun_logged"),
+        )
+        ctx.tx.add(item)
+        ctx.tx.flush()  # one at a time: new ids keep the archive's order
+        ctx.ids.bind("agenda_item", number, item.id)
+
+
+def _export_participants(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    for person in _numbered(ctx, "participant", Participant):
+        yield {
+            "id": ctx.ids.to_archive("participant", person.id),
+            "role": person.role,
+            # Reports name staff only: an attendee's name could unmask an anonymous author.
+            "display_name": "" if person.role == ATTENDEE else person.display_name,
+            "stakeholder_group": person.stakeholder_group,
+            "country": person.country,
+            "joined_at": iso(person.joined_at),
+            "banned_at": iso(person.banned_at),
+        }
+
+
+def _restore_participants(ctx: RestoreContext, rows: list[Any]) -> None:
+    for number, record in _numbered_records(rows, "participant"):
+        person = Participant(
+            consultation_id=ctx.consultation.id,
+            role=record.choice("role", ROLES),
+            display_name=record.string("display_name", max_length=60),
+            stakeholder_group=record.choice("stakeholder_group", STAKEHOLDER_GROUPS),
+            country=record.string("country", max_length=2),
+            # Nobody holds a token for a restored person: the hash of a fresh, unseen one.
+            token_hash=hash_token(new_token()),
+            joined_at=record.moment("joined_at"),
+            banned_at=record.moment("banned_at", null=True),
+        )
+        ctx.tx.add(person)
+        ctx.tx.flush()
+        ctx.ids.bind("participant", number, person.id)
+
+
+def _export_notes(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    notes = ctx.tx.scalars(
+        select(Note).where(Note.consultation_id == ctx.consultation.id).order_by(Note.slot)
+    )
+    for note in notes:
+        yield {
+            "item": ctx.ids.to_archive("agenda_item", note.item_id),
+            "text": note.text,
+            "revision": note.revision,
+            "logged_revision": note.logged_revision,
+            "logged_at": iso(note.logged_at),
+            "author": ctx.ids.to_archive("participant", note.author_id),
+            "client_revision": note.client_revision,
+            "updated_at": iso(note.updated_at),
+        }
+
+
+def _restore_notes(ctx: RestoreContext, rows: list[Any]) -> None:
+    for number, data in enumerate(rows, start=1):
+        record = Record(data, f"note {number}")
+        item_id = ctx.ids.from_archive("agenda_item", record.integer("item", minimum=1, null=True))
+        ctx.tx.add(
+            Note(
+                consultation_id=ctx.consultation.id,
+                item_id=item_id,
+                slot=GENERAL_SLOT if item_id is None else item_id,
+                text=record.string("text"),
+                revision=record.integer("revision"),
+                logged_revision=record.integer("logged_revision"),
+                logged_at=record.moment("logged_at", null=True),
+                author_id=ctx.ids.from_archive(
+                    "participant", record.integer("author", minimum=1, null=True)
+                ),
+                client_revision=record.integer("client_revision"),
+                updated_at=record.moment("updated_at"),
+            )
+        )
+    ctx.tx.flush()
+
+
+archive_table("agenda_items", order=10, export=_export_items, restore=_restore_items)
+archive_table("participants", order=20, export=_export_participants, restore=_restore_participants)
+archive_table("notes", order=30, export=_export_notes, restore=_restore_notes)
+
+
+@payload_ids("item_started", "item_ended", "item_extended", "item_added", "item_overran")
+def _item_payload(payload: Payload, remap: Remap) -> Payload:
+    return {**payload, "id": remap("agenda_item", payload.get("id"))}
+
+
+@payload_ids("agenda_reordered")
+def _order_payload(payload: Payload, remap: Remap) -> Payload:
+    order = payload.get("order")
+    if not isinstance(order, list):
+        return payload
+    return {**payload, "order": [remap("agenda_item", item_id) for item_id in order]}
+
+
+@payload_ids("participant_joined", "participant_arrived", "participant_left")
+def _person_payload(payload: Payload, remap: Remap) -> Payload:
+    return {**payload, "participant_id": remap("participant", payload.get("participant_id"))}
+
+
+@payload_ids("note_saved")
+def _note_payload(payload: Payload, remap: Remap) -> Payload:
+    return {
+        **payload,
+        "item_id": remap("agenda_item", payload.get("item_id")),
+        "author_id": remap("participant", payload.get("author_id")),
+    }

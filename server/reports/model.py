@@ -1,0 +1,403 @@
+"""The report as plain data: sections of blocks, built by registered providers.
+
+Markdown, DOCX and CSV render the same `Report`; the JSON archive is separate
+(json_archive.py). Providers read the database inside one consistent read and
+return data; they never format for a particular kind of file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain import agenda as agenda_rules
+from ..domain.events import ATTENDEE, PUBLIC, RAPPORTEUR, STAFF_ROLES, Payload, project
+from ..storage.models import AgendaItem, Consultation, Event, Participant
+
+
+class Audience(StrEnum):
+    """Who a report is for: whoever staff share it with, or the moderators' full record."""
+
+    SHAREABLE = "shareable"
+    FULL = "full"
+
+
+# ---------------------------------------------------------------- blocks
+
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Label and value pairs ("Planned duration", "1 h 30 min")."""
+
+    rows: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table; `rows` may be a generator that reads the database as it is rendered."""
+
+    columns: tuple[str, ...]
+    rows: Iterable[Sequence[Cell]]
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text as people wrote it (a note): its lines and blank-line paragraphs are kept."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of the report; `data` is plain data for a format's own renderer."""
+
+    key: str
+    title: str
+    blocks: tuple[Block, ...] = ()
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+Block = Facts | Table | Text | Section
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    audience: Audience
+    sections: tuple[Section, ...]
+
+
+# ---------------------------------------------------------------- context
+
+
+@dataclass(frozen=True)
+class ReportItem:
+    """An agenda item as the report shows it, its timings as of the report's moment."""
+
+    id: int
+    number: int  # 1-based place on the agenda
+    title: str
+    description: str
+    state: str
+    planned_seconds: int
+    extra_seconds: int
+    started_at: datetime | None
+    ended_at: datetime | None
+    elapsed: int
+    overrun: int  # seconds past the planned time plus extensions
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What every provider receives: one consistent read of one consultation."""
+
+    tx: Session
+    consultation: Consultation
+    audience: Audience
+    now: datetime
+    items: tuple[ReportItem, ...] = ()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.consultation.time_zone)
+
+    def in_zone(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)
+
+    def local(self, moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+        """`moment` in the consultation's time zone, with its abbreviation (WAT)."""
+        if moment is None:
+            return "–"
+        there = self.in_zone(moment)
+        return f"{there.strftime(pattern)} {there.tzname()}"
+
+    def utc(self, moment: datetime | None, pattern: str = "%H:%M") -> str:
+        return "–" if moment is None else f"{moment.astimezone(UTC).strftime(pattern)} UTC"
+
+    def both(self, moment: datetime | None, pattern: str = "%H:%M") -> str:
+        """ "09:30 WAT (08:30 UTC)"."""
+        if moment is None:
+            return "–"
+        return f"{self.local(moment, pattern)} ({self.utc(moment, pattern)})"
+
+
+def duration(seconds: int | float) -> str:
+    """Whole seconds as people read them: "1 h 05 min", "17 min 30 s", "45 s"."""
+    total = int(round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
+    return f"{secs} s"
+
+
+# ---------------------------------------------------------------- registries
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Registry(Generic[F]):
+    """Functions registered under keys (an event type, a section's key): `@registry("key")`."""
+
+    def __init__(self, doc: str) -> None:
+        self.__doc__ = doc
+        self._functions: dict[str, F] = {}
+
+    def __call__(self, *keys: str) -> Callable[[F], F]:
+        def register(function: F) -> F:
+            for key in keys:
+                self._functions[key] = function
+            return function
+
+        return register
+
+    def get(self, key: str) -> F | None:
+        return self._functions.get(key)
+
+
+SectionProvider = Callable[[ReportContext], Section | None]
+ItemSectionProvider = Callable[[ReportContext, ReportItem], Section | None]
+TableProvider = Callable[[ReportContext], Table | None]
+
+_sections: list[tuple[int, str, SectionProvider]] = []
+_item_sections: list[tuple[int, str, ItemSectionProvider]] = []
+_csv_files: list[tuple[int, str, TableProvider]] = []
+
+
+def _add(registry: list[tuple[int, str, Any]], order: int, key: str, provider: Any) -> None:
+    if any(existing == key for _order, existing, _p in registry):
+        raise ValueError(f"report part {key} registered twice")
+    registry.append((order, key, provider))
+    registry.sort(key=lambda entry: (entry[0], entry[1]))
+
+
+def report_section(key: str, *, order: int) -> Callable[[SectionProvider], SectionProvider]:
+    """Register a part of the whole report, placed by `order` (lower first)."""
+
+    def register(provider: SectionProvider) -> SectionProvider:
+        _add(_sections, order, key, provider)
+        return provider
+
+    return register
+
+
+def item_section(key: str, *, order: int) -> Callable[[ItemSectionProvider], ItemSectionProvider]:
+    """Register a part of every agenda item's section (its questions, polls, notes)."""
+
+    def register(provider: ItemSectionProvider) -> ItemSectionProvider:
+        _add(_item_sections, order, key, provider)
+        return provider
+
+    return register
+
+
+def csv_file(name: str, *, order: int) -> Callable[[TableProvider], TableProvider]:
+    """Register one file of the CSV download: a table with machine-readable column names."""
+
+    def register(provider: TableProvider) -> TableProvider:
+        _add(_csv_files, order, name, provider)
+        return provider
+
+    return register
+
+
+# ---------------------------------------------------------------- building
+
+
+def open_report(
+    tx: Session, consultation: Consultation, audience: Audience, now: datetime
+) -> ReportContext:
+    """The context every provider reads from, with the agenda's timings as of `now`."""
+    items = tuple(_report_item(item, now) for item in consultation.items)
+    return ReportContext(tx, consultation, audience, now, items)
+
+
+def build(ctx: ReportContext) -> Report:
+    """Ask every registered provider for its section; providers with nothing to say skip."""
+    sections = tuple(
+        section for _order, _key, provider in _sections if (section := provider(ctx)) is not None
+    )
+    return Report(ctx.consultation.title, ctx.audience, sections)
+
+
+def item_sections(ctx: ReportContext, item: ReportItem) -> tuple[Section, ...]:
+    return tuple(
+        section
+        for _order, _key, provider in _item_sections
+        if (section := provider(ctx, item)) is not None
+    )
+
+
+def csv_tables(ctx: ReportContext) -> Iterator[tuple[str, Table]]:
+    for _order, name, provider in _csv_files:
+        table = provider(ctx)
+        if table is not None:
+            yield name, table
+
+
+def _report_item(item: AgendaItem, now: datetime) -> ReportItem:
+    timing = agenda_rules.item_timing(item, now)
+    return ReportItem(
+        id=item.id,
+        number=item.position + 1,
+        title=item.title,
+        description=item.description,
+        state=item.state,
+        planned_seconds=item.planned_minutes * 60,
+        extra_seconds=item.extra_seconds,
+        started_at=item.first_started_at,
+        ended_at=item.last_ended_at if item.state == agenda_rules.DONE else None,
+        elapsed=timing.elapsed,
+        overrun=timing.overrun,
+    )
+
+
+# ---------------------------------------------------------------- the log as reports show it
+
+
+@dataclass(frozen=True)
+class ReportEvent:
+    """A logged event as a report may show it: never an attendee's identity as its actor."""
+
+    seq: int
+    type: str
+    visibility: str
+    at: datetime
+    payload: Payload
+    actor_id: int | None
+    actor_role: str
+    actor_name: str
+
+
+EventView = Callable[[ReportEvent, Audience], ReportEvent | None]
+Redaction = Callable[[Payload], Payload]
+Summary = Callable[[ReportContext, Payload], str]
+
+event_redaction = Registry[Redaction](
+    """Register what every report and the archive strip from these event types' payloads,
+    after the rapporteurs' projection (an attendee's name, say)."""
+)
+event_view = Registry[EventView](
+    """Register a further redaction of an event type for one audience's timeline.
+
+    It receives the event already safe (see `safe_event`) and may strip more, or
+    return None to leave it out of the shareable timeline; the full audience
+    keeps every event."""
+)
+event_summary = Registry[Summary](
+    """Register the one line the timeline shows for an event type (default: its title)."""
+)
+_shareable_staff_events: set[str] = set()
+
+
+def shareable_staff_events(*event_types: str) -> None:
+    """Declare staff events safe for the shareable timeline (others appear only in full)."""
+    _shareable_staff_events.update(event_types)
+
+
+def summarise(ctx: ReportContext, event: ReportEvent) -> str:
+    summary = event_summary.get(event.type)
+    if summary is not None:
+        return summary(ctx, event.payload)
+    title = event.payload.get("title")
+    return title if isinstance(title, str) else ""
+
+
+def safe_event(event: ReportEvent) -> ReportEvent:
+    """An event as every report and the archive hold it: what rapporteurs may read, redacted,
+    and never an attendee as its actor.
+
+    The rapporteurs' projection is where a feature strips an anonymous author, so
+    applying it here keeps that promise in every format.
+    """
+    payload = project(event.type, event.payload, RAPPORTEUR)
+    redaction = event_redaction.get(event.type)
+    if redaction is not None:
+        payload = redaction(payload)
+    if event.actor_role in STAFF_ROLES:
+        return replace(event, payload=payload)
+    return replace(event, payload=payload, actor_id=None, actor_name="")
+
+
+def report_events(ctx: ReportContext, types: Sequence[str] | None = None) -> Iterator[ReportEvent]:
+    """The consultation's events in order, as `ctx.audience` may see them, read in batches."""
+    staff = _staff_names(ctx.tx, ctx.consultation.id)
+    for event in logged_events(ctx.tx, ctx.consultation.id, types):
+        name = staff.get(event.actor_id, "") if event.actor_id is not None else ""
+        shown = view_event(replace(event, actor_name=name), ctx.audience)
+        if shown is not None:
+            yield shown
+
+
+def view_event(event: ReportEvent, audience: Audience) -> ReportEvent | None:
+    if (
+        audience == Audience.SHAREABLE
+        and event.visibility != PUBLIC
+        and event.type not in _shareable_staff_events
+    ):
+        return None
+    shown = safe_event(event)
+    view = event_view.get(event.type)
+    if view is None:
+        return shown
+    viewed = view(shown, audience)
+    if viewed is None and audience == Audience.FULL:
+        raise ValueError(f"the full audience keeps every event ({event.type})")
+    return viewed
+
+
+BATCH = 500
+
+
+def logged_events(
+    tx: Session, consultation_id: int, types: Sequence[str] | None = None
+) -> Iterator[ReportEvent]:
+    """Events as logged, oldest first, fetched `BATCH` rows at a time (never all at once)."""
+    query = (
+        select(
+            Event.seq,
+            Event.type,
+            Event.visibility,
+            Event.created_at,
+            Event.payload,
+            Event.actor_id,
+            Event.actor_role,
+        )
+        .where(Event.consultation_id == consultation_id)
+        .order_by(Event.seq)
+        .execution_options(yield_per=BATCH)
+    )
+    if types is not None:
+        query = query.where(Event.type.in_(types))
+    for row in tx.execute(query):
+        yield ReportEvent(
+            seq=row.seq,
+            type=row.type,
+            visibility=row.visibility,
+            at=row.created_at,
+            payload=row.payload,
+            actor_id=row.actor_id,
+            actor_role=row.actor_role,
+            actor_name="",
+        )
+
+
+def _staff_names(tx: Session, consultation_id: int) -> dict[int | None, str]:
+    rows = tx.execute(
+        select(Participant.id, Participant.display_name).where(
+            Participant.consultation_id == consultation_id, Participant.role != ATTENDEE
+        )
+    )
+    return {row.id: row.display_name or _("(unnamed)") for row in rows}

@@ -1,0 +1,34 @@
+"""Sentences the foundation's scripts show, translated on the server.
+
+Pages embed them as a JSON data block (`<script type="application/json">` is data,
+not script, so the Content-Security-Policy stays strict); static/js/i18n.js reads it.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+
+from ..domain.errors import N_
+
+MESSAGES = {
+    "not_started": N_("Not started yet"),
+    "ended": N_("Ended"),
+    "next": N_("Next: %(title)s"),
+    "over_time": N_("Over time by %(duration)s"),
+    "late": N_("%(duration)s late"),
+    "minutes": N_("%(minutes)s min"),
+    "of_planned": N_("%(elapsed)s of %(minutes)s min"),
+    "catching_up": N_("Catching up…"),
+    "reconnecting": N_("Reconnecting…"),
+    "one_person_here": N_("1 person here"),
+    "people_here": N_("%(count)s people here"),
+    "confirm_end": N_("End the consultation for everyone?"),
+    "not_sent": N_("Not sent: the connection did not come back in time. Try again."),
+    "waiting_to_send": N_("%(count)s action(s) waiting to be sent"),
+    "yours": N_("yours: %(time)s"),
+}
+
+
+def translated_messages() -> dict[str, str]:
+    """Every script message in the request's language (placeholders left for the script)."""
+    return {key: gettext(text) for key, text in MESSAGES.items()}

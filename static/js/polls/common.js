@@ -1,0 +1,106 @@
+// Polls on every page: the state kept in step with the server, and the page's messages.
+// The state comes from the snapshot, poll events and the coalesced `poll_results`
+// pushes; results are only ever what the server sent this audience.
+
+// The translated sentences of templates/polls/_messages.html, filled with {name} values.
+export function messages(root) {
+  const found = {};
+  root.querySelectorAll("[data-poll-messages] [data-msg]").forEach((el) => { found[el.dataset.msg] = el.textContent; });
+  return (key, params = {}) => (found[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
+}
+
+// `staff`: this page receives every result (moderators, rapporteurs), so none is dropped.
+export function createPollStore(live, { staff = false } = {}) {
+  const polls = new Map();
+  const results = new Map();
+  const mine = new Map();
+  let agendaItems = [];
+  let activeItemId = null;
+  const listeners = [];
+  const changed = (detail) => listeners.forEach((fn) => fn(detail));
+
+  function upsert(poll) {
+    polls.set(poll.id, poll);
+  }
+
+  live.onSnapshot((snap) => {
+    const part = snap.polls;
+    polls.clear(); results.clear(); mine.clear();
+    part.items.forEach(upsert);
+    Object.entries(part.results).forEach(([id, r]) => results.set(Number(id), r));
+    Object.entries(part.my_ballots).forEach(([id, answer]) => mine.set(Number(id), answer));
+    agendaItems = snap.agenda.items;
+    activeItemId = snap.agenda.active_item_id;
+    changed({ kind: "snapshot" });
+  });
+  for (const type of ["poll_created", "poll_updated"]) {
+    live.on(type, (poll) => { upsert(poll); changed({ kind: type, id: poll.id }); });
+  }
+  live.on("poll_opened", (poll) => {
+    const { reopened, ...fields } = poll;
+    upsert(fields);
+    // Results revealed at the last close are not shown again while votes reopen.
+    if (!staff && poll.visibility !== "live") results.delete(poll.id);
+    changed({ kind: "poll_opened", id: poll.id, reopened });
+  });
+  live.on("poll_closed", ({ poll, results: final }) => {
+    upsert(poll);
+    if (final) results.set(poll.id, final); else if (!staff) results.delete(poll.id);
+    changed({ kind: "poll_closed", id: poll.id });
+  });
+  live.on("poll_deleted", ({ poll_id }) => { polls.delete(poll_id); changed({ kind: "poll_deleted", id: poll_id }); });
+  live.onState("poll_results", (data) => { results.set(data.poll_id, data); changed({ kind: "results", id: data.poll_id }); });
+  live.onNotice(({ kind, data }) => {
+    if (kind !== "ballot_recorded") return;
+    mine.set(data.poll_id, data.answer);
+    changed({ kind: "ballot", id: data.poll_id });
+  });
+  live.on("item_started", (item) => { activeItemId = item.id; changed({ kind: "agenda" }); });
+  live.on("item_added", (item) => { agendaItems = [...agendaItems, item]; changed({ kind: "agenda" }); });
+
+  return {
+    all: () => [...polls.values()].sort((a, b) => a.position - b.position),
+    get: (id) => polls.get(id),
+    live: () => [...polls.values()].find((p) => p.state === "open") || null,
+    results: (id) => results.get(id) || null,
+    mine: (id) => (mine.has(id) ? mine.get(id) : null),
+    remember: (id, answer) => { mine.set(id, answer); },
+    agendaItems: () => agendaItems,
+    activeItemId: () => activeItemId,
+    onChange(fn) { listeners.push(fn); },
+  };
+}
+
+// Say politely, in `region`, that a poll opened or closed.
+export function announcing(region, store, t) {
+  return (change) => {
+    const poll = change.id ? store.get(change.id) : null;
+    if (!poll) return;
+    if (change.kind === "poll_opened") region.textContent = t("new_poll", { question: poll.question });
+    if (change.kind === "poll_closed") region.textContent = t("poll_closed", { question: poll.question });
+  };
+}
+
+// Elements built from data: text always goes in through textContent.
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "text") node.textContent = value;
+    else if (name === "class") node.className = value;
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+// Re-render without losing the keyboard: the focused control (by data-focus-key) keeps focus.
+export function keepingFocus(container, render) {
+  const active = document.activeElement;
+  const key = active && container.contains(active) ? active.dataset.focusKey : null;
+  render();
+  if (key) {
+    const again = container.querySelector(`[data-focus-key="${CSS.escape(key)}"]`);
+    if (again) again.focus();
+  }
+}

@@ -1,0 +1,124 @@
+// A poll's results as every page shows them: a summary, the chart or word cloud,
+// and the same figures as a table (for screen readers, and on request for anyone).
+import { barChart, wordCloud } from "./charts.js";
+import { el } from "./common.js";
+
+const BREAKDOWN_COLUMNS = 8;
+
+function rowLabel(poll, row, index, rows) {
+  if (poll.type !== "rating") return row.label;
+  const end = index === 0 ? poll.low_label : index === rows.length - 1 ? poll.high_label : "";
+  return end ? `${row.label} (${end})` : row.label;
+}
+
+function valueKind(poll) {
+  if (poll.method === "borda") return { column: "col_points", figure: "value_points" };
+  if (poll.type === "word_cloud") return { column: "col_people", figure: "value_people" };
+  return { column: "col_votes", figure: "value_votes" };
+}
+
+// What a public screen says when it has no results for `poll`.
+export function withheld(poll, t) {
+  if (poll.visibility === "live") return t("no_votes");
+  return t(poll.visibility === "moderators" ? "results_moderators" : "results_after_close");
+}
+
+export function summary(results, t) {
+  if (!results.voters) return t("no_votes");
+  if (results.turnout === null || results.turnout === undefined) return t("voters", { voters: results.voters });
+  return t("turnout", { voters: results.voters, present: results.present, percent: Math.round(results.turnout * 100) });
+}
+
+function table(poll, rows, t) {
+  const kind = valueKind(poll);
+  const firstColumn = poll.type === "word_cloud" ? "col_word" : "col_answer";
+  return el("table", { class: "poll-table" },
+    el("caption", { text: t("results_of", { question: poll.question }) }),
+    el("thead", {}, el("tr", {},
+      el("th", { scope: "col", text: t(firstColumn) }),
+      el("th", { scope: "col", text: t(kind.column) }),
+      el("th", { scope: "col", text: t("col_share") }))),
+    el("tbody", {}, ...rows.map((row) => el("tr", {},
+      el("th", { scope: "row", text: row.label }),
+      el("td", { text: String(row.value) }),
+      el("td", { text: `${row.percent}%` })))));
+}
+
+function tableToggle(container, tableNode, t) {
+  const open = container.dataset.tableOpen === "true";
+  tableNode.classList.toggle("sr-only", !open);
+  const button = el("button", {
+    type: "button", class: "secondary small", "aria-expanded": open ? "true" : "false",
+    "data-focus-key": `table-${container.dataset.pollId}`, text: t(open ? "hide_table" : "show_table"),
+  });
+  button.addEventListener("click", () => {
+    const now = container.dataset.tableOpen !== "true";
+    container.dataset.tableOpen = String(now);
+    tableNode.classList.toggle("sr-only", !now);
+    button.setAttribute("aria-expanded", String(now));
+    button.textContent = t(now ? "hide_table" : "show_table");
+  });
+  return button;
+}
+
+function answersList(results, t, answerControls) {
+  const answers = results.answers || [];
+  if (!answers.length) return el("p", { class: "muted", text: t(answerControls ? "no_votes" : "no_answers_shown") });
+  return el("ul", { class: "poll-answers" }, ...answers.map((answer) => el("li", { "data-shown": answer.shown ? "true" : null },
+    el("span", { class: "poll-answer-text", text: answer.text }),
+    answerControls ? answerControls(answer) : null)));
+}
+
+// Render `results` of `poll` into `container` (replacing what was there).
+// `answerControls(answer)` gives the moderator's buttons for open-text answers.
+// `scale` enlarges the picture (the present view).
+export function renderResults(container, poll, results, t, { answerControls = null, scale = 1 } = {}) {
+  container.dataset.pollId = poll.id;
+  const parts = [el("p", { class: "poll-summary", text: summary(results, t) })];
+  if (poll.method === "borda") parts.push(el("p", { class: "poll-method", text: t("method_borda") }));
+  if (poll.type === "rating" && results.mean !== null && results.mean !== undefined) {
+    parts.push(el("p", { class: "poll-mean", text: t("mean", { mean: results.mean }) }));
+  }
+  container.replaceChildren(...parts);
+  if (poll.type === "open_text") {
+    container.append(answersList(results, t, answerControls));
+    return;
+  }
+  const rows = results.rows.map((row, index, all) => ({ ...row, label: rowLabel(poll, row, index, all) }));
+  if (!rows.length) return;
+  const picture = el("div", { class: "poll-chart" });
+  container.append(picture);
+  if (poll.type === "word_cloud") {
+    wordCloud(rows, picture, scale);
+  } else {
+    const figure = valueKind(poll).figure;
+    const figures = (row) => t(row.value === 1 ? `${figure}_one` : figure, { value: row.value, percent: row.percent });
+    barChart(rows, figures, picture, scale);
+  }
+  const tableNode = table(poll, rows, t);
+  container.append(tableToggle(container, tableNode, t), tableNode);
+}
+
+function groupLabel(dimension, key, t) {
+  if (!key) return t("not_given");
+  return dimension === "stakeholder_group" ? t(`group_${key}`) : key;
+}
+
+// Staff only: the results by stakeholder group or by country, as a table.
+export function breakdownTable(poll, results, dimension, t) {
+  const groups = (results.breakdown || {})[dimension] || [];
+  const columns = results.rows.slice(0, BREAKDOWN_COLUMNS);
+  const mean = poll.type === "rating";
+  return el("div", { class: "poll-breakdown" }, el("table", { class: "poll-table" },
+    el("caption", { text: t(`breakdown_${dimension}`, { question: poll.question }) }),
+    el("thead", {}, el("tr", {},
+      el("th", { scope: "col", text: t(dimension === "country" ? "col_country" : "col_group") }),
+      el("th", { scope: "col", text: t("col_voters") }),
+      ...columns.map((row) => el("th", { scope: "col", text: row.label })),
+      mean ? el("th", { scope: "col", text: t("col_mean") }) : null)),
+    el("tbody", {}, ...groups.map((group) => el("tr", {},
+      el("th", { scope: "row", text: groupLabel(dimension, group.key, t) }),
+      el("td", { text: String(group.voters) }),
+      ...columns.map((_, index) => el("td", { text: String(group.values[index]) })),
+      mean ? el("td", { text: group.mean === null ? "–" : String(group.mean) }) : null)))));
+}

@@ -1,0 +1,194 @@
+// The question queue as every page holds it: the questions one may see, their
+// vote counts, the pinned one, the settings. Pages render from this state; the
+// sentences they show come from data-* attributes of their template, so this
+// module only ever fills in data (always with textContent).
+
+// Event types that carry a question view to upsert, and those that take it out.
+const UPSERT = ["question_asked", "question_approved", "question_edited", "question_pinned",
+  "question_answered", "question_reopened", "question_dismissed", "question_archived"];
+
+export function createQueue(live, { keep }) {
+  const questions = new Map();
+  const counts = new Map();
+  const listeners = [];
+  let settings = null;
+  let pinnedId = null;
+  let items = [];
+  let activeItemId = null;
+  let snapshotQuestions = null;
+
+  const changed = (reason) => listeners.forEach((fn) => fn(reason));
+
+  function upsert(view) {
+    if (keep(view)) questions.set(view.id, { ...questions.get(view.id), ...view });
+    else questions.delete(view.id);
+    if (view.pinned) pinnedId = view.id;
+    else if (pinnedId === view.id) pinnedId = null;
+  }
+
+  live.onSnapshot((snap) => {
+    const part = snap.questions;
+    snapshotQuestions = part;
+    questions.clear();
+    counts.clear();
+    part.list.forEach((view) => { counts.set(view.id, view.votes); upsert(view); });
+    pinnedId = part.pinned_id;
+    settings = part.settings;
+    items = snap.agenda.items.slice();
+    activeItemId = snap.agenda.active_item_id;
+    changed({ kind: "snapshot" });
+  });
+  UPSERT.forEach((type) => live.on(type, (data) => {
+    const isNew = !questions.has(data.question.id);
+    if (type === "question_pinned" && questions.has(data.previous_id)) {
+      questions.get(data.previous_id).pinned = false;
+    }
+    upsert(data.question);
+    changed({ kind: type, question: data.question, isNew: isNew && questions.has(data.question.id) });
+  }));
+  live.on("question_unpinned", ({ question_id }) => {
+    if (questions.has(question_id)) questions.get(question_id).pinned = false;
+    if (pinnedId === question_id) pinnedId = null;
+    changed({ kind: "question_unpinned" });
+  });
+  live.on("questions_merged", (data) => {
+    upsert(data.question);
+    upsert(data.into);
+    changed({ kind: "questions_merged", question: data.question });
+  });
+  live.on("participant_banned", ({ hidden = [] }) => {
+    hidden.forEach((id) => questions.delete(id));
+    changed({ kind: "participant_banned" });
+  });
+  live.on("participant_unbanned", ({ restored = [] }) => {
+    restored.forEach(upsert);
+    changed({ kind: "participant_unbanned" });
+  });
+  for (const type of ["question_settings_changed", "questions_opened", "questions_closed"]) {
+    live.on(type, (data) => { settings = data.settings; changed({ kind: type }); });
+  }
+  for (const type of ["item_started", "item_ended", "item_added", "item_extended"]) {
+    live.on(type, (item) => {
+      const i = items.findIndex((x) => x.id === item.id);
+      if (i >= 0) items[i] = item; else items.push(item);
+      if (item.state === "active") activeItemId = item.id;
+      else if (activeItemId === item.id) activeItemId = null;
+      changed({ kind: type });
+    });
+  }
+  live.onState("question_votes", ({ counts: fresh }) => {
+    Object.entries(fresh).forEach(([id, n]) => counts.set(Number(id), n));
+    changed({ kind: "votes" });
+  });
+  // Vote counts are state, not events: after a reconnect, ask for them afresh.
+  let wasDown = false;
+  live.onStatus((status) => {
+    if (status === "reconnecting") wasDown = true;
+    if (status === "live" && wasDown) {
+      wasDown = false;
+      live.command("question_counts").then((ack) => {
+        if (!ack.ok) return;
+        Object.entries(ack.counts).forEach(([id, n]) => counts.set(Number(id), n));
+        changed({ kind: "votes" });
+      });
+    }
+  });
+
+  return {
+    onChange(fn) { listeners.push(fn); },
+    all: () => [...questions.values()],
+    get: (id) => questions.get(id),
+    votes: (id) => counts.get(id) || 0,
+    pinned: () => (pinnedId === null ? null : questions.get(pinnedId) || null),
+    settings: () => settings,
+    items: () => items,
+    activeItemId: () => activeItemId,
+    itemTitle(id) { const item = items.find((i) => i.id === id); return item ? item.title : null; },
+    snapshotPart: () => snapshotQuestions,
+    changed,
+  };
+}
+
+// What every page's part starts from: its root, a finder, its sentences, its queue.
+export function setUp(live, keep) {
+  const root = document.querySelector("[data-questions]");
+  if (!root) return null;
+  return { root, $: (sel) => root.querySelector(sel), t: labels(root), queue: createQueue(live, { keep }) };
+}
+
+export const isPublic = (q) => q.state === "approved" || q.state === "answered";
+
+// Tabs by state: mark the chosen one and count what each holds.
+export function renderTabs(root, tabs, chosen, all) {
+  root.querySelectorAll("[data-q-tab]").forEach((button) => {
+    const n = all.filter((q) => tabs[button.dataset.qTab].includes(q.state)).length;
+    button.querySelector("[data-q-tab-count]").textContent = `(${n})`;
+    button.setAttribute("aria-selected", String(button.dataset.qTab === chosen));
+  });
+}
+
+// Sentences from the template: `data-l-<name>` attributes, `{n}` style placeholders.
+export function labels(root) {
+  const found = {};
+  for (const [key, value] of Object.entries(root.dataset)) {
+    if (/^l[A-Z]/.test(key)) found[key[1].toLowerCase() + key.slice(2)] = value;
+  }
+  return (name, values = {}) => (found[name] || "").replace(/\{(\w+)\}/g, (_, k) => String(values[k] ?? ""));
+}
+
+export function votesLabel(t, n) {
+  return n === 1 ? t("voteOne") : t("votesMany", { n });
+}
+
+// Popular: most votes first, older first among equals. Recent: newest first.
+export function sortQuestions(list, mode, votes) {
+  const byTime = (a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id;
+  return list.slice().sort(mode === "recent" ? (a, b) => byTime(b, a) : (a, b) => votes(b.id) - votes(a.id) || byTime(a, b));
+}
+
+export function matchesItem(question, filter) {
+  if (filter === "") return true;
+  if (filter === "none") return question.item_id === null;
+  return question.item_id === Number(filter);
+}
+
+// Fill an item filter <select>, keeping its first options (All, General) and the choice.
+export function fillItemSelect(select, items, keepFirst) {
+  const chosen = select.value;
+  const fixed = [...select.options].slice(0, keepFirst);
+  const options = items.map((item) => {
+    const option = document.createElement("option");
+    option.value = String(item.id);
+    option.textContent = item.title;
+    return option;
+  });
+  select.replaceChildren(...fixed, ...options);
+  if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
+}
+
+// One question from the page's <template data-q-template>; slots are data-* hooks.
+export function renderQuestion(template, view, fill) {
+  const node = template.content.firstElementChild.cloneNode(true);
+  node.dataset.questionId = view.id;
+  node.dataset.state = view.state;
+  if (view.pinned) node.dataset.pinned = "true";
+  const slot = (name) => node.querySelector(`[data-slot="${name}"]`);
+  slot("text").textContent = view.text;
+  fill(node, slot);
+  return node;
+}
+
+export function setText(element, text) {
+  if (!element) return;
+  element.textContent = text;
+  element.hidden = !text;
+}
+
+// Announce a new item to screen readers through a polite live region.
+export function announcer(region) {
+  return (text) => {
+    if (!region) return;
+    region.textContent = "";
+    setTimeout(() => { region.textContent = text; }, 50);
+  };
+}

@@ -1,0 +1,73 @@
+"""The CSV zip: every file parses, and nothing in it runs as a spreadsheet formula."""
+
+import csv
+import io
+import zipfile
+
+import pytest
+
+from server.reports.csv_export import neutralise
+
+
+def _files(data: bytes) -> dict[str, list[dict[str, str]]]:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.testzip() is None
+    return {
+        name: list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
+        for name in archive.namelist()
+    }
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+33 1 23", "'+33 1 23"),
+        ("-5 votes", "'-5 votes"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("a=1", "a=1"),
+        ("", ""),
+        (-5, -5),
+        (None, None),
+    ],
+)
+def test_a_cell_a_spreadsheet_would_evaluate_is_kept_as_text(typed, stored):
+    assert neutralise(typed) == stored
+
+
+def test_the_zip_holds_agenda_attendance_and_timeline_tables(scripted, download):
+    files = _files(download(scripted.consultation.id, "csv"))
+    assert sorted(files) == ["agenda.csv", "attendance.csv", "timeline.csv"]
+    agenda = files["agenda.csv"]
+    assert [row["title"] for row in agenda] == [
+        "Opening",
+        "Regional issues",
+        "Convention status",
+        "Closing",
+        "Open floor",
+    ]
+    assert agenda[0]["overrun_seconds"] == "60" and agenda[0]["seconds_used"] == "360"
+    assert agenda[0]["started_at"] == "2024-01-18T08:31:00+00:00"
+    assert agenda[0]["started_at_local"] == "2024-01-18T09:31:00+01:00"
+    assert (
+        agenda[1]["notes"] == "Capacity gaps raised by several delegates.\n\nFollow-up: training."
+    )
+    assert agenda[4]["seconds_used"] == ""
+    attendance = {(r["breakdown"], r["value"]): r for r in files["attendance.csv"]}
+    assert attendance[("all", "")]["joined"] == "5"
+    assert attendance[("all", "")]["peak_concurrent"] == "5"
+    assert attendance[("country", "NG")]["joined"] == "2"
+    assert [row["seq"] for row in files["timeline.csv"]][:3] == ["1", "12", "13"]
+
+
+def test_a_note_written_as_a_formula_stays_text_in_the_csv(scripted, download):
+    agenda = _files(download(scripted.consultation.id, "csv"))["agenda.csv"]
+    assert agenda[2]["notes"] == '\'=HYPERLINK("http://evil.example","ratified")'
+
+
+def test_every_csv_starts_with_a_byte_order_mark_for_spreadsheets(scripted, download):
+    archive = zipfile.ZipFile(io.BytesIO(download(scripted.consultation.id, "csv")))
+    for name in archive.namelist():
+        assert archive.read(name).startswith("\ufeff".encode())

@@ -1,0 +1,62 @@
+"""The DOCX report opens in python-docx and holds the same facts as the Markdown one."""
+
+import io
+
+from docx import Document
+
+from server.reports import docx as docx_report
+from server.reports.model import Report, Section, Table, Text
+
+
+def _open(data: bytes):
+    document = Document(io.BytesIO(data))
+    paragraphs = [p.text for p in document.paragraphs]
+    tables = [
+        [[cell.text for cell in row.cells] for row in table.rows] for table in document.tables
+    ]
+    return document, paragraphs, tables
+
+
+def test_the_word_report_has_headings_tables_and_the_notes(scripted, download):
+    document, paragraphs, tables = _open(download(scripted.consultation.id, "docx", "full"))
+    headings = [
+        p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))
+    ]
+    assert headings[:3] == [
+        "Regional Cybercrime Consultations for Africa",
+        "About the consultation",
+        "Attendance",
+    ]
+    assert "1. Opening" in headings and "5. Open floor" in headings
+    assert "Scheduled: 09:30–10:10 WAT (08:30–09:10 UTC)" in paragraphs
+    assert "Moderators: Chair" in paragraphs
+    assert "Welcome by the *chair*.\n- 40 countries | 3 regions" in paragraphs
+    assert "Capacity gaps raised by several delegates." in paragraphs
+    assert "Overrun: ⚠ 3 min over its time" in paragraphs
+    agenda = next(t for t in tables if t[0][:2] == ["#", "Item"])
+    assert agenda[1] == ["1", "Opening", "5 min", "09:31 WAT", "09:37 WAT", "6 min", "⚠ 1 min"]
+    timeline = tables[-1]
+    assert timeline[0][:4] == ["#", "Time (WAT)", "UTC", "Event"]
+    assert [row[0] for row in timeline[1:]] == [str(n) for n in range(1, 34)]
+
+
+def test_the_word_and_markdown_reports_agree_on_the_timeline(scripted, download):
+    markdown = download(scripted.consultation.id, "markdown").decode()
+    _document, _paragraphs, tables = _open(download(scripted.consultation.id, "docx"))
+    markdown_rows = [
+        line.split(" | ")[0].strip("| ")
+        for line in markdown.split("## Timeline")[1].splitlines()
+        if line.startswith("| ") and not line.startswith("| #")
+    ]
+    assert [row[0] for row in tables[-1][1:]] == markdown_rows
+
+
+def test_text_xml_cannot_hold_is_dropped_not_fatal():
+    report = Report(
+        "Title \ufffe",
+        "full",
+        (Section("s", "Part", (Text("line one\nline \uffff two"), Table(("a",), [("x\ufffe",)]))),),
+    )
+    _document, paragraphs, tables = _open(docx_report.render(report))
+    assert "line one\nline  two" in paragraphs
+    assert tables == [[["a"], ["x"]]]

@@ -1,0 +1,84 @@
+"""Ballots at once: real threads against both databases give exact tallies."""
+
+import threading
+
+from sqlalchemy import func, select
+
+from server.domain.errors import DomainError
+from server.services import polls
+from server.services.snapshots import snapshot
+from server.storage.models import Event
+from server.storage.polls import Ballot
+
+CHOICES = {"type": "single", "question": "Ratify?", "options": ["Yes", "No", "Unsure"]}
+
+
+def run_together(jobs):
+    """Start every job on its own thread at the same moment; return what each raised."""
+    barrier = threading.Barrier(len(jobs))
+    errors = []
+
+    def run(job):
+        barrier.wait()
+        try:
+            job()
+        except DomainError as error:
+            errors.append(error.code)
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    return errors
+
+
+def test_two_hundred_concurrent_ballots_give_exact_tallies(create_consultation, core):
+    c = create_consultation()
+    poll_id, _ = polls.create_poll(core, c.moderator, {**CHOICES, "open": True})
+    voters = [c.join() for _ in range(200)]
+
+    def ballot(index, voter):
+        return lambda: polls.cast_ballot(core, voter, poll_id, index % 3)
+
+    assert run_together([ballot(i, v) for i, v in enumerate(voters)]) == []
+
+    results = snapshot(core, c.moderator)["polls"]["results"][str(poll_id)]
+    assert results["voters"] == 200
+    assert [row["value"] for row in results["rows"]] == [67, 67, 66]
+    with core.store.reading() as tx:
+        seqs = tx.scalars(
+            select(Event.seq).where(Event.consultation_id == c.id).order_by(Event.seq)
+        ).all()
+        cast = tx.scalar(
+            select(func.count()).where(Event.consultation_id == c.id, Event.type == "ballot_cast")
+        )
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert cast == 200
+
+
+def test_one_person_voting_from_several_tabs_at_once_keeps_one_ballot(create_consultation, core):
+    c = create_consultation()
+    poll_id, _ = polls.create_poll(
+        core, c.moderator, {**CHOICES, "open": True, "allow_change": False}
+    )
+    voters = [c.join() for _ in range(25)]
+    jobs = [
+        (lambda voter=voter, tab=tab: polls.cast_ballot(core, voter, poll_id, tab % 3))
+        for voter in voters
+        for tab in range(4)
+    ]
+    errors = run_together(jobs)
+    with core.store.reading() as tx:
+        rows = tx.execute(
+            select(Ballot.participant_id, func.count())
+            .where(Ballot.poll_id == poll_id)
+            .group_by(Ballot.participant_id)
+        ).all()
+    assert len(rows) == 25 and all(count == 1 for _, count in rows)
+    # Each person's first tab to commit wins; a different answer from another tab is
+    # refused as final, the same answer is acknowledged without being counted again.
+    assert set(errors) <= {"ballot_final"}
+    results = snapshot(core, c.moderator)["polls"]["results"][str(poll_id)]
+    assert results["voters"] == 25 == sum(row["value"] for row in results["rows"])
