@@ -202,22 +202,27 @@ class Slot:
 
 
 class AskAndUpvote(Slot):
-    """SLOT — attendees ask and upvote, the moderator pins (fill in after questions merge).
+    """SLOT — attendees ask and upvote, the moderator pins (fill in now questions are merged).
 
-    What it must do, on the crowd already seated by `Join`:
-    1. `run.crowds.act("burst", ...)`: `--askers` (say 10 % of N) attendees each send
-       `ask_question` once, spread over 10 s; keep the question ids from the acks.
-    2. `run.crowds.act("burst", ...)`: every attendee sends `upvote_question` for a
-       few question ids picked at random from those (payloads round-robin), spread
-       over 10 s, 10 % of them twice (`repeat_share=0.1`).
-    3. The moderator pins a question: time it to the LAST attendee like `FanOut`
-       (add the pin event type to worker.TRACKED_EVENTS and an action to the
-       moderator), a handful of times.
-    4. After the burst, read the database: rows of votes == distinct (question,
-       voter) pairs sent, whatever the repeats.
-    Figures: questions and upvotes accepted per second (ok acks / seconds from the
-    first send to the last ack), ack latency p50/p95/p99, error codes, exact row
-    counts (expected vs found), pin fan-out latency to the last attendee, tally
+    Commands and events are those of docs/api.md, "The question queue". What it
+    must do, on the crowd already seated by `Join`:
+    1. The moderator sets `set_question_settings {"moderation": "post",
+       "min_interval_seconds": 0}` (or approves with `approve_questions`), so
+       questions are public and votable at once.
+    2. `run.crowds.act("burst", ...)`: 10 % of attendees each send `ask_question`
+       once, spread over 10 s; keep the question ids from the ok replies.
+    3. `run.crowds.act("burst", ...)`: every attendee sends `vote_question
+       {"question_id"}` for a few of those ids (payloads round-robin, never their
+       own), spread over 10 s, 10 % of them twice (`repeat_share=0.1`): a repeat
+       must be refused `already_voted`.
+    4. The moderator sends `pin_question` a handful of times, each timed to the
+       LAST attendee like `FanOut` (add "question_pinned" to TRACKED_EVENTS in
+       bench/node/worker.js and a moderator action beside `act`).
+    5. Count the vote rows in the database: exactly the distinct (question, voter)
+       pairs acknowledged ok.
+    Figures: questions and votes accepted per second (ok acks ÷ seconds from the
+    first send to the last ack), ack latency p50/p95/p99, reply codes, rows
+    expected and found, pin latency to the last attendee, `question_votes` state
     messages per attendee per second during the burst, and `phase.figures`.
     """
 
@@ -228,22 +233,25 @@ class AskAndUpvote(Slot):
 class PollBurst(Slot):
     """SLOT — a poll opens, most attendees vote within ten seconds, the poll closes.
 
-    What it must do, on the crowd already seated by `Join`:
-    1. The moderator opens a poll: time it to the LAST attendee like `FanOut`
-       (track the poll-opened event type in worker.TRACKED_EVENTS).
-    2. `run.crowds.act("burst", ...)`: 90 % of attendees send their ballot spread over
-       10 s, 10 % of them send it twice (`repeat_share=0.1`).
-    3. The moderator closes the poll; time that fan-out too.
-    4. Read the database: ballots stored == distinct voters, exactly.
-    Figures: ballots accepted per second with every one persisted before its ack
-    (target ≥ 1,000/s), ack latency p50/p95/p99, error codes (a repeat must get its
-    own code or an idempotent ok, never a second row), exact row counts, tally
-    messages per attendee per second during the burst (flat as N grows: the
-    tallies are coalesced), server CPU per ballot, and `phase.figures`.
+    Commands and events are those of docs/api.md, "Live polls". What it must do,
+    on the crowd already seated by `Join`:
+    1. The moderator sends `create_poll` (a `single` poll of 4 options) then
+       `open_poll`, the latter timed to the LAST attendee like `FanOut` (add
+       "poll_opened" and "poll_closed" to TRACKED_EVENTS in bench/node/worker.js).
+    2. `run.crowds.act("burst", ...)`: 90 % of attendees send `cast_ballot
+       {"poll_id", "answer"}` spread over 10 s, 10 % of them twice with the same
+       answer (`repeat_share=0.1`): the repeat is acknowledged `changed: false`.
+    3. The moderator sends `close_poll`, timed to the last attendee too.
+    4. Count the ballot rows in the database: exactly one per voter.
+    Figures: ballots accepted per second, each committed before its ack (target
+    ≥ 1,000/s), ack latency p50/p95/p99, reply codes, rows expected and found,
+    `poll_results` state messages per attendee per second during the burst (flat
+    as N grows: the tallies are coalesced), server CPU per ballot, and
+    `phase.figures`.
     """
 
     name = "poll_burst"
-    needs = "vote"
+    needs = "cast_ballot"
 
 
 class Leave:
