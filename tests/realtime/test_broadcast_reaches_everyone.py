@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import aiohttp
 import pytest
@@ -111,8 +114,14 @@ async def _broadcast_to_crowd(server: RunningServer) -> tuple[int, int, list[str
         return len(connected), heard, failures
 
 
+def in_own_loop(make: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
+    """Run a coroutine on a fresh thread: the browser tests' Playwright keeps a loop running."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(lambda: asyncio.run(make())).result()
+
+
 def test_starting_an_item_reaches_all_1200_attendees_under_eventlet(server):
-    connected, heard, failures = asyncio.run(_broadcast_to_crowd(server))
+    connected, heard, failures = in_own_loop(lambda: _broadcast_to_crowd(server))
     assert failures == [], f"{len(failures)} could not connect, first: {failures[:3]}"
     assert connected == ATTENDEES
     assert heard == ATTENDEES, f"{ATTENDEES - heard} of {ATTENDEES} attendees missed the broadcast"
@@ -132,7 +141,7 @@ async def _negotiated_compression(url: str) -> int:
 def test_websockets_decline_per_connection_compression(mode, server, tmp_path):
     running = server if mode == "eventlet" else start_server(tmp_path, mode)
     try:
-        assert asyncio.run(_negotiated_compression(running.url)) == 0
+        assert in_own_loop(lambda: _negotiated_compression(running.url)) == 0
     finally:
         if running is not server:
             running.stop()
