@@ -103,7 +103,8 @@ def on_command(name: str, payload: Any = None) -> dict[str, Any]:
 
 
 # A head count a second old is fresh enough, and each push goes to the whole room:
-# at 5,000 attendees, 4 pushes a second were 20,000 messages a second of churn.
+# at 5,000 attendees coming and going, 4 pushes a second would be 20,000 messages
+# a second for a number (docs/performance.md).
 PRESENCE_EVERY = 1.0
 
 

@@ -25,8 +25,8 @@ log = logging.getLogger(__name__)
 MAX_CONCURRENT_REQUESTS = 20_000
 
 # Connections the kernel completes before the server accepts them. eventlet.listen
-# asks for 50, so a crowd joining at once had SYNs dropped and retried a second
-# later; Linux caps the figure at net.core.somaxconn (4,096 by default).
+# asks for 50 and gevent for 128: a crowd joining at once overflows that, and a
+# dropped SYN is retried only a second later. Linux caps it at net.core.somaxconn.
 LISTEN_BACKLOG = 4_096
 
 
