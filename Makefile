@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run cluster test lint format clean translations messages
+.PHONY: run cluster test lint format clean translations messages bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ test: $(STAMP) translations
 	$(BIN)/ruff check server tests
 	$(BIN)/ruff format --check server tests
 	$(BIN)/python -m pytest
+
+## Load benchmark, not part of `make test` (docs/performance.md): `make bench BENCH_ARGS="--n 100,500"`.
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	cd bench/node && npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check server tests

@@ -11,11 +11,11 @@ patch_database_driver(config.async_mode, config.database_url)
 
 from .app import create_app  # noqa: E402 - only once the standard library is patched
 from .cli import prepare  # noqa: E402
-from .realtime import socketio  # noqa: E402
-from .realtime.serving import server_options, start_background_tasks  # noqa: E402
+from .realtime.serving import serve, size_for_crowds, start_background_tasks  # noqa: E402
 
 app = create_app(config)
+size_for_crowds(app)
 print(prepare(app), flush=True)
 start_background_tasks(app)
 print(f"Serving on {config.public_url} (async mode: {config.async_mode})", flush=True)
-socketio.run(app, host=config.host, port=config.port, **server_options(config.async_mode))
+serve(app, config.host, config.port, config.async_mode)

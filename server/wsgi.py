@@ -9,9 +9,10 @@ from __future__ import annotations
 from .app import create_app
 from .config import Config
 from .green import patch_database_driver
-from .realtime.serving import start_background_tasks
+from .realtime.serving import size_for_crowds, start_background_tasks
 
 config = Config.from_env()
 patch_database_driver(config.async_mode, config.database_url)
 app = create_app(config)
+size_for_crowds(app)
 start_background_tasks(app)

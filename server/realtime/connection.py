@@ -107,7 +107,13 @@ def on_command(name: str, payload: Any = None) -> dict[str, Any]:
     )
 
 
-@tallies.topic("presence")
+# A head count a second old is fresh enough, and each push goes to the whole room:
+# at 5,000 attendees coming and going, 4 pushes a second would be 20,000 messages
+# a second for a number (docs/performance.md).
+PRESENCE_EVERY = 1.0
+
+
+@tallies.topic("presence", every=PRESENCE_EVERY)
 def render_presence(core: Core, consultation_id: int, _keys: frozenset[Any]) -> list[tallies.Push]:
     """Everyone sees how many people are connected now."""
     with core.store.reading() as tx:

@@ -1,6 +1,16 @@
-"""Settings of the WSGI servers underneath, and the background tasks a worker runs."""
+"""The WSGI servers underneath, sized for thousands of WebSockets, and a worker's tasks.
+
+Every limit below was found by the load benchmark (docs/performance.md): each
+WebSocket holds one request, one green thread and one file descriptor for its
+whole life, and each default stopped attendees silently, well short of 2,000.
+"""
 
 from __future__ import annotations
+
+import logging
+import resource
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from flask import Flask
 
@@ -8,17 +18,77 @@ from . import cluster, socketio, tallies
 from .connection import WORKER
 from .ticker import run_ticker
 
-# eventlet's WSGI server accepts 1,024 requests at once by default, and each
-# WebSocket holds one for its lifetime: past that, attendees are silently not served.
+log = logging.getLogger(__name__)
+
+# eventlet's WSGI server serves 1,024 requests at once by default (`max_size`);
+# the 1,025th attendee's WebSocket waits in the listen queue and hears nothing.
 MAX_CONCURRENT_REQUESTS = 20_000
 
+# Connections the kernel completes before the server accepts them. eventlet.listen
+# asks for 50 and gevent for 128: a crowd joining at once overflows that, and a
+# dropped SYN is retried only a second later. Linux caps it at net.core.somaxconn.
+LISTEN_BACKLOG = 4_096
 
-def server_options(async_mode: str) -> dict[str, object]:
+
+def raise_open_files_limit() -> int:
+    """Lift this process's open-files limit to the hard limit; return the new limit.
+
+    Every connection is a file descriptor, and many systems start processes at a
+    soft limit of 1,024: past it `accept()` fails and attendees are turned away.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft >= hard:
+        return soft
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    except (ValueError, OSError):
+        log.warning("could not raise the open-files limit above %s", soft)
+        return soft
+    return hard
+
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def without_websocket_compression(wsgi_app: WSGIApp) -> WSGIApp:
+    """Decline permessage-deflate, which browsers offer on every WebSocket.
+
+    eventlet's and simple-websocket's servers accept it, and then keep a zlib
+    compressor per connection (about 100 KB each) and compress every broadcast
+    once per recipient. Node's socket.io turns it off by default for that reason.
+    """
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        return wsgi_app(environ, start_response)
+
+    return app
+
+
+def size_for_crowds(app: Flask) -> None:
+    """Settings of a worker serving thousands of WebSockets, for every entry point."""
+    limit = raise_open_files_limit()
+    log.info("open-files limit %s, listen backlog %s", limit, LISTEN_BACKLOG)
+    app.wsgi_app = without_websocket_compression(app.wsgi_app)  # type: ignore[method-assign]
+
+
+def serve(app: Flask, host: str, port: int, async_mode: str) -> None:
+    """Listen on `host:port` and serve `app` until the process is stopped."""
     if async_mode == "eventlet":
-        return {"max_size": MAX_CONCURRENT_REQUESTS, "log_output": False}
-    if async_mode == "threading":
-        return {"allow_unsafe_werkzeug": True}
-    return {"log_output": False}
+        import eventlet
+        import eventlet.wsgi
+
+        listener = eventlet.listen((host, port), backlog=LISTEN_BACKLOG)
+        eventlet.wsgi.server(
+            listener, app, max_size=MAX_CONCURRENT_REQUESTS, log_output=False, debug=False
+        )
+    elif async_mode == "gevent":
+        from gevent import pywsgi
+
+        # gevent's server spawns a greenlet per request without a cap.
+        pywsgi.WSGIServer((host, port), app, backlog=LISTEN_BACKLOG, log=None).serve_forever()
+    else:  # Werkzeug's threaded server: for tests and debugging only
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
 
 
 def start_background_tasks(app: Flask) -> None:

@@ -8,6 +8,10 @@ each, that is one push per topic per tick instead of 2,000 × 2,000 messages.
 With several workers (REDIS_URL set) the dirty set lives in Redis: a topic marked
 on any worker is taken, rendered and pushed by exactly one of them, so a push is
 not repeated once per worker.
+
+A topic that need not move that fast says so (`topic(name, every=seconds)`):
+each push reaches the whole audience, so its cost grows with the room. Its
+pushes fall on every n-th tick of the shared wall clock, the same on every worker.
 """
 
 from __future__ import annotations
@@ -40,13 +44,15 @@ class Push:
 Renderer = Callable[[Core, int, frozenset[Any]], Iterable[Push]]
 
 _renderers: dict[str, Renderer] = {}
+_every: dict[str, float] = {}
 
 
-def topic(name: str) -> Callable[[Renderer], Renderer]:
-    """Register how to render topic `name` for a consultation and a set of dirty keys."""
+def topic(name: str, every: float = INTERVAL) -> Callable[[Renderer], Renderer]:
+    """Register how to render topic `name`; push it at most once per `every` seconds."""
 
     def register(renderer: Renderer) -> Renderer:
         _renderers[name] = renderer
+        _every[name] = every
         return renderer
 
     return register
@@ -158,10 +164,24 @@ def mark(consultation_id: int, name: str, key: Any = None) -> None:
     dirty.mark(consultation_id, name, key)
 
 
+def _due(name: str, tick: int | None) -> bool:
+    """Whether topic `name` may go out on wall-clock `tick` (None: always, as tests flush)."""
+    if tick is None:
+        return True
+    return tick % max(1, round(_every.get(name, INTERVAL) / INTERVAL)) == 0
+
+
 def flush(core: Core, tick: int | None = None) -> int:
-    """Render and push every dirty topic; return how many messages went out."""
+    """Render and push the dirty topics due on `tick`; return how many messages went out.
+
+    A topic taken before its tick is marked again, so no change is lost.
+    """
     sent = 0
     for (consultation_id, name), keys in dirty.take(tick).items():
+        if not _due(name, tick):
+            for key in keys:
+                dirty.mark(consultation_id, name, key)
+            continue
         renderer = _renderers.get(name)
         if renderer is None:
             log.error("no renderer for tally topic %s", name)

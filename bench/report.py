@@ -1,0 +1,138 @@
+"""The summary table of a benchmark: one row per run, Baraza beside its baselines."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+COLUMNS = (
+    ("target", "target"),
+    ("mode", "mode"),
+    ("n", "N"),
+    ("joined", "joined"),
+    ("join_rate", "join/s"),
+    ("join_p99_ms", "join p99 ms"),
+    ("errors", "errors"),
+    ("missed", "missed"),
+    ("last_p50_ms", "last p50 ms"),
+    ("last_p95_ms", "last p95 ms"),
+    ("last_p99_ms", "last p99 ms"),
+    ("vs_flask", "× flask"),
+    ("vs_node", "× node"),
+    ("cpu_ms_per_action", "CPU ms/action"),
+    ("cpu_per_doubling", "CPU × per 2×N"),
+    ("cpu_ms_per_join", "CPU ms/join"),
+    ("rss_kb_per_attendee", "RSS KB/att."),
+    ("msgs_per_action", "msgs/att./action"),
+    ("bytes_per_action", "bytes/att./action"),
+    ("join_msgs", "msgs/att. in join"),
+    ("presence_ms", "presence ms"),
+    ("others_cpu_s", "others' CPU s"),
+    ("status", "status"),
+)
+
+
+def _p99(run: dict[str, Any] | None) -> float | None:
+    if not run or run.get("status") != "ok":
+        return None
+    return run["figures"]["fanout"]["last_attendee_ms"]["p99"]
+
+
+def _ratio(ours: float | None, theirs: float | None) -> float | None:
+    return round(ours / theirs, 2) if ours and theirs else None
+
+
+def row(run: dict[str, Any], flask: dict[str, Any] | None, node: dict[str, Any] | None) -> dict:
+    """The figures of one run that go into the table."""
+    base = {"target": run["target"], "mode": run["mode"], "n": run["n"]}
+    if run.get("status") != "ok":
+        base["status"] = run.get("status", "")
+    figures = run.get("figures", {})
+    join, fanout = figures.get("join", {}), figures.get("fanout", {})
+    if "joined" not in join or "actions" not in fanout:
+        return base
+    actions = max(1, fanout["actions"])
+    p99 = _p99(run)
+    is_baraza = run["target"] == "baraza"
+    return {
+        **base,
+        "joined": join["joined"],
+        "join_rate": join["rate_achieved"],
+        "join_p99_ms": join["latency_ms"]["p99"],
+        "errors": sum(join["errors"].values()) + sum(fanout["errors"].values()),
+        "missed": fanout["missed_deliveries"],
+        "last_p50_ms": fanout["last_attendee_ms"]["p50"],
+        "last_p95_ms": fanout["last_attendee_ms"]["p95"],
+        "last_p99_ms": p99,
+        "vs_flask": _ratio(p99, _p99(flask)) if is_baraza else None,
+        "vs_node": _ratio(p99, _p99(node)) if run["target"] != "node-relay" else None,
+        "cpu_ms_per_action": fanout["server_cpu_ms_per_action"],
+        "cpu_ms_per_join": join["server_cpu_ms_per_attendee"],
+        "rss_kb_per_attendee": join["rss_per_attendee_kb"],
+        "msgs_per_action": round(fanout["messages_per_attendee"] / actions, 2),
+        "bytes_per_action": round(fanout["bytes_per_attendee"] / actions),
+        "join_msgs": join["messages_per_attendee"],
+        "presence_ms": figures.get("presence", {}).get("converged_after_last_connect_ms"),
+        "others_cpu_s": round(join["other_processes_cpu_s"] + fanout["other_processes_cpu_s"], 1),
+    }
+
+
+def table(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows ordered by N, then target; Baraza's latency as a ratio to each baseline."""
+
+    def find(target: str, mode: str | None, n: int) -> dict[str, Any] | None:
+        return next(
+            (
+                r
+                for r in runs
+                if r["target"] == target and r["n"] == n and (mode is None or r["mode"] == mode)
+            ),
+            None,
+        )
+
+    rows = []
+    for run in sorted(runs, key=lambda r: (r["n"], r["target"] != "baraza", r["target"])):
+        if run.get("status", "").startswith("skipped"):
+            continue
+        rows.append(
+            row(run, find("flask-relay", run["mode"], run["n"]), find("node-relay", None, run["n"]))
+        )
+    _cpu_growth(rows)
+    return rows
+
+
+def _cpu_growth(rows: list[dict[str, Any]]) -> None:
+    """How much the CPU per action grows when N doubles, from the next smaller N measured."""
+    previous: dict[tuple[str, str], dict[str, Any]] = {}
+    for entry in rows:
+        key = (entry["target"], entry["mode"])
+        before = previous.get(key)
+        if before and entry.get("cpu_ms_per_action") and before.get("cpu_ms_per_action"):
+            growth = entry["cpu_ms_per_action"] / before["cpu_ms_per_action"]
+            doublings = math.log2(entry["n"] / before["n"])
+            entry["cpu_per_doubling"] = round(growth ** (1 / doublings), 2)
+        if entry.get("cpu_ms_per_action"):
+            previous[key] = entry
+
+
+def markdown(rows: list[dict[str, Any]]) -> str:
+    def cell(value: Any) -> str:
+        return "–" if value is None else str(value)
+
+    lines = [
+        "| " + " | ".join(title for _, title in COLUMNS) + " |",
+        "|" + "---|" * len(COLUMNS),
+    ]
+    for entry in rows:
+        lines.append("| " + " | ".join(cell(entry.get(key)) for key, _ in COLUMNS) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(results: dict[str, Any], path: Path) -> None:
+    meta = results["meta"]
+    head = (
+        f"Run of {meta['started']} at commit {meta['commit']} on {meta['machine']};"
+        f" load average at start {' '.join(meta['load_average_at_start'])}.\n\n"
+    )
+    path.write_text(head + markdown(results.get("table", [])))
