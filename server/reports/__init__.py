@@ -74,7 +74,13 @@ The audience rules every provider must keep
   (a named, non-anonymous author may appear: they chose to be named).
 """
 
-from . import foundation  # noqa: F401 - registers the foundation's parts
+# Each import registers its parts: the foundation's, then each feature's.
+from . import (  # noqa: F401
+    foundation,
+    polls,
+    questions,
+    speakers,
+)
 from .model import (
     Audience,
     Facts,

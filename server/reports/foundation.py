@@ -151,7 +151,7 @@ def _breakdown(joined: Counter[str], peaks: Counter[str]) -> list[tuple[str, int
     return [(key, joined[key], peaks[key]) for key in keys]
 
 
-def _group_label(group: str) -> str:
+def group_label(group: str) -> str:
     label = GROUP_LABELS.get(group)
     return str(label) if label is not None else group
 
@@ -171,7 +171,7 @@ def attendance_section(ctx: ReportContext) -> Section:
     )
     groups = Table(
         (_("Stakeholder group"), _("Joined"), _("Peak at once")),
-        [(_group_label(g), joined, peak) for g, joined, peak in figures["by_group"]],
+        [(group_label(g), joined, peak) for g, joined, peak in figures["by_group"]],
     )
     countries = Table(
         (_("Country"), _("Joined"), _("Peak at once")),
@@ -422,7 +422,7 @@ def _no_attendee_names(payload: Payload) -> Payload:
 def _person(ctx: ReportContext, payload: Payload) -> str:
     """Staff by name and role; an attendee only by group and country."""
     if payload.get("role") == ATTENDEE:
-        group = _group_label(str(payload.get("stakeholder_group", "")))
+        group = group_label(str(payload.get("stakeholder_group", "")))
         who = ", ".join(part for part in (group, payload.get("country") or "") if part)
     else:
         who = f"{payload.get('display_name') or _('(unnamed)')} ({payload.get('role', '')})"

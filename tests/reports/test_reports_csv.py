@@ -39,7 +39,16 @@ def test_a_cell_a_spreadsheet_would_evaluate_is_kept_as_text(typed, stored):
 
 def test_the_zip_holds_agenda_attendance_and_timeline_tables(scripted, download):
     files = _files(download(scripted.consultation.id, "csv"))
-    assert sorted(files) == ["agenda.csv", "attendance.csv", "timeline.csv"]
+    assert list(files) == [
+        "agenda.csv",
+        "attendance.csv",
+        "questions.csv",
+        "polls.csv",
+        "poll_answers.csv",
+        "speakers.csv",
+        "speaking_time.csv",
+        "timeline.csv",
+    ]
     agenda = files["agenda.csv"]
     assert [row["title"] for row in agenda] == [
         "Opening",
@@ -56,10 +65,10 @@ def test_the_zip_holds_agenda_attendance_and_timeline_tables(scripted, download)
     )
     assert agenda[4]["seconds_used"] == ""
     attendance = {(r["breakdown"], r["value"]): r for r in files["attendance.csv"]}
-    assert attendance[("all", "")]["joined"] == "5"
-    assert attendance[("all", "")]["peak_concurrent"] == "5"
+    assert attendance[("all", "")]["joined"] == "6"
+    assert attendance[("all", "")]["peak_concurrent"] == "6"
     assert attendance[("country", "NG")]["joined"] == "2"
-    assert [row["seq"] for row in files["timeline.csv"]][:3] == ["1", "12", "13"]
+    assert [row["seq"] for row in files["timeline.csv"]][:3] == ["1", "14", "15"]
 
 
 def test_a_note_written_as_a_formula_stays_text_in_the_csv(scripted, download):

@@ -6,6 +6,7 @@ from docx import Document
 
 from server.reports import docx as docx_report
 from server.reports.model import Report, Section, Table, Text
+from tests.reports.scripted import EVENTS
 
 
 def _open(data: bytes):
@@ -37,7 +38,7 @@ def test_the_word_report_has_headings_tables_and_the_notes(scripted, download):
     assert agenda[1] == ["1", "Opening", "5 min", "09:31 WAT", "09:37 WAT", "6 min", "⚠ 1 min"]
     timeline = tables[-1]
     assert timeline[0][:4] == ["#", "Time (WAT)", "UTC", "Event"]
-    assert [row[0] for row in timeline[1:]] == [str(n) for n in range(1, 34)]
+    assert [row[0] for row in timeline[1:]] == [str(n) for n in range(1, EVENTS + 1)]
 
 
 def test_the_word_and_markdown_reports_agree_on_the_timeline(scripted, download):

@@ -11,7 +11,7 @@ from server.services import consultations
 from server.storage.models import AgendaItem, Consultation, Event, Participant
 from server.storage.notes import Note
 from tests.conftest import Clock
-from tests.reports.scripted import run_script
+from tests.reports.scripted import EVENTS, run_script
 
 
 def _lines(data: bytes) -> list[str]:
@@ -38,8 +38,18 @@ def test_export_import_export_gives_the_same_file_byte_for_byte(scripted, downlo
 def test_the_archive_is_versioned_and_holds_every_event_in_order(scripted, download):
     archive = json.loads(download(scripted.consultation.id, "json", "full"))
     assert (archive["format"], archive["version"]) == ("baraza-archive", 1)
-    assert [e["seq"] for e in archive["events"]] == list(range(1, 34))
-    assert set(archive["tables"]) == {"agenda_items", "participants", "notes"}
+    assert [e["seq"] for e in archive["events"]] == list(range(1, EVENTS + 1))
+    assert list(archive["tables"]) == [
+        "agenda_items",
+        "participants",
+        "notes",
+        "questions",
+        "question_votes",
+        "polls",
+        "poll_ballots",
+        "speaker_hands",
+        "closed_speaker_lists",
+    ]
     assert "join_code" not in archive["consultation"]
     assert "token" not in json.dumps(archive)
 
