@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from server.domain.errors import DomainError
 from server.reports import json_archive
-from server.services import consultations
+from server.services import consultations, questions, speakers
 from server.storage.models import AgendaItem, Consultation, Event, Participant
 from server.storage.notes import Note
 from tests.conftest import Clock
@@ -178,3 +178,24 @@ def test_the_command_line_exports_and_imports_an_archive(app, app_core, tmp_path
     refused = runner.invoke(args=["import-json", str(target)])
     assert refused.exit_code != 0
     assert "invalid_archive" in refused.output
+
+
+def test_feature_settings_name_the_restored_consultations_own_items(
+    create_consultation, core, download
+):
+    c = create_consultation()
+    ids = c.item_ids()
+    questions.set_open(core, c.moderator, ids[2], False)
+    speakers.set_time_limit(core, c.moderator, 120, ids[1])
+    archive = json.loads(download(c.id, "json", "full"))
+    settings = archive["consultation"]["settings"]
+    assert settings["questions"]["closed_items"] == [3]  # the archive's own numbers
+    assert settings["speakers"]["item_time_limits"] == {"2": 120}
+    restored = json_archive.restore(core, json.dumps(archive).encode())
+    with core.store.reading() as tx:
+        consultation = tx.get_one(Consultation, restored.consultation_id)
+        new_ids = [item.id for item in consultation.items]
+        settings = consultation.settings
+    assert new_ids[0] not in ids
+    assert settings["questions"]["closed_items"] == [new_ids[2]]
+    assert settings["speakers"]["item_time_limits"] == {str(new_ids[1]): 120}
