@@ -291,9 +291,9 @@ def agenda_csv(ctx: ReportContext) -> Table:
                 item.planned_seconds // 60,
                 item.extra_seconds // 60,
                 _iso(item.started_at),
-                _iso_local(ctx, item.started_at),
+                iso_local(ctx, item.started_at),
                 _iso(item.ended_at),
-                _iso_local(ctx, item.ended_at),
+                iso_local(ctx, item.ended_at),
                 item.elapsed if item.started_at else None,
                 item.overrun,
                 notes.get(item.id, ""),
@@ -307,8 +307,18 @@ def _iso(moment: datetime | None) -> str:
     return moment.isoformat() if moment else ""
 
 
-def _iso_local(ctx: ReportContext, moment: datetime | None) -> str:
+def iso_local(ctx: ReportContext, moment: datetime | str | None) -> str:
+    """A moment (or its ISO text, as views carry it) in the consultation's zone, ISO 8601."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
     return ctx.in_zone(moment).isoformat() if moment else ""
+
+
+def places(ctx: ReportContext) -> Iterator[tuple[Cell, str, int | None]]:
+    """Each agenda item as (number, title, id), then the place of what no item holds."""
+    for item in ctx.items:
+        yield item.number, item.title, item.id
+    yield "", "", None
 
 
 # ---------------------------------------------------------------- notes

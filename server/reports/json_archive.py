@@ -478,10 +478,15 @@ def numbered(ctx: ExportContext, kind: str, model: Any) -> list[Any]:
     return rows
 
 
+def records(rows: list[Any], what: str) -> Iterator[Record]:
+    """A table's rows, each read as a `Record` its errors name ("note 3")."""
+    for number, data in enumerate(rows, start=1):
+        yield Record(data, f"{what} {number}")
+
+
 def numbered_records(rows: list[Any], what: str) -> Iterator[tuple[int, Record]]:
     """Rows of a kind the archive numbers 1, 2, 3…, each checked to carry its number."""
-    for number, data in enumerate(rows, start=1):
-        record = Record(data, f"{what} {number}")
+    for number, record in enumerate(records(rows, what), start=1):
         if record.integer("id") != number:
             raise damaged(N_("its %(what)s rows are not numbered 1, 2, 3… in order"), what=what)
         yield number, record
@@ -580,8 +585,7 @@ def _export_notes(ctx: ExportContext) -> Iterator[dict[str, Any]]:
 
 
 def _restore_notes(ctx: RestoreContext, rows: list[Any]) -> None:
-    for number, data in enumerate(rows, start=1):
-        record = Record(data, f"note {number}")
+    for record in records(rows, "note"):
         item_id = ctx.ids.from_archive("agenda_item", record.integer("item", minimum=1, null=True))
         ctx.tx.add(
             Note(

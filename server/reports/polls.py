@@ -27,7 +27,7 @@ from ..domain.poll_tallies import BallotRow, tally
 from ..services.polls import definition_of
 from ..storage import polls as storage
 from ..storage.polls import Ballot, Poll
-from .foundation import group_label
+from .foundation import group_label, places
 from .json_archive import (
     ExportContext,
     Remap,
@@ -284,13 +284,6 @@ def polls_outside_agenda(ctx: ReportContext) -> Section | None:
 # ---------------------------------------------------------------- CSV
 
 
-def _places(ctx: ReportContext) -> Iterator[tuple[Cell, str, int | None]]:
-    """Each agenda item as (number, title, id), then the place of what has no item."""
-    for item in ctx.items:
-        yield item.number, item.title, item.id
-    yield "", "", None
-
-
 @csv_file("polls.csv", order=50)
 def polls_csv(ctx: ReportContext) -> Table:
     columns = (
@@ -318,7 +311,7 @@ def polls_csv(ctx: ReportContext) -> Table:
 
 
 def _poll_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
-    for item_number, item_title, item_id in _places(ctx):
+    for item_number, item_title, item_id in places(ctx):
         for shown in _reported(ctx, item_id):
             poll, results = shown.poll, shown.results
             head = (
@@ -375,7 +368,7 @@ def poll_answers_csv(ctx: ReportContext) -> Table:
 
 
 def _answer_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
-    for item_number, item_title, item_id in _places(ctx):
+    for item_number, item_title, item_id in places(ctx):
         for shown in _reported(ctx, item_id):
             if shown.poll.type != rules.OPEN_TEXT:
                 continue

@@ -8,7 +8,9 @@ What each audience gets:
 - Counted in the shareable report, listed in the full record (moderators):
   dismissed questions (with the reason), and questions never moderated —
   *pending* at the time of the report, or *hidden* (pending when their author
-  was banned). Rapporteurs never see a pending question live either.
+  was banned; the shareable report counts them as awaiting moderation, so it
+  does not tell that a banned person had asked). Rapporteurs never see a
+  pending question live either.
 - A question's author only when the question was asked under a name. Anonymous
   questions (to attendees, or fully) show no author in any format or audience:
   views are the moderators' minus the author, as rapporteurs read them.
@@ -34,10 +36,9 @@ from ..domain.events import Payload
 from ..services.access import hash_token, new_token
 from ..services.questions import staff_view
 from ..storage.questions import Question, QuestionVote
-from .foundation import group_label
+from .foundation import group_label, iso_local, places
 from .json_archive import (
     ExportContext,
-    Record,
     Remap,
     RestoreContext,
     archive_table,
@@ -45,6 +46,7 @@ from .json_archive import (
     numbered,
     numbered_records,
     payload_ids,
+    records,
     remap_fields,
     settings_ids,
 )
@@ -142,10 +144,10 @@ def _family(entry: Entry) -> list[Entry]:
 
 def _report_order(entry: Entry) -> tuple[int, int, str, int]:
     """Answered, then open, then archived — most votes first — then the rest."""
-    state = entry.view["state"]
-    rank = (LISTED + UNLISTED).index(state) if state in LISTED + UNLISTED else len(LISTED)
-    listed = state in LISTED
-    return (rank, -entry.votes if listed else 0, entry.view["created_at"] or "", entry.view["id"])
+    state, order = entry.view["state"], LISTED + UNLISTED
+    rank = order.index(state) if state in order else len(order)
+    votes = -entry.votes if state in LISTED else 0
+    return (rank, votes, entry.view["created_at"] or "", entry.view["id"])
 
 
 def is_listed(entry: Entry, audience: Audience) -> bool:
@@ -203,18 +205,23 @@ def _rows(
             )
 
 
-def _counts(entries: list[Entry]) -> Counter[str]:
+def _counts(ctx: ReportContext, entries: list[Entry]) -> Counter[str]:
+    """Questions by state; duplicates count as merged. The shareable report counts hidden
+    questions as awaiting moderation: apart, they would say a banned person had asked."""
     counted: Counter[str] = Counter()
     for entry in entries:
         for member in _family(entry):
-            counted[rules.MERGED if member is not entry else entry.view["state"]] += 1
+            state = rules.MERGED if member is not entry else entry.view["state"]
+            if state == rules.HIDDEN and ctx.audience == Audience.SHAREABLE:
+                state = rules.PENDING
+            counted[state] += 1
     return counted
 
 
 def _section(ctx: ReportContext, key: str, title: str, entries: list[Entry]) -> Section | None:
     if not entries:
         return None
-    counted = _counts(entries)
+    counted = _counts(ctx, entries)
     facts = [(_("Questions asked"), str(sum(counted.values())))]
     for state, label in (
         (rules.ANSWERED, _("Answered")),
@@ -282,9 +289,7 @@ def questions_csv(ctx: ReportContext) -> Table:
 
 def _csv_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
     by_item = _entries(ctx)
-    places: list[tuple[Cell, str, int | None]] = [("", "", None)]
-    places += [(item.number, item.title, item.id) for item in ctx.items]
-    for item_number, item_title, item_id in sorted(places, key=lambda p: p[2] is None):
+    for item_number, item_title, item_id in places(ctx):
         for entry in by_item.get(item_id, []):
             if not is_listed(entry, ctx.audience):
                 continue
@@ -306,14 +311,10 @@ def _csv_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
                     author.get("country", ""),
                     "yes" if view["edited"] else "",
                     view["created_at"],
-                    _local_iso(ctx, view["created_at"]),
+                    iso_local(ctx, view["created_at"]),
                     view["answered_at"] or "",
-                    _local_iso(ctx, view["answered_at"]),
+                    iso_local(ctx, view["answered_at"]),
                 )
-
-
-def _local_iso(ctx: ReportContext, moment: str | None) -> str:
-    return ctx.in_zone(datetime.fromisoformat(moment)).isoformat() if moment else ""
 
 
 # ---------------------------------------------------------------- the timeline
@@ -476,8 +477,7 @@ def _export_votes(ctx: ExportContext) -> Iterator[dict[str, Any]]:
 
 
 def _restore_votes(ctx: RestoreContext, rows: list[Any]) -> None:
-    for number, data in enumerate(rows, start=1):
-        record = Record(data, f"question vote {number}")
+    for record in records(rows, "question vote"):
         ctx.tx.add(
             QuestionVote(
                 question_id=ctx.ids.from_archive("question", record.integer("question", minimum=1)),

@@ -26,10 +26,9 @@ from ..domain.events import Payload
 from ..services.speakers import speakers_by_item, speaking_totals
 from ..storage.models import Participant
 from ..storage.speakers import ClosedSpeakerList, SpeakerHand
-from .foundation import group_label
+from .foundation import group_label, iso_local
 from .json_archive import (
     ExportContext,
-    Record,
     Remap,
     RestoreContext,
     archive_table,
@@ -37,6 +36,7 @@ from .json_archive import (
     numbered,
     numbered_records,
     payload_ids,
+    records,
     remap_fields,
     settings_ids,
 )
@@ -198,18 +198,14 @@ def _turn_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
                 turn["country"],
                 turn["topic"],
                 turn["started_at"],
-                _local_iso(ctx, turn["started_at"]),
+                iso_local(ctx, turn["started_at"]),
                 turn["ended_at"],
-                _local_iso(ctx, turn["ended_at"]),
+                iso_local(ctx, turn["ended_at"]),
                 turn["duration"],
                 turn["limit_seconds"],
                 turn["extra_seconds"],
                 turn["overrun"],
             )
-
-
-def _local_iso(ctx: ReportContext, moment: str | None) -> str:
-    return ctx.in_zone(datetime.fromisoformat(moment)).isoformat() if moment else ""
 
 
 @csv_file("speaking_time.csv", order=61)
@@ -363,8 +359,7 @@ def _export_closed(ctx: ExportContext) -> Iterator[dict[str, Any]]:
 
 
 def _restore_closed(ctx: RestoreContext, rows: list[Any]) -> None:
-    for number, data in enumerate(rows, start=1):
-        record = Record(data, f"closed list of speakers {number}")
+    for record in records(rows, "closed list of speakers"):
         ctx.tx.add(
             ClosedSpeakerList(
                 item_id=ctx.ids.from_archive("agenda_item", record.integer("item", minimum=1)),

@@ -6,6 +6,12 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
+
+
+def markdown_of(download: Callable[..., bytes], consultation_id: int, audience: str) -> str:
+    """The Markdown report, as text."""
+    return download(consultation_id, "markdown", audience).decode()
 
 
 def part(markdown: str, heading: str) -> str:

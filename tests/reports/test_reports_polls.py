@@ -9,17 +9,13 @@ from server.domain.errors import DomainError
 from server.reports import json_archive
 from server.services import consultations, polls
 from server.services.snapshots import snapshot
-from tests.reports.reading import csv_files, part, table_rows
+from tests.reports.reading import csv_files, markdown_of, part, table_rows
 
 RANKING = "##### Poll 1: Rank the priorities"
 
 
-def _markdown(download, consultation_id, audience="shareable"):
-    return download(consultation_id, "markdown", audience).decode()
-
-
 def test_each_poll_is_reported_under_its_item_with_final_results_and_turnout(scripted, download):
-    opening = part(_markdown(download, scripted.consultation.id), "### 1. Opening")
+    opening = part(markdown_of(download, scripted.consultation.id, "shareable"), "### 1. Opening")
     poll = part(opening, "##### Poll 1: Has your country ratified the Budapest Convention?")
     assert "- **Kind:** Single choice\n" in poll
     assert "- **Open:** 09:31 WAT (08:31 UTC) to 09:33 WAT (08:33 UTC)\n" in poll
@@ -36,7 +32,8 @@ def test_each_poll_is_reported_under_its_item_with_final_results_and_turnout(scr
         "| ZA | 1 | 0 | 1 | 0 |",
     ]
     rating = part(
-        _markdown(download, scripted.consultation.id), "##### Poll 1: How ready is your country?"
+        markdown_of(download, scripted.consultation.id, "shareable"),
+        "##### Poll 1: How ready is your country?",
     )
     assert "- **Kind:** Rating from 1 (Not at all) to 5 (Fully)\n" in rating
     assert "- **Average rating:** 3.5\n" in rating
@@ -47,7 +44,7 @@ def test_each_poll_is_reported_under_its_item_with_final_results_and_turnout(scr
 def test_a_ranking_names_borda_and_results_attendees_never_saw_are_reported(
     scripted, download, audience
 ):
-    ranking = part(_markdown(download, scripted.consultation.id, audience), RANKING)
+    ranking = part(markdown_of(download, scripted.consultation.id, audience), RANKING)
     assert "- **Method:** Borda count: of 3 options, a first place earns 2 points" in ranking
     assert "- **Results seen by:** moderators and rapporteurs only\n" in ranking
     assert table_rows(ranking)[:3] == [
@@ -92,7 +89,7 @@ def test_a_word_cloud_shows_its_top_words_and_the_csv_every_word_counted(
         words = [f"w{3 * voter + n:02d}" for n in (1, 2, 3)]
         polls.cast_ballot(core, c.join(), poll_id, words)
     polls.cast_ballot(core, c.join(), poll_id, ["W27", "w26"])
-    report = _markdown(download, c.id)
+    report = markdown_of(download, c.id, "shareable")
     cloud = part(part(report, "## Polls outside the agenda items"), "### Poll 1: Words?")
     shown = [row.split(" | ")[0].strip("| ") for row in table_rows(cloud)[:20]]
     assert shown == ["w26", "W27"] + [f"w{n:02d}" for n in range(1, 19)]
@@ -103,13 +100,15 @@ def test_a_word_cloud_shows_its_top_words_and_the_csv_every_word_counted(
 
 def test_open_answers_shown_ones_in_the_shareable_report_all_in_the_full_record(scripted, download):
     title = "##### Poll 2: What should the convention add?"
-    shareable = part(_markdown(download, scripted.consultation.id), title)
+    shareable = part(markdown_of(download, scripted.consultation.id, "shareable"), title)
     assert table_rows(part(shareable, "###### Answers shown to everyone")) == [
         "| Protection for journalists |",
         "| =1+1 safeguards |",
     ]
-    assert "Mutual legal assistance" not in _markdown(download, scripted.consultation.id)
-    full = part(_markdown(download, scripted.consultation.id, "full"), title)
+    assert "Mutual legal assistance" not in markdown_of(
+        download, scripted.consultation.id, "shareable"
+    )
+    full = part(markdown_of(download, scripted.consultation.id, "full"), title)
     assert table_rows(part(full, "###### All answers (moderators only)")) == [
         "| Protection for journalists | yes |",
         "| =1+1 safeguards | yes |",

@@ -5,20 +5,16 @@ import json
 from server.reports import json_archive
 from server.services import agenda, consultations, questions
 from server.services.snapshots import snapshot
-from tests.reports.reading import csv_files, part, table_rows
+from tests.reports.reading import csv_files, markdown_of, part, table_rows
 
 SPAM = '=HYPERLINK("http://spam.example","click")'
 PENDING = "Why is this session so short?"
 
 
-def _markdown(download, consultation_id, audience):
-    return download(consultation_id, "markdown", audience).decode()
-
-
 def test_questions_are_listed_under_their_item_answered_first_with_votes_and_duplicates(
     scripted, download
 ):
-    item = part(_markdown(download, scripted.consultation.id, "full"), "### 2. Regional issues")
+    item = part(markdown_of(download, scripted.consultation.id, "full"), "### 2. Regional issues")
     questions_part = part(item, "#### Questions")
     assert "- **Questions asked:** 6\n- **Answered:** 2\n- **Not answered:** 1\n" in questions_part
     assert table_rows(part(item, "#### Questions"))[:4] == [
@@ -34,7 +30,7 @@ def test_questions_are_listed_under_their_item_answered_first_with_votes_and_dup
 def test_the_shareable_report_counts_dismissed_and_unmoderated_questions_but_lists_neither(
     scripted, download
 ):
-    shareable = _markdown(download, scripted.consultation.id, "shareable")
+    shareable = markdown_of(download, scripted.consultation.id, "shareable")
     questions_part = part(part(shareable, "### 2. Regional issues"), "#### Questions")
     assert "- **Dismissed:** 1\n- **Awaiting moderation:** 1\n" in questions_part
     assert "- **Listed only in the moderators' full record:** 2\n" in questions_part
@@ -44,7 +40,7 @@ def test_the_shareable_report_counts_dismissed_and_unmoderated_questions_but_lis
 
 
 def test_the_full_record_lists_dismissed_questions_with_their_reason(scripted, download):
-    full = _markdown(download, scripted.consultation.id, "full")
+    full = markdown_of(download, scripted.consultation.id, "full")
     unlisted = part(full, "##### Dismissed and unmoderated questions (moderators only)")
     assert table_rows(unlisted) == [
         f"| 4 | {SPAM} | Zainab (Government, NG) | 0 | Dismissed | Spam |",
@@ -59,7 +55,7 @@ def test_the_full_record_lists_dismissed_questions_with_their_reason(scripted, d
 
 def test_a_question_asked_before_the_agenda_starts_has_its_own_part(scripted, download):
     outside = part(
-        _markdown(download, scripted.consultation.id, "shareable"),
+        markdown_of(download, scripted.consultation.id, "shareable"),
         "## Questions outside the agenda items",
     )
     assert table_rows(outside) == [
@@ -79,10 +75,10 @@ def test_a_question_dismissed_after_attendees_saw_it_stays_out_of_the_shareable_
     echo = questions.ask(core, kofi, "Its duplicate", None, False).reply["question"]
     questions.merge(core, c.moderator, echo["id"], seen["id"])
     questions.dismiss(core, c.moderator, seen["id"], "Off topic")
-    shareable = _markdown(download, c.id, "shareable")
+    shareable = markdown_of(download, c.id, "shareable")
     assert "Shown, then dismissed" not in shareable and "Its duplicate" not in shareable
     assert "| Question dismissed | Chair | a question that was dismissed |" in shareable
-    full = _markdown(download, c.id, "full")
+    full = markdown_of(download, c.id, "full")
     assert "| 1.1 | Its duplicate | Kofi (Other) |  | Merged into 1 |  |" in full
     assert "| Question dismissed | Chair | Shown, then dismissed |" in full
 
@@ -125,3 +121,23 @@ def test_questions_and_their_votes_survive_the_archive(scripted, download, core)
     assert queue == [q[:6] + (None if q[2] != "off" else q[6], q[7]) for q in before]
     assert len(queue) == 7 and ("Who funds capacity building?", "merged") == queue[2][:2]
     assert queue[2][7] == "How will capacity building be funded?"
+
+
+def test_a_banned_authors_hidden_question_is_counted_as_awaiting_moderation_when_shared(
+    create_consultation, core, download
+):
+    c = create_consultation()
+    agenda.start_item(core, c.moderator, c.item_ids()[0])
+    troll, fair = c.join(display_name="Troll"), c.join(display_name="Fair")
+    questions.ask(core, troll, "Hidden by the ban", None, True)
+    questions.ask(core, fair, "Simply pending", None, False)
+    questions.ban(core, c.moderator, troll.participant_id)
+    shareable = part(markdown_of(download, c.id, "shareable"), "#### Questions")
+    assert "- **Questions asked:** 2\n- **Awaiting moderation:** 2\n" in shareable
+    assert "Hidden" not in shareable
+    full = part(markdown_of(download, c.id, "full"), "#### Questions")
+    assert "- **Awaiting moderation:** 1\n- **Hidden (author banned):** 1\n" in full
+    assert table_rows(full) == [
+        "| 1 | Simply pending | Fair (Other) | 0 | Awaiting moderation |  |",
+        "| 2 | Hidden by the ban | Anonymous | 0 | Hidden: its author was banned |  |",
+    ]

@@ -6,15 +6,13 @@ from server.reports import json_archive
 from server.services import agenda, speakers
 from server.services.speakers import speakers_by_item, speaking_totals
 from server.storage.models import Consultation
-from tests.reports.reading import csv_files, part, table_rows
-
-
-def _markdown(download, consultation_id, audience="shareable"):
-    return download(consultation_id, "markdown", audience).decode()
+from tests.reports.reading import csv_files, markdown_of, part, table_rows
 
 
 def test_each_item_lists_its_speakers_with_their_durations(scripted, download):
-    item = part(_markdown(download, scripted.consultation.id), "### 3. Convention status")
+    item = part(
+        markdown_of(download, scripted.consultation.id, "shareable"), "### 3. Convention status"
+    )
     floor = part(item, "#### Speakers")
     assert "- **Turns:** 3\n- **Speaking time:** 8 min\n" in floor
     assert table_rows(floor) == [
@@ -28,7 +26,7 @@ def test_each_item_lists_its_speakers_with_their_durations(scripted, download):
 
 def test_the_speakers_totals_by_group_and_country_are_in_the_markdown_log(scripted, download):
     for audience in ("shareable", "full"):
-        totals = part(_markdown(download, scripted.consultation.id, audience), "## Speaking time")
+        totals = part(markdown_of(download, scripted.consultation.id, audience), "## Speaking time")
         assert "- **Turns:** 4\n- **Speaking time:** 10 min\n" in totals
         assert table_rows(part(totals, "### By stakeholder group")) == [
             "| Government | 1 | 4 min | 40.0% |",
@@ -74,10 +72,10 @@ def test_a_cancelled_or_running_turn_is_not_a_turn_yet(create_consultation, core
     speakers.put_back(core, c.moderator, raised.payload["id"])  # the wrong person: cancelled
     speakers.give_floor(core, c.moderator)
     clock.advance(40)
-    report = _markdown(download, c.id)
+    report = markdown_of(download, c.id, "shareable")
     assert "#### Speakers" not in report and "## Speaking time" not in report
     speakers.end_turn(core, c.moderator)
-    report = _markdown(download, c.id)
+    report = markdown_of(download, c.id, "shareable")
     assert "| 1 | Amina | Other | – |  | 09:30:20 WAT | 09:31:00 WAT | 40 s | – |" in report
 
 
