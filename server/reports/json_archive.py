@@ -98,8 +98,10 @@ class Ids:
         """An archive number as a database id; a dangling reference damages the archive."""
         if value is None:
             return None
-        found = self._from_archive.get(kind, {}).get(value)
-        if found is None or isinstance(value, bool):
+        # Not a number (a list, say, inside an event's payload) refers to nothing either.
+        wanted = value if isinstance(value, int) and not isinstance(value, bool) else None
+        found = self._from_archive.get(kind, {}).get(wanted)
+        if found is None:
             raise damaged(N_("it refers to a %(kind)s that is not in it"), kind=kind)
         return found
 

@@ -93,14 +93,14 @@ def _reported(ctx: ReportContext, item_id: int | None) -> list[Reported]:
     return reported
 
 
-def _present_at_close(ctx: ReportContext) -> dict[int, int]:
+def _present_at_close(ctx: ReportContext) -> dict[Any, int]:
     """People connected when each poll last closed, from its `poll_closed` event."""
     present = {}
     for event in logged_events(ctx.tx, ctx.consultation.id, ("poll_closed",)):
         payload = safe_event(event).payload
-        results = payload.get("results") or {}
+        poll, results = payload.get("poll") or {}, payload.get("results") or {}
         if isinstance(results.get("present"), int):
-            present[payload["poll"]["id"]] = results["present"]
+            present[poll.get("id")] = results["present"]
     return present
 
 
@@ -189,7 +189,7 @@ def _results_table(shown: Reported) -> Table | None:
     if kind == rules.OPEN_TEXT:
         return None
     if kind == rules.RANKING:
-        columns = (_("Rank"), _("Option"), _("Borda points"), _("Share of points"))
+        columns: tuple[str, ...] = (_("Rank"), _("Option"), _("Borda points"), _("Share of points"))
         return Table(
             columns,
             [
@@ -406,7 +406,8 @@ def _opened(ctx: ReportContext, payload: Payload) -> str:
 @event_summary("poll_closed")
 def _closed(ctx: ReportContext, payload: Payload) -> str:
     voters = (payload.get("results") or {}).get("voters", 0)
-    return _("%(question)s — %(n)s voters", question=payload["poll"].get("question", ""), n=voters)
+    question = (payload.get("poll") or {}).get("question", "")
+    return _("%(question)s — %(n)s voters", question=question, n=voters)
 
 
 @event_summary("poll_deleted")
@@ -561,13 +562,18 @@ def _poll_payload(payload: Payload, remap: Remap) -> Payload:
 
 @payload_ids("poll_closed")
 def _closed_payload(payload: Payload, remap: Remap) -> Payload:
-    remapped = {**payload, "poll": remap_fields(payload["poll"], remap, POLL_FIELDS)}
+    remapped = dict(payload)
+    if isinstance(payload.get("poll"), dict):
+        remapped["poll"] = remap_fields(payload["poll"], remap, POLL_FIELDS)
     results = payload.get("results")
     if isinstance(results, dict):
         results = remap_fields(results, remap, POLL_FIELDS)
         if isinstance(results.get("answers"), list):
             results["answers"] = [
-                remap_fields(answer, remap, {"id": "poll_ballot"}) for answer in results["answers"]
+                remap_fields(answer, remap, {"id": "poll_ballot"})
+                if isinstance(answer, dict)
+                else answer
+                for answer in results["answers"]
             ]
         remapped["results"] = results
     return remapped

@@ -177,7 +177,7 @@ def _status(ctx: ReportContext, entry: Entry, parent: Entry | None) -> str:
         rules.PENDING: _("Awaiting moderation"),
         rules.HIDDEN: _("Hidden: its author was banned"),
     }
-    status = labels.get(view["state"], view["state"])
+    status = str(labels.get(view["state"], view["state"]))
     if view["state"] == rules.ANSWERED and view["answered_at"]:
         status = _(
             "%(status)s at %(time)s",

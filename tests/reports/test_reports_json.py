@@ -199,3 +199,14 @@ def test_feature_settings_name_the_restored_consultations_own_items(
     assert new_ids[0] not in ids
     assert settings["questions"]["closed_items"] == [new_ids[2]]
     assert settings["speakers"]["item_time_limits"] == {str(new_ids[1]): 120}
+
+
+def test_an_id_that_is_not_a_number_in_a_features_event_is_refused(scripted, download, core):
+    archive = json.loads(download(scripted.consultation.id, "json", "full"))
+    ballot = next(e for e in archive["events"] if e["type"] == "ballot_cast")
+    ballot["payload"]["poll_id"] = [1]
+    before = _counts(core)
+    with pytest.raises(DomainError) as refused:
+        json_archive.restore(core, json.dumps(archive).encode())
+    assert refused.value.code == "invalid_archive"
+    assert _counts(core) == before
