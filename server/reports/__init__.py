@@ -16,12 +16,14 @@ Put these in the feature's own module (e.g. `server/reports/questions.py`) and
 import it from `server/reports/__init__.py` below, one line:
 
 1. A part of the whole report, placed by `order` (header 0, attendance 10,
-   general notes 15, agenda 20, timeline 100)::
+   general notes 15, agenda 20, questions and polls outside the agenda 25 and
+   26, speaking time 30, timeline 100)::
 
-       @report_section("questions", order=30)
+       @report_section("questions_outside_agenda", order=25)
        def questions(ctx: ReportContext) -> Section | None: ...
 
-2. A part of each agenda item's section, after its times (notes are 90)::
+2. A part of each agenda item's section, after its times (questions 10,
+   polls 20, speakers 30, notes 90)::
 
        @item_section("questions", order=10)
        def item_questions(ctx: ReportContext, item: ReportItem) -> Section | None:
@@ -30,7 +32,7 @@ import it from `server/reports/__init__.py` below, one line:
 3. A file of the CSV zip, with machine-readable column names (cells are
    neutralised for spreadsheets by the writer)::
 
-       @csv_file("questions.csv", order=10)
+       @csv_file("questions.csv", order=40)
        def questions_csv(ctx: ReportContext) -> Table | None: ...
 
 4. Optionally, a section's own look in one format, keyed by `Section.key`
@@ -54,13 +56,19 @@ import it from `server/reports/__init__.py` below, one line:
        def hide(event: ReportEvent, audience: Audience) -> ReportEvent | None:
            return None if audience == Audience.SHAREABLE else event
 
-6. The archive: the feature's rows, and where ids sit in its events' payloads
-   (ids are renumbered per consultation; see json_archive.py)::
+6. The archive (json_archive.py): the feature's rows, where ids sit in its
+   events' payloads and in its part of the consultation's settings (ids are
+   renumbered per consultation)::
 
        archive_table("questions", order=40, export=export_rows, restore=restore_rows)
-       @payload_ids("question_asked", "question_merged")
+       @payload_ids("question_asked", "questions_merged")
        def ids(payload, remap):
-           return {**payload, "id": remap("question", payload["id"])}
+           return remap_fields(payload, remap, {"question_id": "question"})
+       @settings_ids("questions")
+       def closed(part, remap): ...
+
+The features' parts: questions.py, polls.py, speakers.py (each says what it
+shows to which audience).
 
 The audience rules every provider must keep
 -------------------------------------------
@@ -74,7 +82,13 @@ The audience rules every provider must keep
   (a named, non-anonymous author may appear: they chose to be named).
 """
 
-from . import foundation  # noqa: F401 - registers the foundation's parts
+# Each import registers its parts: the foundation's, then each feature's.
+from . import (  # noqa: F401
+    foundation,
+    polls,
+    questions,
+    speakers,
+)
 from .model import (
     Audience,
     Facts,

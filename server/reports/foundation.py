@@ -151,7 +151,7 @@ def _breakdown(joined: Counter[str], peaks: Counter[str]) -> list[tuple[str, int
     return [(key, joined[key], peaks[key]) for key in keys]
 
 
-def _group_label(group: str) -> str:
+def group_label(group: str) -> str:
     label = GROUP_LABELS.get(group)
     return str(label) if label is not None else group
 
@@ -171,7 +171,7 @@ def attendance_section(ctx: ReportContext) -> Section:
     )
     groups = Table(
         (_("Stakeholder group"), _("Joined"), _("Peak at once")),
-        [(_group_label(g), joined, peak) for g, joined, peak in figures["by_group"]],
+        [(group_label(g), joined, peak) for g, joined, peak in figures["by_group"]],
     )
     countries = Table(
         (_("Country"), _("Joined"), _("Peak at once")),
@@ -291,9 +291,9 @@ def agenda_csv(ctx: ReportContext) -> Table:
                 item.planned_seconds // 60,
                 item.extra_seconds // 60,
                 _iso(item.started_at),
-                _iso_local(ctx, item.started_at),
+                iso_local(ctx, item.started_at),
                 _iso(item.ended_at),
-                _iso_local(ctx, item.ended_at),
+                iso_local(ctx, item.ended_at),
                 item.elapsed if item.started_at else None,
                 item.overrun,
                 notes.get(item.id, ""),
@@ -307,8 +307,18 @@ def _iso(moment: datetime | None) -> str:
     return moment.isoformat() if moment else ""
 
 
-def _iso_local(ctx: ReportContext, moment: datetime | None) -> str:
+def iso_local(ctx: ReportContext, moment: datetime | str | None) -> str:
+    """A moment (or its ISO text, as views carry it) in the consultation's zone, ISO 8601."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
     return ctx.in_zone(moment).isoformat() if moment else ""
+
+
+def places(ctx: ReportContext) -> Iterator[tuple[Cell, str, int | None]]:
+    """Each agenda item as (number, title, id), then the place of what no item holds."""
+    for item in ctx.items:
+        yield item.number, item.title, item.id
+    yield "", "", None
 
 
 # ---------------------------------------------------------------- notes
@@ -422,7 +432,7 @@ def _no_attendee_names(payload: Payload) -> Payload:
 def _person(ctx: ReportContext, payload: Payload) -> str:
     """Staff by name and role; an attendee only by group and country."""
     if payload.get("role") == ATTENDEE:
-        group = _group_label(str(payload.get("stakeholder_group", "")))
+        group = group_label(str(payload.get("stakeholder_group", "")))
         who = ", ".join(part for part in (group, payload.get("country") or "") if part)
     else:
         who = f"{payload.get('display_name') or _('(unnamed)')} ({payload.get('role', '')})"

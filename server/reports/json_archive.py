@@ -98,8 +98,10 @@ class Ids:
         """An archive number as a database id; a dangling reference damages the archive."""
         if value is None:
             return None
-        found = self._from_archive.get(kind, {}).get(value)
-        if found is None or isinstance(value, bool):
+        # Not a number (a list, say, inside an event's payload) refers to nothing either.
+        wanted = value if isinstance(value, int) and not isinstance(value, bool) else None
+        found = self._from_archive.get(kind, {}).get(wanted)
+        if found is None:
             raise damaged(N_("it refers to a %(kind)s that is not in it"), kind=kind)
         return found
 
@@ -153,9 +155,30 @@ payload_ids = Registry[PayloadIds](
 )
 
 
+settings_ids = Registry[PayloadIds](
+    """Register how to translate the ids inside a feature's part of the consultation's
+    settings, keyed by the settings key: `(part, remap) -> part` (agenda item ids only:
+    the consultation is written before any other table is numbered)."""
+)
+
+
+def remap_fields(data: Payload, remap: Remap, kinds: dict[str, str]) -> Payload:
+    """`data` with each of its fields named in `kinds` ({field: kind}) remapped; absent
+    fields stay absent (a projection may have dropped them)."""
+    return {key: remap(kinds[key], value) if key in kinds else value for key, value in data.items()}
+
+
 def _remap_payload(event_type: str, payload: Payload, remap: Remap) -> Payload:
     function = payload_ids.get(event_type)
     return function(payload, remap) if function else payload
+
+
+def _remap_settings(settings: dict[str, Any], remap: Remap) -> dict[str, Any]:
+    remapped = {}
+    for key, part in settings.items():
+        function = settings_ids.get(key)
+        remapped[key] = function(part, remap) if function and isinstance(part, dict) else part
+    return remapped
 
 
 # ---------------------------------------------------------------- export
@@ -172,8 +195,9 @@ def iso(moment: datetime | None) -> str | None:
 def export(tx: Session, consultation: Consultation) -> Iterator[str]:
     """The archive, piece by piece: tables first, then the events as the log is read."""
     ctx = ExportContext(tx, consultation, Ids())
+    numbered(ctx, "agenda_item", AgendaItem)  # settings name items: number them first
     yield f'{{"format":{dump(FORMAT)},"version":{VERSION},\n'
-    yield f'"consultation":{dump(_consultation_record(consultation))},\n"tables":{{'
+    yield f'"consultation":{dump(_consultation_record(ctx))},\n"tables":{{'
     for number, table in enumerate(_tables):
         yield f"{',' if number else ''}\n{dump(table.name)}:["
         yield from _records(table.export(ctx))
@@ -201,7 +225,8 @@ def _event_record(ctx: ExportContext, event: Any) -> dict[str, Any]:
     }
 
 
-def _consultation_record(c: Consultation) -> dict[str, Any]:
+def _consultation_record(ctx: ExportContext) -> dict[str, Any]:
+    c = ctx.consultation
     return {
         "short_name": c.short_name,
         "title": c.title,
@@ -217,7 +242,7 @@ def _consultation_record(c: Consultation) -> dict[str, Any]:
         "last_seq": c.last_seq,
         "last_public_seq": c.last_public_seq,
         "peak_present": c.peak_present,
-        "settings": c.settings,
+        "settings": _remap_settings(c.settings, ctx.ids.to_archive),
         "created_at": iso(c.created_at),
     }
 
@@ -359,6 +384,7 @@ def restore(core: Core, data: bytes) -> Restored:
                 if not isinstance(rows, list):
                     raise damaged(N_("table %(table)s is not a list"), table=table.name)
                 table.restore(ctx, rows)
+            consultation.settings = _remap_settings(consultation.settings, ctx.ids.from_archive)
             _restore_events(ctx, events)
             moderator = issue_link(tx, consultation, "moderator", now)
             rapporteur = issue_link(tx, consultation, "rapporteur", now)
@@ -443,7 +469,8 @@ def _restore_events(ctx: RestoreContext, events: list[Any]) -> None:
 # ---------------------------------------------------------------- the foundation's tables
 
 
-def _numbered(ctx: ExportContext, kind: str, model: Any) -> list[Any]:
+def numbered(ctx: ExportContext, kind: str, model: Any) -> list[Any]:
+    """The consultation's rows of `model` in creation order, numbered as `kind`."""
     rows = list(
         ctx.tx.scalars(
             select(model).where(model.consultation_id == ctx.consultation.id).order_by(model.id)
@@ -453,10 +480,15 @@ def _numbered(ctx: ExportContext, kind: str, model: Any) -> list[Any]:
     return rows
 
 
-def _numbered_records(rows: list[Any], what: str) -> Iterator[tuple[int, Record]]:
-    """Rows of a kind the archive numbers 1, 2, 3…, each checked to carry its number."""
+def records(rows: list[Any], what: str) -> Iterator[Record]:
+    """A table's rows, each read as a `Record` its errors name ("note 3")."""
     for number, data in enumerate(rows, start=1):
-        record = Record(data, f"{what} {number}")
+        yield Record(data, f"{what} {number}")
+
+
+def numbered_records(rows: list[Any], what: str) -> Iterator[tuple[int, Record]]:
+    """Rows of a kind the archive numbers 1, 2, 3…, each checked to carry its number."""
+    for number, record in enumerate(records(rows, what), start=1):
         if record.integer("id") != number:
             raise damaged(N_("its %(what)s rows are not numbered 1, 2, 3… in order"), what=what)
         yield number, record
@@ -465,7 +497,7 @@ def _numbered_records(rows: list[Any], what: str) -> Iterator[tuple[int, Record]
 def _export_items(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     # Stored fields, spelled out: the archive is a versioned format that must not
     # follow changes to what screens are sent (services/agenda.item_view).
-    for item in _numbered(ctx, "agenda_item", AgendaItem):
+    for item in numbered(ctx, "agenda_item", AgendaItem):
         yield {
             "id": ctx.ids.to_archive("agenda_item", item.id),
             "position": item.position,
@@ -483,7 +515,7 @@ def _export_items(ctx: ExportContext) -> Iterator[dict[str, Any]]:
 
 
 def _restore_items(ctx: RestoreContext, rows: list[Any]) -> None:
-    for number, record in _numbered_records(rows, "agenda item"):
+    for number, record in numbered_records(rows, "agenda item"):
         item = AgendaItem(
             consultation_id=ctx.consultation.id,
             position=record.integer("position"),
@@ -506,7 +538,7 @@ def _restore_items(ctx: RestoreContext, rows: list[Any]) -> None:
 
 
 def _export_participants(ctx: ExportContext) -> Iterator[dict[str, Any]]:
-    for person in _numbered(ctx, "participant", Participant):
+    for person in numbered(ctx, "participant", Participant):
         yield {
             "id": ctx.ids.to_archive("participant", person.id),
             "role": person.role,
@@ -520,7 +552,7 @@ def _export_participants(ctx: ExportContext) -> Iterator[dict[str, Any]]:
 
 
 def _restore_participants(ctx: RestoreContext, rows: list[Any]) -> None:
-    for number, record in _numbered_records(rows, "participant"):
+    for number, record in numbered_records(rows, "participant"):
         person = Participant(
             consultation_id=ctx.consultation.id,
             role=record.choice("role", ROLES),
@@ -555,8 +587,7 @@ def _export_notes(ctx: ExportContext) -> Iterator[dict[str, Any]]:
 
 
 def _restore_notes(ctx: RestoreContext, rows: list[Any]) -> None:
-    for number, data in enumerate(rows, start=1):
-        record = Record(data, f"note {number}")
+    for record in records(rows, "note"):
         item_id = ctx.ids.from_archive("agenda_item", record.integer("item", minimum=1, null=True))
         ctx.tx.add(
             Note(

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 
 from server.reports.model import ReportEvent, safe_event
-from tests.reports.scripted import REMARK, SECRET_NAME
+from tests.reports.scripted import QUIET_NAME, REMARK, SECRET_NAME
 
 
 def _text_of(fmt: str, data: bytes) -> str:
@@ -38,8 +38,14 @@ def _text_of(fmt: str, data: bytes) -> str:
 )
 def test_an_anonymous_authors_name_appears_in_no_format(scripted, download, fmt, audience):
     text = _text_of(fmt, download(scripted.consultation.id, fmt, audience))
-    assert "Who pays for the training?" in text  # what they said is there…
-    assert SECRET_NAME not in text  # …who said it is not
+    # What they said is there (Sam anonymously to attendees, Quentin fully anonymously)…
+    assert "Who pays for the training?" in text
+    assert "Will the convention protect journalists?" in text
+    assert "Is there funding for small states?" in text
+    assert ("Why is this session so short?" in text) == (audience == "full")
+    # …who said it is not.
+    assert SECRET_NAME not in text
+    assert QUIET_NAME not in text
 
 
 def test_the_archive_keeps_no_attendee_as_the_actor_of_an_event(scripted, download):

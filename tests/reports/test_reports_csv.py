@@ -1,21 +1,12 @@
 """The CSV zip: every file parses, and nothing in it runs as a spreadsheet formula."""
 
-import csv
 import io
 import zipfile
 
 import pytest
 
 from server.reports.csv_export import neutralise
-
-
-def _files(data: bytes) -> dict[str, list[dict[str, str]]]:
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    assert archive.testzip() is None
-    return {
-        name: list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
-        for name in archive.namelist()
-    }
+from tests.reports.reading import csv_files
 
 
 @pytest.mark.parametrize(
@@ -38,8 +29,17 @@ def test_a_cell_a_spreadsheet_would_evaluate_is_kept_as_text(typed, stored):
 
 
 def test_the_zip_holds_agenda_attendance_and_timeline_tables(scripted, download):
-    files = _files(download(scripted.consultation.id, "csv"))
-    assert sorted(files) == ["agenda.csv", "attendance.csv", "timeline.csv"]
+    files = csv_files(download(scripted.consultation.id, "csv"))
+    assert list(files) == [
+        "agenda.csv",
+        "attendance.csv",
+        "questions.csv",
+        "polls.csv",
+        "poll_answers.csv",
+        "speakers.csv",
+        "speaking_time.csv",
+        "timeline.csv",
+    ]
     agenda = files["agenda.csv"]
     assert [row["title"] for row in agenda] == [
         "Opening",
@@ -56,14 +56,14 @@ def test_the_zip_holds_agenda_attendance_and_timeline_tables(scripted, download)
     )
     assert agenda[4]["seconds_used"] == ""
     attendance = {(r["breakdown"], r["value"]): r for r in files["attendance.csv"]}
-    assert attendance[("all", "")]["joined"] == "5"
-    assert attendance[("all", "")]["peak_concurrent"] == "5"
+    assert attendance[("all", "")]["joined"] == "6"
+    assert attendance[("all", "")]["peak_concurrent"] == "6"
     assert attendance[("country", "NG")]["joined"] == "2"
-    assert [row["seq"] for row in files["timeline.csv"]][:3] == ["1", "12", "13"]
+    assert [row["seq"] for row in files["timeline.csv"]][:3] == ["1", "14", "15"]
 
 
 def test_a_note_written_as_a_formula_stays_text_in_the_csv(scripted, download):
-    agenda = _files(download(scripted.consultation.id, "csv"))["agenda.csv"]
+    agenda = csv_files(download(scripted.consultation.id, "csv"))["agenda.csv"]
     assert agenda[2]["notes"] == '\'=HYPERLINK("http://evil.example","ratified")'
 
 

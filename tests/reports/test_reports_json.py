@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 
 from server.domain.errors import DomainError
 from server.reports import json_archive
-from server.services import consultations
+from server.services import consultations, questions, speakers
 from server.storage.models import AgendaItem, Consultation, Event, Participant
 from server.storage.notes import Note
 from tests.conftest import Clock
-from tests.reports.scripted import run_script
+from tests.reports.scripted import EVENTS, run_script
 
 
 def _lines(data: bytes) -> list[str]:
@@ -38,8 +38,18 @@ def test_export_import_export_gives_the_same_file_byte_for_byte(scripted, downlo
 def test_the_archive_is_versioned_and_holds_every_event_in_order(scripted, download):
     archive = json.loads(download(scripted.consultation.id, "json", "full"))
     assert (archive["format"], archive["version"]) == ("baraza-archive", 1)
-    assert [e["seq"] for e in archive["events"]] == list(range(1, 34))
-    assert set(archive["tables"]) == {"agenda_items", "participants", "notes"}
+    assert [e["seq"] for e in archive["events"]] == list(range(1, EVENTS + 1))
+    assert list(archive["tables"]) == [
+        "agenda_items",
+        "participants",
+        "notes",
+        "questions",
+        "question_votes",
+        "polls",
+        "poll_ballots",
+        "speaker_hands",
+        "closed_speaker_lists",
+    ]
     assert "join_code" not in archive["consultation"]
     assert "token" not in json.dumps(archive)
 
@@ -168,3 +178,35 @@ def test_the_command_line_exports_and_imports_an_archive(app, app_core, tmp_path
     refused = runner.invoke(args=["import-json", str(target)])
     assert refused.exit_code != 0
     assert "invalid_archive" in refused.output
+
+
+def test_feature_settings_name_the_restored_consultations_own_items(
+    create_consultation, core, download
+):
+    c = create_consultation()
+    ids = c.item_ids()
+    questions.set_open(core, c.moderator, ids[2], False)
+    speakers.set_time_limit(core, c.moderator, 120, ids[1])
+    archive = json.loads(download(c.id, "json", "full"))
+    settings = archive["consultation"]["settings"]
+    assert settings["questions"]["closed_items"] == [3]  # the archive's own numbers
+    assert settings["speakers"]["item_time_limits"] == {"2": 120}
+    restored = json_archive.restore(core, json.dumps(archive).encode())
+    with core.store.reading() as tx:
+        consultation = tx.get_one(Consultation, restored.consultation_id)
+        new_ids = [item.id for item in consultation.items]
+        settings = consultation.settings
+    assert new_ids[0] not in ids
+    assert settings["questions"]["closed_items"] == [new_ids[2]]
+    assert settings["speakers"]["item_time_limits"] == {str(new_ids[1]): 120}
+
+
+def test_an_id_that_is_not_a_number_in_a_features_event_is_refused(scripted, download, core):
+    archive = json.loads(download(scripted.consultation.id, "json", "full"))
+    ballot = next(e for e in archive["events"] if e["type"] == "ballot_cast")
+    ballot["payload"]["poll_id"] = [1]
+    before = _counts(core)
+    with pytest.raises(DomainError) as refused:
+        json_archive.restore(core, json.dumps(archive).encode())
+    assert refused.value.code == "invalid_archive"
+    assert _counts(core) == before
