@@ -1,7 +1,7 @@
 // The speakers' queue as every page holds it: the snapshot, then events (the floor,
 // the list, the ordering), coalesced `speakers_queue` pushes (the ordered queue) and,
 // for attendees, `speakers_mine` notices (their own hands). Pages render from this.
-import { duration } from "../format.js";
+import { duration, locale } from "../format.js";
 
 // Sentences come translated from the page (templates/speakers/_messages.html).
 function messagesOf(root) {
@@ -116,7 +116,7 @@ export function turnClock(turn, now) {
 export function countryName(code) {
   if (!code) return "";
   try {
-    return new Intl.DisplayNames([document.documentElement.lang || "en"], { type: "region" }).of(code) || code;
+    return new Intl.DisplayNames([locale()], { type: "region" }).of(code) || code;
   } catch {
     return code;
   }
