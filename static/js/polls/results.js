@@ -27,7 +27,7 @@ export function withheld(poll, t) {
 export function summary(results, t) {
   if (!results.voters) return t("no_votes");
   if (results.turnout === null || results.turnout === undefined) return t("voters", { voters: results.voters });
-  return t("turnout", { voters: results.voters, present: results.present, percent: number(Math.round(results.turnout * 100)) });
+  return t("turnout", { voters: results.voters, present: results.present, percent: percent(Math.round(results.turnout * 100)) });
 }
 
 function table(poll, rows, t) {
@@ -93,7 +93,7 @@ export function renderResults(container, poll, results, t, { answerControls = nu
     wordCloud(rows, picture, scale);
   } else {
     const figure = valueKind(poll).figure;
-    const figures = (row) => t(row.value === 1 ? `${figure}_one` : figure, { value: row.value, percent: number(row.percent) });
+    const figures = (row) => t(row.value === 1 ? `${figure}_one` : figure, { value: row.value, percent: percent(row.percent) });
     barChart(rows, figures, picture, scale);
   }
   const tableNode = table(poll, rows, t);
