@@ -56,7 +56,7 @@ def test_the_attendee_page_in_arabic_reads_right_to_left_in_arabic(server, new_p
 
 
 def test_poll_bars_grow_from_the_right_in_arabic(server, new_page):
-    question = "هل صادق بلدك على الاتفاقية؟"
+    question = "Has your country ratified the Convention?"  # a chair writing in English
     poll = {
         "type": "single",
         "question": question,
@@ -68,6 +68,16 @@ def test_poll_bars_grow_from_the_right_in_arabic(server, new_page):
     page = new_page(viewport=PHONE, locale="ar")
     join_as_attendee(page, server, name="Omar", group="government", country="MA")
     expect(page.locator(".poll-live legend")).to_have_text(question)
+    # An English question keeps its question mark at its end on the Arabic page.
+    ends = page.evaluate(
+        """() => {
+      const text = document.querySelector('.poll-live legend').firstChild;
+      const at = (i) => { const r = document.createRange(); r.setStart(text, i);
+        r.setEnd(text, i + 1); return r.getBoundingClientRect().left; };
+      return [at(0), at(text.length - 1)];
+    }"""
+    )
+    assert ends[0] < ends[1], ends
     page.locator(".poll-choice", has_text="ليس بعد").click()
     page.click(".poll-form button[type=submit]")
     expect(page.locator(".poll-status")).to_have_text("سُجّل تصويتك.")
@@ -92,7 +102,7 @@ def test_poll_bars_grow_from_the_right_in_arabic(server, new_page):
     assert drawn["label"][1] < 2 and drawn["label"][0] > 20  # labels at the start: the right
     assert drawn["figure"][0] < 2 and drawn["figure"][1] > 20  # figures at the end: the left
     expect(page.locator(".poll-live .poll-bar-figure").nth(2)).to_have_text(
-        "صوت واحد · 100\u200e%\u200e"
+        "صوت واحد · \u2068100\u200e%\u200e\u2069"  # the figure isolated, as Intl writes it
     )
     assert (
         page.evaluate("document.documentElement.scrollWidth") == PHONE["width"]
