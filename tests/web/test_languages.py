@@ -198,3 +198,12 @@ def test_the_join_form_shows_its_refusal_in_the_readers_language(app, app_consul
     response = client.post(f"/j/{app_consultation.join_code}", data={"stakeholder_group": "aliens"})
     assert response.status_code == 400
     assert "اختر فئة من فئات أصحاب المصلحة من القائمة." in response.text
+
+
+def test_a_report_downloads_in_the_readers_language(app, app_consultation):
+    rapporteur = staff_in(app, f"/r/{app_consultation.rapporteur_link}", "fr")
+    report = rapporteur.get(f"/c/{app_consultation.join_code}/report/download/markdown")
+    assert report.status_code == 200
+    text = report.get_data(as_text=True)
+    assert "À propos de la consultation" in text and "Ordre du jour" in text
+    assert "About the consultation" not in text
