@@ -6,33 +6,24 @@ carries the browser's Accept-Language and the `baraza_lang` cookie of the switch
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-
-from server.realtime import socketio
 
 UNKNOWN_ITEM = {"item_id": 999999, "minutes": 3}
 
 
 @pytest.fixture
-def connect(app) -> Iterator[Callable[..., Any]]:
-    """Factory: a socket client for `token`, with the handshake's headers or browser."""
-    clients = []
+def connect(socket_client) -> Callable[..., Any]:
+    """A connected socket client for `token`, with the handshake's headers or browser."""
 
-    def open_client(token: str, *, headers=None, browser=None) -> Any:
-        client = socketio.test_client(
-            app, auth={"token": token}, headers=headers, flask_test_client=browser
-        )
+    def open_client(token: str, **handshake: Any) -> Any:
+        client = socket_client(token, **handshake)
         assert client.is_connected()
-        clients.append(client)
         return client
 
-    yield open_client
-    for client in clients:
-        if client.is_connected():
-            client.disconnect()
+    return open_client
 
 
 def refusal(client, name: str, payload: dict[str, Any]) -> dict[str, str]:
