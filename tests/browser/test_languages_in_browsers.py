@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, screenshot
-from tests.browser.test_agenda_in_browsers import join_as_attendee
+from tests.browser.test_agenda_in_browsers import join_as_attendee, open_console
 from tests.browser.test_weak_networks import command, moderator_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -125,3 +126,22 @@ def test_a_language_switched_on_the_live_page_is_kept_and_spoken_by_the_server(s
 
     page.click(".q-ask button[type=submit]")
     expect(page.locator("[data-q-error]")).to_have_text("La question ne doit pas être vide.")
+
+
+def test_the_chairs_shortcuts_work_on_an_arabic_keyboard(server, new_page):
+    joined = requests.post(
+        f"{server.url}/api/consultations/{server.links['join_code']}/join",
+        json={"display_name": "Samir"},
+        timeout=10,
+    ).json()
+    asked = command(server, joined["token"], "ask_question", {"text": "What about e-evidence?"})
+    moderator = new_page(locale="ar")
+    open_console(moderator, server)
+    question = moderator.locator(f"li.q[data-question-id='{asked['question']['id']}']")
+    expect(question).to_have_attribute("data-state", "pending")
+    question.focus()
+    # The key marked A on an Arabic keyboard types "ش".
+    question.dispatch_event("keydown", {"key": "ش", "code": "KeyA", "bubbles": True})
+    expect(question).to_have_count(0)  # approved: it left the pending queue
+    moderator.click("[data-q-tab=approved]")
+    expect(question).to_have_attribute("data-state", "approved")
