@@ -22,10 +22,7 @@ def select_locale() -> str:
 def translate_error(error: DomainError) -> str:
     """The error's message in the request's language, placeholders filled.
 
-    A `field` parameter is a field's label (see domain/text.py) and is translated too.
+    Labels among the parameters (a field's name, a state) and nested reasons are
+    translated too (see DomainError.render).
     """
-    template = gettext(error.template)
-    if not error.params:
-        return template
-    params = {k: gettext(v) if k == "field" else v for k, v in error.params.items()}
-    return template % params
+    return error.render(gettext)

@@ -178,12 +178,13 @@ def app_consultation(app_core: Core) -> Consultation:
 
 @pytest.fixture
 def socket_client(app: Flask) -> Iterator[Callable[..., Any]]:
-    """Factory: a Socket.IO test client authenticated with `token`."""
+    """Factory: a Socket.IO test client authenticated with `token`; its handshake may
+    carry `headers` or the cookies of a Flask test client `browser`."""
     clients = []
 
-    def connect(token: str | None, **auth: Any) -> Any:
+    def connect(token: str | None, *, headers=None, browser=None, **auth: Any) -> Any:
         payload = {"token": token, **auth} if token else auth
-        client = socketio.test_client(app, auth=payload)
+        client = socketio.test_client(app, auth=payload, headers=headers, flask_test_client=browser)
         clients.append(client)
         return client
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -10,11 +11,17 @@ def N_(message: str) -> str:
     return message
 
 
+class Label(str):
+    """A parameter that is a phrase of ours (a state, say), translated with the message."""
+
+
 class DomainError(Exception):
     """A refused command: a stable machine code and a human message.
 
     `template` is English with ``%(name)s`` placeholders; the web layer translates
     the template before filling it, so the domain never depends on Flask-Babel.
+    Parameters that are words of ours rather than data — a `field`'s label, a `Label`,
+    an error given as the reason of another — are translated along with it.
     """
 
     status = 400
@@ -27,10 +34,25 @@ class DomainError(Exception):
 
     @property
     def message(self) -> str:
-        return self.template % self.params if self.params else self.template
+        return self.render(str)
+
+    def render(self, translate: Callable[[str], str]) -> str:
+        """The message with every phrase of ours passed through `translate`."""
+        template = translate(self.template)
+        if not self.params:
+            return template
+        return template % {name: _param(name, v, translate) for name, v in self.params.items()}
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
+
+
+def _param(name: str, value: Any, translate: Callable[[str], str]) -> Any:
+    if isinstance(value, DomainError):
+        return value.render(translate)
+    if isinstance(value, Label) or (name == "field" and isinstance(value, str)):
+        return translate(value)
+    return value
 
 
 class NotFound(DomainError):

@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from .errors import N_, Conflict, DomainError, Forbidden, NotFound
+from .errors import N_, Conflict, DomainError, Forbidden, Label, NotFound
 from .events import ATTENDEE, MODERATOR, RAPPORTEUR, Payload, Projection, projection
-from .text import clean_text, optional_text, require_int
+from .text import FIELD_LABELS, clean_text, optional_text, require_int
 
 SETTINGS_KEY = "questions"
 
@@ -51,6 +51,16 @@ MAX_ANSWER = 2000
 MAX_REASON = 300
 MAX_BULK = 200
 MAX_RECEIPTS = 100
+
+FIELD_LABELS.update(
+    {
+        "question": N_("The question"),
+        "answer": N_("The answer"),
+        "reason": N_("The reason"),
+        "min_interval_seconds": N_("The seconds between questions"),
+        "max_per_person": N_("The number of questions per person"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -260,11 +270,23 @@ _REFUSALS = {
 }
 
 
+# How a state reads in a refusal ("this one is %(state)s").
+_STATE_WORDS = {
+    PENDING: N_("pending"),
+    APPROVED: N_("approved"),
+    ANSWERED: N_("answered"),
+    DISMISSED: N_("dismissed"),
+    ARCHIVED: N_("archived"),
+    MERGED: N_("merged"),
+    HIDDEN: N_("hidden"),
+}
+
+
 def check_action(action: str, state: str) -> None:
     """Refuse `action` on a question in `state` with the action's own code."""
     if state not in ALLOWED_FROM[action]:
         code = "cannot_merge_into" if action == MERGE_INTO else f"cannot_{action}"
-        raise Conflict(code, _REFUSALS[action], state=state)
+        raise Conflict(code, _REFUSALS[action], state=Label(_STATE_WORDS.get(state, state)))
 
 
 def check_merge(source_id: int, target_id: int) -> None:

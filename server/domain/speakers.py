@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeGuard
 
-from .errors import N_, Conflict, DomainError, Forbidden, NotFound
+from .errors import N_, Conflict, DomainError, Forbidden, Label, NotFound
 from .events import ATTENDEE, Payload, projection
 from .text import FIELD_LABELS, optional_text, require_int
 
@@ -239,7 +239,10 @@ def parse_file_settings(settings: Any, items: Sequence[Any]) -> FileSettings:
 def _check_mapping(value: Any, where: str, params: dict[str, Any]) -> None:
     if not isinstance(value, dict):
         raise DomainError(
-            "invalid_speakers_settings", where, reason=N_("this must be a mapping."), **params
+            "invalid_speakers_settings",
+            where,
+            reason=Label(N_("this must be a mapping.")),
+            **params,
         )
 
 
@@ -248,7 +251,7 @@ def _located(parse: Any, value: Any, where: str, params: dict[str, Any]) -> Any:
     try:
         return parse(value)
     except DomainError as error:
-        raise DomainError(error.code, where, reason=error.message, **params) from error
+        raise DomainError(error.code, where, reason=error, **params) from error
 
 
 # Validation of what people send.

@@ -35,7 +35,7 @@ def clean_text(value: Any, field: str, *, max_length: int, min_length: int = 1) 
     text = unicodedata.normalize("NFC", value).strip()
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
         raise DomainError(
-            f"invalid_{field}", N_("%(field)s contains control characters."), field=field
+            f"invalid_{field}", N_("%(field)s contains control characters."), field=_label(field)
         )
     visible = "".join(ch for ch in text if ch not in _INVISIBLE).strip()
     if len(visible) < min_length:

@@ -276,7 +276,7 @@ def polls_from_agenda_file(
                     N_("Agenda item %(item)s, poll %(poll)s: %(reason)s"),
                     item=index + 1,
                     poll=number,
-                    reason=error.message,
+                    reason=error,
                 ) from error
             poll = Poll(
                 consultation_id=consultation.id,

@@ -16,6 +16,12 @@ function svgEl(tag, attributes = {}, text = null) {
   return node;
 }
 
+// In a right-to-left page the SVG's text runs right to left too (direction is inherited),
+// so "start" is the right edge: pictures are mirrored to match.
+function isRtl(container) {
+  return getComputedStyle(container).direction === "rtl";
+}
+
 function shorten(text, max) {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
@@ -31,9 +37,12 @@ function frame(width, height) {
   });
 }
 
-// One bar per row, longest = the largest value; the label above, the figures on its right.
+// One bar per row, longest = the largest value; the label above at the start, the figures
+// at the end; bars grow from the start (the right in Arabic).
 export function barChart(rows, figure, container, scale = 1) {
   const width = widthOf(container);
+  const rtl = isRtl(container);
+  const start = rtl ? width : 0;
   const font = 15 * scale;
   const labelHeight = 22 * scale;
   const barHeight = 24 * scale;
@@ -46,14 +55,14 @@ export function barChart(rows, figure, container, scale = 1) {
     const y = index * rowHeight;
     const figures = figure(row);
     svg.append(
-      svgEl("text", { x: 0, y: y + font, "font-size": font, class: "poll-bar-label" },
+      svgEl("text", { x: start, y: y + font, "font-size": font, class: "poll-bar-label" },
         shorten(row.label, Math.max(8, characters - figures.length - 2))),
-      svgEl("text", { x: width, y: y + font, "font-size": font, "text-anchor": "end", class: "poll-bar-figure" }, figures),
+      svgEl("text", { x: width - start, y: y + font, "font-size": font, "text-anchor": "end", class: "poll-bar-figure" }, figures),
       svgEl("rect", { x: 0, y: y + labelHeight, width, height: barHeight, rx: 4, class: "poll-bar-track" }),
     );
     if (row.value > 0) {
       const length = Math.max(4, (width * row.value) / max);
-      svg.append(svgEl("rect", { x: 0, y: y + labelHeight, width: length, height: barHeight, rx: 4, class: `poll-bar poll-bar-${index % 4}` }));
+      svg.append(svgEl("rect", { x: rtl ? width - length : 0, y: y + labelHeight, width: length, height: barHeight, rx: 4, class: `poll-bar poll-bar-${index % 4}` }));
     }
   });
   container.append(svg);
@@ -61,9 +70,11 @@ export function barChart(rows, figure, container, scale = 1) {
 }
 
 // Words sized by how many people gave them, the most frequent first, laid out in
-// centred lines. Widths are measured once the SVG is on the page, estimated otherwise.
+// centred lines, from the right in a right-to-left page. Widths are measured once the
+// SVG is on the page, estimated otherwise.
 export function wordCloud(rows, container, scale = 1) {
   const width = widthOf(container);
+  const rtl = isRtl(container);
   const words = rows.slice(0, 60);
   const max = Math.max(1, ...words.map((row) => row.value));
   const min = Math.min(...words.map((row) => row.value), max);
@@ -95,12 +106,13 @@ export function wordCloud(rows, container, scale = 1) {
   }
   let y = 0;
   for (const { words: lineWords, width: lineWidth, height } of lines) {
-    let x = Math.max(0, (width - lineWidth) / 2);
+    const margin = Math.max(0, (width - lineWidth) / 2);
+    let x = rtl ? width - margin : margin; // where the next word starts, in its own direction
     y += height;
     for (const word of lineWords) {
       word.text.setAttribute("x", x.toFixed(1));
       word.text.setAttribute("y", (y - height * 0.25).toFixed(1));
-      x += word.width + spacing;
+      x += (rtl ? -1 : 1) * (word.width + spacing);
     }
   }
   svg.setAttribute("viewBox", `0 0 ${width} ${Math.max(60, Math.ceil(y))}`);

@@ -1,12 +1,13 @@
 // Polls on every page: the state kept in step with the server, and the page's messages.
 // The state comes from the snapshot, poll events and the coalesced `poll_results`
 // pushes; results are only ever what the server sent this audience.
+import { fillIn } from "../i18n.js";
 
 // The translated sentences of templates/polls/_messages.html, filled with {name} values.
 export function messages(root) {
   const found = {};
   root.querySelectorAll("[data-poll-messages] [data-msg]").forEach((el) => { found[el.dataset.msg] = el.textContent; });
-  return (key, params = {}) => (found[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
+  return (key, params = {}) => fillIn(found[key] ?? key, params);
 }
 
 // `staff`: this page receives every result (moderators, rapporteurs), so none is dropped.

@@ -2,6 +2,7 @@
 // and the same figures as a table (for screen readers, and on request for anyone).
 import { barChart, wordCloud } from "./charts.js";
 import { el } from "./common.js";
+import { number, percent } from "../format.js";
 
 const BREAKDOWN_COLUMNS = 8;
 
@@ -26,7 +27,7 @@ export function withheld(poll, t) {
 export function summary(results, t) {
   if (!results.voters) return t("no_votes");
   if (results.turnout === null || results.turnout === undefined) return t("voters", { voters: results.voters });
-  return t("turnout", { voters: results.voters, present: results.present, percent: Math.round(results.turnout * 100) });
+  return t("turnout", { voters: results.voters, present: results.present, percent: percent(Math.round(results.turnout * 100)) });
 }
 
 function table(poll, rows, t) {
@@ -41,7 +42,7 @@ function table(poll, rows, t) {
     el("tbody", {}, ...rows.map((row) => el("tr", {},
       el("th", { scope: "row", text: row.label }),
       el("td", { text: String(row.value) }),
-      el("td", { text: `${row.percent}%` })))));
+      el("td", { text: percent(row.percent) })))));
 }
 
 function tableToggle(container, tableNode, t) {
@@ -77,7 +78,7 @@ export function renderResults(container, poll, results, t, { answerControls = nu
   const parts = [el("p", { class: "poll-summary", text: summary(results, t) })];
   if (poll.method === "borda") parts.push(el("p", { class: "poll-method", text: t("method_borda") }));
   if (poll.type === "rating" && results.mean !== null && results.mean !== undefined) {
-    parts.push(el("p", { class: "poll-mean", text: t("mean", { mean: results.mean }) }));
+    parts.push(el("p", { class: "poll-mean", text: t("mean", { mean: number(results.mean) }) }));
   }
   container.replaceChildren(...parts);
   if (poll.type === "open_text") {
@@ -92,7 +93,7 @@ export function renderResults(container, poll, results, t, { answerControls = nu
     wordCloud(rows, picture, scale);
   } else {
     const figure = valueKind(poll).figure;
-    const figures = (row) => t(row.value === 1 ? `${figure}_one` : figure, { value: row.value, percent: row.percent });
+    const figures = (row) => t(row.value === 1 ? `${figure}_one` : figure, { value: row.value, percent: percent(row.percent) });
     barChart(rows, figures, picture, scale);
   }
   const tableNode = table(poll, rows, t);
@@ -120,5 +121,5 @@ export function breakdownTable(poll, results, dimension, t) {
       el("th", { scope: "row", text: groupLabel(dimension, group.key, t) }),
       el("td", { text: String(group.voters) }),
       ...columns.map((_, index) => el("td", { text: String(group.values[index]) })),
-      mean ? el("td", { text: group.mean === null ? "–" : String(group.mean) }) : null)))));
+      mean ? el("td", { text: group.mean === null ? "–" : number(group.mean) }) : null)))));
 }

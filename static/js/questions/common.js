@@ -2,6 +2,7 @@
 // vote counts, the pinned one, the settings. Pages render from this state; the
 // sentences they show come from data-* attributes of their template, so this
 // module only ever fills in data (always with textContent).
+import { fillIn } from "../i18n.js";
 
 // Event types that carry a question view to upsert, and those that take it out.
 const UPSERT = ["question_asked", "question_approved", "question_edited", "question_pinned",
@@ -133,7 +134,7 @@ export function labels(root) {
   for (const [key, value] of Object.entries(root.dataset)) {
     if (/^l[A-Z]/.test(key)) found[key[1].toLowerCase() + key.slice(2)] = value;
   }
-  return (name, values = {}) => (found[name] || "").replace(/\{(\w+)\}/g, (_, k) => String(values[k] ?? ""));
+  return (name, values = {}) => fillIn(found[name] || "", values);
 }
 
 export function votesLabel(t, n) {

@@ -201,7 +201,10 @@ export function mount(live) {
     if (e.ctrlKey || e.metaKey || e.altKey || e.target.matches("input[type=text], textarea, select")) return;
     const li = e.target.closest("li.q");
     if (!li) return;
-    const key = e.key.toLowerCase();
+    // The letter as printed on a Latin keyboard (AZERTY's A is A); on an Arabic one, the
+    // Latin letter of the key's place, so the shortcuts work without switching layout.
+    const latin = /^[a-z]$/i.test(e.key) || !e.code.startsWith("Key");
+    const key = (latin ? e.key : e.code.slice(3)).toLowerCase();
     const items = listItems();
     if (key === "j" || key === "k") {
       e.preventDefault();

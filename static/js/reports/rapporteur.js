@@ -3,6 +3,8 @@
 // revision that only grows. Every keystroke lands in localStorage first, so a
 // reload or a dropped connection loses nothing: unsaved drafts are sent again
 // as soon as the connection is back.
+import { fillIn } from "../i18n.js";
+
 const DEBOUNCE_MS = 800;
 const NEARLY_FULL = 0.8;
 
@@ -38,7 +40,7 @@ function mountNotes(live, root) {
   if (!root) return;
   const code = document.body.dataset.code;
   const text = (name, values = {}) =>
-    (root.dataset[name] || "").replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
+    fillIn(root.dataset[name] || "", values);
   const list = root.querySelector("[data-notes-list]");
   const template = root.querySelector("[data-note-template]");
   const announce = root.querySelector("[data-notes-announce]");

@@ -1,7 +1,8 @@
 // The speakers' queue as every page holds it: the snapshot, then events (the floor,
 // the list, the ordering), coalesced `speakers_queue` pushes (the ordered queue) and,
 // for attendees, `speakers_mine` notices (their own hands). Pages render from this.
-import { duration } from "../format.js";
+import { duration, locale } from "../format.js";
+import { fillIn } from "../i18n.js";
 
 // Sentences come translated from the page (templates/speakers/_messages.html).
 function messagesOf(root) {
@@ -10,8 +11,7 @@ function messagesOf(root) {
   template.content.querySelectorAll("[data-key]").forEach((el) => {
     catalogue[el.dataset.key] = el.textContent.trim();
   });
-  return (key, params = {}) =>
-    (catalogue[key] ?? key).replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
+  return (key, params = {}) => fillIn(catalogue[key] ?? key, params);
 }
 
 export function trackSpeakers(live, onChange) {
@@ -116,7 +116,7 @@ export function turnClock(turn, now) {
 export function countryName(code) {
   if (!code) return "";
   try {
-    return new Intl.DisplayNames([document.documentElement.lang || "en"], { type: "region" }).of(code) || code;
+    return new Intl.DisplayNames([locale()], { type: "region" }).of(code) || code;
   } catch {
     return code;
   }
