@@ -8,7 +8,7 @@ import re
 import pytest
 
 from server.i18n import LANGUAGE_COOKIE
-from tests.conftest import DEMO_SPEC
+from tests.conftest import DEMO_SPEC, form_data
 
 # What each language shows on the attendee page, and which way it reads.
 LANGUAGES = {
@@ -33,13 +33,14 @@ def browser(app, lang=None):
 
 def attendee_in(app, consultation, lang):
     client = browser(app, lang)
-    client.post(f"/j/{consultation.join_code}", data={"display_name": "Awa"})
+    path = f"/j/{consultation.join_code}"
+    client.post(path, data=form_data(client, path, display_name="Awa"))
     return client
 
 
 def staff_in(app, link_path, lang):
     client = browser(app, lang)
-    client.post(link_path, data={"display_name": "Chair"})
+    client.post(link_path, data=form_data(client, link_path, display_name="Chair"))
     return client
 
 
@@ -195,7 +196,8 @@ def test_http_errors_are_in_the_readers_language_not_werkzeugs_english(app):
 
 def test_the_join_form_shows_its_refusal_in_the_readers_language(app, app_consultation):
     client = browser(app, "ar")
-    response = client.post(f"/j/{app_consultation.join_code}", data={"stakeholder_group": "aliens"})
+    path = f"/j/{app_consultation.join_code}"
+    response = client.post(path, data=form_data(client, path, stakeholder_group="aliens"))
     assert response.status_code == 400
     assert "اختر فئة من فئات أصحاب المصلحة من القائمة." in response.text
 
