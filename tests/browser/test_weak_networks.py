@@ -33,6 +33,14 @@ def command(server, token, name, payload=None):
     return response.json()
 
 
+def snapshot(server, token) -> dict:
+    """What the moderator's page would start from."""
+    response = requests.get(
+        f"{server.url}/api/snapshot", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+    return response.json()["snapshot"]
+
+
 def block_websocket(page):
     """Like a filtered network: every WebSocket is closed as it opens."""
     page.route_web_socket(re.compile(r".*/socket\.io/.*"), lambda ws: ws.close())
@@ -60,10 +68,7 @@ def test_with_websocket_blocked_the_page_works_over_long_polling(server, new_pag
     join_as_attendee(page, server, name="Filtered")
     expect(page.locator("[data-field=title]")).to_have_text(re.compile("Cybercrime"))
     token = moderator_token(server)
-    snapshot = requests.get(
-        f"{server.url}/api/snapshot", headers={"Authorization": f"Bearer {token}"}, timeout=10
-    ).json()["snapshot"]
-    target = snapshot["agenda"]["items"][2]
+    target = snapshot(server, token)["agenda"]["items"][2]
     assert command(server, token, "start_item", {"item_id": target["id"]})["ok"]
     expect(page.locator("[data-now-title]")).to_have_text(target["title"])
 
@@ -78,9 +83,7 @@ def test_a_dropped_link_shows_reconnecting_and_catches_up_on_return(server, new_
     expect(page.locator("[data-live-status]")).to_have_text(
         re.compile("Reconnecting"), timeout=30_000
     )
-    items = requests.get(
-        f"{server.url}/api/snapshot", headers={"Authorization": f"Bearer {token}"}, timeout=10
-    ).json()["snapshot"]["agenda"]["items"]
+    items = snapshot(server, token)["agenda"]["items"]
     assert command(server, token, "start_item", {"item_id": items[4]["id"]})["ok"]
     assert command(server, token, "extend_item", {"item_id": items[4]["id"], "minutes": 3})["ok"]
     page.context.set_offline(False)
