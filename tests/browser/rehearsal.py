@@ -81,8 +81,16 @@ class Rehearsal:
     def __init__(self, server, new_page, checkpoint: Checkpoint) -> None:
         self.server = server
         self.new_page = new_page
-        self.checkpoint = checkpoint
+        self.look = checkpoint
         self.everyone: list[Person] = []
+
+    def checkpoint(self, state: str, people: list[Person]) -> None:
+        """A state worth a look: no page scrolls sideways (a phone shows all of it), then
+        the caller's look."""
+        for person in people:
+            wider = person.page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+            assert wider <= 0, f"{person.shot} at {state} is {wider} px wider than the screen"
+        self.look(state, people)
 
     # People -------------------------------------------------------------------------
 
@@ -362,7 +370,7 @@ class Rehearsal:
         moderator_view = self.moderator.sees("[data-poll-list] article[data-state=open]")
         expect(moderator_view.locator(".poll-summary")).to_contain_text("Turnout: 3 of")
         table = self.amina.sees(".poll-live .poll-table")
-        expect(table).to_have_class(re.compile("sr-only"))
+        expect(self.amina.sees(".poll-live .poll-table-box")).to_have_class(re.compile("sr-only"))
         self.amina.page.get_by_role("button", name="Show as a table").click()
         expect(table).to_be_visible()
         self.checkpoint("poll-results", [*self.public, self.moderator])

@@ -38,6 +38,19 @@ def test_the_public_pages_have_no_serious_violations(server, new_page, lang):
     page.goto(f"{server.url}/j/{server.links['join_code']}")
     assert serious_violations(page) == []
     screenshot(page, f"join-phone-{lang}")
+    page.goto(f"{server.url}/j/NOSUCH")
+    expect(page.get_by_role("alert")).not_to_be_empty()
+    assert serious_violations(page) == []
+    page.goto(f"{server.url}/m/{server.links['moderator']}")  # the staff link's form
+    assert serious_violations(page) == []
+
+
+def test_the_sister_consultation_form_has_no_serious_violations(server, new_page):
+    page = new_page()
+    open_console(page, server)
+    page.get_by_role("link", name="New consultation").click()
+    expect(page.get_by_label("Title")).to_be_visible()
+    assert serious_violations(page) == []
 
 
 def test_the_live_pages_have_no_serious_violations(server, new_page):
@@ -225,3 +238,42 @@ def test_an_attendee_and_the_moderator_do_everything_by_keyboard(server, new_pag
     moderator.keyboard.press("Enter")
     expect(attendee.locator("[data-my-floor]")).to_be_visible()
     screenshot(attendee, "keyboard-attendee-phone-floor")
+
+
+def test_new_questions_and_poll_results_are_announced_in_polite_live_regions(server, new_page):
+    moderator = new_page()
+    open_console(moderator, server)
+    attendee = new_page(viewport=PHONE)
+    join_as_attendee(attendee, server, name="Abena", group="private_sector", country="GH")
+    present = moderator.context.new_page()
+    present.goto(moderator.url.replace("/moderate", "/present"))
+    regions = [
+        (attendee, "[data-live-status]"),
+        (attendee, "[data-q-announce]"),  # new questions in the queue
+        (attendee, "[data-poll-announce]"),  # polls opened, results in, polls closed
+        (attendee, "[data-my-announce]"),  # your turn to speak ended, time nearly up
+        (attendee, "[data-mine]"),  # your place in the speakers' queue
+        (moderator, "[data-q-announce]"),  # new questions waiting
+        (moderator, "[data-announce]"),  # hands raised
+        (present, "[data-poll-announce]"),
+    ]
+    for page, region in regions:
+        expect(page.locator(region)).to_have_attribute("aria-live", "polite")
+
+    token = moderator_token(server)
+    question = "Who reads the results aloud?"
+    poll = {"type": "single", "question": question, "options": ["Yes", "No"], "open": True}
+    poll_id = command(server, token, "create_poll", poll)["poll_id"]
+    said = attendee.locator("[data-poll-announce]")
+    expect(said).to_have_text(f"A poll is open: {question}")
+    live_poll = attendee.locator(".poll-live")
+    live_poll.get_by_label("Yes", exact=True).check()
+    live_poll.get_by_role("button", name="Vote").click()
+    expect(said).to_have_text(f"Results are in: {question}")
+    # The figures themselves change four times a second: not a live region, or it would chatter.
+    expect(live_poll.locator(".poll-results")).not_to_have_attribute("aria-live", re.compile("."))
+    assert command(server, token, "close_poll", {"poll_id": poll_id})["ok"]
+    expect(said).to_have_text(f"The poll is closed: {question} In the lead: Yes, 100%.")
+    expect(present.locator("[data-poll-announce]")).to_have_text(
+        f"The poll is closed: {question} In the lead: Yes, 100%."
+    )
