@@ -68,6 +68,13 @@ class Person:
 
 Checkpoint = Callable[[str, list[Person]], None]
 
+# Words of a chart (labels, figures, a cloud's words) that are not inside its picture.
+OFF_THE_PICTURE = """() => [...document.querySelectorAll("svg.poll-svg text")].filter((text) => {
+  const picture = text.closest("svg").getBoundingClientRect();
+  const word = text.getBoundingClientRect();
+  return word.width > 0 && (word.left < picture.left - 1 || word.right > picture.right + 1);
+}).map((text) => text.textContent)"""
+
 Q_AMINA = "How will the Convention protect journalists' sources?"
 Q_CAMILLE = "Quelles garanties pour les données personnelles ?"
 ANSWER = "Article 24 asks for judicial review before any access to sources."
@@ -85,11 +92,13 @@ class Rehearsal:
         self.everyone: list[Person] = []
 
     def checkpoint(self, state: str, people: list[Person]) -> None:
-        """A state worth a look: no page scrolls sideways (a phone shows all of it), then
-        the caller's look."""
+        """A state worth a look: no page scrolls sideways (a phone shows all of it), no chart
+        draws words off its picture (right to left too), then the caller's look."""
         for person in people:
             wider = person.page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
             assert wider <= 0, f"{person.shot} at {state} is {wider} px wider than the screen"
+            outside = person.page.evaluate(OFF_THE_PICTURE)
+            assert outside == [], f"{person.shot} at {state}: chart words cut off: {outside}"
         self.look(state, people)
 
     # People -------------------------------------------------------------------------

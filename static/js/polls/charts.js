@@ -31,9 +31,16 @@ function frame(width, height) {
   });
 }
 
-// One bar per row, longest = the largest value; the label above, the figures on its right.
+// Right to left, SVG text anchors at its right end: a chart built left to right would
+// draw its labels off the picture. Charts in such pages are mirrored instead.
+function isRtl(container) {
+  return getComputedStyle(container).direction === "rtl";
+}
+
+// One bar per row, longest = the largest value; the label above, the figures at the far end.
 export function barChart(rows, figure, container, scale = 1) {
   const width = widthOf(container);
+  const rtl = isRtl(container);
   const font = 15 * scale;
   const labelHeight = 22 * scale;
   const barHeight = 24 * scale;
@@ -45,15 +52,18 @@ export function barChart(rows, figure, container, scale = 1) {
   rows.forEach((row, index) => {
     const y = index * rowHeight;
     const figures = figure(row);
+    // "start" and "end" follow the text's direction: at the right edge when right to left.
     svg.append(
-      svgEl("text", { x: 0, y: y + font, "font-size": font, class: "poll-bar-label" },
+      svgEl("text", { x: rtl ? width : 0, y: y + font, "font-size": font, class: "poll-bar-label" },
         shorten(row.label, Math.max(8, characters - figures.length - 2))),
-      svgEl("text", { x: width, y: y + font, "font-size": font, "text-anchor": "end", class: "poll-bar-figure" }, figures),
+      svgEl("text", { x: rtl ? 0 : width, y: y + font, "font-size": font, "text-anchor": "end", class: "poll-bar-figure" }, figures),
       svgEl("rect", { x: 0, y: y + labelHeight, width, height: barHeight, rx: 4, class: "poll-bar-track" }),
     );
     if (row.value > 0) {
       const length = Math.max(4, (width * row.value) / max);
-      svg.append(svgEl("rect", { x: 0, y: y + labelHeight, width: length, height: barHeight, rx: 4, class: `poll-bar poll-bar-${index % 4}` }));
+      svg.append(svgEl("rect", {
+        x: rtl ? width - length : 0, y: y + labelHeight, width: length, height: barHeight, rx: 4, class: `poll-bar poll-bar-${index % 4}`,
+      }));
     }
   });
   container.append(svg);
@@ -73,13 +83,22 @@ export function wordCloud(rows, container, scale = 1) {
     : smallest + (biggest - smallest) * Math.sqrt((value - min) / (max - min)));
   const svg = frame(width, 100);
   container.append(svg);
+  // Words are placed by their left edge: "end" is the left edge when right to left.
+  const anchor = isRtl(container) ? "end" : "start";
   const placed = words.map((row, index) => {
-    const size = Math.round(sizeOf(row.value));
-    const text = svgEl("text", { "font-size": size, class: `poll-word poll-word-${index % 4}` }, shorten(row.label, 40));
+    let size = Math.round(sizeOf(row.value));
+    const text = svgEl("text", { "font-size": size, "text-anchor": anchor, class: `poll-word poll-word-${index % 4}` }, shorten(row.label, 40));
     svg.append(text);
-    let width = 0;
-    try { width = text.getComputedTextLength(); } catch { width = 0; }
-    return { text, size, width: width || row.label.length * size * 0.62 };
+    let measured = 0;
+    try { measured = text.getComputedTextLength(); } catch { measured = 0; }
+    measured = measured || row.label.length * size * 0.62;
+    if (measured > width) { // a long phrase in big letters: smaller, so it stays in the picture
+      const fitted = Math.floor((size * width) / measured);
+      measured = (measured * fitted) / size;
+      size = fitted;
+      text.setAttribute("font-size", size);
+    }
+    return { text, size, width: measured };
   });
   const spacing = 14 * scale;
   const lines = [];
