@@ -199,6 +199,14 @@ def test_an_attendee_and_the_moderator_do_everything_by_keyboard(server, new_pag
     tab_to(moderator, pending)
     moderator.keyboard.press("a")  # the console's shortcut: approve
     expect(attendee.locator("[data-q-list] li.q").filter(has_text=question)).to_be_visible()
+    tab_to(moderator, moderator.get_by_role("tab", selected=True))
+    moderator.keyboard.press("ArrowRight")  # the queues are tabs: arrows go from one to the next
+    live_tab = moderator.get_by_role("tab", name=re.compile("^Live"))
+    expect(live_tab).to_be_focused()
+    expect(live_tab).to_have_attribute("aria-selected", "true")
+    expect(
+        moderator.get_by_role("tabpanel").locator("li.q").filter(has_text=question)
+    ).to_be_visible()
 
     vote = (
         neighbour.locator("[data-q-list] li.q")
