@@ -16,12 +16,6 @@ function svgEl(tag, attributes = {}, text = null) {
   return node;
 }
 
-// In a right-to-left page the SVG's text runs right to left too (direction is inherited),
-// so "start" is the right edge: pictures are mirrored to match.
-function isRtl(container) {
-  return getComputedStyle(container).direction === "rtl";
-}
-
 function shorten(text, max) {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
@@ -37,12 +31,16 @@ function frame(width, height) {
   });
 }
 
-// One bar per row, longest = the largest value; the label above at the start, the figures
-// at the end; bars grow from the start (the right in Arabic).
+// Right to left, SVG text anchors at its right end: a chart built left to right would
+// draw its labels off the picture. Charts in such pages are mirrored instead.
+function isRtl(container) {
+  return getComputedStyle(container).direction === "rtl";
+}
+
+// One bar per row, longest = the largest value; the label above, the figures at the far end.
 export function barChart(rows, figure, container, scale = 1) {
   const width = widthOf(container);
   const rtl = isRtl(container);
-  const start = rtl ? width : 0;
   const font = 15 * scale;
   const labelHeight = 22 * scale;
   const barHeight = 24 * scale;
@@ -54,15 +52,18 @@ export function barChart(rows, figure, container, scale = 1) {
   rows.forEach((row, index) => {
     const y = index * rowHeight;
     const figures = figure(row);
+    // "start" and "end" follow the text's direction: at the right edge when right to left.
     svg.append(
-      svgEl("text", { x: start, y: y + font, "font-size": font, class: "poll-bar-label" },
+      svgEl("text", { x: rtl ? width : 0, y: y + font, "font-size": font, class: "poll-bar-label" },
         shorten(row.label, Math.max(8, characters - figures.length - 2))),
-      svgEl("text", { x: width - start, y: y + font, "font-size": font, "text-anchor": "end", class: "poll-bar-figure" }, figures),
+      svgEl("text", { x: rtl ? 0 : width, y: y + font, "font-size": font, "text-anchor": "end", class: "poll-bar-figure" }, figures),
       svgEl("rect", { x: 0, y: y + labelHeight, width, height: barHeight, rx: 4, class: "poll-bar-track" }),
     );
     if (row.value > 0) {
       const length = Math.max(4, (width * row.value) / max);
-      svg.append(svgEl("rect", { x: rtl ? width - length : 0, y: y + labelHeight, width: length, height: barHeight, rx: 4, class: `poll-bar poll-bar-${index % 4}` }));
+      svg.append(svgEl("rect", {
+        x: rtl ? width - length : 0, y: y + labelHeight, width: length, height: barHeight, rx: 4, class: `poll-bar poll-bar-${index % 4}`,
+      }));
     }
   });
   container.append(svg);
@@ -70,11 +71,9 @@ export function barChart(rows, figure, container, scale = 1) {
 }
 
 // Words sized by how many people gave them, the most frequent first, laid out in
-// centred lines, from the right in a right-to-left page. Widths are measured once the
-// SVG is on the page, estimated otherwise.
+// centred lines. Widths are measured once the SVG is on the page, estimated otherwise.
 export function wordCloud(rows, container, scale = 1) {
   const width = widthOf(container);
-  const rtl = isRtl(container);
   const words = rows.slice(0, 60);
   const max = Math.max(1, ...words.map((row) => row.value));
   const min = Math.min(...words.map((row) => row.value), max);
@@ -84,13 +83,22 @@ export function wordCloud(rows, container, scale = 1) {
     : smallest + (biggest - smallest) * Math.sqrt((value - min) / (max - min)));
   const svg = frame(width, 100);
   container.append(svg);
+  // Words are placed by their left edge: "end" is the left edge when right to left.
+  const anchor = isRtl(container) ? "end" : "start";
   const placed = words.map((row, index) => {
-    const size = Math.round(sizeOf(row.value));
-    const text = svgEl("text", { "font-size": size, class: `poll-word poll-word-${index % 4}` }, shorten(row.label, 40));
+    let size = Math.round(sizeOf(row.value));
+    const text = svgEl("text", { "font-size": size, "text-anchor": anchor, class: `poll-word poll-word-${index % 4}` }, shorten(row.label, 40));
     svg.append(text);
-    let width = 0;
-    try { width = text.getComputedTextLength(); } catch { width = 0; }
-    return { text, size, width: width || row.label.length * size * 0.62 };
+    let measured = 0;
+    try { measured = text.getComputedTextLength(); } catch { measured = 0; }
+    measured = measured || row.label.length * size * 0.62;
+    if (measured > width) { // a long phrase in big letters: smaller, so it stays in the picture
+      const fitted = Math.floor((size * width) / measured);
+      measured = (measured * fitted) / size;
+      size = fitted;
+      text.setAttribute("font-size", size);
+    }
+    return { text, size, width: measured };
   });
   const spacing = 14 * scale;
   const lines = [];
@@ -106,13 +114,12 @@ export function wordCloud(rows, container, scale = 1) {
   }
   let y = 0;
   for (const { words: lineWords, width: lineWidth, height } of lines) {
-    const margin = Math.max(0, (width - lineWidth) / 2);
-    let x = rtl ? width - margin : margin; // where the next word starts, in its own direction
+    let x = Math.max(0, (width - lineWidth) / 2);
     y += height;
     for (const word of lineWords) {
       word.text.setAttribute("x", x.toFixed(1));
       word.text.setAttribute("y", (y - height * 0.25).toFixed(1));
-      x += (rtl ? -1 : 1) * (word.width + spacing);
+      x += word.width + spacing;
     }
   }
   svg.setAttribute("viewBox", `0 0 ${width} ${Math.max(60, Math.ceil(y))}`);

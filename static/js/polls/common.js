@@ -72,14 +72,33 @@ export function createPollStore(live, { staff = false } = {}) {
   };
 }
 
-// Say politely, in `region`, that a poll opened or closed.
+// Say politely, in `region`, that a poll opened, that its results show (once, not at
+// every count), and that it closed, with the outcome when this page may know it.
 export function announcing(region, store, t) {
+  const told = new Set(); // "id:state" of polls whose results were announced
   return (change) => {
     const poll = change.id ? store.get(change.id) : null;
     if (!poll) return;
+    const results = store.results(poll.id);
+    const key = `${poll.id}:${poll.state}`;
     if (change.kind === "poll_opened") region.textContent = t("new_poll", { question: poll.question });
-    if (change.kind === "poll_closed") region.textContent = t("poll_closed", { question: poll.question });
+    if (change.kind === "poll_closed") {
+      told.add(key);
+      region.textContent = [t("poll_closed", { question: poll.question }), results ? outcome(poll, results, t) : ""]
+        .filter(Boolean).join(" ");
+    }
+    if (change.kind === "results" && results && results.voters && !told.has(key)) {
+      told.add(key);
+      region.textContent = t("results_in", { question: poll.question });
+    }
   };
+}
+
+function outcome(poll, results, t) {
+  if (!results.voters) return t("no_votes");
+  if (poll.type === "rating") return t("mean", { mean: results.mean });
+  const top = (results.rows || []).reduce((best, row) => (!best || row.value > best.value ? row : best), null);
+  return top && top.value ? t("in_the_lead", { answer: top.label, percent: top.percent }) : "";
 }
 
 // Elements built from data: text always goes in through textContent.

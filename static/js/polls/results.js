@@ -45,9 +45,11 @@ function table(poll, rows, t) {
       el("td", { text: percent(row.percent) })))));
 }
 
-function tableToggle(container, tableNode, t) {
+// The table stays readable by screen readers while hidden from sight; it is hidden through
+// a wrapper, because a table ignores the 1 px width and would widen a phone's page.
+function tableToggle(container, box, t) {
   const open = container.dataset.tableOpen === "true";
-  tableNode.classList.toggle("sr-only", !open);
+  box.classList.toggle("sr-only", !open);
   const button = el("button", {
     type: "button", class: "secondary small", "aria-expanded": open ? "true" : "false",
     "data-focus-key": `table-${container.dataset.pollId}`, text: t(open ? "hide_table" : "show_table"),
@@ -55,7 +57,7 @@ function tableToggle(container, tableNode, t) {
   button.addEventListener("click", () => {
     const now = container.dataset.tableOpen !== "true";
     container.dataset.tableOpen = String(now);
-    tableNode.classList.toggle("sr-only", !now);
+    box.classList.toggle("sr-only", !now);
     button.setAttribute("aria-expanded", String(now));
     button.textContent = t(now ? "hide_table" : "show_table");
   });
@@ -96,8 +98,8 @@ export function renderResults(container, poll, results, t, { answerControls = nu
     const figures = (row) => t(row.value === 1 ? `${figure}_one` : figure, { value: row.value, percent: percent(row.percent) });
     barChart(rows, figures, picture, scale);
   }
-  const tableNode = table(poll, rows, t);
-  container.append(tableToggle(container, tableNode, t), tableNode);
+  const tableBox = el("div", { class: "poll-table-box" }, table(poll, rows, t));
+  container.append(tableToggle(container, tableBox, t), tableBox);
 }
 
 function groupLabel(dimension, key, t) {

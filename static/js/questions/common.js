@@ -125,6 +125,25 @@ export function renderTabs(root, tabs, chosen, all) {
     const n = all.filter((q) => tabs[button.dataset.qTab].includes(q.state)).length;
     button.querySelector("[data-q-tab-count]").textContent = `(${n})`;
     button.setAttribute("aria-selected", String(button.dataset.qTab === chosen));
+    button.tabIndex = button.dataset.qTab === chosen ? 0 : -1; // one Tab stop; arrows move within
+  });
+}
+
+// The tabs pattern: arrows (mirrored right to left), Home and End choose a tab.
+export function tabKeys(root) {
+  const list = root.querySelector("[role=tablist]");
+  list.addEventListener("keydown", (e) => {
+    const tabs = [...list.querySelectorAll("[role=tab]")];
+    const at = tabs.indexOf(e.target);
+    if (at < 0) return;
+    const forward = document.dir === "rtl" ? "ArrowLeft" : "ArrowRight";
+    const back = document.dir === "rtl" ? "ArrowRight" : "ArrowLeft";
+    const to = { [forward]: (at + 1) % tabs.length, [back]: (at - 1 + tabs.length) % tabs.length,
+      Home: 0, End: tabs.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    tabs[to].focus();
+    tabs[to].click();
   });
 }
 

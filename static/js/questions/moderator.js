@@ -2,7 +2,7 @@
 // actions on the focused question, bulk approval, live settings.
 import {
   announcer, fillItemSelect, matchesItem, renderQuestion, renderTabs, setText, setUp,
-  sortQuestions, votesLabel,
+  sortQuestions, tabKeys, votesLabel,
 } from "./common.js";
 
 // Mirrors ALLOWED_FROM in server/domain/questions.py: which buttons a state shows.
@@ -236,6 +236,7 @@ export function mount(live) {
     tab = button.dataset.qTab;
     render();
   }));
+  tabKeys(root);
   root.querySelectorAll("[data-q-sort]").forEach((button) => button.addEventListener("click", () => {
     sort = button.dataset.qSort;
     root.querySelectorAll("[data-q-sort]").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));

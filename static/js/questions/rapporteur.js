@@ -1,7 +1,7 @@
 // Questions on the rapporteur's page: answered, waiting and set-aside questions,
 // in the order they were asked, by agenda item. Read only.
 import {
-  fillItemSelect, matchesItem, renderQuestion, renderTabs, setText, setUp, votesLabel,
+  fillItemSelect, matchesItem, renderQuestion, renderTabs, setText, setUp, tabKeys, votesLabel,
 } from "./common.js";
 
 const TABS = { answered: ["answered"], approved: ["approved"], closed: ["dismissed", "archived", "merged"] };
@@ -38,5 +38,6 @@ export function mount(live) {
     tab = button.dataset.qTab;
     render();
   }));
+  tabKeys(root);
   $("[data-q-filter]").addEventListener("change", render);
 }
