@@ -151,10 +151,6 @@ def lose_the_first_acknowledgement_of(page, command_reply: str) -> list[str]:
     return lost
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the server runs a resent command again: command ids are honoured on feature/cluster",
-)
 def test_a_question_whose_acknowledgement_was_lost_is_asked_once(server, new_page):
     token = moderator_token(server)
     settings = {"min_interval_seconds": 0}  # else the resend is refused as too soon
