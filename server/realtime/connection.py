@@ -21,7 +21,7 @@ from ..domain.errors import DomainError
 from ..domain.events import ATTENDEE
 from ..i18n import translate_error
 from ..services import presence, snapshots
-from ..services.access import Viewer, find_participant, viewer_of
+from ..services.access import Viewer, identify
 from ..services.core import Core
 from ..web.auth import COOKIE, core
 from . import commands, emitter, rooms, socketio, tallies
@@ -37,14 +37,14 @@ def current_viewer() -> Viewer | None:
 
 
 def authenticate(auth: Any) -> Viewer:
-    """The viewer a connection speaks for, from its auth payload or its cookie."""
+    """The viewer a connection speaks for, from its auth payload or its cookie;
+    with a `code`, only a participant of that consultation."""
     auth = auth if isinstance(auth, dict) else {}
     token = auth.get("token")
     code = auth.get("code")
     if token is None and isinstance(code, str) and len(code) <= 12:
         token = request.cookies.get(COOKIE.format(code=code.upper()))
-    with core().store.reading() as tx:
-        viewer = viewer_of(find_participant(tx, token))
+    viewer = identify(core(), token, code)
     if auth.get("view") == "present":
         return Viewer(viewer.consultation_id, viewer.participant_id, ATTENDEE)
     return viewer

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.consultations import normalise_join_code
 from ..domain.errors import N_, Forbidden, NotFound
 from ..storage.models import Consultation, Participant, RoleLink
+from .core import Core
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,25 @@ def check_link_standing(tx: Session, participant: Participant) -> None:
 
 def viewer_of(participant: Participant) -> Viewer:
     return Viewer(participant.consultation_id, participant.id, participant.role)
+
+
+def identify(core: Core, token: object, join_code: object = None) -> Viewer:
+    """The viewer holding `token` (`None`: none was sent), for the entry points.
+
+    With `join_code`, the token must belong to that consultation: a page or a
+    connection of one consultation never opens for another's token (a browser
+    holds one cookie per consultation; a page of A connecting with B's token
+    would otherwise silently get B's stream).
+    """
+    if token is None:
+        raise Forbidden("not_authenticated", N_("Join the consultation first."))
+    with core.store.reading() as tx:
+        participant = find_participant(tx, token)
+        if join_code is not None:
+            consultation = tx.get_one(Consultation, participant.consultation_id)
+            if consultation.join_code != normalise_join_code(join_code):
+                raise Forbidden("forbidden", N_("This link is for another consultation."))
+        return viewer_of(participant)
 
 
 def open_command(

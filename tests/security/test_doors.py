@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from pathlib import Path
@@ -111,6 +112,32 @@ def test_the_find_form_works_with_its_token(app, app_consultation):
     response = client.post("/", data=form_data(client, "/", code=app_consultation.join_code))
     assert response.status_code == 302
     assert response.location.endswith(f"/j/{app_consultation.join_code}")
+
+
+# One consultation's page, another's token
+
+
+def connection(app, socket_client, carrier: str, token: str, code: str):
+    """A socket connecting for `code` with `token` in its auth payload or in the
+    consultation's cookie (where a browser keeps it)."""
+    if carrier == "token":
+        return socket_client(token, code=code)
+    browser = app.test_client()
+    browser.set_cookie(f"bz_{code}", token)
+    return socket_client(None, browser=browser, code=code)
+
+
+@pytest.mark.parametrize("carrier", ["cookie", "token"])
+def test_a_connection_for_one_consultation_refuses_anothers_token(
+    app, app_core, app_consultation, socket_client, caplog, carrier
+):
+    here, there = app_consultation, new_consultation(app_core, short_name="other")
+    with caplog.at_level(logging.INFO, logger="server.realtime.connection"):
+        refused = connection(app, socket_client, carrier, there.moderator_token, here.join_code)
+    assert not refused.is_connected()
+    assert "connection refused: forbidden" in caplog.text
+    mine = connection(app, socket_client, carrier, there.moderator_token, there.join_code)
+    assert mine.is_connected()  # the token itself is good, for its own consultation
 
 
 # Link revocation
