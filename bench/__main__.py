@@ -42,6 +42,12 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=50, help="attendees joining per second")
     parser.add_argument("--actions", type=int, default=30, help="moderator actions timed")
     parser.add_argument("--gap", type=float, default=0.3, help="seconds between actions")
+    parser.add_argument(
+        "--burst-seconds",
+        type=float,
+        default=10,
+        help="seconds the question, vote and ballot bursts are spread over",
+    )
     parser.add_argument("--relay-bytes", type=int, default=480, help="baseline padding per message")
     parser.add_argument("--load-workers", type=int, default=2, help="load-generator processes")
     parser.add_argument(
@@ -104,6 +110,7 @@ async def main() -> int:
         rate=args.rate,
         actions=args.actions,
         gap=args.gap,
+        burst_seconds=args.burst_seconds,
         relay_bytes=args.relay_bytes,
         load_workers=args.load_workers,
         transports=tuple(args.transports.split(",")),

@@ -20,7 +20,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +28,10 @@ from typing import Any
 
 import aiohttp
 import socketio
+import sqlalchemy as sa
+
+from server.storage.polls import Ballot
+from server.storage.questions import QuestionVote
 
 from . import procstat
 from .steps import SCENARIO
@@ -44,6 +48,7 @@ class Options:
     actions: int = 30
     gap: float = 0.3
     deliver_within: float = 10.0
+    burst_seconds: float = 10.0
     relay_bytes: int = 480
     load_workers: int = 2
     transports: tuple[str, ...] = ("websocket",)
@@ -72,6 +77,7 @@ class Server:
     processes: list[asyncio.subprocess.Process] = field(default_factory=list)
     join_code: str = ""
     moderator_link: str = ""
+    database_url: str = ""  # Baraza's, so that steps can count what was written
     cleanup: list[Callable[[], None]] = field(default_factory=list)
 
     @property
@@ -147,8 +153,10 @@ async def start_baraza(
     server = Server("baraza", "baraza", mode, [])
     server.cleanup.append(lambda: shutil.rmtree(instance, ignore_errors=True))
     env = {"ASYNC_MODE": mode, "BARAZA_INSTANCE": str(instance)}
+    # The server's own default (server/config.py) unless a PostgreSQL server is given.
+    server.database_url = f"sqlite:///{instance / 'baraza.sqlite3'}"
     if database_url:
-        env["DATABASE_URL"] = fresh_database(database_url, server)
+        server.database_url = env["DATABASE_URL"] = fresh_database(database_url, server)
     if redis_url:
         env["REDIS_URL"] = redis_url
     for number in range(servers):
@@ -356,7 +364,12 @@ class Crowds:
 
 
 class BarazaModerator:
-    """The moderator's console: claims its link, syncs, and moves the agenda."""
+    """The moderator's console: claims its link, syncs, moves the agenda, runs polls and questions.
+
+    It hears its events both as `event` (one envelope) and as `events` (a list,
+    one message for all the events of a command), so that it times actions to
+    their event whichever the server sends.
+    """
 
     def __init__(self, server: Server, http: aiohttp.ClientSession) -> None:
         self.server = server
@@ -364,14 +377,24 @@ class BarazaModerator:
         self.client = socketio.AsyncClient(
             reconnection=False, http_session=http, handle_sigint=False
         )
-        self.started: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.items: list[int] = []
+        # (event type, test of its data, future of the envelope) of each action awaited.
+        self.waiting: list[tuple[str, Callable[[Any], bool], asyncio.Future[Any]]] = []
 
         async def on_event(envelope: dict[str, Any]) -> None:
-            if envelope["type"] == "item_started":
-                await self.started.put(envelope)
+            self._heard(envelope)
+
+        async def on_events(envelopes: list[dict[str, Any]]) -> None:
+            for envelope in envelopes:
+                self._heard(envelope)
 
         self.client.on("event", on_event)
+        self.client.on("events", on_events)
+
+    def _heard(self, envelope: dict[str, Any]) -> None:
+        for event_type, match, heard in self.waiting:
+            if envelope["type"] == event_type and not heard.done() and match(envelope["data"]):
+                heard.set_result(envelope)
 
     async def connect(self) -> None:
         url = self.server.urls[0]
@@ -385,21 +408,39 @@ class BarazaModerator:
     async def act(self, number: int) -> tuple[Any, float]:
         """Start agenda item `number` (cycling): its item_started seq and when it was sent."""
         item_id = self.items[number % len(self.items)]
-        sent_at = time.monotonic()
-        reply = await self.client.call("start_item", {"item_id": item_id}, timeout=30)
+        return await self.act_and_wait(
+            "start_item", {"item_id": item_id}, "item_started", lambda data: data["id"] == item_id
+        )
+
+    async def act_and_wait(
+        self,
+        command: str,
+        payload: dict[str, Any],
+        event_type: str,
+        match: Callable[[Any], bool],
+    ) -> tuple[Any, float]:
+        """Send `command`; the seq of its `event_type` event that `match`es, and when it was sent.
+
+        The seq is the key the load generators file that event's arrivals under.
+        The event may come before the acknowledgement: it is awaited from the send.
+        """
+        heard: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        entry = (event_type, match, heard)
+        self.waiting.append(entry)
+        try:
+            sent_at = time.monotonic()
+            await self.command(command, payload)
+            envelope = await asyncio.wait_for(heard, 30)
+        finally:
+            self.waiting.remove(entry)
+        return envelope["seq"], sent_at
+
+    async def command(self, command: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send `command` and return its acknowledgement; a refusal raises with its code."""
+        reply = await self.client.call(command, payload, timeout=30)
         if not reply.get("ok"):
-            raise RuntimeError(reply.get("error", {}).get("code", "refused"))
-        while True:
-            envelope = await asyncio.wait_for(self.started.get(), 30)
-            if envelope["data"]["id"] == item_id:
-                return envelope["seq"], sent_at
-
-    async def call(self, command: str, payload: dict[str, Any]) -> dict[str, Any]:
-        return await self.client.call(command, payload, timeout=30)
-
-    async def probe(self, command: str) -> dict[str, Any]:
-        """Send `command` with an empty payload, to learn whether the server knows it."""
-        return await self.call(command, {})
+            raise RuntimeError(f"{command}: {reply.get('error', {}).get('code', 'refused')}")
+        return dict(reply)
 
     async def disconnect(self) -> None:
         await self.client.disconnect()
@@ -423,9 +464,6 @@ class RelayModerator:
         await self.client.emit("relay", {"id": None, "pad": self.pad})
         await self.client.emit("relay", {"id": number, "pad": self.pad})
         return number, sent_at
-
-    async def probe(self, command: str) -> dict[str, Any]:
-        return {"ok": False, "error": {"code": "unknown_command"}}
 
     async def disconnect(self) -> None:
         await self.client.disconnect()
@@ -465,6 +503,11 @@ class Phase:
     def rss_growth(self) -> int:
         pids = self.run.server.pids
         return self.after.rss_of(pids) - self.before.rss_of(pids)
+
+    def rate_of(self, kind: str, attendees: int) -> float:
+        """Messages of `kind` (an event name, or `state:NAME`) per attendee per second."""
+        per = self.messages.get(kind, 0) / max(1, attendees)
+        return round(per / max(1e-9, self.seconds), 2)
 
     def figures(self, attendees: int) -> dict[str, Any]:
         """The costs, whole and per attendee."""
@@ -511,6 +554,33 @@ class Run:
 
     def phase(self, name: str) -> Phase:
         return Phase(self, name)
+
+    @property
+    def chair(self) -> BarazaModerator:
+        """The Baraza moderator: steps that only Baraza runs speak through it."""
+        if not isinstance(self.moderator, BarazaModerator):
+            raise TypeError("this step needs a Baraza server")
+        return self.moderator
+
+    async def votes_for(self, question_ids: Collection[int]) -> int:
+        """Vote rows of these questions, read from the server's database."""
+        return await self._count(QuestionVote.question_id, question_ids)
+
+    async def ballots_in(self, poll_id: int) -> int:
+        """Ballot rows of this poll, read from the server's database."""
+        return await self._count(Ballot.poll_id, [poll_id])
+
+    async def _count(self, column: Any, values: Collection[int]) -> int:
+        def count() -> int:
+            engine = sa.create_engine(self.server.database_url)
+            try:
+                with engine.connect() as connection:
+                    query = sa.select(sa.func.count(column)).where(column.in_(list(values)))
+                    return int(connection.execute(query).scalar_one())
+            finally:
+                engine.dispose()
+
+        return await asyncio.to_thread(count)
 
 
 @asynccontextmanager
@@ -618,5 +688,25 @@ def summary(name: str, figures: dict[str, Any]) -> str:
             f"{figures['last_attendee_ms']['p99']} ms, missed {figures['missed_deliveries']},"
             f" errors {sum(figures['errors'].values())}, cpu {figures['server_cpu_ms_per_action']}"
             " ms/action"
+        )
+    if name == "ask_and_upvote":
+        ask, vote, pin = figures["ask"], figures["vote"], figures["pin"]
+        return (
+            f"{figures['questions']} questions at {ask['accepted_per_s']}/s"
+            f" (ack p99 {ask['ack_ms']['p99']} ms); votes {vote['accepted_per_s']}/s,"
+            f" ack p99 {vote['ack_ms']['p99']} ms, codes {vote['codes']},"
+            f" rows {vote['rows_found']} of {vote['rows_expected']} expected,"
+            f" {vote['question_votes_per_attendee_per_s']} tallies/att./s;"
+            f" pin last p99 {pin['last_attendee_ms']['p99']} ms, missed {pin['missed_deliveries']}"
+        )
+    if name == "poll_burst":
+        ballot = figures["ballot"]
+        return (
+            f"ballots {ballot['accepted_per_s']}/s, ack p99 {ballot['ack_ms']['p99']} ms,"
+            f" codes {ballot['codes']}, rows {ballot['rows_found']} of"
+            f" {ballot['rows_expected']} expected, {ballot['poll_results_per_attendee_per_s']}"
+            f" tallies/att./s, cpu {ballot['server_cpu_ms_per_accepted']} ms/ballot;"
+            f" open/close last {figures['open']['last_attendee_ms']['max']}/"
+            f"{figures['close']['last_attendee_ms']['max']} ms"
         )
     return json.dumps(figures)[:160]

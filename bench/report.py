@@ -1,4 +1,8 @@
-"""The summary table of a benchmark: one row per run, Baraza beside its baselines."""
+"""The summary tables of a benchmark: one row per run.
+
+The first puts Baraza beside its baselines (joining and fan-out); the second
+holds Baraza's question and poll bursts, which the baselines do not run.
+"""
 
 from __future__ import annotations
 
@@ -116,16 +120,98 @@ def _cpu_growth(rows: list[dict[str, Any]]) -> None:
             previous[key] = entry
 
 
-def markdown(rows: list[dict[str, Any]]) -> str:
+BURST_COLUMNS = (
+    ("target", "target"),
+    ("mode", "mode"),
+    ("n", "N"),
+    ("questions", "questions"),
+    ("questions_per_s", "questions/s"),
+    ("votes_per_s", "votes/s"),
+    ("vote_ack_p99_ms", "vote ack p99 ms"),
+    ("vote_rows", "vote rows expected/found"),
+    ("repeats_refused", "repeats refused/sent"),
+    ("vote_tallies", "question_votes msgs/att./s"),
+    ("pin_p99_ms", "pin → last p99 ms"),
+    ("ballots_per_s", "ballots/s"),
+    ("ballot_ack_p99_ms", "ballot ack p99 ms"),
+    ("ballot_rows", "ballot rows expected/found"),
+    ("ballot_tallies", "poll_results msgs/att./s"),
+    ("cpu_ms_per_ballot", "CPU ms/ballot"),
+    ("open_close_ms", "open/close → last ms"),
+    ("burst_errors", "errors"),
+    ("burst_missed", "missed"),
+    ("status", "status"),
+)
+
+# Codes that are no error: ok, and the refusal of a repeated upvote, provoked on purpose.
+EXPECTED_REFUSALS = {"ok", "already_voted"}
+
+
+def _refused(codes: dict[str, int]) -> int:
+    return sum(count for code, count in codes.items() if code not in EXPECTED_REFUSALS)
+
+
+def burst_row(run: dict[str, Any]) -> dict[str, Any]:
+    """The question and poll figures of one Baraza run that go into the second table."""
+    entry: dict[str, Any] = {"target": run["target"], "mode": run["mode"], "n": run["n"]}
+    figures = run.get("figures", {})
+    questions, poll = figures.get("ask_and_upvote", {}), figures.get("poll_burst", {})
+    status = questions.get("status") or poll.get("status") or run.get("status", "")
+    if status != "ok":
+        entry["status"] = status
+    errors, missed = 0, 0
+    if "vote" in questions:
+        ask, vote, pin = questions["ask"], questions["vote"], questions["pin"]
+        entry |= {
+            "questions": questions["questions"],
+            "questions_per_s": ask["accepted_per_s"],
+            "votes_per_s": vote["accepted_per_s"],
+            "vote_ack_p99_ms": vote["ack_ms"]["p99"],
+            "vote_rows": f"{vote['rows_expected']}/{vote['rows_found']}",
+            "repeats_refused": f"{vote['repeats_refused']}/{vote['repeated']}",
+            "vote_tallies": vote["question_votes_per_attendee_per_s"],
+            "pin_p99_ms": pin["last_attendee_ms"]["p99"],
+        }
+        errors += _refused(ask["codes"]) + _refused(vote["codes"]) + sum(pin["errors"].values())
+        missed += pin["missed_deliveries"]
+    if "ballot" in poll:
+        ballot, opened, closed = poll["ballot"], poll["open"], poll["close"]
+        entry |= {
+            "ballots_per_s": ballot["accepted_per_s"],
+            "ballot_ack_p99_ms": ballot["ack_ms"]["p99"],
+            "ballot_rows": f"{ballot['rows_expected']}/{ballot['rows_found']}",
+            "ballot_tallies": ballot["poll_results_per_attendee_per_s"],
+            "cpu_ms_per_ballot": ballot["server_cpu_ms_per_accepted"],
+            "open_close_ms": (
+                f"{opened['last_attendee_ms']['max']}/{closed['last_attendee_ms']['max']}"
+            ),
+        }
+        errors += _refused(ballot["codes"]) + ballot["changed_true"]
+        errors += sum(opened["errors"].values()) + sum(closed["errors"].values())
+        missed += opened["missed_deliveries"] + closed["missed_deliveries"]
+    if "vote" in questions or "ballot" in poll:
+        entry |= {"burst_errors": errors, "burst_missed": missed}
+    return entry
+
+
+def burst_table(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Baraza's runs ordered by N: the question and poll bursts."""
+    chosen = [
+        r for r in runs if r["target"] == "baraza" and not r.get("status", "").startswith("skipped")
+    ]
+    return [burst_row(run) for run in sorted(chosen, key=lambda r: (r["n"], r["mode"]))]
+
+
+def markdown(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...] = COLUMNS) -> str:
     def cell(value: Any) -> str:
         return "–" if value is None else str(value)
 
     lines = [
-        "| " + " | ".join(title for _, title in COLUMNS) + " |",
-        "|" + "---|" * len(COLUMNS),
+        "| " + " | ".join(title for _, title in columns) + " |",
+        "|" + "---|" * len(columns),
     ]
     for entry in rows:
-        lines.append("| " + " | ".join(cell(entry.get(key)) for key, _ in COLUMNS) + " |")
+        lines.append("| " + " | ".join(cell(entry.get(key)) for key, _ in columns) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -135,4 +221,12 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         f"Run of {meta['started']} at commit {meta['commit']} on {meta['machine']};"
         f" load average at start {' '.join(meta['load_average_at_start'])}.\n\n"
     )
-    path.write_text(head + markdown(results.get("table", [])))
+    bursts = burst_table(results.get("runs", []))
+    second = (
+        "\nQuestions and polls (Baraza only): commands accepted per second, acks, rows"
+        " in the database, tally pushes per attendee per second during each burst.\n\n"
+        + markdown(bursts, BURST_COLUMNS)
+        if bursts
+        else ""
+    )
+    path.write_text(head + markdown(results.get("table", [])) + second)

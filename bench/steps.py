@@ -8,12 +8,11 @@ action*, registered in `WORKER_ACTIONS` and started with `run.crowds.act(...)`.
 
 Inside a step, `async with run.phase(name) as phase:` measures the server's CPU
 and memory, the load generators' CPU, the rest of the machine, and the messages
-and bytes attendees received during the block (`phase.figures`).
-
-Two steps are slots, kept in the order of the issue's scenario and left to be
-filled when their features are merged: `AskAndUpvote` and `PollBurst`. Each
-says what it must do and which figures it must produce; until then it reports
-`"status": "not run"` and no figures.
+and bytes attendees received during the block (`phase.figures`). `Timed` times
+moderator actions to the last attendee; `send_burst` has a share of the crowd
+send a few commands each (worker action `burst`) and gathers the acknowledgements.
+The coordinator also reads the server's database (`run.votes_for`,
+`run.ballots_in`), to check that what was acknowledged was written.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from .coordinator import Run
+    from .coordinator import Phase, Run
     from .worker import Crowd
 
 
@@ -117,7 +116,7 @@ class Presence:
         behind = sum(r["behind"] for r in replies)
         last = max((r["last_at"] for r in replies if r["last_at"]), default=None)
         join = run.figures.get("join", {})
-        pushes = join.get("messages_by_event_per_attendee", {}).get("state", 0)
+        pushes = join.get("messages_by_event_per_attendee", {}).get("state:present", 0)
         return {
             "expected_count": expect,
             "attendees_behind": behind,
@@ -127,6 +126,52 @@ class Presence:
                 else None
             ),
             "pushes_per_attendee_during_join": pushes,
+        }
+
+
+class Timed:
+    """Moderator actions timed to the LAST attendee, one after another.
+
+    Each action waits until every attendee has its tracked event (or
+    `--deliver-within` runs out), then `--gap` seconds; `figures` then asks the
+    generators for every arrival. `FanOut` times agenda moves this way, the
+    question and poll steps their pins, openings and closings.
+    """
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.sent: list[tuple[Any, float]] = []
+        self.errors: Counter[str] = Counter()
+        self.incomplete = 0
+
+    async def act(self, action: Awaitable[tuple[Any, float]]) -> None:
+        """Await `action` (its event's key and when it was sent) and its last delivery."""
+        try:
+            key, sent_at = await action
+        except Exception as error:  # an error is a figure
+            self.errors[f"{type(error).__name__}: {error}"[:100]] += 1
+            return
+        self.sent.append((key, sent_at))
+        if not await self.run.crowds.complete(key, self.run.options.deliver_within):
+            self.incomplete += 1
+        await asyncio.sleep(self.run.options.gap)
+
+    async def figures(self) -> dict[str, Any]:
+        found = await self.run.crowds.deliveries([key for key, _ in self.sent])
+        last, every, missed = [], [], 0
+        for key, sent_at in self.sent:
+            times, misses = found[key]
+            missed += misses
+            every += [t - sent_at for t in times]
+            if times and not misses:
+                last.append(max(times) - sent_at)
+        return {
+            "actions": len(self.sent),
+            "errors": dict(self.errors),
+            "incomplete_actions": self.incomplete,
+            "missed_deliveries": missed,
+            "last_attendee_ms": quantiles(last),
+            "every_delivery_ms": quantiles(every),
         }
 
 
@@ -147,111 +192,258 @@ class FanOut:
     targets = BOTH
 
     async def run(self, run: Run) -> dict[str, Any]:
-        actions: list[tuple[Any, float]] = []
-        errors: Counter[str] = Counter()
-        incomplete = 0
+        timed = Timed(run)
         async with run.phase("fanout") as phase:
             for number in range(run.options.actions):
-                try:
-                    key, sent_at = await run.moderator.act(number)
-                except Exception as error:  # an error is a figure
-                    errors[f"{type(error).__name__}: {error}"[:100]] += 1
-                    continue
-                actions.append((key, sent_at))
-                if not await run.crowds.complete(key, run.options.deliver_within):
-                    incomplete += 1
-                await asyncio.sleep(run.options.gap)
-        found = await run.crowds.deliveries([key for key, _ in actions])
-        last, every, missed = [], [], 0
-        for key, sent_at in actions:
-            times, misses = found[key]
-            missed += misses
-            every += [t - sent_at for t in times]
-            if times and not misses:
-                last.append(max(times) - sent_at)
+                await timed.act(run.moderator.act(number))
+        figures = await timed.figures()
         return {
-            "actions": len(actions),
-            "errors": dict(errors),
-            "incomplete_actions": incomplete,
-            "missed_deliveries": missed,
-            "last_attendee_ms": quantiles(last),
-            "every_delivery_ms": quantiles(every),
+            **figures,
             **phase.figures(run.n),
-            "server_cpu_ms_per_action": round(phase.server_cpu / max(1, len(actions)) * 1000, 2),
-        }
-
-
-class Slot:
-    """A step whose feature is on another branch: reports `not run`, never figures."""
-
-    name = "slot"
-    targets = BARAZA
-    needs = ""
-
-    async def run(self, run: Run) -> dict[str, Any]:
-        reply = await run.moderator.probe(self.needs)
-        exists = reply.get("error", {}).get("code") != "unknown_command"
-        return {
-            "status": "not run",
-            "reason": (
-                f"the server has `{self.needs}` but this step is not written yet"
-                if exists
-                else f"the server has no `{self.needs}` command yet"
+            "server_cpu_ms_per_action": round(
+                phase.server_cpu / max(1, figures["actions"]) * 1000, 2
             ),
         }
 
 
-class AskAndUpvote(Slot):
-    """SLOT — attendees ask and upvote, the moderator pins (fill in now questions are merged).
+class Acks:
+    """The acknowledgements of one burst, gathered from every load generator."""
 
-    Commands and events are those of docs/api.md, "The question queue". What it
-    must do, on the crowd already seated by `Join`:
+    def __init__(self, replies: list[dict[str, Any]], within: float) -> None:
+        self.within = within
+        self.codes: Counter[str] = Counter()
+        for reply in replies:
+            self.codes.update(reply["codes"])
+        self.senders = sum(r["senders"] for r in replies)
+        self.repeated = sum(r["repeated"] for r in replies)
+        self.latencies = [t for r in replies for t in r["latencies"]]
+        # (attendee number, reply) of every command acknowledged ok.
+        self.accepted: list[tuple[int, dict[str, Any]]] = [
+            (ok["attendee"], ok["reply"]) for r in replies for ok in r["replies"]
+        ]
+        starts = [r["first_sent"] for r in replies if r["first_sent"] is not None]
+        ends = [r["last_ack"] for r in replies if r["last_ack"] is not None]
+        self.seconds = max(ends) - min(starts) if starts and ends else None
+
+    def figures(self) -> dict[str, Any]:
+        """Accepted per second: ok acks ÷ seconds from the first send to the last ack."""
+        sent = sum(self.codes.values())
+        return {
+            "senders": self.senders,
+            "sent": sent,
+            "repeated": self.repeated,
+            "codes": dict(self.codes),
+            "offered_per_s": round(sent / self.within, 1),
+            "accepted_per_s": (
+                round(len(self.accepted) / self.seconds, 1) if self.seconds else None
+            ),
+            "ack_ms": quantiles(self.latencies),
+        }
+
+
+async def send_burst(
+    run: Run,
+    event: str,
+    payloads: list[list[dict[str, Any]]],
+    share: float,
+    repeat_share: float = 0.0,
+) -> Acks:
+    """Worker action `burst` in every generator, over `--burst-seconds` from half a second on."""
+    within = run.options.burst_seconds
+    params = {
+        "event": event,
+        "payloads": payloads,
+        "share": share,
+        "repeat_share": repeat_share,
+        "start_at": time.monotonic() + 0.5,
+        "within": within,
+    }
+    return Acks(await run.crowds.act("burst", params, timeout=within + 120), within)
+
+
+def costs(phase: Phase, attendees: int, accepted: int, state: str | None = None) -> dict[str, Any]:
+    """A burst's cost: CPU per accepted command, `state` pushes per second, the phase's figures."""
+    pushes = {f"{state}_per_attendee_per_s": phase.rate_of(f"state:{state}", attendees)}
+    return {
+        **(pushes if state else {}),
+        "server_cpu_ms_per_accepted": round(phase.server_cpu / max(1, accepted) * 1000, 3),
+        **phase.figures(attendees),
+    }
+
+
+ASKERS = 0.1  # the share of attendees who ask
+VOTES_EACH = 3  # questions each attendee upvotes
+PINS = 5  # questions the moderator pins, one after another
+REPEATERS = 0.1  # the share of senders who send each command twice
+
+
+def vote_plan(questions: list[tuple[int, int]], attendees: int) -> list[list[dict[str, Any]]]:
+    """What attendee k upvotes: VOTES_EACH questions round-robin from the k-th, never their own.
+
+    `questions` are (question id, number of the attendee who asked it). Every
+    attendee's list is its own payloads, so the generators need no ids of people.
+    """
+    plan: list[list[dict[str, Any]]] = []
+    for number in range(attendees):
+        chosen: list[dict[str, Any]] = []
+        for turn in range(len(questions)):
+            question_id, asker = questions[(number + turn) % len(questions)]
+            if asker != number:
+                chosen.append({"question_id": question_id})
+            if len(chosen) == VOTES_EACH:
+                break
+        plan.append(chosen)
+    return plan
+
+
+class AskAndUpvote:
+    """Attendees ask and upvote, the moderator pins.
+
+    Commands and events are those of docs/api.md, "The question queue". On the
+    crowd already seated by `Join`:
     1. The moderator sets `set_question_settings {"moderation": "post",
-       "min_interval_seconds": 0}` (or approves with `approve_questions`), so
-       questions are public and votable at once.
-    2. `run.crowds.act("burst", ...)`: 10 % of attendees each send `ask_question`
-       once, spread over 10 s; keep the question ids from the ok replies.
-    3. `run.crowds.act("burst", ...)`: every attendee sends `vote_question
-       {"question_id"}` for a few of those ids (payloads round-robin, never their
-       own), spread over 10 s, 10 % of them twice (`repeat_share=0.1`): a repeat
-       must be refused `already_voted`.
-    4. The moderator sends `pin_question` a handful of times, each timed to the
-       LAST attendee like `FanOut` (add "question_pinned" to TRACKED_EVENTS in
-       bench/node/worker.js and a moderator action beside `act`).
-    5. Count the vote rows in the database: exactly the distinct (question, voter)
-       pairs acknowledged ok.
-    Figures: questions and votes accepted per second (ok acks ÷ seconds from the
-    first send to the last ack), ack latency p50/p95/p99, reply codes, rows
-    expected and found, pin latency to the last attendee, `question_votes` state
-    messages per attendee per second during the burst, and `phase.figures`.
+       "min_interval_seconds": 0}`, so questions are public and votable at once.
+    2. `burst`: 10 % of attendees each send `ask_question` once, spread over
+       `--burst-seconds` (10); the ids come from the ok replies. Post-moderated,
+       each question is a `question_asked` event to everyone.
+    3. `burst`: every attendee sends `vote_question {"question_id"}` for three
+       of those questions (round-robin, never their own), 10 % of them each
+       twice (`repeat_share`): a repeat must be refused `already_voted`.
+    4. The moderator sends `pin_question` five times, each timed to the LAST
+       attendee like `FanOut` (`question_pinned` is a tracked event).
+    5. The vote rows in the database must be exactly the distinct (question,
+       voter) pairs acknowledged ok.
+    Each attendee sends at most 1 + 2 × 3 commands: well within the
+    per-connection burst of `COMMAND_BURST` (30); askers ask once, within
+    `max_per_person` (20).
+    Figures, under `ask`, `vote` and `pin`: commands accepted per second (ok
+    acks ÷ seconds from the first send to the last ack), ack latency, reply
+    codes, rows expected and found, repeats refused, pin latency to the last
+    attendee, `question_votes` state messages per attendee per second during
+    each burst, and each burst's costs (`phase.figures`).
     """
 
     name = "ask_and_upvote"
-    needs = "ask_question"
+    targets = BARAZA
+
+    async def run(self, run: Run) -> dict[str, Any]:
+        chair = run.chair
+        await chair.command(
+            "set_question_settings", {"moderation": "post", "min_interval_seconds": 0}
+        )
+        texts = [[{"text": f"Question {k}: how will the treaty be applied?"}] for k in range(10)]
+        async with run.phase("ask") as asking:
+            asked = await send_burst(run, "ask_question", texts, share=ASKERS)
+        questions = [(reply["question"]["id"], asker) for asker, reply in asked.accepted]
+        if not questions:
+            return {"status": "failed: no question was accepted", "ask": asked.figures()}
+        async with run.phase("upvote") as voting:
+            voted = await send_burst(
+                run,
+                "vote_question",
+                vote_plan(questions, run.n),
+                share=1.0,
+                repeat_share=REPEATERS,
+            )
+        pairs = {(reply["question_id"], voter) for voter, reply in voted.accepted}
+        found = await run.votes_for([question_id for question_id, _ in questions])
+        pins = Timed(run)
+        for question_id, _ in questions[:PINS]:
+            await pins.act(
+                chair.act_and_wait(
+                    "pin_question",
+                    {"question_id": question_id},
+                    "question_pinned",
+                    lambda data, pinned=question_id: data["question"]["id"] == pinned,
+                )
+            )
+        return {
+            "questions": len(questions),
+            "ask": {
+                **asked.figures(),
+                **costs(asking, run.n, len(asked.accepted)),
+            },
+            "vote": {
+                **voted.figures(),
+                "rows_expected": len(pairs),
+                "rows_found": found,
+                "repeats_refused": voted.codes.get("already_voted", 0),
+                **costs(voting, run.n, len(voted.accepted), "question_votes"),
+            },
+            "pin": await pins.figures(),
+        }
 
 
-class PollBurst(Slot):
-    """SLOT — a poll opens, most attendees vote within ten seconds, the poll closes.
+OPTIONS = ["Training", "Shared evidence", "Joint investigations", "Legislation"]
+POLL = {
+    "type": "single",
+    "question": "Which measure matters most to your organisation?",
+    "options": OPTIONS,
+    "visibility": "live",
+}
 
-    Commands and events are those of docs/api.md, "Live polls". What it must do,
-    on the crowd already seated by `Join`:
-    1. The moderator sends `create_poll` (a `single` poll of 4 options) then
-       `open_poll`, the latter timed to the LAST attendee like `FanOut` (add
-       "poll_opened" and "poll_closed" to TRACKED_EVENTS in bench/node/worker.js).
-    2. `run.crowds.act("burst", ...)`: 90 % of attendees send `cast_ballot
-       {"poll_id", "answer"}` spread over 10 s, 10 % of them twice with the same
-       answer (`repeat_share=0.1`): the repeat is acknowledged `changed: false`.
+
+class PollBurst:
+    """A poll opens, most attendees vote within ten seconds, the poll closes.
+
+    Commands and events are those of docs/api.md, "Live polls". On the crowd
+    already seated by `Join` (`FanOut` left an agenda item running):
+    1. The moderator sends `create_poll` (a `single` poll of 4 options, results
+       `live`) then `open_poll`, timed to the LAST attendee like `FanOut`
+       (`poll_opened` and `poll_closed` are tracked events).
+    2. `burst`: 90 % of attendees send `cast_ballot {"poll_id", "answer"}`
+       (attendee k option k mod 4) spread over `--burst-seconds` (10), 10 % of
+       them twice with the same answer (`repeat_share`): the repeat is
+       acknowledged ok with `changed: false`, as every first ballot is.
     3. The moderator sends `close_poll`, timed to the last attendee too.
-    4. Count the ballot rows in the database: exactly one per voter.
-    Figures: ballots accepted per second, each committed before its ack (target
-    ≥ 1,000/s), ack latency p50/p95/p99, reply codes, rows expected and found,
-    `poll_results` state messages per attendee per second during the burst (flat
-    as N grows: the tallies are coalesced), server CPU per ballot, and
-    `phase.figures`.
+    4. The ballot rows in the database must be exactly one per voter
+       acknowledged ok.
+    Figures, under `open`, `ballot` and `close`: ballots accepted per second
+    (each committed before its ack; target ≥ 1,000/s), ack latency, reply
+    codes, acks that said `changed: true` (none expected), rows expected and
+    found, `poll_results` state messages per attendee per second during the
+    burst (flat as N grows: the tallies are coalesced), server CPU per ballot,
+    the burst's costs (`phase.figures`), and the opening's and closing's latency
+    to the last attendee.
     """
 
     name = "poll_burst"
-    needs = "cast_ballot"
+    targets = BARAZA
+
+    async def run(self, run: Run) -> dict[str, Any]:
+        chair = run.chair
+        poll_id = (await chair.command("create_poll", POLL))["poll_id"]
+        opening, closing = Timed(run), Timed(run)
+        await opening.act(
+            chair.act_and_wait(
+                "open_poll", {"poll_id": poll_id}, "poll_opened", lambda data: data["id"] == poll_id
+            )
+        )
+        answers = [[{"poll_id": poll_id, "answer": option}] for option in range(len(OPTIONS))]
+        async with run.phase("poll_burst") as phase:
+            cast = await send_burst(run, "cast_ballot", answers, share=0.9, repeat_share=REPEATERS)
+        voters = {voter for voter, _ in cast.accepted}
+        found = await run.ballots_in(poll_id)
+        await closing.act(
+            chair.act_and_wait(
+                "close_poll",
+                {"poll_id": poll_id},
+                "poll_closed",
+                lambda data: data["poll"]["id"] == poll_id,
+            )
+        )
+        return {
+            "poll_id": poll_id,
+            "open": await opening.figures(),
+            "ballot": {
+                **cast.figures(),
+                "changed_true": sum(1 for _, reply in cast.accepted if reply.get("changed")),
+                "rows_expected": len(voters),
+                "rows_found": found,
+                **costs(phase, run.n, len(cast.accepted), "poll_results"),
+            },
+            "close": await closing.figures(),
+        }
 
 
 class Leave:
@@ -274,43 +466,50 @@ SCENARIO: list[Step] = [Join(), Presence(), FanOut(), AskAndUpvote(), PollBurst(
 
 
 async def burst(crowd: Crowd, params: dict[str, Any]) -> dict[str, Any]:
-    """Worker action: a share of attendees each send one command, spread over a window.
+    """Worker action: a share of attendees send a few commands each, spread over a window.
 
-    params: `event` (the command), `payloads` (attendee k sends payloads[k % len]),
-    `share` (0..1 of this process's attendees, chosen at random), `repeat_share`
-    (0..1 of those who send it a second time, right after the first ack),
-    `start_at` (monotonic) and `within` (seconds to spread the sends over).
-    Returns the acks: ok count, error codes, latencies, replies of the ok ones,
-    and the first send and last ack times.
+    params: `event` (the command); `payloads`: attendee k sends each payload of
+    `payloads[k % len]` in turn, each after the previous one's ack; `share` (0..1
+    of this process's attendees, chosen at random); `repeat_share` (0..1 of those
+    who send each payload twice, the second right after the first's ack);
+    `start_at` (monotonic) and `within` (seconds to spread the first sends over).
+    Returns the acks: codes, latencies, the ok replies with the number of the
+    attendee who had each, how many sends were repeats, the first send and the
+    last ack times.
     """
     rng = random.Random(params.get("seed", 0) + crowd.first_number)
     people = [a for a in crowd.connected if rng.random() < params["share"]]
     payloads = params["payloads"]
     codes: Counter[str] = Counter()
     latencies: list[float] = []
-    replies: list[Any] = []
+    replies: list[dict[str, Any]] = []
     first_sent: list[float] = []
     last_ack: list[float] = []
+    repeated = 0
+
+    async def send_one(attendee: Any, payload: dict[str, Any]) -> None:
+        sent = time.monotonic()
+        first_sent.append(sent)
+        try:
+            reply = await attendee.call(params["event"], payload)
+        except Exception as error:  # a time-out is a figure
+            codes[type(error).__name__] += 1
+            return
+        last_ack.append(time.monotonic())
+        latencies.append(last_ack[-1] - sent)
+        if reply.get("ok"):
+            codes["ok"] += 1
+            replies.append({"attendee": attendee.number, "reply": reply})
+        else:
+            codes[reply.get("error", {}).get("code", "?")] += 1
 
     async def send(attendee: Any, delay: float, times: int) -> None:
+        nonlocal repeated
         await asyncio.sleep(max(0.0, params["start_at"] + delay - time.monotonic()))
-        for _ in range(times):
-            sent = time.monotonic()
-            first_sent.append(sent)
-            try:
-                reply = await attendee.call(
-                    params["event"], payloads[attendee.number % len(payloads)]
-                )
-            except Exception as error:  # a time-out is a figure
-                codes[type(error).__name__] += 1
-                continue
-            last_ack.append(time.monotonic())
-            latencies.append(last_ack[-1] - sent)
-            if reply.get("ok"):
-                codes["ok"] += 1
-                replies.append(reply)
-            else:
-                codes[reply.get("error", {}).get("code", "?")] += 1
+        for payload in payloads[attendee.number % len(payloads)]:
+            for _ in range(times):
+                await send_one(attendee, payload)
+            repeated += times - 1
 
     await asyncio.gather(
         *(
@@ -324,6 +523,7 @@ async def burst(crowd: Crowd, params: dict[str, Any]) -> dict[str, Any]:
     )
     return {
         "senders": len(people),
+        "repeated": repeated,
         "codes": dict(codes),
         "latencies": latencies,
         "replies": replies,

@@ -77,12 +77,18 @@ class BarazaTarget:
             if envelope.get("type") in TRACKED_EVENTS:
                 attendee.saw(envelope["seq"])
 
+        def on_events(envelopes: list[dict[str, Any]]) -> None:
+            """A command's several events as one message."""
+            for envelope in envelopes:
+                on_event(envelope)
+
         def on_state(state: dict[str, Any]) -> None:
             if state.get("name") == "present" and state["data"]["present"] != attendee.present:
                 attendee.present = state["data"]["present"]
                 attendee.present_at = time.monotonic()
 
         attendee.client.on("event", on_event)
+        attendee.client.on("events", on_events)
         attendee.client.on("state", on_state)
         attendee.client.on("notice", lambda _notice: None)
 
@@ -108,9 +114,10 @@ class BarazaTarget:
         attendee.snapshot = synced["snapshot"]
 
 
-# Broadcasts whose arrival times are kept: the moderator's agenda moves end with
-# item_started. Steps that track more (a poll opening) add their event type here.
-TRACKED_EVENTS = {"item_started"}
+# Broadcasts whose arrival times are kept, keyed by their seq: the moderator's
+# agenda moves end with item_started; the question and poll steps time pins,
+# openings and closings (bench/steps.py).
+TRACKED_EVENTS = {"item_started", "question_pinned", "poll_opened", "poll_closed"}
 
 
 class RelayTarget:
@@ -132,6 +139,7 @@ class RelayTarget:
 
 
 PACKET_KINDS = {"0": "connect", "1": "disconnect", "3": "ack", "4": "connect_error"}
+STATE_PREFIX = '2["state",{"name":"'
 
 
 class Crowd:
@@ -158,10 +166,17 @@ class Crowd:
         return [a for a in self.attendees if a.client.connected]
 
     def count(self, data: Any) -> None:
-        """Count one Socket.IO packet: its size on the wire (less framing) and its kind."""
+        """Count one Socket.IO packet: its size on the wire (less framing) and its kind.
+
+        The kind is the event's name, and for a state push `state:NAME`
+        (`state:poll_results`), so that each tally's rate can be read.
+        """
         text = data if isinstance(data, str) else ""
         self.bytes += len(text) + 1  # the Engine.IO "message" type byte
-        if text[:1] == "2":  # an event: 2[nsp,][ack id]["name", data]
+        if text.startswith(STATE_PREFIX):
+            start = len(STATE_PREFIX)
+            self.messages["state:" + text[start : text.find('"', start)]] += 1
+        elif text[:1] == "2":  # an event: 2[nsp,][ack id]["name", data]
             start = text.find('["') + 2
             self.messages[text[start : text.find('"', start)]] += 1
         else:

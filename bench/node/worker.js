@@ -20,10 +20,12 @@ const now = () => Number(process.hrtime.bigint()) / 1e9;
 const send = (message) => process.stdout.write(JSON.stringify(message) + "\n");
 const sleepUntil = (at) => new Promise((resolve) => setTimeout(resolve, Math.max(0, (at - now()) * 1000)));
 
-// Broadcasts whose arrival times are kept: the moderator's agenda moves end with
-// item_started. Steps that track more (a poll opening) add their event type here.
-const TRACKED_EVENTS = new Set(["item_started"]);
+// Broadcasts whose arrival times are kept, keyed by their seq: the moderator's
+// agenda moves end with item_started; the question and poll steps time pins,
+// openings and closings (bench/steps.py).
+const TRACKED_EVENTS = new Set(["item_started", "question_pinned", "poll_opened", "poll_closed"]);
 const PACKET_KINDS = { 0: "connect", 1: "disconnect", 3: "ack", 4: "connect_error" };
+const STATE_PREFIX = '2["state",{"name":"';
 
 class Crowd {
   constructor(settings) {
@@ -39,12 +41,15 @@ class Crowd {
     return this.attendees.filter((a) => a.socket && a.socket.connected);
   }
 
-  // Count one Socket.IO packet: its size on the wire (less framing) and its kind.
+  // Count one Socket.IO packet: its size on the wire (less framing) and its kind:
+  // the event's name, and for a state push `state:NAME` (`state:poll_results`).
   count(data) {
     const text = typeof data === "string" ? data : "";
     this.bytes += text.length + 1; // the Engine.IO "message" type byte
     let kind = PACKET_KINDS[text[0]] || "other";
-    if (text[0] === "2") {
+    if (text.startsWith(STATE_PREFIX)) {
+      kind = "state:" + text.slice(STATE_PREFIX.length, text.indexOf('"', STATE_PREFIX.length));
+    } else if (text[0] === "2") {
       const start = text.indexOf('["') + 2;
       kind = text.slice(start, text.indexOf('"', start));
     }
@@ -68,9 +73,12 @@ class Crowd {
       });
     });
     if (this.settings.target === "baraza") {
-      socket.on("event", (envelope) => {
+      // One envelope as `event`, or a command's several as one `events` list.
+      const heard = (envelope) => {
         if (TRACKED_EVENTS.has(envelope.type)) this.saw(attendee, envelope.seq);
-      });
+      };
+      socket.on("event", heard);
+      socket.on("events", (envelopes) => envelopes.forEach(heard));
       socket.on("state", (state) => {
         if (state.name === "present" && state.data.present !== attendee.present) {
           attendee.present = state.data.present;
@@ -191,10 +199,12 @@ class Crowd {
     return { left: connected.length, seconds: now() - began };
   }
 
-  // Worker action: a share of attendees each send one command, spread over a window.
-  // params: event, payloads (attendee k sends payloads[k % length]), share (0..1 of
-  // this process's attendees), repeat_share (0..1 of those who send it twice, the
-  // second right after the first ack), start_at (monotonic s), within (s), seed.
+  // Worker action: a share of attendees send a few commands each, spread over a window.
+  // params: event; payloads: attendee k sends each payload of payloads[k % length]
+  // in turn, each after the previous one's ack; share (0..1 of this process's
+  // attendees); repeat_share (0..1 of those who send each payload twice, the second
+  // right after the first's ack); start_at (monotonic s); within (s); seed.
+  // Replies: codes, latencies, the ok replies with the attendee's number, repeats.
   async burst(params) {
     let seed = (params.seed || 0) + this.settings.first_number + 1;
     const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
@@ -202,36 +212,40 @@ class Crowd {
     const codes = {};
     const latencies = [];
     const replies = [];
+    let repeated = 0;
     let firstSent = null;
     let lastAck = null;
     const tally = (code) => (codes[code] = (codes[code] || 0) + 1);
+    const sendOne = async (attendee, payload) => {
+      const sent = now();
+      firstSent = firstSent === null ? sent : Math.min(firstSent, sent);
+      let reply;
+      try {
+        reply = await attendee.socket.timeout(30000).emitWithAck(params.event, payload);
+      } catch (error) {
+        tally(error.name);
+        return;
+      }
+      lastAck = now();
+      latencies.push(lastAck - sent);
+      if (reply.ok) {
+        tally("ok");
+        replies.push({ attendee: attendee.number, reply });
+      } else {
+        tally((reply.error && reply.error.code) || "?");
+      }
+    };
     const one = async (attendee, delay, times) => {
       await sleepUntil(params.start_at + delay);
-      for (let i = 0; i < times; i += 1) {
-        const sent = now();
-        firstSent = firstSent === null ? sent : Math.min(firstSent, sent);
-        let reply;
-        try {
-          const payload = params.payloads[attendee.number % params.payloads.length];
-          reply = await attendee.socket.timeout(30000).emitWithAck(params.event, payload);
-        } catch (error) {
-          tally(error.name);
-          continue;
-        }
-        lastAck = now();
-        latencies.push(lastAck - sent);
-        if (reply.ok) {
-          tally("ok");
-          replies.push(reply);
-        } else {
-          tally((reply.error && reply.error.code) || "?");
-        }
+      for (const payload of params.payloads[attendee.number % params.payloads.length]) {
+        for (let i = 0; i < times; i += 1) await sendOne(attendee, payload);
+        repeated += times - 1;
       }
     };
     await Promise.all(
       people.map((a) => one(a, random() * params.within, random() < params.repeat_share ? 2 : 1)),
     );
-    return { senders: people.length, codes, latencies, replies, first_sent: firstSent, last_ack: lastAck };
+    return { senders: people.length, repeated, codes, latencies, replies, first_sent: firstSent, last_ack: lastAck };
   }
 }
 
