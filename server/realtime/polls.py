@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.events import ATTENDEE, MODERATOR, RAPPORTEUR
-from ..services import polls
+from ..services import ballots, polls
 from ..services.access import Viewer
 from ..services.core import Core
 from . import emitter, tallies
@@ -84,8 +84,8 @@ def cast_ballot(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
 
     The voter's other tabs get a `ballot_recorded` notice; counts follow as tallies.
     """
-    cast = polls.cast_ballot(core, viewer, data.get("poll_id"), data.get("answer"))
-    if cast.outcome != polls.UNCHANGED:
+    cast = ballots.cast_ballot(core, viewer, data.get("poll_id"), data.get("answer"))
+    if cast.outcome != ballots.UNCHANGED:
         _changed(viewer, cast.poll_id)
         emitter.notify(
             viewer.participant_id,
@@ -94,7 +94,11 @@ def cast_ballot(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
         )
     return Outcome(
         cast.events,
-        {"poll_id": cast.poll_id, "answer": cast.answer, "changed": cast.outcome == polls.CHANGED},
+        {
+            "poll_id": cast.poll_id,
+            "answer": cast.answer,
+            "changed": cast.outcome == ballots.CHANGED,
+        },
     )
 
 

@@ -90,15 +90,25 @@ def open_command(
     SQLite's `BEGIN IMMEDIATE` already serialises writers), which is what keeps
     the sequence numbers gap-free and the agenda consistent.
     """
-    consultation = tx.scalar(
-        select(Consultation).where(Consultation.id == viewer.consultation_id).with_for_update()
-    )
+    consultation = lock_consultation(tx, viewer.consultation_id)
     participant = tx.get(Participant, viewer.participant_id)
     if consultation is None or participant is None:
         raise NotFound("unknown_consultation", N_("This consultation does not exist."))
+    check_actor(tx, participant, roles)
+    return consultation, participant
+
+
+def lock_consultation(tx: Session, consultation_id: int) -> Consultation | None:
+    """The consultation, locked for this transaction's command(s)."""
+    return tx.scalar(
+        select(Consultation).where(Consultation.id == consultation_id).with_for_update()
+    )
+
+
+def check_actor(tx: Session, participant: Participant, roles: Collection[str]) -> None:
+    """Refuse a participant whose link was revoked, whose role may not act, or who was banned."""
     check_link_standing(tx, participant)
     if participant.role not in roles:
         raise Forbidden("forbidden", N_("Your role cannot do this."))
     if participant.banned_at is not None:
         raise Forbidden("banned", N_("A moderator has removed you from this consultation."))
-    return consultation, participant

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..domain.events import PUBLIC, STAFF, EventDraft, LoggedEvent
@@ -20,8 +20,18 @@ def append(
     now: datetime,
 ) -> list[LoggedEvent]:
     """Number and store `drafts`; the caller holds the consultation's row lock."""
+    return append_each(tx, consultation, [(actor, draft, now) for draft in drafts])
+
+
+def append_each(
+    tx: Session,
+    consultation: Consultation,
+    entries: Sequence[tuple[Participant | None, EventDraft, datetime]],
+    # Each entry: who acted, what happened, when (a group commit logs many people's acts).
+) -> list[LoggedEvent]:
+    """Number and store events in one INSERT; the caller holds the consultation's row lock."""
     logged = []
-    for draft in drafts:
+    for actor, draft, now in entries:
         if draft.visibility not in (PUBLIC, STAFF):
             raise ValueError(f"unknown visibility {draft.visibility!r}")
         consultation.last_seq += 1
@@ -29,19 +39,21 @@ def append(
         if draft.visibility == PUBLIC:
             prev = consultation.last_public_seq
             consultation.last_public_seq = consultation.last_seq
-        row = Event(
-            consultation_id=consultation.id,
-            seq=consultation.last_seq,
-            public_prev_seq=prev,
-            visibility=draft.visibility,
-            type=draft.type,
-            payload=draft.payload,
-            actor_id=actor.id if actor else None,
-            actor_role=actor.role if actor else "system",
-            created_at=now,
+        logged.append(
+            LoggedEvent(
+                consultation_id=consultation.id,
+                seq=consultation.last_seq,
+                public_prev_seq=prev,
+                visibility=draft.visibility,
+                type=draft.type,
+                payload=draft.payload,
+                actor_id=actor.id if actor else None,
+                actor_role=actor.role if actor else "system",
+                created_at=now,
+            )
         )
-        tx.add(row)
-        logged.append(to_logged(row))
+    if logged:
+        tx.execute(insert(Event), [vars(event) for event in logged])
     tx.flush()
     return logged
 

@@ -1,10 +1,9 @@
 """Polls: prepare, open, close, vote, show open answers; results for each audience.
 
-Every command is one transaction under the consultation's row lock. A ballot is
-one row per person and poll (the database keeps it unique) and is acknowledged
-after the commit. Counts reach screens in snapshots and as coalesced tallies
-(server/realtime/polls.py), never per ballot; a poll's final tallies go into the
-log when it closes.
+Every command is one transaction under the consultation's row lock. Ballots,
+which come in bursts, are cast in services/ballots.py. Counts reach screens in
+snapshots and as coalesced tallies (server/realtime/polls.py), never per ballot;
+a poll's final tallies go into the log when it closes.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from ..domain import polls as rules
 from ..domain.agenda import check_not_ended
 from ..domain.consultations import ConsultationSpec
 from ..domain.errors import N_, Conflict, DomainError, NotFound
-from ..domain.events import ATTENDEE, MODERATOR, STAFF, STAFF_ROLES, EventDraft, LoggedEvent
+from ..domain.events import MODERATOR, STAFF, STAFF_ROLES, EventDraft, LoggedEvent
 from ..domain.poll_tallies import BallotRow, public_results, tally, with_turnout
 from ..domain.times import iso
 from ..storage import polls as storage
@@ -35,19 +34,7 @@ from .consultations import creation_hook
 from .core import Core
 from .snapshots import present_count, snapshot_part
 
-CAST, CHANGED, UNCHANGED = "cast", "changed", "unchanged"
-
 Change = Callable[[Session, Consultation, datetime], list[EventDraft]]
-
-
-@dataclass(frozen=True)
-class Cast:
-    """A ballot as recorded: new, changed, or the same as before (nothing written)."""
-
-    poll_id: int
-    answer: Any
-    outcome: str
-    events: list[LoggedEvent]
 
 
 @dataclass(frozen=True)
@@ -109,7 +96,7 @@ def update_poll(core: Core, viewer: Viewer, poll_id: Any, data: Any) -> list[Log
     """Rewrite a draft: its question, options, settings and agenda item."""
 
     def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        poll = _poll(tx, consultation, poll_id)
+        poll = find_poll(tx, consultation, poll_id)
         rules.check_draft(poll.state)
         _define(poll, rules.parse_poll(data))
         poll.item_id = _item_id(consultation, data.get("item_id"))
@@ -122,7 +109,7 @@ def delete_poll(core: Core, viewer: Viewer, poll_id: Any) -> list[LoggedEvent]:
     """Drop a draft; a poll that has been open stays, with its ballots, in the record."""
 
     def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        poll = _poll(tx, consultation, poll_id)
+        poll = find_poll(tx, consultation, poll_id)
         rules.check_draft(poll.state)
         tx.delete(poll)
         return [EventDraft("poll_deleted", {"poll_id": poll.id}, STAFF)]
@@ -135,7 +122,7 @@ def open_poll(core: Core, viewer: Viewer, poll_id: Any) -> list[LoggedEvent]:
 
     def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
         check_not_ended(consultation.state)
-        poll = _poll(tx, consultation, poll_id)
+        poll = find_poll(tx, consultation, poll_id)
         rules.check_can_open(poll.state)
         return _open(tx, consultation, poll, now)
 
@@ -146,7 +133,7 @@ def close_poll(core: Core, viewer: Viewer, poll_id: Any) -> list[LoggedEvent]:
     """Close the poll and log its final tallies."""
 
     def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        poll = _poll(tx, consultation, poll_id)
+        poll = find_poll(tx, consultation, poll_id)
         rules.check_open(poll.state)
         return [_close(tx, poll, now)]
 
@@ -159,10 +146,10 @@ def show_answer(
     """Show an open-text answer to everyone (as far as the poll's visibility allows), or hide it."""
 
     def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        poll = _poll(tx, consultation, poll_id)
+        poll = find_poll(tx, consultation, poll_id)
         if poll.type != rules.OPEN_TEXT:
             raise DomainError("not_open_text", N_("Only open-text answers are shown one by one."))
-        ballot = tx.get(Ballot, answer_id) if _is_id(answer_id) else None
+        ballot = tx.get(Ballot, answer_id) if is_id(answer_id) else None
         if ballot is None or ballot.poll_id != poll.id:
             raise NotFound("unknown_answer", N_("This answer does not exist."))
         if ballot.shown == shown:
@@ -175,39 +162,9 @@ def show_answer(
     return _moderate(core, viewer, change)
 
 
-def cast_ballot(core: Core, viewer: Viewer, poll_id: Any, answer: Any) -> Cast:
-    """Record an attendee's ballot, or change it if the poll allows."""
-    now = core.now()
-    with core.store.transaction() as tx:
-        consultation, actor = open_command(tx, viewer, {ATTENDEE})
-        check_not_ended(consultation.state)
-        poll = _poll(tx, consultation, poll_id)
-        rules.check_open(poll.state)
-        parsed = rules.parse_answer(definition_of(poll), answer)
-        if storage.insert_ballot(tx, poll.id, actor.id, parsed, now):
-            outcome = CAST
-        else:
-            ballot = storage.ballot_of(tx, poll.id, actor.id)
-            assert ballot is not None  # the insert met this very row
-            if ballot.answer == parsed:  # a resend: already counted
-                return Cast(poll.id, parsed, UNCHANGED, [])
-            if not poll.allow_change:
-                raise Conflict("ballot_final", N_("Your vote in this poll cannot be changed."))
-            ballot.answer = parsed
-            ballot.shown = False  # the moderator showed other words than these
-            ballot.changed_at = now
-            outcome = CHANGED
-        poll.revision += 1
-        draft = EventDraft(
-            "ballot_cast", {"poll_id": poll.id, "changed": outcome == CHANGED}, STAFF
-        )
-        events = event_log.append(tx, consultation, actor, [draft], now)
-    return Cast(poll.id, parsed, outcome, events)
-
-
 def current_results(core: Core, consultation_id: int, poll_ids: Collection[Any]) -> list[Tallied]:
     """The results of the given polls now, for the coalesced tally pushes."""
-    ids = [poll_id for poll_id in poll_ids if _is_id(poll_id)]
+    ids = [poll_id for poll_id in poll_ids if is_id(poll_id)]
     with core.store.reading() as tx:
         polls = tx.scalars(
             select(Poll).where(
@@ -418,8 +375,8 @@ def _count(tx: Session, poll: Poll) -> dict[str, Any]:
     return tally(definition_of(poll), ballots)
 
 
-def _poll(tx: Session, consultation: Consultation, poll_id: Any) -> Poll:
-    poll = tx.get(Poll, poll_id) if _is_id(poll_id) else None
+def find_poll(tx: Session, consultation: Consultation, poll_id: Any) -> Poll:
+    poll = tx.get(Poll, poll_id) if is_id(poll_id) else None
     if poll is None or poll.consultation_id != consultation.id:
         raise NotFound("unknown_poll", N_("This poll does not exist."))
     return poll
@@ -428,11 +385,11 @@ def _poll(tx: Session, consultation: Consultation, poll_id: Any) -> Poll:
 def _item_id(consultation: Consultation, item_id: Any) -> int | None:
     if item_id is None:
         return None
-    if _is_id(item_id) and any(item.id == item_id for item in consultation.items):
+    if is_id(item_id) and any(item.id == item_id for item in consultation.items):
         return int(item_id)
     raise NotFound("unknown_item", N_("This agenda item does not exist."))
 
 
-def _is_id(value: Any) -> bool:
+def is_id(value: Any) -> bool:
     """A row id: a whole number the database can hold (a larger one would be its error)."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31

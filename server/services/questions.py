@@ -39,6 +39,7 @@ from . import event_log
 from .access import Viewer, hash_token, new_token, open_command
 from .consultations import creation_hook
 from .core import Core
+from .group_commit import batched, each_in_savepoint
 from .snapshots import snapshot_part
 
 VOTES_TOPIC = "question_votes"
@@ -127,9 +128,13 @@ def _target_item(consultation: Consultation, item_id: Any) -> int | None:
 
 
 def vote(core: Core, viewer: Viewer, question_id: Any) -> Done:
-    """An attendee upvotes someone else's approved question, once."""
+    """An attendee upvotes someone else's approved question, once.
+
+    Votes arrive in bursts, so they share transactions (services/group_commit.py).
+    """
     now = core.now()
-    with core.store.transaction() as tx:
+
+    def upvote(tx: Session) -> Done:
         consultation, actor = open_command(tx, viewer, {ATTENDEE})
         agenda_rules.check_not_ended(consultation.state)
         question = _question(tx, consultation, question_id)
@@ -140,6 +145,8 @@ def vote(core: Core, viewer: Viewer, question_id: Any) -> Done:
         draft = EventDraft("question_voted", payload, STAFF)
         events = event_log.append(tx, consultation, actor, [draft], now)
         return Done(events, {"question_id": question.id, "voted": True}, recount=[question.id])
+
+    return batched(core, viewer.consultation_id, upvote, each_in_savepoint)  # type: ignore[no-any-return]
 
 
 def _insert_vote(tx: Session, question_id: int, participant_id: int, now: datetime) -> bool:
@@ -155,9 +162,10 @@ def _insert_vote(tx: Session, question_id: int, participant_id: int, now: dateti
 
 
 def withdraw_vote(core: Core, viewer: Viewer, question_id: Any) -> Done:
-    """An attendee takes their vote back."""
+    """An attendee takes their vote back (batched like votes)."""
     now = core.now()
-    with core.store.transaction() as tx:
+
+    def unvote(tx: Session) -> Done:
         consultation, actor = open_command(tx, viewer, {ATTENDEE})
         agenda_rules.check_not_ended(consultation.state)
         question = _question(tx, consultation, question_id)
@@ -174,6 +182,8 @@ def withdraw_vote(core: Core, viewer: Viewer, question_id: Any) -> Done:
         draft = EventDraft("question_vote_withdrawn", payload, STAFF)
         events = event_log.append(tx, consultation, actor, [draft], now)
         return Done(events, {"question_id": question.id, "voted": False}, recount=[question.id])
+
+    return batched(core, viewer.consultation_id, unvote, each_in_savepoint)  # type: ignore[no-any-return]
 
 
 # -- moderating ----------------------------------------------------------------

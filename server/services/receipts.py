@@ -92,6 +92,25 @@ def claiming(core: Core, viewer: Viewer, command: str, command_id: str) -> Itera
         _claim.reset(token)
 
 
+def current_claim() -> Claim | None:
+    """The receipt the command running in this context must take, if it has an id."""
+    return _claim.get()
+
+
+@contextmanager
+def unclaimed() -> Iterator[None]:
+    """Open transactions here without taking this context's receipt.
+
+    A group commit's shared transaction belongs to no single command; it takes
+    each command's receipt itself, inside that command's savepoint (`take`).
+    """
+    token = _claim.set(None)
+    try:
+        yield
+    finally:
+        _claim.reset(token)
+
+
 def _writes(connection: Connection) -> bool:
     # Store.transaction() marks its connections; Store.reading() does not.
     return bool(connection.get_execution_options().get("sqlite_immediate"))
@@ -102,6 +121,16 @@ def _take_receipt(session: Session, _tx: SessionTransaction, connection: Connect
     claim = _claim.get()
     if claim is None or claim.receipt_id is not None or not _writes(connection):
         return
+    _insert(connection, claim, session)
+
+
+def take(tx: Session, claim: Claim | None) -> None:
+    """Take `claim`'s receipt in `tx` now; `Repeated` if the id was used before."""
+    if claim is not None and claim.receipt_id is None:
+        _insert(tx.connection(), claim, tx)
+
+
+def _insert(connection: Connection, claim: Claim, session: Session) -> None:
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     taken = connection.execute(
         dialect.insert(CommandReceipt)
@@ -119,11 +148,17 @@ def _take_receipt(session: Session, _tx: SessionTransaction, connection: Connect
     claim.receipt_id, claim.session = taken, session
 
 
+def give_back(claim: Claim | None) -> None:
+    """Forget a receipt whose writes were rolled back: a retry runs the command again."""
+    if claim is not None:
+        claim.receipt_id, claim.session = None, None
+
+
 @event.listens_for(Session, "after_rollback")
 def _give_back_receipt(session: Session) -> None:
     claim = _claim.get()
     if claim is not None and claim.session is session:
-        claim.receipt_id, claim.session = None, None
+        give_back(claim)
 
 
 def record(core: Core, claim: Claim, reply: dict[str, Any]) -> None:

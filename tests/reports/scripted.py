@@ -8,7 +8,7 @@ from typing import Any
 
 from server.domain.events import ATTENDEE, RAPPORTEUR, EventDraft, projection
 from server.reports import event_summary
-from server.services import agenda, event_log, notes, polls, presence, questions, speakers
+from server.services import agenda, ballots, event_log, notes, polls, presence, questions, speakers
 from server.services.access import Viewer
 from server.storage.models import Consultation as ConsultationRow
 from server.storage.models import Participant
@@ -259,14 +259,14 @@ def _speakers_of_item_three(
 
 
 def _poll(
-    core: Any, chair: Viewer, item_id: int, definition: dict[str, Any], ballots: dict[Viewer, Any]
+    core: Any, chair: Viewer, item_id: int, definition: dict[str, Any], answers: dict[Viewer, Any]
 ) -> int:
     """Open a poll on the item and cast the ballots, in order."""
     poll_id, _events = polls.create_poll(
         core, chair, {**definition, "item_id": item_id, "open": True}
     )
-    for voter, answer in ballots.items():
-        polls.cast_ballot(core, voter, poll_id, answer)
+    for voter, answer in answers.items():
+        ballots.cast_ballot(core, voter, poll_id, answer)
     return poll_id
 
 

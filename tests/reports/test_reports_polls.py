@@ -7,7 +7,7 @@ import pytest
 
 from server.domain.errors import DomainError
 from server.reports import json_archive
-from server.services import consultations, polls
+from server.services import ballots, consultations, polls
 from server.services.snapshots import snapshot
 from tests.reports.reading import csv_files, markdown_of, part, table_rows
 
@@ -87,8 +87,8 @@ def test_a_word_cloud_shows_its_top_words_and_the_csv_every_word_counted(
     )
     for voter in range(9):
         words = [f"w{3 * voter + n:02d}" for n in (1, 2, 3)]
-        polls.cast_ballot(core, c.join(), poll_id, words)
-    polls.cast_ballot(core, c.join(), poll_id, ["W27", "w26"])
+        ballots.cast_ballot(core, c.join(), poll_id, words)
+    ballots.cast_ballot(core, c.join(), poll_id, ["W27", "w26"])
     report = markdown_of(download, c.id, "shareable")
     cloud = part(part(report, "## Polls outside the agenda items"), "### Poll 1: Words?")
     shown = [row.split(" | ")[0].strip("| ") for row in table_rows(cloud)[:20]]

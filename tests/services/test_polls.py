@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from server.domain.consultations import parse_spec
 from server.domain.errors import DomainError
-from server.services import agenda, consultations, polls, presence
+from server.services import agenda, ballots, consultations, polls, presence
 from server.services.access import Viewer
 from server.services.snapshots import catch_up, snapshot
 from server.storage.models import Consultation, Event
@@ -100,8 +100,8 @@ def test_a_ballot_is_counted_and_remembered_for_its_voter(create_consultation, c
     c = create_consultation()
     poll_id = new_poll(core, c, open=True)
     amina = c.join(display_name="Amina")
-    cast = polls.cast_ballot(core, amina, poll_id, 1)
-    assert (cast.outcome, cast.answer) == (polls.CAST, 1)
+    cast = ballots.cast_ballot(core, amina, poll_id, 1)
+    assert (cast.outcome, cast.answer) == (ballots.CAST, 1)
     assert [(e.type, e.visibility, e.payload) for e in cast.events] == [
         ("ballot_cast", "staff", {"poll_id": poll_id, "changed": False})
     ]
@@ -114,10 +114,10 @@ def test_a_changed_ballot_moves_its_vote(create_consultation, core):
     c = create_consultation()
     poll_id = new_poll(core, c, open=True)
     voter = c.join()
-    polls.cast_ballot(core, voter, poll_id, 0)
+    ballots.cast_ballot(core, voter, poll_id, 0)
     assert counts(results_for(core, c.moderator, poll_id)) == [1, 0, 0]
-    changed = polls.cast_ballot(core, voter, poll_id, 2)
-    assert changed.outcome == polls.CHANGED
+    changed = ballots.cast_ballot(core, voter, poll_id, 2)
+    assert changed.outcome == ballots.CHANGED
     assert changed.events[0].payload == {"poll_id": poll_id, "changed": True}
     results = results_for(core, c.moderator, poll_id)
     assert counts(results) == [0, 0, 1]
@@ -129,8 +129,8 @@ def test_a_poll_can_forbid_changing_a_ballot(create_consultation, core):
     c = create_consultation()
     poll_id = new_poll(core, c, open=True, allow_change=False)
     voter = c.join()
-    polls.cast_ballot(core, voter, poll_id, 0)
-    assert refused_code(polls.cast_ballot, core, voter, poll_id, 1) == "ballot_final"
+    ballots.cast_ballot(core, voter, poll_id, 0)
+    assert refused_code(ballots.cast_ballot, core, voter, poll_id, 1) == "ballot_final"
     assert counts(results_for(core, c.moderator, poll_id)) == [1, 0, 0]
 
 
@@ -138,9 +138,9 @@ def test_the_same_ballot_sent_twice_is_counted_once_and_logged_once(create_consu
     c = create_consultation()
     poll_id = new_poll(core, c, open=True, allow_change=False)
     voter = c.join()
-    polls.cast_ballot(core, voter, poll_id, 0)
-    again = polls.cast_ballot(core, voter, poll_id, 0)
-    assert (again.outcome, again.events) == (polls.UNCHANGED, [])
+    ballots.cast_ballot(core, voter, poll_id, 0)
+    again = ballots.cast_ballot(core, voter, poll_id, 0)
+    assert (again.outcome, again.events) == (ballots.UNCHANGED, [])
     assert [row.type for row in log(core, c.id)].count("ballot_cast") == 1
 
 
@@ -149,14 +149,14 @@ def test_a_ballot_after_close_is_refused(create_consultation, core):
     poll_id = new_poll(core, c, open=True)
     voter = c.join()
     polls.close_poll(core, c.moderator, poll_id)
-    assert refused_code(polls.cast_ballot, core, voter, poll_id, 0) == "poll_not_open"
+    assert refused_code(ballots.cast_ballot, core, voter, poll_id, 0) == "poll_not_open"
     assert ballot_count(core, poll_id) == 0
 
 
 def test_a_ballot_on_a_draft_is_refused(create_consultation, core):
     c = create_consultation()
     poll_id = new_poll(core, c)
-    assert refused_code(polls.cast_ballot, core, c.join(), poll_id, 0) == "poll_not_open"
+    assert refused_code(ballots.cast_ballot, core, c.join(), poll_id, 0) == "poll_not_open"
 
 
 @pytest.mark.parametrize(
@@ -175,7 +175,7 @@ def test_a_refused_ballot_writes_nothing(create_consultation, core, fields, answ
     poll_id = new_poll(core, c, open=True, **fields)
     voter = c.join()
     before = log(core, c.id)
-    assert refused_code(polls.cast_ballot, core, voter, poll_id, answer) == code
+    assert refused_code(ballots.cast_ballot, core, voter, poll_id, answer) == code
     assert ballot_count(core, poll_id) == 0
     assert log(core, c.id) == before
 
@@ -185,7 +185,7 @@ def test_only_attendees_vote_and_only_moderators_run_polls(create_consultation, 
     poll_id = new_poll(core, c, open=True)
     attendee, rapporteur = c.join(), c.rapporteur()
     for staff in (c.moderator, rapporteur, present_view(c)):
-        assert refused_code(polls.cast_ballot, core, staff, poll_id, 0) == "forbidden"
+        assert refused_code(ballots.cast_ballot, core, staff, poll_id, 0) == "forbidden"
     for someone in (attendee, rapporteur):
         assert refused_code(polls.create_poll, core, someone, CHOICES) == "forbidden"
         assert refused_code(polls.close_poll, core, someone, poll_id) == "forbidden"
@@ -194,7 +194,7 @@ def test_only_attendees_vote_and_only_moderators_run_polls(create_consultation, 
 def test_a_poll_of_another_consultation_is_unknown(create_consultation, core):
     mine, theirs = create_consultation(), create_consultation()
     poll_id = new_poll(core, theirs, open=True)
-    assert refused_code(polls.cast_ballot, core, mine.join(), poll_id, 0) == "unknown_poll"
+    assert refused_code(ballots.cast_ballot, core, mine.join(), poll_id, 0) == "unknown_poll"
     assert refused_code(polls.close_poll, core, mine.moderator, poll_id) == "unknown_poll"
     assert refused_code(polls.open_poll, core, mine.moderator, "1") == "unknown_poll"
     item_of_theirs = theirs.item_ids()[0]
@@ -248,7 +248,7 @@ def test_after_the_consultation_ends_no_poll_opens_and_no_ballot_counts(create_c
     draft = new_poll(core, c)
     voter = c.join()
     agenda.end_consultation(core, c.moderator)
-    assert refused_code(polls.cast_ballot, core, voter, poll_id, 0) == "consultation_ended"
+    assert refused_code(ballots.cast_ballot, core, voter, poll_id, 0) == "consultation_ended"
     assert refused_code(polls.open_poll, core, c.moderator, draft) == "consultation_ended"
     assert refused_code(polls.create_poll, core, c.moderator, CHOICES) == "consultation_ended"
     assert [e.type for e in polls.close_poll(core, c.moderator, poll_id)] == ["poll_closed"]
@@ -259,8 +259,8 @@ def test_after_close_results_reach_no_attendee_before_the_close(create_consultat
     attendee = c.join()
     since = snapshot(core, attendee)["seq"]
     poll_id = new_poll(core, c, open=True, visibility="after_close")
-    polls.cast_ballot(core, attendee, poll_id, 0)
-    polls.cast_ballot(core, c.join(), poll_id, 0)
+    ballots.cast_ballot(core, attendee, poll_id, 0)
+    ballots.cast_ballot(core, c.join(), poll_id, 0)
     for public in (attendee, present_view(c)):
         assert results_for(core, public, poll_id) is None
     assert results_for(core, c.moderator, poll_id)["voters"] == 2
@@ -280,7 +280,7 @@ def test_reopening_an_after_close_poll_hides_its_results_again(create_consultati
     c = create_consultation()
     attendee = c.join()
     poll_id = new_poll(core, c, open=True, visibility="after_close")
-    polls.cast_ballot(core, attendee, poll_id, 1)
+    ballots.cast_ballot(core, attendee, poll_id, 1)
     polls.close_poll(core, c.moderator, poll_id)
     assert results_for(core, attendee, poll_id) is not None
     (opened,) = polls.open_poll(core, c.moderator, poll_id)
@@ -294,7 +294,7 @@ def test_moderators_only_results_reach_no_attendee_ever(create_consultation, cor
     attendee = c.join()
     since = snapshot(core, attendee)["seq"]
     poll_id = new_poll(core, c, open=True, visibility="moderators")
-    polls.cast_ballot(core, attendee, poll_id, 2)
+    ballots.cast_ballot(core, attendee, poll_id, 2)
     polls.close_poll(core, c.moderator, poll_id)
     for public in (attendee, present_view(c)):
         assert results_for(core, public, poll_id) is None
@@ -315,9 +315,9 @@ def test_moderators_only_results_reach_no_attendee_ever(create_consultation, cor
 def test_live_results_show_totals_to_attendees_and_breakdowns_to_staff(create_consultation, core):
     c = create_consultation()
     poll_id = new_poll(core, c, open=True)
-    polls.cast_ballot(core, c.join(stakeholder_group="academia", country="NG"), poll_id, 0)
+    ballots.cast_ballot(core, c.join(stakeholder_group="academia", country="NG"), poll_id, 0)
     attendee = c.join(stakeholder_group="government", country="KE")
-    polls.cast_ballot(core, attendee, poll_id, 1)
+    ballots.cast_ballot(core, attendee, poll_id, 1)
     public = results_for(core, attendee, poll_id)
     assert counts(public) == [1, 1, 0] and "breakdown" not in public
     staff = results_for(core, c.moderator, poll_id)
@@ -336,7 +336,7 @@ def test_breakdowns_from_real_participants_add_up_to_the_totals(create_consultat
         ("civil_society", "GH", [0, 2]),
     ]
     for group, country, answer in people:
-        polls.cast_ballot(core, c.join(stakeholder_group=group, country=country), poll_id, answer)
+        ballots.cast_ballot(core, c.join(stakeholder_group=group, country=country), poll_id, answer)
     results = results_for(core, c.rapporteur(), poll_id)
     assert counts(results) == [3, 2, 3]
     for dimension in ("stakeholder_group", "country"):
@@ -351,8 +351,8 @@ def test_turnout_is_voters_out_of_people_present(create_consultation, core):
     people = [c.join() for _ in range(3)]
     for person in people:
         presence.arrive(core, person, f"sid-{uuid.uuid4().hex}", "test-worker")
-    polls.cast_ballot(core, people[0], poll_id, 0)
-    polls.cast_ballot(core, people[1], poll_id, 1)
+    ballots.cast_ballot(core, people[0], poll_id, 0)
+    ballots.cast_ballot(core, people[1], poll_id, 1)
     results = results_for(core, c.moderator, poll_id)
     assert (results["voters"], results["present"], results["turnout"]) == (2, 3, 0.667)
 
@@ -363,8 +363,8 @@ def test_open_text_answers_are_shown_one_by_one_and_a_changed_answer_is_hidden_a
     c = create_consultation()
     poll_id = new_poll(core, c, open=True, type="open_text", options=None)
     author, reader = c.join(), c.join()
-    polls.cast_ballot(core, author, poll_id, "Fund regional CERTs")
-    polls.cast_ballot(core, c.join(), poll_id, "Not for the screen")
+    ballots.cast_ballot(core, author, poll_id, "Fund regional CERTs")
+    ballots.cast_ballot(core, c.join(), poll_id, "Not for the screen")
     assert results_for(core, reader, poll_id)["answers"] == []
     staff = results_for(core, c.moderator, poll_id)["answers"]
     chosen = next(a["id"] for a in staff if a["text"] == "Fund regional CERTs")
@@ -373,7 +373,7 @@ def test_open_text_answers_are_shown_one_by_one_and_a_changed_answer_is_hidden_a
     assert results_for(core, reader, poll_id)["answers"] == [
         {"id": chosen, "text": "Fund regional CERTs"}
     ]
-    polls.cast_ballot(core, author, poll_id, "Something else entirely")
+    ballots.cast_ballot(core, author, poll_id, "Something else entirely")
     assert results_for(core, reader, poll_id)["answers"] == []
     polls.show_answer(core, c.moderator, poll_id, chosen, True)
     (hidden,) = polls.show_answer(core, c.moderator, poll_id, chosen, False)
@@ -392,8 +392,8 @@ def test_showing_an_unknown_answer_or_one_of_a_choice_poll_is_refused(create_con
 def test_closing_logs_the_final_tallies_for_the_record(create_consultation, core):
     c = create_consultation()
     poll_id = new_poll(core, c, open=True, type="ranking")
-    polls.cast_ballot(core, c.join(), poll_id, [2, 1, 0])
-    polls.cast_ballot(core, c.join(), poll_id, [2, 0, 1])
+    ballots.cast_ballot(core, c.join(), poll_id, [2, 1, 0])
+    ballots.cast_ballot(core, c.join(), poll_id, [2, 0, 1])
     (closed,) = polls.close_poll(core, c.moderator, poll_id)
     assert closed.visibility == "public"
     final = closed.payload["results"]
@@ -412,9 +412,9 @@ def test_a_snapshot_after_a_ballot_counts_it(create_consultation, core):
     c = create_consultation()
     poll_id = new_poll(core, c, open=True)
     assert results_for(core, c.moderator, poll_id)["voters"] == 0
-    polls.cast_ballot(core, c.join(), poll_id, 0)
+    ballots.cast_ballot(core, c.join(), poll_id, 0)
     assert results_for(core, c.moderator, poll_id)["voters"] == 1
-    polls.cast_ballot(core, c.join(), poll_id, 0)
+    ballots.cast_ballot(core, c.join(), poll_id, 0)
     assert results_for(core, c.moderator, poll_id)["voters"] == 2
 
 

@@ -5,7 +5,7 @@ import threading
 from sqlalchemy import func, select
 
 from server.domain.errors import DomainError
-from server.services import polls
+from server.services import ballots, polls
 from server.services.snapshots import snapshot
 from server.storage.models import Event
 from server.storage.polls import Ballot
@@ -40,7 +40,7 @@ def test_two_hundred_concurrent_ballots_give_exact_tallies(create_consultation, 
     voters = [c.join() for _ in range(200)]
 
     def ballot(index, voter):
-        return lambda: polls.cast_ballot(core, voter, poll_id, index % 3)
+        return lambda: ballots.cast_ballot(core, voter, poll_id, index % 3)
 
     assert run_together([ballot(i, v) for i, v in enumerate(voters)]) == []
 
@@ -65,7 +65,7 @@ def test_one_person_voting_from_several_tabs_at_once_keeps_one_ballot(create_con
     )
     voters = [c.join() for _ in range(25)]
     jobs = [
-        (lambda voter=voter, tab=tab: polls.cast_ballot(core, voter, poll_id, tab % 3))
+        (lambda voter=voter, tab=tab: ballots.cast_ballot(core, voter, poll_id, tab % 3))
         for voter in voters
         for tab in range(4)
     ]

@@ -1,0 +1,204 @@
+"""Casting ballots: the rules of one ballot, and the bulk write that keeps up with a burst.
+
+When a poll opens, most attendees vote within seconds. Ballots therefore go
+through a group commit (services/group_commit.py): those waiting for one
+consultation are committed together. Within a batch, *first* ballots — nearly
+all of a burst — are checked in memory against rows loaded once per batch and
+written with one INSERT for the ballots and one for their log events. Any
+other ballot (a changed answer, a resend, a second tab, or one that will be
+refused) goes through `_cast_one`, the rules of a single ballot, in its own
+savepoint: the bulk path only ever takes the case it is sure of, and every
+refusal is the single path's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from ..domain import polls as rules
+from ..domain.agenda import check_not_ended
+from ..domain.errors import N_, Conflict, DomainError
+from ..domain.events import ATTENDEE, STAFF, EventDraft, LoggedEvent
+from ..storage import polls as storage
+from ..storage.models import Consultation, Participant
+from ..storage.polls import Ballot, Poll
+from ..storage.store import Store
+from . import event_log, receipts
+from .access import Viewer, check_actor, lock_consultation, open_command
+from .core import Core
+from .group_commit import Pending, batched, in_savepoint
+from .polls import definition_of, find_poll, is_id
+
+CAST, CHANGED, UNCHANGED = "cast", "changed", "unchanged"
+
+
+@dataclass(frozen=True)
+class Cast:
+    """A ballot as recorded: new, changed, or the same as before (nothing written)."""
+
+    poll_id: int
+    answer: Any
+    outcome: str
+    events: list[LoggedEvent]
+
+
+@dataclass(frozen=True)
+class BallotCommand:
+    """A ballot as an attendee sent it, waiting for its batch's commit."""
+
+    viewer: Viewer
+    poll_id: Any
+    answer: Any
+    now: datetime
+
+
+def cast_ballot(core: Core, viewer: Viewer, poll_id: Any, answer: Any) -> Cast:
+    """Record an attendee's ballot, or change it if the poll allows; return once committed."""
+    cast: Cast = batched(
+        core, viewer.consultation_id, BallotCommand(viewer, poll_id, answer, core.now()), cast_all
+    )
+    return cast
+
+
+def cast_all(store: Store, batch: Sequence[Pending[BallotCommand]]) -> list[Any]:
+    """Commit a batch of ballots of one consultation: a `Cast` or an error for each."""
+    outcomes: list[Any] = [None] * len(batch)
+    with store.transaction() as tx:
+        _cast_first_ballots(tx, batch, outcomes)
+        for index, pending in enumerate(batch):
+            if outcomes[index] is None:
+                ballot = pending.command
+                one = partial(
+                    _cast_one,
+                    viewer=ballot.viewer,
+                    poll_id=ballot.poll_id,
+                    answer=ballot.answer,
+                    now=ballot.now,
+                )
+                outcomes[index] = in_savepoint(tx, Pending(one, pending.claim))
+    return outcomes
+
+
+def _cast_one(tx: Session, *, viewer: Viewer, poll_id: Any, answer: Any, now: datetime) -> Cast:
+    """The rules of one ballot: check, insert or change, log."""
+    consultation, actor = open_command(tx, viewer, {ATTENDEE})
+    check_not_ended(consultation.state)
+    poll = find_poll(tx, consultation, poll_id)
+    rules.check_open(poll.state)
+    parsed = rules.parse_answer(definition_of(poll), answer)
+    if storage.insert_ballot(tx, poll.id, actor.id, parsed, now):
+        outcome = CAST
+    else:
+        ballot = storage.ballot_of(tx, poll.id, actor.id)
+        assert ballot is not None  # the insert met this very row
+        if ballot.answer == parsed:  # a resend: already counted
+            return Cast(poll.id, parsed, UNCHANGED, [])
+        if not poll.allow_change:
+            raise Conflict("ballot_final", N_("Your vote in this poll cannot be changed."))
+        ballot.answer = parsed
+        ballot.shown = False  # the moderator showed other words than these
+        ballot.changed_at = now
+        outcome = CHANGED
+    poll.revision += 1
+    draft = _logged(poll.id, outcome)
+    return Cast(poll.id, parsed, outcome, event_log.append(tx, consultation, actor, [draft], now))
+
+
+def _logged(poll_id: int, outcome: str) -> EventDraft:
+    return EventDraft("ballot_cast", {"poll_id": poll_id, "changed": outcome == CHANGED}, STAFF)
+
+
+@dataclass(frozen=True)
+class _First:
+    index: int
+    actor: Participant
+    poll: Poll
+    answer: Any
+    now: datetime
+
+
+def _cast_first_ballots(
+    tx: Session, batch: Sequence[Pending[BallotCommand]], outcomes: list[Any]
+) -> None:
+    """Write, in bulk, the batch's ballots that are surely first ballots; fill their outcomes."""
+    consultation = lock_consultation(tx, batch[0].command.viewer.consultation_id)
+    if consultation is None or _refused(check_not_ended, consultation.state):
+        return
+    firsts = _first_ballots(tx, consultation, batch)
+    if not firsts:
+        return
+    tx.execute(
+        insert(Ballot),
+        [
+            {
+                "poll_id": f.poll.id,
+                "participant_id": f.actor.id,
+                "answer": f.answer,
+                "shown": False,
+                "cast_at": f.now,
+                "changed_at": f.now,
+            }
+            for f in firsts
+        ],
+    )
+    for first in firsts:
+        first.poll.revision += 1
+    logged = event_log.append_each(
+        tx, consultation, [(f.actor, _logged(f.poll.id, CAST), f.now) for f in firsts]
+    )
+    for first, event in zip(firsts, logged, strict=True):
+        outcomes[first.index] = Cast(first.poll.id, first.answer, CAST, [event])
+
+
+def _first_ballots(
+    tx: Session, consultation: Consultation, batch: Sequence[Pending[BallotCommand]]
+) -> list[_First]:
+    """The ballots the bulk path may write: valid, and their voter's first in this poll."""
+    ballots = [pending.command for pending in batch]
+    actors = _by_id(tx, Participant, {b.viewer.participant_id for b in ballots})
+    polls = _by_id(tx, Poll, {b.poll_id for b in ballots if is_id(b.poll_id)})
+    rows = tx.execute(
+        select(Ballot.poll_id, Ballot.participant_id).where(
+            Ballot.poll_id.in_(list(polls)), Ballot.participant_id.in_(list(actors))
+        )
+    )
+    voted = {(poll_id, participant_id) for poll_id, participant_id in rows}
+    firsts = []
+    for index, (pending, ballot) in enumerate(zip(batch, ballots, strict=True)):
+        actor = actors.get(ballot.viewer.participant_id)
+        poll = polls.get(ballot.poll_id) if is_id(ballot.poll_id) else None
+        if actor is None or poll is None or poll.consultation_id != consultation.id:
+            continue
+        if (poll.id, actor.id) in voted or _refused(check_actor, tx, actor, {ATTENDEE}):
+            continue
+        if _refused(rules.check_open, poll.state):
+            continue
+        try:
+            answer = rules.parse_answer(definition_of(poll), ballot.answer)
+        except DomainError:
+            continue
+        if _refused(receipts.take, tx, pending.claim):
+            continue
+        voted.add((poll.id, actor.id))
+        firsts.append(_First(index, actor, poll, answer, ballot.now))
+    return firsts
+
+
+def _by_id(tx: Session, model: Any, ids: set[Any]) -> dict[Any, Any]:
+    return {row.id: row for row in tx.scalars(select(model).where(model.id.in_(ids)))}
+
+
+def _refused(check: Any, *args: Any) -> bool:
+    """Whether `check(*args)` refuses; the single path will give the refusal itself."""
+    try:
+        check(*args)
+    except (DomainError, receipts.Repeated):
+        return True
+    return False

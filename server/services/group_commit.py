@@ -1,0 +1,153 @@
+"""Group commit: the small commands of a crowd share one transaction.
+
+Why: every command locks its consultation's row and commits on its own, so when
+most of 2,000 attendees vote within ten seconds, their ballots queue behind one
+another, one transaction each. Ballots and question votes are small and
+independent of one another, so they are *batched*: the commands waiting for one
+consultation are handed together to a `Commit` function, which runs them in a
+single transaction and returns one result (or error) per command. Each command
+is acknowledged only after that commit, so nothing is acknowledged that is not
+persisted; a refused command is refused alone (`each_in_savepoint` rolls it
+back to its own savepoint).
+
+No thread of its own: the first caller to find no batch running for its
+consultation leads. Before taking the batch it yields once, so that commands
+already received by other green threads join it; it commits the batch, wakes
+everyone in it, and hands the lead to the first caller still waiting. Under
+light load a batch is one command, as before; under a burst, batches grow to
+what arrived during the previous commit.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy.orm import Session
+
+from ..storage.store import Store
+from . import receipts
+from .core import Core
+
+C = TypeVar("C")
+T = TypeVar("T")
+
+# The most commands one transaction holds: bounds how long a batch keeps the lock.
+MAX_BATCH = 250
+
+
+@dataclass(frozen=True)
+class Pending(Generic[C]):
+    """One command waiting for the commit, and the receipt it must take if it has an id."""
+
+    command: C
+    claim: receipts.Claim | None
+
+
+# A function committing a batch: one result, or the exception to raise, per command.
+Commit = Callable[[Store, Sequence[Pending[Any]]], Sequence[Any]]
+
+
+@dataclass(eq=False)
+class _Request:
+    pending: Pending[Any]
+    wake: threading.Event = field(default_factory=threading.Event)
+    leads: bool = False
+    done: bool = False
+    outcome: Any = None
+
+
+class GroupCommit:
+    """The batches of one kind of command on one store, one queue per consultation."""
+
+    def __init__(self, store: Store, commit: Commit, max_batch: int = MAX_BATCH) -> None:
+        self._store = store
+        self._commit = commit
+        self._max_batch = max_batch
+        self._lock = threading.Lock()
+        self._waiting: dict[int, list[_Request]] = {}
+        self._leading: set[int] = set()  # consultations with a batch running
+
+    def run(self, consultation_id: int, command: Any) -> Any:
+        """Commit `command` in the consultation's next batch; its result, or raise its error."""
+        request = _Request(Pending(command, receipts.current_claim()))
+        with self._lock:
+            self._waiting.setdefault(consultation_id, []).append(request)
+            if consultation_id not in self._leading:
+                self._leading.add(consultation_id)
+                request.leads = True
+        while not request.done:
+            if request.leads:
+                request.leads = False
+                self._lead(consultation_id)
+            else:
+                request.wake.wait()
+                request.wake.clear()
+        if isinstance(request.outcome, BaseException):
+            raise request.outcome
+        return request.outcome
+
+    def _lead(self, consultation_id: int) -> None:
+        time.sleep(0)  # a cooperative yield: commands already received join this batch
+        with self._lock:
+            queue = self._waiting[consultation_id]
+            batch, queue[:] = queue[: self._max_batch], queue[self._max_batch :]
+        for request, outcome in zip(batch, self._outcomes(batch), strict=True):
+            request.outcome = outcome
+            request.done = True
+            request.wake.set()
+        with self._lock:
+            if queue:
+                queue[0].leads = True
+                queue[0].wake.set()
+            else:
+                del self._waiting[consultation_id]
+                self._leading.discard(consultation_id)
+
+    def _outcomes(self, batch: list[_Request]) -> Sequence[Any]:
+        pending = [request.pending for request in batch]
+        try:
+            with receipts.unclaimed():
+                return self._commit(self._store, pending)
+        except Exception as error:  # the shared commit failed: nothing in it was saved
+            for each in pending:
+                receipts.give_back(each.claim)
+            return [error] * len(batch)
+
+
+def each_in_savepoint(store: Store, batch: Sequence[Pending[Callable[[Session], T]]]) -> list[Any]:
+    """A `Commit` for commands given as `work(tx)`: each alone in its own savepoint."""
+    outcomes: list[Any] = []
+    with store.transaction() as tx:
+        for pending in batch:
+            outcomes.append(in_savepoint(tx, pending))
+    return outcomes
+
+
+def in_savepoint(tx: Session, pending: Pending[Callable[[Session], T]]) -> Any:
+    """Run one command with its receipt in a savepoint: its result, or its error undone."""
+    try:
+        with tx.begin_nested():
+            receipts.take(tx, pending.claim)
+            return pending.command(tx)
+    except Exception as error:  # raised again in the caller's own thread
+        receipts.give_back(pending.claim)
+        return error
+
+
+_groups: weakref.WeakKeyDictionary[Store, dict[Commit, GroupCommit]] = weakref.WeakKeyDictionary()
+_groups_lock = threading.Lock()
+
+
+def batched(core: Core, consultation_id: int, command: Any, commit: Commit) -> Any:
+    """Commit `command` with the others of its kind waiting on `core`'s store."""
+    with _groups_lock:
+        kinds = _groups.setdefault(core.store, {})
+        group = kinds.get(commit)
+        if group is None:
+            group = kinds[commit] = GroupCommit(core.store, commit)
+    return group.run(consultation_id, command)

@@ -1,0 +1,146 @@
+"""Ballots committed together: each ends exactly as it would alone, and a burst shares commits."""
+
+import threading
+from datetime import UTC, datetime
+
+from sqlalchemy import event, func, select
+
+from server.domain.errors import DomainError
+from server.services import ballots, polls, questions, receipts
+from server.services.ballots import BallotCommand
+from server.services.group_commit import Pending
+from server.storage.models import Event
+from server.storage.polls import Ballot
+from server.storage.receipts import CommandReceipt
+
+CHOICES = {"type": "single", "question": "Ratify?", "options": ["Yes", "No", "Unsure"]}
+NOW = datetime(2024, 1, 18, 8, 45, tzinfo=UTC)
+
+
+def sent(viewer, poll_id, answer, claim=None):
+    return Pending(BallotCommand(viewer, poll_id, answer, NOW), claim)
+
+
+def codes(outcomes):
+    """What each ballot of a batch came to: its outcome, or its refusal's code."""
+    return [o.code if isinstance(o, DomainError) else o.outcome for o in outcomes]
+
+
+def ballots_of(core, poll_id):
+    with core.store.reading() as tx:
+        rows = tx.execute(
+            select(Ballot.participant_id, Ballot.answer).where(Ballot.poll_id == poll_id)
+        )
+        return {participant: answer for participant, answer in rows}
+
+
+def test_every_ballot_of_a_batch_ends_as_it_would_alone(create_consultation, core):
+    c = create_consultation()
+    poll_id, _ = polls.create_poll(
+        core, c.moderator, {**CHOICES, "open": True, "allow_change": False}
+    )
+    first, second_tab, decided, banned, lost = (c.join() for _ in range(5))
+    ballots.cast_ballot(core, decided, poll_id, 2)
+    ballots.cast_ballot(core, banned, poll_id, 0)
+    questions.ban(core, c.moderator, banned.participant_id)
+
+    batch = [
+        sent(first, poll_id, 0),
+        sent(lost, poll_id, 7),  # no such option
+        sent(first, poll_id, 0),  # the same ballot from a second tab
+        sent(decided, poll_id, 1),  # a change the poll does not allow
+        sent(banned, poll_id, 1),
+        sent(second_tab, poll_id + 100, 0),  # no such poll
+        sent(c.moderator, poll_id, 1),
+        sent(second_tab, poll_id, 1),
+    ]
+    outcomes = ballots.cast_all(core.store, batch)
+
+    assert codes(outcomes) == [
+        "cast",
+        "unknown_option",
+        "unchanged",
+        "ballot_final",
+        "banned",
+        "unknown_poll",
+        "forbidden",
+        "cast",
+    ]
+    assert ballots_of(core, poll_id) == {
+        first.participant_id: 0,
+        second_tab.participant_id: 1,
+        decided.participant_id: 2,
+        banned.participant_id: 0,
+    }
+    with core.store.reading() as tx:
+        log = tx.execute(
+            select(Event.seq, Event.type, Event.actor_id)
+            .where(Event.consultation_id == c.id)
+            .order_by(Event.seq)
+        ).all()
+    assert [seq for seq, _, _ in log] == list(range(1, len(log) + 1))
+    cast_by = [actor for _, kind, actor in log if kind == "ballot_cast"]
+    assert cast_by[-2:] == [first.participant_id, second_tab.participant_id]
+    assert [o.events[0].seq for o in outcomes if not isinstance(o, DomainError) and o.events] == [
+        log[-2][0],
+        log[-1][0],
+    ]
+
+
+def test_a_changed_answer_in_a_batch_is_changed_where_the_poll_allows_it(create_consultation, core):
+    c = create_consultation()
+    poll_id, _ = polls.create_poll(
+        core, c.moderator, {**CHOICES, "open": True, "allow_change": True}
+    )
+    voter = c.join()
+    outcomes = ballots.cast_all(core.store, [sent(voter, poll_id, 0), sent(voter, poll_id, 2)])
+    assert codes(outcomes) == ["cast", "changed"]
+    assert ballots_of(core, poll_id) == {voter.participant_id: 2}
+
+
+def test_a_command_id_used_before_writes_nothing_and_a_new_one_is_kept(create_consultation, core):
+    c = create_consultation()
+    poll_id, _ = polls.create_poll(core, c.moderator, {**CHOICES, "open": True})
+    earlier, fresh = c.join(), c.join()
+    used = receipts.Claim(earlier.participant_id, "cast_ballot", "used-0123456789abcdef", NOW)
+    with receipts.claiming(core, earlier, "cast_ballot", used.command_id):
+        ballots.cast_ballot(core, earlier, poll_id, 1)
+    again = receipts.Claim(earlier.participant_id, "cast_ballot", used.command_id, NOW)
+    new = receipts.Claim(fresh.participant_id, "cast_ballot", "new-0123456789abcdef", NOW)
+
+    outcomes = ballots.cast_all(
+        core.store, [sent(earlier, poll_id, 2, again), sent(fresh, poll_id, 0, new)]
+    )
+
+    assert isinstance(outcomes[0], receipts.Repeated)
+    assert codes(outcomes[1:]) == ["cast"] and new.receipt_id is not None
+    assert ballots_of(core, poll_id) == {earlier.participant_id: 1, fresh.participant_id: 0}
+    with core.store.reading() as tx:
+        assert tx.scalar(select(func.count()).select_from(CommandReceipt)) == 2
+
+
+def test_a_burst_shares_commits_and_counts_every_ballot_once(create_consultation, core):
+    """200 attendees vote at once, 20 of them twice: 200 rows, far fewer than 220 commits."""
+    c = create_consultation()
+    poll_id, _ = polls.create_poll(core, c.moderator, {**CHOICES, "open": True})
+    voters = [c.join() for _ in range(200)]
+    commits = []
+    event.listen(core.store.engine, "commit", lambda _conn: commits.append(1))
+    barrier = threading.Barrier(len(voters))
+    outcomes = []
+
+    def vote(index, voter):
+        barrier.wait()
+        for _ in range(2 if index % 10 == 0 else 1):
+            outcomes.append(ballots.cast_ballot(core, voter, poll_id, index % 3).outcome)
+
+    threads = [threading.Thread(target=vote, args=pair) for pair in enumerate(voters)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert sorted(set(outcomes)) == ["cast", "unchanged"]
+    assert outcomes.count("cast") == 200 and outcomes.count("unchanged") == 20
+    assert len(ballots_of(core, poll_id)) == 200
+    assert len(commits) < 110
