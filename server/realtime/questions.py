@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..services import questions
+from ..services import questions, votes
 from ..services.access import Viewer
 from ..services.core import Core
 from . import emitter, rooms, tallies
@@ -97,8 +97,8 @@ def close_questions(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome
 
 # Commands that name one thing and nothing else: `{"question_id"}` or `{"participant_id"}`.
 _BY_ID: dict[str, tuple[str, Callable[[Core, Viewer, Any], questions.Done]]] = {
-    "vote_question": ("question_id", questions.vote),
-    "unvote_question": ("question_id", questions.withdraw_vote),
+    "vote_question": ("question_id", votes.vote),
+    "unvote_question": ("question_id", votes.withdraw_vote),
     "approve_question": ("question_id", questions.approve),
     "pin_question": ("question_id", questions.pin),
     "reopen_question": ("question_id", questions.reopen),

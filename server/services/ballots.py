@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -33,7 +32,7 @@ from ..storage.store import Store
 from . import event_log, receipts
 from .access import Viewer, check_actor, lock_consultation, open_command
 from .core import Core
-from .group_commit import Pending, batched, in_savepoint
+from .group_commit import Pending, batched, refused, rest_in_savepoints, rows_by_id
 from .polls import definition_of, find_poll, is_id
 
 CAST, CHANGED, UNCHANGED = "cast", "changed", "unchanged"
@@ -72,22 +71,13 @@ def cast_all(store: Store, batch: Sequence[Pending[BallotCommand]]) -> list[Any]
     outcomes: list[Any] = [None] * len(batch)
     with store.transaction() as tx:
         _cast_first_ballots(tx, batch, outcomes)
-        for index, pending in enumerate(batch):
-            if outcomes[index] is None:
-                ballot = pending.command
-                one = partial(
-                    _cast_one,
-                    viewer=ballot.viewer,
-                    poll_id=ballot.poll_id,
-                    answer=ballot.answer,
-                    now=ballot.now,
-                )
-                outcomes[index] = in_savepoint(tx, Pending(one, pending.claim))
+        rest_in_savepoints(tx, batch, outcomes, _cast_one)
     return outcomes
 
 
-def _cast_one(tx: Session, *, viewer: Viewer, poll_id: Any, answer: Any, now: datetime) -> Cast:
+def _cast_one(tx: Session, command: BallotCommand) -> Cast:
     """The rules of one ballot: check, insert or change, log."""
+    viewer, poll_id, answer, now = command.viewer, command.poll_id, command.answer, command.now
     consultation, actor = open_command(tx, viewer, {ATTENDEE})
     check_not_ended(consultation.state)
     poll = find_poll(tx, consultation, poll_id)
@@ -129,13 +119,13 @@ def _cast_first_ballots(
 ) -> None:
     """Write, in bulk, the batch's ballots that are surely first ballots; fill their outcomes."""
     consultation = lock_consultation(tx, batch[0].command.viewer.consultation_id)
-    if consultation is None or _refused(check_not_ended, consultation.state):
+    if consultation is None or refused(check_not_ended, consultation.state):
         return
     firsts = _first_ballots(tx, consultation, batch)
     if not firsts:
         return
     tx.execute(
-        insert(Ballot),
+        insert(Ballot.__table__),
         [
             {
                 "poll_id": f.poll.id,
@@ -162,8 +152,8 @@ def _first_ballots(
 ) -> list[_First]:
     """The ballots the bulk path may write: valid, and their voter's first in this poll."""
     ballots = [pending.command for pending in batch]
-    actors = _by_id(tx, Participant, {b.viewer.participant_id for b in ballots})
-    polls = _by_id(tx, Poll, {b.poll_id for b in ballots if is_id(b.poll_id)})
+    actors = rows_by_id(tx, Participant, {b.viewer.participant_id for b in ballots})
+    polls = rows_by_id(tx, Poll, {b.poll_id for b in ballots if is_id(b.poll_id)})
     rows = tx.execute(
         select(Ballot.poll_id, Ballot.participant_id).where(
             Ballot.poll_id.in_(list(polls)), Ballot.participant_id.in_(list(actors))
@@ -176,29 +166,16 @@ def _first_ballots(
         poll = polls.get(ballot.poll_id) if is_id(ballot.poll_id) else None
         if actor is None or poll is None or poll.consultation_id != consultation.id:
             continue
-        if (poll.id, actor.id) in voted or _refused(check_actor, tx, actor, {ATTENDEE}):
+        if (poll.id, actor.id) in voted or refused(check_actor, tx, actor, {ATTENDEE}):
             continue
-        if _refused(rules.check_open, poll.state):
+        if refused(rules.check_open, poll.state):
             continue
         try:
             answer = rules.parse_answer(definition_of(poll), ballot.answer)
         except DomainError:
             continue
-        if _refused(receipts.take, tx, pending.claim):
+        if refused(receipts.take, tx, pending.claim):
             continue
         voted.add((poll.id, actor.id))
         firsts.append(_First(index, actor, poll, answer, ballot.now))
     return firsts
-
-
-def _by_id(tx: Session, model: Any, ids: set[Any]) -> dict[Any, Any]:
-    return {row.id: row for row in tx.scalars(select(model).where(model.id.in_(ids)))}
-
-
-def _refused(check: Any, *args: Any) -> bool:
-    """Whether `check(*args)` refuses; the single path will give the refusal itself."""
-    try:
-        check(*args)
-    except (DomainError, receipts.Repeated):
-        return True
-    return False

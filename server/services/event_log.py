@@ -53,7 +53,7 @@ def append_each(
             )
         )
     if logged:
-        tx.execute(insert(Event), [vars(event) for event in logged])
+        tx.execute(insert(Event.__table__), [vars(event) for event in logged])
     tx.flush()
     return logged
 

@@ -23,12 +23,15 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Generic, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.errors import DomainError
 from ..storage.store import Store
 from . import receipts
 from .core import Core
@@ -121,22 +124,46 @@ class GroupCommit:
 
 def each_in_savepoint(store: Store, batch: Sequence[Pending[Callable[[Session], T]]]) -> list[Any]:
     """A `Commit` for commands given as `work(tx)`: each alone in its own savepoint."""
-    outcomes: list[Any] = []
     with store.transaction() as tx:
-        for pending in batch:
-            outcomes.append(in_savepoint(tx, pending))
-    return outcomes
+        return [in_savepoint(tx, pending.command, pending.claim) for pending in batch]
 
 
-def in_savepoint(tx: Session, pending: Pending[Callable[[Session], T]]) -> Any:
+def rest_in_savepoints(
+    tx: Session,
+    batch: Sequence[Pending[C]],
+    outcomes: list[Any],
+    single: Callable[[Session, C], Any],
+) -> None:
+    """Run `single(tx, command)` for each command a bulk write left without an outcome."""
+    for index, pending in enumerate(batch):
+        if outcomes[index] is None:
+            work = partial(single, command=pending.command)
+            outcomes[index] = in_savepoint(tx, work, pending.claim)
+
+
+def in_savepoint(tx: Session, work: Callable[[Session], T], claim: receipts.Claim | None) -> Any:
     """Run one command with its receipt in a savepoint: its result, or its error undone."""
     try:
         with tx.begin_nested():
-            receipts.take(tx, pending.claim)
-            return pending.command(tx)
+            receipts.take(tx, claim)
+            return work(tx)
     except Exception as error:  # raised again in the caller's own thread
-        receipts.give_back(pending.claim)
+        receipts.give_back(claim)
         return error
+
+
+def refused(check: Callable[..., object], *args: Any, **kwargs: Any) -> bool:
+    """Whether `check(...)` refuses: a bulk write then leaves the command to its single path."""
+    try:
+        check(*args, **kwargs)
+    except (DomainError, receipts.Repeated):
+        return True
+    return False
+
+
+def rows_by_id(tx: Session, model: Any, ids: Collection[Any]) -> dict[Any, Any]:
+    """The rows of `model` with these ids, loaded in one query."""
+    return {row.id: row for row in tx.scalars(select(model).where(model.id.in_(list(ids))))}
 
 
 _groups: weakref.WeakKeyDictionary[Store, dict[Commit, GroupCommit]] = weakref.WeakKeyDictionary()

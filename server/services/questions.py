@@ -1,4 +1,6 @@
-"""Question queue commands: ask, vote, moderate, ban, change settings — one transaction each.
+"""Question queue commands: ask, moderate, ban, change settings — one transaction each.
+
+Votes, which come in bursts, are in services/votes.py.
 
 Every command locks the consultation (`open_command`), so the queue's state and
 the log's numbering move together. A command returns a `Done`: the logged
@@ -14,8 +16,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -39,7 +39,6 @@ from . import event_log
 from .access import Viewer, hash_token, new_token, open_command
 from .consultations import creation_hook
 from .core import Core
-from .group_commit import batched, each_in_savepoint
 from .snapshots import snapshot_part
 
 VOTES_TOPIC = "question_votes"
@@ -127,65 +126,6 @@ def _target_item(consultation: Consultation, item_id: Any) -> int | None:
     return wanted
 
 
-def vote(core: Core, viewer: Viewer, question_id: Any) -> Done:
-    """An attendee upvotes someone else's approved question, once.
-
-    Votes arrive in bursts, so they share transactions (services/group_commit.py).
-    """
-    now = core.now()
-
-    def upvote(tx: Session) -> Done:
-        consultation, actor = open_command(tx, viewer, {ATTENDEE})
-        agenda_rules.check_not_ended(consultation.state)
-        question = _question(tx, consultation, question_id)
-        rules.check_votable(question.state, own=question.author_id == actor.id)
-        if not _insert_vote(tx, question.id, actor.id, now):
-            raise Conflict("already_voted", N_("You have already voted for this question."))
-        payload = {"question_id": question.id, "participant_id": actor.id}
-        draft = EventDraft("question_voted", payload, STAFF)
-        events = event_log.append(tx, consultation, actor, [draft], now)
-        return Done(events, {"question_id": question.id, "voted": True}, recount=[question.id])
-
-    return batched(core, viewer.consultation_id, upvote, each_in_savepoint)  # type: ignore[no-any-return]
-
-
-def _insert_vote(tx: Session, question_id: int, participant_id: int, now: datetime) -> bool:
-    """Insert the vote unless the pair exists; the unique constraint decides, not a read."""
-    dialect = tx.get_bind().dialect.name
-    insert = sqlite_insert if dialect == "sqlite" else pg_insert
-    statement = (
-        insert(QuestionVote)
-        .values(question_id=question_id, participant_id=participant_id, created_at=now)
-        .on_conflict_do_nothing(index_elements=["question_id", "participant_id"])
-    )
-    return bool(tx.execute(statement).rowcount == 1)  # type: ignore[attr-defined]
-
-
-def withdraw_vote(core: Core, viewer: Viewer, question_id: Any) -> Done:
-    """An attendee takes their vote back (batched like votes)."""
-    now = core.now()
-
-    def unvote(tx: Session) -> Done:
-        consultation, actor = open_command(tx, viewer, {ATTENDEE})
-        agenda_rules.check_not_ended(consultation.state)
-        question = _question(tx, consultation, question_id)
-        if question.state == rules.PENDING:
-            raise rules.unknown_question()
-        removed = tx.execute(
-            delete(QuestionVote).where(
-                QuestionVote.question_id == question.id, QuestionVote.participant_id == actor.id
-            )
-        )
-        if removed.rowcount != 1:  # type: ignore[attr-defined]
-            raise Conflict("not_voted", N_("You have not voted for this question."))
-        payload = {"question_id": question.id, "participant_id": actor.id}
-        draft = EventDraft("question_vote_withdrawn", payload, STAFF)
-        events = event_log.append(tx, consultation, actor, [draft], now)
-        return Done(events, {"question_id": question.id, "voted": False}, recount=[question.id])
-
-    return batched(core, viewer.consultation_id, unvote, each_in_savepoint)  # type: ignore[no-any-return]
-
-
 # -- moderating ----------------------------------------------------------------
 
 Change = Callable[[Session, Consultation, Question, datetime], Payload]
@@ -198,7 +138,7 @@ def _moderate(
     now = core.now()
     with core.store.transaction() as tx:
         consultation, actor = open_command(tx, viewer, {MODERATOR})
-        question = _question(tx, consultation, question_id)
+        question = find_question(tx, consultation, question_id)
         rules.check_action(action, question.state)
         was_public = rules.is_public(question.state)
         extra = change(tx, consultation, question, now)
@@ -231,7 +171,7 @@ def approve_many(core: Core, viewer: Viewer, question_ids: Any) -> Done:
     now = core.now()
     with core.store.transaction() as tx:
         consultation, actor = open_command(tx, viewer, {MODERATOR})
-        questions = [_question(tx, consultation, question_id) for question_id in ids]
+        questions = [find_question(tx, consultation, question_id) for question_id in ids]
         drafts: list[EventDraft] = []
         notices: list[Notice] = []
         approved: list[int] = []
@@ -339,8 +279,8 @@ def merge(core: Core, viewer: Viewer, question_id: Any, into_id: Any) -> Done:
     now = core.now()
     with core.store.transaction() as tx:
         consultation, actor = open_command(tx, viewer, {MODERATOR})
-        source = _question(tx, consultation, question_id)
-        target = _question(tx, consultation, into_id)
+        source = find_question(tx, consultation, question_id)
+        target = find_question(tx, consultation, into_id)
         rules.check_merge(source.id, target.id)
         rules.check_action(rules.MERGE, source.state)
         rules.check_action(rules.MERGE_INTO, target.state)
@@ -626,7 +566,7 @@ def _tell_author(question: Question) -> list[Notice]:
     return [Notice(question.author_id, "my_question", {"question": own_view(question)})]
 
 
-def _question(tx: Session, consultation: Consultation, question_id: Any) -> Question:
+def find_question(tx: Session, consultation: Consultation, question_id: Any) -> Question:
     """A question of this consultation; hidden ones are out of sight, so unknown."""
     wanted = rules.as_id(question_id)
     question = tx.get(Question, wanted) if wanted is not None else None

@@ -8,7 +8,17 @@ from typing import Any
 
 from server.domain.events import ATTENDEE, RAPPORTEUR, EventDraft, projection
 from server.reports import event_summary
-from server.services import agenda, ballots, event_log, notes, polls, presence, questions, speakers
+from server.services import (
+    agenda,
+    ballots,
+    event_log,
+    notes,
+    polls,
+    presence,
+    questions,
+    speakers,
+    votes,
+)
 from server.services.access import Viewer
 from server.storage.models import Consultation as ConsultationRow
 from server.storage.models import Participant
@@ -210,11 +220,11 @@ def _questions_of_item_two(
     spam = ask("spam", zainab, '=HYPERLINK("http://spam.example","click")')
     questions.approve_many(core, chair, [funding, duplicate, journalists])
     for voter in (kofi, zainab, quentin, sam):
-        questions.vote(core, voter, funding)
+        votes.vote(core, voter, funding)
     for voter in (zainab, amina):  # Zainab's counts once; Amina's is for her own question
-        questions.vote(core, voter, duplicate)
+        votes.vote(core, voter, duplicate)
     for voter in (amina, zainab):
-        questions.vote(core, voter, journalists)
+        votes.vote(core, voter, journalists)
     clock.advance(60)
     questions.merge(core, chair, duplicate, funding)
     questions.answer(core, chair, funding, "A regional fund, from 2025.")
@@ -223,7 +233,7 @@ def _questions_of_item_two(
     questions.change_settings(core, chair, {"anonymity": "full"})
     small_states = ask("small_states", quentin, "Is there funding for small states?", True)
     questions.approve(core, chair, small_states)
-    questions.vote(core, kofi, small_states)
+    votes.vote(core, kofi, small_states)
     clock.advance(60)
     ask("short", sam, "Why is this session so short?", True)  # left pending
     clock.advance(60)

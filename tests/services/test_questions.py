@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from server.domain.errors import DomainError
 from server.domain.events import ATTENDEE, RAPPORTEUR
-from server.services import agenda, questions
+from server.services import agenda, questions, votes
 from server.services.event_log import events_since
 from server.services.snapshots import snapshot
 from server.storage.models import Event
@@ -232,7 +232,7 @@ def test_a_banned_attendee_is_refused_and_their_pending_questions_hidden(core, o
     assert "hidden" not in event.envelope(RAPPORTEUR)["data"]
     assert pending not in by_id(queue(core, c.moderator)["list"])
     refused("banned", questions.ask, core, troll, "Let me back", None, False)
-    refused("banned", questions.vote, core, troll, other)
+    refused("banned", votes.vote, core, troll, other)
     refused("unknown_question", questions.approve, core, c.moderator, pending)
     assert public in by_id(queue(core, fan)["list"])
 
@@ -265,16 +265,16 @@ def test_only_attendees_of_this_consultation_can_be_banned(core, c, create_consu
 def test_an_attendee_upvotes_once_and_can_take_it_back(core, c):
     question_id = approved(core, c, c.join())
     voter = c.join()
-    done = questions.vote(core, voter, question_id)
+    done = votes.vote(core, voter, question_id)
     (event,) = done.events
     assert (event.type, event.visibility) == ("question_voted", "staff")
     assert done.recount == [question_id]
     assert queue(core, voter)["my_votes"] == [question_id]
     assert queue(core, voter)["list"][0]["votes"] == 1
-    refused("already_voted", questions.vote, core, voter, question_id)
-    questions.withdraw_vote(core, voter, question_id)
+    refused("already_voted", votes.vote, core, voter, question_id)
+    votes.withdraw_vote(core, voter, question_id)
     assert queue(core, voter)["list"][0]["votes"] == 0
-    refused("not_voted", questions.withdraw_vote, core, voter, question_id)
+    refused("not_voted", votes.withdraw_vote, core, voter, question_id)
 
 
 def test_votes_are_refused_where_they_make_no_sense(core, open_mic):
@@ -288,14 +288,14 @@ def test_votes_are_refused_where_they_make_no_sense(core, open_mic):
     questions.archive(core, c.moderator, archived)
     answered = approved(core, c, author, "Answered")
     questions.answer(core, c.moderator, answered, "Yes.")
-    refused("own_question", questions.vote, core, author, own)
-    refused("unknown_question", questions.vote, core, voter, pending)
-    refused("question_dismissed", questions.vote, core, voter, dismissed)
-    refused("question_archived", questions.vote, core, voter, archived)
-    refused("question_answered", questions.vote, core, voter, answered)
-    refused("unknown_question", questions.vote, core, voter, 999_999)
-    refused("unknown_question", questions.vote, core, voter, True)
-    refused("forbidden", questions.vote, core, c.moderator, own)
+    refused("own_question", votes.vote, core, author, own)
+    refused("unknown_question", votes.vote, core, voter, pending)
+    refused("question_dismissed", votes.vote, core, voter, dismissed)
+    refused("question_archived", votes.vote, core, voter, archived)
+    refused("question_answered", votes.vote, core, voter, answered)
+    refused("unknown_question", votes.vote, core, voter, 999_999)
+    refused("unknown_question", votes.vote, core, voter, True)
+    refused("forbidden", votes.vote, core, c.moderator, own)
 
 
 def test_fifty_attendees_upvoting_at_once_count_exactly_fifty(core, c):
@@ -307,8 +307,8 @@ def test_fifty_attendees_upvoting_at_once_count_exactly_fifty(core, c):
     def upvote(voter):
         start.wait()
         try:
-            questions.vote(core, voter, question_id)
-            questions.vote(core, voter, question_id)  # a double click must not count twice
+            votes.vote(core, voter, question_id)
+            votes.vote(core, voter, question_id)  # a double click must not count twice
         except DomainError as error:
             failures.append(error.code)
 
@@ -336,9 +336,9 @@ def test_merged_questions_count_each_voter_once(core, open_mic):
     duplicate = approved(core, c, c.join(), "Is there a model law??")
     both, only_first, only_duplicate = c.join(), c.join(), c.join()
     for voter in (both, only_first):
-        questions.vote(core, voter, first)
+        votes.vote(core, voter, first)
     for voter in (both, only_duplicate):
-        questions.vote(core, voter, duplicate)
+        votes.vote(core, voter, duplicate)
     done = questions.merge(core, c.moderator, duplicate, first)
     (event,) = done.events
     assert (event.type, event.visibility) == ("questions_merged", "public")
@@ -354,7 +354,7 @@ def test_a_merge_never_gives_an_author_a_vote_on_their_own_question(core, open_m
     author = c.join()
     theirs = approved(core, c, author, "Original")
     duplicate = approved(core, c, c.join(), "Copy")
-    questions.vote(core, author, duplicate)
+    votes.vote(core, author, duplicate)
     questions.merge(core, c.moderator, duplicate, theirs)
     assert questions.public_counts(core, c.id, [theirs]) == {str(theirs): 0}
 
@@ -614,7 +614,7 @@ def test_anonymous_authors_appear_nowhere_an_attendee_or_rapporteur_can_read(cor
         questions.dismiss(core, c.moderator, pending, "Duplicate")
         questions.reopen(core, c.moderator, pending)
         questions.merge(core, c.moderator, pending, ids[level])
-        questions.vote(core, c.join(), ids[level])
+        votes.vote(core, c.join(), ids[level])
         if level == "attendees":
             later = ask(core, author, "Will be hidden", anonymous=True)
             questions.ban(core, c.moderator, author.participant_id)

@@ -1,0 +1,105 @@
+"""Upvotes committed together: each ends exactly as it would alone, once per person."""
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from server.domain.errors import DomainError
+from server.services import questions, votes
+from server.services.group_commit import Pending
+from server.services.votes import VoteCommand
+from server.storage.questions import QuestionVote
+
+NOW = datetime(2024, 1, 18, 8, 45, tzinfo=UTC)
+
+
+def asked(core, c, author, text, approve=True):
+    done = questions.ask(core, author, text, None, False)
+    question_id = done.reply["question"]["id"]
+    if approve:
+        questions.approve(core, c.moderator, question_id)
+    return question_id
+
+
+def sent(viewer, question_id):
+    return Pending(VoteCommand(viewer, question_id, NOW), None)
+
+
+def votes_for(core, question_id):
+    with core.store.reading() as tx:
+        rows = tx.scalars(
+            select(QuestionVote.participant_id).where(QuestionVote.question_id == question_id)
+        )
+        return sorted(rows)
+
+
+@pytest.fixture
+def c(create_consultation, core):
+    c = create_consultation()
+    questions.change_settings(core, c.moderator, {"min_interval_seconds": 0})
+    return c
+
+
+def test_every_vote_of_a_batch_ends_as_it_would_alone(core, c):
+    author, fan, early = c.join(), c.join(), c.join()
+    open_question = asked(core, c, author, "Who funds the regional centre?")
+    pending = asked(core, c, author, "Still waiting?", approve=False)
+    dismissed = asked(core, c, author, "Off topic")
+    questions.dismiss(core, c.moderator, dismissed, "")
+    votes.vote(core, early, open_question)
+
+    outcomes = votes.vote_all(
+        core.store,
+        [
+            sent(fan, open_question),
+            sent(author, open_question),
+            sent(fan, open_question),  # a double click
+            sent(early, open_question),  # voted before this batch
+            sent(fan, pending),
+            sent(fan, dismissed),
+            sent(c.moderator, open_question),
+            sent(fan, "seven"),
+        ],
+    )
+
+    assert [o.code if isinstance(o, DomainError) else o.reply["voted"] for o in outcomes] == [
+        True,
+        "own_question",
+        "already_voted",
+        "already_voted",
+        "unknown_question",
+        "question_dismissed",
+        "forbidden",
+        "unknown_question",
+    ]
+    assert votes_for(core, open_question) == sorted([fan.participant_id, early.participant_id])
+    assert outcomes[0].recount == [open_question]
+    assert [e.type for e in outcomes[0].events] == ["question_voted"]
+
+
+def test_a_crowd_upvoting_at_once_counts_each_person_once(core, c):
+    question_id = asked(core, c, c.join(), "Who funds the regional centre?")
+    crowd = [c.join() for _ in range(120)]
+    barrier = threading.Barrier(len(crowd))
+    refusals = []
+
+    def upvote(index, voter):
+        barrier.wait()
+        for _ in range(2 if index % 10 == 0 else 1):
+            try:
+                votes.vote(core, voter, question_id)
+            except DomainError as error:
+                refusals.append(error.code)
+
+    threads = [threading.Thread(target=upvote, args=pair) for pair in enumerate(crowd)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert refusals == ["already_voted"] * 12
+    with core.store.reading() as tx:
+        count = tx.scalar(select(func.count()).where(QuestionVote.question_id == question_id))
+    assert count == 120
