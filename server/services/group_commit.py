@@ -24,14 +24,14 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.errors import DomainError
+from ..domain.errors import N_, DomainError, Unavailable
 from ..storage.store import Store
 from . import receipts
 from .core import Core
@@ -55,13 +55,19 @@ class Pending(Generic[C]):
 Commit = Callable[[Store, Sequence[Pending[Any]]], Sequence[Any]]
 
 
-@dataclass(eq=False)
 class _Request:
-    pending: Pending[Any]
-    wake: threading.Event = field(default_factory=threading.Event)
-    leads: bool = False
-    done: bool = False
-    outcome: Any = None
+    """A command in a queue, and the gate its caller waits at until it is let through once."""
+
+    __slots__ = ("pending", "gate", "done", "outcome")
+
+    def __init__(self, pending: Pending[Any]) -> None:
+        self.pending = pending
+        # A lock taken at once: the caller blocks on it until the leader releases it,
+        # when the command's batch committed or the lead passes to this caller.
+        self.gate = threading.Lock()
+        self.gate.acquire()
+        self.done = False
+        self.outcome: Any = None
 
 
 class GroupCommit:
@@ -80,16 +86,12 @@ class GroupCommit:
         request = _Request(Pending(command, receipts.current_claim()))
         with self._lock:
             self._waiting.setdefault(consultation_id, []).append(request)
-            if consultation_id not in self._leading:
-                self._leading.add(consultation_id)
-                request.leads = True
-        while not request.done:
-            if request.leads:
-                request.leads = False
-                self._lead(consultation_id)
-            else:
-                request.wake.wait()
-                request.wake.clear()
+            leads = consultation_id not in self._leading
+            self._leading.add(consultation_id)
+        if not leads:
+            request.gate.acquire()
+        if not request.done:  # the lead was handed over: this caller's batch is next
+            self._lead(consultation_id)
         if isinstance(request.outcome, BaseException):
             raise request.outcome
         return request.outcome
@@ -99,27 +101,39 @@ class GroupCommit:
         with self._lock:
             queue = self._waiting[consultation_id]
             batch, queue[:] = queue[: self._max_batch], queue[self._max_batch :]
-        for request, outcome in zip(batch, self._outcomes(batch), strict=True):
-            request.outcome = outcome
-            request.done = True
-            request.wake.set()
-        with self._lock:
-            if queue:
-                queue[0].leads = True
-                queue[0].wake.set()
-            else:
-                del self._waiting[consultation_id]
-                self._leading.discard(consultation_id)
+        outcomes: Sequence[Any] = []
+        try:
+            outcomes = self._outcomes(batch)
+        finally:  # even if the leader is killed, no caller is left waiting
+            for index, request in enumerate(batch):
+                request.outcome = outcomes[index] if outcomes else _abandoned()
+                request.done = True
+                request.gate.release()
+            with self._lock:
+                if queue:
+                    queue[0].gate.release()
+                else:
+                    del self._waiting[consultation_id]
+                    self._leading.discard(consultation_id)
 
     def _outcomes(self, batch: list[_Request]) -> Sequence[Any]:
         pending = [request.pending for request in batch]
         try:
             with receipts.unclaimed():
-                return self._commit(self._store, pending)
+                outcomes = self._commit(self._store, pending)
+            if len(outcomes) != len(batch):
+                raise RuntimeError(f"{len(outcomes)} outcomes for {len(batch)} commands")
+            return outcomes
         except Exception as error:  # the shared commit failed: nothing in it was saved
             for each in pending:
                 receipts.give_back(each.claim)
             return [error] * len(batch)
+
+
+def _abandoned() -> DomainError:
+    return Unavailable(
+        "try_again", N_("The service is briefly unavailable; nothing was saved. Try again.")
+    )
 
 
 def each_in_savepoint(store: Store, batch: Sequence[Pending[Callable[[Session], T]]]) -> list[Any]:

@@ -1,0 +1,85 @@
+"""The group commit itself: every caller gets its own outcome, once, whatever the batch did."""
+
+import threading
+import time
+
+import pytest
+
+from server.services.group_commit import GroupCommit
+from server.storage.store import Store
+
+
+@pytest.fixture
+def store(sqlite_url):
+    """The mechanism needs no particular database: one SQLite file."""
+    return Store(sqlite_url)
+
+
+def together(count, call):
+    """Run `call(i)` on `count` threads started at once; the results in order of i."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def one(index):
+        barrier.wait()
+        try:
+            results[index] = call(index)
+        except Exception as error:
+            results[index] = error
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a caller was left waiting"
+    return results
+
+
+def test_each_caller_gets_its_own_outcome_and_batches_form_under_load(store):
+    batches = []
+
+    def commit(_store, batch):
+        batches.append(len(batch))
+        time.sleep(0.01)  # a commit takes time; callers arriving meanwhile form the next batch
+        return [pending.command * 10 for pending in batch]
+
+    group = GroupCommit(store, commit)
+    assert together(60, lambda i: group.run(1, i)) == [i * 10 for i in range(60)]
+    assert sum(batches) == 60 and max(batches) > 1 and len(batches) < 60
+
+
+def test_a_refusal_is_raised_to_its_own_caller_only(store):
+    def commit(_store, batch):
+        return [ValueError(p.command) if p.command % 2 else p.command for p in batch]
+
+    group = GroupCommit(store, commit)
+    results = together(20, lambda i: group.run(1, i))
+    assert [type(r) is ValueError for r in results] == [i % 2 == 1 for i in range(20)]
+
+
+def test_a_failed_commit_fails_every_command_of_its_batch_and_the_queue_goes_on(store):
+    calls = []
+
+    def commit(_store, batch):
+        calls.append(len(batch))
+        if len(calls) == 1:
+            raise RuntimeError("the database went away")
+        return [pending.command for pending in batch]
+
+    group = GroupCommit(store, commit)
+    with pytest.raises(RuntimeError):
+        group.run(1, "first")
+    assert group.run(1, "second") == "second"
+
+
+def test_consultations_are_batched_apart(store):
+    seen = []
+
+    def commit(_store, batch):
+        seen.append({pending.command[0] for pending in batch})
+        return [pending.command for pending in batch]
+
+    group = GroupCommit(store, commit)
+    together(40, lambda i: group.run(i % 2, (i % 2, i)))
+    assert all(len(consultations) == 1 for consultations in seen)
