@@ -367,11 +367,12 @@ class BarazaModerator:
         self.started: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.items: list[int] = []
 
-        async def on_event(envelope: dict[str, Any]) -> None:
-            if envelope["type"] == "item_started":
-                await self.started.put(envelope)
+        async def on_events(envelopes: list[dict[str, Any]]) -> None:
+            for envelope in envelopes:
+                if envelope["type"] == "item_started":
+                    await self.started.put(envelope)
 
-        self.client.on("event", on_event)
+        self.client.on("events", on_events)
 
     async def connect(self) -> None:
         url = self.server.urls[0]

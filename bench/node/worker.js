@@ -68,8 +68,10 @@ class Crowd {
       });
     });
     if (this.settings.target === "baraza") {
-      socket.on("event", (envelope) => {
-        if (TRACKED_EVENTS.has(envelope.type)) this.saw(attendee, envelope.seq);
+      socket.on("events", (envelopes) => {
+        for (const envelope of envelopes) {
+          if (TRACKED_EVENTS.has(envelope.type)) this.saw(attendee, envelope.seq);
+        }
       });
       socket.on("state", (state) => {
         if (state.name === "present" && state.data.present !== attendee.present) {
