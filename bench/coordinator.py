@@ -381,14 +381,10 @@ class BarazaModerator:
         # (event type, test of its data, future of the envelope) of each action awaited.
         self.waiting: list[tuple[str, Callable[[Any], bool], asyncio.Future[Any]]] = []
 
-        async def on_event(envelope: dict[str, Any]) -> None:
-            self._heard(envelope)
-
         async def on_events(envelopes: list[dict[str, Any]]) -> None:
             for envelope in envelopes:
                 self._heard(envelope)
 
-        self.client.on("event", on_event)
         self.client.on("events", on_events)
 
     def _heard(self, envelope: dict[str, Any]) -> None:

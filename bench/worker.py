@@ -73,21 +73,16 @@ class BarazaTarget:
         self.transports = transports
 
     def listen(self, attendee: Attendee) -> None:
-        def on_event(envelope: dict[str, Any]) -> None:
-            if envelope.get("type") in TRACKED_EVENTS:
-                attendee.saw(envelope["seq"])
-
         def on_events(envelopes: list[dict[str, Any]]) -> None:
-            """A command's several events as one message."""
             for envelope in envelopes:
-                on_event(envelope)
+                if envelope.get("type") in TRACKED_EVENTS:
+                    attendee.saw(envelope["seq"])
 
         def on_state(state: dict[str, Any]) -> None:
             if state.get("name") == "present" and state["data"]["present"] != attendee.present:
                 attendee.present = state["data"]["present"]
                 attendee.present_at = time.monotonic()
 
-        attendee.client.on("event", on_event)
         attendee.client.on("events", on_events)
         attendee.client.on("state", on_state)
         attendee.client.on("notice", lambda _notice: None)

@@ -73,12 +73,11 @@ class Crowd {
       });
     });
     if (this.settings.target === "baraza") {
-      // One envelope as `event`, or a command's several as one `events` list.
-      const heard = (envelope) => {
-        if (TRACKED_EVENTS.has(envelope.type)) this.saw(attendee, envelope.seq);
-      };
-      socket.on("event", heard);
-      socket.on("events", (envelopes) => envelopes.forEach(heard));
+      socket.on("events", (envelopes) => {
+        for (const envelope of envelopes) {
+          if (TRACKED_EVENTS.has(envelope.type)) this.saw(attendee, envelope.seq);
+        }
+      });
       socket.on("state", (state) => {
         if (state.name === "present" && state.data.present !== attendee.present) {
           attendee.present = state.data.present;

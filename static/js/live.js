@@ -65,7 +65,10 @@ export function connectLive({ code, view }) {
   socket.on("connect", () => { setStatus("syncing"); resync(); });
   socket.on("disconnect", () => setStatus("reconnecting"));
   socket.on("connect_error", () => setStatus("reconnecting"));
-  socket.on("event", receive);
+  // One message per command: its envelopes, in seq order, each received as it comes.
+  // At a gap the first asks for a sync and the rest are skipped: having been logged
+  // before they were sent, they are in the sync's answer.
+  socket.on("events", (envelopes) => envelopes.forEach(receive));
   socket.on("state", ({ name, data }) => (stateHandlers.get(name) || []).forEach((fn) => fn(data)));
 
   return {

@@ -42,7 +42,7 @@ class Follower:
         client = socketio.Client(
             reconnection=False, websocket_extra_options={"origin": self.origin}
         )
-        client.on("event", self._on_event)
+        client.on("events", self._on_events)
         client.on("state", lambda state: self.states.append((time.monotonic(), state)))
         client.on("disconnect", self._on_disconnect)
         with self._lock:
@@ -101,11 +101,10 @@ class Follower:
             for envelope in pending:
                 self._take(envelope)
 
-    def _on_event(self, envelope: dict[str, Any]) -> None:
+    def _on_events(self, envelopes: list[dict[str, Any]]) -> None:
+        """One message per command: its envelopes in order, each taken as it comes."""
         with self._lock:
-            if self._syncing:
-                self._pending.append(envelope)
-            else:
+            for envelope in envelopes:
                 self._take(envelope)
 
     def _take(self, envelope: dict[str, Any]) -> None:

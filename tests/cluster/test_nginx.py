@@ -92,7 +92,9 @@ def test_long_polling_and_websockets_both_work_through_nginx(cluster, consultati
     # Long-polling makes one request per message: each must reach the same worker.
     attendee = socketio.Client(reconnection=False)
     started = threading.Event()
-    attendee.on("event", lambda e: e["type"] == "item_started" and started.set())
+    attendee.on(
+        "events", lambda sent: any(e["type"] == "item_started" for e in sent) and started.set()
+    )
     attendee.connect(
         url,
         auth={"token": join(url, consultation.join_code)},

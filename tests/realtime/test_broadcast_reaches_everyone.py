@@ -44,11 +44,10 @@ class Attendee:
             reconnection=False, http_session=http, handle_sigint=False
         )
         self.started: set[int] = set()
-        self.client.on("event", self._on_event)
+        self.client.on("events", self._on_events)
 
-    async def _on_event(self, envelope: dict) -> None:
-        if envelope["type"] == "item_started":
-            self.started.add(envelope["data"]["id"])
+    async def _on_events(self, envelopes: list[dict]) -> None:
+        self.started.update(e["data"]["id"] for e in envelopes if e["type"] == "item_started")
 
     async def connect(self, url: str, token: str) -> None:
         await self.client.connect(

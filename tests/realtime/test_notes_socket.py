@@ -1,6 +1,6 @@
 """Notes over Socket.IO: a rapporteur saves as they type, staff hear it, attendees never."""
 
-from tests.realtime.test_socket_agenda import events_of
+from tests.realtime.messages import events_of
 
 
 def _rapporteur_token(app, c):

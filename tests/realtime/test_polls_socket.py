@@ -3,15 +3,18 @@
 import pytest
 
 from server.realtime import tallies
+from tests.realtime.messages import envelopes
 
 CHOICES = {"type": "single", "question": "Ratify?", "options": ["Yes", "No", "Unsure"]}
 
 
 def received(client):
-    """Everything the client got since last asked, by kind."""
-    got = {"event": [], "state": [], "notice": []}
-    for message in client.get_received():
-        got.setdefault(message["name"], []).append(message["args"][0])
+    """Everything the client got since last asked, by kind: event envelopes, pushes, notices."""
+    messages = client.get_received()
+    got = {"events": envelopes(messages), "state": [], "notice": []}
+    for message in messages:
+        if message["name"] != "events":
+            got.setdefault(message["name"], []).append(message["args"][0])
     return got
 
 
@@ -58,17 +61,17 @@ def test_a_poll_opened_live_reaches_every_screen(room):
     ack = room["moderator"].emit("create_poll", {**CHOICES, "open": True}, callback=True)
     assert ack == {"ok": True, "poll_id": ack["poll_id"]}
     for name in ("amina", "present"):
-        assert [e["type"] for e in received(room[name])["event"]] == ["poll_opened"]
-    staff_seen = [e["type"] for e in received(room["rapporteur"])["event"]]
+        assert [e["type"] for e in received(room[name])["events"]] == ["poll_opened"]
+    staff_seen = [e["type"] for e in received(room["rapporteur"])["events"]]
     assert staff_seen == ["poll_created", "poll_opened"]
 
 
 def test_a_draft_reaches_staff_only(room):
     ack = room["moderator"].emit("create_poll", CHOICES, callback=True)
     assert ack["ok"] is True
-    assert received(room["amina"])["event"] == []
-    assert received(room["present"])["event"] == []
-    assert [e["type"] for e in received(room["rapporteur"])["event"]] == ["poll_created"]
+    assert received(room["amina"])["events"] == []
+    assert received(room["present"])["events"] == []
+    assert [e["type"] for e in received(room["rapporteur"])["events"]] == ["poll_created"]
 
 
 def test_a_ballot_is_acknowledged_and_staff_hear_of_it_without_its_content(room):
@@ -76,13 +79,13 @@ def test_a_ballot_is_acknowledged_and_staff_hear_of_it_without_its_content(room)
     ack = room["amina"].emit("cast_ballot", {"poll_id": poll_id, "answer": 2}, callback=True)
     assert ack == {"ok": True, "poll_id": poll_id, "answer": 2, "changed": False}
     mine = received(room["amina"])
-    assert mine["event"] == []
+    assert mine["events"] == []
     assert mine["notice"] == [
         {"kind": "ballot_recorded", "data": {"poll_id": poll_id, "answer": 2}}
     ]
-    (event,) = received(room["rapporteur"])["event"]
+    (event,) = received(room["rapporteur"])["events"]
     assert (event["type"], event["data"]) == ("ballot_cast", {"poll_id": poll_id, "changed": False})
-    assert received(room["kofi"])["event"] == []
+    assert received(room["kofi"])["events"] == []
 
 
 def test_live_results_are_pushed_coalesced_not_per_ballot(app, room):
@@ -110,7 +113,7 @@ def test_after_close_results_reach_no_attendee_and_no_present_view_before_close(
     for name in ("amina", "kofi", "present"):
         got = received(room[name])
         assert poll_pushes(got) == []
-        assert got["event"] == []
+        assert got["events"] == []
         sync = room[name].emit("sync", {}, callback=True)["snapshot"]["polls"]
         assert sync["results"] == {}
     for name in ("moderator", "rapporteur"):
@@ -119,7 +122,7 @@ def test_after_close_results_reach_no_attendee_and_no_present_view_before_close(
 
     room["moderator"].emit("close_poll", {"poll_id": poll_id}, callback=True)
     for name in ("amina", "present"):
-        (closed,) = received(room[name])["event"]
+        (closed,) = received(room[name])["events"]
         assert closed["type"] == "poll_closed"
         assert [row["value"] for row in closed["data"]["results"]["rows"]] == [2, 0, 0]
         assert "breakdown" not in closed["data"]["results"]
@@ -134,12 +137,12 @@ def test_moderators_only_results_reach_no_attendee_even_at_close(app, room):
     for name in ("amina", "kofi", "present"):
         got = received(room[name])
         assert poll_pushes(got) == []
-        (closed,) = [e for e in got["event"] if e["type"] == "poll_closed"]
+        (closed,) = [e for e in got["events"] if e["type"] == "poll_closed"]
         assert closed["data"]["results"] is None
         assert closed["data"]["poll"]["state"] == "closed"
         assert room[name].emit("sync", {}, callback=True)["snapshot"]["polls"]["results"] == {}
     staff = received(room["rapporteur"])
-    (closed,) = [e for e in staff["event"] if e["type"] == "poll_closed"]
+    (closed,) = [e for e in staff["events"] if e["type"] == "poll_closed"]
     assert closed["data"]["results"]["voters"] == 1
     assert poll_pushes(staff)[-1]["voters"] == 1
 
@@ -177,7 +180,7 @@ def test_a_bad_ballot_gets_its_own_code_and_the_connection_stays_up(room, fields
     ack = room["amina"].emit("cast_ballot", {"poll_id": poll_id, "answer": answer}, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == code and ack["error"]["message"]
     assert room["amina"].is_connected()
-    assert received(room["rapporteur"])["event"] == []
+    assert received(room["rapporteur"])["events"] == []
 
 
 @pytest.mark.parametrize(

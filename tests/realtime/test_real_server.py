@@ -29,11 +29,11 @@ class Person:
         self.events: list[dict] = []
         self.arrived = threading.Event()
         self.client = socketio.Client(reconnection=False)
-        self.client.on("event", self._on_event)
+        self.client.on("events", self._on_events)
         self.client.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
 
-    def _on_event(self, envelope: dict) -> None:
-        self.events.append(envelope)
+    def _on_events(self, envelopes: list[dict]) -> None:
+        self.events.extend(envelopes)
         self.arrived.set()
 
     def call(self, name: str, payload: dict | None = None) -> dict:

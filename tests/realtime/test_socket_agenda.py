@@ -2,9 +2,12 @@
 
 import pytest
 
+from tests.realtime.messages import events_of
 
-def events_of(client, kind="event"):
-    return [m["args"][0] for m in client.get_received() if m["name"] == kind]
+
+def sent(client, name):
+    """The payloads of the messages named `name` that `client` was sent since last asked."""
+    return [m["args"][0] for m in client.get_received() if m["name"] == name]
 
 
 def test_a_connection_without_a_valid_token_is_refused(socket_client):
@@ -34,21 +37,41 @@ def test_a_moderator_starts_an_item_and_every_attendee_sees_it(socket_client, ap
     ack = moderator.emit("start_item", {"item_id": c.item_ids()[0]}, callback=True)
     assert ack == {"ok": True}
     for client in attendees:
-        received = events_of(client)
+        (received,) = sent(client, "events")
         assert [e["type"] for e in received] == ["consultation_started", "item_started"]
         assert received[1]["data"]["title"] == "Opening"
         assert received[1]["prev"] == received[0]["seq"]
 
 
-def test_attendees_do_not_receive_staff_events(socket_client, app_consultation):
+def test_a_command_reaches_each_attendee_as_one_message_holding_its_events_in_order(
+    socket_client, app_consultation
+):
+    """One message per command, not per event: the per-recipient send is what a
+    broadcast to thousands costs."""
+    c = app_consultation
+    moderator = socket_client(c.moderator_token)
+    moderator.emit("start_item", {"item_id": c.item_ids()[0]}, callback=True)
+    attendee = socket_client(c.join_with_token()[1])
+    attendee.get_received()
+    assert moderator.emit("next_item", {}, callback=True) == {"ok": True}
+    messages = attendee.get_received()
+    assert [m["name"] for m in messages] == ["events"]
+    (ended, started) = messages[0]["args"][0]
+    assert (ended["type"], started["type"]) == ("item_ended", "item_started")
+    assert started["seq"] == ended["seq"] + 1 and started["prev"] == ended["seq"]
+    assert started["data"]["id"] == c.item_ids()[1]
+
+
+def test_attendees_are_sent_nothing_of_a_staff_only_event(socket_client, app_consultation):
     c = app_consultation
     attendee = socket_client(c.join_with_token()[1])
     moderator = socket_client(c.moderator_token)
     attendee.get_received()
     moderator.get_received()
     socket_client(c.join_with_token()[1])  # a newcomer's arrival is staff-only
-    assert events_of(attendee) == []
-    assert "participant_arrived" in [e["type"] for e in events_of(moderator)]
+    assert attendee.get_received() == []
+    (arrival,) = sent(moderator, "events")
+    assert [e["type"] for e in arrival] == ["participant_arrived"]
 
 
 def test_an_attendee_cannot_run_the_agenda(socket_client, app_consultation):

@@ -7,19 +7,21 @@ import json
 import pytest
 
 from server.realtime import tallies
+from tests.realtime.messages import envelopes
 
 # People joining and arriving is staff news of its own, not the queue's.
 PRESENCE = ("participant_joined", "participant_arrived", "participant_left")
 
 
-def received(client, kind="event"):
+def received(client, kind="events"):
     """What `client` was sent since last asked: queue events, notices or state pushes."""
     return events(client.get_received(), kind)
 
 
-def events(messages, kind="event"):
-    sent = [m["args"][0] for m in messages if m["name"] == kind]
-    return [e for e in sent if kind != "event" or e["type"] not in PRESENCE]
+def events(messages, kind="events"):
+    if kind == "events":
+        return [e for e in envelopes(messages) if e["type"] not in PRESENCE]
+    return [m["args"][0] for m in messages if m["name"] == kind]
 
 
 class Room:

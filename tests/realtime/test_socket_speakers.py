@@ -3,6 +3,7 @@
 import pytest
 
 from server.realtime import tallies
+from tests.realtime.messages import envelopes, events_of
 
 
 def received(client, name):
@@ -49,10 +50,10 @@ def test_hands_are_staff_events_and_the_owner_gets_a_notice(room):
     for client in (amina, kofi, chair):
         client.get_received()
     amina.emit("raise_hand", {"topic": "Budget"}, callback=True)
-    assert [e["type"] for e in received(chair, "event")] == ["hand_raised"]
-    assert received(kofi, "event") == []
+    assert [e["type"] for e in events_of(chair)] == ["hand_raised"]
+    assert events_of(kofi) == []
     messages = amina.get_received()
-    assert [m["args"][0]["type"] for m in messages if m["name"] == "event"] == []
+    assert envelopes(messages) == []
     (notice,) = [m["args"][0] for m in messages if m["name"] == "notice"]
     assert notice["kind"] == "speakers_mine" and notice["data"]["reason"] == "hand_raised"
     assert [h["topic"] for h in notice["data"]["hands"]] == ["Budget"]
@@ -66,7 +67,7 @@ def test_the_floor_is_announced_to_all_and_the_speaker_is_told(room):
         client.get_received()
     ack = chair.emit("give_floor", {}, callback=True)
     assert ack == {"ok": True, "hand_id": hand}
-    (seen,) = received(kofi, "event")
+    (seen,) = events_of(kofi)
     assert seen["type"] == "floor_given"
     assert seen["data"]["display_name"] == "Amina" and seen["data"]["hand_id"] == hand
     assert "topic" not in seen["data"] and "participant_id" not in seen["data"]
@@ -74,7 +75,7 @@ def test_the_floor_is_announced_to_all_and_the_speaker_is_told(room):
     (notice,) = [m["args"][0] for m in messages if m["name"] == "notice"]
     assert notice["data"]["reason"] == "floor_given"
     assert notice["data"]["hands"][0]["state"] == "speaking"
-    (staff_view,) = received(chair, "event")
+    (staff_view,) = events_of(chair)
     assert staff_view["data"]["topic"] == "Private"
 
 
@@ -147,7 +148,7 @@ def test_the_chair_runs_a_turn_end_to_end(room, app_core):
     kofi.get_received()
     ack = chair.emit("give_floor", {"replacing": first}, callback=True)
     assert ack["ok"] is True
-    assert [e["type"] for e in received(kofi, "event")] == ["turn_ended", "floor_given"]
+    assert [e["type"] for e in events_of(kofi)] == ["turn_ended", "floor_given"]
     assert kofi.emit("end_turn", {}, callback=True) == {"ok": True}
     snap = chair.emit("sync", {}, callback=True)["snapshot"]["speakers"]
     assert snap["floor"] is None and snap["ordering"] == "first_time"
@@ -187,7 +188,7 @@ def test_the_present_view_hears_the_floor_but_not_the_hands(room, socket_client)
     present.get_received()
     amina.emit("raise_hand", {"topic": "Private"}, callback=True)
     chair.emit("give_floor", {}, callback=True)
-    events = received(present, "event")
+    events = events_of(present)
     assert [e["type"] for e in events] == ["floor_given"]
     assert "topic" not in events[0]["data"]
     ack = present.emit("raise_hand", {}, callback=True)
