@@ -695,6 +695,12 @@ def summary(name: str, figures: dict[str, Any]) -> str:
             f" {vote['question_votes_per_attendee_per_s']} tallies/att./s;"
             f" pin last p99 {pin['last_attendee_ms']['p99']} ms, missed {pin['missed_deliveries']}"
         )
+    if name == "poll_burst" and "open" not in figures:  # a relay: acknowledgements only
+        ballot = figures["ballot"]
+        return (
+            f"acked {ballot['accepted_per_s']}/s, ack p99 {ballot['ack_ms']['p99']} ms,"
+            f" codes {ballot['codes']}, cpu {ballot['server_cpu_ms_per_accepted']} ms/ack"
+        )
     if name == "poll_burst":
         ballot = figures["ballot"]
         return (

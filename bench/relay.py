@@ -1,5 +1,7 @@
 """The Flask-SocketIO baseline: a bare server that relays one client's message to all.
 
+It also acknowledges `ballot` messages at once: the poll burst's baseline.
+
 `python -m bench.relay --port P --async-mode eventlet|gevent` serves it with the
 same listener, backlog, request cap, open-files limit and WebSocket settings as
 Baraza (`server.realtime.serving`), so the two differ only in what Baraza does
@@ -39,6 +41,12 @@ def health() -> str:
 @socketio.on("relay")
 def relay(data: object) -> None:
     emit("relay", data, broadcast=True)
+
+
+@socketio.on("ballot")
+def ballot(_data: object) -> dict[str, bool]:
+    """The poll burst's baseline: acknowledge at once, nothing else."""
+    return {"ok": True}
 
 
 print(f"relay listening on 127.0.0.1:{options.port} ({options.async_mode})", flush=True)

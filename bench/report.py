@@ -174,7 +174,15 @@ def burst_row(run: dict[str, Any]) -> dict[str, Any]:
         }
         errors += _refused(ask["codes"]) + _refused(vote["codes"]) + sum(pin["errors"].values())
         missed += pin["missed_deliveries"]
-    if "ballot" in poll:
+    if "ballot" in poll and "open" not in poll:  # a relay: acknowledgements only
+        ballot = poll["ballot"]
+        entry |= {
+            "ballots_per_s": ballot["accepted_per_s"],
+            "ballot_ack_p99_ms": ballot["ack_ms"]["p99"],
+            "cpu_ms_per_ballot": ballot["server_cpu_ms_per_accepted"],
+        }
+        errors += _refused(ballot["codes"])
+    elif "ballot" in poll:
         ballot, opened, closed = poll["ballot"], poll["open"], poll["close"]
         entry |= {
             "ballots_per_s": ballot["accepted_per_s"],
@@ -195,11 +203,12 @@ def burst_row(run: dict[str, Any]) -> dict[str, Any]:
 
 
 def burst_table(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Baraza's runs ordered by N: the question and poll bursts."""
-    chosen = [
-        r for r in runs if r["target"] == "baraza" and not r.get("status", "").startswith("skipped")
+    """The runs ordered by N: Baraza's question and poll bursts, the relays' acknowledgements."""
+    chosen = [r for r in runs if not r.get("status", "").startswith("skipped")]
+    return [
+        burst_row(run)
+        for run in sorted(chosen, key=lambda r: (r["n"], r["target"] != "baraza", r["mode"]))
     ]
-    return [burst_row(run) for run in sorted(chosen, key=lambda r: (r["n"], r["mode"]))]
 
 
 def markdown(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...] = COLUMNS) -> str:
@@ -223,8 +232,9 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
     )
     bursts = burst_table(results.get("runs", []))
     second = (
-        "\nQuestions and polls (Baraza only): commands accepted per second, acks, rows"
-        " in the database, tally pushes per attendee per second during each burst.\n\n"
+        "\nQuestions and polls: commands accepted per second, acks, rows in the database,"
+        " tally pushes per attendee per second during each burst. The relays' row is the"
+        " same burst of messages acknowledged at once: the transport's own ceiling.\n\n"
         + markdown(bursts, BURST_COLUMNS)
         if bursts
         else ""

@@ -408,9 +408,11 @@ class PollBurst:
     """
 
     name = "poll_burst"
-    targets = BARAZA
+    targets = BOTH
 
     async def run(self, run: Run) -> dict[str, Any]:
+        if run.server.kind != "baraza":
+            return await self.baseline(run)
         chair = run.chair
         poll_id = (await chair.command("create_poll", POLL))["poll_id"]
         opening, closing = Timed(run), Timed(run)
@@ -444,6 +446,17 @@ class PollBurst:
             },
             "close": await closing.figures(),
         }
+
+    async def baseline(self, run: Run) -> dict[str, Any]:
+        """The relays: the same burst of acknowledged messages, answered `{"ok": true}` at once.
+
+        What the transport alone does per acknowledged command, with no database,
+        rules or log: the ceiling Baraza's ballots per second are read against.
+        """
+        answers = [[{"answer": option}] for option in range(len(OPTIONS))]
+        async with run.phase("poll_burst") as phase:
+            acked = await send_burst(run, "ballot", answers, share=0.9, repeat_share=REPEATERS)
+        return {"ballot": {**acked.figures(), **costs(phase, run.n, len(acked.accepted))}}
 
 
 class Leave:

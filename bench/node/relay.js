@@ -1,5 +1,5 @@
 // The Node.js baseline: a bare socket.io server that relays one client's "relay"
-// message to every connected client, and nothing else. `node relay.js PORT`.
+// message to every connected client, and acknowledges "ballot" messages at once. `node relay.js PORT`.
 "use strict";
 
 const http = require("node:http");
@@ -14,6 +14,7 @@ const io = new Server(server, { serveClient: false, pingInterval: 20000, pingTim
 
 io.on("connection", (socket) => {
   socket.on("relay", (data) => io.emit("relay", data));
+  socket.on("ballot", (_data, ack) => ack({ ok: true })); // the poll burst's baseline
 });
 
 server.listen({ host: "127.0.0.1", port, backlog: 4096 }, () => {
