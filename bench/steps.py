@@ -179,10 +179,10 @@ class FanOut:
     """The moderator acts `--actions` times; each time, how long until the LAST attendee has it.
 
     Baraza: the moderator starts the next agenda item (`start_item`): one command,
-    one transaction, two events (item_ended, item_started) to every audience; the
-    clock stops when the last attendee receives item_started. Relays: the
-    moderator sends two messages padded with `--relay-bytes`, which the server sends to
-    all, so they carry as many messages and bytes as Baraza's two events.
+    one transaction, two events (item_ended, item_started), one `events` message to
+    every audience; the clock stops when the last attendee receives item_started.
+    Relays: the moderator sends one message padded with `--relay-bytes`, which the
+    server sends to all, so it carries as many messages and bytes as Baraza's.
     The next action waits until every attendee has this one (or `--deliver-within`
     runs out), then `--gap` seconds. Figures: the last-attendee latency per action,
     every single delivery's latency, misses, acknowledgement errors, and the cost.
