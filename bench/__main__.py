@@ -48,9 +48,7 @@ def parse() -> argparse.Namespace:
         default=10,
         help="seconds the question, vote and ballot bursts are spread over",
     )
-    parser.add_argument(
-        "--relay-bytes", type=int, default=1000, help="baseline padding of the one message per action"
-    )
+    parser.add_argument("--relay-bytes", type=int, default=1000, help="baseline padding per action")
     parser.add_argument("--load-workers", type=int, default=2, help="load-generator processes")
     parser.add_argument(
         "--transports", default="websocket", help="websocket, or polling,websocket as browsers"
