@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import N_, Unavailable
@@ -88,7 +89,7 @@ def _unavailable_on_disconnect() -> Iterator[None]:
     """Turn a lost or locked database into a clear, retryable refusal."""
     try:
         yield
-    except OperationalError as error:
+    except (OperationalError, PoolTimeout) as error:  # a pool timeout: every connection busy
         raise Unavailable(
             "try_again", N_("The service is briefly unavailable; nothing was saved. Try again.")
         ) from error
