@@ -71,3 +71,10 @@ class Unavailable(DomainError):
     """The store could not be reached; the command wrote nothing and may be retried."""
 
     status = 503
+
+
+def try_again() -> Unavailable:
+    """The one refusal for a command the database could not take now: nothing was saved."""
+    return Unavailable(
+        "try_again", N_("The service is briefly unavailable; nothing was saved. Try again.")
+    )

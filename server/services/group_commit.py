@@ -31,7 +31,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.errors import N_, DomainError, Unavailable
+from ..domain.errors import DomainError, try_again
 from ..storage.store import Store
 from . import receipts
 from .core import Core
@@ -106,7 +106,7 @@ class GroupCommit:
             outcomes = self._outcomes(batch)
         finally:  # even if the leader is killed, no caller is left waiting
             for index, request in enumerate(batch):
-                request.outcome = outcomes[index] if outcomes else _abandoned()
+                request.outcome = outcomes[index] if outcomes else try_again()
                 request.done = True
                 request.gate.release()
             with self._lock:
@@ -128,12 +128,6 @@ class GroupCommit:
             for each in pending:
                 receipts.give_back(each.claim)
             return [error] * len(batch)
-
-
-def _abandoned() -> DomainError:
-    return Unavailable(
-        "try_again", N_("The service is briefly unavailable; nothing was saved. Try again.")
-    )
 
 
 def each_in_savepoint(store: Store, batch: Sequence[Pending[Callable[[Session], T]]]) -> list[Any]:

@@ -32,7 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, SessionTransaction
 
-from ..domain.errors import N_, Conflict, DomainError, Unavailable
+from ..domain.errors import N_, Conflict, DomainError, try_again
 from ..storage.receipts import CommandReceipt
 from .access import Viewer
 from .core import Core
@@ -194,10 +194,7 @@ def earlier_reply(core: Core, claim: Claim) -> dict[str, Any]:
                 )
             )
         if receipt is None:
-            raise Unavailable(
-                "try_again",
-                N_("The service is briefly unavailable; nothing was saved. Try again."),
-            )
+            raise try_again()
         if receipt.command != claim.command:
             raise Conflict(
                 "command_id_reused",

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..domain.errors import N_, Unavailable
+from ..domain.errors import try_again
 
 SQLITE_BUSY_MS = 10_000
 
@@ -90,13 +90,8 @@ def _unavailable_on_disconnect() -> Iterator[None]:
     try:
         yield
     except (OperationalError, PoolTimeout) as error:  # a pool timeout: every connection busy
-        raise Unavailable(
-            "try_again", N_("The service is briefly unavailable; nothing was saved. Try again.")
-        ) from error
+        raise try_again() from error
     except DBAPIError as error:
         if error.connection_invalidated:
-            raise Unavailable(
-                "try_again",
-                N_("The service is briefly unavailable; nothing was saved. Try again."),
-            ) from error
+            raise try_again() from error
         raise
