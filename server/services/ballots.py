@@ -30,9 +30,9 @@ from ..storage.models import Consultation, Participant
 from ..storage.polls import Ballot, Poll
 from ..storage.store import Store
 from . import event_log, receipts
-from .access import Viewer, check_actor, lock_consultation, open_command
+from .access import Viewer, check_actor, open_command
 from .core import Core
-from .group_commit import Pending, batched, refused, rest_in_savepoints, rows_by_id
+from .group_commit import Pending, batched, bulk_then_each, refused, rows_by_id
 from .polls import definition_of, find_poll, is_id
 
 CAST, CHANGED, UNCHANGED = "cast", "changed", "unchanged"
@@ -68,11 +68,7 @@ def cast_ballot(core: Core, viewer: Viewer, poll_id: Any, answer: Any) -> Cast:
 
 def cast_all(store: Store, batch: Sequence[Pending[BallotCommand]]) -> list[Any]:
     """Commit a batch of ballots of one consultation: a `Cast` or an error for each."""
-    outcomes: list[Any] = [None] * len(batch)
-    with store.transaction() as tx:
-        _cast_first_ballots(tx, batch, outcomes)
-        rest_in_savepoints(tx, batch, outcomes, _cast_one)
-    return outcomes
+    return bulk_then_each(store, batch, _cast_first_ballots, _cast_one)
 
 
 def _cast_one(tx: Session, command: BallotCommand) -> Cast:
@@ -115,15 +111,12 @@ class _First:
 
 
 def _cast_first_ballots(
-    tx: Session, batch: Sequence[Pending[BallotCommand]], outcomes: list[Any]
-) -> None:
-    """Write, in bulk, the batch's ballots that are surely first ballots; fill their outcomes."""
-    consultation = lock_consultation(tx, batch[0].command.viewer.consultation_id)
-    if consultation is None or refused(check_not_ended, consultation.state):
-        return
+    tx: Session, consultation: Consultation, batch: Sequence[Pending[BallotCommand]]
+) -> dict[int, Cast]:
+    """Write, in bulk, the batch's ballots that are surely first ballots; their outcomes."""
     firsts = _first_ballots(tx, consultation, batch)
     if not firsts:
-        return
+        return {}
     tx.execute(
         insert(Ballot.__table__),
         [
@@ -143,8 +136,10 @@ def _cast_first_ballots(
     logged = event_log.append_each(
         tx, consultation, [(f.actor, _logged(f.poll.id, CAST), f.now) for f in firsts]
     )
-    for first, event in zip(firsts, logged, strict=True):
-        outcomes[first.index] = Cast(first.poll.id, first.answer, CAST, [event])
+    return {
+        first.index: Cast(first.poll.id, first.answer, CAST, [event])
+        for first, event in zip(firsts, logged, strict=True)
+    }
 
 
 def _first_ballots(

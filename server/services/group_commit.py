@@ -26,18 +26,31 @@ import weakref
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..domain.agenda import check_not_ended
 from ..domain.errors import DomainError, try_again
+from ..storage.models import Consultation
 from ..storage.store import Store
 from . import receipts
+from .access import Viewer, lock_consultation
 from .core import Core
 
 C = TypeVar("C")
 T = TypeVar("T")
+
+
+class ByViewer(Protocol):
+    """A command a bulk write can take: it knows who sent it."""
+
+    @property
+    def viewer(self) -> Viewer: ...
+
+
+V = TypeVar("V", bound=ByViewer)
 
 # The most commands one transaction holds: bounds how long a batch keeps the lock.
 MAX_BATCH = 250
@@ -136,17 +149,37 @@ def each_in_savepoint(store: Store, batch: Sequence[Pending[Callable[[Session], 
         return [in_savepoint(tx, pending.command, pending.claim) for pending in batch]
 
 
-def rest_in_savepoints(
-    tx: Session,
-    batch: Sequence[Pending[C]],
-    outcomes: list[Any],
-    single: Callable[[Session, C], Any],
-) -> None:
-    """Run `single(tx, command)` for each command a bulk write left without an outcome."""
-    for index, pending in enumerate(batch):
-        if outcomes[index] is None:
-            work = partial(single, command=pending.command)
-            outcomes[index] = in_savepoint(tx, work, pending.claim)
+# Writes, in one go, the commands of a batch it is sure of; their outcomes by index.
+Bulk = Callable[[Session, Consultation, Sequence[Pending[V]]], dict[int, Any]]
+
+
+def bulk_then_each(
+    store: Store,
+    batch: Sequence[Pending[V]],
+    bulk: Bulk[V],
+    single: Callable[[Session, V], Any],
+) -> list[Any]:
+    """A `Commit`: `bulk` writes what it is sure of, `single` runs every other command alone.
+
+    The bulk write runs only while the consultation takes commands at all; each
+    command it leaves runs `single(tx, command)` in its own savepoint, whose
+    rules give every refusal.
+    """
+    outcomes: list[Any] = [None] * len(batch)
+    with store.transaction() as tx:
+        consultation = lock_consultation(tx, batch[0].command.viewer.consultation_id)
+        if consultation is not None and not refused(check_not_ended, consultation.state):
+            for index, outcome in bulk(tx, consultation, batch).items():
+                outcomes[index] = outcome
+        for index, pending in enumerate(batch):
+            if outcomes[index] is None:
+                work = partial(_alone, single, pending.command)
+                outcomes[index] = in_savepoint(tx, work, pending.claim)
+    return outcomes
+
+
+def _alone(single: Callable[[Session, V], T], command: V, tx: Session) -> T:
+    return single(tx, command)
 
 
 def in_savepoint(tx: Session, work: Callable[[Session], T], claim: receipts.Claim | None) -> Any:

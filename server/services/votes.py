@@ -28,14 +28,14 @@ from ..storage.models import Consultation, Participant
 from ..storage.questions import Question, QuestionVote
 from ..storage.store import Store
 from . import event_log, receipts
-from .access import Viewer, check_actor, lock_consultation, open_command
+from .access import Viewer, check_actor, open_command
 from .core import Core
 from .group_commit import (
     Pending,
     batched,
+    bulk_then_each,
     each_in_savepoint,
     refused,
-    rest_in_savepoints,
     rows_by_id,
 )
 from .questions import Done, find_question
@@ -59,11 +59,7 @@ def vote(core: Core, viewer: Viewer, question_id: Any) -> Done:
 
 def vote_all(store: Store, batch: Sequence[Pending[VoteCommand]]) -> list[Any]:
     """Commit a batch of upvotes of one consultation: a `Done` or an error for each."""
-    outcomes: list[Any] = [None] * len(batch)
-    with store.transaction() as tx:
-        _first_votes_in_bulk(tx, batch, outcomes)
-        rest_in_savepoints(tx, batch, outcomes, _vote_one)
-    return outcomes
+    return bulk_then_each(store, batch, _first_votes_in_bulk, _vote_one)
 
 
 def _vote_one(tx: Session, command: VoteCommand) -> Done:
@@ -108,15 +104,12 @@ class _First:
 
 
 def _first_votes_in_bulk(
-    tx: Session, batch: Sequence[Pending[VoteCommand]], outcomes: list[Any]
-) -> None:
-    """Write, in bulk, the batch's votes that are surely first votes; fill their outcomes."""
-    consultation = lock_consultation(tx, batch[0].command.viewer.consultation_id)
-    if consultation is None or refused(agenda_rules.check_not_ended, consultation.state):
-        return
+    tx: Session, consultation: Consultation, batch: Sequence[Pending[VoteCommand]]
+) -> dict[int, Done]:
+    """Write, in bulk, the batch's votes that are surely first votes; their outcomes."""
     firsts = _first_votes(tx, consultation, batch)
     if not firsts:
-        return
+        return {}
     tx.execute(
         insert(QuestionVote.__table__),
         [
@@ -127,8 +120,10 @@ def _first_votes_in_bulk(
     logged = event_log.append_each(
         tx, consultation, [(f.actor, _logged(f.question, f.actor), f.now) for f in firsts]
     )
-    for first, event in zip(firsts, logged, strict=True):
-        outcomes[first.index] = _voted(first.question, [event])
+    return {
+        first.index: _voted(first.question, [event])
+        for first, event in zip(firsts, logged, strict=True)
+    }
 
 
 def _first_votes(
