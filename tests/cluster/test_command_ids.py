@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
@@ -15,6 +14,7 @@ from server.services.snapshots import snapshot
 from server.storage.models import Event
 from server.storage.receipts import CommandReceipt
 from tests.conftest import new_consultation
+from tests.threads import together
 
 
 def english(error):
@@ -139,24 +139,10 @@ def test_simultaneous_repeats_take_effect_once(create_consultation):
     c = create_consultation()
     command_id = new_id()
     before = event_count(c.core, c.id)
-    acks = []
-    barrier = threading.Barrier(6)
 
     def send():
-        barrier.wait()
-        acks.append(
-            run(
-                c.core,
-                c.moderator,
-                "add_item",
-                {"title": "Late item", "minutes": 5, "command_id": command_id},
-            )
-        )
+        payload = {"title": "Late item", "minutes": 5, "command_id": command_id}
+        return run(c.core, c.moderator, "add_item", payload)
 
-    threads = [threading.Thread(target=send) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert acks == [{"ok": True}] * 6
+    assert together([send] * 6) == [{"ok": True}] * 6
     assert event_count(c.core, c.id) == before + 1

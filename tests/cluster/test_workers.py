@@ -5,11 +5,13 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
 
 from server.storage.models import Event
+from tests.threads import together
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
@@ -48,20 +50,14 @@ def test_concurrent_commands_on_both_workers_keep_one_gap_free_order(cluster):
     ]
     staff = [cluster.follow(0, c.moderator_token), cluster.follow(1, c.moderator_token)]
     start_seq, _ = cluster.last_seqs(c)
-    acks: list[dict] = []
-    barrier = threading.Barrier(len(staff))
 
     def extend(moderator):
-        barrier.wait()
-        for _ in range(15):
-            acks.append(moderator.call("extend_item", {"item_id": first_item, "minutes": 1}))
+        return [
+            moderator.call("extend_item", {"item_id": first_item, "minutes": 1}) for _ in range(15)
+        ]
 
-    threads = [threading.Thread(target=extend, args=(m,)) for m in staff]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert acks == [{"ok": True}] * 30
+    acks = together([partial(extend, moderator) for moderator in staff])
+    assert acks == [[{"ok": True}] * 15] * len(staff)
 
     last_seq, last_public = cluster.last_seqs(c)
     everything = logged_seqs(cluster, c, after=0, public_only=False)
@@ -116,18 +112,7 @@ def test_a_command_sent_through_both_workers_at_once_takes_effect_once(cluster):
     c = cluster.consultation()
     staff = [cluster.follow(0, c.moderator_token), cluster.follow(1, c.moderator_token)]
     payload = {"title": "Any other business", "minutes": 5, "command_id": uuid.uuid4().hex}
-    acks: list[dict] = []
-    barrier = threading.Barrier(len(staff))
-
-    def send(moderator):
-        barrier.wait()
-        acks.append(moderator.call("add_item", payload))
-
-    threads = [threading.Thread(target=send, args=(m,)) for m in staff]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    acks = together([partial(moderator.call, "add_item", payload) for moderator in staff])
     assert acks == [{"ok": True}, {"ok": True}]
     last_seq, _ = cluster.last_seqs(c)
     staff[0].wait_for_seq(last_seq)
@@ -151,19 +136,14 @@ def test_concurrent_votes_on_both_workers_give_exact_tallies_pushed_once_per_tic
     for watcher in watchers:
         watcher.states.clear()
     acks: list[dict] = []
-    barrier = threading.Barrier(len(voters))
 
     def vote(n: int) -> None:
-        barrier.wait()
         acks.append(voters[n].call("cast_ballot", {"poll_id": poll_id, "answer": n % 3 and 1}))
         # ...and changes their mind at once (allowed): still one ballot each
         acks.append(voters[n].call("cast_ballot", {"poll_id": poll_id, "answer": n % 3 and 0}))
 
-    threads = [threading.Thread(target=vote, args=(n,)) for n in range(len(voters))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    raised = together([partial(vote, n) for n in range(len(voters))])
+    assert raised == [None] * len(voters)
     assert all(ack["ok"] for ack in acks)
     expected = [len(voters), 0]  # everyone ends on "Yes"
 

@@ -1,7 +1,7 @@
 """Ballots committed together: each ends exactly as it would alone, and a burst shares commits."""
 
-import threading
 from datetime import UTC, datetime
+from functools import partial
 
 from sqlalchemy import event, func, select
 
@@ -12,6 +12,7 @@ from server.services.group_commit import Pending
 from server.storage.models import Event
 from server.storage.polls import Ballot
 from server.storage.receipts import CommandReceipt
+from tests.threads import together
 
 CHOICES = {"type": "single", "question": "Ratify?", "options": ["Yes", "No", "Unsure"]}
 NOW = datetime(2024, 1, 18, 8, 45, tzinfo=UTC)
@@ -129,20 +130,14 @@ def test_a_burst_shares_commits_and_counts_every_ballot_once(create_consultation
     voters = [c.join() for _ in range(200)]
     commits = []
     event.listen(core.store.engine, "commit", lambda _conn: commits.append(1))
-    barrier = threading.Barrier(len(voters))
     outcomes = []
 
     def vote(index, voter):
-        barrier.wait()
         for _ in range(2 if index % 10 == 0 else 1):
             outcomes.append(ballots.cast_ballot(core, voter, poll_id, index % 3).outcome)
 
-    threads = [threading.Thread(target=vote, args=pair) for pair in enumerate(voters)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
+    raised = together([partial(vote, i, voter) for i, voter in enumerate(voters)])
+    assert raised == [None] * len(voters)
     assert sorted(set(outcomes)) == ["cast", "unchanged"]
     assert outcomes.count("cast") == 200 and outcomes.count("unchanged") == 20
     assert len(ballots_of(core, poll_id)) == 200

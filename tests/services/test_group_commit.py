@@ -1,39 +1,19 @@
 """The group commit itself: every caller gets its own outcome, once, whatever the batch did."""
 
-import threading
 import time
+from functools import partial
 
 import pytest
 
 from server.services.group_commit import GroupCommit
 from server.storage.store import Store
+from tests.threads import together
 
 
 @pytest.fixture
 def store(sqlite_url):
     """The mechanism needs no particular database: one SQLite file."""
     return Store(sqlite_url)
-
-
-def together(count, call):
-    """Run `call(i)` on `count` threads started at once; the results in order of i."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def one(index):
-        barrier.wait()
-        try:
-            results[index] = call(index)
-        except Exception as error:
-            results[index] = error
-
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads), "a caller was left waiting"
-    return results
 
 
 def test_each_caller_gets_its_own_outcome_and_batches_form_under_load(store):
@@ -45,7 +25,8 @@ def test_each_caller_gets_its_own_outcome_and_batches_form_under_load(store):
         return [pending.command * 10 for pending in batch]
 
     group = GroupCommit(store, commit)
-    assert together(60, lambda i: group.run(1, i)) == [i * 10 for i in range(60)]
+    results = together([partial(group.run, 1, i) for i in range(60)], timeout=30)
+    assert results == [i * 10 for i in range(60)]
     assert sum(batches) == 60 and max(batches) > 1 and len(batches) < 60
 
 
@@ -54,7 +35,7 @@ def test_a_refusal_is_raised_to_its_own_caller_only(store):
         return [ValueError(p.command) if p.command % 2 else p.command for p in batch]
 
     group = GroupCommit(store, commit)
-    results = together(20, lambda i: group.run(1, i))
+    results = together([partial(group.run, 1, i) for i in range(20)], timeout=30)
     assert [type(r) is ValueError for r in results] == [i % 2 == 1 for i in range(20)]
 
 
@@ -81,5 +62,5 @@ def test_consultations_are_batched_apart(store):
         return [pending.command for pending in batch]
 
     group = GroupCommit(store, commit)
-    together(40, lambda i: group.run(i % 2, (i % 2, i)))
+    together([partial(group.run, i % 2, (i % 2, i)) for i in range(40)], timeout=30)
     assert all(len(consultations) == 1 for consultations in seen)

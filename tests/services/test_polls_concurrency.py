@@ -1,7 +1,5 @@
 """Ballots at once: real threads against both databases give exact tallies."""
 
-import threading
-
 from sqlalchemy import func, select
 
 from server.domain.errors import DomainError
@@ -9,29 +7,21 @@ from server.services import ballots, polls
 from server.services.snapshots import snapshot
 from server.storage.models import Event
 from server.storage.polls import Ballot
+from tests.threads import together
 
 CHOICES = {"type": "single", "question": "Ratify?", "options": ["Yes", "No", "Unsure"]}
 
 
-def run_together(jobs):
-    """Start every job on its own thread at the same moment; return what each raised."""
-    barrier = threading.Barrier(len(jobs))
-    errors = []
+def refusals(jobs):
+    """Run every job on its own thread at the same moment; the codes of those refused.
 
-    def run(job):
-        barrier.wait()
-        try:
-            job()
-        except DomainError as error:
-            errors.append(error.code)
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return errors
+    Anything other than a refusal raised by a job fails the test.
+    """
+    outcomes = together(jobs)
+    for outcome in outcomes:
+        if isinstance(outcome, Exception) and not isinstance(outcome, DomainError):
+            raise outcome
+    return [outcome.code for outcome in outcomes if isinstance(outcome, DomainError)]
 
 
 def test_two_hundred_concurrent_ballots_give_exact_tallies(create_consultation, core):
@@ -42,7 +32,7 @@ def test_two_hundred_concurrent_ballots_give_exact_tallies(create_consultation, 
     def ballot(index, voter):
         return lambda: ballots.cast_ballot(core, voter, poll_id, index % 3)
 
-    assert run_together([ballot(i, v) for i, v in enumerate(voters)]) == []
+    assert refusals([ballot(i, v) for i, v in enumerate(voters)]) == []
 
     results = snapshot(core, c.moderator)["polls"]["results"][str(poll_id)]
     assert results["voters"] == 200
@@ -69,7 +59,7 @@ def test_one_person_voting_from_several_tabs_at_once_keeps_one_ballot(create_con
         for voter in voters
         for tab in range(4)
     ]
-    errors = run_together(jobs)
+    errors = refusals(jobs)
     with core.store.reading() as tx:
         rows = tx.execute(
             select(Ballot.participant_id, func.count())

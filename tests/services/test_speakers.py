@@ -1,8 +1,6 @@
 """The speakers' queue on SQLite and PostgreSQL: each command one transaction, each
 refusal its own code, the floor held by one person at a time."""
 
-import threading
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +10,7 @@ from server.services import agenda, consultations, speakers
 from server.services.snapshots import snapshot
 from server.storage.models import Event
 from server.storage.speakers import SpeakerHand
+from tests.threads import together
 
 
 def _seqs(core, consultation_id):
@@ -482,23 +481,15 @@ def test_the_record_gives_speakers_per_item_and_totals_by_group_and_country(meet
 
 
 def at_once(*calls):
-    """Run the calls from real threads released together; each gives its result or its code."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
+    """Run the calls from real threads released together; each gives its result or its code.
 
-    def run(index, call):
-        barrier.wait()
-        try:
-            outcomes[index] = call()
-        except DomainError as error:
-            outcomes[index] = error.code
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    Anything other than a refusal raised by a call fails the test.
+    """
+    outcomes = together(calls)
+    for outcome in outcomes:
+        if isinstance(outcome, Exception) and not isinstance(outcome, DomainError):
+            raise outcome
+    return [o.code if isinstance(o, DomainError) else o for o in outcomes]
 
 
 def speaking_now(core, consultation_id):

@@ -1,7 +1,7 @@
 """Upvotes committed together: each ends exactly as it would alone, once per person."""
 
-import threading
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +11,7 @@ from server.services import questions, votes
 from server.services.group_commit import Pending
 from server.services.votes import VoteCommand
 from server.storage.questions import QuestionVote
+from tests.threads import together
 
 NOW = datetime(2024, 1, 18, 8, 45, tzinfo=UTC)
 
@@ -82,23 +83,17 @@ def test_every_vote_of_a_batch_ends_as_it_would_alone(core, c):
 def test_a_crowd_upvoting_at_once_counts_each_person_once(core, c):
     question_id = asked(core, c, c.join(), "Who funds the regional centre?")
     crowd = [c.join() for _ in range(120)]
-    barrier = threading.Barrier(len(crowd))
     refusals = []
 
     def upvote(index, voter):
-        barrier.wait()
         for _ in range(2 if index % 10 == 0 else 1):
             try:
                 votes.vote(core, voter, question_id)
             except DomainError as error:
                 refusals.append(error.code)
 
-    threads = [threading.Thread(target=upvote, args=pair) for pair in enumerate(crowd)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-
+    raised = together([partial(upvote, i, voter) for i, voter in enumerate(crowd)])
+    assert raised == [None] * len(crowd)
     assert refusals == ["already_voted"] * 12
     with core.store.reading() as tx:
         count = tx.scalar(select(func.count()).where(QuestionVote.question_id == question_id))
