@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ..domain.consultations import (
     DRAFT,
     ConsultationSpec,
+    Profile,
     new_join_code,
     normalise_join_code,
     parse_profile,
@@ -22,9 +23,11 @@ from ..domain.consultations import (
 from ..domain.errors import N_, NotFound
 from ..domain.events import ATTENDEE, MODERATOR, RAPPORTEUR, STAFF, EventDraft, LoggedEvent
 from ..storage.models import AgendaItem, Consultation, Participant, RoleLink
+from ..storage.store import Store
 from . import event_log
-from .access import Viewer, hash_token, new_token, open_command, viewer_of
+from .access import Viewer, hash_token, lock_consultation, new_token, open_command, viewer_of
 from .core import Core
+from .group_commit import Pending, batched
 
 CreationHook = Callable[[Session, Consultation, ConsultationSpec, datetime], None]
 
@@ -127,23 +130,63 @@ def find_by_code(tx: Session, code: object, *, lock: bool = False) -> Consultati
     return consultation
 
 
+@dataclass(frozen=True)
+class Joining:
+    """An attendee's arrival through the join form, waiting for its batch's commit."""
+
+    consultation_id: int
+    profile: Profile
+    token: str
+    now: datetime
+
+
 def join(core: Core, code: object, form: object) -> Admitted:
-    """Admit an attendee with the join code and their profile."""
+    """Admit an attendee with the join code and their profile.
+
+    Joins go through a group commit (services/group_commit.py): when hundreds
+    arrive at the start of a session, those waiting for one consultation are
+    admitted in one transaction, and a join waiting for the consultation's lock
+    waits without holding a pooled database connection.
+    """
     profile = parse_profile(form)
-    token = new_token()
-    now = core.now()
-    with core.store.transaction() as tx:
-        consultation = find_by_code(tx, code, lock=True)
-        person = Participant(
-            consultation_id=consultation.id,
-            role=ATTENDEE,
-            display_name=profile.display_name,
-            stakeholder_group=profile.stakeholder_group,
-            country=profile.country,
-            token_hash=hash_token(token),
-            joined_at=now,
+    with core.store.reading() as tx:
+        consultation_id = find_by_code(tx, code).id
+    joining = Joining(consultation_id, profile, new_token(), core.now())
+    admitted: Admitted = batched(core, consultation_id, joining, admit_all)
+    return admitted
+
+
+def admit_all(store: Store, batch: Sequence[Pending[Joining]]) -> list[Any]:
+    """Admit a batch of attendees of one consultation: one INSERT for them, one for their events."""
+    with store.transaction() as tx:
+        consultation = lock_consultation(tx, batch[0].command.consultation_id)
+        if consultation is None:
+            return [NotFound("unknown_consultation", N_("No consultation has this code."))] * len(
+                batch
+            )
+        people = [_attendee(pending.command) for pending in batch]
+        tx.add_all(people)
+        tx.flush()
+        drafts = [EventDraft("participant_joined", public_profile(p), STAFF) for p in people]
+        events = event_log.append_each(
+            tx, consultation, [(p, d, p.joined_at) for p, d in zip(people, drafts, strict=True)]
         )
-        return _admit(tx, consultation, person, token, now)
+    return [
+        Admitted(viewer_of(person), pending.command.token, [event])
+        for person, pending, event in zip(people, batch, events, strict=True)
+    ]
+
+
+def _attendee(joining: Joining) -> Participant:
+    return Participant(
+        consultation_id=joining.consultation_id,
+        role=ATTENDEE,
+        display_name=joining.profile.display_name,
+        stakeholder_group=joining.profile.stakeholder_group,
+        country=joining.profile.country,
+        token_hash=hash_token(joining.token),
+        joined_at=joining.now,
+    )
 
 
 def claim_link(core: Core, link_token: object, form: object) -> Admitted:

@@ -1,64 +1,127 @@
-"""Who is here now: one row per live connection, peaks kept for the attendance record."""
+"""Who is here now: one row per live connection, peaks kept for the attendance record.
+
+Arrivals and departures go through a group commit (services/group_commit.py):
+at the start and end of a session hundreds of people connect or leave within
+seconds, and each first connection and last departure is logged. Those waiting
+for one consultation share one transaction, and none waits for the
+consultation's lock while holding a pooled database connection.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..domain.errors import N_, NotFound
 from ..domain.events import STAFF, EventDraft, LoggedEvent
 from ..storage.models import Connection, Consultation, Participant
+from ..storage.store import Store
 from . import event_log
-from .access import Viewer
+from .access import Viewer, lock_consultation
 from .consultations import public_profile
 from .core import Core
+from .group_commit import Pending, batched, rows_by_id
 from .snapshots import present_count
+
+
+@dataclass(frozen=True)
+class Arrival:
+    viewer: Viewer
+    sid: str
+    worker: str
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Departure:
+    consultation_id: int
+    sid: str
+    now: datetime
 
 
 def arrive(core: Core, viewer: Viewer, sid: str, worker: str) -> list[LoggedEvent]:
     """Record a connection; the first one of a person logs their arrival."""
-    now = core.now()
-    with core.store.transaction() as tx:
-        consultation = tx.get_one(Consultation, viewer.consultation_id, with_for_update=True)
-        person = tx.get_one(Participant, viewer.participant_id)
-        already = _connections_of(tx, person.id)
-        tx.add(
+    arrival = Arrival(viewer, sid, worker, core.now())
+    events: list[LoggedEvent] = batched(core, viewer.consultation_id, arrival, arrive_all)
+    return events
+
+
+def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
+    """Record a batch of connections to one consultation: the events each one logged."""
+    arrivals = [pending.command for pending in batch]
+    with store.transaction() as tx:
+        consultation = _locked(tx, batch[0].command.viewer.consultation_id)
+        people = rows_by_id(tx, Participant, {a.viewer.participant_id for a in arrivals})
+        here = _connected(tx, people)
+        present = present_count(tx, consultation.id)
+        tx.add_all(
             Connection(
-                sid=sid,
+                sid=a.sid,
                 consultation_id=consultation.id,
-                participant_id=person.id,
-                worker=worker,
-                connected_at=now,
+                participant_id=a.viewer.participant_id,
+                worker=a.worker,
+                connected_at=a.now,
             )
+            for a in arrivals
         )
         tx.flush()
-        if already:
-            return []
-        present = present_count(tx, consultation.id)
+        logged: list[tuple[int, Participant, EventDraft, datetime]] = []
+        for index, arrival in enumerate(arrivals):
+            person = people[arrival.viewer.participant_id]
+            if person.id in here:
+                continue
+            here.add(person.id)
+            present += 1
+            logged.append(
+                (index, person, _presence("participant_arrived", person, present), arrival.now)
+            )
         consultation.peak_present = max(consultation.peak_present, present)
-        draft = EventDraft(
-            "participant_arrived", {**public_profile(person), "present": present}, STAFF
-        )
-        return event_log.append(tx, consultation, person, [draft], now)
+        return _by_index(tx, consultation, len(batch), logged)
 
 
 def leave(core: Core, sid: str) -> tuple[int | None, list[LoggedEvent]]:
     """Forget a connection; the last one of a person logs their departure."""
-    now = core.now()
-    with core.store.transaction() as tx:
-        connection = tx.get(Connection, sid)
-        if connection is None:
-            return None, []
-        consultation = tx.get_one(Consultation, connection.consultation_id, with_for_update=True)
-        person = tx.get_one(Participant, connection.participant_id)
-        tx.delete(connection)
-        tx.flush()
-        if _connections_of(tx, person.id):
-            return consultation.id, []
-        present = present_count(tx, consultation.id)
-        draft = EventDraft(
-            "participant_left", {**public_profile(person), "present": present}, STAFF
+    with core.store.reading() as tx:
+        consultation_id = tx.scalar(select(Connection.consultation_id).where(Connection.sid == sid))
+    if consultation_id is None:
+        return None, []
+    departure = Departure(consultation_id, sid, core.now())
+    events: list[LoggedEvent] = batched(core, consultation_id, departure, leave_all)
+    return consultation_id, events
+
+
+def leave_all(store: Store, batch: Sequence[Pending[Departure]]) -> list[Any]:
+    """Forget a batch of connections to one consultation: the events each one logged."""
+    departures = [pending.command for pending in batch]
+    sids = {d.sid for d in departures}
+    with store.transaction() as tx:
+        consultation = _locked(tx, batch[0].command.consultation_id)
+        owners = dict(
+            tx.execute(
+                select(Connection.sid, Connection.participant_id).where(Connection.sid.in_(sids))
+            ).all()
         )
-        return consultation.id, event_log.append(tx, consultation, person, [draft], now)
+        tx.execute(delete(Connection).where(Connection.sid.in_(sids)))
+        people = rows_by_id(tx, Participant, set(owners.values()))
+        staying = _connected(tx, people)
+        # A person whose tabs all closed in this batch leaves with the last of them.
+        last = {
+            owners[d.sid]: index
+            for index, d in enumerate(departures)
+            if d.sid in owners and owners[d.sid] not in staying
+        }
+        present = present_count(tx, consultation.id) + len(last)
+        logged = []
+        for index, person_id in sorted((index, person) for person, index in last.items()):
+            present -= 1
+            draft = _presence("participant_left", people[person_id], present)
+            logged.append((index, people[person_id], draft, departures[index].now))
+        return _by_index(tx, consultation, len(batch), logged)
 
 
 def forget_worker(core: Core, worker: str) -> None:
@@ -67,12 +130,37 @@ def forget_worker(core: Core, worker: str) -> None:
         tx.execute(delete(Connection).where(Connection.worker == worker))
 
 
-def _connections_of(tx: Session, participant_id: int) -> int:
-    return (
-        tx.scalar(
-            select(func.count())
-            .select_from(Connection)
-            .where(Connection.participant_id == participant_id)
+def _locked(tx: Session, consultation_id: int) -> Consultation:
+    consultation = lock_consultation(tx, consultation_id)
+    if consultation is None:
+        raise NotFound("unknown_consultation", N_("This consultation does not exist."))
+    return consultation
+
+
+def _connected(tx: Session, people: dict[int, Participant]) -> set[int]:
+    """Which of these people have a connection now."""
+    return set(
+        tx.scalars(
+            select(Connection.participant_id)
+            .where(Connection.participant_id.in_(list(people)))
+            .distinct()
         )
-        or 0
     )
+
+
+def _presence(kind: str, person: Participant, present: int) -> EventDraft:
+    return EventDraft(kind, {**public_profile(person), "present": present}, STAFF)
+
+
+def _by_index(
+    tx: Session,
+    consultation: Consultation,
+    size: int,
+    logged: list[tuple[int, Participant, EventDraft, datetime]],
+) -> list[list[LoggedEvent]]:
+    """Log the batch's events in one go; each command's own events, by its index."""
+    events = event_log.append_each(tx, consultation, [entry[1:] for entry in logged])
+    outcomes: list[list[LoggedEvent]] = [[] for _ in range(size)]
+    for (index, *_), event in zip(logged, events, strict=True):
+        outcomes[index].append(event)
+    return outcomes
