@@ -33,6 +33,9 @@ class EventDraft:
     type: str
     payload: Payload = field(default_factory=dict)
     visibility: str = PUBLIC
+    # A quiet event is logged but not sent live: one per ballot or upvote is the
+    # record, while the counts reach staff as coalesced tallies. Staff only.
+    live: bool = True
 
 
 @dataclass(frozen=True)
@@ -48,13 +51,21 @@ class LoggedEvent:
     actor_id: int | None
     actor_role: str
     created_at: datetime
+    # Sent live, or quiet (logged only; see EventDraft.live).
+    live: bool = True
+    # For an event just logged to be sent live, the seq of the last one sent live
+    # before it: staff detect gaps with it. None when read back from the log.
+    live_prev_seq: int | None = None
 
     def visible_to(self, role: str) -> bool:
         return self.visibility == PUBLIC or role in STAFF_ROLES
 
     def envelope(self, role: str) -> Payload:
         """The event as sent to `role`: its number, the number before it, its data."""
-        prev = self.public_prev_seq if role == ATTENDEE else self.seq - 1
+        if role == ATTENDEE:
+            prev = self.public_prev_seq
+        else:
+            prev = self.seq - 1 if self.live_prev_seq is None else self.live_prev_seq
         return {
             "seq": self.seq,
             "prev": prev,

@@ -2,6 +2,8 @@
 
 Events go to each audience room of their consultation that may see them, each
 through that audience's projection: one `events` message per audience per publish.
+Quiet events (one per ballot or upvote) are logged but not sent: staff get the
+counts as tallies, and each envelope's `prev` skips the quiet events before it.
 Tallies (vote counts, presence) are state, not events: they carry absolute
 values, so a missed one is repaired by the next.
 """
@@ -32,6 +34,8 @@ def _by_audience(events: Iterable[LoggedEvent]) -> dict[tuple[int, str], list[Pa
     """Each audience's envelopes, in seq order, keyed by (consultation, role)."""
     by_audience: dict[tuple[int, str], list[Payload]] = {}
     for event in sorted(events, key=lambda event: (event.consultation_id, event.seq)):
+        if not event.live:
+            continue  # quiet: in the log (and a catch-up's replay), not sent
         for role in rooms.AUDIENCES:
             if event.visible_to(role):
                 audience = by_audience.setdefault((event.consultation_id, role), [])

@@ -409,6 +409,7 @@ def _restore_consultation(tx: Session, record: Record) -> Consultation:
         ended_at=record.moment("ended_at", null=True),
         last_seq=record.integer("last_seq"),
         last_public_seq=record.integer("last_public_seq"),
+        last_live_seq=record.integer("last_seq"),  # what the restored log holds was sent
         peak_present=record.integer("peak_present"),
         settings=record.mapping("settings"),
         created_at=record.moment("created_at"),

@@ -98,7 +98,9 @@ def _cast_one(tx: Session, command: BallotCommand) -> Cast:
 
 
 def _logged(poll_id: int, outcome: str) -> EventDraft:
-    return EventDraft("ballot_cast", {"poll_id": poll_id, "changed": outcome == CHANGED}, STAFF)
+    """The ballot's record in the log: quiet, as staff follow the counts as tallies."""
+    payload = {"poll_id": poll_id, "changed": outcome == CHANGED}
+    return EventDraft("ballot_cast", payload, STAFF, live=False)
 
 
 @dataclass(frozen=True)

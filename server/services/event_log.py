@@ -34,11 +34,17 @@ def append_each(
     for actor, draft, now in entries:
         if draft.visibility not in (PUBLIC, STAFF):
             raise ValueError(f"unknown visibility {draft.visibility!r}")
+        if not draft.live and draft.visibility != STAFF:
+            raise ValueError("only staff events can be quiet: attendees detect gaps by prev")
         consultation.last_seq += 1
         prev = None
         if draft.visibility == PUBLIC:
             prev = consultation.last_public_seq
             consultation.last_public_seq = consultation.last_seq
+        live_prev = None
+        if draft.live:
+            live_prev = consultation.last_live_seq
+            consultation.last_live_seq = consultation.last_seq
         logged.append(
             LoggedEvent(
                 consultation_id=consultation.id,
@@ -50,12 +56,21 @@ def append_each(
                 actor_id=actor.id if actor else None,
                 actor_role=actor.role if actor else "system",
                 created_at=now,
+                live=draft.live,
+                live_prev_seq=live_prev,
             )
         )
     if logged:
-        tx.execute(insert(Event.__table__), [vars(event) for event in logged])
+        tx.execute(insert(Event.__table__), [_row(event) for event in logged])
     tx.flush()
     return logged
+
+
+def _row(event: LoggedEvent) -> dict[str, object]:
+    """The columns of an event's row: how it was sent live is not part of the record."""
+    row = vars(event).copy()
+    del row["live"], row["live_prev_seq"]
+    return row
 
 
 def to_logged(row: Event) -> LoggedEvent:

@@ -75,8 +75,9 @@ def _vote_one(tx: Session, command: VoteCommand) -> Done:
 
 
 def _logged(question: Question, actor: Participant) -> EventDraft:
+    """The vote's record in the log: quiet, as everyone follows the counts as tallies."""
     payload = {"question_id": question.id, "participant_id": actor.id}
-    return EventDraft("question_voted", payload, STAFF)
+    return EventDraft("question_voted", payload, STAFF, live=False)
 
 
 def _voted(question: Question, events: list[Any]) -> Done:
@@ -177,7 +178,7 @@ def withdraw_vote(core: Core, viewer: Viewer, question_id: Any) -> Done:
         if removed.rowcount != 1:  # type: ignore[attr-defined]
             raise Conflict("not_voted", N_("You have not voted for this question."))
         payload = {"question_id": question.id, "participant_id": actor.id}
-        draft = EventDraft("question_vote_withdrawn", payload, STAFF)
+        draft = EventDraft("question_vote_withdrawn", payload, STAFF, live=False)
         events = event_log.append(tx, consultation, actor, [draft], now)
         return Done(events, {"question_id": question.id, "voted": False}, recount=[question.id])
 

@@ -30,6 +30,8 @@ class Consultation(Base):
     # Sequence counters of the event log; bumped under the row lock of a command.
     last_seq: Mapped[int] = mapped_column(default=0)
     last_public_seq: Mapped[int] = mapped_column(default=0)
+    # The last event sent live (not a quiet one): staff detect gaps against it.
+    last_live_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     peak_present: Mapped[int] = mapped_column(default=0)
     # Feature settings (anonymity, moderation mode, limits…) — documented in docs/api.md.
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)

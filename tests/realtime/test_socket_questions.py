@@ -113,8 +113,7 @@ def test_votes_reach_attendees_as_a_coalesced_tally_not_one_message_per_vote(app
     assert tallies.flush(app.extensions["baraza"]) == 1
     pushes = [m["args"][0] for m in watcher.get_received() if m["name"] == "state"]
     assert pushes == [{"name": "question_votes", "data": {"counts": {str(question_id): 5}}}]
-    staff = received(room.moderator)
-    assert [e["type"] for e in staff] == ["question_voted"] * 5
+    assert received(room.moderator) == []  # each vote is logged quietly
 
 
 def test_a_double_vote_and_a_vote_for_ones_own_question_are_refused(room):
