@@ -39,6 +39,7 @@ from . import event_log
 from .access import Viewer, hash_token, new_token, open_command
 from .consultations import creation_hook
 from .core import Core
+from .group_commit import batched, each_in_savepoint
 from .snapshots import snapshot_part
 
 VOTES_TOPIC = "question_votes"
@@ -68,10 +69,16 @@ class Done:
 
 
 def ask(core: Core, viewer: Viewer, text: Any, item_id: Any, anonymous: Any) -> Done:
-    """An attendee asks; the reply holds their own view and the receipt to find it again."""
+    """An attendee asks; the reply holds their own view and the receipt to find it again.
+
+    Asks are committed in batches (services/group_commit.py), each in its own
+    savepoint: a crowd asking at once shares the consultation's lock instead of
+    queueing for it one transaction at a time.
+    """
     cleaned = rules.question_text(text)
     now = core.now()
-    with core.store.transaction() as tx:
+
+    def asking(tx: Session) -> Done:
         consultation, actor = open_command(tx, viewer, {ATTENDEE})
         agenda_rules.check_not_ended(consultation.state)
         settings = rules.settings_of(consultation.settings)
@@ -103,6 +110,9 @@ def ask(core: Core, viewer: Viewer, text: Any, item_id: Any, anonymous: Any) -> 
         logged_as = actor if question.author_id is not None else Participant(role=ATTENDEE)
         events = event_log.append(tx, consultation, logged_as, [draft], now)
         return Done(events, {"question": own_view(question), "receipt": receipt})
+
+    done: Done = batched(core, viewer.consultation_id, asking, each_in_savepoint)
+    return done
 
 
 def _spend_quota(tx: Session, settings: rules.Settings, actor: Participant, now: datetime) -> None:

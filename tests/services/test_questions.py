@@ -6,7 +6,7 @@ import json
 from functools import partial
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from server.domain.errors import DomainError
 from server.domain.events import ATTENDEE, RAPPORTEUR
@@ -654,3 +654,24 @@ def test_rapporteurs_see_decided_questions_but_nothing_pending(core, open_mic):
     (event,) = questions.edit(core, c.moderator, pending, "Still waiting!").events
     assert event.envelope(RAPPORTEUR)["data"] == {"question": {"id": pending, "state": "pending"}}
     assert queue(core, rapporteur)["list"][0]["author"]["display_name"] == "Named Person"
+
+
+def test_a_crowd_asking_at_once_shares_commits_and_a_refusal_stays_its_own(core, open_mic):
+    """40 attendees ask at once, one of them twice within the interval: 40 questions."""
+    c = open_mic
+    questions.change_settings(core, c.moderator, {"min_interval_seconds": 15})
+    crowd = [c.join() for _ in range(40)]
+    commits = []
+    event.listen(core.store.engine, "commit", lambda _conn: commits.append(1))
+
+    def asks(index, viewer):
+        return [ask(core, viewer, f"Question {index}.{n}") for n in range(2 if index == 0 else 1)]
+
+    outcomes = together([partial(asks, i, v) for i, v in enumerate(crowd)])
+
+    assert isinstance(outcomes[0], DomainError) and outcomes[0].code == "asking_too_fast"
+    assert all(isinstance(ids, list) and len(ids) == 1 for ids in outcomes[1:])
+    with core.store.reading() as tx:
+        texts = tx.scalars(select(Question.text).where(Question.consultation_id == c.id)).all()
+    assert sorted(texts) == sorted(["Question 0.0"] + [f"Question {i}.0" for i in range(1, 40)])
+    assert len(commits) < 40
