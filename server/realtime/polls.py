@@ -80,13 +80,14 @@ def hide_poll_answer(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcom
 
 @command("cast_ballot")
 def cast_ballot(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    """Attendee → their ballot, acknowledged after commit; staff hear `ballot_cast`.
+    """Attendee → their ballot, acknowledged after commit and logged quietly (`ballot_cast`).
 
-    The voter's other tabs get a `ballot_recorded` notice; counts follow as tallies.
+    The voter's other pages, if any, get a `ballot_recorded` notice; counts follow as tallies.
     """
     cast = ballots.cast_ballot(core, viewer, data.get("poll_id"), data.get("answer"))
     if cast.outcome != ballots.UNCHANGED:
         _changed(viewer, cast.poll_id)
+    if cast.other_pages:
         emitter.notify(
             viewer.participant_id,
             "ballot_recorded",

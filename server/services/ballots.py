@@ -34,6 +34,7 @@ from .access import Viewer, check_actor, open_command
 from .core import Core
 from .group_commit import Pending, batched, bulk_then_each, refused, rows_by_id
 from .polls import definition_of, find_poll, is_id
+from .presence import with_other_pages
 
 CAST, CHANGED, UNCHANGED = "cast", "changed", "unchanged"
 
@@ -46,6 +47,9 @@ class Cast:
     answer: Any
     outcome: str
     events: list[LoggedEvent]
+    # Whether the voter has other pages open, to be told of it: telling no one
+    # costs a broadcast per ballot on a cluster's message queue.
+    other_pages: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,8 +97,9 @@ def _cast_one(tx: Session, command: BallotCommand) -> Cast:
         ballot.changed_at = now
         outcome = CHANGED
     poll.revision += 1
-    draft = _logged(poll.id, outcome)
-    return Cast(poll.id, parsed, outcome, event_log.append(tx, consultation, actor, [draft], now))
+    events = event_log.append(tx, consultation, actor, [_logged(poll.id, outcome)], now)
+    elsewhere = bool(with_other_pages(tx, {actor.id}))
+    return Cast(poll.id, parsed, outcome, events, elsewhere)
 
 
 def _logged(poll_id: int, outcome: str) -> EventDraft:
@@ -138,8 +143,9 @@ def _cast_first_ballots(
     logged = event_log.append_each(
         tx, consultation, [(f.actor, _logged(f.poll.id, CAST), f.now) for f in firsts]
     )
+    elsewhere = with_other_pages(tx, {f.actor.id for f in firsts})
     return {
-        first.index: Cast(first.poll.id, first.answer, CAST, [event])
+        first.index: Cast(first.poll.id, first.answer, CAST, [event], first.actor.id in elsewhere)
         for first, event in zip(firsts, logged, strict=True)
     }
 

@@ -9,12 +9,12 @@ consultation's lock while holding a pooled database connection.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..domain.errors import N_, NotFound
@@ -128,6 +128,18 @@ def forget_worker(core: Core, worker: str) -> None:
     """Drop the connections a previous run of this worker left behind."""
     with core.store.transaction() as tx:
         tx.execute(delete(Connection).where(Connection.worker == worker))
+
+
+def with_other_pages(tx: Session, participant_ids: Collection[int]) -> set[int]:
+    """Which of these people have more than one page connected (the one acting, and more)."""
+    return set(
+        tx.scalars(
+            select(Connection.participant_id)
+            .where(Connection.participant_id.in_(list(participant_ids)))
+            .group_by(Connection.participant_id)
+            .having(func.count() > 1)
+        )
+    )
 
 
 def _locked(tx: Session, consultation_id: int) -> Consultation:
