@@ -90,9 +90,9 @@ def open_command(
     SQLite's `BEGIN IMMEDIATE` already serialises writers), which is what keeps
     the sequence numbers gap-free and the agenda consistent.
     """
-    consultation = lock_consultation(tx, viewer.consultation_id)
+    consultation = locked_consultation(tx, viewer.consultation_id)
     participant = tx.get(Participant, viewer.participant_id)
-    if consultation is None or participant is None:
+    if participant is None:
         raise NotFound("unknown_consultation", N_("This consultation does not exist."))
     check_actor(tx, participant, roles)
     return consultation, participant
@@ -103,6 +103,14 @@ def lock_consultation(tx: Session, consultation_id: int) -> Consultation | None:
     return tx.scalar(
         select(Consultation).where(Consultation.id == consultation_id).with_for_update()
     )
+
+
+def locked_consultation(tx: Session, consultation_id: int) -> Consultation:
+    """The consultation, locked; refuse if it does not exist."""
+    consultation = lock_consultation(tx, consultation_id)
+    if consultation is None:
+        raise NotFound("unknown_consultation", N_("This consultation does not exist."))
+    return consultation
 
 
 def check_actor(tx: Session, participant: Participant, roles: Collection[str]) -> None:

@@ -25,7 +25,7 @@ from ..domain.events import ATTENDEE, MODERATOR, RAPPORTEUR, STAFF, EventDraft, 
 from ..storage.models import AgendaItem, Consultation, Participant, RoleLink
 from ..storage.store import Store
 from . import event_log
-from .access import Viewer, hash_token, lock_consultation, new_token, open_command, viewer_of
+from .access import Viewer, hash_token, locked_consultation, new_token, open_command, viewer_of
 from .core import Core
 from .group_commit import Pending, batched
 
@@ -159,11 +159,7 @@ def join(core: Core, code: object, form: object) -> Admitted:
 def admit_all(store: Store, batch: Sequence[Pending[Joining]]) -> list[Any]:
     """Admit a batch of attendees of one consultation: one INSERT for them, one for their events."""
     with store.transaction() as tx:
-        consultation = lock_consultation(tx, batch[0].command.consultation_id)
-        if consultation is None:
-            return [NotFound("unknown_consultation", N_("No consultation has this code."))] * len(
-                batch
-            )
+        consultation = locked_consultation(tx, batch[0].command.consultation_id)
         people = [_attendee(pending.command) for pending in batch]
         tx.add_all(people)
         tx.flush()

@@ -17,12 +17,11 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..domain.errors import N_, NotFound
 from ..domain.events import STAFF, EventDraft, LoggedEvent
 from ..storage.models import Connection, Consultation, Participant
 from ..storage.store import Store
 from . import event_log
-from .access import Viewer, lock_consultation
+from .access import Viewer, locked_consultation
 from .consultations import public_profile
 from .core import Core
 from .group_commit import Pending, batched, rows_by_id
@@ -55,7 +54,7 @@ def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
     """Record a batch of connections to one consultation: the events each one logged."""
     arrivals = [pending.command for pending in batch]
     with store.transaction() as tx:
-        consultation = _locked(tx, batch[0].command.viewer.consultation_id)
+        consultation = locked_consultation(tx, batch[0].command.viewer.consultation_id)
         people = rows_by_id(tx, Participant, {a.viewer.participant_id for a in arrivals})
         here = _connected(tx, people)
         present = present_count(tx, consultation.id)
@@ -100,7 +99,7 @@ def leave_all(store: Store, batch: Sequence[Pending[Departure]]) -> list[Any]:
     departures = [pending.command for pending in batch]
     sids = {d.sid for d in departures}
     with store.transaction() as tx:
-        consultation = _locked(tx, batch[0].command.consultation_id)
+        consultation = locked_consultation(tx, batch[0].command.consultation_id)
         owners = dict(
             tx.execute(
                 select(Connection.sid, Connection.participant_id).where(Connection.sid.in_(sids))
@@ -140,13 +139,6 @@ def with_other_pages(tx: Session, participant_ids: Collection[int]) -> set[int]:
             .having(func.count() > 1)
         )
     )
-
-
-def _locked(tx: Session, consultation_id: int) -> Consultation:
-    consultation = lock_consultation(tx, consultation_id)
-    if consultation is None:
-        raise NotFound("unknown_consultation", N_("This consultation does not exist."))
-    return consultation
 
 
 def _connected(tx: Session, people: dict[int, Participant]) -> set[int]:
