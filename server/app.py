@@ -58,12 +58,15 @@ def _register_realtime(app: Flask, config: Config) -> None:
         agenda,
         cluster,
         connection,
+        emitter,
         links,
         notes,
         polls,
         questions,
         speakers,
     )
+
+    emitter.pacer.window = config.event_window
 
     socketio.init_app(
         app,

@@ -47,6 +47,8 @@ class Config:
     command_rate: float = 10.0
     # Seconds between pushes of coalesced tallies (vote counts, presence).
     tally_interval: float = 0.25
+    # Seconds an audience's events may be held to go as one message (realtime/emitter.py).
+    event_window: float = 0.1
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -66,6 +68,7 @@ class Config:
             command_burst=int(env.get("COMMAND_BURST", "30")),
             command_rate=float(env.get("COMMAND_RATE", "10")),
             tally_interval=float(env.get("TALLY_INTERVAL", "0.25")),
+            event_window=float(env.get("EVENT_WINDOW", "0.1")),
         )
         config = replace(config, **overrides)
         if config.async_mode not in ASYNC_MODES:

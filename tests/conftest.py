@@ -154,7 +154,11 @@ def create_consultation(core: Core) -> Callable[..., Consultation]:
 
 @pytest.fixture
 def app(sqlite_url: str, tmp_path: Path) -> Flask:
-    """The application on a fresh SQLite file, threading mode, as tests run it."""
+    """The application on a fresh SQLite file, threading mode, as tests run it.
+
+    Events go out as soon as published (no pacing window), so a test reads what
+    a command sent right after it; tests/realtime/test_pacing.py tests the window.
+    """
     config = Config(
         database_url=sqlite_url,
         secret_key="test-secret",
@@ -162,6 +166,7 @@ def app(sqlite_url: str, tmp_path: Path) -> Flask:
         public_url="http://localhost",
         instance_path=str(tmp_path),
         testing=True,
+        event_window=0.0,
     )
     return create_app(config)
 

@@ -6,11 +6,18 @@ Quiet events (one per ballot or upvote) are logged but not sent: staff get the
 counts as tallies, and each envelope's `prev` skips the quiet events before it.
 Tallies (vote counts, presence) are state, not events: they carry absolute
 values, so a missed one is repaired by the next.
+
+An audience's messages are paced (`Pacer`): the first goes at once, and what
+follows within the window goes as one message at its end. A crowd asking
+questions at once would otherwise send every attendee a message per question.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..domain.events import LoggedEvent, Payload
@@ -27,7 +34,7 @@ def publish(events: Iterable[LoggedEvent]) -> None:
     audience that sees none of them gets nothing.
     """
     for (consultation_id, role), envelopes in _by_audience(events).items():
-        socketio.emit("events", envelopes, to=rooms.audience(consultation_id, role))
+        pacer.send(rooms.audience(consultation_id, role), envelopes)
 
 
 def _by_audience(events: Iterable[LoggedEvent]) -> dict[tuple[int, str], list[Payload]]:
@@ -41,6 +48,57 @@ def _by_audience(events: Iterable[LoggedEvent]) -> dict[tuple[int, str], list[Pa
                 audience = by_audience.setdefault((event.consultation_id, role), [])
                 audience.append(event.envelope(role))
     return by_audience
+
+
+@dataclass
+class _Room:
+    last_sent: float = float("-inf")
+    waiting: list[Payload] = field(default_factory=list)  # envelopes held for the window's end
+
+
+class Pacer:
+    """At most one `events` message per room per `window` seconds, none delayed needlessly.
+
+    Leading edge and trailing edge: a message to a room quiet for a window goes
+    at once, so a moderator's action is never held back; messages following it
+    within the window are held and sent together, in seq order, when it ends.
+    Under a burst every attendee gets one message per window, whatever the rate
+    of commands; with `window` 0 every message goes at once.
+    """
+
+    def __init__(self, window: float = 0.0) -> None:
+        self.window = window
+        self._lock = threading.Lock()
+        self._rooms: dict[str, _Room] = {}
+
+    def send(self, room: str, envelopes: list[Payload]) -> None:
+        if self.window <= 0:
+            socketio.emit("events", envelopes, to=room)
+            return
+        with self._lock:
+            state = self._rooms.setdefault(room, _Room())
+            now = time.monotonic()
+            held = bool(state.waiting) or now - state.last_sent < self.window
+            if held:
+                if not state.waiting:  # the first held: its flush goes at the window's end
+                    socketio.start_background_task(self._flush, room, state.last_sent + self.window)
+                state.waiting.extend(envelopes)
+            else:
+                state.last_sent = now
+        if not held:
+            socketio.emit("events", envelopes, to=room)
+
+    def _flush(self, room: str, due: float) -> None:
+        socketio.sleep(max(0.0, due - time.monotonic()))
+        with self._lock:
+            state = self._rooms[room]
+            envelopes = sorted(state.waiting, key=lambda envelope: envelope["seq"])
+            state.waiting = []
+            state.last_sent = time.monotonic()
+        socketio.emit("events", envelopes, to=room)
+
+
+pacer = Pacer()
 
 
 def push_state(consultation_id: int, roles: Iterable[str], name: str, data: Any) -> None:
