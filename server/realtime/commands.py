@@ -22,7 +22,7 @@ from typing import Any
 
 from ..domain.errors import N_, DomainError
 from ..domain.events import LoggedEvent
-from ..services import receipts
+from ..services import acknowledgements, receipts
 from ..services.access import Viewer
 from ..services.core import Core
 from . import emitter
@@ -125,7 +125,7 @@ def run(
     reply = {"ok": True, **outcome.reply}
     emitter.publish(outcome.events)
     if claim is not None:
-        receipts.record(core, claim, reply)
+        acknowledgements.keep(core, claim, reply)
     return reply
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, SessionTransaction
@@ -161,27 +161,6 @@ def _give_back_receipt(session: Session) -> None:
         give_back(claim)
 
 
-def record(core: Core, claim: Claim, reply: dict[str, Any]) -> None:
-    """Keep the acknowledgement for repeats, and forget this person's old receipts."""
-    if claim.receipt_id is None:  # the command wrote nothing: a repeat runs it again
-        return
-    try:
-        with core.store.transaction() as tx:
-            tx.execute(
-                update(CommandReceipt)
-                .where(CommandReceipt.id == claim.receipt_id)
-                .values(reply=_seal(claim.command_id, reply))
-            )
-            tx.execute(
-                delete(CommandReceipt).where(
-                    CommandReceipt.participant_id == claim.participant_id,
-                    CommandReceipt.created_at < claim.now - KEEP,
-                )
-            )
-    except DomainError:
-        log.warning("acknowledgement of %s not kept for repeats", claim.command)
-
-
 def earlier_reply(core: Core, claim: Claim) -> dict[str, Any]:
     """The acknowledgement the first run of this command id got."""
     deadline = time.monotonic() + REPLY_WAIT_SECONDS
@@ -214,7 +193,7 @@ def _cipher(command_id: str, nonce: bytes, data: bytes) -> bytes:
     return (int.from_bytes(data) ^ int.from_bytes(stream)).to_bytes(len(data))
 
 
-def _seal(command_id: str, reply: dict[str, Any]) -> str:
+def seal(command_id: str, reply: dict[str, Any]) -> str:
     nonce = secrets.token_bytes(16)
     data = json.dumps(reply, separators=(",", ":")).encode()
     return base64.b64encode(nonce + _cipher(command_id, nonce, data)).decode()

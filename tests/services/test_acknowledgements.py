@@ -1,0 +1,50 @@
+"""Acknowledgements kept for repeats: each one sealed with its receipt, a burst's together."""
+
+from functools import partial
+
+from sqlalchemy import event
+
+from server.services import acknowledgements, ballots, polls, receipts
+from tests.threads import together
+
+CHOICES = {"type": "single", "question": "Ratify?", "options": ["Yes", "No"]}
+
+
+def vote_with_id(core, voter, poll_id, command_id):
+    """What the command registry does for a ballot sent with a command id."""
+    with receipts.claiming(core, voter, "cast_ballot", command_id) as claim:
+        cast = ballots.cast_ballot(core, voter, poll_id, 1)
+    reply = {"ok": True, "poll_id": poll_id, "answer": cast.answer}
+    acknowledgements.keep(core, claim, reply)
+    return claim, reply
+
+
+def test_a_burst_keeps_every_acknowledgement_in_shared_transactions(create_consultation, core):
+    c = create_consultation()
+    poll_id, _ = polls.create_poll(core, c.moderator, {**CHOICES, "open": True})
+    voters = [c.join() for _ in range(40)]
+    commits = []
+    event.listen(core.store.engine, "commit", lambda _conn: commits.append(1))
+
+    kept = together(
+        [
+            partial(vote_with_id, core, v, poll_id, f"ballot-{i:04d}-0123456789ab")
+            for i, v in enumerate(voters)
+        ]
+    )
+
+    assert len(commits) < 40  # 40 ballots and 40 acknowledgements
+    for claim, reply in kept:
+        assert receipts.earlier_reply(core, claim) == reply
+
+
+def test_a_command_that_wrote_nothing_keeps_nothing(create_consultation, core):
+    c = create_consultation()
+    viewer = c.join()
+    commits = []
+    event.listen(core.store.engine, "commit", lambda _conn: commits.append(1))
+    claim = receipts.Claim(viewer.participant_id, "cast_ballot", "never-ran-0123456789", core.now())
+
+    acknowledgements.keep(core, claim, {"ok": True})
+
+    assert commits == []
