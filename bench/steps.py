@@ -504,7 +504,7 @@ async def burst(crowd: Crowd, params: dict[str, Any]) -> dict[str, Any]:
         sent = time.monotonic()
         first_sent.append(sent)
         try:
-            reply = await attendee.call(params["event"], payload)
+            reply = await attendee.call(params["event"], crowd.target.command(payload))
         except Exception as error:  # a time-out is a figure
             codes[type(error).__name__] += 1
             return

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import sys
 import time
 from collections import Counter
@@ -72,6 +73,11 @@ class BarazaTarget:
         self.join_code = join_code
         self.transports = transports
 
+    @staticmethod
+    def command(payload: dict[str, Any]) -> dict[str, Any]:
+        """A command's payload with a fresh command id, as the attendee page's outbox sends it."""
+        return {**payload, "command_id": secrets.token_hex(16)}
+
     def listen(self, attendee: Attendee) -> None:
         def on_events(envelopes: list[dict[str, Any]]) -> None:
             for envelope in envelopes:
@@ -120,6 +126,10 @@ class RelayTarget:
 
     def __init__(self, transports: list[str]) -> None:
         self.transports = transports
+
+    @staticmethod
+    def command(payload: dict[str, Any]) -> dict[str, Any]:
+        return payload
 
     def listen(self, attendee: Attendee) -> None:
         def on_relay(data: dict[str, Any]) -> None:

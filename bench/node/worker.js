@@ -13,10 +13,12 @@
 // time.monotonic(), so the coordinator can subtract its own send times.
 "use strict";
 
+const { randomBytes } = require("node:crypto");
 const readline = require("node:readline");
 const { io } = require("socket.io-client");
 
 const now = () => Number(process.hrtime.bigint()) / 1e9;
+const randomId = () => randomBytes(16).toString("hex");
 const send = (message) => process.stdout.write(JSON.stringify(message) + "\n");
 const sleepUntil = (at) => new Promise((resolve) => setTimeout(resolve, Math.max(0, (at - now()) * 1000)));
 
@@ -220,7 +222,9 @@ class Crowd {
       firstSent = firstSent === null ? sent : Math.min(firstSent, sent);
       let reply;
       try {
-        reply = await attendee.socket.timeout(30000).emitWithAck(params.event, payload);
+        // Baraza: a fresh command id per send, as the attendee page's outbox does.
+        const withId = this.settings.target === "baraza" ? { ...payload, command_id: randomId() } : payload;
+        reply = await attendee.socket.timeout(30000).emitWithAck(params.event, withId);
       } catch (error) {
         tally(error.name);
         return;
