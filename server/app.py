@@ -66,7 +66,7 @@ def _register_realtime(app: Flask, config: Config) -> None:
         speakers,
     )
 
-    emitter.pacer.window = config.event_window
+    emitter.pacer.reset(config.event_window)
 
     socketio.init_app(
         app,

@@ -67,9 +67,14 @@ class Pacer:
     """
 
     def __init__(self, window: float = 0.0) -> None:
-        self.window = window
         self._lock = threading.Lock()
-        self._rooms: dict[str, _Room] = {}
+        self.reset(window)
+
+    def reset(self, window: float) -> None:
+        """Pace with `window` from now on, every room's history forgotten (a new app)."""
+        with self._lock:
+            self.window = window
+            self._rooms: dict[str, _Room] = {}
 
     def send(self, room: str, envelopes: list[Payload]) -> None:
         if self.window <= 0:
@@ -91,11 +96,12 @@ class Pacer:
     def _flush(self, room: str, due: float) -> None:
         socketio.sleep(max(0.0, due - time.monotonic()))
         with self._lock:
-            state = self._rooms[room]
+            state = self._rooms.setdefault(room, _Room())
             envelopes = sorted(state.waiting, key=lambda envelope: envelope["seq"])
             state.waiting = []
             state.last_sent = time.monotonic()
-        socketio.emit("events", envelopes, to=room)
+        if envelopes:  # none if the pacer was reset meanwhile
+            socketio.emit("events", envelopes, to=room)
 
 
 pacer = Pacer()
