@@ -20,7 +20,7 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -128,6 +128,42 @@ def take(tx: Session, claim: Claim | None) -> None:
     """Take `claim`'s receipt in `tx` now; `Repeated` if the id was used before."""
     if claim is not None and claim.receipt_id is None:
         _insert(tx.connection(), claim, tx)
+
+
+def take_all(tx: Session, claims: Sequence[Claim | None]) -> list[bool]:
+    """Take many receipts in one INSERT; whether each could be (None: nothing to take).
+
+    False means the id was used before, or twice in `claims`: that command must
+    go the single way, whose `take` raises `Repeated`.
+    """
+    fresh: dict[tuple[int, str], Claim] = {}
+    for claim in claims:
+        if claim is not None and claim.receipt_id is None:
+            fresh.setdefault((claim.participant_id, claim.key), claim)
+    if fresh:
+        connection = tx.connection()
+        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+        rows = connection.execute(
+            dialect.insert(CommandReceipt)
+            .values(
+                [
+                    {
+                        "participant_id": c.participant_id,
+                        "command_key": key,
+                        "command": c.command,
+                        "created_at": c.now,
+                    }
+                    for (_, key), c in fresh.items()
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["participant_id", "command_key"])
+            .returning(CommandReceipt.id, CommandReceipt.participant_id, CommandReceipt.command_key)
+        )
+        for receipt_id, participant_id, key in rows:
+            fresh[(participant_id, key)].receipt_id = receipt_id
+            fresh[(participant_id, key)].session = tx
+    firsts = {id(c) for c in fresh.values()}
+    return [c is None or (id(c) in firsts and c.receipt_id is not None) for c in claims]
 
 
 def _insert(connection: Connection, claim: Claim, session: Session) -> None:

@@ -143,7 +143,7 @@ def _first_votes(
     )
     voted = {(question_id, participant_id) for question_id, participant_id in rows}
     firsts = []
-    for index, (pending, command) in enumerate(zip(batch, commands, strict=True)):
+    for index, command in enumerate(commands):
         actor = actors.get(command.viewer.participant_id)
         question = questions.get(rules.as_id(command.question_id))
         if actor is None or question is None or question.consultation_id != consultation.id:
@@ -153,11 +153,11 @@ def _first_votes(
         own = question.author_id == actor.id
         if question.state == rules.HIDDEN or refused(rules.check_votable, question.state, own=own):
             continue
-        if refused(receipts.take, tx, pending.claim):
-            continue
         voted.add((question.id, actor.id))
         firsts.append(_First(index, actor, question, command.now))
-    return firsts
+    # Their receipts, in one INSERT: a repeated command id leaves the bulk path.
+    taken = receipts.take_all(tx, [batch[first.index].claim for first in firsts])
+    return [first for first, ok in zip(firsts, taken, strict=True) if ok]
 
 
 def withdraw_vote(core: Core, viewer: Viewer, question_id: Any) -> Done:

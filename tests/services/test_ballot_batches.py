@@ -142,3 +142,28 @@ def test_a_burst_shares_commits_and_counts_every_ballot_once(create_consultation
     assert outcomes.count("cast") == 200 and outcomes.count("unchanged") == 20
     assert len(ballots_of(core, poll_id)) == 200
     assert len(commits) < 110
+
+
+def test_a_retry_in_the_same_batch_as_its_first_send_takes_effect_once(create_consultation, core):
+    c = create_consultation()
+    poll_id, _ = polls.create_poll(core, c.moderator, {**CHOICES, "open": True})
+    voter, other = c.join(), c.join()
+    command_id = "retry-0123456789abcdef"
+    first = receipts.Claim(voter.participant_id, "cast_ballot", command_id, NOW)
+    retry = receipts.Claim(voter.participant_id, "cast_ballot", command_id, NOW)
+    others = receipts.Claim(
+        other.participant_id, "cast_ballot", command_id, NOW
+    )  # ids are per person
+
+    outcomes = ballots.cast_all(
+        core.store,
+        [
+            sent(voter, poll_id, 1, first),
+            sent(voter, poll_id, 1, retry),
+            sent(other, poll_id, 2, others),
+        ],
+    )
+
+    assert codes([outcomes[0], outcomes[2]]) == ["cast", "cast"]
+    assert isinstance(outcomes[1], receipts.Repeated)
+    assert ballots_of(core, poll_id) == {voter.participant_id: 1, other.participant_id: 2}
