@@ -121,17 +121,17 @@ def _take_receipt(session: Session, _tx: SessionTransaction, connection: Connect
     claim = _claim.get()
     if claim is None or claim.receipt_id is not None or not _writes(connection):
         return
-    _insert(connection, claim, session)
+    _insert_one(connection, claim, session)
 
 
 def take(tx: Session, claim: Claim | None) -> None:
     """Take `claim`'s receipt in `tx` now; `Repeated` if the id was used before."""
     if claim is not None and claim.receipt_id is None:
-        _insert(tx.connection(), claim, tx)
+        _insert_one(tx.connection(), claim, tx)
 
 
 def take_all(tx: Session, claims: Sequence[Claim | None]) -> list[bool]:
-    """Take many receipts in one INSERT; whether each could be (None: nothing to take).
+    """Take many receipts in one INSERT; whether each holds its receipt (None: nothing to take).
 
     False means the id was used before, or twice in `claims`: that command must
     go the single way, whose `take` raises `Repeated`.
@@ -140,48 +140,41 @@ def take_all(tx: Session, claims: Sequence[Claim | None]) -> list[bool]:
     for claim in claims:
         if claim is not None and claim.receipt_id is None:
             fresh.setdefault((claim.participant_id, claim.key), claim)
-    if fresh:
-        connection = tx.connection()
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        rows = connection.execute(
-            dialect.insert(CommandReceipt)
-            .values(
-                [
-                    {
-                        "participant_id": c.participant_id,
-                        "command_key": key,
-                        "command": c.command,
-                        "created_at": c.now,
-                    }
-                    for (_, key), c in fresh.items()
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=["participant_id", "command_key"])
-            .returning(CommandReceipt.id, CommandReceipt.participant_id, CommandReceipt.command_key)
-        )
-        for receipt_id, participant_id, key in rows:
-            fresh[(participant_id, key)].receipt_id = receipt_id
-            fresh[(participant_id, key)].session = tx
-    firsts = {id(c) for c in fresh.values()}
-    return [c is None or (id(c) in firsts and c.receipt_id is not None) for c in claims]
+    _insert(tx.connection(), fresh, tx)
+    return [claim is None or claim.receipt_id is not None for claim in claims]
 
 
-def _insert(connection: Connection, claim: Claim, session: Session) -> None:
+def _insert_one(connection: Connection, claim: Claim, session: Session) -> None:
+    _insert(connection, {(claim.participant_id, claim.key): claim}, session)
+    if claim.receipt_id is None:
+        raise Repeated(claim.command)
+
+
+def _insert(connection: Connection, claims: dict[tuple[int, str], Claim], session: Session) -> None:
+    """Insert the receipts of `claims` (keyed by participant and command key) in one statement;
+    each claim whose receipt was free gets its id, the others keep none."""
+    if not claims:
+        return
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    taken = connection.execute(
+    rows = connection.execute(
         dialect.insert(CommandReceipt)
         .values(
-            participant_id=claim.participant_id,
-            command_key=claim.key,
-            command=claim.command,
-            created_at=claim.now,
+            [
+                {
+                    "participant_id": participant_id,
+                    "command_key": key,
+                    "command": claim.command,
+                    "created_at": claim.now,
+                }
+                for (participant_id, key), claim in claims.items()
+            ]
         )
         .on_conflict_do_nothing(index_elements=["participant_id", "command_key"])
-        .returning(CommandReceipt.id)
-    ).scalar()
-    if taken is None:
-        raise Repeated(claim.command)
-    claim.receipt_id, claim.session = taken, session
+        .returning(CommandReceipt.id, CommandReceipt.participant_id, CommandReceipt.command_key)
+    )
+    for receipt_id, participant_id, key in rows:
+        claims[(participant_id, key)].receipt_id = receipt_id
+        claims[(participant_id, key)].session = session
 
 
 def give_back(claim: Claim | None) -> None:
