@@ -161,16 +161,7 @@ def admit_all(store: Store, batch: Sequence[Pending[Joining]]) -> list[Any]:
     with store.transaction() as tx:
         consultation = locked_consultation(tx, batch[0].command.consultation_id)
         people = [_attendee(pending.command) for pending in batch]
-        tx.add_all(people)
-        tx.flush()
-        drafts = [EventDraft("participant_joined", public_profile(p), STAFF) for p in people]
-        events = event_log.append_each(
-            tx, consultation, [(p, d, p.joined_at) for p, d in zip(people, drafts, strict=True)]
-        )
-    return [
-        Admitted(viewer_of(person), pending.command.token, [event])
-        for person, pending, event in zip(people, batch, events, strict=True)
-    ]
+        return _admit(tx, consultation, people, [pending.command.token for pending in batch])
 
 
 def _attendee(joining: Joining) -> Participant:
@@ -207,22 +198,27 @@ def claim_link(core: Core, link_token: object, form: object) -> Admitted:
             role_link_id=link.id,
             joined_at=now,
         )
-        return _admit(tx, consultation, person, token, now)
+        return _admit(tx, consultation, [person], [token])[0]
 
 
 def _admit(
-    tx: Session, consultation: Consultation, person: Participant, token: str, now: datetime
-) -> Admitted:
-    tx.add(person)
+    tx: Session, consultation: Consultation, people: list[Participant], tokens: list[str]
+) -> list[Admitted]:
+    """Store new participants and log each one's arrival: one INSERT each for them and events."""
+    tx.add_all(people)
     tx.flush()
-    events = event_log.append(
+    events = event_log.append_each(
         tx,
         consultation,
-        person,
-        [EventDraft("participant_joined", public_profile(person), STAFF)],
-        now,
+        [
+            (p, EventDraft("participant_joined", public_profile(p), STAFF), p.joined_at)
+            for p in people
+        ],
     )
-    return Admitted(viewer_of(person), token, events)
+    return [
+        Admitted(viewer_of(person), token, [event])
+        for person, token, event in zip(people, tokens, events, strict=True)
+    ]
 
 
 def replace_link(core: Core, viewer: Viewer, role: object) -> tuple[str, list[LoggedEvent]]:
