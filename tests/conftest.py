@@ -88,6 +88,19 @@ def core(store: Store, clock: Clock) -> Core:
     return Core(store, clock)
 
 
+@pytest.fixture
+def count_commits(core: Core) -> Callable[[], list[int]]:
+    """`commits = count_commits()`: from then on, `len(commits)` is how many
+    transactions `core`'s database committed (how batch tests see batching)."""
+
+    def start() -> list[int]:
+        commits: list[int] = []
+        sa.event.listen(core.store.engine, "commit", lambda _connection: commits.append(1))
+        return commits
+
+    return start
+
+
 DEMO_SPEC: dict[str, Any] = {
     "short_name": "africa-2024",
     "title": "Regional Cybercrime Consultations for Africa",

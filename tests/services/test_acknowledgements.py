@@ -2,8 +2,6 @@
 
 from functools import partial
 
-from sqlalchemy import event
-
 from server.services import acknowledgements, ballots, polls, receipts
 from tests.threads import together
 
@@ -19,12 +17,13 @@ def vote_with_id(core, voter, poll_id, command_id):
     return claim, reply
 
 
-def test_a_burst_keeps_every_acknowledgement_in_shared_transactions(create_consultation, core):
+def test_a_burst_keeps_every_acknowledgement_in_shared_transactions(
+    create_consultation, core, count_commits
+):
     c = create_consultation()
     poll_id, _ = polls.create_poll(core, c.moderator, {**CHOICES, "open": True})
     voters = [c.join() for _ in range(40)]
-    commits = []
-    event.listen(core.store.engine, "commit", lambda _conn: commits.append(1))
+    commits = count_commits()
 
     kept = together(
         [
@@ -38,11 +37,10 @@ def test_a_burst_keeps_every_acknowledgement_in_shared_transactions(create_consu
         assert receipts.earlier_reply(core, claim) == reply
 
 
-def test_a_command_that_wrote_nothing_keeps_nothing(create_consultation, core):
+def test_a_command_that_wrote_nothing_keeps_nothing(create_consultation, core, count_commits):
     c = create_consultation()
     viewer = c.join()
-    commits = []
-    event.listen(core.store.engine, "commit", lambda _conn: commits.append(1))
+    commits = count_commits()
     claim = receipts.Claim(viewer.participant_id, "cast_ballot", "never-ran-0123456789", core.now())
 
     acknowledgements.keep(core, claim, {"ok": True})

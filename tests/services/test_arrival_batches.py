@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from functools import partial
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from server.services import consultations, presence
 from server.services.access import identify
@@ -98,11 +98,10 @@ def test_a_batch_of_departures_logs_each_persons_last_once(create_consultation, 
 
 
 def test_a_crowd_joining_at_once_shares_commits_and_each_gets_their_own_seat(
-    create_consultation, core
+    create_consultation, core, count_commits
 ):
     c = create_consultation()
-    commits = []
-    event.listen(core.store.engine, "commit", lambda _conn: commits.append(1))
+    commits = count_commits()
 
     admitted = together(
         [

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from functools import partial
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from server.domain.errors import DomainError
 from server.services import ballots, polls, questions, receipts
@@ -123,13 +123,14 @@ def test_a_command_id_used_before_writes_nothing_and_a_new_one_is_kept(create_co
         assert tx.scalar(kept) == 2
 
 
-def test_a_burst_shares_commits_and_counts_every_ballot_once(create_consultation, core):
+def test_a_burst_shares_commits_and_counts_every_ballot_once(
+    create_consultation, core, count_commits
+):
     """200 attendees vote at once, 20 of them twice: 200 rows, far fewer than 220 commits."""
     c = create_consultation()
     poll_id, _ = polls.create_poll(core, c.moderator, {**CHOICES, "open": True})
     voters = [c.join() for _ in range(200)]
-    commits = []
-    event.listen(core.store.engine, "commit", lambda _conn: commits.append(1))
+    commits = count_commits()
     outcomes = []
 
     def vote(index, voter):

@@ -6,7 +6,7 @@ import json
 from functools import partial
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from server.domain.errors import DomainError
 from server.domain.events import ATTENDEE, RAPPORTEUR
@@ -656,13 +656,14 @@ def test_rapporteurs_see_decided_questions_but_nothing_pending(core, open_mic):
     assert queue(core, rapporteur)["list"][0]["author"]["display_name"] == "Named Person"
 
 
-def test_a_crowd_asking_at_once_shares_commits_and_a_refusal_stays_its_own(core, open_mic):
+def test_a_crowd_asking_at_once_shares_commits_and_a_refusal_stays_its_own(
+    core, open_mic, count_commits
+):
     """40 attendees ask at once, one of them twice within the interval: 40 questions."""
     c = open_mic
     questions.change_settings(core, c.moderator, {"min_interval_seconds": 15})
     crowd = [c.join() for _ in range(40)]
-    commits = []
-    event.listen(core.store.engine, "commit", lambda _conn: commits.append(1))
+    commits = count_commits()
 
     def asks(index, viewer):
         return [ask(core, viewer, f"Question {index}.{n}") for n in range(2 if index == 0 else 1)]
