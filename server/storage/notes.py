@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -28,10 +28,12 @@ class Note(Base):
     slot: Mapped[int]
     text: Mapped[str] = mapped_column(Text, default="")
     # The server's count of changes; the log has recorded up to `logged_revision`.
-    revision: Mapped[int] = mapped_column(default=0)
-    logged_revision: Mapped[int] = mapped_column(default=0)
+    # Revisions are 64-bit like the writer's own (below), which comes from a browser's
+    # clock (`Date.now()`) and may be up to 2^53 - 1.
+    revision: Mapped[int] = mapped_column(BigInteger, default=0)
+    logged_revision: Mapped[int] = mapped_column(BigInteger, default=0)
     logged_at: Mapped[datetime | None]
     # The last writer and their own revision number (stale saves are refused).
     author_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id"))
-    client_revision: Mapped[int] = mapped_column(default=0)
+    client_revision: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime]

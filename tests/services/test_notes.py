@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from server.domain.errors import DomainError
-from server.domain.notes import MAX_NOTE_BYTES
+from server.domain.notes import MAX_NOTE_BYTES, MAX_REVISION
 from server.services import agenda, notes
 from server.services.snapshots import snapshot
 from server.storage.models import Event
@@ -165,6 +165,21 @@ def test_a_refused_save_writes_nothing(create_consultation, core, item, text, re
     assert refused.value.code == code
     assert _seqs(core, c.id) == before
     assert _notes(core, writer) == {}
+
+
+@pytest.mark.parametrize("revision", [2**31, 1_733_000_000_000, MAX_REVISION])
+def test_a_revision_from_the_browsers_clock_is_saved_on_every_database(
+    create_consultation, core, revision
+):
+    """The rapporteur's page numbers its saves with `Date.now()`, far past 32 bits."""
+    c = create_consultation()
+    writer = c.rapporteur()
+    reply, _ = notes.save_note(core, writer, None, "Saved at the bound.", revision)
+    assert reply["revision"] == revision
+    with pytest.raises(DomainError) as stale:
+        notes.save_note(core, writer, None, "Older.", revision - 1)
+    assert stale.value.code == "stale_note"
+    assert _notes(core, writer)[None]["text"] == "Saved at the bound."
 
 
 @pytest.mark.parametrize("letter", ["ع", '"', "\n"])
