@@ -28,6 +28,7 @@ LANGUAGES = ("en", "fr", "pt", "ar")
 # No 0/O, 1/I/L: a code read aloud on a call must survive being typed on a phone.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
+JOIN_CODE_MAX = 12  # the longest code a consultation may have (an imported one, say)
 _SHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 

@@ -15,6 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .errors import N_, Conflict, DomainError
+from .text import FIELD_LABELS, whole_characters
+
+FIELD_LABELS.update(note=N_("The note"))
 
 # A save travels in one Socket.IO message (at most 16 KB, see realtime/__init__.py;
 # a bigger one closes the connection). So a note is bounded by its size on the
@@ -29,6 +32,7 @@ def parse_note_text(value: Any) -> str:
     """The note as typed (kept verbatim, blank allowed), or a clear refusal."""
     if not isinstance(value, str):
         raise DomainError("invalid_text", N_("A note's text must be text."))
+    whole_characters(value, "note")
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t\r" for ch in value):
         raise DomainError("invalid_text", N_("A note cannot contain control characters."))
     if wire_size(value) > MAX_NOTE_BYTES:

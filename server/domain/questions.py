@@ -20,6 +20,7 @@ from typing import Any
 
 from .errors import N_, Conflict, DomainError, Forbidden, Label, NotFound
 from .events import ATTENDEE, MODERATOR, RAPPORTEUR, Payload, Projection, projection
+from .ids import as_id
 from .text import FIELD_LABELS, clean_text, optional_text, require_int
 
 SETTINGS_KEY = "questions"
@@ -321,17 +322,12 @@ def unknown_question() -> NotFound:
     return NotFound("unknown_question", N_("This question does not exist."))
 
 
-def as_id(value: Any) -> int | None:
-    """An id from a payload, or None when it is not a whole number."""
-    return None if isinstance(value, bool) or not isinstance(value, int) else value
-
-
 def parse_ids(value: Any) -> list[int]:
     """A bulk action's ids: 1–200 whole numbers, duplicates dropped, order kept."""
     if (
         not isinstance(value, list)
         or not 1 <= len(value) <= MAX_BULK
-        or any(isinstance(v, bool) or not isinstance(v, int) for v in value)
+        or any(as_id(v) is None for v in value)
     ):
         raise DomainError("invalid_question_ids", N_("Send a list of 1 to 200 question ids."))
     return list(dict.fromkeys(value))

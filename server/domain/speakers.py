@@ -18,6 +18,7 @@ from typing import Any, TypeGuard
 
 from .errors import N_, Conflict, DomainError, Forbidden, Label, NotFound
 from .events import ATTENDEE, Payload, projection
+from .ids import as_id
 from .text import FIELD_LABELS, optional_text, require_int
 
 WAITING, SPEAKING, DONE, WITHDRAWN, REMOVED = "waiting", "speaking", "done", "withdrawn", "removed"
@@ -278,13 +279,11 @@ def parse_extension(value: Any) -> int:
     return require_int(value, "seconds", minimum=MIN_EXTENSION, maximum=MAX_EXTENSION)
 
 
-MAX_ID = 2**31 - 1  # the database's integer: a larger id cannot exist
-
-
 def parse_hand_id(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
+    hand_id = as_id(value)
+    if hand_id is None:
         raise NotFound("unknown_hand", N_("This request to speak does not exist."))
-    return value
+    return hand_id
 
 
 # The rules of each transition; `state` is the hand's current state.

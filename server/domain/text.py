@@ -28,11 +28,30 @@ def _label(field: str) -> str:
     return FIELD_LABELS.get(field, field)
 
 
+def whole_characters(text: str, field: str) -> str:
+    """`text` if every character in it is whole, else `invalid_unicode`.
+
+    JSON can carry half of a UTF-16 pair (`"\\ud800"`): Python holds it as a lone
+    surrogate, which no database, UTF-8 page or report can encode. Refused here,
+    before storage, it cannot fail a transaction shared with others' commands.
+    """
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise DomainError(
+                "invalid_unicode",
+                N_("%(field)s holds a broken character; type it again."),
+                field=_label(field),
+            ) from None
+    return text
+
+
 def clean_text(value: Any, field: str, *, max_length: int, min_length: int = 1) -> str:
     """Return `value` trimmed, or raise `invalid_<field>` with a clear reason."""
     if not isinstance(value, str):
         raise DomainError(f"invalid_{field}", N_("%(field)s must be text."), field=_label(field))
-    text = unicodedata.normalize("NFC", value).strip()
+    text = unicodedata.normalize("NFC", whole_characters(value, field)).strip()
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
         raise DomainError(
             f"invalid_{field}", N_("%(field)s contains control characters."), field=_label(field)

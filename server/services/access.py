@@ -35,7 +35,9 @@ def new_token() -> str:
 
 
 def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    """The digest a token is stored and looked up by; any text, even a lone surrogate
+    (JSON's `"\\ud800"`), hashes, so a bad token is simply one that matches nothing."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def find_participant(tx: Session, token: object) -> Participant:

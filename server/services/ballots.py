@@ -25,6 +25,7 @@ from ..domain import polls as rules
 from ..domain.agenda import check_not_ended
 from ..domain.errors import N_, Conflict, DomainError
 from ..domain.events import ATTENDEE, STAFF, EventDraft, LoggedEvent
+from ..domain.ids import as_id
 from ..storage import polls as storage
 from ..storage.models import Consultation, Participant
 from ..storage.polls import Ballot, Poll
@@ -33,7 +34,7 @@ from . import event_log, receipts
 from .access import Viewer, check_actor, open_command
 from .core import Core
 from .group_commit import Pending, batched, bulk_then_each, refused, rows_by_id
-from .polls import definition_of, find_poll, is_id
+from .polls import definition_of, find_poll
 from .presence import with_other_pages
 
 CAST, CHANGED, UNCHANGED = "cast", "changed", "unchanged"
@@ -156,7 +157,7 @@ def _first_ballots(
     """The ballots the bulk path may write: valid, and their voter's first in this poll."""
     ballots = [pending.command for pending in batch]
     actors = rows_by_id(tx, Participant, {b.viewer.participant_id for b in ballots})
-    polls = rows_by_id(tx, Poll, {b.poll_id for b in ballots if is_id(b.poll_id)})
+    polls = rows_by_id(tx, Poll, {b.poll_id for b in ballots if as_id(b.poll_id) is not None})
     rows = tx.execute(
         select(Ballot.poll_id, Ballot.participant_id).where(
             Ballot.poll_id.in_(list(polls)), Ballot.participant_id.in_(list(actors))
@@ -166,7 +167,7 @@ def _first_ballots(
     firsts = []
     for index, ballot in enumerate(ballots):
         actor = actors.get(ballot.viewer.participant_id)
-        poll = polls.get(ballot.poll_id) if is_id(ballot.poll_id) else None
+        poll = polls.get(ballot.poll_id) if as_id(ballot.poll_id) is not None else None
         if actor is None or poll is None or poll.consultation_id != consultation.id:
             continue
         if (poll.id, actor.id) in voted or refused(check_actor, tx, actor, {ATTENDEE}):

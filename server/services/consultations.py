@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.consultations import (
     DRAFT,
+    JOIN_CODE_MAX,
     ConsultationSpec,
     Profile,
     new_join_code,
@@ -123,8 +124,11 @@ def _issue_link(tx: Session, consultation: Consultation, role: str, now: datetim
 
 
 def find_by_code(tx: Session, code: object, *, lock: bool = False) -> Consultation:
-    query = select(Consultation).where(Consultation.join_code == normalise_join_code(code))
-    consultation = tx.scalar(query.with_for_update() if lock else query)
+    wanted = normalise_join_code(code)
+    query = select(Consultation).where(Consultation.join_code == wanted)
+    # A code no consultation can have (a lone surrogate, a megabyte) is never queried.
+    possible = len(wanted) <= JOIN_CODE_MAX and wanted.isascii()
+    consultation = tx.scalar(query.with_for_update() if lock else query) if possible else None
     if consultation is None:
         raise NotFound("unknown_consultation", N_("No consultation has this code."))
     return consultation

@@ -20,6 +20,7 @@ what arrived during the previous commit.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import weakref
@@ -32,12 +33,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain.agenda import check_not_ended
-from ..domain.errors import DomainError, try_again
+from ..domain.errors import DomainError, Unavailable, try_again
 from ..storage.models import Consultation
 from ..storage.store import Store
 from . import receipts
 from .access import Viewer, lock_consultation
 from .core import Core
+
+log = logging.getLogger(__name__)
 
 C = TypeVar("C")
 T = TypeVar("T")
@@ -130,17 +133,50 @@ class GroupCommit:
                     self._leading.discard(consultation_id)
 
     def _outcomes(self, batch: list[_Request]) -> Sequence[Any]:
+        """Each command's outcome; a batch whose shared commit failed is retried one by one.
+
+        A command's own refusal is its own (each runs in a savepoint), but input
+        that breaks the shared statements — a bulk INSERT or an `IN (…)` list —
+        fails the whole transaction. Nothing of it was saved, so each command
+        runs again alone and no honest command fails for another's input. When
+        the store itself is unavailable, a retry would only add load: every
+        command is refused with `try_again` at once.
+        """
         pending = [request.pending for request in batch]
         try:
+            outcomes = self._committed(pending)
+        except Unavailable as error:
+            return [error] * len(pending)
+        except Exception as error:
+            if len(pending) == 1:
+                return [error]
+            log.warning("a batch of %d failed (%r); committing each alone", len(pending), error)
+            return [self._alone(each) for each in pending]
+        return _checked(outcomes, len(pending))
+
+    def _committed(self, pending: list[Pending[Any]]) -> Sequence[Any]:
+        """The outcomes of one shared commit; if it fails, its receipts are given back."""
+        try:
             with receipts.unclaimed():
-                outcomes = self._commit(self._store, pending)
-            if len(outcomes) != len(batch):
-                raise RuntimeError(f"{len(outcomes)} outcomes for {len(batch)} commands")
-            return outcomes
-        except Exception as error:  # the shared commit failed: nothing in it was saved
+                return self._commit(self._store, pending)
+        except Exception:  # the shared commit failed: nothing in it was saved
             for each in pending:
                 receipts.give_back(each.claim)
-            return [error] * len(batch)
+            raise
+
+    def _alone(self, pending: Pending[Any]) -> Any:
+        try:
+            return _checked(self._committed([pending]), 1)[0]
+        except Exception as error:
+            return error
+
+
+def _checked(outcomes: Sequence[Any], count: int) -> Sequence[Any]:
+    """`outcomes` if there is one per command; else the commit function is wrong (it did
+    commit, so nothing is retried): each command gets the error."""
+    if len(outcomes) == count:
+        return outcomes
+    return [RuntimeError(f"{len(outcomes)} outcomes for {count} commands")] * count
 
 
 def each_in_savepoint(store: Store, batch: Sequence[Pending[Callable[[Session], T]]]) -> list[Any]:

@@ -23,6 +23,7 @@ from ..domain.agenda import check_not_ended
 from ..domain.consultations import ConsultationSpec
 from ..domain.errors import N_, Conflict, DomainError, NotFound
 from ..domain.events import MODERATOR, STAFF, STAFF_ROLES, EventDraft, LoggedEvent
+from ..domain.ids import as_id
 from ..domain.poll_tallies import BallotRow, public_results, tally, with_turnout
 from ..domain.times import iso
 from ..storage import polls as storage
@@ -149,7 +150,7 @@ def show_answer(
         poll = find_poll(tx, consultation, poll_id)
         if poll.type != rules.OPEN_TEXT:
             raise DomainError("not_open_text", N_("Only open-text answers are shown one by one."))
-        ballot = tx.get(Ballot, answer_id) if is_id(answer_id) else None
+        ballot = tx.get(Ballot, answer_id) if as_id(answer_id) is not None else None
         if ballot is None or ballot.poll_id != poll.id:
             raise NotFound("unknown_answer", N_("This answer does not exist."))
         if ballot.shown == shown:
@@ -164,7 +165,7 @@ def show_answer(
 
 def current_results(core: Core, consultation_id: int, poll_ids: Collection[Any]) -> list[Tallied]:
     """The results of the given polls now, for the coalesced tally pushes."""
-    ids = [poll_id for poll_id in poll_ids if is_id(poll_id)]
+    ids = [poll_id for poll_id in poll_ids if as_id(poll_id) is not None]
     with core.store.reading() as tx:
         polls = tx.scalars(
             select(Poll).where(
@@ -376,7 +377,7 @@ def _count(tx: Session, poll: Poll) -> dict[str, Any]:
 
 
 def find_poll(tx: Session, consultation: Consultation, poll_id: Any) -> Poll:
-    poll = tx.get(Poll, poll_id) if is_id(poll_id) else None
+    poll = tx.get(Poll, poll_id) if as_id(poll_id) is not None else None
     if poll is None or poll.consultation_id != consultation.id:
         raise NotFound("unknown_poll", N_("This poll does not exist."))
     return poll
@@ -385,11 +386,6 @@ def find_poll(tx: Session, consultation: Consultation, poll_id: Any) -> Poll:
 def _item_id(consultation: Consultation, item_id: Any) -> int | None:
     if item_id is None:
         return None
-    if is_id(item_id) and any(item.id == item_id for item in consultation.items):
+    if as_id(item_id) is not None and any(item.id == item_id for item in consultation.items):
         return int(item_id)
     raise NotFound("unknown_item", N_("This agenda item does not exist."))
-
-
-def is_id(value: Any) -> bool:
-    """A row id: a whole number the database can hold (a larger one would be its error)."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31

@@ -32,6 +32,7 @@ from ..domain.events import (
     LoggedEvent,
     Payload,
 )
+from ..domain.ids import as_id
 from ..domain.times import iso
 from ..storage.models import Consultation, Participant
 from ..storage.questions import Question, QuestionQuota, QuestionVote
@@ -130,7 +131,7 @@ def _target_item(consultation: Consultation, item_id: Any) -> int | None:
     if item_id is None:
         active = next((i for i in consultation.items if i.state == agenda_rules.ACTIVE), None)
         return active.id if active else None
-    wanted = rules.as_id(item_id)
+    wanted = as_id(item_id)
     if wanted is None or all(item.id != wanted for item in consultation.items):
         raise NotFound("unknown_item", N_("This agenda item does not exist."))
     return wanted
@@ -404,7 +405,7 @@ def _set_banned(core: Core, viewer: Viewer, participant_id: Any, banned: bool) -
 
 
 def _attendee(tx: Session, consultation: Consultation, participant_id: Any) -> Participant:
-    wanted = rules.as_id(participant_id)
+    wanted = as_id(participant_id)
     person = tx.get(Participant, wanted) if wanted is not None else None
     if person is None or person.consultation_id != consultation.id:
         raise NotFound("unknown_participant", N_("This person is not in this consultation."))
@@ -578,7 +579,7 @@ def _tell_author(question: Question) -> list[Notice]:
 
 def find_question(tx: Session, consultation: Consultation, question_id: Any) -> Question:
     """A question of this consultation; hidden ones are out of sight, so unknown."""
-    wanted = rules.as_id(question_id)
+    wanted = as_id(question_id)
     question = tx.get(Question, wanted) if wanted is not None else None
     if (
         question is None

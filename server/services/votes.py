@@ -24,6 +24,7 @@ from ..domain import agenda as agenda_rules
 from ..domain import questions as rules
 from ..domain.errors import N_, Conflict
 from ..domain.events import ATTENDEE, STAFF, EventDraft
+from ..domain.ids import as_id
 from ..storage.models import Consultation, Participant
 from ..storage.questions import Question, QuestionVote
 from ..storage.store import Store
@@ -133,7 +134,7 @@ def _first_votes(
     """The votes the bulk path may write: valid, and their voter's first for that question."""
     commands = [pending.command for pending in batch]
     actors = rows_by_id(tx, Participant, {c.viewer.participant_id for c in commands})
-    wanted = {rules.as_id(c.question_id) for c in commands} - {None}
+    wanted = {as_id(c.question_id) for c in commands} - {None}
     questions = rows_by_id(tx, Question, wanted)
     rows = tx.execute(
         select(QuestionVote.question_id, QuestionVote.participant_id).where(
@@ -145,7 +146,7 @@ def _first_votes(
     firsts = []
     for index, command in enumerate(commands):
         actor = actors.get(command.viewer.participant_id)
-        question = questions.get(rules.as_id(command.question_id))
+        question = questions.get(as_id(command.question_id))
         if actor is None or question is None or question.consultation_id != consultation.id:
             continue
         if (question.id, actor.id) in voted or refused(check_actor, tx, actor, {ATTENDEE}):

@@ -45,3 +45,15 @@ def test_control_characters_are_refused():
 def test_whole_numbers_are_checked_for_type_and_range(value):
     with pytest.raises(DomainError):
         require_int(value, "minutes", minimum=1, maximum=60)
+
+
+@pytest.mark.parametrize("value", ["\ud800", "cut \udfff here", "\udbff\udfff"])
+def test_text_that_is_not_valid_unicode_is_refused_with_its_own_code(value):
+    with pytest.raises(DomainError) as refused:
+        clean_text(value, "question", max_length=100)
+    assert refused.value.code == "invalid_unicode"
+
+
+@pytest.mark.parametrize("value", ["𝄞 plane 1", "\U00020000 plane 2", "\U0010fffd plane 16"])
+def test_characters_of_every_plane_are_kept(value):
+    assert clean_text(value, "question", max_length=100) == value

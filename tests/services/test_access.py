@@ -91,3 +91,11 @@ def test_reissued_links_replace_every_staff_link(create_consultation, core):
     with pytest.raises(DomainError):
         consultations.claim_link(core, c.rapporteur_link, {})
     assert consultations.claim_link(core, tokens["rapporteur"], {}).viewer.role == "rapporteur"
+
+
+@pytest.mark.parametrize("code", ["\ud800", "AB\udfffC", "A" * 100_000])
+def test_a_code_no_consultation_can_have_is_unknown(create_consultation, core, code):
+    create_consultation()
+    with pytest.raises(DomainError) as refused:
+        consultations.join(core, code, {"display_name": "Amina"})
+    assert refused.value.code == "unknown_consultation"

@@ -5,6 +5,7 @@ from functools import partial
 
 from sqlalchemy import select
 
+from server.domain.errors import DomainError
 from server.services import consultations, presence
 from server.services.access import identify
 from server.services.group_commit import Pending
@@ -138,3 +139,17 @@ def test_a_crowd_arriving_and_leaving_at_once_is_counted_exactly(create_consulta
         ).all()
     assert [payload["present"] for payload in heads] == list(range(59, -1, -1))
     assert len(log_of(core, c.id, "participant_arrived")) == 60
+
+
+def test_a_name_that_is_not_valid_unicode_is_refused_and_fails_no_other_join(
+    create_consultation, core
+):
+    c = create_consultation()
+    names = [f"P{i}" for i in range(30)]
+    names[7] = "\ud800"  # half of a UTF-16 pair, as JSON's "\ud800" arrives
+    outcomes = together(
+        [partial(consultations.join, core, c.join_code, {"display_name": n}) for n in names]
+    )
+    assert isinstance(outcomes[7], DomainError) and outcomes[7].code == "invalid_unicode"
+    honest = outcomes[:7] + outcomes[8:]
+    assert [a.events[0].payload["display_name"] for a in honest] == names[:7] + names[8:]

@@ -5,6 +5,7 @@ from functools import partial
 
 import pytest
 
+from server.domain.errors import Unavailable, try_again
 from server.services.group_commit import GroupCommit
 from server.storage.store import Store
 from tests.threads import together
@@ -64,3 +65,38 @@ def test_consultations_are_batched_apart(store):
     group = GroupCommit(store, commit)
     together([partial(group.run, i % 2, (i % 2, i)) for i in range(40)], timeout=30)
     assert all(len(consultations) == 1 for consultations in seen)
+
+
+def test_input_that_breaks_the_shared_commit_fails_only_its_own_command(store):
+    """A batch's failed commit saved nothing: each command runs again alone."""
+    batches = []
+
+    def commit(_store, batch):
+        commands = [pending.command for pending in batch]
+        batches.append(commands)
+        time.sleep(0.01)  # a commit takes time; callers arriving meanwhile form the next batch
+        if "poison" in commands:
+            raise OverflowError("Python int too large to convert to SQLite INTEGER")
+        return [command.upper() for command in commands]
+
+    group = GroupCommit(store, commit)
+    calls = [f"honest {i}" for i in range(30)]
+    calls[12] = "poison"
+    results = together([partial(group.run, 1, command) for command in calls], timeout=30)
+    assert any(len(batch) > 1 and "poison" in batch for batch in batches)
+    assert isinstance(results[12], OverflowError)
+    assert results[:12] + results[13:] == [c.upper() for c in calls if c != "poison"]
+
+
+def test_an_unavailable_store_refuses_the_whole_batch_without_retrying_each(store):
+    batches = []
+
+    def commit(_store, batch):
+        batches.append(len(batch))
+        time.sleep(0.01)
+        raise try_again()
+
+    group = GroupCommit(store, commit)
+    results = together([partial(group.run, 1, i) for i in range(20)], timeout=30)
+    assert all(isinstance(r, Unavailable) and r.code == "try_again" for r in results)
+    assert sum(batches) == 20  # each command tried once

@@ -148,6 +148,7 @@ def test_notes_can_be_finished_after_the_consultation_ends(create_consultation, 
         (True, "x", 1, "unknown_item"),
         (None, 42, 1, "invalid_text"),
         (None, "bell\x07", 1, "invalid_text"),
+        (None, "cut \udfff here", 1, "invalid_unicode"),
         (None, "ع" * (MAX_NOTE_BYTES // 2), 1, "note_too_long"),  # 2 bytes each, and quotes
         (None, '"' * (MAX_NOTE_BYTES // 2), 1, "note_too_long"),  # each sent as \"
         (None, "x", 0, "invalid_revision"),

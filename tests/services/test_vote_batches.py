@@ -80,6 +80,16 @@ def test_every_vote_of_a_batch_ends_as_it_would_alone(core, c):
     assert [e.type for e in outcomes[0].events] == ["question_voted"]
 
 
+def test_an_id_no_database_can_hold_is_an_unknown_question_and_fails_no_other_vote(core, c):
+    author, fan, other = c.join(), c.join(), c.join()
+    question = asked(core, c, author, "Who funds the regional centre?")
+    outcomes = votes.vote_all(
+        core.store, [sent(fan, question), sent(author, 10**20), sent(other, question)]
+    )
+    assert isinstance(outcomes[1], DomainError) and outcomes[1].code == "unknown_question"
+    assert votes_for(core, question) == sorted([fan.participant_id, other.participant_id])
+
+
 def test_a_crowd_upvoting_at_once_counts_each_person_once(core, c):
     question_id = asked(core, c, c.join(), "Who funds the regional centre?")
     crowd = [c.join() for _ in range(120)]
