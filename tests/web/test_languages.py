@@ -159,7 +159,8 @@ def test_field_names_and_question_states_are_translated_inside_the_message(app, 
     assert client.post("/api/commands/approve_question", json=question, headers=chair).json["ok"]
     again = client.post("/api/commands/approve_question", json=question, headers=chair)
     assert again.json["error"]["message"] == (
-        "Seule une question en attente peut être approuvée\u00a0; celle-ci est approuvée."
+        "Seule une question en attente peut être approuvée\u00a0; "
+        "celle-ci est à l’état «\u00a0approuvée\u00a0»."
     )
 
 
