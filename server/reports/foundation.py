@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import func, select
 
 from ..domain import attendance
@@ -223,7 +224,15 @@ def _planned(item: ReportItem) -> str:
 def agenda_section(ctx: ReportContext) -> Section:
     """An overview table, then one section per item with its times and every feature's part."""
     overview = Table(
-        (_("#"), _("Item"), _("Planned"), _("Started"), _("Ended"), _("Time used"), _("Overrun")),
+        (
+            _("#"),
+            _("Item"),
+            _("Planned"),
+            _("Started"),
+            pgettext("report heading", "Ended"),
+            _("Time used"),
+            _("Overrun"),
+        ),
         [
             (
                 item.number,
@@ -248,7 +257,10 @@ def _item_section(ctx: ReportContext, item: ReportItem) -> Section:
     facts = [
         (_("Planned"), _planned(item)),
         (_("Started"), ctx.both(item.started_at)),
-        (_("Ended"), ctx.both(item.ended_at) if item.ended_at else _ongoing(item)),
+        (
+            pgettext("report heading", "Ended"),
+            ctx.both(item.ended_at) if item.ended_at else _ongoing(item),
+        ),
         (_("Time used"), _used(item)),
     ]
     if item.overrun:

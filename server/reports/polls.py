@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import select
 
 from ..domain import polls as rules
@@ -152,7 +153,7 @@ def _facts(ctx: ReportContext, shown: Reported) -> Facts:
         )
     else:
         opened = _("from %(start)s, still open", start=ctx.both(poll.opened_at))
-    facts.append((_("Open"), opened))
+    facts.append((pgettext("report heading", "Open"), opened))
     voters = results["voters"]
     if shown.present_at_close:
         turnout = round(100 * voters / shown.present_at_close)

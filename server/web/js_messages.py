@@ -6,13 +6,12 @@ not script, so the Content-Security-Policy stays strict); static/js/i18n.js read
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import gettext, pgettext
 
 from ..domain.errors import N_
 
 MESSAGES = {
     "not_started": N_("Not started yet"),
-    "ended": N_("Ended"),
     "next": N_("Next: %(title)s"),
     "over_time": N_("Over time by %(duration)s"),
     "late": N_("%(duration)s late"),
@@ -31,4 +30,7 @@ MESSAGES = {
 
 def translated_messages() -> dict[str, str]:
     """Every script message in the request's language (placeholders left for the script)."""
-    return {key: gettext(text) for key, text in MESSAGES.items()}
+    messages = {key: gettext(text) for key, text in MESSAGES.items()}
+    # "Ended" is also a report heading; here it is the consultation's state.
+    messages["ended"] = pgettext("consultation state", "Ended")
+    return messages

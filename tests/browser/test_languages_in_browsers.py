@@ -50,6 +50,10 @@ def test_the_attendee_page_in_arabic_reads_right_to_left_in_arabic(server, new_p
     assert re.search(r"\d\d:\d\d", schedule.inner_text())
     assert not ARABIC_INDIC_DIGITS.search(page.locator("main").inner_text())
 
+    # Buttons are verbal nouns, as the glossary has it.
+    expect(page.locator(".q-ask button[type=submit]")).to_have_text("طرح السؤال")
+    expect(page.locator("[data-q-sort=popular]")).to_have_text("الأكثر تأييدًا")
+
     # A refusal from the server, over Socket.IO, in Arabic.
     page.click(".q-ask button[type=submit]")
     expect(page.locator("[data-q-error]")).to_have_text("السؤال: لا يجوز ترك هذا الحقل فارغًا.")
@@ -126,15 +130,45 @@ def test_a_language_switched_on_the_live_page_is_kept_and_spoken_by_the_server(s
 
     page.click(".q-ask button[type=submit]")
     expect(page.locator("[data-q-error]")).to_have_text("La question ne doit pas être vide.")
+    expect(page.locator("[data-q-sort=popular]")).to_have_text("Les plus votées")
+    expect(page.locator("label[for=q-item]")).to_have_text("Objet")
+    screenshot(page, "attendee-phone-fr")
+
+
+def test_the_attendee_page_in_portuguese_uses_the_reviewed_terms(server, new_page):
+    """European Portuguese, reached from a browser set to pt-PT."""
+    text = "Quem coordena a cooperação entre as autoridades centrais?"
+    asker = join_by_api(server, "Nuno")
+    asked = command(server, asker, "ask_question", {"text": text})
+    question = {"question_id": asked["question"]["id"]}
+    assert command(server, moderator_token(server), "approve_question", question)["ok"]
+    assert command(server, join_by_api(server, "Celeste"), "vote_question", question)["ok"]
+
+    page = new_page(viewport=PHONE, locale="pt-PT")
+    join_as_attendee(page, server, name="Nélia", group="academia", country="MZ")
+    expect(page.locator("html")).to_have_attribute("lang", "pt")
+    expect(page.locator("[data-q-sort=popular]")).to_have_text("As mais votadas")
+    expect(page.locator("[data-q-sort=recent]")).to_have_text("As mais recentes")
+    card = page.locator("li", has_text=text)
+    expect(card.locator("[data-slot=votes]")).to_have_text("1 voto")
+    expect(card.locator("[data-slot=vote-label]")).to_have_text("Votar a favor")
+    screenshot(page, "attendee-phone-pt")
+
+
+def join_by_api(server, name: str) -> str:
+    """An attendee who joined without a page: their token."""
+    joined = requests.post(
+        f"{server.url}/api/consultations/{server.links['join_code']}/join",
+        json={"display_name": name},
+        timeout=10,
+    ).json()
+    return joined["token"]
 
 
 def test_the_chairs_shortcuts_work_on_an_arabic_keyboard(server, new_page):
-    joined = requests.post(
-        f"{server.url}/api/consultations/{server.links['join_code']}/join",
-        json={"display_name": "Samir"},
-        timeout=10,
-    ).json()
-    asked = command(server, joined["token"], "ask_question", {"text": "What about e-evidence?"})
+    asked = command(
+        server, join_by_api(server, "Samir"), "ask_question", {"text": "What about e-evidence?"}
+    )
     moderator = new_page(locale="ar")
     open_console(moderator, server)
     question = moderator.locator(f"li.q[data-question-id='{asked['question']['id']}']")

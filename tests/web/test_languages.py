@@ -159,7 +159,8 @@ def test_field_names_and_question_states_are_translated_inside_the_message(app, 
     assert client.post("/api/commands/approve_question", json=question, headers=chair).json["ok"]
     again = client.post("/api/commands/approve_question", json=question, headers=chair)
     assert again.json["error"]["message"] == (
-        "Seule une question en attente peut être approuvée\u00a0; celle-ci est approuvée."
+        "Seule une question en attente peut être approuvée\u00a0; "
+        "celle-ci est à l’état «\u00a0approuvée\u00a0»."
     )
 
 
@@ -209,3 +210,14 @@ def test_a_report_downloads_in_the_readers_language(app, app_consultation):
     text = report.get_data(as_text=True)
     assert "À propos de la consultation" in text and "Ordre du jour" in text
     assert "About the consultation" not in text
+
+
+def test_ended_is_a_state_on_the_page_and_a_heading_in_the_report(app, app_consultation):
+    """One English word in two senses: each has its own context, so its own translation."""
+    code = app_consultation.join_code
+    page = attendee_in(app, app_consultation, "fr").get(f"/c/{code}").text
+    assert script_messages(page)["ended"] == "Terminée"  # la consultation
+    rapporteur = staff_in(app, f"/r/{app_consultation.rapporteur_link}", "fr")
+    report = rapporteur.get(f"/c/{code}/report/download/markdown").get_data(as_text=True)
+    assert "| N° | Point | Prévu | Début | Fin |" in report
+    assert "Terminé" not in report
