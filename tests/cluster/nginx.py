@@ -9,11 +9,16 @@ import socket
 import subprocess
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import requests
+import sqlalchemy as sa
+
 from tests.cluster.conftest import SHARED_REDIS
+from tests.conftest import PG_SERVER
 from tests.realtime.servers import ROOT, free_port
 
 
@@ -25,6 +30,7 @@ class MakeCluster:
     workers: list[int]
     run: Path
     process: subprocess.Popen[bytes]
+    database_url: str
     links: dict[str, str] = field(default_factory=dict)
 
     def stop(self) -> None:
@@ -59,7 +65,7 @@ def launch(database_url: str, instance: Path, workers: int = 2) -> MakeCluster:
         assert time.monotonic() < deadline, output.read_text()
         time.sleep(0.3)
     url = f"http://127.0.0.1:{port}"
-    cluster = MakeCluster(url, ports, instance / "run", process)
+    cluster = MakeCluster(url, ports, instance / "run", process, database_url)
     text = output.read_text()
     for role, prefix in (("moderator", "m"), ("rapporteur", "r")):
         found = re.search(rf"{re.escape(url)}/{prefix}/(\S+)", text)
@@ -115,3 +121,45 @@ def start_nginx(
         except ConnectionRefusedError:
             assert time.monotonic() < deadline, "nginx did not start"
             time.sleep(0.1)
+
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0"
+
+
+def user_agents_by_worker(cluster: MakeCluster, each: int) -> dict[int, list[str]]:
+    """`each` browser User-Agents per worker port, found by asking nginx where it sends them.
+
+    nginx hashes address and User-Agent; the access log names the worker that answered.
+    """
+    log = cluster.run / "access.log"
+    found: dict[int, list[str]] = {port: [] for port in cluster.workers}
+    for n in range(200):
+        if all(len(agents) >= each for agents in found.values()):
+            return found
+        agent = f"{BROWSER} Rehearsal/{n}"
+        lines = len(log.read_text().splitlines())
+        response = requests.get(
+            f"{cluster.url}/api/health", headers={"User-Agent": agent}, timeout=10
+        )
+        assert response.ok, response.text
+        while len(logged := log.read_text().splitlines()) == lines:
+            time.sleep(0.01)  # nginx logs a request just after answering it
+        found[int(logged[-1].rsplit(":", 1)[1])].append(agent)
+    raise AssertionError(f"nginx sent 200 browsers to the same worker: {found}")
+
+
+@contextmanager
+def make_cluster_on_a_new_database(instance: Path) -> Iterator[MakeCluster]:
+    """`make cluster` as a newcomer runs it: its script creates the database and seeds the demo."""
+    name = f"baraza_cluster_{uuid.uuid4().hex[:10]}"
+    try:
+        cluster = launch(PG_SERVER.rsplit("/", 1)[0] + f"/{name}", instance)
+        try:
+            yield cluster
+        finally:
+            cluster.stop()
+    finally:
+        admin = sa.create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
