@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import redis
 import requests
 import sqlalchemy as sa
 
@@ -31,21 +33,29 @@ class MakeCluster:
     run: Path
     process: subprocess.Popen[bytes]
     database_url: str
+    redis_prefix: str
     links: dict[str, str] = field(default_factory=dict)
 
     def stop(self) -> None:
-        os.killpg(self.process.pid, 15)
+        """Stop every part, as Ctrl-C does, and forget the run's keys in the shared Redis."""
+        os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(timeout=20)
+        client = redis.Redis.from_url(SHARED_REDIS)
+        keys = list(client.scan_iter(f"{self.redis_prefix}:*"))
+        if keys:
+            client.delete(*keys)
+        client.close()
 
 
 def launch(database_url: str, instance: Path, workers: int = 2) -> MakeCluster:
     """Run `make cluster`'s script and wait until it says the cluster is up."""
     port, ports = free_port(), [free_port() for _ in range(workers)]
+    prefix = f"baraza-nginx-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "REDIS_URL": SHARED_REDIS,
-        "REDIS_PREFIX": f"baraza-nginx-{uuid.uuid4().hex[:8]}",
+        "REDIS_PREFIX": prefix,
         "PORT": str(port),
         "WORKER_PORTS": " ".join(map(str, ports)),
         "BARAZA_INSTANCE": str(instance),
@@ -65,7 +75,7 @@ def launch(database_url: str, instance: Path, workers: int = 2) -> MakeCluster:
         assert time.monotonic() < deadline, output.read_text()
         time.sleep(0.3)
     url = f"http://127.0.0.1:{port}"
-    cluster = MakeCluster(url, ports, instance / "run", process, database_url)
+    cluster = MakeCluster(url, ports, instance / "run", process, database_url, prefix)
     text = output.read_text()
     for role, prefix in (("moderator", "m"), ("rapporteur", "r")):
         found = re.search(rf"{re.escape(url)}/{prefix}/(\S+)", text)
