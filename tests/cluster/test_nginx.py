@@ -100,6 +100,18 @@ def test_the_access_log_keeps_no_link_and_no_token(cluster, consultation):
     assert consultation.moderator_link not in log and consultation.moderator_token not in log
 
 
+def test_nginx_and_the_workers_answer_errors_alike(cluster, consultation):
+    """nginx's own refusal (too large) and a worker's (unknown code): the same JSON shape."""
+    join = f"{cluster.url}/api/consultations/{consultation.join_code}/join"
+    too_large = requests.post(join, data=b" " * 1_100_000, timeout=10)
+    unknown = requests.post(f"{cluster.url}/api/consultations/NOSUCH/join", json={}, timeout=10)
+    assert too_large.status_code == 413 and unknown.status_code == 404
+    for response in (too_large, unknown):
+        assert response.headers["Content-Type"] == "application/json"
+        assert set(response.json()) == {"ok", "error"}
+    assert too_large.json()["error"]["code"] == "request_entity_too_large"
+
+
 def test_stopping_the_launcher_stops_every_part(pg_url, tmp_path):
     running = launch(pg_url, tmp_path, workers=1)
     running.process.send_signal(signal.SIGINT)
