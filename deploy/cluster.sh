@@ -61,31 +61,16 @@ wait_for() {  # wait_for URL NAME
   return 1
 }
 
-upstream=""
 for port in $WORKER_PORTS; do
   "$BIN/gunicorn" --worker-class eventlet --workers 1 --worker-connections 20000 \
     --bind "127.0.0.1:$port" --log-file "$RUN/worker-$port.log" server.wsgi:app &
   pids+=($!)
-  upstream+="        server 127.0.0.1:$port;\n"
 done
 # nginx marks a worker that does not answer yet as down for a while: wait for each.
 for port in $WORKER_PORTS; do wait_for "http://127.0.0.1:$port/api/health" "worker $port"; done
 
 # deploy/nginx.conf with this run's ports, logs and temporary files.
-awk -v upstream="$upstream" -v port="$PORT" -v run="$RUN" '
-  /^ *server 127\.0\.0\.1:[0-9]+;/ { if (!done) { printf "%s", upstream; done = 1 } next }
-  /^ *listen / { print "        listen 127.0.0.1:" port ";"; next }
-  /^error_log / { print "error_log " run "/nginx.error.log crit;"; next }
-  /^ *access_log / { print "    access_log " run "/access.log baraza;"; next }
-  { print }
-  /^http \{/ {
-    print "    client_body_temp_path " run "/tmp/body;"
-    print "    proxy_temp_path " run "/tmp/proxy;"
-    print "    fastcgi_temp_path " run "/tmp/fastcgi;"
-    print "    uwsgi_temp_path " run "/tmp/uwsgi;"
-    print "    scgi_temp_path " run "/tmp/scgi;"
-  }
-' deploy/nginx.conf > "$RUN/nginx.conf"
+deploy/nginx-conf.sh "$RUN" "$PORT" "$WORKER_PORTS" > "$RUN/nginx.conf"
 
 as_root=""
 if [ "$(id -u)" = 0 ]; then as_root="user root;"; fi

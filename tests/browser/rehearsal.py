@@ -14,7 +14,7 @@ called at each state worth a look, with the people whose screens it changed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,10 +89,13 @@ NOTE = "Participants asked for capacity building; two of three favour ratificati
 
 
 class Rehearsal:
-    def __init__(self, server, new_page, checkpoint: Checkpoint) -> None:
+    def __init__(
+        self, server, new_page, checkpoint: Checkpoint, user_agents: Mapping[str, str]
+    ) -> None:
         self.server = server
         self.new_page = new_page
         self.look = checkpoint
+        self.user_agents = user_agents  # by screenshot name: which worker nginx picks
         self.everyone: list[Person] = []
 
     def checkpoint(self, state: str, people: list[Person]) -> None:
@@ -108,6 +111,8 @@ class Rehearsal:
     # People -------------------------------------------------------------------------
 
     def person(self, shot: str, lang: str = "en", viewport=DESKTOP, **options) -> Person:
+        if shot in self.user_agents:
+            options["user_agent"] = self.user_agents[shot]
         page = self.new_page(viewport=viewport, locale=lang if lang != "fr" else "fr-FR", **options)
         person = Person(shot, page, catalogue(lang), lang).watch()
         self.everyone.append(person)
@@ -594,9 +599,15 @@ class Rehearsal:
         self.checkpoint("notes-typed", [self.rapporteur])
 
 
-def rehearse(server, new_page, checkpoint: Checkpoint) -> Rehearsal:
-    """Run the whole consultation; returns the cast for what the caller checks after."""
-    rehearsal = Rehearsal(server, new_page, checkpoint)
+def rehearse(
+    server, new_page, checkpoint: Checkpoint, user_agents: Mapping[str, str] | None = None
+) -> Rehearsal:
+    """Run the whole consultation; returns the cast for what the caller checks after.
+
+    `server` has the `url` and the demo's `links`: one process, or `make cluster`'s nginx,
+    where `user_agents` (by screenshot name, e.g. "attendee-phone") choose each person's
+    worker, as nginx hashes the address and the User-Agent."""
+    rehearsal = Rehearsal(server, new_page, checkpoint, user_agents or {})
     rehearsal.everyone_joins()
     rehearsal.the_agenda_runs()
     rehearsal.questions_are_asked_approved_voted_and_answered()

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
-import subprocess
 import threading
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 import requests
@@ -17,9 +13,8 @@ import socketio
 
 from server.services.core import Core
 from server.storage.store import Store
-from tests.cluster.conftest import SHARED_REDIS
+from tests.cluster.nginx import launch
 from tests.conftest import new_consultation
-from tests.realtime.servers import ROOT, free_port
 
 pytestmark = [
     pytest.mark.slow,
@@ -29,42 +24,11 @@ pytestmark = [
 ]
 
 
-def launch(database_url: str, instance: Path, port: int, workers: list[int]) -> subprocess.Popen:
-    """Run `make cluster`'s script and wait until it says the cluster is up."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": SHARED_REDIS,
-        "REDIS_PREFIX": f"baraza-nginx-{uuid.uuid4().hex[:8]}",
-        "PORT": str(port),
-        "WORKER_PORTS": " ".join(map(str, workers)),
-        "BARAZA_INSTANCE": str(instance),
-    }
-    output = instance / "cluster.out"
-    with output.open("w") as log:
-        process = subprocess.Popen(
-            ["bash", str(ROOT / "deploy" / "cluster.sh")],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + 60
-    while "Baraza cluster:" not in output.read_text():
-        assert process.poll() is None, output.read_text()
-        assert time.monotonic() < deadline, output.read_text()
-        time.sleep(0.3)
-    return process
-
-
 @pytest.fixture(scope="module")
 def cluster(pg_url, tmp_path_factory):
-    instance = tmp_path_factory.mktemp("make-cluster")
-    port, workers = free_port(), [free_port(), free_port()]
-    process = launch(pg_url, instance, port, workers)
-    yield f"http://127.0.0.1:{port}", workers, instance / "run", process
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=20)
+    running = launch(pg_url, tmp_path_factory.mktemp("make-cluster"))
+    yield running
+    running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +45,7 @@ def join(url: str, code: str) -> str:
 
 
 def test_long_polling_and_websockets_both_work_through_nginx(cluster, consultation):
-    url, _, _, _ = cluster
+    url = cluster.url
     moderator = socketio.Client(reconnection=False)
     moderator.connect(
         url,
@@ -112,7 +76,7 @@ def test_long_polling_and_websockets_both_work_through_nginx(cluster, consultati
 
 
 def test_browsers_are_spread_over_the_workers(cluster, consultation):
-    url, workers, run, _ = cluster
+    url = cluster.url
     token = join(url, consultation.join_code)
     for n in range(12):
         browser = requests.Session()  # like a browser, the same User-Agent on every request
@@ -122,25 +86,36 @@ def test_browsers_are_spread_over_the_workers(cluster, consultation):
         assert client.call("sync", {}, timeout=10)["ok"] is True
         client.disconnect()
         browser.close()
-    log = (run / "access.log").read_text()
-    assert all(f"127.0.0.1:{port}" in log for port in workers)
+    log = (cluster.run / "access.log").read_text()
+    assert all(f"127.0.0.1:{port}" in log for port in cluster.workers)
 
 
 def test_the_access_log_keeps_no_link_and_no_token(cluster, consultation):
-    url, _, run, _ = cluster
+    url = cluster.url
     assert requests.get(f"{url}/m/{consultation.moderator_link}", timeout=10).ok
     requests.get(f"{url}/api/snapshot?token={consultation.moderator_token}", timeout=10)
     time.sleep(0.5)
-    log = (run / "access.log").read_text()
+    log = (cluster.run / "access.log").read_text()
     assert '"GET /m/<link>"' in log
     assert consultation.moderator_link not in log and consultation.moderator_token not in log
 
 
+def test_nginx_and_the_workers_answer_errors_alike(cluster, consultation):
+    """nginx's own refusal (too large) and a worker's (unknown code): the same JSON shape."""
+    join = f"{cluster.url}/api/consultations/{consultation.join_code}/join"
+    too_large = requests.post(join, data=b" " * 1_100_000, timeout=10)
+    unknown = requests.post(f"{cluster.url}/api/consultations/NOSUCH/join", json={}, timeout=10)
+    assert too_large.status_code == 413 and unknown.status_code == 404
+    for response in (too_large, unknown):
+        assert response.headers["Content-Type"] == "application/json"
+        assert set(response.json()) == {"ok", "error"}
+    assert too_large.json()["error"]["code"] == "request_entity_too_large"
+
+
 def test_stopping_the_launcher_stops_every_part(pg_url, tmp_path):
-    port, worker = free_port(), free_port()
-    process = launch(pg_url, tmp_path, port, [worker])
-    process.send_signal(signal.SIGINT)
-    process.wait(timeout=20)
-    for stopped in (port, worker):
+    running = launch(pg_url, tmp_path, workers=1)
+    running.process.send_signal(signal.SIGINT)
+    running.process.wait(timeout=20)
+    for stopped in [running.url, *(f"http://127.0.0.1:{port}" for port in running.workers)]:
         with pytest.raises(requests.ConnectionError):
-            requests.get(f"http://127.0.0.1:{stopped}/api/health", timeout=2)
+            requests.get(f"{stopped}/api/health", timeout=2)
