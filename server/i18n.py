@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import request
 from flask_babel import gettext
 
@@ -16,7 +18,20 @@ def select_locale() -> str:
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:
         return chosen
-    return request.accept_languages.best_match(LANGUAGES) or "en"
+    return browser_language(request.accept_languages) or "en"
+
+
+def browser_language(accepted: Iterable[tuple[str, float]]) -> str | None:
+    """The first of the browser's languages, in its order of preference, that we speak.
+
+    A regional variant counts as its language ("pt-MZ" is Portuguese): werkzeug's
+    `best_match` would prefer a less wanted exact "en" to a Mozambican's "pt-MZ".
+    """
+    for value, _quality in accepted:
+        language = value.split("-")[0].split("_")[0].lower()
+        if language in LANGUAGES:
+            return language
+    return None
 
 
 def translate_error(error: DomainError) -> str:

@@ -3,10 +3,13 @@
 import { t } from "./i18n.js";
 
 // The page's language for Intl. Arabic keeps Latin digits, as the clocks and counts
-// the scripts write do, so one page never mixes two kinds of digits.
+// the scripts write do, so one page never mixes two kinds of digits; Portuguese is
+// the European norm, as the catalogue is (18/01/2024, not Brazil's "18 de jan.").
+const INTL_LOCALES = { ar: "ar-u-nu-latn", pt: "pt-PT" };
+
 export function locale() {
   const lang = document.documentElement.lang || "en";
-  return lang === "ar" ? "ar-u-nu-latn" : lang;
+  return INTL_LOCALES[lang] || lang;
 }
 
 export function duration(seconds) {

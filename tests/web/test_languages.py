@@ -89,7 +89,16 @@ def test_the_pages_are_translated_down_to_their_titles_and_labels(app, app_consu
 
 @pytest.mark.parametrize(
     ("accept", "lang"),
-    [("fr-FR,fr;q=0.9,en;q=0.5", "fr"), ("pt-BR,pt;q=0.8", "pt"), ("ar-EG", "ar"), ("de-DE", "en")],
+    [
+        ("fr-FR,fr;q=0.9,en;q=0.5", "fr"),
+        ("pt-BR,pt;q=0.8", "pt"),
+        ("ar-EG", "ar"),
+        ("de-DE", "en"),
+        # A regional variant alone counts as its language, before a less wanted exact match.
+        ("pt-MZ,en;q=0.5", "pt"),
+        ("fr-SN,en;q=0.8", "fr"),
+        ("de-DE,ar-SA;q=0.9,en;q=0.5", "ar"),
+    ],
 )
 def test_without_a_choice_the_browsers_language_is_used(app, accept, lang):
     page = app.test_client().get("/", headers={"Accept-Language": accept})
