@@ -130,3 +130,21 @@ def test_a_ready_machine_is_left_ready_without_a_complaint():
         timeout=600,
     )
     assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_make_takes_the_first_python_on_path_that_is_3_11_or_newer(tmp_path):
+    commands = tmp_path / "bin"
+    commands.mkdir()
+    (commands / "make").symlink_to(shutil.which("make") or "/usr/bin/make")
+    (commands / "python3").write_text("#!/bin/sh\nexit 1\n")  # as Python 3.10 answers
+    (commands / "python3").chmod(0o755)
+    (commands / "python3.12").symlink_to(sys.executable)
+    dry_run = subprocess.run(
+        ["make", "--no-print-directory", "-n", "test-machine"],
+        cwd=SCRIPT.parents[1],
+        env={"PATH": str(commands)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert dry_run.stdout == f'PYTHON="{commands / "python3.12"}" deploy/prepare-test-machine.sh\n'
