@@ -1,12 +1,19 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-PYTHON ?= python3.11
+# The first Python 3.11 or newer on PATH (tested on 3.11 and 3.13); `make PYTHON=…` to choose.
+ifndef PYTHON
+PYTHON := $(shell for p in python3 python3.14 python3.13 python3.12 python3.11; do \
+  $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && command -v $$p && break; \
+  done)
+endif
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run cluster test lint format clean translations messages bench
+.PHONY: run cluster test test-machine lint format clean translations messages bench
 
 $(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || test -n "$(PYTHON)" || \
+	  { echo "No Python 3.11 or newer on PATH: apt-get install python3, or make PYTHON=/path/to/python3.11+" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
@@ -20,11 +27,15 @@ run: $(STAMP) translations
 cluster: $(STAMP) translations
 	deploy/cluster.sh
 
-## Lint, then every test: SQLite, PostgreSQL, Redis, real servers, Chromium.
-test: $(STAMP) translations
+## Set the machine up, lint, then every test: SQLite, PostgreSQL, Redis, real servers, Chromium.
+test: test-machine $(STAMP) translations
 	$(BIN)/ruff check server tests
 	$(BIN)/ruff format --check server tests
 	$(BIN)/python -m pytest
+
+## Start PostgreSQL and Redis, install Chromium and nginx when allowed; else say what is missing.
+test-machine:
+	@PYTHON="$(PYTHON)" deploy/prepare-test-machine.sh
 
 ## Load benchmark, not part of `make test` (docs/performance.md): `make bench BENCH_ARGS="--n 100,500"`.
 bench: $(STAMP)

@@ -3,7 +3,7 @@
 #
 # Each worker is one gunicorn process with one eventlet worker (server.wsgi:app),
 # as in production; nginx (deploy/nginx.conf) spreads browsers over them, sticky.
-# PostgreSQL and Redis must be running (.ci/run shows how to start them).
+# PostgreSQL and Redis must be running (`make test-machine` starts them).
 #
 # Settings (environment): WORKER_PORTS ("5001 5002"), PORT (8080, nginx),
 # DATABASE_URL (…/baraza on 127.0.0.1), REDIS_URL, REDIS_PREFIX, PUBLIC_URL

@@ -13,6 +13,7 @@ from .domain.events import MODERATOR, RAPPORTEUR
 from .seed import create_from_file, seed_demo_if_empty
 from .services import consultations
 from .services.core import Core
+from .storage import backups
 from .storage.migrate import upgrade
 
 
@@ -129,3 +130,25 @@ def register_cli(app: Flask) -> None:
                 tokens[RAPPORTEUR],
             )
         )
+
+    @app.cli.command("backup")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    def backup(file: Path) -> None:
+        """Copy the whole database, online and consistent, into a new FILE."""
+        try:
+            backups.backup(current_app.config["BARAZA"].database_url, file)
+        except backups.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"backup written to {file}")
+
+    @app.cli.command("restore")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def restore(file: Path) -> None:
+        """Restore a backup FILE into the database, which must be empty; then migrate it."""
+        url = current_app.config["BARAZA"].database_url
+        try:
+            backups.restore(url, file)
+        except backups.BackupError as error:
+            raise click.ClickException(str(error)) from error
+        upgrade(url)
+        click.echo(f"restored {file}; the database is up to date")
