@@ -12,7 +12,7 @@ import re
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -180,23 +180,28 @@ def create_consultation(core: Core) -> Callable[..., Consultation]:
     return lambda **overrides: new_consultation(core, **overrides)
 
 
-@pytest.fixture
-def app(sqlite_url: str, tmp_path: Path) -> Flask:
-    """The application on a fresh SQLite file, threading mode, as tests run it.
+def app_for(database_url: str, instance: Path, **settings: Any) -> Flask:
+    """The application on `database_url`, threading mode, as tests run it.
 
     Events go out as soon as published (no pacing window), so a test reads what
     a command sent right after it; tests/realtime/test_pacing.py tests the window.
     """
     config = Config(
-        database_url=sqlite_url,
+        database_url=database_url,
         secret_key="test-secret",
         async_mode="threading",
         public_url="http://localhost",
-        instance_path=str(tmp_path),
+        instance_path=str(instance),
         testing=True,
         event_window=0.0,
     )
-    return create_app(config)
+    return create_app(replace(config, **settings))
+
+
+@pytest.fixture
+def app(sqlite_url: str, tmp_path: Path) -> Flask:
+    """The application on a fresh SQLite file."""
+    return app_for(sqlite_url, tmp_path)
 
 
 @pytest.fixture

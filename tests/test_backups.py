@@ -16,8 +16,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from server.app import create_app
-from server.config import Config
 from server.reports import exports
 from server.reports.model import Audience
 from server.services import questions
@@ -25,7 +23,7 @@ from server.services.core import Core
 from server.services.snapshots import snapshot
 from server.storage import backups
 from server.storage.store import Store
-from tests.conftest import PG_SERVER, Clock, new_consultation
+from tests.conftest import PG_SERVER, Clock, app_for, new_consultation
 from tests.reports.scripted import run_script
 
 BUSY_SETTINGS = {"questions": {"min_interval_seconds": 0, "max_per_person": 1000}}
@@ -130,15 +128,7 @@ def test_the_restored_database_answers_the_same_snapshot(core, clock, restored, 
 
 
 def app_on(url: str, instance: Path) -> Any:
-    config = Config(
-        database_url=url,
-        secret_key="test-secret",
-        async_mode="threading",
-        public_url="http://localhost",
-        instance_path=str(instance),
-        testing=True,
-    )
-    return create_app(config)
+    return app_for(url, instance)
 
 
 def test_backup_and_restore_from_the_command_line_serve_the_consultation(

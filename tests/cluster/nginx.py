@@ -4,7 +4,6 @@ whatever the test listens with, on deploy/nginx.conf as deploy/nginx-conf.sh ren
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -21,7 +20,7 @@ import sqlalchemy as sa
 
 from tests.cluster.conftest import SHARED_REDIS
 from tests.conftest import PG_SERVER
-from tests.realtime.servers import ROOT, free_port
+from tests.realtime.servers import ROOT, free_port, printed_links
 
 
 @dataclass
@@ -76,14 +75,7 @@ def launch(database_url: str, instance: Path, workers: int = 2) -> MakeCluster:
         time.sleep(0.3)
     url = f"http://127.0.0.1:{port}"
     cluster = MakeCluster(url, ports, instance / "run", process, database_url, prefix)
-    text = output.read_text()
-    for role, prefix in (("moderator", "m"), ("rapporteur", "r")):
-        found = re.search(rf"{re.escape(url)}/{prefix}/(\S+)", text)
-        if found:
-            cluster.links[role] = found.group(1)
-    code = re.search(r"join code (\w+)", text)
-    if code:
-        cluster.links["join_code"] = code.group(1)
+    cluster.links.update(printed_links(output.read_text(), url))
     return cluster
 
 

@@ -75,12 +75,18 @@ def start_server(instance: Path, async_mode: str = "eventlet", **env: str) -> Ru
     else:
         server.stop()
         raise RuntimeError(f"server did not answer:\n{output.read_text()}")
-    text = output.read_text()
+    server.links.update(printed_links(output.read_text(), url))
+    return server
+
+
+def printed_links(text: str, url: str) -> dict[str, str]:
+    """The demo's staff links and join code, as `seed-demo` prints them for `url`."""
+    links = {}
     for role, prefix in (("moderator", "m"), ("rapporteur", "r")):
         found = re.search(rf"{re.escape(url)}/{prefix}/(\S+)", text)
         if found:
-            server.links[role] = found.group(1)
+            links[role] = found.group(1)
     code = re.search(r"join code (\w+)", text)
     if code:
-        server.links["join_code"] = code.group(1)
-    return server
+        links["join_code"] = code.group(1)
+    return links

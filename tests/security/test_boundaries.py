@@ -19,13 +19,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from server.app import create_app
-from server.config import Config
 from server.realtime import socketio
 from server.realtime.commands import COMMANDS
 from server.services import consultations
 from server.storage.store import Store
-from tests.conftest import Consultation, new_consultation
+from tests.conftest import Consultation, app_for, new_consultation
 
 NUMBERS = [2**31 - 1, 2**31, 2**53, 10**20]
 TEXTS = [
@@ -62,17 +60,7 @@ def every_payload_key() -> list[str]:
 @pytest.fixture
 def app_on(store: Store, tmp_path: Path) -> Flask:
     """The application on the `store`'s database (SQLite and PostgreSQL), no rate limit."""
-    config = Config(
-        database_url=store.url,
-        secret_key="test-secret",
-        async_mode="threading",
-        public_url="http://localhost",
-        instance_path=str(tmp_path),
-        testing=True,
-        event_window=0.0,
-        command_burst=10**9,
-    )
-    return create_app(config)
+    return app_for(store.url, tmp_path, command_burst=10**9)
 
 
 @pytest.fixture
