@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from .consultations import ENDED
 from .errors import N_, Conflict, DomainError
@@ -38,6 +38,10 @@ class ItemTiming:
     elapsed: int
     remaining: int  # negative once the item runs over
     overrun: int
+
+
+# Whichever kind of item the caller holds (a stored row, say) comes back.
+Item = TypeVar("Item", bound=ClockedItem)
 
 
 def item_timing(item: ClockedItem, now: datetime) -> ItemTiming:
@@ -82,7 +86,7 @@ def check_can_start(item: ClockedItem) -> None:
         raise Conflict("item_already_active", N_("This agenda item is already running."))
 
 
-def next_item(items: Sequence[ClockedItem], current: ClockedItem | None) -> ClockedItem:
+def next_item(items: Sequence[Item], current: ClockedItem | None) -> Item:
     after = current.position if current else -1
     following = [i for i in items if i.position > after]
     if not following:
@@ -90,7 +94,7 @@ def next_item(items: Sequence[ClockedItem], current: ClockedItem | None) -> Cloc
     return following[0]
 
 
-def previous_item(items: Sequence[ClockedItem], current: ClockedItem | None) -> ClockedItem:
+def previous_item(items: Sequence[Item], current: ClockedItem | None) -> Item:
     if current is None:
         raise Conflict("no_active_item", N_("No agenda item is running."))
     before = [i for i in items if i.position < current.position]

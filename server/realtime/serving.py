@@ -10,10 +10,13 @@ from __future__ import annotations
 import gc
 import logging
 import resource
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from flask import Flask
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 from . import cluster, socketio, tallies
 from .connection import WORKER
@@ -48,10 +51,7 @@ def raise_open_files_limit() -> int:
     return hard
 
 
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-
-
-def without_websocket_compression(wsgi_app: WSGIApp) -> WSGIApp:
+def without_websocket_compression(wsgi_app: WSGIApplication) -> WSGIApplication:
     """Decline permessage-deflate, which browsers offer on every WebSocket.
 
     eventlet's and simple-websocket's servers accept it, and then keep a zlib
@@ -59,7 +59,7 @@ def without_websocket_compression(wsgi_app: WSGIApp) -> WSGIApp:
     once per recipient. Node's socket.io turns it off by default for that reason.
     """
 
-    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
         return wsgi_app(environ, start_response)
 
@@ -84,7 +84,7 @@ def size_for_crowds(app: Flask) -> None:
     limit = raise_open_files_limit()
     log.info("open-files limit %s, listen backlog %s", limit, LISTEN_BACKLOG)
     tune_garbage_collection()
-    app.wsgi_app = without_websocket_compression(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = without_websocket_compression(app.wsgi_app)  # type: ignore[method-assign,assignment]
 
 
 def serve(app: Flask, host: str, port: int, async_mode: str) -> None:

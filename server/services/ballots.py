@@ -27,6 +27,7 @@ from ..domain.errors import N_, Conflict, DomainError
 from ..domain.events import ATTENDEE, STAFF, EventDraft, LoggedEvent
 from ..domain.ids import as_id
 from ..storage import polls as storage
+from ..storage.base import table_of
 from ..storage.models import Consultation, Participant
 from ..storage.polls import Ballot, Poll
 from ..storage.store import Store
@@ -126,7 +127,7 @@ def _cast_first_ballots(
     if not firsts:
         return {}
     tx.execute(
-        insert(Ballot.__table__),
+        insert(table_of(Ballot)),
         [
             {
                 "poll_id": f.poll.id,

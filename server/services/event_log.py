@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..domain.events import PUBLIC, STAFF, EventDraft, LoggedEvent
+from ..storage.base import table_of
 from ..storage.models import Consultation, Event, Participant
 
 
@@ -61,7 +62,7 @@ def append_each(
             )
         )
     if logged:
-        tx.execute(insert(Event.__table__), [_row(event) for event in logged])
+        tx.execute(insert(table_of(Event)), [_row(event) for event in logged])
     tx.flush()
     return logged
 

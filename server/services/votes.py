@@ -25,6 +25,7 @@ from ..domain import questions as rules
 from ..domain.errors import N_, Conflict
 from ..domain.events import ATTENDEE, STAFF, EventDraft
 from ..domain.ids import as_id
+from ..storage.base import table_of
 from ..storage.models import Consultation, Participant
 from ..storage.questions import Question, QuestionVote
 from ..storage.store import Store
@@ -113,7 +114,7 @@ def _first_votes_in_bulk(
     if not firsts:
         return {}
     tx.execute(
-        insert(QuestionVote.__table__),
+        insert(table_of(QuestionVote)),
         [
             {"question_id": f.question.id, "participant_id": f.actor.id, "created_at": f.now}
             for f in firsts
