@@ -31,6 +31,7 @@ from .polls import (
 WORD_LIMIT = 100
 ANSWER_LIMIT = 500
 BREAKDOWNS = ("stakeholder_group", "country")
+STAFF_ONLY = ("breakdown", "unreadable")
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,35 @@ def contributions(poll: PollDefinition, answer: Any) -> dict[Hashable, int]:
     return {}
 
 
-def tally(poll: PollDefinition, ballots: Sequence[BallotRow]) -> dict[str, Any]:
-    """The full results, as staff see them (turnout is added by `with_turnout`)."""
+def readable(poll: PollDefinition, answer: Any) -> bool:
+    """Whether a stored answer has the shape its poll's ballots take (see `parse_answer`).
+
+    Every ballot is checked when cast; this guards the count against a row written
+    some other way (an old version, a hand edit), so one row cannot stop a poll's
+    results, its closing or its report.
+    """
+    options = range(len(poll.options))
+    if poll.type == SINGLE:
+        return _is_int(answer) and answer in options
+    if poll.type == RATING:
+        return _is_int(answer) and (poll.scale_min or 0) <= answer <= (poll.scale_max or 0)
+    if poll.type in (MULTIPLE, RANKING):
+        return isinstance(answer, list) and all(_is_int(a) and a in options for a in answer)
+    if poll.type == WORD_CLOUD:
+        return isinstance(answer, list) and all(isinstance(word, str) for word in answer)
+    return isinstance(answer, str)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def tally(poll: PollDefinition, all_ballots: Sequence[BallotRow]) -> dict[str, Any]:
+    """The full results, as staff see them (turnout is added by `with_turnout`).
+
+    A ballot whose answer is not `readable` is left out, and counted as `unreadable`.
+    """
+    ballots = [ballot for ballot in all_ballots if readable(poll, ballot.answer)]
     shares = [contributions(poll, ballot.answer) for ballot in ballots]
     totals: Counter[Hashable] = Counter()
     for share in shares:
@@ -76,6 +104,7 @@ def tally(poll: PollDefinition, ballots: Sequence[BallotRow]) -> dict[str, Any]:
         "type": poll.type,
         "method": poll.method,
         "voters": len(ballots),
+        "unreadable": len(all_ballots) - len(ballots),
         "rows": [
             {
                 "key": key,
@@ -107,7 +136,7 @@ def public_results(results: dict[str, Any]) -> dict[str, Any]:
     Breakdowns stay with staff: in a small group or country they would reveal
     how one identifiable person voted.
     """
-    public = {key: value for key, value in results.items() if key != "breakdown"}
+    public = {key: value for key, value in results.items() if key not in STAFF_ONLY}
     if "answers" in results:
         public["answers"] = [
             {"id": answer["id"], "text": answer["text"]}

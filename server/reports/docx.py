@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from flask_babel import gettext as _
 
+from .containment import encodable
 from .model import Block, Cell, Facts, Registry, Report, Section, Table, Text
 
 SectionRenderer = Callable[[DocumentObject, Section, int], None]
@@ -32,7 +33,8 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 
 def xml_text(value: object) -> str:
-    return _NOT_XML.sub("", "" if value is None else str(value))
+    """Text XML can hold: a lone surrogate shows as U+FFFD, as in every format."""
+    return _NOT_XML.sub("", encodable("" if value is None else str(value)))
 
 
 def render(report: Report) -> bytes:
@@ -65,7 +67,7 @@ def render_block(document: DocumentObject, block: Block, level: int) -> None:
             paragraph.add_run(xml_text(f"{label}: ")).bold = True
             paragraph.add_run(xml_text(value))
     elif isinstance(block, Table):
-        add_table(document, block.columns, block.rows)
+        add_table(document, block.columns, block.read())
     elif isinstance(block, Text):
         add_text(document, block.text)
 

@@ -74,7 +74,7 @@ def render_block(block: Block, depth: int) -> Iterator[str]:
 
 
 def _table(table: Table) -> Iterator[str]:
-    rows = iter(table.rows)
+    rows = table.read()
     first = next(rows, None)
     if first is None:
         yield f"\n{_('None.')}\n"

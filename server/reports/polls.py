@@ -27,6 +27,7 @@ from ..domain.poll_tallies import BallotRow, tally
 from ..services.polls import definition_of
 from ..storage import polls as storage
 from ..storage.polls import Ballot, Poll
+from .containment import log
 from .foundation import group_label, places
 from .json_archive import (
     ExportContext,
@@ -89,6 +90,13 @@ def _reported(ctx: ReportContext, item_id: int | None) -> list[Reported]:
         ballots = [BallotRow(*row) for row in storage.ballot_rows(ctx.tx, poll.id)]
         at_close = present.get(poll.id) if poll.state == rules.CLOSED else None
         results = tally(definition_of(poll), ballots)
+        if results["unreadable"]:
+            log.error(
+                "report: poll %s (%s) holds %s ballots no rule accepts; they are left out",
+                poll.id,
+                poll.type,
+                results["unreadable"],
+            )
         reported.append(Reported(poll, number, results, ballots, at_close))
     return reported
 
@@ -169,6 +177,16 @@ def _facts(ctx: ReportContext, shown: Reported) -> Facts:
         )
     else:
         facts.append((_("Voters"), str(voters)))
+    if results["unreadable"]:
+        facts.append(
+            (
+                _("Ballots left out"),
+                _(
+                    "%(n)s could not be read (the server's log names this poll)",
+                    n=results["unreadable"],
+                ),
+            )
+        )
     if results.get("mean") is not None:
         facts.append((_("Average rating"), f"{results['mean']:g}"))
     facts.append((_("Results seen by"), _seen_by(poll)))
