@@ -149,9 +149,9 @@ def show_answer(
         poll = find_poll(tx, consultation, poll_id)
         if poll.type != rules.OPEN_TEXT:
             raise DomainError("not_open_text", N_("Only open-text answers are shown one by one."))
-        ballot = tx.get(Ballot, answer_id) if is_id(answer_id) else None
-        if ballot is None or ballot.poll_id != poll.id:
-            raise NotFound("unknown_answer", N_("This answer does not exist."))
+        ballot = _ballot_of(tx, poll, answer_id)
+        if shown:
+            rules.check_not_excluded(ballot.excluded)
         if ballot.shown == shown:
             return []
         ballot.shown = shown
@@ -160,6 +160,33 @@ def show_answer(
         return [EventDraft(kind, {"poll_id": poll.id, "answer_id": ballot.id}, STAFF)]
 
     return _moderate(core, viewer, change)
+
+
+def exclude_answer(
+    core: Core, viewer: Viewer, poll_id: Any, answer_id: Any, excluded: bool
+) -> list[LoggedEvent]:
+    """Leave a word-cloud or open-text answer out of every count and screen, or include it
+    again; the full record and the archive keep it, marked."""
+
+    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
+        poll = find_poll(tx, consultation, poll_id)
+        rules.check_free_text(poll.type)
+        ballot = _ballot_of(tx, poll, answer_id)
+        if ballot.excluded == excluded:
+            return []
+        ballot.excluded = excluded
+        poll.revision += 1
+        kind = "poll_answer_excluded" if excluded else "poll_answer_included"
+        return [EventDraft(kind, {"poll_id": poll.id, "answer_id": ballot.id}, STAFF)]
+
+    return _moderate(core, viewer, change)
+
+
+def _ballot_of(tx: Session, poll: Poll, answer_id: Any) -> Ballot:
+    ballot = tx.get(Ballot, answer_id) if is_id(answer_id) else None
+    if ballot is None or ballot.poll_id != poll.id:
+        raise NotFound("unknown_answer", N_("This answer does not exist."))
+    return ballot
 
 
 def current_results(core: Core, consultation_id: int, poll_ids: Collection[Any]) -> list[Tallied]:
