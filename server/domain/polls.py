@@ -23,9 +23,8 @@ OPEN_TEXT = "open_text"
 RANKING = "ranking"
 TYPES = (SINGLE, MULTIPLE, RATING, WORD_CLOUD, OPEN_TEXT, RANKING)
 WITH_OPTIONS = frozenset({SINGLE, MULTIPLE, RANKING})
-FREE_TEXT = frozenset(
-    {WORD_CLOUD, OPEN_TEXT}
-)  # answers people typed, which a moderator may exclude
+# Answers people typed, which a moderator may exclude from the results.
+FREE_TEXT = frozenset({WORD_CLOUD, OPEN_TEXT})
 
 DRAFT, OPEN, CLOSED = "draft", "open", "closed"
 

@@ -1,4 +1,4 @@
-"""A moderator excludes a word-cloud or open-text answer: out of what everyone sees, kept on record."""
+"""A moderator excludes a word-cloud or open-text answer: out of what all see, kept on record."""
 
 from server.services import ballots, polls
 from tests.services.test_polls import (
