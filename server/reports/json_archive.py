@@ -302,8 +302,9 @@ class Record:
             raise self._bad(field)
         return moment
 
-    def boolean(self, field: str) -> bool:
-        value = self.data.get(field)
+    def boolean(self, field: str, *, default: bool | None = None) -> bool:
+        """A true or false field; with a `default`, one an older archive may lack."""
+        value = self.data.get(field, default)
         if not isinstance(value, bool):
             raise self._bad(field)
         return value

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from ..domain import polls as rules
 from ..domain.errors import N_, DomainError
 from ..domain.events import Payload
-from ..domain.poll_tallies import BallotRow, tally
+from ..domain.poll_tallies import BallotRow, readable, tally
 from ..services.polls import definition_of
 from ..storage import polls as storage
 from ..storage.polls import Ballot, Poll
@@ -187,6 +187,10 @@ def _facts(ctx: ReportContext, shown: Reported) -> Facts:
                 ),
             )
         )
+    if results["excluded"]:
+        facts.append(
+            (_("Answers excluded by a moderator"), _("%(n)s, not counted", n=results["excluded"]))
+        )
     if results.get("mean") is not None:
         facts.append((_("Average rating"), f"{results['mean']:g}"))
     facts.append((_("Results seen by"), _seen_by(poll)))
@@ -257,16 +261,37 @@ def _group_name(dimension: str, key: str) -> str:
     return key or _("not given")
 
 
+def answer_text(answer: Any) -> str:
+    """An open-text answer, or a word-cloud answer's words."""
+    return " · ".join(map(str, answer)) if isinstance(answer, list) else str(answer)
+
+
 def _answers(ctx: ReportContext, shown: Reported) -> Section | None:
+    """Open text: the answers shown (all of them, marked, in the full record). Word cloud:
+    in the full record, the answers a moderator excluded; the shareable report has none."""
+    oldest_first = [b for b in reversed(shown.ballots) if rules_readable(shown, b)]
+    full = ctx.audience == Audience.FULL
+    if shown.poll.type == rules.WORD_CLOUD:
+        excluded = [(answer_text(b.answer),) for b in oldest_first if b.excluded]
+        if not full or not excluded:
+            return None
+        table = Table((_("Answer"),), excluded)
+        return Section("poll_answers", _("Answers excluded by a moderator"), (table,))
     if shown.poll.type != rules.OPEN_TEXT:
         return None
-    oldest_first = list(reversed(shown.ballots))
-    if ctx.audience == Audience.FULL:
-        rows = [(b.answer, _("yes") if b.shown else "") for b in oldest_first]
-        table = Table((_("Answer"), _("Shown to everyone")), rows)
+    if full:
+        rows = [
+            (b.answer, _("yes") if b.shown else "", _("excluded") if b.excluded else "")
+            for b in oldest_first
+        ]
+        table = Table((_("Answer"), _("Shown to everyone"), _("Excluded by a moderator")), rows)
         return Section("poll_answers", _("All answers (moderators only)"), (table,))
-    table = Table((_("Answer"),), [(b.answer,) for b in oldest_first if b.shown])
-    return Section("poll_answers", _("Answers shown to everyone"), (table,))
+    public = [(b.answer,) for b in oldest_first if b.shown and not b.excluded]
+    return Section("poll_answers", _("Answers shown to everyone"), (Table((_("Answer"),), public),))
+
+
+def rules_readable(shown: Reported, ballot: BallotRow) -> bool:
+    return readable(definition_of(shown.poll), ballot.answer)
 
 
 def poll_section(ctx: ReportContext, shown: Reported) -> Section:
@@ -381,24 +406,33 @@ def _poll_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
 
 @csv_file("poll_answers.csv", order=51)
 def poll_answers_csv(ctx: ReportContext) -> Table:
-    columns = ("item_number", "item_title", "poll", "question", "answer", "shown")
+    columns = ("item_number", "item_title", "poll", "question", "answer", "shown", "excluded")
     return Table(columns, _answer_rows(ctx))
 
 
 def _answer_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
+    """Open-text answers as the report shows them; in the full record, excluded words too."""
+    full = ctx.audience == Audience.FULL
     for item_number, item_title, item_id in places(ctx):
         for shown in _reported(ctx, item_id):
-            if shown.poll.type != rules.OPEN_TEXT:
+            if shown.poll.type not in rules.FREE_TEXT:
                 continue
             for ballot in reversed(shown.ballots):
-                if ballot.shown or ctx.audience == Audience.FULL:
+                if not rules_readable(shown, ballot):
+                    continue
+                if shown.poll.type == rules.WORD_CLOUD:
+                    listed = full and ballot.excluded
+                else:
+                    listed = full or (ballot.shown and not ballot.excluded)
+                if listed:
                     yield (
                         item_number,
                         item_title,
                         shown.number,
                         shown.poll.question,
-                        ballot.answer,
+                        answer_text(ballot.answer),
                         "yes" if ballot.shown else "no",
+                        "yes" if ballot.excluded else "no",
                     )
 
 
@@ -439,12 +473,14 @@ def _ballot(ctx: ReportContext, payload: Payload) -> str:
     return _("%(question)s (changed)", question=question) if payload.get("changed") else question
 
 
-@event_summary("poll_answer_shown", "poll_answer_hidden")
+@event_summary(
+    "poll_answer_shown", "poll_answer_hidden", "poll_answer_excluded", "poll_answer_included"
+)
 def _answer_shown(ctx: ReportContext, payload: Payload) -> str:
     answer_id = payload.get("answer_id")
     ballot = ctx.tx.get(Ballot, answer_id) if isinstance(answer_id, int) else None
     question = _question_of(ctx, payload.get("poll_id"))
-    return f"{question}: {ballot.answer}" if ballot else question
+    return f"{question}: {answer_text(ballot.answer)}" if ballot else question
 
 
 # ---------------------------------------------------------------- the archive
@@ -524,6 +560,7 @@ def _export_ballots(ctx: ExportContext) -> Iterator[dict[str, Any]]:
             "participant": ctx.ids.to_archive("participant", ballot.participant_id),
             "answer": ballot.answer,
             "shown": ballot.shown,
+            "excluded": ballot.excluded,
             "cast_at": iso(ballot.cast_at),
             "changed_at": iso(ballot.changed_at),
         }
@@ -544,6 +581,7 @@ def _restore_ballots(ctx: RestoreContext, rows: list[Any]) -> None:
             ),
             answer=answer,
             shown=record.boolean("shown"),
+            excluded=record.boolean("excluded", default=False),  # archives made before 0009
             cast_at=record.moment("cast_at"),
             changed_at=record.moment("changed_at"),
         )
@@ -573,6 +611,8 @@ POLL_FIELDS = {
     "ballot_cast",
     "poll_answer_shown",
     "poll_answer_hidden",
+    "poll_answer_excluded",
+    "poll_answer_included",
 )
 def _poll_payload(payload: Payload, remap: Remap) -> Payload:
     return remap_fields(payload, remap, POLL_FIELDS)
