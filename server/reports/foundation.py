@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -66,6 +66,39 @@ def header(ctx: ReportContext) -> Section:
         (_("This report"), _audience_line(ctx)),
     ]
     return Section("header", _("About the consultation"), (Facts(tuple(facts)),))
+
+
+@csv_file("consultation.csv", order=10)
+def consultation_csv(ctx: ReportContext) -> Table:
+    """The header and the general notes, one `field, value` row each: the same record
+    as the other formats' first parts (times in ISO 8601, UTC and the consultation's zone)."""
+    c = ctx.consultation
+    scheduled_end = c.scheduled_start + timedelta(minutes=c.planned_minutes)
+    actual = (c.ended_at or ctx.now) - c.started_at if c.started_at else None
+    rows: list[tuple[str, Cell]] = [
+        ("title", c.title),
+        ("short_name", c.short_name),
+        ("region", c.region),
+        ("description", c.description),
+        ("time_zone", c.time_zone),
+        ("state", c.state),
+        *_moments(ctx, "scheduled_start", c.scheduled_start),
+        *_moments(ctx, "scheduled_end", scheduled_end),
+        *_moments(ctx, "started_at", c.started_at),
+        *_moments(ctx, "ended_at", c.ended_at),
+        ("planned_minutes", c.planned_minutes),
+        ("actual_seconds", int(actual.total_seconds()) if actual else None),
+        ("moderators", ", ".join(_staff_names(ctx, MODERATOR))),
+        ("rapporteurs", ", ".join(_staff_names(ctx, RAPPORTEUR))),
+        ("audience", str(ctx.audience)),
+        *_moments(ctx, "made_at", ctx.now),
+        ("general_notes", _notes_by_item(ctx).get(None, "")),
+    ]
+    return Table(("field", "value"), rows)
+
+
+def _moments(ctx: ReportContext, name: str, moment: datetime | None) -> list[tuple[str, Cell]]:
+    return [(name, _iso(moment)), (f"{name}_local", iso_local(ctx, moment))]
 
 
 def _span(ctx: ReportContext, start: datetime, end: datetime | None) -> str:
