@@ -19,6 +19,7 @@ from ..domain.events import ATTENDEE, MODERATOR, RAPPORTEUR, Payload
 from ..services.notes import notes_of
 from ..storage.models import Participant
 from ..web.templating import GROUP_LABELS
+from .bidi import isolate
 from .model import (
     Audience,
     Cell,
@@ -61,8 +62,8 @@ def header(ctx: ReportContext) -> Section:
         (_("Held"), _held(ctx)),
         (_("Planned duration"), duration(c.planned_minutes * 60)),
         (_("Actual duration"), _actual_duration(ctx)),
-        (_("Moderators"), ", ".join(_staff_names(ctx, MODERATOR)) or "–"),
-        (_("Rapporteurs"), ", ".join(_staff_names(ctx, RAPPORTEUR)) or "–"),
+        (_("Moderators"), ", ".join(map(isolate, _staff_names(ctx, MODERATOR))) or "–"),
+        (_("Rapporteurs"), ", ".join(map(isolate, _staff_names(ctx, RAPPORTEUR))) or "–"),
         (_("This report"), _audience_line(ctx)),
     ]
     return Section("header", _("About the consultation"), (Facts(tuple(facts)),))
@@ -288,7 +289,7 @@ def _item_section(ctx: ReportContext, item: ReportItem) -> Section:
         facts.append((_("Overrun"), _("⚠ %(time)s over its time", time=duration(item.overrun))))
     return Section(
         "item",
-        f"{item.number}. {item.title}",
+        f"{item.number}. {isolate(item.title)}",
         (Facts(tuple(facts)), *item_sections(ctx, item)),
         data={"item_id": item.id},
     )
@@ -437,13 +438,13 @@ def timeline_csv(ctx: ReportContext) -> Table:
 def _item_title(ctx: ReportContext, item_id: Any) -> str:
     for item in ctx.items:
         if item.id == item_id:
-            return f"{item.number}. {item.title}"
+            return f"{item.number}. {isolate(item.title)}"
     return _("general notes") if item_id is None else ""
 
 
 @event_summary("item_extended")
 def _extended(ctx: ReportContext, payload: Payload) -> str:
-    return f"{payload.get('title', '')} (+{payload.get('minutes')} min)"
+    return f"{isolate(str(payload.get('title', '')))} (+{payload.get('minutes')} min)"
 
 
 @event_summary("agenda_reordered")
@@ -468,7 +469,8 @@ def _person(ctx: ReportContext, payload: Payload) -> str:
         group = group_label(str(payload.get("stakeholder_group", "")))
         who = ", ".join(part for part in (group, payload.get("country") or "") if part)
     else:
-        who = f"{payload.get('display_name') or _('(unnamed)')} ({payload.get('role', '')})"
+        name = isolate(str(payload.get("display_name") or _("(unnamed)")))
+        who = f"{name} ({payload.get('role', '')})"
     present = payload.get("present")
     return who if present is None else _("%(who)s; %(n)s connected", who=who, n=present)
 

@@ -27,6 +27,7 @@ from ..domain.poll_tallies import BallotRow, readable, tally
 from ..services.polls import definition_of
 from ..storage import polls as storage
 from ..storage.polls import Ballot, Poll
+from .bidi import isolate
 from .containment import log
 from .foundation import group_label, places
 from .json_archive import (
@@ -303,7 +304,7 @@ def poll_section(ctx: ReportContext, shown: Reported) -> Section:
     if answers is not None:
         blocks.append(answers)
     blocks.extend(_breakdowns(shown))
-    title = _("Poll %(n)s: %(question)s", n=shown.number, question=shown.poll.question)
+    title = _("Poll %(n)s: %(question)s", n=shown.number, question=isolate(shown.poll.question))
     return Section("poll", title, tuple(blocks), data={"poll_id": shown.poll.id})
 
 
@@ -441,7 +442,7 @@ def _answer_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
 
 def _question_of(ctx: ReportContext, poll_id: Any) -> str:
     poll = ctx.tx.get(Poll, poll_id) if isinstance(poll_id, int) else None
-    return poll.question if poll else ""
+    return isolate(poll.question) if poll else ""
 
 
 @event_summary("poll_created", "poll_updated")
@@ -451,14 +452,14 @@ def _defined(ctx: ReportContext, payload: Payload) -> str:
 
 @event_summary("poll_opened")
 def _opened(ctx: ReportContext, payload: Payload) -> str:
-    question = str(payload.get("question", ""))
+    question = isolate(str(payload.get("question", "")))
     return _("%(question)s (reopened)", question=question) if payload.get("reopened") else question
 
 
 @event_summary("poll_closed")
 def _closed(ctx: ReportContext, payload: Payload) -> str:
     voters = (payload.get("results") or {}).get("voters", 0)
-    question = (payload.get("poll") or {}).get("question", "")
+    question = isolate(str((payload.get("poll") or {}).get("question", "")))
     return _("%(question)s — %(n)s voters", question=question, n=voters)
 
 
@@ -480,7 +481,7 @@ def _answer_shown(ctx: ReportContext, payload: Payload) -> str:
     answer_id = payload.get("answer_id")
     ballot = ctx.tx.get(Ballot, answer_id) if isinstance(answer_id, int) else None
     question = _question_of(ctx, payload.get("poll_id"))
-    return f"{question}: {answer_text(ballot.answer)}" if ballot else question
+    return f"{question}: {isolate(answer_text(ballot.answer))}" if ballot else question
 
 
 # ---------------------------------------------------------------- the archive
