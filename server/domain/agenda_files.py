@@ -57,7 +57,7 @@ def check_depth(data: Any) -> None:
         pending.extend((child, depth + 1) for child in children)
 
 
-class _AgendaLoader(yaml.SafeLoader):
+class _AgendaLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML has no type stubs here
     """YAML's safe loader, refusing aliases and nesting deeper than `MAX_DEPTH` as it reads
     (before a single alias is expanded or the stack runs out)."""
 

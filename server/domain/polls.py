@@ -155,6 +155,11 @@ def check_draft(state: str) -> None:
         raise Conflict("poll_not_draft", N_("Only a draft poll can be changed or deleted."))
 
 
+def check_open_text(kind: str) -> None:
+    if kind != OPEN_TEXT:
+        raise DomainError("not_open_text", N_("Only open-text answers are shown one by one."))
+
+
 def check_free_text(kind: str) -> None:
     if kind not in FREE_TEXT:
         raise DomainError(

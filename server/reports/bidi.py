@@ -18,6 +18,7 @@ own paragraph, so an override cannot reach past its cell); only its composed
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 FSI, PDI = "\u2068", "\u2069"
@@ -25,41 +26,37 @@ _OPENERS = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI: each closed by a PD
 # Bidi classes that can reorder text: right-to-left letters, Arabic digits, and the
 # embedding and override controls (LRE, RLE, LRO, RLO, PDF).
 _REORDERING = frozenset({"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF"})
+# Where every such character lives (the right-to-left blocks, RLM, the controls):
+# a run with none of them, most of a report, is passed over by one regex scan.
+_MAYBE = re.compile(
+    "[\u0590-\u08ff\u200f\u202a-\u202e\u2066-\u2069\ufb1d-\ufdff\ufe70-\ufeff"
+    "\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
 
 
 def isolate(text: str) -> str:
     """`text` as an isolate if it could reorder what is around it, else as it is."""
-    if not _needs_isolation(text):
+    if _MAYBE.search(text) is None:
         return text
-    return FSI + _balanced(text) + PDI
+    balanced, reorders = _scan(text)
+    return FSI + balanced + PDI if reorders else text
 
 
-def _needs_isolation(text: str) -> bool:
-    """Whether `text` holds, outside isolates of its own, anything that reorders."""
-    depth = 0
-    for ch in text:
-        if ch in _OPENERS:
-            depth += 1
-        elif ch == PDI:
-            if depth == 0:
-                return True
-            depth -= 1
-        elif depth == 0 and unicodedata.bidirectional(ch) in _REORDERING:
-            return True
-    return depth != 0
-
-
-def _balanced(text: str) -> str:
-    """`text` without the pops that would close an isolate it did not open, and with
-    its own isolates closed, so the isolate around it ends where it should."""
+def _scan(text: str) -> tuple[str, bool]:
+    """`text` balanced — without the pops that would close an isolate it did not open,
+    its own isolates closed — and whether anything outside them reorders."""
     kept: list[str] = []
     depth = 0
+    reorders = False
     for ch in text:
         if ch in _OPENERS:
             depth += 1
         elif ch == PDI:
             if depth == 0:
+                reorders = True
                 continue
             depth -= 1
+        elif depth == 0 and unicodedata.bidirectional(ch) in _REORDERING:
+            reorders = True
         kept.append(ch)
-    return "".join(kept) + PDI * depth
+    return "".join(kept) + PDI * depth, reorders or depth != 0

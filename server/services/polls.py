@@ -145,20 +145,12 @@ def show_answer(
 ) -> list[LoggedEvent]:
     """Show an open-text answer to everyone (as far as the poll's visibility allows), or hide it."""
 
-    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        poll = find_poll(tx, consultation, poll_id)
-        if poll.type != rules.OPEN_TEXT:
-            raise DomainError("not_open_text", N_("Only open-text answers are shown one by one."))
-        ballot = _ballot_of(tx, poll, answer_id)
+    def check(poll: Poll, ballot: Ballot) -> None:
         if shown:
             rules.check_not_excluded(ballot.excluded)
-        if ballot.shown == shown:
-            return []
-        ballot.shown = shown
-        poll.revision += 1
-        kind = "poll_answer_shown" if shown else "poll_answer_hidden"
-        return [EventDraft(kind, {"poll_id": poll.id, "answer_id": ballot.id}, STAFF)]
 
+    kinds = ("poll_answer_shown", "poll_answer_hidden")
+    change = _answer_flag(poll_id, answer_id, "shown", shown, rules.check_open_text, kinds, check)
     return _moderate(core, viewer, change)
 
 
@@ -168,25 +160,39 @@ def exclude_answer(
     """Leave a word-cloud or open-text answer out of every count and screen, or include it
     again; the full record and the archive keep it, marked."""
 
-    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        poll = find_poll(tx, consultation, poll_id)
-        rules.check_free_text(poll.type)
-        ballot = _ballot_of(tx, poll, answer_id)
-        if ballot.excluded == excluded:
-            return []
-        ballot.excluded = excluded
-        poll.revision += 1
-        kind = "poll_answer_excluded" if excluded else "poll_answer_included"
-        return [EventDraft(kind, {"poll_id": poll.id, "answer_id": ballot.id}, STAFF)]
-
+    kinds = ("poll_answer_excluded", "poll_answer_included")
+    change = _answer_flag(poll_id, answer_id, "excluded", excluded, rules.check_free_text, kinds)
     return _moderate(core, viewer, change)
 
 
-def _ballot_of(tx: Session, poll: Poll, answer_id: Any) -> Ballot:
-    ballot = tx.get(Ballot, answer_id) if is_id(answer_id) else None
-    if ballot is None or ballot.poll_id != poll.id:
-        raise NotFound("unknown_answer", N_("This answer does not exist."))
-    return ballot
+def _answer_flag(
+    poll_id: Any,
+    answer_id: Any,
+    flag: str,
+    value: bool,
+    check_kind: Callable[[str], None],
+    kinds: tuple[str, str],
+    check: Callable[[Poll, Ballot], None] | None = None,
+) -> Change:
+    """Set one answer's `flag` (`shown`, `excluded`) to `value`, logging `kinds[0]` when
+    it becomes true and `kinds[1]` when false; setting it as it is logs nothing."""
+
+    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
+        poll = find_poll(tx, consultation, poll_id)
+        check_kind(poll.type)
+        ballot = tx.get(Ballot, answer_id) if is_id(answer_id) else None
+        if ballot is None or ballot.poll_id != poll.id:
+            raise NotFound("unknown_answer", N_("This answer does not exist."))
+        if check is not None:
+            check(poll, ballot)
+        if getattr(ballot, flag) == value:
+            return []
+        setattr(ballot, flag, value)
+        poll.revision += 1
+        kind = kinds[0] if value else kinds[1]
+        return [EventDraft(kind, {"poll_id": poll.id, "answer_id": ballot.id}, STAFF)]
+
+    return change
 
 
 def current_results(core: Core, consultation_id: int, poll_ids: Collection[Any]) -> list[Tallied]:
