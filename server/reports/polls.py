@@ -281,14 +281,22 @@ def _answers(ctx: ReportContext, shown: Reported) -> Section | None:
     if shown.poll.type != rules.OPEN_TEXT:
         return None
     if full:
-        rows = [
-            (b.answer, _("yes") if b.shown else "", _("excluded") if b.excluded else "")
-            for b in oldest_first
-        ]
-        table = Table((_("Answer"), _("Shown to everyone"), _("Excluded by a moderator")), rows)
-        return Section("poll_answers", _("All answers (moderators only)"), (table,))
+        return Section("poll_answers", _("All answers (moderators only)"), (_all(oldest_first),))
     public = [(b.answer,) for b in oldest_first if b.shown and not b.excluded]
     return Section("poll_answers", _("Answers shown to everyone"), (Table((_("Answer"),), public),))
+
+
+def _all(answers: list[BallotRow]) -> Table:
+    """Every open-text answer, whether shown, and whether excluded (a column only if any is)."""
+    columns: tuple[str, ...] = (_("Answer"), _("Shown to everyone"))
+    rows: list[tuple[Cell, ...]] = [(b.answer, _("yes") if b.shown else "") for b in answers]
+    if any(b.excluded for b in answers):
+        columns += (_("Excluded by a moderator"),)
+        rows = [
+            (*row, _("excluded") if b.excluded else "")
+            for row, b in zip(rows, answers, strict=True)
+        ]
+    return Table(columns, rows)
 
 
 def rules_readable(shown: Reported, ballot: BallotRow) -> bool:
