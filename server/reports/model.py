@@ -302,6 +302,7 @@ class ReportEvent:
     actor_id: int | None
     actor_role: str
     actor_name: str
+    readable: bool = True  # False: no view could read it; it shows the unreadable mark
 
 
 EventView = Callable[[ReportEvent, Audience], ReportEvent | None]
@@ -331,6 +332,8 @@ def shareable_staff_events(*event_types: str) -> None:
 
 
 def summarise(ctx: ReportContext, event: ReportEvent) -> str:
+    if not event.readable:
+        return unreadable()
     summary = event_summary.get(event.type)
     if summary is not None:
         return contained(
@@ -375,7 +378,7 @@ def _unreadable_event(event: ReportEvent, audience: Audience) -> ReportEvent | N
     """An event no view could read: its number, time and type, nothing of what it held."""
     if audience == Audience.SHAREABLE and event.visibility != PUBLIC:
         return None
-    return replace(event, payload={"title": unreadable()}, actor_id=None, actor_name="")
+    return replace(event, payload={}, actor_id=None, actor_name="", readable=False)
 
 
 def view_event(event: ReportEvent, audience: Audience) -> ReportEvent | None:

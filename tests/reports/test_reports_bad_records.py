@@ -124,6 +124,7 @@ def test_a_ballot_no_rule_would_accept_is_marked_and_the_rest_of_the_report_stay
     cloud = _poll(app_core, c, "word_cloud")
     _raw_ballot(app_core, cloud, c.join().participant_id, "42")  # a number, not words
     _raw_event(app_core, c.id, "agenda_reordered", {"order": 5})  # a number, not a list
+    _raw_event(app_core, c.id, "question_edited", {"question": 5})  # no question to project
     choice_id, _events = polls.create_poll(
         app_core,
         c.moderator,
@@ -137,7 +138,12 @@ def test_a_ballot_no_rule_would_accept_is_marked_and_the_rest_of_the_report_stay
     report = _download(app, c, "markdown").data.decode("utf-8")
     assert "could not be read" in report
     assert "| Agenda reordered |  | (this record could not be read" in report
+    assert "| Question edited |  | (this record could not be read" in report
+    archive = json.loads(_download(app, c, "json").data)
+    (edited,) = [event for event in archive["events"] if event["type"] == "question_edited"]
+    assert edited["payload"] == {} and edited["seq"] == 7
     assert "Ratify?" in report and "The closing note." in report and "## Timeline" in report
     logged = [record.getMessage() for record in caplog.records]
     assert any("word_cloud" in line for line in logged)
     assert any("(agenda_reordered)" in line for line in logged)
+    assert any("(question_edited)" in line for line in logged)
