@@ -8,7 +8,9 @@ saw are reported too (the poll says who saw them), with breakdowns by
 stakeholder group and by country. A ranking names its method (Borda count); a
 word cloud shows its top words; an open-text poll its answers — those shown to
 everyone in the shareable report, all of them in the moderators' full record.
-No ballot is ever tied to a person. Draft polls (never opened) are left out.
+An answer a moderator excluded is counted nowhere and absent from the shareable
+report; the full record lists it, marked. No ballot is ever tied to a person.
+Draft polls (never opened) are left out.
 """
 
 from __future__ import annotations
@@ -270,7 +272,7 @@ def answer_text(answer: Any) -> str:
 def _answers(ctx: ReportContext, shown: Reported) -> Section | None:
     """Open text: the answers shown (all of them, marked, in the full record). Word cloud:
     in the full record, the answers a moderator excluded; the shareable report has none."""
-    oldest_first = [b for b in reversed(shown.ballots) if rules_readable(shown, b)]
+    oldest_first = [b for b in reversed(shown.ballots) if _readable(shown, b)]
     full = ctx.audience == Audience.FULL
     if shown.poll.type == rules.WORD_CLOUD:
         excluded = [(answer_text(b.answer),) for b in oldest_first if b.excluded]
@@ -299,7 +301,7 @@ def _all(answers: list[BallotRow]) -> Table:
     return Table(columns, rows)
 
 
-def rules_readable(shown: Reported, ballot: BallotRow) -> bool:
+def _readable(shown: Reported, ballot: BallotRow) -> bool:
     return readable(definition_of(shown.poll), ballot.answer)
 
 
@@ -427,7 +429,7 @@ def _answer_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
             if shown.poll.type not in rules.FREE_TEXT:
                 continue
             for ballot in reversed(shown.ballots):
-                if not rules_readable(shown, ballot):
+                if not _readable(shown, ballot):
                     continue
                 if shown.poll.type == rules.WORD_CLOUD:
                     listed = full and ballot.excluded
