@@ -357,6 +357,11 @@ def read_archive(data: bytes) -> dict[str, Any]:
     """The archive's content, if `data` is one: otherwise a clear error naming why not."""
     try:
         document = json.loads(data.decode("utf-8"))
+    except RecursionError as error:  # nested past what Python's parser can follow
+        raise DomainError(
+            "invalid_archive",
+            N_("This file nests too deep to be an archive; nothing was imported."),
+        ) from error
     except (UnicodeDecodeError, ValueError) as error:
         raise DomainError(
             "invalid_archive",
