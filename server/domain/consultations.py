@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
+from .agenda_files import check_depth
 from .errors import N_, DomainError
 from .text import clean_text, optional_text, require_int
 
@@ -24,6 +25,9 @@ STAKEHOLDER_GROUPS = (
     "other",
 )
 LANGUAGES = ("en", "fr", "pt", "ar")
+# The features that keep settings on a consultation (docs/agenda-format.md); any
+# other key would be stored, unread, with the consultation and sent in its snapshots.
+SETTINGS_KEYS = ("questions", "speakers")
 
 # No 0/O, 1/I/L: a code read aloud on a call must survive being typed on a phone.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -73,6 +77,7 @@ def parse_spec(data: Any) -> ConsultationSpec:
     """Validate an agenda file's content (see docs/agenda-format.md)."""
     if not isinstance(data, dict):
         raise DomainError("invalid_agenda", N_("The agenda must be a mapping of fields."))
+    check_depth(data)
     time_zone = parse_time_zone(data.get("time_zone"))
     items = data.get("agenda")
     if not isinstance(items, list) or not items:
@@ -81,9 +86,7 @@ def parse_spec(data: Any) -> ConsultationSpec:
         raise DomainError("invalid_agenda", N_("An agenda holds at most 50 items."))
     parsed_items = tuple(parse_item(item) for item in items)
     planned = data.get("planned_minutes", sum(i.planned_minutes for i in parsed_items))
-    settings = data.get("settings", {})
-    if not isinstance(settings, dict):
-        raise DomainError("invalid_settings", N_("Settings must be a mapping."))
+    settings = parse_settings_keys(data.get("settings", {}))
     return ConsultationSpec(
         short_name=parse_short_name(data.get("short_name")),
         title=clean_text(data.get("title"), "title", max_length=200),
@@ -97,6 +100,21 @@ def parse_spec(data: Any) -> ConsultationSpec:
         settings=settings,
         raw=data,
     )
+
+
+def parse_settings_keys(settings: Any) -> dict[str, Any]:
+    """The settings' mapping, holding only the features' keys (each feature checks its part)."""
+    if not isinstance(settings, dict):
+        raise DomainError("invalid_settings", N_("Settings must be a mapping."))
+    unknown = sorted(str(key) for key in settings if key not in SETTINGS_KEYS)
+    if unknown:
+        raise DomainError(
+            "unknown_settings_key",
+            N_("Settings hold %(allowed)s only, not %(key)s."),
+            allowed=", ".join(SETTINGS_KEYS),
+            key=unknown[0][:40],
+        )
+    return settings
 
 
 def parse_item(data: Any) -> ItemSpec:

@@ -15,6 +15,7 @@ from typing import Any
 
 from .events import ATTENDEE, Payload, projection
 from .polls import (
+    FREE_TEXT,
     MULTIPLE,
     OPEN_TEXT,
     RANKING,
@@ -31,6 +32,7 @@ from .polls import (
 WORD_LIMIT = 100
 ANSWER_LIMIT = 500
 BREAKDOWNS = ("stakeholder_group", "country")
+STAFF_ONLY = ("breakdown", "unreadable", "excluded", "answers")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class BallotRow:
     stakeholder_group: str
     country: str
     shown: bool = False
+    excluded: bool = False
 
 
 def borda_points(ranking: Sequence[int]) -> dict[int, int]:
@@ -63,8 +66,37 @@ def contributions(poll: PollDefinition, answer: Any) -> dict[Hashable, int]:
     return {}
 
 
-def tally(poll: PollDefinition, ballots: Sequence[BallotRow]) -> dict[str, Any]:
-    """The full results, as staff see them (turnout is added by `with_turnout`)."""
+def readable(poll: PollDefinition, answer: Any) -> bool:
+    """Whether a stored answer has the shape its poll's ballots take (see `parse_answer`).
+
+    Every ballot is checked when cast; this guards the count against a row written
+    some other way (an old version, a hand edit), so one row cannot stop a poll's
+    results, its closing or its report.
+    """
+    options = range(len(poll.options))
+    if poll.type == SINGLE:
+        return _is_int(answer) and answer in options
+    if poll.type == RATING:
+        return _is_int(answer) and (poll.scale_min or 0) <= answer <= (poll.scale_max or 0)
+    if poll.type in (MULTIPLE, RANKING):
+        return isinstance(answer, list) and all(_is_int(a) and a in options for a in answer)
+    if poll.type == WORD_CLOUD:
+        return isinstance(answer, list) and all(isinstance(word, str) for word in answer)
+    return isinstance(answer, str)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def tally(poll: PollDefinition, all_ballots: Sequence[BallotRow]) -> dict[str, Any]:
+    """The full results, as staff see them (turnout is added by `with_turnout`).
+
+    A ballot whose answer is not `readable` is left out, and counted as `unreadable`;
+    one a moderator excluded is left out of every count, listed among the answers.
+    """
+    listed = [ballot for ballot in all_ballots if readable(poll, ballot.answer)]
+    ballots = [ballot for ballot in listed if not ballot.excluded]
     shares = [contributions(poll, ballot.answer) for ballot in ballots]
     totals: Counter[Hashable] = Counter()
     for share in shares:
@@ -76,6 +108,8 @@ def tally(poll: PollDefinition, ballots: Sequence[BallotRow]) -> dict[str, Any]:
         "type": poll.type,
         "method": poll.method,
         "voters": len(ballots),
+        "unreadable": len(all_ballots) - len(listed),
+        "excluded": len(listed) - len(ballots),
         "rows": [
             {
                 "key": key,
@@ -92,27 +126,40 @@ def tally(poll: PollDefinition, ballots: Sequence[BallotRow]) -> dict[str, Any]:
     }
     if poll.type == RATING:
         results["mean"] = _mean([ballot.answer for ballot in ballots])
-    if poll.type == OPEN_TEXT:
+    if poll.type in FREE_TEXT:
         results["answers"] = [
-            {"id": ballot.id, "text": ballot.answer, "shown": ballot.shown}
-            for index, ballot in enumerate(ballots)
-            if index < ANSWER_LIMIT or ballot.shown
+            _answer(poll, ballot)
+            for index, ballot in enumerate(listed)
+            if index < ANSWER_LIMIT or ballot.shown or ballot.excluded
         ]
     return results
 
 
+def _answer(poll: PollDefinition, ballot: BallotRow) -> dict[str, Any]:
+    """One answer as staff list it, to show it (open text) or to exclude it."""
+    if poll.type == WORD_CLOUD:
+        return {"id": ballot.id, "words": ballot.answer, "excluded": ballot.excluded}
+    return {
+        "id": ballot.id,
+        "text": ballot.answer,
+        "shown": ballot.shown,
+        "excluded": ballot.excluded,
+    }
+
+
 def public_results(results: dict[str, Any]) -> dict[str, Any]:
-    """What attendees and the present view see: totals only, shown answers only.
+    """What attendees and the present view see: totals only, shown answers only
+    (never an excluded one, nor a word cloud's answers one by one).
 
     Breakdowns stay with staff: in a small group or country they would reveal
     how one identifiable person voted.
     """
-    public = {key: value for key, value in results.items() if key != "breakdown"}
-    if "answers" in results:
+    public = {key: value for key, value in results.items() if key not in STAFF_ONLY}
+    if results["type"] == OPEN_TEXT:
         public["answers"] = [
             {"id": answer["id"], "text": answer["text"]}
-            for answer in results["answers"]
-            if answer["shown"]
+            for answer in results.get("answers", ())
+            if answer["shown"] and not answer.get("excluded")
         ]
     return public
 

@@ -23,6 +23,8 @@ OPEN_TEXT = "open_text"
 RANKING = "ranking"
 TYPES = (SINGLE, MULTIPLE, RATING, WORD_CLOUD, OPEN_TEXT, RANKING)
 WITH_OPTIONS = frozenset({SINGLE, MULTIPLE, RANKING})
+# Answers people typed, which a moderator may exclude from the results.
+FREE_TEXT = frozenset({WORD_CLOUD, OPEN_TEXT})
 
 DRAFT, OPEN, CLOSED = "draft", "open", "closed"
 
@@ -151,6 +153,26 @@ def check_open(state: str) -> None:
 def check_draft(state: str) -> None:
     if state != DRAFT:
         raise Conflict("poll_not_draft", N_("Only a draft poll can be changed or deleted."))
+
+
+def check_open_text(kind: str) -> None:
+    if kind != OPEN_TEXT:
+        raise DomainError("not_open_text", N_("Only open-text answers are shown one by one."))
+
+
+def check_free_text(kind: str) -> None:
+    if kind not in FREE_TEXT:
+        raise DomainError(
+            "not_free_text", N_("Only word-cloud and open-text answers can be excluded.")
+        )
+
+
+def check_not_excluded(excluded: bool) -> None:
+    """An excluded answer is out of what everyone sees: it is included again before shown."""
+    if excluded:
+        raise Conflict(
+            "answer_excluded", N_("This answer is excluded: include it again to show it.")
+        )
 
 
 def results_public(visibility: str, state: str) -> bool:

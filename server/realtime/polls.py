@@ -1,7 +1,8 @@
 """Poll commands, and the coalesced `poll_results` pushes.
 
 Who sends what: a moderator sends `create_poll`, `update_poll`, `delete_poll`,
-`open_poll`, `close_poll`, `show_poll_answer`, `hide_poll_answer`; an attendee
+`open_poll`, `close_poll`, `show_poll_answer`, `hide_poll_answer`,
+`exclude_poll_answer`, `include_poll_answer`; an attendee
 sends `cast_ballot`. Poll events go to the audiences docs/api.md lists. Counts
 never travel per ballot: a ballot marks its poll dirty, and a few times a second
 staff receive the full results and attendees (with the present view) the public
@@ -74,6 +75,23 @@ def show_poll_answer(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcom
 def hide_poll_answer(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     """Moderator → an open-text answer leaves the public results; staff hear it."""
     events = polls.show_answer(core, viewer, data.get("poll_id"), data.get("answer_id"), False)
+    _changed(viewer, data.get("poll_id"))
+    return Outcome(events)
+
+
+@command("exclude_poll_answer")
+def exclude_poll_answer(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
+    """Moderator → a word-cloud or open-text answer leaves every count and screen; staff
+    hear `poll_answer_excluded`, everyone the new results."""
+    events = polls.exclude_answer(core, viewer, data.get("poll_id"), data.get("answer_id"), True)
+    _changed(viewer, data.get("poll_id"))
+    return Outcome(events)
+
+
+@command("include_poll_answer")
+def include_poll_answer(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
+    """Moderator → an excluded answer counts again; staff hear `poll_answer_included`."""
+    events = polls.exclude_answer(core, viewer, data.get("poll_id"), data.get("answer_id"), False)
     _changed(viewer, data.get("poll_id"))
     return Outcome(events)
 

@@ -73,7 +73,12 @@ shows to which audience).
 The audience rules every provider must keep
 -------------------------------------------
 - `Audience.SHAREABLE` (rapporteurs and moderators): dismissed questions are
-  counted, not listed. `Audience.FULL` (moderators only): they are listed.
+  counted, not listed; poll answers a moderator excluded are absent.
+  `Audience.FULL` (moderators only): they are listed (excluded answers marked).
+- One record never breaks a report (containment.py): text leaves encodable,
+  and a provider, row or event that fails to render becomes a mark and a log line.
+- Text people typed is isolated where it could reorder its line (bidi.py): a
+  provider composing it into a sentence of ours wraps it in `isolate()`.
 - Never an anonymous author, in either audience or the archive. Events reach
   reports through the rapporteurs' projection (`@projection(type, RAPPORTEUR)`
   in domain/events.py), and an attendee is never shown as an event's actor

@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from datetime import UTC
 
+from .containment import utf8
 from .model import Cell, ReportContext, Table, csv_tables
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -71,8 +72,8 @@ def render(ctx: ReportContext) -> Iterator[bytes]:
 
 
 def _write_table(entry: io.BufferedIOBase, table: Table, sink: _Sink) -> Iterator[bytes]:
-    entry.write((BOM + csv_line(table.columns)).encode("utf-8"))
-    for row in table.rows:
-        entry.write(csv_line(row).encode("utf-8"))
+    entry.write(utf8(BOM + csv_line(table.columns)))
+    for row in table.read():
+        entry.write(utf8(csv_line(row)))
         if sink.size >= CHUNK_BYTES:
             yield sink.take()

@@ -18,6 +18,8 @@ from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from flask_babel import gettext as _
 
+from .bidi import isolate
+from .containment import encodable
 from .model import Block, Cell, Facts, Registry, Report, Section, Table, Text
 
 SectionRenderer = Callable[[DocumentObject, Section, int], None]
@@ -32,7 +34,13 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 
 def xml_text(value: object) -> str:
-    return _NOT_XML.sub("", "" if value is None else str(value))
+    """Text XML can hold (a lone surrogate shows as U+FFFD, as in every format),
+    isolated where it could reorder the text around it (bidi.py)."""
+    return isolate(_xml_safe(value))
+
+
+def _xml_safe(value: object) -> str:
+    return _NOT_XML.sub("", encodable("" if value is None else str(value)))
 
 
 def render(report: Report) -> bytes:
@@ -65,7 +73,7 @@ def render_block(document: DocumentObject, block: Block, level: int) -> None:
             paragraph.add_run(xml_text(f"{label}: ")).bold = True
             paragraph.add_run(xml_text(value))
     elif isinstance(block, Table):
-        add_table(document, block.columns, block.rows)
+        add_table(document, block.columns, block.read())
     elif isinstance(block, Text):
         add_text(document, block.text)
 
@@ -107,10 +115,10 @@ def _append_row(table: DocxTable, values: Sequence[Cell]) -> None:
 
 def add_text(document: DocumentObject, text: str) -> None:
     """Paragraphs as written; single line breaks become breaks within a paragraph."""
-    normalised = xml_text(text).replace("\r\n", "\n").replace("\r", "\n").strip()
+    normalised = _xml_safe(text).replace("\r\n", "\n").replace("\r", "\n").strip()
     for block in re.split(r"\n\s*\n", normalised):
         run = document.add_paragraph().add_run()
         for number, line in enumerate(block.split("\n")):
             if number:
                 run.add_break()
-            run.add_text(line)
+            run.add_text(isolate(line))

@@ -13,23 +13,24 @@ from ..services import consultations
 from ..services.core import Core
 from ..storage.models import Consultation
 from . import csv_export, docx, json_archive, markdown
+from .containment import utf8
 from .model import Audience, ReportContext, build, open_report
 
 CHUNK_CHARS = 64 * 1024
 
 
 def _joined(pieces: Iterable[str]) -> Iterator[bytes]:
-    """Small strings gathered into chunks of about 64 KB, UTF-8 encoded."""
+    """Small strings gathered into chunks of about 64 KB, UTF-8 encoded (see `utf8`)."""
     buffer: list[str] = []
     size = 0
     for piece in pieces:
         buffer.append(piece)
         size += len(piece)
         if size >= CHUNK_CHARS:
-            yield "".join(buffer).encode("utf-8")
+            yield utf8("".join(buffer))
             buffer, size = [], 0
     if buffer:
-        yield "".join(buffer).encode("utf-8")
+        yield utf8("".join(buffer))
 
 
 def _markdown(ctx: ReportContext) -> Iterator[bytes]:

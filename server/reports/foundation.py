@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -20,6 +20,7 @@ from ..domain.events import ATTENDEE, MODERATOR, RAPPORTEUR, Payload
 from ..services.notes import notes_of
 from ..storage.models import Participant
 from ..web.templating import GROUP_LABELS
+from .bidi import isolate
 from .model import (
     Audience,
     Cell,
@@ -62,11 +63,44 @@ def header(ctx: ReportContext) -> Section:
         (_("Held"), _held(ctx)),
         (_("Planned duration"), duration(c.planned_minutes * 60)),
         (_("Actual duration"), _actual_duration(ctx)),
-        (_("Moderators"), ", ".join(_staff_names(ctx, MODERATOR)) or "–"),
-        (_("Rapporteurs"), ", ".join(_staff_names(ctx, RAPPORTEUR)) or "–"),
+        (_("Moderators"), ", ".join(map(isolate, _staff_names(ctx, MODERATOR))) or "–"),
+        (_("Rapporteurs"), ", ".join(map(isolate, _staff_names(ctx, RAPPORTEUR))) or "–"),
         (_("This report"), _audience_line(ctx)),
     ]
     return Section("header", _("About the consultation"), (Facts(tuple(facts)),))
+
+
+@csv_file("consultation.csv", order=10)
+def consultation_csv(ctx: ReportContext) -> Table:
+    """The header and the general notes, one `field, value` row each: the same record
+    as the other formats' first parts (times in ISO 8601, UTC and the consultation's zone)."""
+    c = ctx.consultation
+    scheduled_end = c.scheduled_start + timedelta(minutes=c.planned_minutes)
+    actual = (c.ended_at or ctx.now) - c.started_at if c.started_at else None
+    rows: list[tuple[str, Cell]] = [
+        ("title", c.title),
+        ("short_name", c.short_name),
+        ("region", c.region),
+        ("description", c.description),
+        ("time_zone", c.time_zone),
+        ("state", c.state),
+        *_moments(ctx, "scheduled_start", c.scheduled_start),
+        *_moments(ctx, "scheduled_end", scheduled_end),
+        *_moments(ctx, "started_at", c.started_at),
+        *_moments(ctx, "ended_at", c.ended_at),
+        ("planned_minutes", c.planned_minutes),
+        ("actual_seconds", int(actual.total_seconds()) if actual else None),
+        ("moderators", ", ".join(_staff_names(ctx, MODERATOR))),
+        ("rapporteurs", ", ".join(_staff_names(ctx, RAPPORTEUR))),
+        ("audience", str(ctx.audience)),
+        *_moments(ctx, "made_at", ctx.now),
+        ("general_notes", _notes_by_item(ctx).get(None, "")),
+    ]
+    return Table(("field", "value"), rows)
+
+
+def _moments(ctx: ReportContext, name: str, moment: datetime | None) -> list[tuple[str, Cell]]:
+    return [(name, _iso(moment)), (f"{name}_local", iso_local(ctx, moment))]
 
 
 def _span(ctx: ReportContext, start: datetime, end: datetime | None) -> str:
@@ -267,7 +301,7 @@ def _item_section(ctx: ReportContext, item: ReportItem) -> Section:
         facts.append((_("Overrun"), _("⚠ %(time)s over its time", time=duration(item.overrun))))
     return Section(
         "item",
-        f"{item.number}. {item.title}",
+        f"{item.number}. {isolate(item.title)}",
         (Facts(tuple(facts)), *item_sections(ctx, item)),
         data={"item_id": item.id},
     )
@@ -416,13 +450,13 @@ def timeline_csv(ctx: ReportContext) -> Table:
 def _item_title(ctx: ReportContext, item_id: Any) -> str:
     for item in ctx.items:
         if item.id == item_id:
-            return f"{item.number}. {item.title}"
+            return f"{item.number}. {isolate(item.title)}"
     return _("general notes") if item_id is None else ""
 
 
 @event_summary("item_extended")
 def _extended(ctx: ReportContext, payload: Payload) -> str:
-    return f"{payload.get('title', '')} (+{payload.get('minutes')} min)"
+    return f"{isolate(str(payload.get('title', '')))} (+{payload.get('minutes')} min)"
 
 
 @event_summary("agenda_reordered")
@@ -447,7 +481,8 @@ def _person(ctx: ReportContext, payload: Payload) -> str:
         group = group_label(str(payload.get("stakeholder_group", "")))
         who = ", ".join(part for part in (group, payload.get("country") or "") if part)
     else:
-        who = f"{payload.get('display_name') or _('(unnamed)')} ({payload.get('role', '')})"
+        name = isolate(str(payload.get("display_name") or _("(unnamed)")))
+        who = f"{name} ({payload.get('role', '')})"
     present = payload.get("present")
     return who if present is None else _("%(who)s; %(n)s connected", who=who, n=present)
 

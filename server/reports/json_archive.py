@@ -36,6 +36,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -60,6 +61,7 @@ from ..services.consultations import _issue_link as issue_link  # the one way li
 from ..services.core import Core
 from ..storage.models import AgendaItem, Consultation, Event, Participant
 from ..storage.notes import GENERAL_SLOT, Note
+from .containment import contained
 from .model import Registry, logged_events, safe_event
 
 FORMAT = "baraza-archive"
@@ -203,13 +205,35 @@ def export(tx: Session, consultation: Consultation) -> Iterator[str]:
         yield from _records(table.export(ctx))
         yield "]"
     yield '},\n"events":['
-    yield from _records(_event_record(ctx, event) for event in logged_events(tx, consultation.id))
+    yield from _records(
+        _contained_event(ctx, event) for event in logged_events(tx, consultation.id)
+    )
     yield "\n]}\n"
 
 
 def _records(records: Iterable[dict[str, Any]]) -> Iterator[str]:
     for number, record in enumerate(records):
         yield f"{',' if number else ''}\n{dump(record)}"
+
+
+def _contained_event(ctx: ExportContext, event: Any) -> dict[str, Any]:
+    """An event's record; one that cannot be read keeps its place in the log (so the
+    archive still restores), its number, time and type, and nothing of what it held."""
+
+    def unreadable_record() -> dict[str, Any]:
+        return {
+            "seq": event.seq,
+            "at": iso(event.at),
+            "type": event.type,
+            "visibility": event.visibility,
+            "actor": None,
+            "actor_role": event.actor_role,
+            "payload": {},
+        }
+
+    return contained(
+        partial(_event_record, ctx, event), unreadable_record, f"event {event.seq} ({event.type})"
+    )
 
 
 def _event_record(ctx: ExportContext, event: Any) -> dict[str, Any]:
@@ -302,8 +326,9 @@ class Record:
             raise self._bad(field)
         return moment
 
-    def boolean(self, field: str) -> bool:
-        value = self.data.get(field)
+    def boolean(self, field: str, *, default: bool | None = None) -> bool:
+        """A true or false field; with a `default`, one an older archive may lack."""
+        value = self.data.get(field, default)
         if not isinstance(value, bool):
             raise self._bad(field)
         return value
@@ -332,6 +357,11 @@ def read_archive(data: bytes) -> dict[str, Any]:
     """The archive's content, if `data` is one: otherwise a clear error naming why not."""
     try:
         document = json.loads(data.decode("utf-8"))
+    except RecursionError as error:  # nested past what Python's parser can follow
+        raise DomainError(
+            "invalid_archive",
+            N_("This file nests too deep to be an archive; nothing was imported."),
+        ) from error
     except (UnicodeDecodeError, ValueError) as error:
         raise DomainError(
             "invalid_archive",

@@ -1,7 +1,8 @@
 """The report as Markdown, produced piece by piece so a long timeline streams.
 
 Everything people typed is escaped, so a title or a question cannot turn into a
-link, an image or raw HTML in whatever renders the file.
+link, an image or raw HTML in whatever renders the file, and isolated where it
+could reorder the line around it (bidi.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 from flask_babel import gettext as _
 
+from .bidi import isolate
 from .model import Block, Cell, Facts, Registry, Report, Section, Table, Text
 
 SectionRenderer = Callable[[Section, int], Iterator[str]]
@@ -41,7 +43,7 @@ def cell(value: Cell) -> str:
     if value is None:
         return ""
     flat = str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
-    return escape_inline(flat)
+    return escape_inline(isolate(flat))
 
 
 def render(report: Report) -> Iterator[str]:
@@ -74,7 +76,7 @@ def render_block(block: Block, depth: int) -> Iterator[str]:
 
 
 def _table(table: Table) -> Iterator[str]:
-    rows = iter(table.rows)
+    rows = table.read()
     first = next(rows, None)
     if first is None:
         yield f"\n{_('None.')}\n"
@@ -90,5 +92,5 @@ def _text(text: str) -> Iterator[str]:
     """Paragraphs as written; a single line break stays a line break (two trailing spaces)."""
     paragraphs = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n").strip())
     for paragraph in paragraphs:
-        lines = [escape_line(line.strip()) for line in paragraph.split("\n")]
+        lines = [escape_line(isolate(line.strip())) for line in paragraph.split("\n")]
         yield "\n" + "  \n".join(lines) + "\n"

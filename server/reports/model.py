@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import partial
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from ..domain import agenda as agenda_rules
 from ..domain.events import ATTENDEE, PUBLIC, RAPPORTEUR, STAFF_ROLES, Payload, project
 from ..storage.models import AgendaItem, Consultation, Event, Participant
+from .containment import contained, contained_rows, unreadable
 
 
 class Audience(StrEnum):
@@ -48,6 +50,12 @@ class Table:
 
     columns: tuple[str, ...]
     rows: Iterable[Sequence[Cell]]
+
+    def read(self) -> Iterator[Sequence[Cell]]:
+        """The rows as far as they can be read; a row that fails ends them with a mark."""
+        width = len(self.columns)
+        mark = (unreadable(), *([""] * (width - 1)))
+        return contained_rows(self.rows, lambda: mark, f"the table {self.columns}")
 
 
 @dataclass(frozen=True)
@@ -227,7 +235,9 @@ def open_report(
 def build(ctx: ReportContext) -> Report:
     """Ask every registered provider for its section; providers with nothing to say skip."""
     sections = tuple(
-        section for _order, _key, provider in _sections if (section := provider(ctx)) is not None
+        section
+        for _order, key, provider in _sections
+        if (section := _provided(key, partial(provider, ctx))) is not None
     )
     return Report(ctx.consultation.title, ctx.audience, sections)
 
@@ -235,14 +245,27 @@ def build(ctx: ReportContext) -> Report:
 def item_sections(ctx: ReportContext, item: ReportItem) -> tuple[Section, ...]:
     return tuple(
         section
-        for _order, _key, provider in _item_sections
-        if (section := provider(ctx, item)) is not None
+        for _order, key, provider in _item_sections
+        if (section := _provided(key, partial(provider, ctx, item))) is not None
     )
+
+
+def _provided(key: str, provide: Callable[[], Section | None]) -> Section | None:
+    """A provider's section; one that fails is a section saying so (and a log line)."""
+
+    def mark() -> Section:
+        return Section(key, _("A part of the report that could not be made"), (Text(unreadable()),))
+
+    return contained(provide, mark, f"the section {key}")
 
 
 def csv_tables(ctx: ReportContext) -> Iterator[tuple[str, Table]]:
     for _order, name, provider in _csv_files:
-        table = provider(ctx)
+        table = contained(
+            partial(provider, ctx),
+            lambda: Table(("error",), [(unreadable(),)]),
+            f"the file {name}",
+        )
         if table is not None:
             yield name, table
 
@@ -279,6 +302,7 @@ class ReportEvent:
     actor_id: int | None
     actor_role: str
     actor_name: str
+    readable: bool = True  # False: no view could read it; it shows the unreadable mark
 
 
 EventView = Callable[[ReportEvent, Audience], ReportEvent | None]
@@ -308,9 +332,13 @@ def shareable_staff_events(*event_types: str) -> None:
 
 
 def summarise(ctx: ReportContext, event: ReportEvent) -> str:
+    if not event.readable:
+        return unreadable()
     summary = event_summary.get(event.type)
     if summary is not None:
-        return summary(ctx, event.payload)
+        return contained(
+            lambda: summary(ctx, event.payload), unreadable, f"event {event.seq} ({event.type})"
+        )
     title = event.payload.get("title")
     return title if isinstance(title, str) else ""
 
@@ -336,9 +364,21 @@ def report_events(ctx: ReportContext, types: Sequence[str] | None = None) -> Ite
     staff = _staff_names(ctx.tx, ctx.consultation.id)
     for event in logged_events(ctx.tx, ctx.consultation.id, types):
         name = staff.get(event.actor_id, "") if event.actor_id is not None else ""
-        shown = view_event(replace(event, actor_name=name), ctx.audience)
+        named = replace(event, actor_name=name)
+        shown = contained(
+            partial(view_event, named, ctx.audience),
+            partial(_unreadable_event, named, ctx.audience),
+            f"event {event.seq} ({event.type})",
+        )
         if shown is not None:
             yield shown
+
+
+def _unreadable_event(event: ReportEvent, audience: Audience) -> ReportEvent | None:
+    """An event no view could read: its number, time and type, nothing of what it held."""
+    if audience == Audience.SHAREABLE and event.visibility != PUBLIC:
+        return None
+    return replace(event, payload={}, actor_id=None, actor_name="", readable=False)
 
 
 def view_event(event: ReportEvent, audience: Audience) -> ReportEvent | None:

@@ -8,7 +8,9 @@ saw are reported too (the poll says who saw them), with breakdowns by
 stakeholder group and by country. A ranking names its method (Borda count); a
 word cloud shows its top words; an open-text poll its answers — those shown to
 everyone in the shareable report, all of them in the moderators' full record.
-No ballot is ever tied to a person. Draft polls (never opened) are left out.
+An answer a moderator excluded is counted nowhere and absent from the shareable
+report; the full record lists it, marked. No ballot is ever tied to a person.
+Draft polls (never opened) are left out.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from sqlalchemy import select
 from ..domain import polls as rules
 from ..domain.errors import N_, DomainError
 from ..domain.events import Payload
-from ..domain.poll_tallies import BallotRow, tally
+from ..domain.poll_tallies import BallotRow, readable, tally
 from ..services.polls import definition_of
 from ..storage import polls as storage
 from ..storage.polls import Ballot, Poll
+from .bidi import isolate
+from .containment import log
 from .foundation import group_label, places
 from .json_archive import (
     ExportContext,
@@ -90,6 +94,13 @@ def _reported(ctx: ReportContext, item_id: int | None) -> list[Reported]:
         ballots = [BallotRow(*row) for row in storage.ballot_rows(ctx.tx, poll.id)]
         at_close = present.get(poll.id) if poll.state == rules.CLOSED else None
         results = tally(definition_of(poll), ballots)
+        if results["unreadable"]:
+            log.error(
+                "report: poll %s (%s) holds %s ballots no rule accepts; they are left out",
+                poll.id,
+                poll.type,
+                results["unreadable"],
+            )
         reported.append(Reported(poll, number, results, ballots, at_close))
     return reported
 
@@ -170,6 +181,20 @@ def _facts(ctx: ReportContext, shown: Reported) -> Facts:
         )
     else:
         facts.append((_("Voters"), str(voters)))
+    if results["unreadable"]:
+        facts.append(
+            (
+                _("Ballots left out"),
+                _(
+                    "%(n)s could not be read (the server's log names this poll)",
+                    n=results["unreadable"],
+                ),
+            )
+        )
+    if results["excluded"]:
+        facts.append(
+            (_("Answers excluded by a moderator"), _("%(n)s, not counted", n=results["excluded"]))
+        )
     if results.get("mean") is not None:
         facts.append((_("Average rating"), f"{results['mean']:g}"))
     facts.append((_("Results seen by"), _seen_by(poll)))
@@ -240,16 +265,45 @@ def _group_name(dimension: str, key: str) -> str:
     return key or _("not given")
 
 
+def answer_text(answer: Any) -> str:
+    """An open-text answer, or a word-cloud answer's words."""
+    return " · ".join(map(str, answer)) if isinstance(answer, list) else str(answer)
+
+
 def _answers(ctx: ReportContext, shown: Reported) -> Section | None:
+    """Open text: the answers shown (all of them, marked, in the full record). Word cloud:
+    in the full record, the answers a moderator excluded; the shareable report has none."""
+    oldest_first = [b for b in reversed(shown.ballots) if _readable(shown, b)]
+    full = ctx.audience == Audience.FULL
+    if shown.poll.type == rules.WORD_CLOUD:
+        excluded = [(answer_text(b.answer),) for b in oldest_first if b.excluded]
+        if not full or not excluded:
+            return None
+        table = Table((_("Answer"),), excluded)
+        return Section("poll_answers", _("Answers excluded by a moderator"), (table,))
     if shown.poll.type != rules.OPEN_TEXT:
         return None
-    oldest_first = list(reversed(shown.ballots))
-    if ctx.audience == Audience.FULL:
-        rows = [(b.answer, _("yes") if b.shown else "") for b in oldest_first]
-        table = Table((_("Answer"), _("Shown to everyone")), rows)
-        return Section("poll_answers", _("All answers (moderators only)"), (table,))
-    table = Table((_("Answer"),), [(b.answer,) for b in oldest_first if b.shown])
-    return Section("poll_answers", _("Answers shown to everyone"), (table,))
+    if full:
+        return Section("poll_answers", _("All answers (moderators only)"), (_all(oldest_first),))
+    public = [(b.answer,) for b in oldest_first if b.shown and not b.excluded]
+    return Section("poll_answers", _("Answers shown to everyone"), (Table((_("Answer"),), public),))
+
+
+def _all(answers: list[BallotRow]) -> Table:
+    """Every open-text answer, whether shown, and whether excluded (a column only if any is)."""
+    columns: tuple[str, ...] = (_("Answer"), _("Shown to everyone"))
+    rows: list[tuple[Cell, ...]] = [(b.answer, _("yes") if b.shown else "") for b in answers]
+    if any(b.excluded for b in answers):
+        columns += (_("Excluded by a moderator"),)
+        rows = [
+            (*row, _("excluded") if b.excluded else "")
+            for row, b in zip(rows, answers, strict=True)
+        ]
+    return Table(columns, rows)
+
+
+def _readable(shown: Reported, ballot: BallotRow) -> bool:
+    return readable(definition_of(shown.poll), ballot.answer)
 
 
 def poll_section(ctx: ReportContext, shown: Reported) -> Section:
@@ -261,7 +315,7 @@ def poll_section(ctx: ReportContext, shown: Reported) -> Section:
     if answers is not None:
         blocks.append(answers)
     blocks.extend(_breakdowns(shown))
-    title = _("Poll %(n)s: %(question)s", n=shown.number, question=shown.poll.question)
+    title = _("Poll %(n)s: %(question)s", n=shown.number, question=isolate(shown.poll.question))
     return Section("poll", title, tuple(blocks), data={"poll_id": shown.poll.id})
 
 
@@ -364,24 +418,33 @@ def _poll_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
 
 @csv_file("poll_answers.csv", order=51)
 def poll_answers_csv(ctx: ReportContext) -> Table:
-    columns = ("item_number", "item_title", "poll", "question", "answer", "shown")
+    columns = ("item_number", "item_title", "poll", "question", "answer", "shown", "excluded")
     return Table(columns, _answer_rows(ctx))
 
 
 def _answer_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
+    """Open-text answers as the report shows them; in the full record, excluded words too."""
+    full = ctx.audience == Audience.FULL
     for item_number, item_title, item_id in places(ctx):
         for shown in _reported(ctx, item_id):
-            if shown.poll.type != rules.OPEN_TEXT:
+            if shown.poll.type not in rules.FREE_TEXT:
                 continue
             for ballot in reversed(shown.ballots):
-                if ballot.shown or ctx.audience == Audience.FULL:
+                if not _readable(shown, ballot):
+                    continue
+                if shown.poll.type == rules.WORD_CLOUD:
+                    listed = full and ballot.excluded
+                else:
+                    listed = full or (ballot.shown and not ballot.excluded)
+                if listed:
                     yield (
                         item_number,
                         item_title,
                         shown.number,
                         shown.poll.question,
-                        ballot.answer,
+                        answer_text(ballot.answer),
                         "yes" if ballot.shown else "no",
+                        "yes" if ballot.excluded else "no",
                     )
 
 
@@ -390,7 +453,7 @@ def _answer_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
 
 def _question_of(ctx: ReportContext, poll_id: Any) -> str:
     poll = ctx.tx.get(Poll, poll_id) if isinstance(poll_id, int) else None
-    return poll.question if poll else ""
+    return isolate(poll.question) if poll else ""
 
 
 @event_summary("poll_created", "poll_updated")
@@ -400,14 +463,14 @@ def _defined(ctx: ReportContext, payload: Payload) -> str:
 
 @event_summary("poll_opened")
 def _opened(ctx: ReportContext, payload: Payload) -> str:
-    question = str(payload.get("question", ""))
+    question = isolate(str(payload.get("question", "")))
     return _("%(question)s (reopened)", question=question) if payload.get("reopened") else question
 
 
 @event_summary("poll_closed")
 def _closed(ctx: ReportContext, payload: Payload) -> str:
     voters = (payload.get("results") or {}).get("voters", 0)
-    question = (payload.get("poll") or {}).get("question", "")
+    question = isolate(str((payload.get("poll") or {}).get("question", "")))
     return _("%(question)s — %(n)s voters", question=question, n=voters)
 
 
@@ -422,12 +485,14 @@ def _ballot(ctx: ReportContext, payload: Payload) -> str:
     return _("%(question)s (changed)", question=question) if payload.get("changed") else question
 
 
-@event_summary("poll_answer_shown", "poll_answer_hidden")
+@event_summary(
+    "poll_answer_shown", "poll_answer_hidden", "poll_answer_excluded", "poll_answer_included"
+)
 def _answer_shown(ctx: ReportContext, payload: Payload) -> str:
     answer_id = payload.get("answer_id")
     ballot = ctx.tx.get(Ballot, answer_id) if isinstance(answer_id, int) else None
     question = _question_of(ctx, payload.get("poll_id"))
-    return f"{question}: {ballot.answer}" if ballot else question
+    return f"{question}: {isolate(answer_text(ballot.answer))}" if ballot else question
 
 
 # ---------------------------------------------------------------- the archive
@@ -507,6 +572,7 @@ def _export_ballots(ctx: ExportContext) -> Iterator[dict[str, Any]]:
             "participant": ctx.ids.to_archive("participant", ballot.participant_id),
             "answer": ballot.answer,
             "shown": ballot.shown,
+            "excluded": ballot.excluded,
             "cast_at": iso(ballot.cast_at),
             "changed_at": iso(ballot.changed_at),
         }
@@ -527,6 +593,7 @@ def _restore_ballots(ctx: RestoreContext, rows: list[Any]) -> None:
             ),
             answer=answer,
             shown=record.boolean("shown"),
+            excluded=record.boolean("excluded", default=False),  # archives made before 0009
             cast_at=record.moment("cast_at"),
             changed_at=record.moment("changed_at"),
         )
@@ -556,6 +623,8 @@ POLL_FIELDS = {
     "ballot_cast",
     "poll_answer_shown",
     "poll_answer_hidden",
+    "poll_answer_excluded",
+    "poll_answer_included",
 )
 def _poll_payload(payload: Payload, remap: Remap) -> Payload:
     return remap_fields(payload, remap, POLL_FIELDS)

@@ -36,6 +36,7 @@ from ..domain.events import Payload
 from ..services.access import hash_token, new_token
 from ..services.questions import staff_view
 from ..storage.questions import Question, QuestionVote
+from .bidi import isolate
 from .foundation import group_label, iso_local, places
 from .json_archive import (
     ExportContext,
@@ -162,7 +163,7 @@ def author_line(view: Payload) -> str:
     where = ", ".join(
         part for part in (group_label(author["stakeholder_group"]), author["country"]) if part
     )
-    return f"{author['display_name'] or _('(no name given)')} ({where})"
+    return f"{isolate(author['display_name'] or _('(no name given)'))} ({where})"
 
 
 def _status(ctx: ReportContext, entry: Entry, parent: Entry | None) -> str:
@@ -358,7 +359,8 @@ def _view_line(ctx: ReportContext, view: Any) -> str:
 def _question_event(ctx: ReportContext, payload: Payload) -> str:
     line = _view_line(ctx, payload.get("question"))
     if "into" in payload:
-        return _("%(duplicate)s → %(kept)s", duplicate=line, kept=_view_line(ctx, payload["into"]))
+        kept = isolate(_view_line(ctx, payload["into"]))
+        return _("%(duplicate)s → %(kept)s", duplicate=isolate(line), kept=kept)
     return line
 
 
@@ -383,7 +385,7 @@ def _settings(ctx: ReportContext, payload: Payload) -> str:
 def _opened(ctx: ReportContext, payload: Payload) -> str:
     for item in ctx.items:
         if item.id == payload.get("item_id"):
-            return f"{item.number}. {item.title}"
+            return f"{item.number}. {isolate(item.title)}"
     return _("all agenda items")
 
 

@@ -26,6 +26,7 @@ from ..domain.events import Payload
 from ..services.speakers import speakers_by_item, speaking_totals
 from ..storage.models import Participant
 from ..storage.speakers import ClosedSpeakerList, SpeakerHand
+from .bidi import isolate
 from .foundation import group_label, iso_local
 from .json_archive import (
     ExportContext,
@@ -226,13 +227,13 @@ def speaking_time_csv(ctx: ReportContext) -> Table:
 def _who(payload: Payload) -> str:
     """ "Amina (Civil society, NG)"."""
     where = (group_label(str(payload.get("stakeholder_group", ""))), payload.get("country") or "")
-    return f"{speaker_name(payload)} ({', '.join(part for part in where if part)})"
+    return f"{isolate(speaker_name(payload))} ({', '.join(part for part in where if part)})"
 
 
 @event_summary("hand_raised", "hand_withdrawn", "hand_removed", "hand_put_back")
 def _hand(ctx: ReportContext, payload: Payload) -> str:
     topic = payload.get("topic")
-    return f"{_who(payload)}: {topic}" if topic else _who(payload)
+    return f"{_who(payload)}: {isolate(str(topic))}" if topic else _who(payload)
 
 
 @event_summary("floor_given", "turn_cancelled")
@@ -259,7 +260,7 @@ def _ended(ctx: ReportContext, payload: Payload) -> str:
 def _item_line(ctx: ReportContext, item_id: Any) -> str:
     for item in ctx.items:
         if item.id == item_id:
-            return f"{item.number}. {item.title}"
+            return f"{item.number}. {isolate(item.title)}"
     return ""
 
 

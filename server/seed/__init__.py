@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import func, select
 
+from ..domain.agenda_files import read_agenda_text
 from ..domain.consultations import parse_spec
-from ..domain.errors import N_, DomainError
 from ..services import consultations
 from ..services.core import Core
 from ..storage.models import Consultation
@@ -24,10 +22,8 @@ def read_agenda_file(path: Path) -> Any:
 
 
 def parse_agenda_text(text: str, suffix: str) -> Any:
-    try:
-        return json.loads(text) if suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as error:
-        raise DomainError("invalid_agenda_file", N_("The agenda file cannot be read.")) from error
+    """An agenda file's content, read within bounds (domain/agenda_files.py)."""
+    return read_agenda_text(text, suffix)
 
 
 def create_from_file(core: Core, path: Path) -> consultations.Created:

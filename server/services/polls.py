@@ -146,21 +146,54 @@ def show_answer(
 ) -> list[LoggedEvent]:
     """Show an open-text answer to everyone (as far as the poll's visibility allows), or hide it."""
 
+    def check(poll: Poll, ballot: Ballot) -> None:
+        if shown:
+            rules.check_not_excluded(ballot.excluded)
+
+    kinds = ("poll_answer_shown", "poll_answer_hidden")
+    change = _answer_flag(poll_id, answer_id, "shown", shown, rules.check_open_text, kinds, check)
+    return _moderate(core, viewer, change)
+
+
+def exclude_answer(
+    core: Core, viewer: Viewer, poll_id: Any, answer_id: Any, excluded: bool
+) -> list[LoggedEvent]:
+    """Leave a word-cloud or open-text answer out of every count and screen, or include it
+    again; the full record and the archive keep it, marked."""
+
+    kinds = ("poll_answer_excluded", "poll_answer_included")
+    change = _answer_flag(poll_id, answer_id, "excluded", excluded, rules.check_free_text, kinds)
+    return _moderate(core, viewer, change)
+
+
+def _answer_flag(
+    poll_id: Any,
+    answer_id: Any,
+    flag: str,
+    value: bool,
+    check_kind: Callable[[str], None],
+    kinds: tuple[str, str],
+    check: Callable[[Poll, Ballot], None] | None = None,
+) -> Change:
+    """Set one answer's `flag` (`shown`, `excluded`) to `value`, logging `kinds[0]` when
+    it becomes true and `kinds[1]` when false; setting it as it is logs nothing."""
+
     def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
         poll = find_poll(tx, consultation, poll_id)
-        if poll.type != rules.OPEN_TEXT:
-            raise DomainError("not_open_text", N_("Only open-text answers are shown one by one."))
+        check_kind(poll.type)
         ballot = tx.get(Ballot, answer_id) if as_id(answer_id) is not None else None
         if ballot is None or ballot.poll_id != poll.id:
             raise NotFound("unknown_answer", N_("This answer does not exist."))
-        if ballot.shown == shown:
+        if check is not None:
+            check(poll, ballot)
+        if getattr(ballot, flag) == value:
             return []
-        ballot.shown = shown
+        setattr(ballot, flag, value)
         poll.revision += 1
-        kind = "poll_answer_shown" if shown else "poll_answer_hidden"
+        kind = kinds[0] if value else kinds[1]
         return [EventDraft(kind, {"poll_id": poll.id, "answer_id": ballot.id}, STAFF)]
 
-    return _moderate(core, viewer, change)
+    return change
 
 
 def current_results(core: Core, consultation_id: int, poll_ids: Collection[Any]) -> list[Tallied]:

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, false, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -52,6 +52,9 @@ class Ballot(Base):
     answer: Mapped[Any] = mapped_column(JSON)
     # Open text only: whether the moderator shows this answer to everyone.
     shown: Mapped[bool] = mapped_column(default=False)
+    # Word cloud and open text: a moderator left this answer out of the results (it
+    # stays in the full record and the archive).
+    excluded: Mapped[bool] = mapped_column(default=False, server_default=false())
     cast_at: Mapped[datetime]
     changed_at: Mapped[datetime]
 
@@ -68,6 +71,7 @@ def insert_ballot(
             participant_id=participant_id,
             answer=answer,
             shown=False,
+            excluded=False,
             cast_at=now,
             changed_at=now,
         )
@@ -82,8 +86,9 @@ def ballot_of(tx: Session, poll_id: int, participant_id: int) -> Ballot | None:
     )
 
 
-def ballot_rows(tx: Session, poll_id: int) -> Sequence[tuple[int, Any, str, str, bool]]:
-    """Every ballot of a poll: id, answer, the voter's group and country, shown; latest first."""
+def ballot_rows(tx: Session, poll_id: int) -> Sequence[tuple[int, Any, str, str, bool, bool]]:
+    """Every ballot of a poll: id, answer, the voter's group and country, shown, excluded;
+    latest first."""
     rows = tx.execute(
         select(
             Ballot.id,
@@ -91,12 +96,13 @@ def ballot_rows(tx: Session, poll_id: int) -> Sequence[tuple[int, Any, str, str,
             Participant.stakeholder_group,
             Participant.country,
             Ballot.shown,
+            Ballot.excluded,
         )
         .join(Participant, Participant.id == Ballot.participant_id)
         .where(Ballot.poll_id == poll_id)
         .order_by(Ballot.changed_at.desc(), Ballot.id.desc())
     )
-    return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+    return [(row[0], row[1], row[2], row[3], row[4], row[5]) for row in rows]
 
 
 def answers_of(tx: Session, participant_id: int, poll_ids: Collection[int]) -> dict[int, Any]:

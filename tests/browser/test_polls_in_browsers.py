@@ -145,3 +145,32 @@ def test_an_open_answer_reaches_the_present_view_only_once_the_moderator_shows_i
     expect(rapporteur.locator(".poll-breakdown").nth(1)).to_contain_text("Country")
     assert serious_violations(rapporteur) == []
     screenshot(rapporteur, "polls-rapporteur")
+
+
+def test_a_word_excluded_on_the_console_leaves_the_present_views_cloud(server, new_page):
+    token = moderator_token(server)
+    poll = {"type": "word_cloud", "question": "One word for the Convention", "open": True}
+    poll_id = command(server, token, "create_poll", poll)["poll_id"]
+    moderator = new_page()
+    open_console(moderator, server)
+    present = present_of(moderator)
+    for name, word in (("Kofi", "Cooperation"), ("Ama", "Nonsenseword")):
+        attendee = new_page(viewport=PHONE)
+        join_as_attendee(attendee, server, name=name)
+        attendee.fill(f"#poll-{poll_id}-0", word)
+        attendee.click(".poll-form button[type=submit]")
+        expect(attendee.locator(".poll-status")).to_have_text("Your vote is recorded.")
+    expect(present.locator(".poll-word")).to_have_count(2)
+
+    card = moderator.locator(f"[data-poll-id='{poll_id}']")
+    card.get_by_role("button", name="Answers one by one").click()
+    answer = card.locator(".poll-answers li", has_text="Nonsenseword")
+    answer.get_by_role("button", name="Exclude").click()
+
+    expect(present.locator(".poll-word")).to_have_count(1)
+    expect(present.locator(".poll-chart")).not_to_contain_text("Nonsenseword")
+    expect(answer).to_contain_text("Excluded")
+    expect(answer.get_by_role("button", name="Include again")).to_be_focused()
+    assert serious_violations(moderator) == []
+    screenshot(moderator, "polls-moderator-excluded-answer")
+    screenshot(present, "polls-present-after-exclusion")

@@ -199,3 +199,27 @@ def test_a_shown_answer_stays_public_however_many_answers_came_after_it(monkeypa
     results = tally(poll, rows)
     assert [a["id"] for a in results["answers"]] == [5, 4, 1]
     assert public_results(results)["answers"] == [{"id": 1, "text": "the first, shown"}]
+
+
+@pytest.mark.parametrize(
+    ("kind", "good", "stored"),
+    [
+        ("single", 1, 7),
+        ("single", 1, "1"),
+        ("multiple", [0, 2], [0, 9]),
+        ("rating", 4, 11),
+        ("rating", 4, "high"),
+        ("ranking", [2, 1, 0], "first"),
+        ("word_cloud", ["trust"], 42),
+        ("word_cloud", ["trust"], [None]),
+        ("open_text", "Fund CERTs", {"text": 1}),
+    ],
+)
+def test_a_stored_answer_no_rule_accepts_is_left_out_and_counted_as_unreadable(kind, good, stored):
+    poll = definition(kind)
+    counted = ballots(poll, [good, good])
+    bad = BallotRow(id=99, answer=stored, stakeholder_group="academia", country="KE")
+    results = tally(poll, [*counted, bad])
+    assert results["voters"] == 2 and results["unreadable"] == 1
+    assert {**results, "unreadable": 0} == {**tally(poll, counted), "unreadable": 0}
+    assert "unreadable" not in public_results(results)

@@ -234,3 +234,26 @@ def test_a_closed_poll_refuses_ballots_over_the_socket(room):
 def test_an_attendee_cannot_run_a_poll(room):
     ack = room["amina"].emit("create_poll", CHOICES, callback=True)
     assert ack["error"]["code"] == "forbidden"
+
+
+def test_an_excluded_word_leaves_the_present_view_live_and_staff_hear_why(app, room):
+    poll_id = open_poll(room, type="word_cloud", options=None)
+    room["amina"].emit("cast_ballot", {"poll_id": poll_id, "answer": ["trust"]}, callback=True)
+    room["kofi"].emit("cast_ballot", {"poll_id": poll_id, "answer": ["slur"]}, callback=True)
+    flush(app)
+    (staff,) = poll_pushes(received(room["moderator"]))
+    offending = next(a["id"] for a in staff["answers"] if a["words"] == ["slur"])
+    for client in room.values():
+        client.get_received()
+
+    payload = {"poll_id": poll_id, "answer_id": offending}
+    assert room["moderator"].emit("exclude_poll_answer", payload, callback=True) == {"ok": True}
+    flush(app)
+
+    present = received(room["present"])
+    assert [row["label"] for row in poll_pushes(present)[-1]["rows"]] == ["trust"]
+    assert [e["type"] for e in present["events"]] == []
+    rapporteur = received(room["rapporteur"])
+    assert [e["type"] for e in rapporteur["events"]] == ["poll_answer_excluded"]
+    refused = room["amina"].emit("include_poll_answer", payload, callback=True)
+    assert refused["error"]["code"] == "forbidden"

@@ -31,6 +31,7 @@ def test_a_cell_a_spreadsheet_would_evaluate_is_kept_as_text(typed, stored):
 def test_the_zip_holds_agenda_attendance_and_timeline_tables(scripted, download):
     files = csv_files(download(scripted.consultation.id, "csv"))
     assert list(files) == [
+        "consultation.csv",
         "agenda.csv",
         "attendance.csv",
         "questions.csv",
@@ -60,6 +61,24 @@ def test_the_zip_holds_agenda_attendance_and_timeline_tables(scripted, download)
     assert attendance[("all", "")]["peak_concurrent"] == "6"
     assert attendance[("country", "NG")]["joined"] == "2"
     assert [row["seq"] for row in files["timeline.csv"]][:3] == ["1", "14", "15"]
+
+
+def test_the_csv_holds_the_header_and_the_general_notes_as_the_other_formats_do(scripted, download):
+    files = csv_files(download(scripted.consultation.id, "csv"))
+    header = {row["field"]: row["value"] for row in files["consultation.csv"]}
+    assert header["title"] == "Regional Cybercrime Consultations for Africa"
+    assert header["region"] == "Africa"
+    assert header["time_zone"] == "Africa/Lagos"
+    assert header["scheduled_start"] == "2024-01-18T08:30:00+00:00"
+    assert header["scheduled_start_local"] == "2024-01-18T09:30:00+01:00"
+    assert header["scheduled_end_local"] == "2024-01-18T10:10:00+01:00"
+    assert header["started_at_local"].startswith("2024-01-18T09:3")
+    assert header["planned_minutes"] == "40"
+    assert header["moderators"] == "Chair"
+    assert header["audience"] == "shareable"
+    assert header["general_notes"] == "Quorum reached; French interpretation available."
+    markdown = download(scripted.consultation.id, "markdown").decode()
+    assert "Quorum reached; French interpretation available." in markdown
 
 
 def test_a_note_written_as_a_formula_stays_text_in_the_csv(scripted, download):

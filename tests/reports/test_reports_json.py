@@ -210,3 +210,9 @@ def test_an_id_that_is_not_a_number_in_a_features_event_is_refused(scripted, dow
         json_archive.restore(core, json.dumps(archive).encode())
     assert refused.value.code == "invalid_archive"
     assert _counts(core) == before
+
+
+def test_a_file_nested_past_the_parsers_reach_is_refused_clearly(core):
+    with pytest.raises(DomainError) as refused:
+        json_archive.restore(core, b"[" * 100_000 + b"]" * 100_000)
+    assert refused.value.code == "invalid_archive"

@@ -129,7 +129,10 @@ def _results(core, viewer):
         for key in ("poll_id", "present", "turnout"):
             counted.pop(key)
         if "answers" in counted:
-            counted["answers"] = [(a["text"], a["shown"]) for a in counted["answers"]]
+            counted["answers"] = [
+                (a.get("text", a.get("words")), a.get("shown"), a["excluded"])
+                for a in counted["answers"]
+            ]
         results.append((poll["question"], poll["state"], counted))
     return results
 

@@ -1,9 +1,11 @@
 // Polls on the moderator's console: prepare drafts, open, close, reopen; live results
-// with breakdowns; open-text answers shown to everyone one by one.
+// with breakdowns; open-text answers shown to everyone one by one; an open-text or
+// word-cloud answer excluded from every count and screen (kept, marked, on record).
 import { createPollStore, el, keepingFocus, messages } from "./common.js";
 import { breakdownTable, renderResults } from "./results.js";
 
 const WITH_OPTIONS = ["single", "multiple", "ranking"];
+const FREE_TEXT = ["word_cloud", "open_text"];
 
 export function mount(live) {
   const root = document.querySelector("[data-polls]");
@@ -83,7 +85,7 @@ export function mount(live) {
     if (results === view.shown) return;
     view.shown = results;
     if (!results) { view.results.replaceChildren(); view.breakdown.replaceChildren(); return; }
-    renderResults(view.results, poll, results, t, { answerControls: poll.type === "open_text" ? answerButton(poll) : null });
+    renderResults(view.results, poll, results, t, { answerControls: FREE_TEXT.includes(poll.type) ? answerButtons(poll) : null });
     const by = view.select.value;
     view.breakdown.replaceChildren(...(by === "total" ? [] : [breakdownTable(poll, results, by, t)]));
   }
@@ -121,14 +123,25 @@ export function mount(live) {
     return [button(poll, "reopen", "reopen", () => send("open_poll", { poll_id: poll.id }), "secondary")];
   }
 
-  function answerButton(poll) {
+  function answerButtons(poll) {
     return (answer) => {
-      const node = el("button", {
-        type: "button", class: "secondary small", "aria-pressed": answer.shown ? "true" : "false",
-        "data-focus-key": `answer-${answer.id}`, text: t(answer.shown ? "hide" : "show"),
+      const ids = { poll_id: poll.id, answer_id: answer.id };
+      const buttons = [];
+      if (poll.type === "open_text" && !answer.excluded) {
+        const show = el("button", {
+          type: "button", class: "secondary small", "aria-pressed": answer.shown ? "true" : "false",
+          "data-focus-key": `answer-${answer.id}`, text: t(answer.shown ? "hide" : "show"),
+        });
+        show.addEventListener("click", () => send(answer.shown ? "hide_poll_answer" : "show_poll_answer", ids));
+        buttons.push(show);
+      }
+      const exclude = el("button", {
+        type: "button", class: "secondary small", "aria-pressed": answer.excluded ? "true" : "false",
+        title: t("exclude_hint"), "data-focus-key": `exclude-${answer.id}`, text: t(answer.excluded ? "include" : "exclude"),
       });
-      node.addEventListener("click", () => send(answer.shown ? "hide_poll_answer" : "show_poll_answer", { poll_id: poll.id, answer_id: answer.id }));
-      return node;
+      exclude.addEventListener("click", () => send(answer.excluded ? "include_poll_answer" : "exclude_poll_answer", ids));
+      buttons.push(exclude);
+      return el("span", { class: "poll-answer-controls" }, ...buttons);
     };
   }
 

@@ -64,16 +64,42 @@ function tableToggle(container, box, t) {
   return button;
 }
 
+// An answer's text: open text as typed, a word cloud's answer as its words.
+function answerText(answer) {
+  return answer.words ? answer.words.join(" · ") : answer.text;
+}
+
 function answersList(results, t, answerControls) {
   const answers = results.answers || [];
   if (!answers.length) return el("p", { class: "muted", text: t(answerControls ? "no_votes" : "no_answers_shown") });
-  return el("ul", { class: "poll-answers" }, ...answers.map((answer) => el("li", { "data-shown": answer.shown ? "true" : null },
-    el("span", { class: "poll-answer-text", text: answer.text }),
+  return el("ul", { class: "poll-answers" }, ...answers.map((answer) => el("li", {
+    "data-shown": answer.shown && !answer.excluded ? "true" : null, "data-excluded": answer.excluded ? "true" : null,
+  },
+    el("span", { class: "poll-answer-text", text: answerText(answer) }),
+    answer.excluded ? el("span", { class: "poll-answer-excluded", text: t("excluded") }) : null,
     answerControls ? answerControls(answer) : null)));
 }
 
+// Staff: a word cloud's answers one by one, behind a toggle, to exclude one from the cloud.
+function cloudAnswers(container, results, t, answerControls) {
+  const open = container.dataset.answersOpen === "true";
+  const box = el("div", { class: "poll-cloud-answers", hidden: open ? null : "" }, answersList(results, t, answerControls));
+  const button = el("button", {
+    type: "button", class: "secondary small", "aria-expanded": open ? "true" : "false",
+    "data-focus-key": `answers-${container.dataset.pollId}`, text: t(open ? "hide_answers" : "show_answers"),
+  });
+  button.addEventListener("click", () => {
+    const now = container.dataset.answersOpen !== "true";
+    container.dataset.answersOpen = String(now);
+    box.hidden = !now;
+    button.setAttribute("aria-expanded", String(now));
+    button.textContent = t(now ? "hide_answers" : "show_answers");
+  });
+  return [button, box];
+}
+
 // Render `results` of `poll` into `container` (replacing what was there).
-// `answerControls(answer)` gives the moderator's buttons for open-text answers.
+// `answerControls(answer)` gives the moderator's buttons for open-text and word-cloud answers.
 // `scale` enlarges the picture (the present view).
 export function renderResults(container, poll, results, t, { answerControls = null, scale = 1 } = {}) {
   container.dataset.pollId = poll.id;
@@ -88,7 +114,8 @@ export function renderResults(container, poll, results, t, { answerControls = nu
     return;
   }
   const rows = results.rows.map((row, index, all) => ({ ...row, label: rowLabel(poll, row, index, all) }));
-  if (!rows.length) return;
+  const answers = poll.type === "word_cloud" && answerControls ? cloudAnswers(container, results, t, answerControls) : [];
+  if (!rows.length) { container.append(...answers); return; }
   const picture = el("div", { class: "poll-chart" });
   container.append(picture);
   if (poll.type === "word_cloud") {
@@ -99,7 +126,7 @@ export function renderResults(container, poll, results, t, { answerControls = nu
     barChart(rows, figures, picture, scale);
   }
   const tableBox = el("div", { class: "poll-table-box" }, table(poll, rows, t));
-  container.append(tableToggle(container, tableBox, t), tableBox);
+  container.append(tableToggle(container, tableBox, t), tableBox, ...answers);
 }
 
 function groupLabel(dimension, key, t) {
