@@ -88,13 +88,16 @@ def poisoned(app, app_core):
     return c
 
 
-@pytest.mark.parametrize("audience", ["shareable", "full"])
-@pytest.mark.parametrize("fmt", FORMATS)
+# Every format for each audience it is made for (the archive is the full record only).
+DOWNLOADS = [
+    (f, a) for f in FORMATS for a in ("shareable", "full") if (f, a) != ("json", "shareable")
+]
+
+
+@pytest.mark.parametrize(("fmt", "audience"), DOWNLOADS)
 def test_a_lone_surrogate_in_an_answer_downloads_as_a_replacement_character(
     app, poisoned, fmt, audience
 ):
-    if fmt == "json" and audience == "shareable":
-        pytest.skip("the archive is for the full audience only")
     response = _download(app, poisoned, fmt, audience)
     assert response.status_code == 200
     assert len(response.data) > 1000
