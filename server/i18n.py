@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+import flask_babel
 from flask import request
-from flask_babel import gettext
 
 from .domain.consultations import LANGUAGES
 from .domain.errors import DomainError
@@ -41,3 +42,16 @@ def translate_error(error: DomainError) -> str:
     translated too (see DomainError.render).
     """
     return error.render(gettext)
+
+
+# flask_babel ships no type information: these say what its functions return.
+
+
+def gettext(text: str, **variables: Any) -> str:
+    """`text` in the request's language, `%(name)s` placeholders filled from `variables`."""
+    return str(flask_babel.gettext(text, **variables))
+
+
+def pgettext(context: str, text: str, **variables: Any) -> str:
+    """Like `gettext`, for an English `text` that reads differently in another `context`."""
+    return str(flask_babel.pgettext(context, text, **variables))

@@ -144,20 +144,17 @@ def parse_time_zone(value: Any) -> str:
 
 def parse_start(value: Any, time_zone: str) -> datetime:
     """Read an ISO date-time; one without an offset is in the consultation's zone."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            moment = None
-        if moment is None:
-            raise DomainError("invalid_start", N_("The start must be an ISO date and time."))
-    else:
-        raise DomainError("invalid_start", N_("The start must be an ISO date and time."))
+    moment = value if isinstance(value, datetime) else _iso_moment(value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(time_zone))
     return moment.astimezone(UTC)
+
+
+def _iso_moment(value: Any) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise DomainError("invalid_start", N_("The start must be an ISO date and time.")) from None
 
 
 def parse_languages(value: Any) -> tuple[str, ...]:

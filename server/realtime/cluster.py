@@ -85,7 +85,7 @@ class MessageQueue(python_socketio.RedisManager):  # type: ignore[misc]
             pubsub = None
             try:
                 client = redis.Redis.from_url(self.redis_url, **self.redis_options)
-                pubsub = client.pubsub(ignore_subscribe_messages=True)
+                pubsub = client.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
                 pubsub.subscribe(self.channel)
                 if failed:
                     log.warning("message queue reconnected")

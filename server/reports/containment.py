@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from flask_babel import gettext as _
+from ..i18n import gettext as _
 
 log = logging.getLogger("server.reports")
 

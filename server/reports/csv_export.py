@@ -13,6 +13,7 @@ import io
 import zipfile
 from collections.abc import Iterator, Sequence
 from datetime import UTC
+from typing import IO
 
 from .containment import utf8
 from .model import Cell, ReportContext, Table, csv_tables
@@ -42,12 +43,15 @@ class _Sink:
         self._chunks: list[bytes] = []
         self.size = 0
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes, /) -> int:
         self._chunks.append(bytes(data))
         self.size += len(data)
         return len(data)
 
     def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
     def take(self) -> bytes:
@@ -71,7 +75,7 @@ def render(ctx: ReportContext) -> Iterator[bytes]:
     yield sink.take()
 
 
-def _write_table(entry: io.BufferedIOBase, table: Table, sink: _Sink) -> Iterator[bytes]:
+def _write_table(entry: IO[bytes], table: Table, sink: _Sink) -> Iterator[bytes]:
     entry.write(utf8(BOM + csv_line(table.columns)))
     for row in table.read():
         entry.write(utf8(csv_line(row)))

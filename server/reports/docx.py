@@ -16,8 +16,8 @@ from docx.document import Document as DocumentObject
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
-from flask_babel import gettext as _
 
+from ..i18n import gettext as _
 from .bidi import isolate
 from .containment import encodable
 from .model import Block, Cell, Facts, Registry, Report, Section, Table, Text
@@ -87,7 +87,7 @@ def add_table(
     if first is None:
         document.add_paragraph(_("None."))
         return None
-    table = document.add_table(rows=1, cols=len(columns))
+    table: DocxTable = document.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
     for heading, target in zip(columns, table.rows[0].cells, strict=True):
         target.paragraphs[0].add_run(xml_text(heading)).bold = True

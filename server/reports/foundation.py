@@ -10,13 +10,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import pgettext
 from sqlalchemy import func, select
 
 from ..domain import attendance
 from ..domain.consultations import ENDED
 from ..domain.events import ATTENDEE, MODERATOR, RAPPORTEUR, Payload
+from ..i18n import gettext as _
+from ..i18n import pgettext
 from ..services.notes import notes_of
 from ..storage.models import Participant
 from ..web.templating import GROUP_LABELS

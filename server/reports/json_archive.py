@@ -101,8 +101,8 @@ class Ids:
         if value is None:
             return None
         # Not a number (a list, say, inside an event's payload) refers to nothing either.
-        wanted = value if isinstance(value, int) and not isinstance(value, bool) else None
-        found = self._from_archive.get(kind, {}).get(wanted)
+        numbered = isinstance(value, int) and not isinstance(value, bool)
+        found = self._from_archive.get(kind, {}).get(value) if numbered else None
         if found is None:
             raise damaged(N_("it refers to a %(kind)s that is not in it"), kind=kind)
         return found

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from flask_babel import gettext as _
-
+from ..i18n import gettext as _
 from .bidi import isolate
 from .model import Block, Cell, Facts, Registry, Report, Section, Table, Text
 

@@ -15,12 +15,12 @@ from functools import partial
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..domain import agenda as agenda_rules
 from ..domain.events import ATTENDEE, PUBLIC, RAPPORTEUR, STAFF_ROLES, Payload, project
+from ..i18n import gettext as _
 from ..storage.models import AgendaItem, Consultation, Event, Participant
 from .containment import contained, contained_rows, unreadable
 

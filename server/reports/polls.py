@@ -19,14 +19,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import pgettext
 from sqlalchemy import select
 
 from ..domain import polls as rules
 from ..domain.errors import N_, DomainError
 from ..domain.events import Payload
 from ..domain.poll_tallies import BallotRow, readable, tally
+from ..i18n import gettext as _
+from ..i18n import pgettext
 from ..services.polls import definition_of
 from ..storage import polls as storage
 from ..storage.polls import Ballot, Poll

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..domain import questions as rules
 from ..domain.events import Payload
+from ..i18n import gettext as _
 from ..services.access import hash_token, new_token
 from ..services.questions import staff_view
 from ..storage.questions import Question, QuestionVote

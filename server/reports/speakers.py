@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..domain import speakers as rules
 from ..domain.events import Payload
+from ..i18n import gettext as _
 from ..services.speakers import speakers_by_item, speaking_totals
 from ..storage.models import Participant
 from ..storage.speakers import ClosedSpeakerList, SpeakerHand
