@@ -29,7 +29,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         SESSION_COOKIE_SECURE=config.public_url.startswith("https://"),
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    core = Core(Store(config.database_url))
+    core = Core(Store(config.database_url, config.database_timeout))
     app.extensions["baraza"] = core
     Babel(app, locale_selector=select_locale)
     _register_web(app)
