@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
+# This worker's connections recorded in presence, by sid: what it holds, so that it
+# can record them again if the others forgot them (cluster.py, `rejoin`).
+HELD: dict[str, Viewer] = {}
+
 
 def current_viewer() -> Viewer | None:
     stored = session.get("viewer")
@@ -75,12 +79,14 @@ def on_connect(auth: Any = None) -> bool:
     except DomainError as error:  # its link revoked meanwhile, or the database away
         log.info("connection refused on arrival: %s", error.code)
         refuse(error)
+    HELD[request.sid] = viewer
     tallies.mark(viewer.consultation_id, "presence")
     return True
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_reason: Any) -> None:
+    HELD.pop(request.sid, None)
     try:
         consultation_id, events = presence.leave(core(), request.sid)
     except DomainError:
