@@ -45,6 +45,11 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
                 return None
             handler, args = self.client_event_handler, (message, *args)
             message = "*"
+        if message not in LIFECYCLE_EVENTS:
+            # A connection's events run one after the other on the green thread reading
+            # it (async_handlers=False, app.py); when a flood is already buffered, reading
+            # does not yield, so yield here: other connections get their turn between two.
+            self.sleep(0)
         return super()._handle_event(handler, message, namespace, sid, *args)
 
 
