@@ -18,7 +18,7 @@ from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError as ConnectionRefused
 from flask_socketio import join_room
 
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, Forbidden
 from ..domain.events import ATTENDEE
 from ..i18n import translate_error
 from ..services import presence, snapshots
@@ -31,8 +31,8 @@ log = logging.getLogger(__name__)
 
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
-# This worker's connections recorded in presence, by sid: what it holds, so that it
-# can record them again if the others forgot them (cluster.py, `rejoin`).
+# This worker's connections, by sid: what it holds, so that it can record them in
+# presence again if the others forgot them (cluster.py, `rejoin`).
 HELD: dict[str, Viewer] = {}
 
 
@@ -76,9 +76,11 @@ def on_connect(auth: Any = None) -> bool:
     join_room(rooms.person(viewer.participant_id))
     try:
         emitter.publish(presence.arrive(core(), viewer, request.sid, WORKER))
-    except DomainError as error:  # its link revoked meanwhile, or the database away
+    except Forbidden as error:  # its link revoked since it was authenticated
         log.info("connection refused on arrival: %s", error.code)
         refuse(error)
+    except DomainError:  # the database away: serve it; a page refused would not retry
+        log.warning("presence not recorded for %s", request.sid)
     HELD[request.sid] = viewer
     tallies.mark(viewer.consultation_id, "presence")
     return True

@@ -1,6 +1,11 @@
 """A replaced staff link loses its power at once, sockets opened with it included."""
 
-from server.services import consultations
+import pytest
+from sqlalchemy import func, select
+
+from server.domain.errors import DomainError
+from server.services import consultations, presence
+from server.storage.models import Connection
 
 
 def test_replacing_a_link_closes_the_sockets_opened_with_it(socket_client, app_consultation):
@@ -35,3 +40,19 @@ def test_a_socket_whose_link_was_revoked_elsewhere_gets_no_snapshot(
         assert refused["ok"] is False
         assert refused["error"]["code"] == "link_revoked"
         assert "snapshot" not in refused and "events" not in refused
+
+
+def test_a_connection_arriving_after_its_link_was_revoked_is_refused_and_not_counted(
+    core, create_consultation
+):
+    """The race: authenticated just before the revocation, recorded just after it."""
+    c = create_consultation()
+    deputy = consultations.claim_link(core, c.moderator_link, {"display_name": "Late"})
+    consultations.reissue_links(core, c.join_code)
+
+    with pytest.raises(DomainError) as refused:
+        presence.arrive(core, deputy.viewer, "sid-of-the-late-deputy", "worker-a")
+
+    assert refused.value.code == "link_revoked"
+    with core.store.reading() as tx:
+        assert tx.scalar(select(func.count()).select_from(Connection)) == 0
