@@ -11,6 +11,8 @@ import threading
 import time
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from tests.realtime.servers import free_port
 
 
@@ -100,6 +102,14 @@ class Relay:
             for side in (a, b):
                 with contextlib.suppress(OSError):
                     side.close()
+
+
+def relayed(url: str, default_port: int) -> tuple[Relay, str]:
+    """A relay in front of the server of `url` (PostgreSQL, Redis), and `url` through it."""
+    parsed = make_url(url)
+    relay = Relay(parsed.host or "127.0.0.1", parsed.port or default_port)
+    through = parsed.set(host="127.0.0.1", port=relay.port)
+    return relay, through.render_as_string(hide_password=False)
 
 
 class RedisServer:

@@ -12,25 +12,15 @@ import uuid
 
 import pytest
 import requests
-import socketio
-from sqlalchemy.engine import make_url
 
 from tests.cluster.conftest import PUBLIC_URL
-from tests.cluster.faults import Relay
+from tests.cluster.faults import relayed
+from tests.cluster.follower import refusal
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
 # DATABASE_TIMEOUT is 5 s: a statement's wait plus, at worst, a new connection's.
 A_FEW_SECONDS = 10
-
-
-def refusal(url: str, token: str) -> dict:
-    told: list[dict] = []
-    client = socketio.Client(reconnection=False, websocket_extra_options={"origin": PUBLIC_URL})
-    client.on("connect_error", told.append)
-    with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=30)
-    return told[0]
 
 
 def timed(action):
@@ -40,12 +30,8 @@ def timed(action):
 
 
 def test_a_hanging_database_gets_quick_refusals_and_recovers_by_itself(start_cluster, pg_url):
-    database = make_url(pg_url)
-    relay = Relay(database.host or "127.0.0.1", database.port or 5432)
-    through_relay = database.set(host="127.0.0.1", port=relay.port)
-    cluster = start_cluster(
-        workers=1, database_url=through_relay.render_as_string(hide_password=False)
-    )
+    relay, through_relay = relayed(pg_url, 5432)
+    cluster = start_cluster(workers=1, database_url=through_relay)
     c = cluster.consultation()
     moderator = cluster.follow(0, c.moderator_token)
     assert moderator.call("start_item", {"item_id": c.item_ids()[0]}) == {"ok": True}
@@ -61,7 +47,7 @@ def test_a_hanging_database_gets_quick_refusals_and_recovers_by_itself(start_clu
     assert health.json()["failed"] == ["database"]
     assert health.json()["error"]["code"] == "try_again"
     assert waited < A_FEW_SECONDS
-    told, waited = timed(lambda: refusal(url, c.moderator_token))
+    told, waited = timed(lambda: refusal(url, c.moderator_token, origin=PUBLIC_URL))
     assert told["data"]["code"] == "try_again"
     assert waited < A_FEW_SECONDS
 

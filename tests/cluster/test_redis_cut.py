@@ -11,11 +11,10 @@ import time
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from server.storage.models import Connection, Event
 from tests.cluster.conftest import SHARED_REDIS
-from tests.cluster.faults import Relay
+from tests.cluster.faults import relayed
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
@@ -55,9 +54,8 @@ def presence_events(cluster, consultation) -> list[tuple[str, int]]:
 
 def test_a_worker_back_from_a_redis_cut_records_its_people_again(start_cluster):
     cluster = start_cluster(workers=1)
-    shared = make_url(SHARED_REDIS)
-    relay = Relay(shared.host or "127.0.0.1", shared.port or 6379)
-    cluster.env = {**cluster.env, "REDIS_URL": str(shared.set(port=relay.port))}
+    relay, through_relay = relayed(SHARED_REDIS, 6379)
+    cluster.env = {**cluster.env, "REDIS_URL": through_relay}
     cut_off = cluster.start_worker()
     c = cluster.consultation()
     moderator = cluster.follow(0, c.moderator_token)

@@ -10,6 +10,7 @@ import socketio
 
 from server.services import consultations
 from tests.cluster.conftest import PUBLIC_URL
+from tests.cluster.follower import refusal
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
@@ -38,16 +39,6 @@ def claim(url: str, link: str, name: str) -> str:
     return response.json()["token"]
 
 
-def refusal(url: str, token: str) -> dict:
-    """What a connection attempt with `token` is told when it is refused."""
-    told: list[dict] = []
-    client = socketio.Client(reconnection=False, websocket_extra_options={"origin": PUBLIC_URL})
-    client.on("connect_error", told.append)
-    with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=10)
-    return told[0]
-
-
 def test_replacing_a_link_on_one_worker_closes_its_sockets_on_the_other(cluster):
     c = cluster.consultation()
     chair = cluster.follow(0, c.moderator_token)
@@ -59,7 +50,7 @@ def test_replacing_a_link_on_one_worker_closes_its_sockets_on_the_other(cluster)
 
     assert ack["ok"] is True
     assert deputy.closed.wait(timeout=5)
-    told = refusal(cluster.urls[1], deputy_token)
+    told = refusal(cluster.urls[1], deputy_token, origin=PUBLIC_URL)
     assert told["data"]["code"] == "link_revoked"
     assert told["data"]["message"] == told["message"]
     assert chair.call("sync")["ok"] is True  # whoever replaced it stays
@@ -76,6 +67,6 @@ def test_links_revoked_from_the_command_line_close_their_sockets_too(cluster):
 
 
 def test_a_refused_connection_is_told_why(cluster):
-    told = refusal(cluster.urls[0], "not-a-real-token-at-all-000000")
+    told = refusal(cluster.urls[0], "not-a-real-token-at-all-000000", origin=PUBLIC_URL)
     assert told["data"]["code"] == "invalid_token"
     assert told["data"]["message"] == told["message"] == "This link or session is not valid."
