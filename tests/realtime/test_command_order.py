@@ -21,7 +21,7 @@ VOTERS = 12
 TOGGLES = 40  # per voter, sent at once: unvote, vote, unvote, … ending on vote
 
 
-@pytest.fixture(scope="module", params=["eventlet"])
+@pytest.fixture(scope="module", params=["eventlet", "threading"])
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     running = start_server(
         tmp_path_factory.mktemp(f"order-{request.param}"),
@@ -96,5 +96,9 @@ def test_a_burst_of_toggled_votes_is_applied_in_the_order_sent(server):
                 for name in sent
             ]
     finally:
-        for voter in voters:
-            voter.disconnect()
+        # At once: Werkzeug's server takes seconds to close each WebSocket.
+        closing = [threading.Thread(target=voter.disconnect) for voter in voters]
+        for thread in closing:
+            thread.start()
+        for thread in closing:
+            thread.join()
