@@ -7,7 +7,7 @@ from .green import patch_database_driver, patch_standard_library
 
 config = Config.from_env()
 patch_standard_library(config.async_mode)
-patch_database_driver(config.async_mode, config.database_url)
+patch_database_driver(config.database_url)
 
 from .app import create_app  # noqa: E402 - only once the standard library is patched
 from .cli import prepare  # noqa: E402

@@ -29,7 +29,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         SESSION_COOKIE_SECURE=config.public_url.startswith("https://"),
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    core = Core(Store(config.database_url))
+    core = Core(Store(config.database_url, config.database_timeout))
     app.extensions["baraza"] = core
     Babel(app, locale_selector=select_locale)
     _register_web(app)
@@ -68,6 +68,11 @@ def _register_realtime(app: Flask, config: Config) -> None:
 
     emitter.pacer.reset(config.event_window)
 
+    # async_handlers=False: a connection's events are handled one after the other, in
+    # the order sent, on the green thread reading that connection (the library's
+    # default starts a thread per event, and commands sent back to back could be
+    # applied out of order). Connections stay concurrent with one another.
+
     socketio.init_app(
         app,
         async_mode=config.async_mode,
@@ -75,6 +80,7 @@ def _register_realtime(app: Flask, config: Config) -> None:
         client_manager=cluster.configure(app, config),
         cors_allowed_origins=[config.public_url],
         max_http_buffer_size=MAX_MESSAGE_BYTES,
+        async_handlers=False,
         ping_interval=20,
         ping_timeout=20,
     )

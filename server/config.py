@@ -49,6 +49,9 @@ class Config:
     tally_interval: float = 0.25
     # Seconds an audience's events may be held to go as one message (realtime/emitter.py).
     event_window: float = 0.1
+    # Seconds a command may wait for PostgreSQL (connect, statement, lock) before
+    # it is answered `try_again` (storage/store.py).
+    database_timeout: float = 5.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -69,6 +72,7 @@ class Config:
             command_rate=float(env.get("COMMAND_RATE", "10")),
             tally_interval=float(env.get("TALLY_INTERVAL", "0.25")),
             event_window=float(env.get("EVENT_WINDOW", "0.1")),
+            database_timeout=float(env.get("DATABASE_TIMEOUT", "5")),
         )
         config = replace(config, **overrides)
         if config.async_mode not in ASYNC_MODES:

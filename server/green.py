@@ -1,9 +1,11 @@
 """Cooperative multitasking set-up, called only by the entry modules.
 
 eventlet and gevent must patch the standard library before anything else opens
-a socket. psycopg2 is a C driver: eventlet's monkey_patch() already makes it
-yield (it installs a wait callback), gevent needs psycogreen for the same
-(tests/realtime/test_green_database.py measures both).
+a socket. psycopg2 is a C driver: it yields to other green threads only through
+a wait callback. eventlet's monkey_patch() installs one, gevent's does not
+(tests/realtime/test_green_database.py measures both); Baraza installs its own
+in every mode, which also gives up on a database that stops answering
+(storage/store.py, `wait_for_database`).
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ def patch_standard_library(async_mode: str) -> None:
         monkey.patch_all()
 
 
-def patch_database_driver(async_mode: str, database_url: str) -> None:
-    if async_mode == "gevent" and database_url.startswith("postgresql"):
-        from psycogreen.gevent import patch_psycopg
+def patch_database_driver(database_url: str) -> None:
+    """Make psycopg2 wait through (patched) `select`, with a deadline, in every mode."""
+    if database_url.startswith("postgresql"):
+        import psycopg2.extensions
 
-        patch_psycopg()
+        from .storage.store import wait_for_database
+
+        psycopg2.extensions.set_wait_callback(wait_for_database)

@@ -12,7 +12,7 @@ from .green import patch_database_driver
 from .realtime.serving import size_for_crowds, start_background_tasks
 
 config = Config.from_env()
-patch_database_driver(config.async_mode, config.database_url)
+patch_database_driver(config.database_url)
 app = create_app(config)
 size_for_crowds(app)
 start_background_tasks(app)

@@ -11,7 +11,9 @@ With `REDIS_URL` set, each worker (one process, one event loop) joins a cluster:
   "Staying in step").
 - Each worker says it is alive every few seconds. Connections of a worker that
   stopped saying so (killed, say) are forgotten by the others, so presence
-  counts only people who are really connected.
+  counts only people who are really connected. A worker that was only cut off
+  (from Redis, say) finds its key gone when it comes back and records its
+  connections again, so its people count as present again.
 - Coalesced tallies share one dirty set (tallies.RedisDirtySet).
 
 Everything else a worker needs from the others — the event log, sequence
@@ -33,13 +35,14 @@ from redis.retry import Retry
 from sqlalchemy import select
 
 from ..config import Config
+from ..domain.errors import Forbidden
 from ..domain.events import LoggedEvent
 from ..services import presence
 from ..services.core import Core
 from ..services.event_log import to_logged
 from ..storage.models import Connection, Consultation, Event
 from . import emitter, socketio, tallies
-from .connection import WORKER
+from .connection import HELD, WORKER
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,10 @@ HEARTBEAT_SECONDS = 2.0
 # long again before forgetting its connections (a restarted Redis has lost
 # every key until the live workers' next heartbeat).
 SILENT_SECONDS = 6.0
+
+# Beats after a silence during which this worker records its connections again:
+# the others may still be forgetting them when its key comes back.
+REJOIN_BEATS = 3
 
 # Answer or fail at once: a command's handler must not wait out retries.
 REDIS_OPTIONS: dict[str, Any] = {
@@ -128,6 +135,7 @@ class Membership:
         self.prefix = prefix
         self.queue = queue
         self.silent_since: dict[str, float] = {}
+        self.rejoin_beats = 0
 
     def alive_key(self, worker: str) -> str:
         return f"{self.prefix}:worker:{worker}"
@@ -142,10 +150,16 @@ class Membership:
             socketio.sleep(HEARTBEAT_SECONDS)
 
     def beat(self) -> None:
-        self.client.set(self.alive_key(WORKER), "1", ex=int(SILENT_SECONDS))
+        key = self.alive_key(WORKER)
+        if not self.client.exists(key):  # silent long enough to be forgotten, or Redis new
+            self.rejoin_beats = REJOIN_BEATS
+        self.client.set(key, "1", ex=int(SILENT_SECONDS))
         if self.queue.lost:
             self.queue.lost = False
             replay_latest(self.core)
+        if self.rejoin_beats > 0:
+            found = rejoin(self.core)  # if it fails, the next beat tries again
+            self.rejoin_beats = max(self.rejoin_beats - 1, 1 if found else 0)
         self.forget_silent_workers()
 
     def forget_silent_workers(self) -> None:
@@ -172,6 +186,30 @@ def forget_connections_of(core: Core, worker: str) -> None:
         emitter.publish(events)
         if consultation_id is not None:
             tallies.mark(consultation_id, "presence")
+
+
+def rejoin(core: Core) -> int:
+    """Record again, and log as arrived, this worker's connections that the others
+    forgot while it was silent; how many there were."""
+    held = dict(HELD)
+    with core.store.reading() as tx:
+        recorded = set(tx.scalars(select(Connection.sid).where(Connection.worker == WORKER)))
+    missing = [(sid, viewer) for sid, viewer in held.items() if sid not in recorded]
+    if missing:
+        log.warning("back in the cluster: recording %d connections again", len(missing))
+    for sid, viewer in missing:
+        if sid not in HELD:  # gone meanwhile
+            continue
+        try:
+            emitter.publish(presence.arrive(core, viewer, sid, WORKER))
+        except Forbidden as error:  # its link revoked meanwhile: drop it
+            log.info("connection %s not recorded again: %s", sid, error.code)
+            socketio.server.disconnect(sid, namespace="/", ignore_queue=True)
+            continue
+        if sid not in HELD:  # it closed while being recorded: forget it after all
+            emitter.publish(presence.leave(core, sid)[1])
+        tallies.mark(viewer.consultation_id, "presence")
+    return len(missing)
 
 
 def replay_latest(core: Core) -> None:

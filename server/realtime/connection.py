@@ -12,16 +12,17 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import current_app, request, session
+from flask_socketio import ConnectionRefusedError as ConnectionRefused
 from flask_socketio import join_room
 
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, Forbidden
 from ..domain.events import ATTENDEE
 from ..i18n import translate_error
 from ..services import presence, snapshots
-from ..services.access import Viewer, identify
+from ..services.access import Viewer, confirm, identify
 from ..services.core import Core
 from ..web.auth import COOKIE, core
 from . import commands, emitter, rooms, socketio, tallies
@@ -29,6 +30,10 @@ from . import commands, emitter, rooms, socketio, tallies
 log = logging.getLogger(__name__)
 
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
+
+# This worker's connections, by sid: what it holds, so that it can record them in
+# presence again if the others forgot them (cluster.py, `rejoin`).
+HELD: dict[str, Viewer] = {}
 
 
 def current_viewer() -> Viewer | None:
@@ -50,6 +55,12 @@ def authenticate(auth: Any) -> Viewer:
     return viewer
 
 
+def refuse(error: DomainError) -> NoReturn:
+    """Refuse a connection, telling the client why: `connect_error` with `data: {code, message}`."""
+    message = translate_error(error)
+    raise ConnectionRefused(message, {"code": error.code, "message": message})
+
+
 @socketio.on("connect")
 def on_connect(auth: Any = None) -> bool:
     """Anyone with a valid token: refuse the rest before they join any room."""
@@ -57,7 +68,7 @@ def on_connect(auth: Any = None) -> bool:
         viewer = authenticate(auth)
     except DomainError as error:
         log.info("connection refused: %s", error.code)
-        return False
+        refuse(error)
     session["viewer"] = (viewer.consultation_id, viewer.participant_id, viewer.role)
     config = current_app.config["BARAZA"]
     session["rate"] = commands.RateLimit(config.command_rate, config.command_burst)
@@ -65,14 +76,19 @@ def on_connect(auth: Any = None) -> bool:
     join_room(rooms.person(viewer.participant_id))
     try:
         emitter.publish(presence.arrive(core(), viewer, request.sid, WORKER))
-    except DomainError:
+    except Forbidden as error:  # its link revoked since it was authenticated
+        log.info("connection refused on arrival: %s", error.code)
+        refuse(error)
+    except DomainError:  # the database away: serve it; a page refused would not retry
         log.warning("presence not recorded for %s", request.sid)
+    HELD[request.sid] = viewer
     tallies.mark(viewer.consultation_id, "presence")
     return True
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_reason: Any) -> None:
+    HELD.pop(request.sid, None)
     try:
         consultation_id, events = presence.leave(core(), request.sid)
     except DomainError:
@@ -81,6 +97,29 @@ def on_disconnect(*_reason: Any) -> None:
     emitter.publish(events)
     if consultation_id is not None:
         tallies.mark(consultation_id, "presence")
+
+
+def drop_revoked(core: Core, consultation_id: int) -> None:
+    """Close, on whichever worker holds it, every connection of `consultation_id` made
+    with a staff link revoked since (Socket.IO's message queue carries the request)."""
+    for sid in presence.revoked_connections(core, consultation_id=consultation_id):
+        socketio.server.disconnect(sid, namespace="/")
+
+
+# Links revoked from the command line (`new-links`) reach no worker directly: each
+# worker looks for its own connections made with a revoked link this often.
+REVOCATION_SWEEP_SECONDS = 2.0
+
+
+def sweep_revoked(core: Core) -> None:
+    """Forever: close this worker's connections whose staff link was revoked."""
+    while True:
+        socketio.sleep(REVOCATION_SWEEP_SECONDS)
+        try:
+            for sid in presence.revoked_connections(core, worker=WORKER):
+                socketio.server.disconnect(sid, namespace="/", ignore_queue=True)
+        except Exception:  # the database away: look again next time
+            log.exception("revocation sweep failed")
 
 
 @socketio.on("sync")
@@ -92,6 +131,7 @@ def on_sync(payload: Any = None) -> dict[str, Any]:
     since = payload.get("since") if isinstance(payload, dict) else None
     try:
         commands.check_rate(session.get("rate"))
+        confirm(core(), viewer)
         if isinstance(since, int) and not isinstance(since, bool) and since >= 0:
             return {"ok": True, **snapshots.catch_up(core(), viewer, since)}
         return {"ok": True, "snapshot": snapshots.snapshot(core(), viewer)}
@@ -99,7 +139,7 @@ def on_sync(payload: Any = None) -> dict[str, Any]:
         return commands.failure(error, translate_error)
 
 
-@socketio.on("*")
+@socketio.on_client_event
 def on_command(name: str, payload: Any = None) -> dict[str, Any]:
     """Every other event is a command from the registry (see docs/api.md)."""
     return commands.run(

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 from . import cluster, socketio, tallies
-from .connection import WORKER
+from .connection import WORKER, sweep_revoked
 from .ticker import run_ticker
 
 log = logging.getLogger(__name__)
@@ -107,11 +107,13 @@ def serve(app: Flask, host: str, port: int, async_mode: str) -> None:
 
 
 def start_background_tasks(app: Flask) -> None:
-    """Forget this worker's stale connections, start the agenda clock and the tallies."""
+    """Forget this worker's stale connections; start the agenda clock, the tallies and
+    the sweep of revoked links' connections."""
     from ..services import presence
 
     core = app.extensions["baraza"]
     presence.forget_worker(core, WORKER)
     socketio.start_background_task(run_ticker, core)
+    socketio.start_background_task(sweep_revoked, core)
     socketio.start_background_task(tallies.run_flusher, core, app.config["BARAZA"].tally_interval)
     cluster.start_background_tasks(app)

@@ -83,6 +83,15 @@ def identify(core: Core, token: object, join_code: object = None) -> Viewer:
         return viewer_of(participant)
 
 
+def confirm(core: Core, viewer: Viewer) -> None:
+    """Refuse a viewer whose access ended after it connected (its link revoked)."""
+    with core.store.reading() as tx:
+        participant = tx.get(Participant, viewer.participant_id)
+        if participant is None:
+            raise Forbidden("invalid_token", N_("This link or session is not valid."))
+        check_link_standing(tx, participant)
+
+
 def open_command(
     tx: Session, viewer: Viewer, roles: Collection[str]
 ) -> tuple[Consultation, Participant]:

@@ -17,11 +17,12 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from ..domain.errors import DomainError
 from ..domain.events import STAFF, EventDraft, LoggedEvent
-from ..storage.models import Connection, Consultation, Participant
+from ..storage.models import Connection, Consultation, Participant, RoleLink
 from ..storage.store import Store
 from . import event_log
-from .access import Viewer, locked_consultation
+from .access import Viewer, check_link_standing, locked_consultation
 from .consultations import public_profile
 from .core import Core
 from .group_commit import Pending, batched, rows_by_id
@@ -56,6 +57,7 @@ def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
     with store.transaction() as tx:
         consultation = locked_consultation(tx, batch[0].command.viewer.consultation_id)
         people = rows_by_id(tx, Participant, {a.viewer.participant_id for a in arrivals})
+        refused = _refused(tx, people, arrivals)
         here = _connected(tx, people)
         present = present_count(tx, consultation.id)
         tx.add_all(
@@ -66,13 +68,14 @@ def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
                 worker=a.worker,
                 connected_at=a.now,
             )
-            for a in arrivals
+            for index, a in enumerate(arrivals)
+            if index not in refused
         )
         tx.flush()
         logged: list[tuple[int, Participant, EventDraft, datetime]] = []
         for index, arrival in enumerate(arrivals):
             person = people[arrival.viewer.participant_id]
-            if person.id in here:
+            if person.id in here or index in refused:
                 continue
             here.add(person.id)
             present += 1
@@ -80,7 +83,26 @@ def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
                 (index, person, _presence("participant_arrived", person, present), arrival.now)
             )
         consultation.peak_present = max(consultation.peak_present, present)
-        return _by_index(tx, consultation, len(batch), logged)
+        outcomes: list[Any] = _by_index(tx, consultation, len(batch), logged)
+        return [refused.get(index, outcome) for index, outcome in enumerate(outcomes)]
+
+
+def _refused(
+    tx: Session, people: dict[int, Participant], arrivals: Sequence[Arrival]
+) -> dict[int, DomainError]:
+    """Arrivals whose link was revoked after they were let in: not recorded, refused.
+
+    Checked under the consultation's lock, which revoking a link takes too: a
+    connection either arrives before the revocation (and is dropped with the
+    others) or is refused here.
+    """
+    refused: dict[int, DomainError] = {}
+    for index, arrival in enumerate(arrivals):
+        try:
+            check_link_standing(tx, people[arrival.viewer.participant_id])
+        except DomainError as error:
+            refused[index] = error
+    return refused
 
 
 def leave(core: Core, sid: str) -> tuple[int | None, list[LoggedEvent]]:
@@ -121,6 +143,25 @@ def leave_all(store: Store, batch: Sequence[Pending[Departure]]) -> list[Any]:
             draft = _presence("participant_left", people[person_id], present)
             logged.append((index, people[person_id], draft, departures[index].now))
         return _by_index(tx, consultation, len(batch), logged)
+
+
+def revoked_connections(
+    core: Core, *, consultation_id: int | None = None, worker: str | None = None
+) -> list[str]:
+    """The connections made with a staff link revoked since (of one consultation, or
+    through one worker): they must be dropped, whatever the link's holder does next."""
+    query = (
+        select(Connection.sid)
+        .join(Participant, Participant.id == Connection.participant_id)
+        .join(RoleLink, RoleLink.id == Participant.role_link_id)
+        .where(RoleLink.revoked_at.is_not(None))
+    )
+    if consultation_id is not None:
+        query = query.where(Connection.consultation_id == consultation_id)
+    if worker is not None:
+        query = query.where(Connection.worker == worker)
+    with core.store.reading() as tx:
+        return list(tx.scalars(query))
 
 
 def forget_worker(core: Core, worker: str) -> None:

@@ -34,8 +34,15 @@ def _json_body() -> dict[str, Any]:
 
 
 @blueprint.get("/health")
-def health() -> Response:
-    return jsonify({"ok": True})
+def health() -> tuple[Response, int]:
+    """Can this worker serve: does its database answer? `503` naming what failed if not."""
+    try:
+        core().store.ping()
+    except DomainError as error:
+        return jsonify(
+            {**error_body(error.code, translate_error(error)), "failed": ["database"]}
+        ), 503
+    return jsonify({"ok": True}), 200
 
 
 @cache

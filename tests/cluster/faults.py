@@ -11,20 +11,37 @@ import threading
 import time
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from tests.realtime.servers import free_port
 
 
 class Relay:
     """A TCP relay on 127.0.0.1 in front of `target`: `cut()` drops every connection and
-    refuses new ones until `restore()`, as an unreachable database server would."""
+    refuses new ones until `restore()`, as an unreachable database server would;
+    `hang()` keeps every connection open and accepts new ones but passes nothing on
+    until `resume()`, as a server that stopped answering would."""
 
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
         self.port = free_port()
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
+        self._held: list[socket.socket] = []
+        self._hanging = threading.Event()
         self._lock = threading.Lock()
         self._listener: socket.socket | None = None
         self.restore()
+
+    def hang(self) -> None:
+        self._hanging.set()
+
+    def resume(self) -> None:
+        """Pass data again; connections accepted meanwhile, never answered, are closed."""
+        self._hanging.clear()
+        with self._lock:
+            held, self._held = self._held, []
+        for client in held:
+            client.close()
 
     def restore(self) -> None:
         listener = socket.socket()
@@ -54,6 +71,10 @@ class Relay:
                 client, _ = listener.accept()
             except OSError:
                 return
+            if self._hanging.is_set():
+                with self._lock:
+                    self._held.append(client)
+                continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
             except OSError:
@@ -66,6 +87,9 @@ class Relay:
     def _pump(self, a: socket.socket, b: socket.socket) -> None:
         try:
             while True:
+                if self._hanging.is_set():
+                    time.sleep(0.05)
+                    continue
                 readable, _, _ = select.select([a, b], [], [], 1.0)
                 for source in readable:
                     data = source.recv(65536)
@@ -78,6 +102,14 @@ class Relay:
             for side in (a, b):
                 with contextlib.suppress(OSError):
                     side.close()
+
+
+def relayed(url: str, default_port: int) -> tuple[Relay, str]:
+    """A relay in front of the server of `url` (PostgreSQL, Redis), and `url` through it."""
+    parsed = make_url(url)
+    relay = Relay(parsed.host or "127.0.0.1", parsed.port or default_port)
+    through = parsed.set(host="127.0.0.1", port=relay.port)
+    return relay, through.render_as_string(hide_password=False)
 
 
 class RedisServer:

@@ -15,6 +15,19 @@ from typing import Any
 import socketio
 
 
+def refusal(url: str, token: str, *, origin: str) -> dict[str, Any]:
+    """What a connection attempt with `token` is told when it is refused (`connect_error`)."""
+    told: list[dict[str, Any]] = []
+    client = socketio.Client(reconnection=False, websocket_extra_options={"origin": origin})
+    client.on("connect_error", told.append)
+    try:
+        client.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=30)
+    except socketio.exceptions.ConnectionError:
+        return told[0]
+    client.disconnect()
+    raise AssertionError("the connection was accepted")
+
+
 class Follower:
     def __init__(self, urls: list[str], token: str, *, origin: str, reconnect: bool = True) -> None:
         self.urls = list(urls)

@@ -13,10 +13,9 @@ import uuid
 import pytest
 import requests
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from server.storage.models import Connection, Event
-from tests.cluster.faults import RedisServer, Relay
+from tests.cluster.faults import RedisServer, relayed
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
@@ -143,12 +142,8 @@ def test_broadcasting_resumes_by_itself_after_redis_restarts(start_cluster, tmp_
 def test_commands_answer_try_again_while_the_database_is_away_then_work_again(
     start_cluster, pg_url
 ):
-    database = make_url(pg_url)
-    relay = Relay(database.host or "127.0.0.1", database.port or 5432)
-    through_relay = database.set(host="127.0.0.1", port=relay.port)
-    cluster = start_cluster(
-        workers=2, database_url=through_relay.render_as_string(hide_password=False)
-    )
+    relay, through_relay = relayed(pg_url, 5432)
+    cluster = start_cluster(workers=2, database_url=through_relay)
     c = cluster.consultation()
     attendee = cluster.follow(1, cluster.join(c, "Patient"))
     moderator = cluster.follow(0, c.moderator_token)

@@ -1,6 +1,6 @@
 """Does a slow PostgreSQL query let other green threads run?
 
-Usage: python green_probe.py URL eventlet|gevent|gevent+psycogreen — prints how
+Usage: python green_probe.py URL eventlet|gevent|gevent+baraza — prints how
 many 10 ms ticks another green thread managed while `SELECT pg_sleep(0.5)` ran.
 """
 
@@ -23,8 +23,8 @@ else:
 from server.green import patch_database_driver  # noqa: E402
 from server.storage.store import Store  # noqa: E402
 
-if mode == "gevent+psycogreen":
-    patch_database_driver("gevent", url)
+if mode == "gevent+baraza":
+    patch_database_driver(url)
 store = Store(url)
 ticks = 0
 

@@ -1,7 +1,8 @@
 """Why the driver choice: a slow query must not freeze every attendee on a worker.
 
 psycopg2 is a C driver. eventlet's monkey_patch() installs a wait callback for it
-(eventlet.support.psycopg2_patcher); gevent does not, and psycogreen adds one.
+(eventlet.support.psycopg2_patcher); gevent does not, and Baraza installs its own
+(server/green.py) in every mode.
 psycopg 3's C wait loop yields to neither without extra work, so Baraza uses
 psycopg2 and these probes keep that choice honest.
 """
@@ -39,5 +40,5 @@ def test_under_gevent_without_psycogreen_a_slow_query_blocks_everyone(pg_url):
     assert ticks_during_slow_query(pg_url, "gevent") <= 2
 
 
-def test_under_gevent_psycogreen_lets_other_green_threads_run(pg_url):
-    assert ticks_during_slow_query(pg_url, "gevent+psycogreen") >= 20
+def test_under_gevent_barazas_wait_callback_lets_other_green_threads_run(pg_url):
+    assert ticks_during_slow_query(pg_url, "gevent+baraza") >= 20

@@ -150,8 +150,9 @@ def test_a_replaced_moderator_link_stops_working_over_socketio(socket_client, ap
     chair = socket_client(c.moderator_token)
     ack = chair.emit("replace_link", {"role": "moderator"}, callback=True)
     assert ack["ok"] is True
-    refused = deputy_socket.emit("next_item", {}, callback=True)
-    assert refused["error"]["code"] == "link_revoked"
+    assert (
+        not deputy_socket.is_connected()
+    )  # dropped at once (tests/realtime/test_link_revocation.py)
     assert not socket_client(deputy.token).is_connected()
     assert chair.emit("next_item", {}, callback=True) == {"ok": True}  # who replaced it stays
     with pytest.raises(Exception) as error:

@@ -1,0 +1,58 @@
+"""A replaced staff link loses its power at once, sockets opened with it included."""
+
+import pytest
+from sqlalchemy import func, select
+
+from server.domain.errors import DomainError
+from server.services import consultations, presence
+from server.storage.models import Connection
+
+
+def test_replacing_a_link_closes_the_sockets_opened_with_it(socket_client, app_consultation):
+    c = app_consultation
+    deputy = consultations.claim_link(c.core, c.moderator_link, {"display_name": "Deputy"})
+    deputy_socket = socket_client(deputy.token)
+    deputy_present_view = socket_client(deputy.token, view="present")
+    chair = socket_client(c.moderator_token)
+    assert chair.emit("sync", {}, callback=True)["snapshot"]["present"] == 2
+
+    ack = chair.emit("replace_link", {"role": "moderator"}, callback=True)
+
+    assert ack["ok"] is True
+    assert not deputy_socket.is_connected()
+    assert not deputy_present_view.is_connected()
+    assert chair.emit("sync", {}, callback=True)["snapshot"]["present"] == 1  # the deputy left
+    assert chair.is_connected()  # who replaced the link keeps their seat
+
+
+def test_a_socket_whose_link_was_revoked_elsewhere_gets_no_snapshot(
+    socket_client, app_consultation
+):
+    c = app_consultation
+    deputy = consultations.claim_link(c.core, c.rapporteur_link, {"display_name": "Scribe"})
+    scribe = socket_client(deputy.token)
+    assert scribe.emit("sync", {}, callback=True)["ok"] is True
+
+    consultations.reissue_links(c.core, c.join_code)  # the command line's `new-links`
+
+    for payload in ({}, {"since": 0}):
+        refused = scribe.emit("sync", payload, callback=True)
+        assert refused["ok"] is False
+        assert refused["error"]["code"] == "link_revoked"
+        assert "snapshot" not in refused and "events" not in refused
+
+
+def test_a_connection_arriving_after_its_link_was_revoked_is_refused_and_not_counted(
+    core, create_consultation
+):
+    """The race: authenticated just before the revocation, recorded just after it."""
+    c = create_consultation()
+    deputy = consultations.claim_link(core, c.moderator_link, {"display_name": "Late"})
+    consultations.reissue_links(core, c.join_code)
+
+    with pytest.raises(DomainError) as refused:
+        presence.arrive(core, deputy.viewer, "sid-of-the-late-deputy", "worker-a")
+
+    assert refused.value.code == "link_revoked"
+    with core.store.reading() as tx:
+        assert tx.scalar(select(func.count()).select_from(Connection)) == 0
