@@ -14,6 +14,7 @@ from ..seed import parse_agenda_text
 from ..services import consultations, snapshots
 from ..services.access import Viewer
 from .auth import core, request_viewer, set_token_cookie
+from .security import same_site_path
 
 blueprint = Blueprint("pages", __name__)
 
@@ -124,10 +125,7 @@ def present(code: str) -> BaseResponse | str:
 @blueprint.get("/language/<lang>")
 def choose_language(lang: str) -> Response:
     """Remember the chosen language and return to the page it was chosen on."""
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = make_response(redirect(target))
+    response = make_response(redirect(same_site_path(request.args.get("next"))))
     if lang in LANGUAGES:
         response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
     return response
