@@ -101,8 +101,6 @@ def run(
             raise DomainError("unknown_command", N_("There is no such command."))
         if viewer is None:
             raise DomainError("not_authenticated", N_("Join the consultation first."))
-        if payload is None:
-            payload = {}
         if not isinstance(payload, dict):
             raise DomainError("invalid_payload", N_("A command's payload is an object."))
         payload = dict(payload)
