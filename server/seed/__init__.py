@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +9,8 @@ import yaml
 from sqlalchemy import func, select
 
 from ..domain.consultations import parse_spec
-from ..domain.errors import N_, DomainError
+from ..domain.errors import N_, DomainError, Label
+from ..domain.json_input import NOT_JSON, TOO_DEEP, UnreadableJson, check_value, read_json
 from ..services import consultations
 from ..services.core import Core
 from ..storage.models import Consultation
@@ -24,10 +24,30 @@ def read_agenda_file(path: Path) -> Any:
 
 
 def parse_agenda_text(text: str, suffix: str) -> Any:
+    """The agenda file's content; JSON and YAML alike are held to json_input's limits."""
     try:
-        return json.loads(text) if suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as error:
-        raise DomainError("invalid_agenda_file", N_("The agenda file cannot be read.")) from error
+        if suffix == ".json":
+            return read_json(text)
+        try:
+            document = yaml.safe_load(text)
+        except RecursionError as error:  # YAML's reader nests as deep as the file does
+            raise UnreadableJson(TOO_DEEP) from error
+        check_value(document)
+        return document
+    except UnreadableJson as error:
+        raise unreadable(None if error.reason == NOT_JSON else error.reason) from error
+    except yaml.YAMLError as error:
+        raise unreadable(None) from error
+
+
+def unreadable(reason: str | None) -> DomainError:
+    if reason is None:
+        return DomainError("invalid_agenda_file", N_("The agenda file cannot be read."))
+    return DomainError(
+        "invalid_agenda_file",
+        N_("The agenda file cannot be read: %(reason)s."),
+        reason=Label(reason),
+    )
 
 
 def create_from_file(core: Core, path: Path) -> consultations.Created:
