@@ -141,10 +141,11 @@ def test_every_api_body_that_is_not_a_json_object_is_invalid_payload(
 
 
 @pytest.mark.parametrize("payload", [None, [], "text", 3])
-def test_a_socket_command_whose_payload_is_not_an_object_is_invalid_payload(
-    socket_client, app_consultation, payload
+@pytest.mark.parametrize("event", ["next_item", "sync"])
+def test_a_socket_message_whose_payload_is_not_an_object_is_invalid_payload(
+    socket_client, app_consultation, event, payload
 ):
     moderator = socket_client(app_consultation.moderator_token)
-    ack = moderator.emit("next_item", payload, callback=True)
+    ack = moderator.emit(event, payload, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "invalid_payload"
     assert nothing_started(app_consultation)
