@@ -9,12 +9,12 @@ so deep that reading it exhausts the stack. Each is refused with its own code
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import yaml
 
-from .errors import N_, DomainError
+from .errors import N_, DomainError, Label
+from .json_input import NOT_JSON, TOO_DEEP, UnreadableJson, check_value, read_json
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 20  # the agenda format nests 5 levels (settings, questions, closed_items…)
@@ -28,14 +28,44 @@ def read_agenda_text(text: str, suffix: str) -> Any:
             N_("An agenda file holds at most %(kb)s KB."),
             kb=MAX_BYTES // 1024,
         )
-    try:
-        data = json.loads(text) if suffix == ".json" else yaml.load(text, Loader=_AgendaLoader)
-    except RecursionError as error:
-        raise too_deep() from error
-    except (ValueError, yaml.YAMLError) as error:
-        raise DomainError("invalid_agenda_file", N_("The agenda file cannot be read.")) from error
+    data = _read_json(text) if suffix == ".json" else _read_yaml(text)
     check_depth(data)
     return data
+
+
+def _read_json(text: str) -> Any:
+    try:
+        return read_json(text)
+    except UnreadableJson as error:
+        raise _refusal(error) from error
+
+
+def _read_yaml(text: str) -> Any:
+    try:
+        data = yaml.load(text, Loader=_AgendaLoader)
+        check_value(data)  # what JSON input may not hold, YAML may not either
+    except RecursionError as error:
+        raise too_deep() from error
+    except UnreadableJson as error:
+        raise _refusal(error) from error
+    except yaml.YAMLError as error:
+        raise unreadable(None) from error
+    return data
+
+
+def _refusal(error: UnreadableJson) -> DomainError:
+    return too_deep() if error.reason == TOO_DEEP else unreadable(error.reason)
+
+
+def unreadable(reason: str | None) -> DomainError:
+    """`invalid_agenda_file`, with the reason when there is one of ours to give."""
+    if reason is None or reason == NOT_JSON:
+        return DomainError("invalid_agenda_file", N_("The agenda file cannot be read."))
+    return DomainError(
+        "invalid_agenda_file",
+        N_("The agenda file cannot be read: %(reason)s."),
+        reason=Label(reason),
+    )
 
 
 def too_deep() -> DomainError:

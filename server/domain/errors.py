@@ -24,8 +24,6 @@ class DomainError(Exception):
     an error given as the reason of another — are translated along with it.
     """
 
-    status = 400
-
     def __init__(self, code: str, template: str, **params: Any) -> None:
         super().__init__(code)
         self.code = code
@@ -55,22 +53,24 @@ def _param(name: str, value: Any, translate: Callable[[str], str]) -> Any:
     return value
 
 
+# The kinds of refusal, for the reader of a rule; what each code means over HTTP is
+# server/web/errors.py's table, by code, since a refusal may be passed on as another.
+
+
 class NotFound(DomainError):
-    status = 404
+    """The thing named does not exist."""
 
 
 class Forbidden(DomainError):
-    status = 403
+    """This person, in this role, may not do this."""
 
 
 class Conflict(DomainError):
-    status = 409
+    """The thing is not in a state that allows this."""
 
 
 class Unavailable(DomainError):
     """The store could not be reached; the command wrote nothing and may be retried."""
-
-    status = 503
 
 
 def try_again() -> Unavailable:

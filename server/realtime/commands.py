@@ -81,6 +81,13 @@ def check_rate(limit: RateLimit | None) -> None:
         raise DomainError("rate_limited", N_("Too many commands at once; wait a moment."))
 
 
+def payload_object(payload: Any) -> dict[str, Any]:
+    """A message's payload, which must be an object: `null` or none at all is refused too."""
+    if not isinstance(payload, dict):
+        raise DomainError("invalid_payload", N_("A command's payload is an object."))
+    return payload
+
+
 Translate = Callable[[DomainError], str]
 
 
@@ -101,11 +108,7 @@ def run(
             raise DomainError("unknown_command", N_("There is no such command."))
         if viewer is None:
             raise DomainError("not_authenticated", N_("Join the consultation first."))
-        if payload is None:
-            payload = {}
-        if not isinstance(payload, dict):
-            raise DomainError("invalid_payload", N_("A command's payload is an object."))
-        payload = dict(payload)
+        payload = dict(payload_object(payload))
         command_id = receipts.parse_command_id(payload.pop("command_id", None))
         if command_id is None:
             outcome = handler(core, viewer, payload)

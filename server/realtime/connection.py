@@ -128,10 +128,10 @@ def on_sync(payload: Any = None) -> dict[str, Any]:
     viewer = current_viewer()
     if viewer is None:
         return commands.run(core(), None, "sync", payload, translate_error)
-    since = payload.get("since") if isinstance(payload, dict) else None
     try:
         commands.check_rate(session.get("rate"))
         confirm(core(), viewer)
+        since = commands.payload_object(payload).get("since")
         if isinstance(since, int) and not isinstance(since, bool) and since >= 0:
             return {"ok": True, **snapshots.catch_up(core(), viewer, since)}
         return {"ok": True, "snapshot": snapshots.snapshot(core(), viewer)}

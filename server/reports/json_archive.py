@@ -54,8 +54,9 @@ from ..domain.consultations import (
     parse_short_name,
     parse_time_zone,
 )
-from ..domain.errors import N_, DomainError
+from ..domain.errors import N_, DomainError, Label
 from ..domain.events import ATTENDEE, PUBLIC, ROLES, STAFF, Payload
+from ..domain.json_input import NOT_JSON, UnreadableJson, read_json
 from ..services.access import hash_token, new_token
 from ..services.consultations import _issue_link as issue_link  # the one way links are made
 from ..services.core import Core
@@ -356,13 +357,10 @@ class Record:
 def read_archive(data: bytes) -> dict[str, Any]:
     """The archive's content, if `data` is one: otherwise a clear error naming why not."""
     try:
-        document = json.loads(data.decode("utf-8"))
-    except RecursionError as error:  # nested past what Python's parser can follow
-        raise DomainError(
-            "invalid_archive",
-            N_("This file nests too deep to be an archive; nothing was imported."),
-        ) from error
-    except (UnicodeDecodeError, ValueError) as error:
+        document = read_json(data)
+    except UnreadableJson as error:
+        if error.reason != NOT_JSON:
+            raise damaged(Label(error.reason)) from error
         raise DomainError(
             "invalid_archive",
             N_("This file is not valid JSON (is it complete?); nothing was imported."),
@@ -371,7 +369,8 @@ def read_archive(data: bytes) -> dict[str, Any]:
         raise DomainError(
             "foreign_archive", N_("This file is not a Baraza archive; nothing was imported.")
         )
-    if document.get("version") != VERSION:
+    version = document.get("version")
+    if type(version) is not int or version != VERSION:  # `true` and `1.0` equal 1
         raise DomainError(
             "unsupported_archive_version",
             N_("This archive's version (%(version)s) cannot be imported here."),

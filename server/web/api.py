@@ -15,19 +15,30 @@ import yaml
 from flask import Blueprint, Response, jsonify, request
 
 from ..domain.consultations import parse_spec
-from ..domain.errors import N_, DomainError, Forbidden
+from ..domain.errors import N_, DomainError, Forbidden, Label
 from ..domain.events import MODERATOR
+from ..domain.json_input import UnreadableJson, read_json
 from ..i18n import translate_error
 from ..realtime import commands, emitter
 from ..services import consultations, snapshots
 from .auth import core, request_viewer, set_token_cookie
-from .errors import error_body
+from .errors import error_reply
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
 
+def _json_value() -> Any:
+    """The request body as JSON, whatever its content type says; not JSON is refused."""
+    try:
+        return read_json(request.get_data(cache=True))
+    except UnreadableJson as error:
+        raise DomainError(
+            "invalid_payload", N_("Send a JSON object: %(reason)s."), reason=Label(error.reason)
+        ) from error
+
+
 def _json_body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
+    data = _json_value()
     if not isinstance(data, dict):
         raise DomainError("invalid_payload", N_("Send a JSON object."))
     return data
@@ -113,9 +124,8 @@ def snapshot() -> Response:
 @blueprint.post("/commands/<name>")
 def run_command(name: str) -> tuple[Response, int]:
     """Any client command over HTTP: the same acknowledgement as over Socket.IO."""
-    try:
-        viewer = request_viewer()
-    except DomainError as error:
-        return jsonify(error_body(error.code, translate_error(error))), error.status
-    reply = commands.run(core(), viewer, name, request.get_json(silent=True), translate_error)
-    return jsonify(reply), 200 if reply["ok"] else 400
+    viewer = request_viewer()
+    reply = commands.run(core(), viewer, name, _json_value(), translate_error)
+    if reply["ok"]:
+        return jsonify(reply), 200
+    return error_reply(reply)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
@@ -22,8 +24,95 @@ HTTP_MESSAGES = {
 OTHER_HTTP_ERROR = N_("The request could not be handled.")
 
 
+# The HTTP status each error code means: the one table (docs/api.md lists it, code by
+# code). Codes named here win; the others go by their family, the shape of the code.
+STATUS_OF_CODE = {
+    # who you are (401) and what your role or the rules let you do (403)
+    "not_authenticated": 401,
+    "invalid_token": 401,
+    "forbidden": 403,
+    "banned": 403,
+    "link_revoked": 403,
+    "csrf_failed": 403,
+    "cannot_ban_staff": 403,
+    "own_question": 403,
+    "not_your_hand": 403,
+    "anonymity_not_allowed": 403,
+    # the thing exists but is not in a state that allows this
+    "ballot_final": 409,
+    "command_id_reused": 409,
+    "consultation_ended": 409,
+    "floor_taken": 409,
+    "item_already_active": 409,
+    "list_already_closed": 409,
+    "list_already_open": 409,
+    "list_closed": 409,
+    "nothing_pinned": 409,
+    "poll_already_open": 409,
+    "poll_not_draft": 409,
+    "poll_not_open": 409,
+    "question_answered": 409,
+    "question_archived": 409,
+    "question_dismissed": 409,
+    "question_limit_reached": 409,
+    "question_merged": 409,
+    "questions_closed": 409,
+    "questions_closed_for_item": 409,
+    "queue_empty": 409,
+    "stale_note": 409,
+    "too_many_items": 409,
+    "too_many_polls": 409,
+    # input that is wrong although its family reads otherwise
+    "cannot_merge_into_itself": 422,
+    "duplicate_choice": 422,
+    "foreign_archive": 422,
+    "no_settings": 422,
+    "rating_out_of_range": 422,
+    "too_many_choices": 422,
+    "too_many_words": 422,
+    "unknown_archive_table": 422,
+    "unknown_ordering": 422,
+    "unknown_setting": 422,
+    "unsupported_archive_version": 422,
+    # wait, or try again
+    "rate_limited": 429,
+    "asking_too_fast": 429,
+    "try_again": 503,
+    "internal_error": 500,
+}
+STATUS_OF_PREFIX = {
+    "unknown_": 404,
+    "invalid_": 422,
+    "empty_": 422,
+    "already_": 409,
+    "cannot_": 409,
+    "no_": 409,
+    "not_": 409,
+}
+TOO_LONG = "_too_long"
+
+
+def status_of(code: str) -> int:
+    """The HTTP status of an error code; a code of no family is a bug of ours (500)."""
+    if code in STATUS_OF_CODE:
+        return STATUS_OF_CODE[code]
+    if code.endswith(TOO_LONG):
+        return 422
+    prefix = next((p for p in STATUS_OF_PREFIX if code.startswith(p)), None)
+    return STATUS_OF_PREFIX[prefix] if prefix else 500
+
+
 def error_body(code: str, message: str) -> dict[str, object]:
     return {"ok": False, "error": {"code": code, "message": message}}
+
+
+def error_reply(body: dict[str, Any]) -> tuple[Response, int]:
+    """A refusal's JSON body with the status of its code (a 401 says how to authenticate)."""
+    status = status_of(body["error"]["code"])
+    response = jsonify(body)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response, status
 
 
 def _wants_json() -> bool:
@@ -35,9 +124,9 @@ def register(app: Flask) -> None:
     def domain_error(error: DomainError) -> tuple[Response | str, int]:
         message = translate_error(error)
         if _wants_json():
-            return jsonify(error_body(error.code, message)), error.status
+            return error_reply(error_body(error.code, message))
         page = render_template("error.html", code=error.code, message=message)
-        return page, error.status
+        return page, status_of(error.code)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response | str, int]:

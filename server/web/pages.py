@@ -14,6 +14,8 @@ from ..seed import parse_agenda_text
 from ..services import consultations, snapshots
 from ..services.access import Viewer
 from .auth import core, request_viewer, set_token_cookie
+from .errors import status_of
+from .security import same_site_path
 
 blueprint = Blueprint("pages", __name__)
 
@@ -52,7 +54,7 @@ def join(code: str) -> BaseResponse | tuple[str, int]:
             groups=STAKEHOLDER_GROUPS,
             error=translate_error(error),
         )
-        return page, error.status
+        return page, status_of(error.code)
     emitter.publish(admitted.events)
     response = redirect(url_for("pages.attendee", code=normalise_join_code(code)))
     set_token_cookie(response, code, admitted.token)
@@ -124,10 +126,7 @@ def present(code: str) -> BaseResponse | str:
 @blueprint.get("/language/<lang>")
 def choose_language(lang: str) -> Response:
     """Remember the chosen language and return to the page it was chosen on."""
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = make_response(redirect(target))
+    response = make_response(redirect(same_site_path(request.args.get("next"))))
     if lang in LANGUAGES:
         response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
     return response
@@ -157,7 +156,7 @@ def create_sister(code: str) -> BaseResponse | tuple[str, int] | str:
         page = render_template(
             "sister.html", code=code, base=base, created=None, error=translate_error(error)
         )
-        return page, error.status
+        return page, status_of(error.code)
     return render_template("sister.html", code=code, base=base, created=created, error=None)
 
 

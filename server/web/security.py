@@ -35,6 +35,21 @@ def check_csrf() -> None:
         raise Forbidden("csrf_failed", N_("This form has expired; reload the page and try again."))
 
 
+def same_site_path(target: str | None, default: str = "/") -> str:
+    r"""`target` if it is a path on this site, else `default`: never a way off the site.
+
+    Browsers drop tabs and newlines from an address and read `\` as `/`, so
+    `/<tab>/evil.example` and `/\evil.example` lead off the site as `//evil.example`
+    does: anything holding a control character or a backslash is refused whole.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return default
+    parts = urlsplit(target)
+    return default if parts.scheme or parts.netloc else target
+
+
 def content_security_policy(public_url: str) -> str:
     """Only this site's own files: no inline script or style, no framing."""
     parts = urlsplit(public_url)

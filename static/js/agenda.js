@@ -2,7 +2,7 @@
 // The server sends each item's accumulated time and the start of its current run;
 // this module ticks the clocks locally against the server's time.
 import { bothZones, dateTime, duration } from "./format.js";
-import { t } from "./i18n.js";
+import { putText, t } from "./i18n.js";
 
 const REHEARSAL_GAP_MS = 6 * 3600 * 1000;
 
@@ -50,7 +50,7 @@ export function mountAgenda(live, root, { startable = false } = {}) {
       // On the console each item is a button that starts it: reachable by keyboard.
       const title = document.createElement(startable ? "button" : "span");
       title.className = "title";
-      title.textContent = item.title;
+      putText(title, item.title);
       if (startable) { title.type = "button"; title.dataset.startItem = item.id; }
       const minutes = document.createElement("span");
       minutes.className = "minutes";
@@ -60,7 +60,7 @@ export function mountAgenda(live, root, { startable = false } = {}) {
     }));
     const active = items.find((i) => i.state === "active");
     const next = items.find((i) => i.state === "pending" && (!active || i.position > active.position));
-    $("[data-now-title]").textContent = active ? active.title : t(consultation.state === "ended" ? "ended" : "not_started");
+    putText($("[data-now-title]"), active ? active.title : t(consultation.state === "ended" ? "ended" : "not_started"));
     $("[data-agenda-next]").textContent = next ? t("next", { title: next.title }) : "";
     root.dispatchEvent(new CustomEvent("agenda:changed", { detail: { items, active } }));
   }
@@ -108,7 +108,7 @@ export function mountAgenda(live, root, { startable = false } = {}) {
       if (field === "schedule") {
         el.textContent = bothZones(consultation.scheduled_start, consultation.time_zone, dateTime);
       } else if (field in consultation) {
-        el.textContent = consultation[field];
+        putText(el, consultation[field]);
       }
     });
     renderList();

@@ -60,5 +60,5 @@ def test_a_moderator_cannot_write_notes_over_http(app, app_consultation):
         json={"item_id": None, "text": "Mine", "revision": 1},
         headers={"Authorization": f"Bearer {app_consultation.moderator_token}"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 403
     assert response.json["error"]["code"] == "forbidden"

@@ -270,4 +270,4 @@ def test_the_http_api_answers_like_the_socket_and_leaks_no_anonymous_author(app,
         assert snap["snapshot"]["questions"]["list"][0]["text"] == "Via HTTP"
         assert "Private Person" not in json.dumps(snap["snapshot"]["questions"])
     refused = client.post("/api/commands/vote_question", json={"question_id": 0}, headers=auth)
-    assert refused.status_code == 400 and refused.json["error"]["code"] == "unknown_question"
+    assert refused.status_code == 404 and refused.json["error"]["code"] == "unknown_question"

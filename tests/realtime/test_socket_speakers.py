@@ -206,5 +206,5 @@ def test_speakers_commands_work_over_http(app, app_consultation):
     response = client.post(
         "/api/commands/set_speakers_ordering", json={"ordering": "loud"}, headers=headers
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.get_json()["error"]["code"] == "unknown_ordering"

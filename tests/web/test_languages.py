@@ -144,7 +144,7 @@ def test_a_refused_command_over_http_comes_in_the_readers_language(app, app_cons
     token = app_consultation.moderator_token
     payload = {"item_id": 999999, "minutes": 3}
     refused = client.post("/api/commands/extend_item", json=payload, headers=bearer(token, "fr"))
-    assert refused.status_code == 400
+    assert refused.status_code == 404
     assert refused.json["error"] == {
         "code": "unknown_item",
         "message": "Ce point de l’ordre du jour n’existe pas.",
@@ -181,7 +181,7 @@ def test_a_bad_agenda_file_says_where_in_the_readers_language(app, app_consultat
         json={**DEMO_SPEC, "short_name": "sister", "agenda": agenda},
         headers=bearer(app_consultation.moderator_token, "pt"),
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json["error"]["message"] == (
         "Ponto 2 da ordem do dia, oradores: O número de segundos tem de estar entre 15 e 3600."
     )
@@ -208,7 +208,7 @@ def test_the_join_form_shows_its_refusal_in_the_readers_language(app, app_consul
     client = browser(app, "ar")
     path = f"/j/{app_consultation.join_code}"
     response = client.post(path, data=form_data(client, path, stakeholder_group="aliens"))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "اختر فئة من فئات أصحاب المصلحة من القائمة." in response.text
 
 

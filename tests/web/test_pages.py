@@ -28,7 +28,7 @@ def test_a_bad_join_form_is_shown_again_with_the_reason(app, app_consultation):
     client = app.test_client()
     path = f"/j/{app_consultation.join_code}"
     response = client.post(path, data=form_data(client, path, stakeholder_group="aliens"))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "stakeholder group" in response.text
 
 
@@ -73,7 +73,7 @@ def test_a_command_over_http_is_acknowledged_like_over_socketio(app, app_consult
     ok = client.post("/api/commands/next_item", json={}, headers=auth)
     assert ok.json == {"ok": True}
     refused = client.post("/api/commands/extend_item", json={"minutes": 3}, headers=auth)
-    assert refused.status_code == 400 and refused.json["error"]["code"] == "unknown_item"
+    assert refused.status_code == 404 and refused.json["error"]["code"] == "unknown_item"
 
 
 def test_a_moderator_creates_a_sister_consultation(app, app_consultation):
@@ -109,7 +109,7 @@ def test_malformed_json_is_a_clear_error(app, app_consultation):
         data="{not json",
         content_type="application/json",
     )
-    assert response.status_code == 400 and response.json["error"]["code"] == "invalid_payload"
+    assert response.status_code == 422 and response.json["error"]["code"] == "invalid_payload"
 
 
 def test_the_language_choice_is_remembered(app):
@@ -161,7 +161,7 @@ def test_a_sister_session_with_a_bad_field_is_refused_with_the_reason(app, app_c
     client = _moderator_browser(app, app_consultation)
     path = f"/c/{app_consultation.join_code}/new"
     response = client.post(path, data=form_data(client, path, time_zone="Atlantis/Main"))
-    assert response.status_code == 400 and "IANA" in response.text
+    assert response.status_code == 422 and "IANA" in response.text
 
 
 def test_only_moderators_reach_the_new_consultation_form(app, app_consultation):

@@ -1,7 +1,7 @@
 // Polls on every page: the state kept in step with the server, and the page's messages.
 // The state comes from the snapshot, poll events and the coalesced `poll_results`
 // pushes; results are only ever what the server sent this audience.
-import { fillIn } from "../i18n.js";
+import { fillIn, putText } from "../i18n.js";
 
 // The translated sentences of templates/polls/_messages.html, filled with {name} values.
 export function messages(root) {
@@ -101,12 +101,12 @@ function outcome(poll, results, t) {
   return top && top.value ? t("in_the_lead", { answer: top.label, percent: top.percent }) : "";
 }
 
-// Elements built from data: text always goes in through textContent.
+// Elements built from data: text always goes in through textContent, isolated (putText).
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === null || value === undefined || value === false) continue;
-    if (name === "text") node.textContent = value;
+    if (name === "text") putText(node, value);
     else if (name === "class") node.className = value;
     else node.setAttribute(name, value === true ? "" : String(value));
   }

@@ -9,6 +9,7 @@ import {
   announcer, fillItemSelect, isPublic, matchesItem, renderQuestion, setText, setUp,
   sortQuestions, votesLabel,
 } from "./common.js";
+import { putText } from "../i18n.js";
 
 const REFRESH_MS = 30000;
 
@@ -72,8 +73,8 @@ export function mount(live) {
     const template = $("[data-q-template]");
     $("[data-q-list]").replaceChildren(...shown.map((q) => renderQuestion(template, q, (node, slot) => {
       const own = mine.has(q.id);
-      slot("author").textContent = own ? t("yours") : (q.author ? q.author.display_name || t("anonymous") : t("anonymous"));
-      slot("item").textContent = itemLabel(q.item_id);
+      putText(slot("author"), own ? t("yours") : (q.author ? q.author.display_name || t("anonymous") : t("anonymous")));
+      putText(slot("item"), itemLabel(q.item_id));
       setText(slot("edited"), q.edited ? t("edited") : "");
       setText(slot("badge"), q.pinned ? t("answering") : (q.state === "answered" ? t("answered") : ""));
       setText(slot("answer"), q.answer);
@@ -90,7 +91,7 @@ export function mount(live) {
     $("[data-q-empty]").hidden = shown.length > 0;
     const pinned = queue.pinned();
     $("[data-q-now]").hidden = !pinned;
-    $("[data-q-now-text]").textContent = pinned ? pinned.text : "";
+    putText($("[data-q-now-text]"), pinned ? pinned.text : "");
   }
 
   function renderMine() {
@@ -98,7 +99,7 @@ export function mount(live) {
     const template = $("[data-q-template]");
     $("[data-q-mine]").replaceChildren(...list.map((q) => renderQuestion(template, q, (node, slot) => {
       slot("author").textContent = t(`state${q.state[0].toUpperCase()}${q.state.slice(1)}`);
-      slot("item").textContent = itemLabel(q.item_id);
+      putText(slot("item"), itemLabel(q.item_id));
       setText(slot("edited"), q.edited ? t("edited") : "");
       setText(slot("answer"), q.answer);
       setText(slot("reason"), q.dismiss_reason ? t("reason", { reason: q.dismiss_reason }) : "");

@@ -2,7 +2,7 @@
 // vote counts, the pinned one, the settings. Pages render from this state; the
 // sentences they show come from data-* attributes of their template, so this
 // module only ever fills in data (always with textContent).
-import { fillIn } from "../i18n.js";
+import { fillIn, putText } from "../i18n.js";
 
 // Event types that carry a question view to upsert, and those that take it out.
 const UPSERT = ["question_asked", "question_approved", "question_edited", "question_pinned",
@@ -179,7 +179,7 @@ export function fillItemSelect(select, items, keepFirst) {
   const options = items.map((item) => {
     const option = document.createElement("option");
     option.value = String(item.id);
-    option.textContent = item.title;
+    putText(option, item.title);
     return option;
   });
   select.replaceChildren(...fixed, ...options);
@@ -193,14 +193,14 @@ export function renderQuestion(template, view, fill) {
   node.dataset.state = view.state;
   if (view.pinned) node.dataset.pinned = "true";
   const slot = (name) => node.querySelector(`[data-slot="${name}"]`);
-  slot("text").textContent = view.text;
+  putText(slot("text"), view.text);
   fill(node, slot);
   return node;
 }
 
 export function setText(element, text) {
   if (!element) return;
-  element.textContent = text;
+  putText(element, text);
   element.hidden = !text;
 }
 

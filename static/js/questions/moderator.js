@@ -4,6 +4,7 @@ import {
   announcer, fillItemSelect, matchesItem, renderQuestion, renderTabs, setText, setUp,
   sortQuestions, tabKeys, votesLabel,
 } from "./common.js";
+import { isolate, putText } from "../i18n.js";
 
 // Mirrors ALLOWED_FROM in server/domain/questions.py: which buttons a state shows.
 const ACTIONS = {
@@ -39,7 +40,7 @@ export function mount(live) {
   function authorText(q) {
     if (q.anonymity === "full") return t("anonymousFull");
     const name = (q.author && q.author.display_name) || t("noName");
-    return q.anonymity === "attendees" ? `${name} (${t("anonymousAttendees")})` : name;
+    return q.anonymity === "attendees" ? `${isolate(name)} (${t("anonymousAttendees")})` : name;
   }
 
   function inTab(q) { return TABS[tab].includes(q.state); }
@@ -70,8 +71,8 @@ export function mount(live) {
       ? Number(document.activeElement.closest("li.q").dataset.questionId) : null;
     const template = $("[data-q-template]");
     $("[data-q-list]").replaceChildren(...shown.map((q) => renderQuestion(template, q, (node, slot) => {
-      slot("author").textContent = authorText(q);
-      slot("item").textContent = q.item_id === null ? t("general") : (queue.itemTitle(q.item_id) || t("general"));
+      putText(slot("author"), authorText(q));
+      putText(slot("item"), q.item_id === null ? t("general") : (queue.itemTitle(q.item_id) || t("general")));
       slot("votes").textContent = votesLabel(t, queue.votes(q.id));
       setText(slot("edited"), q.edited ? t("edited") : "");
       setText(slot("badge"), q.pinned ? t("answering") : "");
@@ -113,7 +114,7 @@ export function mount(live) {
   function ask({ title, field, value = "", options = null }, question) {
     $("[data-q-dialog-title]").textContent = title;
     $("[data-q-dialog-label]").textContent = field;
-    $("[data-q-dialog-question]").textContent = question.text;
+    putText($("[data-q-dialog-question]"), question.text);
     const text = $("[data-q-dialog-text]");
     const select = $("[data-q-dialog-select]");
     text.hidden = Boolean(options);
@@ -124,7 +125,7 @@ export function mount(live) {
       select.replaceChildren(...options.map((q) => {
         const option = document.createElement("option");
         option.value = String(q.id);
-        option.textContent = `#${q.id} ${q.text.slice(0, 80)}`;
+        option.textContent = `#${q.id} ${isolate(q.text.slice(0, 80))}`;
         return option;
       }));
     }

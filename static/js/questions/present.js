@@ -1,4 +1,5 @@
 // Questions on the present view: the pinned question big, then the five most popular.
+import { putText } from "../i18n.js";
 import { isPublic, renderQuestion, setUp, sortQuestions, votesLabel } from "./common.js";
 
 const SHOWN = 5;
@@ -12,13 +13,13 @@ export function mount(live) {
   queue.onChange(() => {
     const pinned = queue.pinned();
     $("[data-q-now]").hidden = !pinned;
-    $("[data-q-now-text]").textContent = pinned ? pinned.text : "";
-    $("[data-q-now-author]").textContent = pinned ? author(pinned) : "";
+    putText($("[data-q-now-text]"), pinned ? pinned.text : "");
+    putText($("[data-q-now-author]"), pinned ? author(pinned) : "");
     const waiting = queue.all().filter((q) => q.state === "approved" && !q.pinned);
     const top = sortQuestions(waiting, "popular", queue.votes).slice(0, SHOWN);
     const template = $("[data-q-template]");
     $("[data-q-list]").replaceChildren(...top.map((q) => renderQuestion(template, q, (node, slot) => {
-      slot("author").textContent = author(q);
+      putText(slot("author"), author(q));
       slot("votes").textContent = votesLabel(t, queue.votes(q.id));
     })));
     $("[data-q-empty]").hidden = top.length > 0;

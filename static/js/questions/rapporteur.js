@@ -3,6 +3,7 @@
 import {
   fillItemSelect, matchesItem, renderQuestion, renderTabs, setText, setUp, tabKeys, votesLabel,
 } from "./common.js";
+import { putText } from "../i18n.js";
 
 const TABS = { answered: ["answered"], approved: ["approved"], closed: ["dismissed", "archived", "merged"] };
 
@@ -21,8 +22,8 @@ export function mount(live) {
     const shown = all.filter((q) => TABS[tab].includes(q.state) && matchesItem(q, filter)).sort((a, b) => a.id - b.id);
     const template = $("[data-q-template]");
     $("[data-q-list]").replaceChildren(...shown.map((q) => renderQuestion(template, q, (node, slot) => {
-      slot("author").textContent = q.author ? (q.author.display_name || t("noName")) : t("anonymous");
-      slot("item").textContent = q.item_id === null ? t("general") : (queue.itemTitle(q.item_id) || t("general"));
+      putText(slot("author"), q.author ? (q.author.display_name || t("noName")) : t("anonymous"));
+      putText(slot("item"), q.item_id === null ? t("general") : (queue.itemTitle(q.item_id) || t("general")));
       slot("votes").textContent = votesLabel(t, queue.votes(q.id));
       setText(slot("badge"), q.pinned ? t("answering") : "");
       setText(slot("edited"), q.edited ? t("edited") : "");

@@ -3,7 +3,7 @@
 // revision that only grows. Every keystroke lands in localStorage first, so a
 // reload or a dropped connection loses nothing: unsaved drafts are sent again
 // as soon as the connection is back.
-import { fillIn } from "../i18n.js";
+import { fillIn, isolate, putText } from "../i18n.js";
 
 const DEBOUNCE_MS = 800;
 const NEARLY_FULL = 0.8;
@@ -64,7 +64,7 @@ function mountNotes(live, root) {
     note.status.textContent = name ? text(name, values) : "";
     note.status.dataset.state = name || "";
     if (["msgOffline", "msgTooLong", "msgFailed"].includes(name) && note.announced !== name) {
-      announce.textContent = `${note.titleText}: ${text(name, values)}`;
+      announce.textContent = `${isolate(note.titleText)}: ${text(name, values)}`;
     }
     note.announced = name;
   }
@@ -175,8 +175,8 @@ function mountNotes(live, root) {
 
   function setTitle(note, title) {
     note.titleText = title;
-    note.title.textContent = title;
-    note.label.textContent = title;
+    putText(note.title, title);
+    putText(note.label, title);
   }
 
   function render(items, active) {

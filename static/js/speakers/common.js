@@ -2,7 +2,7 @@
 // the list, the ordering), coalesced `speakers_queue` pushes (the ordered queue) and,
 // for attendees, `speakers_mine` notices (their own hands). Pages render from this.
 import { duration, locale } from "../format.js";
-import { fillIn } from "../i18n.js";
+import { fillIn, putText } from "../i18n.js";
 
 // Sentences come translated from the page (templates/speakers/_messages.html).
 function messagesOf(root) {
@@ -140,10 +140,10 @@ export function mountFloor(root, msg, s, live) {
     const turn = s.floor;
     panel.dataset.state = turn ? "speaking" : "free";
     $("[data-floor-name]").textContent = turn ? nameOf(msg, turn) : msg("nobody");
-    $("[data-floor-who]").textContent = turn ? whoLine(msg, turn) : "";
+    putText($("[data-floor-who]"), turn ? whoLine(msg, turn) : "");
     const topic = $("[data-floor-topic]");
     topic.hidden = !(turn && turn.topic);
-    topic.textContent = turn && turn.topic ? turn.topic : "";
+    putText(topic, turn && turn.topic ? turn.topic : "");
     const limit = $("[data-floor-limit]");
     const shown = s.activeId ?? null;
     limit.textContent = shown === null ? msg("limit", { time: duration(s.timeLimit) })
@@ -220,7 +220,7 @@ export function fillItemSelect(select, s, msg) {
 export function element(tag, className, text) {
   const el = document.createElement(tag);
   if (className) el.className = className;
-  if (text !== undefined) el.textContent = text;
+  if (text !== undefined) putText(el, text);
   return el;
 }
 
