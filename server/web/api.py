@@ -22,7 +22,7 @@ from ..i18n import translate_error
 from ..realtime import commands, emitter
 from ..services import consultations, snapshots
 from .auth import core, request_viewer, set_token_cookie
-from .errors import error_reply
+from .errors import error_body, error_reply
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
