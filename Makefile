@@ -31,6 +31,7 @@ cluster: $(STAMP) translations
 test: test-machine $(STAMP) translations
 	$(BIN)/ruff check server tests
 	$(BIN)/ruff format --check server tests
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 ## Start PostgreSQL and Redis, install Chromium and nginx when allowed; else say what is missing.
@@ -45,7 +46,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check server tests
-	$(BIN)/mypy server/domain server/services
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format server tests

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError as ConnectionRefused
@@ -34,6 +34,11 @@ WORKER = f"{socket.gethostname()}:{os.getpid()}"
 # This worker's connections, by sid: what it holds, so that it can record them in
 # presence again if the others forgot them (cluster.py, `rejoin`).
 HELD: dict[str, Viewer] = {}
+
+
+def current_sid() -> str:
+    """The Socket.IO session id of the event being handled (Flask-SocketIO sets it)."""
+    return cast(str, request.sid)  # type: ignore[attr-defined]
 
 
 def current_viewer() -> Viewer | None:
@@ -61,7 +66,7 @@ def refuse(error: DomainError) -> NoReturn:
     raise ConnectionRefused(message, {"code": error.code, "message": message})
 
 
-@socketio.on("connect")
+@socketio.on("connect")  # type: ignore[untyped-decorator]
 def on_connect(auth: Any = None) -> bool:
     """Anyone with a valid token: refuse the rest before they join any room."""
     try:
@@ -75,24 +80,24 @@ def on_connect(auth: Any = None) -> bool:
     join_room(rooms.audience(viewer.consultation_id, viewer.role))
     join_room(rooms.person(viewer.participant_id))
     try:
-        emitter.publish(presence.arrive(core(), viewer, request.sid, WORKER))
+        emitter.publish(presence.arrive(core(), viewer, current_sid(), WORKER))
     except Forbidden as error:  # its link revoked since it was authenticated
         log.info("connection refused on arrival: %s", error.code)
         refuse(error)
     except DomainError:  # the database away: serve it; a page refused would not retry
-        log.warning("presence not recorded for %s", request.sid)
-    HELD[request.sid] = viewer
+        log.warning("presence not recorded for %s", current_sid())
+    HELD[current_sid()] = viewer
     tallies.mark(viewer.consultation_id, "presence")
     return True
 
 
-@socketio.on("disconnect")
+@socketio.on("disconnect")  # type: ignore[untyped-decorator]
 def on_disconnect(*_reason: Any) -> None:
-    HELD.pop(request.sid, None)
+    HELD.pop(current_sid(), None)
     try:
-        consultation_id, events = presence.leave(core(), request.sid)
+        consultation_id, events = presence.leave(core(), current_sid())
     except DomainError:
-        log.warning("departure not recorded for %s", request.sid)
+        log.warning("departure not recorded for %s", current_sid())
         return
     emitter.publish(events)
     if consultation_id is not None:
@@ -122,7 +127,7 @@ def sweep_revoked(core: Core) -> None:
             log.exception("revocation sweep failed")
 
 
-@socketio.on("sync")
+@socketio.on("sync")  # type: ignore[untyped-decorator]
 def on_sync(payload: Any = None) -> dict[str, Any]:
     """A client asks for its state: `{since}` replays what it missed, else a snapshot."""
     viewer = current_viewer()

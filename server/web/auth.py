@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from typing import cast
+
+from flask import current_app, request
+from werkzeug.wrappers import Response
 
 from ..services.access import Viewer, identify
 from ..services.core import Core
@@ -12,7 +15,7 @@ COOKIE_DAYS = 7
 
 
 def core() -> Core:
-    return current_app.extensions["baraza"]
+    return cast(Core, current_app.extensions["baraza"])
 
 
 def bearer_token() -> str | None:

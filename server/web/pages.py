@@ -13,6 +13,7 @@ from ..realtime import emitter
 from ..seed import parse_agenda_text
 from ..services import consultations, snapshots
 from ..services.access import Viewer
+from ..storage.models import Consultation
 from .auth import core, request_viewer, set_token_cookie
 from .errors import status_of
 from .security import same_site_path
@@ -73,7 +74,7 @@ def claim(token: str) -> BaseResponse:
     admitted = consultations.claim_link(core(), token, request.form.to_dict())
     emitter.publish(admitted.events)
     with core().store.reading() as tx:
-        code = tx.get_one(consultations.Consultation, admitted.viewer.consultation_id).join_code
+        code = tx.get_one(Consultation, admitted.viewer.consultation_id).join_code
     page = "pages.moderate" if admitted.viewer.role == MODERATOR else "pages.report"
     response = redirect(url_for(page, code=code))
     set_token_cookie(response, code, admitted.token)
