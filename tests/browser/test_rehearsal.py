@@ -144,9 +144,9 @@ def test_a_consultation_rehearsed_from_join_to_report(stage, new_page, logs):
     logs["rapporteur"] = log
     print(f"\nrehearsal on {stage.name}: {time.monotonic() - began:.1f} s")
 
-    # The general note is in every report and in the archive; the tables hold no notes.
+    # The general note is in every download: reports, tables and the archive.
     for link, file in files.items():
-        assert (NOTE in words(file)) is ("tables" not in link.lower()), link
+        assert NOTE in words(file), link
     archive = json.loads(files["Archive (JSON), to restore elsewhere"].read_text())
     assert NOTE in [note["text"] for note in archive["tables"]["notes"]]
     assert "**Attendees who joined:** 3" in log.markdown
