@@ -39,6 +39,7 @@ STATUS_OF_CODE = {
     "not_your_hand": 403,
     "anonymity_not_allowed": 403,
     # the thing exists but is not in a state that allows this
+    "answer_excluded": 409,
     "ballot_final": 409,
     "command_id_reused": 409,
     "consultation_ended": 409,
@@ -73,6 +74,11 @@ STATUS_OF_CODE = {
     "unknown_archive_table": 422,
     "unknown_ordering": 422,
     "unknown_setting": 422,
+    "unknown_settings_key": 422,
+    "agenda_file_aliases": 422,
+    "agenda_too_deep": 422,
+    # a file past its size (the body may be well under the server's 1 MB)
+    "agenda_file_too_large": 413,
     "unsupported_archive_version": 422,
     # wait, or try again
     "rate_limited": 429,

@@ -86,6 +86,10 @@ class World:
         ids = {"poll_id": poll_id, "answer_id": answer_id}
         return self.then(ids, ("show_poll_answer", ids)) if shown else ids
 
+    def excluded_answer(self) -> dict[str, Any]:
+        ids = self.open_text_answer(shown=False)
+        return self.then(ids, ("exclude_poll_answer", ids))
+
     def item_running(self) -> None:
         if self.consultation_row().state == "draft":
             self.run(MODERATOR, "next_item", {})
@@ -137,6 +141,8 @@ COMMANDS_ALLOWED: dict[str, tuple[set[str], Example]] = {
     "close_poll": ({MODERATOR}, lambda w: {"poll_id": w.poll(open=True)}),
     "show_poll_answer": ({MODERATOR}, lambda w: w.open_text_answer(shown=False)),
     "hide_poll_answer": ({MODERATOR}, lambda w: w.open_text_answer(shown=True)),
+    "exclude_poll_answer": ({MODERATOR}, lambda w: w.open_text_answer(shown=False)),
+    "include_poll_answer": ({MODERATOR}, lambda w: w.excluded_answer()),
     "cast_ballot": ({ATTENDEE}, lambda w: {"poll_id": w.poll(open=True), "answer": 0}),
     # Speakers' queue
     "raise_hand": ({ATTENDEE}, lambda w: w.item_running() or {"topic": "Funding"}),
