@@ -101,19 +101,29 @@ def test_import_json_refuses_a_spoiled_archive_in_one_line(app, archive, spoil, 
     assert code in lines[0]
 
 
+# A file, and the code of its refusal (docs/agenda-format.md, "Bounds on the file itself").
 HOSTILE_AGENDA_FILES = {
-    "agenda.json": DEEP_ARRAY,
-    "surrogate.json": '{"title": "\\ud800", "agenda": []}',
-    "agenda.yaml": "[" * 100_000 + "]" * 100_000,
-    "nested.yaml": "a:\n" + "".join(" " * i + "- \n" for i in range(1, 3000)),
+    "agenda.json": (DEEP_ARRAY, "agenda_too_deep"),
+    "surrogate.json": ('{"title": "\\ud800", "agenda": []}', "invalid_agenda_file"),
+    "agenda.yaml": ("[" * 100_000 + "]" * 100_000, "agenda_too_deep"),
+    "nested.yaml": (
+        "a:\n" + "".join(" " * i + "- \n" for i in range(1, 3000)),
+        "agenda_file_too_large",
+    ),
 }
 
 
-@pytest.mark.parametrize(("name", "text"), HOSTILE_AGENDA_FILES.items(), ids=HOSTILE_AGENDA_FILES)
-def test_create_consultation_refuses_a_hostile_agenda_file_in_one_line(app, tmp_path, name, text):
+@pytest.mark.parametrize(
+    ("name", "text", "code"),
+    [(name, *case) for name, case in HOSTILE_AGENDA_FILES.items()],
+    ids=HOSTILE_AGENDA_FILES,
+)
+def test_create_consultation_refuses_a_hostile_agenda_file_in_one_line(
+    app, tmp_path, name, text, code
+):
     agenda = tmp_path / name
     agenda.write_text(text)
     refused = app.test_cli_runner().invoke(args=["create-consultation", str(agenda)])
     assert isinstance(refused.exception, SystemExit), refused.exception
     assert refused.output.strip().splitlines() == [refused.output.strip()]
-    assert "invalid_agenda_file" in refused.output
+    assert f"Error: {code}:" in refused.output
