@@ -228,6 +228,8 @@ PAGES_ALLOWED: dict[str, set[str]] = {
     "pages.present": {ATTENDEE, RAPPORTEUR, MODERATOR},
     "pages.sister_form": {MODERATOR},
     "downloads.download": {MODERATOR, RAPPORTEUR},
+    "probes.healthz": set(ROLES),
+    "probes.readyz": set(ROLES),
 }
 
 
