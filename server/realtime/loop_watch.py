@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from .. import metrics
 from . import socketio
 
 BEAT_SECONDS = 1.0
@@ -41,7 +42,7 @@ class LoopWatch:
         return None if self.last_beat is None else self.clock() - self.last_beat
 
     def run(self) -> None:
-        """Forever: beat every second."""
+        """Forever: beat every second, and count how late each wake-up was."""
         while True:
-            self.beat()
+            metrics.EVENT_LOOP_LAG.observe(self.beat())
             socketio.sleep(BEAT_SECONDS)

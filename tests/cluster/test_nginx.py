@@ -109,6 +109,10 @@ def test_readiness_is_answered_by_each_worker_and_through_nginx(cluster):
     assert all(requests.get(f"{url}/healthz", timeout=10).ok for url in worker_urls)
 
 
+def test_metrics_are_not_served_through_nginx(cluster):
+    assert requests.get(f"{cluster.url}/metrics", timeout=10).status_code == 404
+
+
 def test_nginx_and_the_workers_answer_errors_alike(cluster, consultation):
     """nginx's own refusal (too large) and a worker's (unknown code): the same JSON shape."""
     join = f"{cluster.url}/api/consultations/{consultation.join_code}/join"

@@ -19,8 +19,8 @@ OPENAPI_FILE = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 
 
 def is_described(rule) -> bool:
-    """The JSON API, and the probes beside it, are in docs/openapi.yaml; pages are not."""
-    return rule.rule.startswith("/api/") or rule.endpoint.startswith("probes.")
+    """The JSON API, the probes and /metrics are in docs/openapi.yaml; pages are not."""
+    return rule.rule.startswith("/api/") or rule.endpoint.startswith(("probes.", "prometheus."))
 
 
 @pytest.fixture

@@ -230,6 +230,7 @@ PAGES_ALLOWED: dict[str, set[str]] = {
     "downloads.download": {MODERATOR, RAPPORTEUR},
     "probes.healthz": set(ROLES),
     "probes.readyz": set(ROLES),
+    "prometheus.scrape": set(),  # 404 without METRICS_TOKEN; its token is no participant's
 }
 
 
