@@ -1,8 +1,9 @@
 """A real worker counts what it does on /metrics, and the dashboard queries only what exists.
 
-One eventlet server on SQLite: an attendee joins and connects, asks a question;
-its metrics then show the join, the command, the presence push, the
-connection and the messages sent, each with the worker's label.
+One eventlet server on SQLite, with Redis: an attendee joins and connects, asks
+a question; its metrics then show the join, the command, the presence push,
+the connection, the messages sent and their publishing through Redis, each
+with the worker's label.
 """
 
 from __future__ import annotations
@@ -10,16 +11,19 @@ from __future__ import annotations
 import json
 import re
 import time
+import uuid
 from pathlib import Path
 
 import pytest
+import redis
 import requests
 import socketio
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.cluster.conftest import SHARED_REDIS
 from tests.realtime.servers import ROOT, start_server
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.redis]
 
 TOKEN = "scrape-secret-0123456789"
 DASHBOARD = ROOT / "deploy" / "grafana-dashboard.json"
@@ -27,9 +31,21 @@ DASHBOARD = ROOT / "deploy" / "grafana-dashboard.json"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
-    running = start_server(tmp_path_factory.mktemp("metrics"), "eventlet", METRICS_TOKEN=TOKEN)
+    prefix = f"baraza-metrics-{uuid.uuid4().hex[:10]}"
+    running = start_server(
+        tmp_path_factory.mktemp("metrics"),
+        "eventlet",
+        METRICS_TOKEN=TOKEN,
+        REDIS_URL=SHARED_REDIS,
+        REDIS_PREFIX=prefix,
+    )
     yield running
     running.stop()
+    client = redis.Redis.from_url(SHARED_REDIS)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +102,7 @@ def test_a_join_a_command_and_a_tally_push_are_counted(server, attendee):
     assert samples[("baraza_messages_sent_total", ())] >= 3
     assert samples[("baraza_sent_bytes_total", ())] > samples[("baraza_messages_sent_total", ())]
     assert samples[("baraza_database_pool_in_use", ())] >= 0
+    assert samples[("baraza_redis_publish_seconds_count", ())] >= 2
 
 
 def test_the_event_loop_lag_is_how_late_it_woke_not_how_long_it_slept(server):

@@ -5,11 +5,14 @@ Faults of a real database and Redis are in tests/cluster/test_probes.py.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from server.realtime.loop_watch import BEAT_SECONDS, STALE_SECONDS, LoopWatch
 from server.storage.migrate import head_revision, upgrade
-from tests.conftest import app_for
+from tests.conftest import app_for, new_postgres_database
 
 
 class Clock:
@@ -31,8 +34,18 @@ def test_a_ready_worker_lists_each_check_as_ok(app):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_a_database_one_migration_behind_is_not_ready(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 'behind.sqlite3'}"
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new, empty database of the test's own, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'behind.sqlite3'}"
+        return
+    with new_postgres_database("baraza_behind") as url:
+        yield url
+
+
+def test_a_database_one_migration_behind_is_not_ready(empty_database_url: str, tmp_path: Path):
+    url = empty_database_url
     upgrade(url, "0008")
     response = app_for(url, tmp_path).test_client().get("/readyz")
     assert response.status_code == 503
