@@ -66,8 +66,9 @@ for port in $WORKER_PORTS; do
     --bind "127.0.0.1:$port" --log-file "$RUN/worker-$port.log" server.wsgi:app &
   pids+=($!)
 done
-# nginx marks a worker that does not answer yet as down for a while: wait for each.
-for port in $WORKER_PORTS; do wait_for "http://127.0.0.1:$port/api/health" "worker $port"; done
+# nginx marks a worker that does not answer yet as down for a while: wait until each
+# is ready (its database answers and is migrated; Redis answers).
+for port in $WORKER_PORTS; do wait_for "http://127.0.0.1:$port/readyz" "worker $port"; done
 
 # deploy/nginx.conf with this run's ports, logs and temporary files.
 deploy/nginx-conf.sh "$RUN" "$PORT" "$WORKER_PORTS" > "$RUN/nginx.conf"
@@ -78,7 +79,7 @@ nginx -p "$RUN" -c "$RUN/nginx.conf" -e "$RUN/nginx.error.log" \
   -g "daemon off; pid $RUN/nginx.pid; $as_root" &
 pids+=($!)
 
-wait_for "http://127.0.0.1:$PORT/api/health" nginx
+wait_for "http://127.0.0.1:$PORT/readyz" nginx
 echo "Baraza cluster: $(echo $WORKER_PORTS | wc -w) workers behind $PUBLIC_URL (logs in $RUN)"
 
 # Stop everything as soon as any part stops.

@@ -10,11 +10,18 @@ RUN=$1
 PORT=$2
 WORKER_PORTS=$3
 
-upstream=""
-for port in $WORKER_PORTS; do upstream+="        server 127.0.0.1:$port;\n"; done
-
-awk -v upstream="$upstream" -v port="$PORT" -v run="$RUN" '
-  /^ *server 127\.0\.0\.1:[0-9]+;/ { if (!done) { printf "%s", upstream; done = 1 } next }
+# The first `server` line's parameters (max_fails…) are kept for every worker.
+awk -v workers="$WORKER_PORTS" -v port="$PORT" -v run="$RUN" '
+  /^ *server 127\.0\.0\.1:[0-9]+[ ;]/ {
+    if (!done) {
+      parameters = $0
+      sub(/^ *server 127\.0\.0\.1:[0-9]+/, "", parameters)
+      count = split(workers, ports, " ")
+      for (i = 1; i <= count; i++) print "        server 127.0.0.1:" ports[i] parameters
+      done = 1
+    }
+    next
+  }
   /^ *listen / { print "        listen 127.0.0.1:" port ";"; next }
   /^error_log / { print "error_log " run "/nginx.error.log crit;"; next }
   /^ *access_log / { print "    access_log " run "/access.log baraza;"; next }

@@ -41,11 +41,23 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
 
 
 def _register_web(app: Flask) -> None:
-    from .web import api, compression, downloads, errors, pages, security, templating
+    from .web import (
+        api,
+        compression,
+        downloads,
+        errors,
+        pages,
+        probes,
+        prometheus,
+        security,
+        templating,
+    )
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(downloads.blueprint)
+    probes.register(app)
+    prometheus.register(app)
     errors.register(app)
     templating.register(app)
     compression.register(app)

@@ -52,6 +52,8 @@ class Config:
     # Seconds a command may wait for PostgreSQL (connect, statement, lock) before
     # it is answered `try_again` (storage/store.py).
     database_timeout: float = 5.0
+    # The bearer token Prometheus sends to /metrics; unset, /metrics answers 404.
+    metrics_token: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -73,6 +75,7 @@ class Config:
             tally_interval=float(env.get("TALLY_INTERVAL", "0.25")),
             event_window=float(env.get("EVENT_WINDOW", "0.1")),
             database_timeout=float(env.get("DATABASE_TIMEOUT", "5")),
+            metrics_token=env.get("METRICS_TOKEN") or None,
         )
         config = replace(config, **overrides)
         if config.async_mode not in ASYNC_MODES:

@@ -12,6 +12,7 @@ import re
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -49,19 +50,27 @@ class Clock:
         self.moment += timedelta(seconds=seconds)
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test run, migrated, dropped at the end."""
-    name = f"baraza_test_{uuid.uuid4().hex[:10]}"
+@contextmanager
+def new_postgres_database(prefix: str) -> Iterator[str]:
+    """An empty PostgreSQL database of its own, named `prefix_<random>`, dropped after."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = PG_SERVER.rsplit("/", 1)[0] + f"/{name}"
-    upgrade(url)
-    yield url
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.dispose()
+    try:
+        yield PG_SERVER.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test run, migrated, dropped at the end."""
+    with new_postgres_database("baraza_test") as url:
+        upgrade(url)
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ kinds with ballots, speakers and notes.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from server.services.core import Core
 from server.services.snapshots import snapshot
 from server.storage import backups
 from server.storage.store import Store
-from tests.conftest import PG_SERVER, Clock, app_for, new_consultation
+from tests.conftest import Clock, app_for, new_consultation, new_postgres_database
 from tests.reports.scripted import run_script
 
 BUSY_SETTINGS = {"questions": {"min_interval_seconds": 0, "max_per_person": 1000}}
@@ -35,14 +34,8 @@ def empty_url(store: Store, tmp_path: Path) -> Iterator[str]:
     if store.is_sqlite:
         yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
         return
-    name = f"baraza_restore_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield PG_SERVER.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.dispose()
+    with new_postgres_database("baraza_restore") as url:
+        yield url
 
 
 @pytest.fixture

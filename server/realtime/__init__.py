@@ -7,6 +7,8 @@ from typing import Any
 
 import flask_socketio
 
+from .. import metrics
+
 # Attendees send a few kilobytes at most; the library default is a megabyte.
 MAX_MESSAGE_BYTES = 16 * 1024
 
@@ -28,6 +30,11 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__()
         self.client_event_handler: ClientEventHandler | None = None
+
+    def init_app(self, app: Any, **kwargs: Any) -> None:
+        """Flask-SocketIO's, then count every message its Engine.IO server sends."""
+        super().init_app(app, **kwargs)
+        metrics.count_sent_messages(self.server.eio)
 
     def on_client_event(self, handler: ClientEventHandler) -> ClientEventHandler:
         """Register `handler(name, *args)` for every event a client sends."""

@@ -34,6 +34,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from sqlalchemy import select
 
+from .. import metrics
 from ..config import Config
 from ..domain.errors import Forbidden
 from ..domain.events import LoggedEvent
@@ -80,7 +81,11 @@ class MessageQueue(python_socketio.RedisManager):  # type: ignore[misc]
 
     def _publish(self, data: Any) -> Any:
         # After a failure, do not make every emit of the next second wait for Redis.
-        sent = super()._publish(data) if time.monotonic() >= self._paused_until else None
+        if time.monotonic() < self._paused_until:
+            sent = None
+        else:
+            with metrics.REDIS_PUBLISH_SECONDS.time():
+                sent = super()._publish(data)
         if sent is None:  # the library gave up on this message, or we did
             self.lost = True
             self._paused_until = time.monotonic() + self.RETRY_SECONDS

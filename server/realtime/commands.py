@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import metrics
 from ..domain.errors import N_, DomainError
 from ..domain.events import LoggedEvent
 from ..services import acknowledgements, receipts
@@ -99,7 +100,31 @@ def run(
     translate: Translate,
     limit: RateLimit | None = None,
 ) -> dict[str, Any]:
-    """Run command `name` for `viewer` and return its acknowledgement."""
+    """Run command `name` for `viewer` and return its acknowledgement (counted, timed)."""
+    started = time.perf_counter()
+    reply = _acknowledge(core, viewer, name, payload, translate, limit)
+    metrics.command_answered(name, name in COMMANDS, reply, time.perf_counter() - started)
+    return reply
+
+
+def _timed(
+    handler: Handler, name: str, core: Core, viewer: Viewer, payload: dict[str, Any]
+) -> Outcome:
+    started = time.perf_counter()
+    try:
+        return handler(core, viewer, payload)
+    finally:
+        metrics.COMMAND_SECONDS.labels(name).observe(time.perf_counter() - started)
+
+
+def _acknowledge(
+    core: Core,
+    viewer: Viewer | None,
+    name: str,
+    payload: Any,
+    translate: Translate,
+    limit: RateLimit | None,
+) -> dict[str, Any]:
     claim = None
     try:
         check_rate(limit)
@@ -111,11 +136,11 @@ def run(
         payload = dict(payload_object(payload))
         command_id = receipts.parse_command_id(payload.pop("command_id", None))
         if command_id is None:
-            outcome = handler(core, viewer, payload)
+            outcome = _timed(handler, name, core, viewer, payload)
         else:
             with receipts.claiming(core, viewer, name, command_id) as claim:
                 try:
-                    outcome = handler(core, viewer, payload)
+                    outcome = _timed(handler, name, core, viewer, payload)
                 except receipts.Repeated:
                     return receipts.earlier_reply(core, claim)
     except DomainError as error:

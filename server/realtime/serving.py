@@ -107,13 +107,14 @@ def serve(app: Flask, host: str, port: int, async_mode: str) -> None:
 
 
 def start_background_tasks(app: Flask) -> None:
-    """Forget this worker's stale connections; start the agenda clock, the tallies and
-    the sweep of revoked links' connections."""
+    """Forget this worker's stale connections; start the agenda clock, the tallies, the
+    sweep of revoked links' connections and the event loop's beat (/healthz)."""
     from ..services import presence
 
     core = app.extensions["baraza"]
     presence.forget_worker(core, WORKER)
     socketio.start_background_task(run_ticker, core)
+    socketio.start_background_task(app.extensions["baraza_loop"].run)
     socketio.start_background_task(sweep_revoked, core)
     socketio.start_background_task(tallies.run_flusher, core, app.config["BARAZA"].tally_interval)
     cluster.start_background_tasks(app)

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import metrics
 from ..services.core import Core
 from . import emitter
 
@@ -188,6 +189,7 @@ def flush(core: Core, tick: int | None = None) -> int:
             continue
         for push in renderer(core, consultation_id, frozenset(keys)):
             emitter.push_state(consultation_id, push.roles, push.name, push.data)
+            metrics.TALLY_PUSHES.labels(name).inc()
             sent += 1
     return sent
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from .. import metrics
 from ..domain.errors import try_again
 
 SQLITE_BUSY_MS = 10_000
@@ -181,7 +182,10 @@ def _unavailable_on_disconnect() -> Iterator[None]:
     """Turn a lost or locked database into a clear, retryable refusal."""
     try:
         yield
-    except (OperationalError, PoolTimeout) as error:  # a pool timeout: every connection busy
+    except PoolTimeout as error:  # every pooled connection busy for DATABASE_TIMEOUT
+        metrics.DATABASE_POOL_TIMEOUTS.inc()
+        raise try_again() from error
+    except OperationalError as error:
         raise try_again() from error
     except DBAPIError as error:
         if error.connection_invalidated:

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from flask import Blueprint, Response, jsonify, request
 
+from .. import metrics
 from ..domain.consultations import parse_spec
 from ..domain.errors import N_, DomainError, Forbidden, Label
 from ..domain.events import MODERATOR
@@ -83,6 +84,7 @@ def consultation_info(code: str) -> Response:
 @blueprint.post("/consultations/<code>/join")
 def join(code: str) -> Response:
     admitted = consultations.join(core(), code, _json_body())
+    metrics.JOINS.inc()
     emitter.publish(admitted.events)
     response = jsonify(
         {"ok": True, "token": admitted.token, "participant_id": admitted.viewer.participant_id}

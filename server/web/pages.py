@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from .. import metrics
 from ..domain.consultations import LANGUAGES, STAKEHOLDER_GROUPS, normalise_join_code, parse_spec
 from ..domain.errors import DomainError
 from ..domain.events import ATTENDEE, MODERATOR, RAPPORTEUR
@@ -46,6 +47,7 @@ def join_form(code: str) -> str:
 def join(code: str) -> BaseResponse | tuple[str, int]:
     try:
         admitted = consultations.join(core(), code, request.form.to_dict())
+        metrics.JOINS.inc()
     except DomainError as error:
         with core().store.reading() as tx:
             consultation = snapshots.consultation_view(consultations.find_by_code(tx, code))

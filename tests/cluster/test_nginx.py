@@ -100,6 +100,19 @@ def test_the_access_log_keeps_no_link_and_no_token(cluster, consultation):
     assert consultation.moderator_link not in log and consultation.moderator_token not in log
 
 
+def test_readiness_is_answered_by_each_worker_and_through_nginx(cluster):
+    worker_urls = [f"http://127.0.0.1:{port}" for port in cluster.workers]
+    for url in [*worker_urls, cluster.url]:
+        ready = requests.get(f"{url}/readyz", timeout=10)
+        assert ready.status_code == 200, url
+        assert set(ready.json()["checks"]) == {"database", "migrations", "redis"}
+    assert all(requests.get(f"{url}/healthz", timeout=10).ok for url in worker_urls)
+
+
+def test_metrics_are_not_served_through_nginx(cluster):
+    assert requests.get(f"{cluster.url}/metrics", timeout=10).status_code == 404
+
+
 def test_nginx_and_the_workers_answer_errors_alike(cluster, consultation):
     """nginx's own refusal (too large) and a worker's (unknown code): the same JSON shape."""
     join = f"{cluster.url}/api/consultations/{consultation.join_code}/join"

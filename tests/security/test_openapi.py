@@ -18,6 +18,11 @@ from tests.security.test_fuzz import assert_clear
 OPENAPI_FILE = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 
 
+def is_described(rule) -> bool:
+    """The JSON API, the probes and /metrics are in docs/openapi.yaml; pages are not."""
+    return rule.rule.startswith("/api/") or rule.endpoint.startswith(("probes.", "prometheus."))
+
+
 @pytest.fixture
 def served(app):
     """The application, with a consultation whose moderator calls the API."""
@@ -69,7 +74,7 @@ def test_the_api_answers_as_its_description_says(served):
     routes = {
         f"{method} {rule.rule.replace('<', '{').replace('>', '}')}"
         for rule in app.url_map.iter_rules()
-        if rule.rule.startswith("/api/")
+        if is_described(rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     # schemathesis leaves out the document it reads its description from
@@ -90,7 +95,7 @@ def test_the_served_description_is_the_file_with_every_command(app):
 def test_every_api_route_is_described(app):
     described = yaml.safe_load(OPENAPI_FILE.read_text())["paths"]
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/"):
+        if is_described(rule):
             path = rule.rule.replace("<", "{").replace(">", "}")
             methods = {m.lower() for m in rule.methods - {"HEAD", "OPTIONS"}}
             assert path in described, f"describe {path} in docs/openapi.yaml"

@@ -234,6 +234,9 @@ PAGES_ALLOWED: dict[str, set[str]] = {
     "pages.present": {ATTENDEE, RAPPORTEUR, MODERATOR},
     "pages.sister_form": {MODERATOR},
     "downloads.download": {MODERATOR, RAPPORTEUR},
+    "probes.healthz": set(ROLES),
+    "probes.readyz": set(ROLES),
+    "prometheus.scrape": set(),  # 404 without METRICS_TOKEN; its token is no participant's
 }
 
 
