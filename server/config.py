@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 ASYNC_MODES = ("eventlet", "gevent", "threading")
+LOG_FORMATS = ("json", "text")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def _instance_dir() -> Path:
@@ -52,6 +54,9 @@ class Config:
     # Seconds a command may wait for PostgreSQL (connect, statement, lock) before
     # it is answered `try_again` (storage/store.py).
     database_timeout: float = 5.0
+    # Logs: a level name, and `text` (one readable line) or `json` (a JSON object a line).
+    log_level: str = "INFO"
+    log_format: str = "text"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -73,8 +78,14 @@ class Config:
             tally_interval=float(env.get("TALLY_INTERVAL", "0.25")),
             event_window=float(env.get("EVENT_WINDOW", "0.1")),
             database_timeout=float(env.get("DATABASE_TIMEOUT", "5")),
+            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            log_format=env.get("LOG_FORMAT", "text"),
         )
         config = replace(config, **overrides)
         if config.async_mode not in ASYNC_MODES:
             raise ValueError(f"ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
+        if config.log_format not in LOG_FORMATS:
+            raise ValueError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
+        if config.log_level not in LOG_LEVELS:
+            raise ValueError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
         return config

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import logs
 from ..domain.errors import N_, DomainError
 from ..domain.events import LoggedEvent
 from ..services import acknowledgements, receipts
@@ -91,6 +92,7 @@ def payload_object(payload: Any) -> dict[str, Any]:
 Translate = Callable[[DomainError], str]
 
 
+@logs.logged(COMMANDS.__contains__)
 def run(
     core: Core,
     viewer: Viewer | None,
