@@ -26,7 +26,7 @@ from ..domain.events import LoggedEvent
 from ..services import acknowledgements, receipts
 from ..services.access import Viewer
 from ..services.core import Core
-from . import emitter
+from . import draining, emitter
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,7 @@ Translate = Callable[[DomainError], str]
 
 
 @logs.logged(COMMANDS.__contains__)
+@draining.counted
 def run(
     core: Core,
     viewer: Viewer | None,
