@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from .storage.models import Consultation
+
 if TYPE_CHECKING:
     from .services.access import Viewer
     from .services.core import Core
@@ -75,8 +77,6 @@ _codes: dict[int, str] = {}
 def consultation_code(core: Core, consultation_id: int) -> str | None:
     """A consultation's join code (it never changes), read once per worker."""
     if consultation_id not in _codes:
-        from .storage.models import Consultation
-
         try:
             with core.store.reading() as tx:
                 code = tx.scalar(

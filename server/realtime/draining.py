@@ -43,8 +43,8 @@ log = logging.getLogger(__name__)
 
 # How long running commands get to finish, and connections to close: well
 # inside gunicorn's graceful timeout (30 s by default). A command still running
-# after that finishes all the same; only its acknowledgement is lost, and its
-# client's retry, same id, is answered from its receipt by another worker.
+# after that is cut by the exit: either it had not committed (its retry, same
+# id, runs it on another worker) or it had, and its receipt answers the retry.
 COMMANDS_SECONDS = 5.0
 CONNECTIONS_SECONDS = 10.0
 POLL_SECONDS = 0.05
