@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask
 from flask_babel import Babel
 
+from . import logs
 from .config import Config
 from .i18n import select_locale
 from .realtime import MAX_MESSAGE_BYTES, socketio
@@ -28,7 +28,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=config.public_url.startswith("https://"),
     )
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure(config.log_level, config.log_format)
     core = Core(Store(config.database_url, config.database_timeout))
     app.extensions["baraza"] = core
     Babel(app, locale_selector=select_locale)

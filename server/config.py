@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 ASYNC_MODES = ("eventlet", "gevent", "threading")
+LOG_FORMATS = ("json", "text")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def _instance_dir() -> Path:
@@ -54,6 +56,9 @@ class Config:
     database_timeout: float = 5.0
     # The bearer token Prometheus sends to /metrics; unset, /metrics answers 404.
     metrics_token: str | None = None
+    # Logs: a level name, and `text` (one readable line) or `json` (a JSON object a line).
+    log_level: str = "INFO"
+    log_format: str = "text"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -76,8 +81,14 @@ class Config:
             event_window=float(env.get("EVENT_WINDOW", "0.1")),
             database_timeout=float(env.get("DATABASE_TIMEOUT", "5")),
             metrics_token=env.get("METRICS_TOKEN") or None,
+            log_level=env.get("LOG_LEVEL", "INFO").upper(),
+            log_format=env.get("LOG_FORMAT", "text"),
         )
         config = replace(config, **overrides)
         if config.async_mode not in ASYNC_MODES:
             raise ValueError(f"ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}")
+        if config.log_format not in LOG_FORMATS:
+            raise ValueError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
+        if config.log_level not in LOG_LEVELS:
+            raise ValueError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
         return config

@@ -42,7 +42,7 @@ from ..services import presence
 from ..services.core import Core
 from ..services.event_log import to_logged
 from ..storage.models import Connection, Consultation, Event
-from . import emitter, socketio, tallies
+from . import draining, emitter, socketio, tallies
 from .connection import HELD, WORKER
 
 log = logging.getLogger(__name__)
@@ -155,6 +155,8 @@ class Membership:
             socketio.sleep(HEARTBEAT_SECONDS)
 
     def beat(self) -> None:
+        if draining.state.stopping:  # its key deleted: the others forget it at once
+            return
         key = self.alive_key(WORKER)
         if not self.client.exists(key):  # silent long enough to be forgotten, or Redis new
             self.rejoin_beats = REJOIN_BEATS

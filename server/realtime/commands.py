@@ -20,13 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import metrics
+from .. import logs, metrics
 from ..domain.errors import N_, DomainError
 from ..domain.events import LoggedEvent
 from ..services import acknowledgements, receipts
 from ..services.access import Viewer
 from ..services.core import Core
-from . import emitter
+from . import draining, emitter
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,8 @@ def payload_object(payload: Any) -> dict[str, Any]:
 Translate = Callable[[DomainError], str]
 
 
+@logs.logged(COMMANDS.__contains__)
+@draining.counted
 def run(
     core: Core,
     viewer: Viewer | None,

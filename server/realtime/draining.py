@@ -1,0 +1,173 @@
+"""Stopping a worker without losing anything: what SIGTERM (a deploy, a restart) starts.
+
+gunicorn answers SIGTERM by closing the worker's listening socket (nginx then
+sends newcomers to the other workers) and waiting, up to its graceful timeout,
+for the requests it holds to end; a WebSocket never ends by itself. So the
+worker also drains:
+
+1. New commands are refused with `try_again`: no receipt is taken, and the
+   client sends them again, with the same command id, once reconnected.
+2. The commands already running finish and are acknowledged (a group commit
+   waits for its batch), for up to COMMANDS_SECONDS.
+3. Each connection is closed at the transport, without Engine.IO's close packet:
+   Socket.IO clients (the browser's and python-socketio's) take that for a
+   dropped connection and reconnect, where a server "disconnect" would tell
+   them to stay away. Through nginx they reach a live worker and catch up from
+   their last sequence number (docs/api.md, "Staying in step").
+4. Each closing logs a departure as usual (their arrival on the other worker
+   logs them back), the worker's leftover presence rows are dropped, and its
+   heartbeat key is deleted, so the others need not wait for it to expire.
+   Then the process exits (`drain_and_exit`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from functools import wraps
+from types import FrameType
+from typing import Any
+
+from flask import Flask
+
+from ..domain.errors import try_again
+from ..services import presence
+from ..services.core import Core
+from . import socketio
+
+log = logging.getLogger(__name__)
+
+# How long running commands get to finish, and connections to close: well
+# inside gunicorn's graceful timeout (30 s by default). A command still running
+# after that is cut by the exit: either it had not committed (its retry, same
+# id, runs it on another worker) or it had, and its receipt answers the retry.
+COMMANDS_SECONDS = 5.0
+CONNECTIONS_SECONDS = 10.0
+POLL_SECONDS = 0.05
+
+
+class Drain:
+    """Whether this worker is stopping, and how many commands it is running."""
+
+    def __init__(self) -> None:
+        self.stopping = False
+        self.running = 0
+        self._lock = threading.Lock()
+
+    def enter(self) -> bool:
+        """Count a command in, unless the worker is stopping."""
+        with self._lock:
+            if self.stopping:
+                return False
+            self.running += 1
+            return True
+
+    def leave(self) -> None:
+        with self._lock:
+            self.running -= 1
+
+
+state = Drain()
+
+Run = Callable[..., dict[str, Any]]
+
+
+def counted(run: Run) -> Run:
+    """Run commands while the worker serves; once it is stopping, answer `try_again`."""
+
+    @wraps(run)
+    def run_unless_stopping(
+        core: Core, viewer: Any, name: str, payload: Any, translate: Any, *rest: Any
+    ) -> dict[str, Any]:
+        if not state.enter():
+            return {"ok": False, "error": {"code": "try_again", "message": translate(try_again())}}
+        try:
+            return run(core, viewer, name, payload, translate, *rest)
+        finally:
+            state.leave()
+
+    return run_unless_stopping
+
+
+def wait_until(done: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > deadline:
+            return False
+        socketio.sleep(POLL_SECONDS)
+    return True
+
+
+def close_transport(sid: str, held: dict[str, Any]) -> None:
+    """Drop one connection as a network cut would, so that its client reconnects."""
+    server = socketio.server
+    eio_sid = server.manager.eio_sid_from_sid(sid, "/")
+    socket = server.eio.sockets.get(eio_sid) if eio_sid else None
+    if socket is None:
+        held.pop(sid, None)
+    else:
+        socket.close(wait=False, abort=True)
+
+
+def drain(app: Flask) -> None:
+    """Finish running commands, hand every connection to the other workers, leave the cluster."""
+    # Imported here: connection.py imports commands.py, which imports this module.
+    from .connection import HELD, WORKER
+
+    core: Core = app.extensions["baraza"]
+    state.stopping = True
+    log.info("stopping: %d commands running, %d connections held", state.running, len(HELD))
+    if not wait_until(lambda: state.running == 0, COMMANDS_SECONDS):
+        log.warning("stopping with %d commands still running", state.running)
+
+    def closed() -> bool:
+        # At once, so that their departures share group commits; newcomers accepted
+        # before gunicorn closed the listener are closed on the next look.
+        for sid in list(HELD):
+            if sid not in closing:
+                closing.add(sid)
+                socketio.start_background_task(close_transport, sid, HELD)
+        return not HELD
+
+    closing: set[str] = set()
+    if not wait_until(closed, CONNECTIONS_SECONDS):
+        log.warning("stopping with %d connections still open", len(HELD))
+    presence.forget_worker(core, WORKER)
+    membership = app.extensions.get("baraza_cluster")
+    if membership is not None:
+        membership.client.delete(membership.alive_key(WORKER))
+    log.info("drained: %d commands running, %d connections open", state.running, len(HELD))
+
+
+def drain_and_exit(app: Flask) -> None:
+    """Drain, then end the process.
+
+    Measured: after the drain, gunicorn's eventlet worker still waited out its whole
+    graceful timeout (30 s) for request green threads of the closed WebSockets,
+    then killed itself. Everything they held is handed over by then, so the worker
+    exits at once, its logs flushed and its database connections closed.
+    """
+    try:
+        drain(app)
+    except Exception:  # the database or Redis away: the others repair as after a crash
+        log.exception("drain failed")
+    app.extensions["baraza"].store.dispose()
+    logging.shutdown()
+    os._exit(0)
+
+
+def drain_on_sigterm(app: Flask) -> None:
+    """On SIGTERM, drain in a green thread and exit; the server's own handler runs too
+    (gunicorn's stops accepting connections)."""
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_sigterm(signum: int, frame: FrameType | None) -> None:
+        socketio.start_background_task(drain_and_exit, app)
+        if callable(previous):
+            previous(signum, frame)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
