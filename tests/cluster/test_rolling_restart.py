@@ -21,7 +21,8 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -353,7 +354,7 @@ def test_a_rolling_restart_loses_and_doubles_nothing_and_leaves_nobody_behind(de
             await attendee.client.disconnect()
         return last_public_seq
 
-    last_public_seq = asyncio.run(asyncio.wait_for(session(), timeout=300))
+    last_public_seq = in_own_loop(asyncio.wait_for(session(), timeout=300))
     assert [a.seq for a in attendees] == [last_public_seq] * ATTENDEES
     assert all(a.connects >= 2 for a in attendees)  # B stopped last: everyone moved
     acknowledged = [entry for a in attendees for entry in a.acknowledged.values()]
@@ -379,3 +380,10 @@ def last_seqs(core: Core, consultation_id: int) -> tuple[int, int]:
     with core.store.reading() as tx:
         row = tx.get_one(ConsultationRow, consultation_id)
         return row.last_seq, row.last_public_seq
+
+
+def in_own_loop(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """Run `coroutine` to its end in a new event loop on a thread of its own: the
+    browser tests' Playwright keeps an event loop running in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
