@@ -11,14 +11,15 @@ results, only while the poll's visibility allows them any.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from ..domain.events import ATTENDEE, MODERATOR, RAPPORTEUR
+from ..domain.events import ATTENDEE, MODERATOR, RAPPORTEUR, LoggedEvent
 from ..services import ballots, polls
 from ..services.access import Viewer
 from ..services.core import Core
 from . import emitter, tallies
-from .commands import Outcome, command
+from .commands import Handler, Outcome, command
 
 TOPIC = "poll_results"
 
@@ -63,37 +64,27 @@ def close_poll(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     return Outcome(events)
 
 
-@command("show_poll_answer")
-def show_poll_answer(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    """Moderator → an open-text answer joins the public results; staff hear it."""
-    events = polls.show_answer(core, viewer, data.get("poll_id"), data.get("answer_id"), True)
-    _changed(viewer, data.get("poll_id"))
-    return Outcome(events)
+AnswerFlag = Callable[[Core, Viewer, Any, Any, bool], list[LoggedEvent]]
 
 
-@command("hide_poll_answer")
-def hide_poll_answer(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    """Moderator → an open-text answer leaves the public results; staff hear it."""
-    events = polls.show_answer(core, viewer, data.get("poll_id"), data.get("answer_id"), False)
-    _changed(viewer, data.get("poll_id"))
-    return Outcome(events)
+def _answer_flag(service: AnswerFlag, value: bool) -> Handler:
+    """A moderator's command setting one answer's flag: `{poll_id, answer_id}`."""
+
+    def handle(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
+        events = service(core, viewer, data.get("poll_id"), data.get("answer_id"), value)
+        _changed(viewer, data.get("poll_id"))
+        return Outcome(events)
+
+    return handle
 
 
-@command("exclude_poll_answer")
-def exclude_poll_answer(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    """Moderator → a word-cloud or open-text answer leaves every count and screen; staff
-    hear `poll_answer_excluded`, everyone the new results."""
-    events = polls.exclude_answer(core, viewer, data.get("poll_id"), data.get("answer_id"), True)
-    _changed(viewer, data.get("poll_id"))
-    return Outcome(events)
-
-
-@command("include_poll_answer")
-def include_poll_answer(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    """Moderator → an excluded answer counts again; staff hear `poll_answer_included`."""
-    events = polls.exclude_answer(core, viewer, data.get("poll_id"), data.get("answer_id"), False)
-    _changed(viewer, data.get("poll_id"))
-    return Outcome(events)
+# Moderator → an open-text answer joins the public results, or leaves them; staff hear it.
+command("show_poll_answer")(_answer_flag(polls.show_answer, True))
+command("hide_poll_answer")(_answer_flag(polls.show_answer, False))
+# Moderator → a word-cloud or open-text answer leaves every count and screen, or counts
+# again; staff hear `poll_answer_excluded` / `poll_answer_included`, everyone new results.
+command("exclude_poll_answer")(_answer_flag(polls.exclude_answer, True))
+command("include_poll_answer")(_answer_flag(polls.exclude_answer, False))
 
 
 @command("cast_ballot")
