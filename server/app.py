@@ -9,10 +9,10 @@ from flask_babel import Babel
 
 from . import logs
 from .config import Config
+from .core.runtime import Core
+from .core.socket import MAX_MESSAGE_BYTES, socketio
+from .core.store import Store
 from .i18n import select_locale
-from .realtime import MAX_MESSAGE_BYTES, socketio
-from .services.core import Core
-from .storage.store import Store
 
 
 def create_app(config: Config | None = None, **overrides: Any) -> Flask:
@@ -66,17 +66,14 @@ def _register_web(app: Flask) -> None:
 
 def _register_realtime(app: Flask, config: Config) -> None:
     # Importing the handler modules registers their commands.
-    from .realtime import (  # noqa: F401
-        agenda,
-        cluster,
-        connection,
-        emitter,
-        links,
-        notes,
-        polls,
-        questions,
-        speakers,
-    )
+    from .core import emitter  # noqa: F401
+    from .features.agenda import handlers as agenda  # noqa: F401
+    from .features.consultations import handlers as links  # noqa: F401
+    from .features.notes import handlers as notes  # noqa: F401
+    from .features.polls import handlers as polls  # noqa: F401
+    from .features.questions import handlers as questions  # noqa: F401
+    from .features.speakers import handlers as speakers  # noqa: F401
+    from .realtime import cluster, connection  # noqa: F401
 
     emitter.pacer.reset(config.event_window)
 

@@ -8,8 +8,8 @@ from typing import Any
 import flask_babel
 from flask import request
 
-from .domain.consultations import LANGUAGES
-from .domain.errors import DomainError
+from .core.errors import DomainError
+from .features.consultations.rules import LANGUAGES
 
 LANGUAGE_COOKIE = "baraza_lang"
 

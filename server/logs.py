@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from .storage.models import Consultation
+from .core.models import Consultation
 
 if TYPE_CHECKING:
-    from .services.access import Viewer
-    from .services.core import Core
+    from .core.access import Viewer
+    from .core.runtime import Core
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 

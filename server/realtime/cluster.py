@@ -34,15 +34,18 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from sqlalchemy import select
 
-from .. import metrics
-from ..config import Config
-from ..domain.errors import Forbidden
-from ..domain.events import LoggedEvent
-from ..services import presence
-from ..services.core import Core
-from ..services.event_log import to_logged
-from ..storage.models import Connection, Consultation, Event
-from . import draining, emitter, socketio, tallies
+from server import metrics
+from server.config import Config
+from server.core import emitter, tallies
+from server.core.errors import Forbidden
+from server.core.event_log import to_logged
+from server.core.events import LoggedEvent
+from server.core.models import Connection, Consultation, Event
+from server.core.runtime import Core
+from server.core.socket import socketio
+from server.features.presence import service as presence
+
+from . import draining
 from .connection import HELD, WORKER
 
 log = logging.getLogger(__name__)

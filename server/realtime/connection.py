@@ -18,14 +18,15 @@ from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError as ConnectionRefused
 from flask_socketio import join_room
 
-from ..domain.errors import DomainError, Forbidden
-from ..domain.events import ATTENDEE
-from ..i18n import translate_error
-from ..services import presence, snapshots
-from ..services.access import Viewer, confirm, identify
-from ..services.core import Core
-from ..web.auth import COOKIE, core
-from . import commands, emitter, rooms, socketio, tallies
+from server.core import commands, emitter, rooms, snapshots, tallies
+from server.core.access import Viewer, confirm, identify
+from server.core.errors import DomainError, Forbidden
+from server.core.events import ATTENDEE
+from server.core.runtime import Core
+from server.core.socket import socketio
+from server.features.presence import service as presence
+from server.i18n import translate_error
+from server.web.auth import COOKIE, core
 
 log = logging.getLogger(__name__)
 

@@ -34,10 +34,10 @@ from typing import Any
 
 from flask import Flask
 
-from ..domain.errors import try_again
-from ..services import presence
-from ..services.core import Core
-from . import socketio
+from server.core.errors import try_again
+from server.core.runtime import Core
+from server.core.socket import socketio
+from server.features.presence import service as presence
 
 log = logging.getLogger(__name__)
 

@@ -14,14 +14,15 @@ from typing import Any
 import yaml
 from flask import Blueprint, Response, jsonify, request
 
-from .. import metrics
-from ..domain.consultations import parse_spec
-from ..domain.errors import N_, DomainError, Forbidden, Label
-from ..domain.events import MODERATOR
-from ..domain.json_input import UnreadableJson, read_json
-from ..i18n import translate_error
-from ..realtime import commands, emitter
-from ..services import consultations, snapshots
+from server import metrics
+from server.core import commands, emitter, snapshots
+from server.core.errors import N_, DomainError, Forbidden, Label
+from server.core.events import MODERATOR
+from server.core.json_input import UnreadableJson, read_json
+from server.features.consultations import service as consultations
+from server.features.consultations.rules import parse_spec
+from server.i18n import translate_error
+
 from .auth import core, request_viewer, set_token_cookie
 from .errors import error_body, error_reply
 

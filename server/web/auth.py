@@ -7,8 +7,8 @@ from typing import cast
 from flask import current_app, request
 from werkzeug.wrappers import Response
 
-from ..services.access import Viewer, identify
-from ..services.core import Core
+from server.core.access import Viewer, identify
+from server.core.runtime import Core
 
 COOKIE = "bz_{code}"
 COOKIE_DAYS = 7

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request, stream_with_context
 
-from ..domain.consultations import normalise_join_code
-from ..domain.errors import N_, Forbidden
-from ..reports import exports
-from ..services import consultations
+from server.core.errors import N_, Forbidden
+from server.features.consultations import service as consultations
+from server.features.consultations.rules import normalise_join_code
+from server.reports import exports
+
 from .auth import core, request_viewer
 
 blueprint = Blueprint("downloads", __name__)

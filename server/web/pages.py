@@ -5,16 +5,22 @@ from __future__ import annotations
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import metrics
-from ..domain.consultations import LANGUAGES, STAKEHOLDER_GROUPS, normalise_join_code, parse_spec
-from ..domain.errors import DomainError
-from ..domain.events import ATTENDEE, MODERATOR, RAPPORTEUR
-from ..i18n import LANGUAGE_COOKIE, translate_error
-from ..realtime import emitter
-from ..seed import parse_agenda_text
-from ..services import consultations, snapshots
-from ..services.access import Viewer
-from ..storage.models import Consultation
+from server import metrics
+from server.core import emitter, snapshots
+from server.core.access import Viewer
+from server.core.errors import DomainError
+from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR
+from server.core.models import Consultation
+from server.features.consultations import service as consultations
+from server.features.consultations.rules import (
+    LANGUAGES,
+    STAKEHOLDER_GROUPS,
+    normalise_join_code,
+    parse_spec,
+)
+from server.i18n import LANGUAGE_COOKIE, translate_error
+from server.seed import parse_agenda_text
+
 from .auth import core, request_viewer, set_token_cookie
 from .errors import status_of
 from .security import same_site_path

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from server.domain.consultations import normalise_join_code, parse_profile, parse_spec
-from server.domain.errors import DomainError
+from server.core.errors import DomainError
+from server.features.consultations.rules import normalise_join_code, parse_profile, parse_spec
 from tests.conftest import DEMO_SPEC
 
 

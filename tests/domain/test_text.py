@@ -2,8 +2,8 @@
 
 import pytest
 
-from server.domain.errors import DomainError
-from server.domain.text import clean_text, require_int
+from server.core.errors import DomainError
+from server.core.text import clean_text, require_int
 
 
 def test_text_is_trimmed():

@@ -6,7 +6,7 @@ import {
 } from "./common.js";
 import { isolate, putText } from "../i18n.js";
 
-// Mirrors ALLOWED_FROM in server/domain/questions.py: which buttons a state shows.
+// Mirrors ALLOWED_FROM in server/features/questions/rules.py: which buttons a state shows.
 const ACTIONS = {
   approve: ["pending"],
   pin: ["approved"],

@@ -1,0 +1,24 @@
+"""Staff link commands: a moderator replaces a leaked moderator or rapporteur link.
+
+Replacing a link cuts off at once every connection made with it, on every
+worker: revoking access must not leave a socket in the staff rooms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.core.access import Viewer
+from server.core.commands import Outcome, command
+from server.core.runtime import Core
+from server.realtime.connection import drop_revoked
+
+from . import service as consultations
+
+
+@command("replace_link")
+def replace_link(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
+    """Moderator → all links of `role` revoked; the reply holds the new token, once."""
+    token, events = consultations.replace_link(core, viewer, data.get("role"))
+    drop_revoked(core, viewer.consultation_id)
+    return Outcome(events, {"token": token})
