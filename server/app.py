@@ -7,8 +7,8 @@ from typing import Any
 from flask import Flask
 from flask_babel import Babel
 
-from . import logs
 from .config import Config
+from .core import logs
 from .core.runtime import Core
 from .core.socket import MAX_MESSAGE_BYTES, socketio
 from .core.store import Store
@@ -65,15 +65,9 @@ def _register_web(app: Flask) -> None:
 
 
 def _register_realtime(app: Flask, config: Config) -> None:
-    # Importing the handler modules registers their commands.
-    from .core import emitter  # noqa: F401
-    from .features.agenda import handlers as agenda  # noqa: F401
-    from .features.consultations import handlers as links  # noqa: F401
-    from .features.notes import handlers as notes  # noqa: F401
-    from .features.polls import handlers as polls  # noqa: F401
-    from .features.questions import handlers as questions  # noqa: F401
-    from .features.speakers import handlers as speakers  # noqa: F401
-    from .realtime import cluster, connection  # noqa: F401
+    from . import bootstrap  # noqa: F401  (the features' commands and parts)
+    from .core import emitter
+    from .realtime import cluster, connection  # noqa: F401  (connecting and syncing)
 
     emitter.pacer.reset(config.event_window)
 

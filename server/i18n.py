@@ -8,8 +8,9 @@ from typing import Any
 import flask_babel
 from flask import request
 
+from server.core.languages import LANGUAGES
+
 from .core.errors import DomainError
-from .features.consultations.rules import LANGUAGES
 
 LANGUAGE_COOKIE = "baraza_lang"
 

@@ -22,6 +22,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+import server.bootstrap  # noqa: F401  (every feature registered, as create_app does)
 from server.app import create_app
 from server.config import Config
 from server.core.access import Viewer
@@ -163,7 +164,7 @@ class Consultation:
         return consultations.claim_link(self.core, self.rapporteur_link, {}).viewer
 
     def item_ids(self) -> list[int]:
-        from server.core.snapshots import snapshot
+        from server.features.consultations.snapshots import snapshot
 
         return [item["id"] for item in snapshot(self.core, self.moderator)["agenda"]["items"]]
 

@@ -16,8 +16,8 @@ import pytest
 import sqlalchemy as sa
 
 from server.core.runtime import Core
-from server.core.snapshots import snapshot
 from server.core.store import Store
+from server.features.consultations.snapshots import snapshot
 from server.features.questions import service as questions
 from server.reports import exports
 from server.reports.model import Audience

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.features.consultations.rules import normalise_join_code
-
-from .errors import N_, Forbidden, NotFound
+from .errors import N_, DomainError, Forbidden, NotFound
 from .models import Consultation, Participant, RoleLink
 from .runtime import Core
+
+# The cookie holding a participant's token, one per consultation (pages and Socket.IO read it).
+COOKIE = "bz_{code}"
 
 
 @dataclass(frozen=True)
@@ -132,3 +135,9 @@ def check_actor(tx: Session, participant: Participant, roles: Collection[str]) -
         raise Forbidden("forbidden", N_("Your role cannot do this."))
     if participant.banned_at is not None:
         raise Forbidden("banned", N_("A moderator has removed you from this consultation."))
+
+
+def normalise_join_code(value: Any) -> str:
+    if not isinstance(value, str):
+        raise DomainError("invalid_join_code", N_("The join code must be text."))
+    return re.sub(r"[\s-]", "", value).upper()

@@ -20,10 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from server import logs, metrics
-from server.realtime import draining
+from server import metrics
 
-from . import acknowledgements, emitter, receipts
+from . import acknowledgements, emitter, inflight, logs, receipts
 from .access import Viewer
 from .errors import N_, DomainError
 from .events import LoggedEvent
@@ -94,7 +93,7 @@ Translate = Callable[[DomainError], str]
 
 
 @logs.logged(COMMANDS.__contains__)
-@draining.counted
+@inflight.counted
 def run(
     core: Core,
     viewer: Viewer | None,

@@ -32,7 +32,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.features.agenda.rules import check_not_ended
+from server.core.lifecycle import check_not_ended
 
 from . import receipts
 from .access import Viewer, lock_consultation

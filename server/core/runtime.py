@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import cast
+
+from flask import current_app
 
 from .store import Store
 
@@ -20,3 +23,8 @@ class Core:
 
     def now(self) -> datetime:
         return self.clock()
+
+
+def current_core() -> Core:
+    """The running application's core: one per app, kept in `app.extensions`."""
+    return cast(Core, current_app.extensions["baraza"])

@@ -36,7 +36,7 @@ from sqlalchemy import select
 
 from server import metrics
 from server.config import Config
-from server.core import emitter, tallies
+from server.core import emitter, inflight, tallies
 from server.core.errors import Forbidden
 from server.core.event_log import to_logged
 from server.core.events import LoggedEvent
@@ -45,7 +45,6 @@ from server.core.runtime import Core
 from server.core.socket import socketio
 from server.features.presence import service as presence
 
-from . import draining
 from .connection import HELD, WORKER
 
 log = logging.getLogger(__name__)
@@ -158,7 +157,7 @@ class Membership:
             socketio.sleep(HEARTBEAT_SECONDS)
 
     def beat(self) -> None:
-        if draining.state.stopping:  # its key deleted: the others forget it at once
+        if inflight.state.stopping:  # its key deleted: the others forget it at once
             return
         key = self.alive_key(WORKER)
         if not self.client.exists(key):  # silent long enough to be forgotten, or Redis new

@@ -13,7 +13,7 @@ says who may download what, under which name; `web/downloads.py` serves it.
 Adding a feature's part (questions, polls, speakers…)
 -----------------------------------------------------
 Put these in the feature's own module (e.g. `server/features/questions/report.py`) and
-import it from `server/reports/__init__.py` below, one line:
+list the module with its feature in `server/bootstrap.py`, one line:
 
 1. A part of the whole report, placed by `order` (header 0, attendance 10,
    general notes 15, agenda 20, questions and polls outside the agenda 25 and
@@ -87,12 +87,6 @@ The audience rules every provider must keep
   (a named, non-anonymous author may appear: they chose to be named).
 """
 
-# Each import registers its parts: the foundation's, then each feature's.
-from server.features.polls import report as polls  # noqa: F401
-from server.features.questions import report as questions  # noqa: F401
-from server.features.speakers import report as speakers  # noqa: F401
-
-from . import foundation  # noqa: F401
 from .model import (
     Audience,
     Facts,

@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import func, select
 
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, Payload
+from server.core.lifecycle import ENDED
 from server.core.models import Participant
-from server.features.consultations.rules import ENDED
+from server.features.consultations.labels import GROUP_LABELS
 from server.features.notes.service import notes_of
 from server.features.presence import replay as attendance
 from server.i18n import gettext as _
 from server.i18n import pgettext
-from server.web.templating import GROUP_LABELS
 
 from .bidi import isolate
 from .model import (

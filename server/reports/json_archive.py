@@ -47,13 +47,11 @@ from server.core.access import hash_token, new_token
 from server.core.errors import N_, DomainError, Label
 from server.core.events import ATTENDEE, PUBLIC, ROLES, STAFF, Payload
 from server.core.json_input import NOT_JSON, UnreadableJson, read_json
+from server.core.lifecycle import DRAFT, ENDED, LIVE
 from server.core.models import AgendaItem, Consultation, Event, Participant
 from server.core.runtime import Core
 from server.features.agenda import rules as agenda_rules
 from server.features.consultations.rules import (
-    DRAFT,
-    ENDED,
-    LIVE,
     STAKEHOLDER_GROUPS,
     new_join_code,
     parse_languages,

@@ -6,22 +6,20 @@ from flask import Blueprint, Response, make_response, redirect, render_template,
 from werkzeug.wrappers import Response as BaseResponse
 
 from server import metrics
-from server.core import emitter, snapshots
-from server.core.access import Viewer
+from server.core import emitter
+from server.core.access import Viewer, normalise_join_code
 from server.core.errors import DomainError
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR
+from server.core.languages import LANGUAGES
 from server.core.models import Consultation
+from server.core.runtime import current_core
 from server.features.consultations import service as consultations
-from server.features.consultations.rules import (
-    LANGUAGES,
-    STAKEHOLDER_GROUPS,
-    normalise_join_code,
-    parse_spec,
-)
+from server.features.consultations import snapshots
+from server.features.consultations.rules import STAKEHOLDER_GROUPS, parse_spec
 from server.i18n import LANGUAGE_COOKIE, translate_error
 from server.seed import parse_agenda_text
 
-from .auth import core, request_viewer, set_token_cookie
+from .auth import request_viewer, set_token_cookie
 from .errors import status_of
 from .security import same_site_path
 
@@ -42,7 +40,7 @@ def find_consultation() -> BaseResponse:
 
 @blueprint.get("/j/<code>")
 def join_form(code: str) -> str:
-    with core().store.reading() as tx:
+    with current_core().store.reading() as tx:
         consultation = snapshots.consultation_view(consultations.find_by_code(tx, code))
     return render_template(
         "join.html", consultation=consultation, groups=STAKEHOLDER_GROUPS, error=None
@@ -52,10 +50,10 @@ def join_form(code: str) -> str:
 @blueprint.post("/j/<code>")
 def join(code: str) -> BaseResponse | tuple[str, int]:
     try:
-        admitted = consultations.join(core(), code, request.form.to_dict())
+        admitted = consultations.join(current_core(), code, request.form.to_dict())
         metrics.JOINS.inc()
     except DomainError as error:
-        with core().store.reading() as tx:
+        with current_core().store.reading() as tx:
             consultation = snapshots.consultation_view(consultations.find_by_code(tx, code))
         page = render_template(
             "join.html",
@@ -79,9 +77,9 @@ def claim_form(token: str) -> str:
 @blueprint.post("/m/<token>")
 @blueprint.post("/r/<token>")
 def claim(token: str) -> BaseResponse:
-    admitted = consultations.claim_link(core(), token, request.form.to_dict())
+    admitted = consultations.claim_link(current_core(), token, request.form.to_dict())
     emitter.publish(admitted.events)
-    with core().store.reading() as tx:
+    with current_core().store.reading() as tx:
         code = tx.get_one(Consultation, admitted.viewer.consultation_id).join_code
     page = "pages.moderate" if admitted.viewer.role == MODERATOR else "pages.report"
     response = redirect(url_for(page, code=code))
@@ -148,7 +146,7 @@ def sister_form(code: str) -> BaseResponse | str:
     viewer = _moderator_or_none(code)
     if viewer is None:
         return redirect(url_for("pages.join_form", code=code))
-    base = consultations.agenda_file_of(core(), viewer.consultation_id)
+    base = consultations.agenda_file_of(current_core(), viewer.consultation_id)
     return render_template("sister.html", code=code, base=base, created=None, error=None)
 
 
@@ -158,9 +156,9 @@ def create_sister(code: str) -> BaseResponse | tuple[str, int] | str:
     viewer = _moderator_or_none(code)
     if viewer is None:
         return redirect(url_for("pages.join_form", code=code))
-    base = consultations.agenda_file_of(core(), viewer.consultation_id)
+    base = consultations.agenda_file_of(current_core(), viewer.consultation_id)
     try:
-        created = consultations.create(core(), parse_spec(sister_spec(base)))
+        created = consultations.create(current_core(), parse_spec(sister_spec(base)))
     except DomainError as error:
         page = render_template(
             "sister.html", code=code, base=base, created=None, error=translate_error(error)

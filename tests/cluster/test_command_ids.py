@@ -12,7 +12,7 @@ from server.config import Config
 from server.core import commands
 from server.core.models import Event
 from server.core.receipt_rows import CommandReceipt
-from server.core.snapshots import snapshot
+from server.features.consultations.snapshots import snapshot
 from tests.conftest import new_consultation
 from tests.threads import together
 

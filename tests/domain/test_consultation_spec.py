@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from server.core.access import normalise_join_code
 from server.core.errors import DomainError
-from server.features.consultations.rules import normalise_join_code, parse_profile, parse_spec
+from server.features.consultations.rules import parse_profile, parse_spec
 from tests.conftest import DEMO_SPEC
 
 

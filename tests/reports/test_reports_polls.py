@@ -6,8 +6,8 @@ from collections import Counter
 import pytest
 
 from server.core.errors import DomainError
-from server.core.snapshots import snapshot
 from server.features.consultations import service as consultations
+from server.features.consultations.snapshots import snapshot
 from server.features.polls import ballots
 from server.features.polls import service as polls
 from server.reports import json_archive

@@ -2,9 +2,9 @@
 
 import json
 
-from server.core.snapshots import snapshot
 from server.features.agenda import service as agenda
 from server.features.consultations import service as consultations
+from server.features.consultations.snapshots import snapshot
 from server.features.questions import service as questions
 from server.reports import json_archive
 from tests.reports.reading import csv_files, markdown_of, part, table_rows

@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from server.core.errors import DomainError
 from server.core.models import Event
-from server.core.snapshots import snapshot
 from server.features.agenda import service as agenda
+from server.features.consultations.snapshots import snapshot
 
 
 def _seqs(core, consultation_id):

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from server.core.errors import DomainError
 from server.core.models import Event
-from server.core.snapshots import snapshot
 from server.features.agenda import service as agenda
+from server.features.consultations.snapshots import snapshot
 from server.features.notes import service as notes
 from server.features.notes.rules import MAX_NOTE_BYTES, MAX_REVISION
 

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from server.core.access import Viewer
 from server.core.errors import DomainError
 from server.core.models import Consultation, Event
-from server.core.snapshots import catch_up, snapshot
 from server.features.agenda import service as agenda
 from server.features.consultations import service as consultations
 from server.features.consultations.rules import parse_spec
+from server.features.consultations.snapshots import catch_up, snapshot
 from server.features.polls import ballots
 from server.features.polls import service as polls
 from server.features.polls.models import Ballot, Poll

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from server.core.errors import DomainError
 from server.core.models import Event
-from server.core.snapshots import snapshot
+from server.features.consultations.snapshots import snapshot
 from server.features.polls import ballots
 from server.features.polls import service as polls
 from server.features.polls.models import Ballot

@@ -12,8 +12,8 @@ from server.core.errors import DomainError
 from server.core.event_log import events_since
 from server.core.events import ATTENDEE, RAPPORTEUR
 from server.core.models import Event
-from server.core.snapshots import snapshot
 from server.features.agenda import service as agenda
+from server.features.consultations.snapshots import snapshot
 from server.features.questions import service as questions
 from server.features.questions import votes
 from server.features.questions.models import Question, QuestionQuota

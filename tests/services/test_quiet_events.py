@@ -8,7 +8,7 @@ from server.core import event_log
 from server.core.access import lock_consultation
 from server.core.emitter import _by_audience
 from server.core.events import MODERATOR, PUBLIC, STAFF, EventDraft
-from server.core.snapshots import catch_up
+from server.features.consultations.snapshots import catch_up
 
 NOW = datetime(2024, 1, 18, 8, 45, tzinfo=UTC)
 

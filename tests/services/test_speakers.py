@@ -7,9 +7,9 @@ from sqlalchemy.exc import IntegrityError
 
 from server.core.errors import DomainError
 from server.core.models import Event
-from server.core.snapshots import snapshot
 from server.features.agenda import service as agenda
 from server.features.consultations import service as consultations
+from server.features.consultations.snapshots import snapshot
 from server.features.speakers import service as speakers
 from server.features.speakers.models import SpeakerHand
 from tests.threads import together

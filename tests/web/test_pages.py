@@ -1,6 +1,6 @@
 """Pages and the JSON API over HTTP."""
 
-from server.features.consultations.rules import LANGUAGES
+from server.core.languages import LANGUAGES
 from tests.conftest import form_data
 
 

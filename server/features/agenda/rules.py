@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from server.core.errors import N_, Conflict, DomainError
-from server.features.consultations.rules import ENDED
 
 PENDING, ACTIVE, DONE = "pending", "active", "done"
 MAX_EXTENSION_MINUTES = 60
@@ -74,11 +73,6 @@ def plan_baseline(scheduled: datetime, started: datetime | None) -> datetime:
     if started is not None and abs(started - scheduled) > REHEARSAL_GAP:
         return started
     return scheduled
-
-
-def check_not_ended(state: str) -> None:
-    if state == ENDED:
-        raise Conflict("consultation_ended", N_("This consultation has ended."))
 
 
 def check_can_start(item: ClockedItem) -> None:

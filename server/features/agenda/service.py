@@ -13,11 +13,11 @@ from server.core import event_log
 from server.core.access import Viewer, open_command
 from server.core.errors import N_, Conflict, NotFound
 from server.core.events import MODERATOR, EventDraft, LoggedEvent
+from server.core.lifecycle import DRAFT, ENDED, LIVE, check_not_ended
 from server.core.models import AgendaItem, Consultation
 from server.core.runtime import Core
 from server.core.text import clean_text, require_int
 from server.core.times import iso
-from server.features.consultations.rules import DRAFT, ENDED, LIVE
 
 from . import rules
 
@@ -29,7 +29,7 @@ def _moderate(core: Core, viewer: Viewer, change: Change) -> list[LoggedEvent]:
     now = core.now()
     with core.store.transaction() as tx:
         consultation, actor = open_command(tx, viewer, {MODERATOR})
-        rules.check_not_ended(consultation.state)
+        check_not_ended(consultation.state)
         drafts = change(tx, consultation, now)
         return event_log.append(tx, consultation, actor, drafts, now)
 

@@ -10,10 +10,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from server.core.errors import N_, DomainError
+from server.core.languages import LANGUAGES
 from server.core.text import clean_text, optional_text, require_int
 from server.features.agenda.files import check_depth
-
-DRAFT, LIVE, ENDED = "draft", "live", "ended"
 
 STAKEHOLDER_GROUPS = (
     "government",
@@ -24,7 +23,6 @@ STAKEHOLDER_GROUPS = (
     "international_organisation",
     "other",
 )
-LANGUAGES = ("en", "fr", "pt", "ar")
 # The features that keep settings on a consultation (docs/agenda-format.md); any
 # other key would be stored, unread, with the consultation and sent in its snapshots.
 SETTINGS_KEYS = ("questions", "speakers")
@@ -39,12 +37,6 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-
-
-def normalise_join_code(value: Any) -> str:
-    if not isinstance(value, str):
-        raise DomainError("invalid_join_code", N_("The join code must be text."))
-    return re.sub(r"[\s-]", "", value).upper()
 
 
 @dataclass(frozen=True)

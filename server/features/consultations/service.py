@@ -18,25 +18,19 @@ from server.core.access import (
     hash_token,
     locked_consultation,
     new_token,
+    normalise_join_code,
     open_command,
     viewer_of,
 )
 from server.core.errors import N_, NotFound
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, STAFF, EventDraft, LoggedEvent
 from server.core.group_commit import Pending, batched
+from server.core.lifecycle import DRAFT
 from server.core.models import AgendaItem, Consultation, Participant, RoleLink
 from server.core.runtime import Core
 from server.core.store import Store
 
-from .rules import (
-    DRAFT,
-    JOIN_CODE_MAX,
-    ConsultationSpec,
-    Profile,
-    new_join_code,
-    normalise_join_code,
-    parse_profile,
-)
+from .rules import JOIN_CODE_MAX, ConsultationSpec, Profile, new_join_code, parse_profile
 
 CreationHook = Callable[[Session, Consultation, ConsultationSpec, datetime], None]
 

@@ -18,8 +18,8 @@ from server.core.errors import N_, NotFound
 from server.core.events import RAPPORTEUR, STAFF, STAFF_ROLES, EventDraft, LoggedEvent
 from server.core.models import Consultation, Participant
 from server.core.runtime import Core
-from server.core.snapshots import snapshot_part
 from server.core.times import iso
+from server.features.consultations.snapshots import snapshot_part
 
 from . import rules
 from .models import GENERAL_SLOT, Note

@@ -28,10 +28,10 @@ from server.core.errors import N_, Conflict, DomainError
 from server.core.events import ATTENDEE, STAFF, EventDraft, LoggedEvent
 from server.core.group_commit import Pending, batched, bulk_then_each, refused, rows_by_id
 from server.core.ids import as_id
+from server.core.lifecycle import check_not_ended
 from server.core.models import Consultation, Participant
 from server.core.runtime import Core
 from server.core.store import Store
-from server.features.agenda.rules import check_not_ended
 from server.features.presence.service import with_other_pages
 
 from . import models as storage

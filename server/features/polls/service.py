@@ -23,13 +23,13 @@ from server.core.access import Viewer, open_command
 from server.core.errors import N_, Conflict, DomainError, NotFound
 from server.core.events import MODERATOR, STAFF, STAFF_ROLES, EventDraft, LoggedEvent
 from server.core.ids import as_id
+from server.core.lifecycle import check_not_ended
 from server.core.models import Consultation
 from server.core.runtime import Core
-from server.core.snapshots import present_count, snapshot_part
 from server.core.times import iso
-from server.features.agenda.rules import check_not_ended
 from server.features.consultations.rules import ConsultationSpec
 from server.features.consultations.service import creation_hook
+from server.features.consultations.snapshots import present_count, snapshot_part
 
 from . import models as storage
 from . import rules

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from server.core.access import Viewer
 from server.core.events import ATTENDEE, STAFF_ROLES
 from server.core.models import Consultation
-from server.core.snapshots import snapshot_part
 from server.features.consultations.service import count_participants
+from server.features.consultations.snapshots import snapshot_part
 
 
 @snapshot_part

@@ -24,9 +24,9 @@ from server.core.events import STAFF, EventDraft, LoggedEvent
 from server.core.group_commit import Pending, batched, rows_by_id
 from server.core.models import Connection, Consultation, Participant, RoleLink
 from server.core.runtime import Core
-from server.core.snapshots import present_count
 from server.core.store import Store
 from server.features.consultations.service import public_profile
+from server.features.consultations.snapshots import present_count
 
 
 @dataclass(frozen=True)

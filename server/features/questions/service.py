@@ -25,13 +25,14 @@ from server.core.errors import N_, Conflict, Forbidden, NotFound
 from server.core.events import ATTENDEE, MODERATOR, PUBLIC, STAFF, EventDraft, LoggedEvent, Payload
 from server.core.group_commit import batched, each_in_savepoint
 from server.core.ids import as_id
+from server.core.lifecycle import check_not_ended
 from server.core.models import Consultation, Participant
 from server.core.runtime import Core
-from server.core.snapshots import snapshot_part
 from server.core.times import iso
 from server.features.agenda import rules as agenda_rules
 from server.features.consultations.rules import ConsultationSpec
 from server.features.consultations.service import creation_hook
+from server.features.consultations.snapshots import snapshot_part
 
 from . import rules
 from .models import Question, QuestionQuota, QuestionVote
@@ -74,7 +75,7 @@ def ask(core: Core, viewer: Viewer, text: Any, item_id: Any, anonymous: Any) -> 
 
     def asking(tx: Session) -> Done:
         consultation, actor = open_command(tx, viewer, {ATTENDEE})
-        agenda_rules.check_not_ended(consultation.state)
+        check_not_ended(consultation.state)
         settings = rules.settings_of(consultation.settings)
         target_item = _target_item(consultation, item_id)
         rules.check_open(settings, target_item)

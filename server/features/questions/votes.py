@@ -34,10 +34,10 @@ from server.core.group_commit import (
     rows_by_id,
 )
 from server.core.ids import as_id
+from server.core.lifecycle import check_not_ended
 from server.core.models import Consultation, Participant
 from server.core.runtime import Core
 from server.core.store import Store
-from server.features.agenda import rules as agenda_rules
 
 from . import rules
 from .models import Question, QuestionVote
@@ -68,7 +68,7 @@ def vote_all(store: Store, batch: Sequence[Pending[VoteCommand]]) -> list[Any]:
 def _vote_one(tx: Session, command: VoteCommand) -> Done:
     """The rules of one upvote: check, insert, log."""
     consultation, actor = open_command(tx, command.viewer, {ATTENDEE})
-    agenda_rules.check_not_ended(consultation.state)
+    check_not_ended(consultation.state)
     question = find_question(tx, consultation, command.question_id)
     rules.check_votable(question.state, own=question.author_id == actor.id)
     if not _insert_vote(tx, question.id, actor.id, command.now):
@@ -169,7 +169,7 @@ def withdraw_vote(core: Core, viewer: Viewer, question_id: Any) -> Done:
 
     def unvote(tx: Session) -> Done:
         consultation, actor = open_command(tx, viewer, {ATTENDEE})
-        agenda_rules.check_not_ended(consultation.state)
+        check_not_ended(consultation.state)
         question = find_question(tx, consultation, question_id)
         if question.state == rules.PENDING:
             raise rules.unknown_question()

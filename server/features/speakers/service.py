@@ -23,13 +23,14 @@ from server.core import event_log
 from server.core.access import Viewer, open_command
 from server.core.errors import N_, Conflict, NotFound
 from server.core.events import ATTENDEE, MODERATOR, STAFF, EventDraft, LoggedEvent
+from server.core.lifecycle import ENDED, check_not_ended
 from server.core.models import AgendaItem, Consultation, Participant
 from server.core.runtime import Core
-from server.core.snapshots import snapshot_part
 from server.core.times import iso
-from server.features.agenda.rules import ACTIVE, check_not_ended
-from server.features.consultations.rules import ENDED, ConsultationSpec
+from server.features.agenda.rules import ACTIVE
+from server.features.consultations.rules import ConsultationSpec
 from server.features.consultations.service import creation_hook
+from server.features.consultations.snapshots import snapshot_part
 
 from . import rules
 from .models import ClosedSpeakerList, SpeakerHand

@@ -13,16 +13,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from server.core.access import Viewer
+from server.core.errors import N_, NotFound
+from server.core.event_log import events_since
+from server.core.events import ATTENDEE
+from server.core.models import Connection, Consultation, Participant
+from server.core.runtime import Core
+from server.core.times import iso
 from server.features.agenda.service import agenda_view
-from server.features.consultations.service import public_profile
 
-from .access import Viewer
-from .errors import N_, NotFound
-from .event_log import events_since
-from .events import ATTENDEE
-from .models import Connection, Consultation, Participant
-from .runtime import Core
-from .times import iso
+from .service import public_profile
 
 # How far back a reconnecting client is replayed event by event; past this, a
 # fresh snapshot is cheaper than the events.

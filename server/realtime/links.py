@@ -11,9 +11,9 @@ from typing import Any
 from server.core.access import Viewer
 from server.core.commands import Outcome, command
 from server.core.runtime import Core
-from server.realtime.connection import drop_revoked
+from server.features.consultations import service as consultations
 
-from . import service as consultations
+from .connection import drop_revoked
 
 
 @command("replace_link")

@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from .core.models import Consultation
+from .models import Consultation
 
 if TYPE_CHECKING:
-    from .core.access import Viewer
-    from .core.runtime import Core
+    from .access import Viewer
+    from .runtime import Core
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
