@@ -12,9 +12,9 @@ from .errors import N_, DomainError
 # a field holds, and pages render every field escaped.
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
-# How a field is named in messages; translated with the message. A feature adds
-# its own fields with `FIELD_LABELS.update(...)`; an unnamed field shows its key.
-FIELD_LABELS = {
+# How a field is named in messages; translated with the message. A feature names
+# its own fields with `name_fields(...)`; an unnamed field shows its key.
+_FIELD_LABELS = {
     "title": N_("The title"),
     "description": N_("The description"),
     "region": N_("The region"),
@@ -24,8 +24,15 @@ FIELD_LABELS = {
 }
 
 
+def name_fields(labels: dict[str, str]) -> None:
+    """Name a feature's fields; two features may share a field only under one name."""
+    for field, label in labels.items():
+        if _FIELD_LABELS.setdefault(field, label) != label:
+            raise ValueError(f"field {field!r} is already named {_FIELD_LABELS[field]!r}")
+
+
 def _label(field: str) -> str:
-    return FIELD_LABELS.get(field, field)
+    return _FIELD_LABELS.get(field, field)
 
 
 def whole_characters(text: str, field: str) -> str:

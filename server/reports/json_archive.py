@@ -58,7 +58,7 @@ from server.features.consultations.rules import (
     parse_short_name,
     parse_time_zone,
 )
-from server.features.consultations.service import _issue_link as issue_link
+from server.features.consultations.service import issue_link
 from server.features.notes.models import GENERAL_SLOT, Note
 
 from .containment import contained

@@ -101,9 +101,7 @@ def _create_once(core: Core, spec: ConsultationSpec, code: str) -> Created:
         tx.flush()
         for hook in CREATION_HOOKS:
             hook(tx, consultation, spec, now)
-        tokens = {
-            role: _issue_link(tx, consultation, role, now) for role in (MODERATOR, RAPPORTEUR)
-        }
+        tokens = {role: issue_link(tx, consultation, role, now) for role in (MODERATOR, RAPPORTEUR)}
         event_log.append(
             tx,
             consultation,
@@ -114,7 +112,7 @@ def _create_once(core: Core, spec: ConsultationSpec, code: str) -> Created:
     return Created(consultation.id, code, tokens[MODERATOR], tokens[RAPPORTEUR])
 
 
-def _issue_link(tx: Session, consultation: Consultation, role: str, now: datetime) -> str:
+def issue_link(tx: Session, consultation: Consultation, role: str, now: datetime) -> str:
     token = new_token()
     tx.add(
         RoleLink(
@@ -243,7 +241,7 @@ def replace_link(core: Core, viewer: Viewer, role: object) -> tuple[str, list[Lo
         )
         for link in links:
             link.revoked_at = now
-        token = _issue_link(tx, consultation, str(role), now)
+        token = issue_link(tx, consultation, str(role), now)
         if actor.role == role:  # whoever replaces their own link keeps their seat
             actor.role_link_id = tx.scalar(
                 select(RoleLink.id).where(RoleLink.token_hash == hash_token(token))
@@ -286,9 +284,7 @@ def reissue_links(core: Core, code: str) -> dict[str, str]:
             )
         ):
             link.revoked_at = now
-        tokens = {
-            role: _issue_link(tx, consultation, role, now) for role in (MODERATOR, RAPPORTEUR)
-        }
+        tokens = {role: issue_link(tx, consultation, role, now) for role in (MODERATOR, RAPPORTEUR)}
         event_log.append(tx, consultation, None, [EventDraft("links_reissued", {}, STAFF)], now)
     return tokens
 

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from server.core.errors import N_, Conflict, DomainError
-from server.core.text import FIELD_LABELS, whole_characters
+from server.core.text import name_fields, whole_characters
 
-FIELD_LABELS.update(note=N_("The note"))
+name_fields({"note": N_("The note")})
 
 # A save travels in one Socket.IO message (at most 16 KB, see realtime/__init__.py;
 # a bigger one closes the connection). So a note is bounded by its size on the

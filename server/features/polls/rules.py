@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from server.core.errors import N_, Conflict, DomainError
-from server.core.text import FIELD_LABELS, clean_text, optional_text, require_int
+from server.core.text import clean_text, name_fields, optional_text, require_int
 
 SINGLE = "single"
 MULTIPLE = "multiple"
@@ -44,7 +44,7 @@ WORDS_PER_PERSON = 3
 WORD_MAX = 40
 OPEN_TEXT_MAX = 280
 
-FIELD_LABELS.update(
+name_fields(
     {
         "question": N_("The question"),
         "option": N_("An option"),

@@ -22,7 +22,7 @@ from server.core.access import Viewer, check_link_standing, locked_consultation
 from server.core.errors import DomainError
 from server.core.events import STAFF, EventDraft, LoggedEvent
 from server.core.group_commit import Pending, batched, rows_by_id
-from server.core.models import Connection, Consultation, Participant, RoleLink
+from server.core.models import Connection, Consultation, Event, Participant, RoleLink
 from server.core.runtime import Core
 from server.core.store import Store
 from server.features.consultations.service import public_profile
@@ -168,6 +168,38 @@ def forget_worker(core: Core, worker: str) -> None:
     """Drop the connections a previous run of this worker left behind."""
     with core.store.transaction() as tx:
         tx.execute(delete(Connection).where(Connection.worker == worker))
+
+
+def workers_other_than(core: Core, worker: str) -> list[str]:
+    """The other workers that hold connections, by the database's record."""
+    query = select(Connection.worker).where(Connection.worker != worker).distinct()
+    with core.store.reading() as tx:
+        return list(tx.scalars(query))
+
+
+def connections_through(core: Core, worker: str) -> list[str]:
+    """The session ids of the connections recorded through `worker`."""
+    with core.store.reading() as tx:
+        return list(tx.scalars(select(Connection.sid).where(Connection.worker == worker)))
+
+
+def latest_events_of_attended(core: Core) -> tuple[list[int], list[LoggedEvent]]:
+    """The consultations someone is connected to, and each one's latest event per
+    audience (its last event, and its last public one)."""
+    consultation_ids: list[int] = []
+    latest: list[LoggedEvent] = []
+    attended = select(Connection.consultation_id).distinct()
+    with core.store.reading() as tx:
+        for consultation in tx.scalars(select(Consultation).where(Consultation.id.in_(attended))):
+            seqs = sorted({consultation.last_public_seq, consultation.last_seq} - {0})
+            rows = tx.scalars(
+                select(Event)
+                .where(Event.consultation_id == consultation.id, Event.seq.in_(seqs))
+                .order_by(Event.seq)
+            )
+            latest += [event_log.to_logged(row) for row in rows]
+            consultation_ids.append(consultation.id)
+    return consultation_ids, latest
 
 
 def with_other_pages(tx: Session, participant_ids: Collection[int]) -> set[int]:

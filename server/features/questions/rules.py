@@ -21,7 +21,7 @@ from typing import Any
 from server.core.errors import N_, Conflict, DomainError, Forbidden, Label, NotFound
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, Payload, Projection, projection
 from server.core.ids import as_id
-from server.core.text import FIELD_LABELS, clean_text, optional_text, require_int
+from server.core.text import clean_text, name_fields, optional_text, require_int
 
 SETTINGS_KEY = "questions"
 
@@ -53,7 +53,7 @@ MAX_REASON = 300
 MAX_BULK = 200
 MAX_RECEIPTS = 100
 
-FIELD_LABELS.update(
+name_fields(
     {
         "question": N_("The question"),
         "answer": N_("The answer"),
