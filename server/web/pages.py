@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -16,7 +18,8 @@ from server.core.runtime import current_core
 from server.features.consultations import service as consultations
 from server.features.consultations import snapshots
 from server.features.consultations.rules import STAKEHOLDER_GROUPS, parse_spec
-from server.i18n import LANGUAGE_COOKIE, translate_error
+from server.features.consultations.time_zones import zone_choices
+from server.i18n import LANGUAGE_COOKIE, select_locale, translate_error
 from server.seed import parse_agenda_text
 
 from .auth import request_viewer, set_token_cookie
@@ -32,16 +35,28 @@ def index() -> str:
 
 
 @blueprint.post("/")
-def find_consultation() -> BaseResponse:
-    return redirect(
-        url_for("pages.join_form", code=normalise_join_code(request.form.get("code", "")))
-    )
+def find_consultation() -> BaseResponse | tuple[str, int]:
+    """Go to the consultation's join page, or say on the same form that the code is wrong."""
+    typed = request.form.get("code", "")
+    try:
+        code = normalise_join_code(typed)
+        with current_core().store.reading() as tx:
+            consultations.find_by_code(tx, code)
+    except DomainError as error:
+        page = render_template("index.html", error=translate_error(error), code=typed)
+        return page, status_of(error.code)
+    return redirect(url_for("pages.join_form", code=code))
 
 
 @blueprint.get("/j/<code>")
-def join_form(code: str) -> str:
-    with current_core().store.reading() as tx:
-        consultation = snapshots.consultation_view(consultations.find_by_code(tx, code))
+def join_form(code: str) -> str | tuple[str, int]:
+    """The join form; a code no consultation has is said on the home page's form."""
+    try:
+        with current_core().store.reading() as tx:
+            consultation = snapshots.consultation_view(consultations.find_by_code(tx, code))
+    except DomainError as error:
+        page = render_template("index.html", error=translate_error(error), code=code)
+        return page, status_of(error.code)
     return render_template(
         "join.html", consultation=consultation, groups=STAKEHOLDER_GROUPS, error=None
     )
@@ -60,6 +75,7 @@ def join(code: str) -> BaseResponse | tuple[str, int]:
             consultation=consultation,
             groups=STAKEHOLDER_GROUPS,
             error=translate_error(error),
+            form=request.form,
         )
         return page, status_of(error.code)
     emitter.publish(admitted.events)
@@ -147,7 +163,7 @@ def sister_form(code: str) -> BaseResponse | str:
     if viewer is None:
         return redirect(url_for("pages.join_form", code=code))
     base = consultations.agenda_file_of(current_core(), viewer.consultation_id)
-    return render_template("sister.html", code=code, base=base, created=None, error=None)
+    return _sister_page(code, base, created=None, error=None)
 
 
 @blueprint.post("/c/<code>/new")
@@ -160,11 +176,20 @@ def create_sister(code: str) -> BaseResponse | tuple[str, int] | str:
     try:
         created = consultations.create(current_core(), parse_spec(sister_spec(base)))
     except DomainError as error:
-        page = render_template(
-            "sister.html", code=code, base=base, created=None, error=translate_error(error)
-        )
+        page = _sister_page(code, base, created=None, error=translate_error(error))
         return page, status_of(error.code)
-    return render_template("sister.html", code=code, base=base, created=created, error=None)
+    return _sister_page(code, base, created=created, error=None)
+
+
+# Each language named in itself, as language menus do.
+LANGUAGE_NAMES = (("en", "English"), ("fr", "Français"), ("pt", "Português"), ("ar", "العربية"))
+
+
+def _sister_page(code: str, base: dict[str, Any], **shown: Any) -> str:
+    zones = zone_choices(select_locale(), current_core().now(), str(base.get("time_zone", "")))
+    return render_template(
+        "sister.html", code=code, base=base, zones=zones, language_names=LANGUAGE_NAMES, **shown
+    )
 
 
 def sister_spec(base: dict[str, object]) -> object:
@@ -174,7 +199,10 @@ def sister_spec(base: dict[str, object]) -> object:
         suffix = ".json" if upload.filename.lower().endswith(".json") else ".yaml"
         return parse_agenda_text(upload.read().decode("utf-8", errors="replace"), suffix)
     fields = ("short_name", "title", "region", "time_zone", "start")
-    return {**base, **{f: request.form[f] for f in fields if request.form.get(f)}}
+    spec = {**base, **{f: request.form[f] for f in fields if request.form.get(f)}}
+    if request.form.getlist("languages"):
+        spec["languages"] = request.form.getlist("languages")
+    return spec
 
 
 def _moderator_or_none(code: str) -> Viewer | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import get_locale
 
+from server.features.consultations.countries import choices
 from server.features.consultations.labels import GROUP_LABELS
 
 from .js_messages import translated_messages
@@ -16,5 +17,6 @@ def register(app: Flask) -> None:
         return {
             "current_locale": str(get_locale() or "en"),
             "group_label": GROUP_LABELS.get,
+            "country_choices": lambda region: choices(str(get_locale() or "en"), region),
             "script_messages": translated_messages,
         }

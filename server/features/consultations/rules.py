@@ -14,6 +14,8 @@ from server.core.languages import LANGUAGES
 from server.core.text import clean_text, optional_text, require_int
 from server.features.agenda.files import check_depth
 
+from .countries import country_code
+
 STAKEHOLDER_GROUPS = (
     "government",
     "private_sector",
@@ -32,7 +34,6 @@ JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
 JOIN_CODE_MAX = 12  # the longest code a consultation may have (an imported one, say)
 _SHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
 def new_join_code() -> str:
@@ -175,10 +176,12 @@ def parse_profile(data: Any) -> Profile:
             "invalid_stakeholder_group", N_("Pick a stakeholder group from the list.")
         )
     country = data.get("country") or ""
-    if not isinstance(country, str) or (country and not _COUNTRY.match(country.upper())):
-        raise DomainError("invalid_country", N_("The country is a two-letter ISO code."))
+    if not isinstance(country, str):
+        raise DomainError(
+            "invalid_country", N_("Choose a country from the list, or leave it empty.")
+        )
     return Profile(
         display_name=optional_text(data.get("display_name"), "display_name", max_length=60),
         stakeholder_group=group,
-        country=country.upper(),
+        country=country_code(country),
     )
