@@ -86,8 +86,14 @@ def join(code: str) -> BaseResponse | tuple[str, int]:
 
 @blueprint.get("/m/<token>")
 @blueprint.get("/r/<token>")
-def claim_form(token: str) -> str:
-    return render_template("claim.html", token=token, groups=STAKEHOLDER_GROUPS)
+def claim_form(token: str) -> str | tuple[str, int]:
+    """Say which consultation and which role the link gives, before anyone claims it."""
+    try:
+        holder = consultations.link_holder(current_core(), token)
+    except DomainError as error:
+        page = render_template("error.html", message=translate_error(error), code=None)
+        return page, status_of(error.code)
+    return render_template("claim.html", holder=holder)
 
 
 @blueprint.post("/m/<token>")

@@ -88,6 +88,23 @@ def test_a_moderator_link_leads_to_the_console(app, app_consultation):
     assert 'data-page="moderator"' in client.get(response.location).text
 
 
+def test_a_staff_link_says_which_consultation_and_role_before_it_is_claimed(app, app_consultation):
+    client = app.test_client()
+    moderator = client.get(f"/m/{app_consultation.moderator_link}").text
+    assert "This link makes you a moderator of:" in moderator
+    assert "Regional Cybercrime Consultations for Africa" in moderator
+    assert "stakeholder_group" not in moderator and 'name="country"' not in moderator
+    rapporteur = client.get(f"/r/{app_consultation.rapporteur_link}").text
+    assert "This link makes you the rapporteur of:" in rapporteur
+
+
+def test_a_staff_link_that_gives_nothing_says_so_before_any_form(app):
+    response = app.test_client().get("/m/not-a-link")
+    assert response.status_code == 404
+    assert "This link is not valid or has been revoked." in response.text
+    assert "unknown_link" not in response.text and 'name="display_name"' not in response.text
+
+
 def test_an_attendee_cannot_open_the_moderator_console(app, app_consultation):
     client = app.test_client()
     code = app_consultation.join_code

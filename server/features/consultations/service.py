@@ -180,6 +180,27 @@ def _attendee(joining: Joining) -> Participant:
     )
 
 
+@dataclass(frozen=True)
+class LinkHolder:
+    """What a staff link opens, told before anyone claims it."""
+
+    title: str
+    region: str
+    role: str
+
+
+def link_holder(core: Core, link_token: object) -> LinkHolder:
+    """The consultation and role a staff link gives; `unknown_link` if it gives none."""
+    if not isinstance(link_token, str) or len(link_token) > 100:
+        raise NotFound("unknown_link", N_("This link is not valid."))
+    with core.store.reading() as tx:
+        link = tx.scalar(select(RoleLink).where(RoleLink.token_hash == hash_token(link_token)))
+        if link is None or link.revoked_at is not None:
+            raise NotFound("unknown_link", N_("This link is not valid or has been revoked."))
+        consultation = tx.get_one(Consultation, link.consultation_id)
+        return LinkHolder(consultation.title, consultation.region, link.role)
+
+
 def claim_link(core: Core, link_token: object, form: object) -> Admitted:
     """Make whoever opens a moderator or rapporteur link a participant of that role."""
     if not isinstance(link_token, str) or len(link_token) > 100:
