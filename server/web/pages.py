@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from server import metrics
@@ -24,6 +34,7 @@ from server.seed import parse_agenda_text
 
 from .auth import request_viewer, set_token_cookie
 from .errors import status_of
+from .join_qr import join_qr_svg
 from .security import same_site_path
 
 blueprint = Blueprint("pages", __name__)
@@ -158,6 +169,20 @@ def choose_language(lang: str) -> Response:
     response = make_response(redirect(same_site_path(request.args.get("next"))))
     if lang in LANGUAGES:
         response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@blueprint.get("/c/<code>/join.svg")
+def join_qr(code: str) -> Response:
+    """The join link of a consultation as a QR code (public: the code is on every screen)."""
+    code = normalise_join_code(code)
+    with current_core().store.reading() as tx:
+        consultations.find_by_code(tx, code)
+    link = f"{current_app.config['BARAZA'].public_url}/j/{code}"
+    response = make_response(join_qr_svg(link, _("Join at %(link)s", link=link)))
+    response.mimetype = "image/svg+xml"
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
     return response
 
 

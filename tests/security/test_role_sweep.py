@@ -233,6 +233,7 @@ PAGES_ALLOWED: dict[str, set[str]] = {
     "pages.report": {RAPPORTEUR},
     "pages.present": {ATTENDEE, RAPPORTEUR, MODERATOR},
     "pages.sister_form": {MODERATOR},
+    "pages.join_qr": set(ROLES),  # the join link, which every screen shows anyway
     "downloads.download": {MODERATOR, RAPPORTEUR},
     "probes.healthz": set(ROLES),
     "probes.readyz": set(ROLES),
