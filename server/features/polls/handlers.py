@@ -14,68 +14,55 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from server.core import emitter, tallies
+from server.core import tallies
 from server.core.access import Viewer
-from server.core.commands import Handler, Outcome, command
-from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, LoggedEvent
+from server.core.commands import Handler, command
+from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR
 from server.core.runtime import Core
+from server.core.unit_of_work import Outcome
 
 from . import ballots
 from . import service as polls
-
-TOPIC = "poll_results"
-
-
-def _changed(viewer: Viewer, poll_id: Any) -> None:
-    tallies.mark(viewer.consultation_id, TOPIC, poll_id)
 
 
 @command("create_poll")
 def create_poll(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     """Moderator → a draft (staff hear `poll_created`), or with `open` a live poll for all."""
-    poll_id, events = polls.create_poll(core, viewer, data)
-    _changed(viewer, poll_id)
-    return Outcome(events, {"poll_id": poll_id})
+    return polls.create_poll(core, viewer, data)
 
 
 @command("update_poll")
 def update_poll(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     """Moderator → a rewritten draft; staff hear `poll_updated`."""
-    return Outcome(polls.update_poll(core, viewer, data.get("poll_id"), data))
+    return polls.update_poll(core, viewer, data.get("poll_id"), data)
 
 
 @command("delete_poll")
 def delete_poll(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     """Moderator → a draft removed; staff hear `poll_deleted`."""
-    return Outcome(polls.delete_poll(core, viewer, data.get("poll_id")))
+    return polls.delete_poll(core, viewer, data.get("poll_id"))
 
 
 @command("open_poll")
 def open_poll(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     """Moderator → everyone hears `poll_opened` (after `poll_closed` of the poll it replaces)."""
-    events = polls.open_poll(core, viewer, data.get("poll_id"))
-    _changed(viewer, data.get("poll_id"))
-    return Outcome(events)
+    return polls.open_poll(core, viewer, data.get("poll_id"))
 
 
 @command("close_poll")
 def close_poll(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     """Moderator → everyone hears `poll_closed`, with the final results they may see."""
-    events = polls.close_poll(core, viewer, data.get("poll_id"))
-    _changed(viewer, data.get("poll_id"))
-    return Outcome(events)
+    return polls.close_poll(core, viewer, data.get("poll_id"))
 
 
-AnswerFlag = Callable[[Core, Viewer, Any, Any, bool], list[LoggedEvent]]
+AnswerFlag = Callable[[Core, Viewer, Any, Any, bool], Outcome]
 
 
 def _answer_flag(service: AnswerFlag, value: bool) -> Handler:
     """A moderator's command setting one answer's flag: `{poll_id, answer_id}`."""
 
     def handle(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-        events = service(core, viewer, data.get("poll_id"), data.get("answer_id"), value)
-        _changed(viewer, data.get("poll_id"))
-        return Outcome(events)
+        return service(core, viewer, data.get("poll_id"), data.get("answer_id"), value)
 
     return handle
 
@@ -95,31 +82,15 @@ def cast_ballot(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
 
     The voter's other pages, if any, get a `ballot_recorded` notice; counts follow as tallies.
     """
-    cast = ballots.cast_ballot(core, viewer, data.get("poll_id"), data.get("answer"))
-    if cast.outcome != ballots.UNCHANGED:
-        _changed(viewer, cast.poll_id)
-    if cast.other_pages:
-        emitter.notify(
-            viewer.participant_id,
-            "ballot_recorded",
-            {"poll_id": cast.poll_id, "answer": cast.answer},
-        )
-    return Outcome(
-        cast.events,
-        {
-            "poll_id": cast.poll_id,
-            "answer": cast.answer,
-            "changed": cast.outcome == ballots.CHANGED,
-        },
-    )
+    return ballots.cast_ballot(core, viewer, data.get("poll_id"), data.get("answer"))
 
 
-@tallies.topic(TOPIC)
+@tallies.topic(polls.TOPIC)
 def render_results(core: Core, consultation_id: int, keys: frozenset[Any]) -> list[tallies.Push]:
     """Staff get every dirty poll's full results; attendees only those they may see now."""
     pushes = []
     for tallied in polls.current_results(core, consultation_id, keys):
-        pushes.append(tallies.Push((MODERATOR, RAPPORTEUR), TOPIC, tallied.staff))
+        pushes.append(tallies.Push((MODERATOR, RAPPORTEUR), polls.TOPIC, tallied.staff))
         if tallied.public is not None:
-            pushes.append(tallies.Push((ATTENDEE,), TOPIC, tallied.public))
+            pushes.append(tallies.Push((ATTENDEE,), polls.TOPIC, tallied.public))
     return pushes

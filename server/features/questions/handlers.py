@@ -11,29 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from server.core import emitter, rooms, tallies
+from server.core import rooms, tallies
 from server.core.access import Viewer
-from server.core.commands import Handler, Outcome, command
+from server.core.commands import Handler, command
 from server.core.runtime import Core
+from server.core.unit_of_work import Outcome
 
 from . import service as questions
 from . import votes
 
 
-def _outcome(viewer: Viewer, done: questions.Done) -> Outcome:
-    """Tell authors, mark counts to push, and hand the events to the registry."""
-    for notice in done.notices:
-        emitter.notify(notice.participant_id, notice.kind, notice.data)
-    for question_id in done.recount:
-        tallies.mark(viewer.consultation_id, questions.VOTES_TOPIC, question_id)
-    return Outcome(done.events, done.reply)
-
-
 @command("ask_question")
 def ask_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     """An attendee asks; the ack carries their own view and a receipt to keep."""
-    done = questions.ask(core, viewer, data.get("text"), data.get("item_id"), data.get("anonymous"))
-    return _outcome(viewer, done)
+    return questions.ask(core, viewer, data.get("text"), data.get("item_id"), data.get("anonymous"))
 
 
 @command("my_questions")
@@ -50,55 +41,51 @@ def question_counts(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome
 
 @command("approve_questions")
 def approve_questions(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.approve_many(core, viewer, data.get("question_ids")))
+    return questions.approve_many(core, viewer, data.get("question_ids"))
 
 
 @command("dismiss_question")
 def dismiss_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    done = questions.dismiss(core, viewer, data.get("question_id"), data.get("reason"))
-    return _outcome(viewer, done)
+    return questions.dismiss(core, viewer, data.get("question_id"), data.get("reason"))
 
 
 @command("edit_question")
 def edit_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    done = questions.edit(core, viewer, data.get("question_id"), data.get("text"))
-    return _outcome(viewer, done)
+    return questions.edit(core, viewer, data.get("question_id"), data.get("text"))
 
 
 @command("merge_questions")
 def merge_questions(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    done = questions.merge(core, viewer, data.get("question_id"), data.get("into_id"))
-    return _outcome(viewer, done)
+    return questions.merge(core, viewer, data.get("question_id"), data.get("into_id"))
 
 
 @command("unpin_question")
 def unpin_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.unpin(core, viewer))
+    return questions.unpin(core, viewer)
 
 
 @command("answer_question")
 def answer_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    done = questions.answer(core, viewer, data.get("question_id"), data.get("answer"))
-    return _outcome(viewer, done)
+    return questions.answer(core, viewer, data.get("question_id"), data.get("answer"))
 
 
 @command("set_question_settings")
 def set_question_settings(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.change_settings(core, viewer, data))
+    return questions.change_settings(core, viewer, data)
 
 
 @command("open_questions")
 def open_questions(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.set_open(core, viewer, data.get("item_id"), True))
+    return questions.set_open(core, viewer, data.get("item_id"), True)
 
 
 @command("close_questions")
 def close_questions(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.set_open(core, viewer, data.get("item_id"), False))
+    return questions.set_open(core, viewer, data.get("item_id"), False)
 
 
 # Commands that name one thing and nothing else: `{"question_id"}` or `{"participant_id"}`.
-_BY_ID: dict[str, tuple[str, Callable[[Core, Viewer, Any], questions.Done]]] = {
+_BY_ID: dict[str, tuple[str, Callable[[Core, Viewer, Any], Outcome]]] = {
     "vote_question": ("question_id", votes.vote),
     "unvote_question": ("question_id", votes.withdraw_vote),
     "approve_question": ("question_id", questions.approve),
@@ -110,9 +97,9 @@ _BY_ID: dict[str, tuple[str, Callable[[Core, Viewer, Any], questions.Done]]] = {
 }
 
 
-def _by_id(key: str, service: Callable[[Core, Viewer, Any], questions.Done]) -> Handler:
+def _by_id(key: str, service: Callable[[Core, Viewer, Any], Outcome]) -> Handler:
     def handle(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-        return _outcome(viewer, service(core, viewer, data.get(key)))
+        return service(core, viewer, data.get(key))
 
     return handle
 
