@@ -49,6 +49,16 @@ def command(name: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def command_to(name: str, service: Callable[..., Outcome], *keys: str, **fixed: Any) -> Handler:
+    """Register `name` as the command calling `service(core, viewer, *values, **fixed)`,
+    the values being the payload's `keys` in order (a missing one is None)."""
+
+    def handle(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
+        return service(core, viewer, *(data.get(key) for key in keys), **fixed)
+
+    return command(name)(handle)
+
+
 class RateLimit:
     """A token bucket kept with one connection: `burst` commands at once, then `rate`/s."""
 

@@ -204,3 +204,13 @@ def test_waiting_past_the_scheduled_start_is_projected_late(create_consultation,
     c = create_consultation()
     clock.advance(10 * 60)
     assert snapshot(core, c.moderator)["agenda"]["projected_overrun"] == 10 * 60
+
+
+@pytest.mark.parametrize("named", [True, 1.0, "1", None, 2**40])
+def test_an_item_is_named_by_its_whole_number_id_alone(create_consultation, core, named):
+    c = create_consultation()
+    first = c.item_ids()[0]
+    item_id = float(first) if named == 1.0 else named
+    with pytest.raises(DomainError) as refused:
+        agenda.start_item(core, c.moderator, item_id)
+    assert refused.value.code == "unknown_item"

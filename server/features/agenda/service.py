@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,18 +31,21 @@ def start_item(core: Core, viewer: Viewer, item_id: Any) -> Outcome:
 
 
 def next_item(core: Core, viewer: Viewer) -> Outcome:
-    with unit_of_work(core, viewer, {MODERATOR}) as uow:
-        items = uow.consultation.items
-        target = rules.next_item(items, rules.active_item(items))
-        uow.log(_switch_to(uow.consultation, target, uow.now))
-    return uow.outcome
+    return _step(core, viewer, rules.next_item)
 
 
 def previous_item(core: Core, viewer: Viewer) -> Outcome:
+    return _step(core, viewer, rules.previous_item)
+
+
+Step = Callable[[list[AgendaItem], AgendaItem | None], AgendaItem]
+
+
+def _step(core: Core, viewer: Viewer, step: Step) -> Outcome:
+    """Move from the running item to the one `step` finds (the next, the previous)."""
     with unit_of_work(core, viewer, {MODERATOR}) as uow:
         items = uow.consultation.items
-        target = rules.previous_item(items, rules.active_item(items))
-        uow.log(_switch_to(uow.consultation, target, uow.now))
+        uow.log(_switch_to(uow.consultation, step(items, rules.active_item(items)), uow.now))
     return uow.outcome
 
 

@@ -11,12 +11,11 @@ results, only while the poll's visibility allows them any.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from server.core import tallies
 from server.core.access import Viewer
-from server.core.commands import Handler, command
+from server.core.commands import command, command_to
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR
 from server.core.runtime import Core
 from server.core.unit_of_work import Outcome
@@ -37,52 +36,22 @@ def update_poll(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     return polls.update_poll(core, viewer, data.get("poll_id"), data)
 
 
-@command("delete_poll")
-def delete_poll(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    """Moderator → a draft removed; staff hear `poll_deleted`."""
-    return polls.delete_poll(core, viewer, data.get("poll_id"))
-
-
-@command("open_poll")
-def open_poll(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    """Moderator → everyone hears `poll_opened` (after `poll_closed` of the poll it replaces)."""
-    return polls.open_poll(core, viewer, data.get("poll_id"))
-
-
-@command("close_poll")
-def close_poll(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    """Moderator → everyone hears `poll_closed`, with the final results they may see."""
-    return polls.close_poll(core, viewer, data.get("poll_id"))
-
-
-AnswerFlag = Callable[[Core, Viewer, Any, Any, bool], Outcome]
-
-
-def _answer_flag(service: AnswerFlag, value: bool) -> Handler:
-    """A moderator's command setting one answer's flag: `{poll_id, answer_id}`."""
-
-    def handle(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-        return service(core, viewer, data.get("poll_id"), data.get("answer_id"), value)
-
-    return handle
-
-
+# Moderator → a draft removed; staff hear `poll_deleted`.
+command_to("delete_poll", polls.delete_poll, "poll_id")
+# Moderator → everyone hears `poll_opened` (after `poll_closed` of the poll it replaces).
+command_to("open_poll", polls.open_poll, "poll_id")
+# Moderator → everyone hears `poll_closed`, with the final results they may see.
+command_to("close_poll", polls.close_poll, "poll_id")
 # Moderator → an open-text answer joins the public results, or leaves them; staff hear it.
-command("show_poll_answer")(_answer_flag(polls.show_answer, True))
-command("hide_poll_answer")(_answer_flag(polls.show_answer, False))
+command_to("show_poll_answer", polls.show_answer, "poll_id", "answer_id", shown=True)
+command_to("hide_poll_answer", polls.show_answer, "poll_id", "answer_id", shown=False)
 # Moderator → a word-cloud or open-text answer leaves every count and screen, or counts
 # again; staff hear `poll_answer_excluded` / `poll_answer_included`, everyone new results.
-command("exclude_poll_answer")(_answer_flag(polls.exclude_answer, True))
-command("include_poll_answer")(_answer_flag(polls.exclude_answer, False))
-
-
-@command("cast_ballot")
-def cast_ballot(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    """Attendee → their ballot, acknowledged after commit and logged quietly (`ballot_cast`).
-
-    The voter's other pages, if any, get a `ballot_recorded` notice; counts follow as tallies.
-    """
-    return ballots.cast_ballot(core, viewer, data.get("poll_id"), data.get("answer"))
+command_to("exclude_poll_answer", polls.exclude_answer, "poll_id", "answer_id", excluded=True)
+command_to("include_poll_answer", polls.exclude_answer, "poll_id", "answer_id", excluded=False)
+# Attendee → their ballot, acknowledged after commit and logged quietly (`ballot_cast`);
+# the voter's other pages, if any, get a `ballot_recorded` notice; counts follow as tallies.
+command_to("cast_ballot", ballots.cast_ballot, "poll_id", "answer")
 
 
 @tallies.topic(polls.TOPIC)

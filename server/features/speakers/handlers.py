@@ -13,70 +13,25 @@ from __future__ import annotations
 from typing import Any
 
 from server.core import tallies
-from server.core.access import Viewer
-from server.core.commands import command
+from server.core.commands import command_to
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR
 from server.core.runtime import Core
-from server.core.unit_of_work import Outcome
 
 from . import service as speakers
 
-
-@command("raise_hand")
-def raise_hand(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return speakers.raise_hand(core, viewer, data.get("item_id"), data.get("topic"))
-
-
-@command("withdraw_hand")
-def withdraw_hand(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return speakers.withdraw_hand(core, viewer, data.get("hand_id"))
-
-
-@command("give_floor")
-def give_floor(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return speakers.give_floor(
-        core, viewer, data.get("hand_id"), data.get("item_id"), data.get("replacing")
-    )
-
-
-@command("end_turn")
-def end_turn(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return speakers.end_turn(core, viewer, data.get("hand_id"))
-
-
-@command("extend_turn")
-def extend_turn(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return speakers.extend_turn(core, viewer, data.get("seconds"))
-
-
-@command("put_hand_back")
-def put_hand_back(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return speakers.put_back(core, viewer, data.get("hand_id"))
-
-
-@command("remove_hand")
-def remove_hand(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return speakers.remove_hand(core, viewer, data.get("hand_id"))
-
-
-@command("close_speakers_list")
-def close_speakers_list(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return speakers.close_list(core, viewer, data.get("item_id"))
-
-
-@command("reopen_speakers_list")
-def reopen_speakers_list(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return speakers.reopen_list(core, viewer, data.get("item_id"))
-
-
-@command("set_speakers_ordering")
-def set_speakers_ordering(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return speakers.set_ordering(core, viewer, data.get("ordering"))
-
-
-@command("set_speaking_time")
-def set_speaking_time(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return speakers.set_time_limit(core, viewer, data.get("seconds"), data.get("item_id"))
+# Attendees.
+command_to("raise_hand", speakers.raise_hand, "item_id", "topic")
+command_to("withdraw_hand", speakers.withdraw_hand, "hand_id")
+# The chair (and, for `end_turn`, the speaker yielding the floor).
+command_to("give_floor", speakers.give_floor, "hand_id", "item_id", "replacing")
+command_to("end_turn", speakers.end_turn, "hand_id")
+command_to("extend_turn", speakers.extend_turn, "seconds")
+command_to("put_hand_back", speakers.put_back, "hand_id")
+command_to("remove_hand", speakers.remove_hand, "hand_id")
+command_to("close_speakers_list", speakers.close_list, "item_id")
+command_to("reopen_speakers_list", speakers.reopen_list, "item_id")
+command_to("set_speakers_ordering", speakers.set_ordering, "ordering")
+command_to("set_speaking_time", speakers.set_time_limit, "seconds", "item_id")
 
 
 @tallies.topic(speakers.TOPIC)
