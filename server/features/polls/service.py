@@ -50,16 +50,15 @@ class Tallied:
     public: dict[str, Any] | None
 
 
-def _moderating(
-    core: Core, viewer: Viewer, *, not_ended: bool = False
-) -> AbstractContextManager[UnitOfWork]:
-    """A moderator's command on polls; closing and tidying them may follow the end."""
-    return unit_of_work(core, viewer, {MODERATOR}, not_ended=not_ended)
+def _tidying(core: Core, viewer: Viewer) -> AbstractContextManager[UnitOfWork]:
+    """A moderator's command that may follow the end: closing polls, tidying drafts
+    and answers (creating and opening polls may not)."""
+    return unit_of_work(core, viewer, {MODERATOR}, not_ended=False)
 
 
 def create_poll(core: Core, viewer: Viewer, data: Any) -> Outcome:
     """Add a draft poll, or with `open: true` a poll that is live at once."""
-    with _moderating(core, viewer, not_ended=True) as uow:
+    with unit_of_work(core, viewer, {MODERATOR}) as uow:
         tx, consultation = uow.tx, uow.consultation
         definition = rules.parse_poll(data)
         open_now = data.get("open", False)
@@ -94,7 +93,7 @@ def create_poll(core: Core, viewer: Viewer, data: Any) -> Outcome:
 
 def update_poll(core: Core, viewer: Viewer, poll_id: Any, data: Any) -> Outcome:
     """Rewrite a draft: its question, options, settings and agenda item."""
-    with _moderating(core, viewer) as uow:
+    with _tidying(core, viewer) as uow:
         poll = find_poll(uow.tx, uow.consultation, poll_id)
         rules.check_draft(poll.state)
         _define(poll, rules.parse_poll(data))
@@ -106,7 +105,7 @@ def update_poll(core: Core, viewer: Viewer, poll_id: Any, data: Any) -> Outcome:
 
 def delete_poll(core: Core, viewer: Viewer, poll_id: Any) -> Outcome:
     """Drop a draft; a poll that has been open stays, with its ballots, in the record."""
-    with _moderating(core, viewer) as uow:
+    with _tidying(core, viewer) as uow:
         poll = find_poll(uow.tx, uow.consultation, poll_id)
         rules.check_draft(poll.state)
         uow.tx.delete(poll)
@@ -116,7 +115,7 @@ def delete_poll(core: Core, viewer: Viewer, poll_id: Any) -> Outcome:
 
 def open_poll(core: Core, viewer: Viewer, poll_id: Any) -> Outcome:
     """Open a draft or reopen a closed poll; the poll that was live closes first."""
-    with _moderating(core, viewer, not_ended=True) as uow:
+    with unit_of_work(core, viewer, {MODERATOR}) as uow:
         poll = find_poll(uow.tx, uow.consultation, poll_id)
         rules.check_can_open(poll.state)
         uow.log(_open(uow.tx, uow.consultation, poll, uow.now))
@@ -126,7 +125,7 @@ def open_poll(core: Core, viewer: Viewer, poll_id: Any) -> Outcome:
 
 def close_poll(core: Core, viewer: Viewer, poll_id: Any) -> Outcome:
     """Close the poll and log its final tallies."""
-    with _moderating(core, viewer) as uow:
+    with _tidying(core, viewer) as uow:
         poll = find_poll(uow.tx, uow.consultation, poll_id)
         rules.check_open(poll.state)
         uow.log([_close(uow.tx, poll, uow.now)])
@@ -136,7 +135,7 @@ def close_poll(core: Core, viewer: Viewer, poll_id: Any) -> Outcome:
 
 def show_answer(core: Core, viewer: Viewer, poll_id: Any, answer_id: Any, shown: bool) -> Outcome:
     """Show an open-text answer to everyone (as far as the poll's visibility allows), or hide it."""
-    with _moderating(core, viewer) as uow:
+    with _tidying(core, viewer) as uow:
         poll, ballot = _answer(uow, poll_id, answer_id, rules.check_open_text)
         if shown:
             rules.check_not_excluded(ballot.excluded)
@@ -150,7 +149,7 @@ def exclude_answer(
 ) -> Outcome:
     """Leave a word-cloud or open-text answer out of every count and screen, or include it
     again; the full record and the archive keep it, marked."""
-    with _moderating(core, viewer) as uow:
+    with _tidying(core, viewer) as uow:
         poll, ballot = _answer(uow, poll_id, answer_id, rules.check_free_text)
         kinds = ("poll_answer_excluded", "poll_answer_included")
         _set_flag(uow, poll, ballot, "excluded", excluded, kinds)

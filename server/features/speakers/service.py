@@ -1,10 +1,11 @@
 """The speakers' queue: raise a hand, get the floor, keep to time — one transaction each.
 
-Every command locks the consultation row (open_command), which serialises the
-queue of a consultation across workers; the partial unique indexes on
-speaker_hands (one speaker per consultation, one open hand per person and item)
-hold even if that ever fails. The order of the queue is derived on every read
-from the hands and the turns so far, so switching the ordering rewrites nothing.
+Every command is a unit of work (core/unit_of_work.py), which locks the
+consultation row and so serialises the queue of a consultation across workers;
+the partial unique indexes on speaker_hands (one speaker per consultation, one
+open hand per person and item) hold even if that ever fails. The order of the
+queue is derived on every read from the hands and the turns so far, so switching
+the ordering rewrites nothing.
 """
 
 from __future__ import annotations
