@@ -1,9 +1,11 @@
 """Client commands: one registry, one way to parse, authorise, run and acknowledge.
 
-Every command handler is `handler(core, viewer, payload) -> Outcome`. The
-wrapper turns a payload that is not an object, a DomainError or any surprise
-into `{"ok": false, "error": {"code", "message"}}`, publishes the events of a
-committed command, and acknowledges `{"ok": true, ...}`.
+Every command handler is `handler(core, viewer, payload) -> Outcome` (the one
+result type, core/unit_of_work.py). The wrapper turns a payload that is not an
+object, a DomainError or any surprise into `{"ok": false, "error": {"code",
+"message"}}`; for a committed command it sends the notices, marks the tallies
+and publishes the events — only then, so a rolled-back write announces nothing
+— and acknowledges `{"ok": true, ...}`.
 
 Two things every command gets for free: a `command_id` in the payload makes a
 retry take effect once (core/receipts.py), and a Socket.IO connection
@@ -17,24 +19,17 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from server import metrics
 
-from . import acknowledgements, emitter, inflight, logs, receipts
+from . import acknowledgements, emitter, inflight, logs, receipts, tallies
 from .access import Viewer
 from .errors import N_, DomainError
-from .events import LoggedEvent
 from .runtime import Core
+from .unit_of_work import Outcome
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Outcome:
-    events: list[LoggedEvent] = field(default_factory=list)
-    reply: dict[str, Any] = field(default_factory=dict)
 
 
 Handler = Callable[[Core, Viewer, dict[str, Any]], Outcome]
@@ -52,6 +47,16 @@ def command(name: str) -> Callable[[Handler], Handler]:
         return handler
 
     return register
+
+
+def command_to(name: str, service: Callable[..., Outcome], *keys: str, **fixed: Any) -> Handler:
+    """Register `name` as the command calling `service(core, viewer, *values, **fixed)`,
+    the values being the payload's `keys` in order (a missing one is None)."""
+
+    def handle(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
+        return service(core, viewer, *(data.get(key) for key in keys), **fixed)
+
+    return command(name)(handle)
 
 
 class RateLimit:
@@ -153,10 +158,19 @@ def _acknowledge(
             DomainError("internal_error", N_("Something went wrong; nothing was saved.")), translate
         )
     reply = {"ok": True, **outcome.reply}
-    emitter.publish(outcome.events)
+    send(outcome)
     if claim is not None:
         acknowledgements.keep(core, claim, reply)
     return reply
+
+
+def send(outcome: Outcome) -> None:
+    """Send what a committed command did: notices, then tallies to push, then its events."""
+    for notice in outcome.notices:
+        emitter.notify(notice.participant_id, notice.kind, notice.data)
+    for recount in outcome.recounts:
+        tallies.mark(recount.consultation_id, recount.topic, recount.key)
+    emitter.publish(outcome.events)
 
 
 def failure(error: DomainError, translate: Translate) -> dict[str, Any]:

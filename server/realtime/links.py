@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from server.core.access import Viewer
-from server.core.commands import Outcome, command
+from server.core.commands import command
 from server.core.runtime import Core
+from server.core.unit_of_work import Outcome
 from server.features.consultations import service as consultations
 
 from .connection import drop_revoked

@@ -270,9 +270,9 @@ def _poll(
     core: Any, chair: Viewer, item_id: int, definition: dict[str, Any], answers: dict[Viewer, Any]
 ) -> int:
     """Open a poll on the item and cast the ballots, in order."""
-    poll_id, _events = polls.create_poll(
+    poll_id = polls.create_poll(
         core, chair, {**definition, "item_id": item_id, "open": True}
-    )
+    ).reply["poll_id"]
     for voter, answer in answers.items():
         ballots.cast_ballot(core, voter, poll_id, answer)
     return poll_id

@@ -36,7 +36,7 @@ def _download(app, c, fmt, audience="full"):
 
 def _poll(core, c, kind):
     fields = {"type": kind, "question": f"A {kind} poll", "open": True}
-    poll_id, _events = polls.create_poll(core, c.moderator, fields)
+    poll_id = polls.create_poll(core, c.moderator, fields).reply["poll_id"]
     return poll_id
 
 
@@ -130,11 +130,11 @@ def test_a_ballot_no_rule_would_accept_is_marked_and_the_rest_of_the_report_stay
     _raw_ballot(app_core, cloud, c.join().participant_id, "42")  # a number, not words
     _raw_event(app_core, c.id, "agenda_reordered", {"order": 5})  # a number, not a list
     _raw_event(app_core, c.id, "question_edited", {"question": 5})  # no question to project
-    choice_id, _events = polls.create_poll(
+    choice_id = polls.create_poll(
         app_core,
         c.moderator,
         {"type": "single", "question": "Ratify?", "options": ["Yes", "No"], "open": True},
-    )
+    ).reply["poll_id"]
     ballots.cast_ballot(app_core, c.join(), choice_id, 0)
     notes.save_note(app_core, c.rapporteur(), None, "The closing note.", 1)
     with caplog.at_level(logging.ERROR, logger="server.reports"):

@@ -48,9 +48,9 @@ def test_a_name_with_an_override_is_isolated_in_markdown_and_docx_not_in_csv(
     c = create_consultation()
     _store(core, Participant, c.moderator.participant_id, display_name=SPOOF)
     question = f"Ratify {RLO}the Convention?"
-    poll_id, _events = polls.create_poll(
+    poll_id = polls.create_poll(
         core, c.moderator, {"type": "single", "question": "Q", "options": ["Yes", "No"]}
-    )
+    ).reply["poll_id"]
     _store(core, Poll, poll_id, question=question)
     polls.open_poll(core, c.moderator, poll_id)
     polls.close_poll(core, c.moderator, poll_id)

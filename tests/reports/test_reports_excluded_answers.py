@@ -10,14 +10,14 @@ from tests.reports.reading import csv_files, markdown_of
 
 def _excluded_consultation(core, create_consultation):
     c = create_consultation()
-    cloud, _events = polls.create_poll(
+    cloud = polls.create_poll(
         core, c.moderator, {"type": "word_cloud", "question": "One word?", "open": True}
-    )
+    ).reply["poll_id"]
     ballots.cast_ballot(core, c.join(), cloud, ["trust"])
     ballots.cast_ballot(core, c.join(), cloud, ["slurword"])
-    text, _events = polls.create_poll(
+    text = polls.create_poll(
         core, c.moderator, {"type": "open_text", "question": "Your idea?", "open": True}
-    )
+    ).reply["poll_id"]
     ballots.cast_ballot(core, c.join(), text, "Fund regional CERTs")
     ballots.cast_ballot(core, c.join(), text, "Insult here")
     staff = polls.current_results(core, c.id, [cloud, text])

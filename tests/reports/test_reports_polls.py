@@ -84,9 +84,9 @@ def test_a_word_cloud_shows_its_top_words_and_the_csv_every_word_counted(
     create_consultation, core, download
 ):
     c = create_consultation()
-    poll_id, _events = polls.create_poll(
+    poll_id = polls.create_poll(
         core, c.moderator, {"type": "word_cloud", "question": "Words?", "open": True}
-    )
+    ).reply["poll_id"]
     for voter in range(9):
         words = [f"w{3 * voter + n:02d}" for n in (1, 2, 3)]
         ballots.cast_ballot(core, c.join(), poll_id, words)

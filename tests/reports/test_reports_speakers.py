@@ -67,7 +67,7 @@ def test_a_cancelled_or_running_turn_is_not_a_turn_yet(create_consultation, core
     c = create_consultation()
     agenda.start_item(core, c.moderator, c.item_ids()[0])
     amina = c.join(display_name="Amina")
-    (raised,) = speakers.raise_hand(core, amina, None, "")
+    (raised,) = speakers.raise_hand(core, amina, None, "").events
     speakers.give_floor(core, c.moderator)
     clock.advance(20)
     speakers.put_back(core, c.moderator, raised.payload["id"])  # the wrong person: cancelled

@@ -14,7 +14,7 @@ def vote_with_id(core, voter, poll_id, command_id):
     """What the command registry does for a ballot sent with a command id."""
     with receipts.claiming(core, voter, "cast_ballot", command_id) as claim:
         cast = ballots.cast_ballot(core, voter, poll_id, 1)
-    reply = {"ok": True, "poll_id": poll_id, "answer": cast.answer}
+    reply = {"ok": True, "poll_id": poll_id, "answer": cast.reply["answer"]}
     acknowledgements.keep(core, claim, reply)
     return claim, reply
 
@@ -23,7 +23,7 @@ def test_a_burst_keeps_every_acknowledgement_in_shared_transactions(
     create_consultation, core, count_commits
 ):
     c = create_consultation()
-    poll_id, _ = polls.create_poll(core, c.moderator, {**CHOICES, "open": True})
+    poll_id = polls.create_poll(core, c.moderator, {**CHOICES, "open": True}).reply["poll_id"]
     voters = [c.join() for _ in range(40)]
     commits = count_commits()
 

@@ -19,7 +19,7 @@ def _seqs(core, consultation_id):
 def test_starting_an_item_makes_the_consultation_live(create_consultation, core):
     c = create_consultation()
     first = c.item_ids()[0]
-    events = agenda.start_item(core, c.moderator, first)
+    events = agenda.start_item(core, c.moderator, first).events
     assert [e.type for e in events] == ["consultation_started", "item_started"]
     snap = snapshot(core, c.moderator)
     assert snap["consultation"]["state"] == "live"
@@ -32,7 +32,7 @@ def test_the_next_item_ends_the_current_one_and_records_its_minutes(
     c = create_consultation()
     agenda.start_item(core, c.moderator, c.item_ids()[0])
     clock.advance(6 * 60)
-    events = agenda.next_item(core, c.moderator)
+    events = agenda.next_item(core, c.moderator).events
     assert [e.type for e in events] == ["item_ended", "item_started"]
     ended = events[0].payload
     assert (ended["elapsed"], ended["overrun"]) == (360, 60)
@@ -94,7 +94,7 @@ def test_reordering_moves_items_and_logs_the_new_order(create_consultation, core
 
 def test_adding_an_item_appends_it_to_the_agenda(create_consultation, core):
     c = create_consultation()
-    (event,) = agenda.add_item(core, c.moderator, "Open floor", 10)
+    (event,) = agenda.add_item(core, c.moderator, "Open floor", 10).events
     assert c.item_ids()[-1] == event.payload["id"]
     assert event.payload["planned_minutes"] == 10
 
@@ -104,7 +104,7 @@ def test_ending_the_consultation_stops_the_clock_and_refuses_later_changes(
 ):
     c = create_consultation()
     agenda.start_item(core, c.moderator, c.item_ids()[0])
-    events = agenda.end_consultation(core, c.moderator)
+    events = agenda.end_consultation(core, c.moderator).events
     assert [e.type for e in events] == ["item_ended", "consultation_ended"]
     with pytest.raises(DomainError) as refused:
         agenda.next_item(core, c.moderator)
@@ -204,3 +204,13 @@ def test_waiting_past_the_scheduled_start_is_projected_late(create_consultation,
     c = create_consultation()
     clock.advance(10 * 60)
     assert snapshot(core, c.moderator)["agenda"]["projected_overrun"] == 10 * 60
+
+
+@pytest.mark.parametrize("named", [True, 1.0, "1", None, 2**40])
+def test_an_item_is_named_by_its_whole_number_id_alone(create_consultation, core, named):
+    c = create_consultation()
+    first = c.item_ids()[0]
+    item_id = float(first) if named == 1.0 else named
+    with pytest.raises(DomainError) as refused:
+        agenda.start_item(core, c.moderator, item_id)
+    assert refused.value.code == "unknown_item"

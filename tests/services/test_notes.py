@@ -44,7 +44,9 @@ def test_a_rapporteurs_note_is_read_by_moderators_and_rapporteurs(create_consult
     c = create_consultation()
     writer = c.rapporteur()
     item = c.item_ids()[0]
-    reply, events = notes.save_note(core, writer, item, "Opening remarks.", 1)
+    saved = notes.save_note(core, writer, item, "Opening remarks.", 1)
+
+    reply, events = saved.reply, saved.events
     assert reply == {"revision": 1, "saved_at": "2024-01-18T08:30:00+00:00", "logged": True}
     assert [e.type for e in events] == ["note_saved"]
     assert events[0].visibility == "staff"
@@ -67,13 +69,13 @@ def test_typing_is_stored_every_time_but_logged_at_most_once_a_minute(
     item = c.item_ids()[1]
     logged = []
     for revision, text in enumerate(["A", "Ab", "Abc", "Abcd"], start=1):
-        reply, _events = notes.save_note(core, writer, item, text, revision)
+        reply = notes.save_note(core, writer, item, text, revision).reply
         logged.append(reply["logged"])
         clock.advance(15)
     assert logged == [True, False, False, False]
     assert _notes(core, writer)[item]["text"] == "Abcd"
     clock.advance(1)  # 61 s after the first save
-    reply, _events = notes.save_note(core, writer, item, "Abcde", 5)
+    reply = notes.save_note(core, writer, item, "Abcde", 5).reply
     assert reply["logged"] is True
     assert _note_events(core, c.id) == [(item, "A"), (item, "Abcde")]
 
@@ -102,7 +104,9 @@ def test_saving_the_same_text_again_changes_and_logs_nothing(create_consultation
     writer = c.rapporteur()
     notes.save_note(core, writer, None, "Same", 1)
     clock.advance(120)
-    reply, events = notes.save_note(core, writer, None, "Same", 2)
+    saved = notes.save_note(core, writer, None, "Same", 2)
+
+    reply, events = saved.reply, saved.events
     assert (reply["logged"], events) == (False, [])
     assert _notes(core, writer)[None]["revision"] == 1
 
@@ -137,7 +141,7 @@ def test_only_rapporteurs_write_notes(create_consultation, core):
 def test_notes_can_be_finished_after_the_consultation_ends(create_consultation, core):
     c = create_consultation()
     agenda.end_consultation(core, c.moderator)
-    reply, _events = notes.save_note(core, c.rapporteur(), None, "Written up afterwards.", 1)
+    reply = notes.save_note(core, c.rapporteur(), None, "Written up afterwards.", 1).reply
     assert reply["logged"] is True
 
 
@@ -176,7 +180,7 @@ def test_a_revision_from_the_browsers_clock_is_saved_on_every_database(
     """The rapporteur's page numbers its saves with `Date.now()`, far past 32 bits."""
     c = create_consultation()
     writer = c.rapporteur()
-    reply, _ = notes.save_note(core, writer, None, "Saved at the bound.", revision)
+    reply = notes.save_note(core, writer, None, "Saved at the bound.", revision).reply
     assert reply["revision"] == revision
     with pytest.raises(DomainError) as stale:
         notes.save_note(core, writer, None, "Older.", revision - 1)

@@ -26,7 +26,9 @@ CHOICES = {
 
 
 def new_poll(core, c, *, open=False, **fields):
-    poll_id, _ = polls.create_poll(core, c.moderator, {**CHOICES, **fields, "open": open})
+    poll_id = polls.create_poll(core, c.moderator, {**CHOICES, **fields, "open": open}).reply[
+        "poll_id"
+    ]
     return poll_id
 
 
@@ -69,7 +71,9 @@ def refused_code(function, *args):
 
 def test_a_draft_is_seen_by_staff_only(create_consultation, core):
     c = create_consultation()
-    poll_id, events = polls.create_poll(core, c.moderator, CHOICES)
+    created = polls.create_poll(core, c.moderator, CHOICES)
+
+    poll_id, events = created.reply["poll_id"], created.events
     assert [(e.type, e.visibility) for e in events] == [("poll_created", "staff")]
     assert [p["id"] for p in part(core, c.moderator)["items"]] == [poll_id]
     assert [p["id"] for p in part(core, c.rapporteur())["items"]] == [poll_id]
@@ -79,7 +83,9 @@ def test_a_draft_is_seen_by_staff_only(create_consultation, core):
 
 def test_a_poll_created_live_opens_for_everyone_at_once(create_consultation, core):
     c = create_consultation()
-    poll_id, events = polls.create_poll(core, c.moderator, {**CHOICES, "open": True})
+    created = polls.create_poll(core, c.moderator, {**CHOICES, "open": True})
+
+    poll_id, events = created.reply["poll_id"], created.events
     assert [(e.type, e.visibility) for e in events] == [
         ("poll_created", "staff"),
         ("poll_opened", "public"),
@@ -93,7 +99,7 @@ def test_opening_a_poll_closes_the_one_that_was_live(create_consultation, core):
     c = create_consultation()
     first = new_poll(core, c, open=True)
     second = new_poll(core, c)
-    events = polls.open_poll(core, c.moderator, second)
+    events = polls.open_poll(core, c.moderator, second).events
     assert [e.type for e in events] == ["poll_closed", "poll_opened"]
     assert events[0].payload["poll"]["id"] == first
     states = {p["id"]: p["state"] for p in part(core, c.moderator)["items"]}
@@ -105,7 +111,7 @@ def test_a_ballot_is_counted_and_remembered_for_its_voter(create_consultation, c
     poll_id = new_poll(core, c, open=True)
     amina = c.join(display_name="Amina")
     cast = ballots.cast_ballot(core, amina, poll_id, 1)
-    assert (cast.outcome, cast.answer) == (ballots.CAST, 1)
+    assert cast.reply == {"poll_id": poll_id, "answer": 1, "changed": False}
     assert [(e.type, e.visibility, e.payload) for e in cast.events] == [
         ("ballot_cast", "staff", {"poll_id": poll_id, "changed": False})
     ]
@@ -121,7 +127,7 @@ def test_a_changed_ballot_moves_its_vote(create_consultation, core):
     ballots.cast_ballot(core, voter, poll_id, 0)
     assert counts(results_for(core, c.moderator, poll_id)) == [1, 0, 0]
     changed = ballots.cast_ballot(core, voter, poll_id, 2)
-    assert changed.outcome == ballots.CHANGED
+    assert changed.reply["changed"] is True
     assert changed.events[0].payload == {"poll_id": poll_id, "changed": True}
     results = results_for(core, c.moderator, poll_id)
     assert counts(results) == [0, 0, 1]
@@ -144,7 +150,7 @@ def test_the_same_ballot_sent_twice_is_counted_once_and_logged_once(create_consu
     voter = c.join()
     ballots.cast_ballot(core, voter, poll_id, 0)
     again = ballots.cast_ballot(core, voter, poll_id, 0)
-    assert (again.outcome, again.events) == (ballots.UNCHANGED, [])
+    assert (again.reply["changed"], again.events, again.recounts) == (False, [], [])
     assert [row.type for row in log(core, c.id)].count("ballot_cast") == 1
 
 
@@ -219,13 +225,15 @@ def test_a_poll_is_attached_to_an_agenda_item(create_consultation, core):
 def test_only_a_draft_can_be_edited_or_deleted(create_consultation, core):
     c = create_consultation()
     draft = new_poll(core, c)
-    (event,) = polls.update_poll(core, c.moderator, draft, {**CHOICES, "question": "Sign it?"})
+    (event,) = polls.update_poll(
+        core, c.moderator, draft, {**CHOICES, "question": "Sign it?"}
+    ).events
     assert (event.type, event.payload["question"]) == ("poll_updated", "Sign it?")
     polls.open_poll(core, c.moderator, draft)
     assert refused_code(polls.update_poll, core, c.moderator, draft, CHOICES) == "poll_not_draft"
     assert refused_code(polls.delete_poll, core, c.moderator, draft) == "poll_not_draft"
     other = new_poll(core, c)
-    (deleted,) = polls.delete_poll(core, c.moderator, other)
+    (deleted,) = polls.delete_poll(core, c.moderator, other).events
     assert deleted.payload == {"poll_id": other}
     assert [p["id"] for p in part(core, c.moderator)["items"]] == [draft]
 
@@ -255,7 +263,7 @@ def test_after_the_consultation_ends_no_poll_opens_and_no_ballot_counts(create_c
     assert refused_code(ballots.cast_ballot, core, voter, poll_id, 0) == "consultation_ended"
     assert refused_code(polls.open_poll, core, c.moderator, draft) == "consultation_ended"
     assert refused_code(polls.create_poll, core, c.moderator, CHOICES) == "consultation_ended"
-    assert [e.type for e in polls.close_poll(core, c.moderator, poll_id)] == ["poll_closed"]
+    assert [e.type for e in polls.close_poll(core, c.moderator, poll_id).events] == ["poll_closed"]
 
 
 def test_after_close_results_reach_no_attendee_before_the_close(create_consultation, core):
@@ -287,7 +295,7 @@ def test_reopening_an_after_close_poll_hides_its_results_again(create_consultati
     ballots.cast_ballot(core, attendee, poll_id, 1)
     polls.close_poll(core, c.moderator, poll_id)
     assert results_for(core, attendee, poll_id) is not None
-    (opened,) = polls.open_poll(core, c.moderator, poll_id)
+    (opened,) = polls.open_poll(core, c.moderator, poll_id).events
     assert opened.payload["reopened"] is True
     assert results_for(core, attendee, poll_id) is None
     assert polls.current_results(core, c.id, [poll_id])[0].public is None
@@ -372,7 +380,7 @@ def test_open_text_answers_are_shown_one_by_one_and_a_changed_answer_is_hidden_a
     assert results_for(core, reader, poll_id)["answers"] == []
     staff = results_for(core, c.moderator, poll_id)["answers"]
     chosen = next(a["id"] for a in staff if a["text"] == "Fund regional CERTs")
-    (shown,) = polls.show_answer(core, c.moderator, poll_id, chosen, True)
+    (shown,) = polls.show_answer(core, c.moderator, poll_id, chosen, True).events
     assert (shown.type, shown.visibility) == ("poll_answer_shown", "staff")
     assert results_for(core, reader, poll_id)["answers"] == [
         {"id": chosen, "text": "Fund regional CERTs"}
@@ -380,7 +388,7 @@ def test_open_text_answers_are_shown_one_by_one_and_a_changed_answer_is_hidden_a
     ballots.cast_ballot(core, author, poll_id, "Something else entirely")
     assert results_for(core, reader, poll_id)["answers"] == []
     polls.show_answer(core, c.moderator, poll_id, chosen, True)
-    (hidden,) = polls.show_answer(core, c.moderator, poll_id, chosen, False)
+    (hidden,) = polls.show_answer(core, c.moderator, poll_id, chosen, False).events
     assert hidden.type == "poll_answer_hidden"
     assert results_for(core, reader, poll_id)["answers"] == []
 
@@ -398,7 +406,7 @@ def test_closing_logs_the_final_tallies_for_the_record(create_consultation, core
     poll_id = new_poll(core, c, open=True, type="ranking")
     ballots.cast_ballot(core, c.join(), poll_id, [2, 1, 0])
     ballots.cast_ballot(core, c.join(), poll_id, [2, 0, 1])
-    (closed,) = polls.close_poll(core, c.moderator, poll_id)
+    (closed,) = polls.close_poll(core, c.moderator, poll_id).events
     assert closed.visibility == "public"
     final = closed.payload["results"]
     assert final["method"] == "borda"

@@ -27,7 +27,7 @@ def refusals(jobs):
 
 def test_two_hundred_concurrent_ballots_give_exact_tallies(create_consultation, core):
     c = create_consultation()
-    poll_id, _ = polls.create_poll(core, c.moderator, {**CHOICES, "open": True})
+    poll_id = polls.create_poll(core, c.moderator, {**CHOICES, "open": True}).reply["poll_id"]
     voters = [c.join() for _ in range(200)]
 
     def ballot(index, voter):
@@ -51,9 +51,9 @@ def test_two_hundred_concurrent_ballots_give_exact_tallies(create_consultation, 
 
 def test_one_person_voting_from_several_tabs_at_once_keeps_one_ballot(create_consultation, core):
     c = create_consultation()
-    poll_id, _ = polls.create_poll(
+    poll_id = polls.create_poll(
         core, c.moderator, {**CHOICES, "open": True, "allow_change": False}
-    )
+    ).reply["poll_id"]
     voters = [c.join() for _ in range(25)]
     jobs = [
         (lambda voter=voter, tab=tab: ballots.cast_ballot(core, voter, poll_id, tab % 3))

@@ -36,7 +36,7 @@ def test_an_excluded_word_cloud_answer_no_longer_counts_for_anyone(create_consul
     offending = staff_answer(core, c, poll_id, "slur")
     assert offending["words"] == ["trust", "slur"] and offending["excluded"] is False
 
-    (event,) = polls.exclude_answer(core, c.moderator, poll_id, offending["id"], True)
+    (event,) = polls.exclude_answer(core, c.moderator, poll_id, offending["id"], True).events
 
     assert (event.type, event.visibility) == ("poll_answer_excluded", "staff")
     assert event.payload == {"poll_id": poll_id, "answer_id": offending["id"]}
@@ -54,8 +54,8 @@ def test_an_answer_included_again_counts_again(create_consultation, core):
     ballots.cast_ballot(core, c.join(), poll_id, ["trust"])
     answer = staff_answer(core, c, poll_id, "trust")["id"]
     polls.exclude_answer(core, c.moderator, poll_id, answer, True)
-    assert polls.exclude_answer(core, c.moderator, poll_id, answer, True) == []  # already
-    (event,) = polls.exclude_answer(core, c.moderator, poll_id, answer, False)
+    assert polls.exclude_answer(core, c.moderator, poll_id, answer, True).events == []  # already
+    (event,) = polls.exclude_answer(core, c.moderator, poll_id, answer, False).events
     assert event.type == "poll_answer_included"
     assert words(results_for(core, present_view(c), poll_id)) == {"trust": 1}
     types = [row.type for row in log(core, c.id)]

@@ -41,7 +41,7 @@ def person(c, name, group="other", country=""):
 
 
 def raise_(core, viewer, item_id=None, topic=None):
-    (event,) = speakers.raise_hand(core, viewer, item_id, topic)
+    (event,) = speakers.raise_hand(core, viewer, item_id, topic).events
     return event.payload["id"]
 
 
@@ -57,7 +57,7 @@ def names_in_queue(core, c, item_id):
 def test_a_raised_hand_shows_the_chair_who_what_and_whether_they_spoke_before(meeting, core):
     c = meeting
     amina = person(c, "Amina", "civil_society", "KE")
-    (event,) = speakers.raise_hand(core, amina, None, "Data retention")
+    (event,) = speakers.raise_hand(core, amina, None, "Data retention").events
     assert event.type == "hand_raised" and event.visibility == "staff"
     first = c.item_ids()[0]
     (hand,) = queue(core, c.moderator, first)["hands"]
@@ -154,7 +154,7 @@ def test_withdrawing_takes_only_ones_own_waiting_hand(meeting, core):
     hand = raise_(core, amina)
     _refused("not_your_hand", speakers.withdraw_hand, core, kofi, hand)
     _refused("unknown_hand", speakers.withdraw_hand, core, amina, 999_999)
-    (event,) = speakers.withdraw_hand(core, amina, hand)
+    (event,) = speakers.withdraw_hand(core, amina, hand).events
     assert event.type == "hand_withdrawn"
     assert queue(core, c.moderator, c.item_ids()[0]) is None
     _refused("not_in_queue", speakers.withdraw_hand, core, amina, hand)
@@ -173,7 +173,7 @@ def test_the_chair_gives_the_floor_to_the_next_in_the_queue(meeting, core, clock
     raise_(core, amina, topic="Capacity")
     clock.advance(5)
     raise_(core, kofi)
-    (event,) = speakers.give_floor(core, c.moderator)
+    (event,) = speakers.give_floor(core, c.moderator).events
     assert event.type == "floor_given" and event.visibility == "public"
     turn = event.payload
     assert (turn["display_name"], turn["stakeholder_group"]) == ("Amina", "academia")
@@ -193,7 +193,7 @@ def test_the_chair_can_give_the_floor_to_anyone_waiting(meeting, core):
     amina, kofi = person(c, "Amina"), person(c, "Kofi")
     raise_(core, amina)
     kofis = raise_(core, kofi)
-    (event,) = speakers.give_floor(core, c.moderator, kofis)
+    (event,) = speakers.give_floor(core, c.moderator, kofis).events
     assert event.payload["display_name"] == "Kofi"
 
 
@@ -216,7 +216,7 @@ def test_next_speaker_ends_the_turn_the_chair_saw_then_gives_the_floor(meeting, 
     raise_(core, kofi)
     speakers.give_floor(core, c.moderator)
     clock.advance(75)
-    ended, given = speakers.give_floor(core, c.moderator, None, None, first)
+    ended, given = speakers.give_floor(core, c.moderator, None, None, first).events
     assert (ended.type, ended.payload["duration"], ended.payload["ended_by"]) == (
         "turn_ended",
         75,
@@ -244,7 +244,7 @@ def test_a_turn_ends_with_its_duration_and_the_speaker_may_yield(meeting, core, 
     clock.advance(42)
     _refused("not_your_hand", speakers.end_turn, core, kofi)
     _refused("not_speaking", speakers.end_turn, core, c.moderator, hand + 1)
-    (event,) = speakers.end_turn(core, amina)
+    (event,) = speakers.end_turn(core, amina).events
     assert event.visibility == "public"
     assert {k: event.payload[k] for k in ("display_name", "duration", "ended_by")} == {
         "display_name": "Amina",
@@ -263,7 +263,7 @@ def test_the_speaking_clock_is_extended_and_its_overrun_logged_once(meeting, cor
         return [e for e in speakers.record_overruns(core) if e.consultation_id == c.id]
 
     clock.advance(170)
-    (extended,) = speakers.extend_turn(core, c.moderator, 30)
+    (extended,) = speakers.extend_turn(core, c.moderator, 30).events
     assert (extended.payload["remaining"], extended.payload["seconds"]) == (40, 30)
     clock.advance(39)
     assert overruns() == []
@@ -294,7 +294,7 @@ def test_put_back_returns_a_speaker_to_their_place_without_counting_the_turn(mee
     raise_(core, kofi)
     speakers.give_floor(core, c.moderator)
     clock.advance(10)
-    cancelled, back = speakers.put_back(core, c.moderator, first)
+    cancelled, back = speakers.put_back(core, c.moderator, first).events
     assert (cancelled.type, cancelled.visibility) == ("turn_cancelled", "public")
     assert back.type == "hand_put_back" and back.payload["spoken_before"] is False
     assert names_in_queue(core, c, c.item_ids()[0]) == ["Amina", "Kofi"]
@@ -308,7 +308,7 @@ def test_put_back_restores_a_removed_hand_but_not_a_finished_turn(meeting, core)
     amina, kofi = person(c, "Amina"), person(c, "Kofi")
     removed = raise_(core, amina)
     spoke = raise_(core, kofi)
-    (event,) = speakers.remove_hand(core, c.moderator, removed)
+    (event,) = speakers.remove_hand(core, c.moderator, removed).events
     assert event.type == "hand_removed"
     _refused("not_in_queue", speakers.remove_hand, core, c.moderator, removed)
     speakers.put_back(core, c.moderator, removed)
@@ -332,7 +332,7 @@ def test_a_closed_list_takes_no_new_hands_but_keeps_those_waiting(meeting, core)
     amina, kofi = person(c, "Amina"), person(c, "Kofi")
     raise_(core, amina)
     first = c.item_ids()[0]
-    (closed,) = speakers.close_list(core, c.moderator, None)
+    (closed,) = speakers.close_list(core, c.moderator, None).events
     assert (closed.type, closed.payload, closed.visibility) == (
         "speakers_list_closed",
         {"item_id": first},
@@ -359,7 +359,7 @@ def test_switching_the_ordering_reorders_the_queue_and_says_so(meeting, core, cl
         clock.advance(1)
     speakers.give_floor(core, c.moderator)  # Gov one speaks
     assert names_in_queue(core, c, first) == ["Gov two", "Civ"]
-    (event,) = speakers.set_ordering(core, c.moderator, "balanced")
+    (event,) = speakers.set_ordering(core, c.moderator, "balanced").events
     assert (event.type, event.payload, event.visibility) == (
         "speakers_ordering_changed",
         {"ordering": "balanced"},
@@ -367,7 +367,7 @@ def test_switching_the_ordering_reorders_the_queue_and_says_so(meeting, core, cl
     )
     assert names_in_queue(core, c, first) == ["Civ", "Gov two"]
     assert snapshot(core, civ)["speakers"]["ordering"] == "balanced"
-    assert speakers.set_ordering(core, c.moderator, "balanced") == []
+    assert speakers.set_ordering(core, c.moderator, "balanced").events == []
     _refused("unknown_ordering", speakers.set_ordering, core, c.moderator, "loudest")
 
 
@@ -391,18 +391,18 @@ def test_the_time_limit_is_set_per_consultation_and_per_item(meeting, core):
     c = meeting
     first, second = c.item_ids()[:2]
     speakers.set_time_limit(core, c.moderator, 120)
-    (event,) = speakers.set_time_limit(core, c.moderator, 300, second)
+    (event,) = speakers.set_time_limit(core, c.moderator, 300, second).events
     assert (event.type, event.payload) == ("speaking_time_set", {"item_id": second, "seconds": 300})
     part = snapshot(core, c.moderator)["speakers"]
     assert (part["time_limit_seconds"], part["item_time_limits"]) == (120, {str(second): 300})
     raise_(core, person(c, "Amina"), first)
     raise_(core, person(c, "Kofi"), second)
-    (on_first,) = speakers.give_floor(core, c.moderator, None, first)
+    (on_first,) = speakers.give_floor(core, c.moderator, None, first).events
     assert on_first.payload["limit_seconds"] == 120
     speakers.set_time_limit(core, c.moderator, 60)  # the running clock keeps its limit
     assert snapshot(core, c.moderator)["speakers"]["floor"]["limit_seconds"] == 120
     speakers.end_turn(core, c.moderator)
-    (on_second,) = speakers.give_floor(core, c.moderator, None, second)
+    (on_second,) = speakers.give_floor(core, c.moderator, None, second).events
     assert on_second.payload["limit_seconds"] == 300
     speakers.set_time_limit(core, c.moderator, None, second)
     assert snapshot(core, c.moderator)["speakers"]["item_time_limits"] == {}
@@ -431,7 +431,7 @@ def test_the_chair_may_still_close_a_turn_after_the_end(meeting, core):
     raise_(core, person(c, "Amina"))
     speakers.give_floor(core, c.moderator)
     agenda.end_consultation(core, c.moderator)
-    (event,) = speakers.end_turn(core, c.moderator)
+    (event,) = speakers.end_turn(core, c.moderator).events
     assert event.type == "turn_ended"
 
 
@@ -510,14 +510,17 @@ def test_two_chairs_giving_the_floor_at_once_give_it_once(meeting, core):
     for round_ in range(4):
         for n in range(3):
             raise_(core, person(c, f"Speaker {round_}.{n}"))
-        outcomes = at_once(*(lambda v=v: speakers.give_floor(core, v) for v in chairs))
+        outcomes = at_once(*(lambda v=v: speakers.give_floor(core, v).events for v in chairs))
         given = [o for o in outcomes if not isinstance(o, str)]
         assert len(given) == 1 and outcomes.count("floor_taken") == 1, outcomes
         assert speaking_now(core, c.id) == [given[0][0].payload["hand_id"]]
         # Both press "next speaker" on the turn they saw: the floor moves on once.
         current = speaking_now(core, c.id)[0]
         outcomes = at_once(
-            *(lambda v=v, h=current: speakers.give_floor(core, v, None, None, h) for v in chairs)
+            *(
+                lambda v=v, h=current: speakers.give_floor(core, v, None, None, h).events
+                for v in chairs
+            )
         )
         assert outcomes.count("floor_taken") == 1, outcomes
         (moved,) = [o for o in outcomes if not isinstance(o, str)]
@@ -593,7 +596,7 @@ def test_a_banned_person_leaves_the_queue_and_cannot_be_given_the_floor(meeting,
         tx.get_one(Participant, amina.participant_id).banned_at = clock()
     assert names_in_queue(core, c, c.item_ids()[0]) == ["Kofi"]
     _refused("not_in_queue", speakers.give_floor, core, c.moderator, banned)
-    (given,) = speakers.give_floor(core, c.moderator)
+    (given,) = speakers.give_floor(core, c.moderator).events
     assert given.payload["display_name"] == "Kofi"
 
 

@@ -77,7 +77,7 @@ def test_every_vote_of_a_batch_ends_as_it_would_alone(core, c):
         "unknown_question",
     ]
     assert votes_for(core, open_question) == sorted([fan.participant_id, early.participant_id])
-    assert outcomes[0].recount == [open_question]
+    assert [r.key for r in outcomes[0].recounts] == [open_question]
     assert [e.type for e in outcomes[0].events] == ["question_voted"]
 
 

@@ -2,45 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from server.core.access import Viewer
-from server.core.commands import Outcome, command
-from server.core.runtime import Core
+from server.core.commands import command_to
 
 from . import service as agenda
 
-
-@command("start_item")
-def start_item(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return Outcome(agenda.start_item(core, viewer, data.get("item_id")))
-
-
-@command("next_item")
-def next_item(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return Outcome(agenda.next_item(core, viewer))
-
-
-@command("previous_item")
-def previous_item(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return Outcome(agenda.previous_item(core, viewer))
-
-
-@command("extend_item")
-def extend_item(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return Outcome(agenda.extend_item(core, viewer, data.get("item_id"), data.get("minutes")))
-
-
-@command("reorder_items")
-def reorder_items(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return Outcome(agenda.reorder_items(core, viewer, data.get("order")))
-
-
-@command("add_item")
-def add_item(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return Outcome(agenda.add_item(core, viewer, data.get("title"), data.get("minutes")))
-
-
-@command("end_consultation")
-def end_consultation(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return Outcome(agenda.end_consultation(core, viewer))
+command_to("start_item", agenda.start_item, "item_id")
+command_to("next_item", agenda.next_item)
+command_to("previous_item", agenda.previous_item)
+command_to("extend_item", agenda.extend_item, "item_id", "minutes")
+command_to("reorder_items", agenda.reorder_items, "order")
+command_to("add_item", agenda.add_item, "title", "minutes")
+command_to("end_consultation", agenda.end_consultation)

@@ -7,12 +7,13 @@ elapsed, remaining, overrun, projected end — is derived from those and `now`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
-from server.core.errors import N_, Conflict, DomainError
+from server.core.errors import N_, Conflict, DomainError, NotFound
+from server.core.ids import as_id
 
 PENDING, ACTIVE, DONE = "pending", "active", "done"
 MAX_EXTENSION_MINUTES = 60
@@ -41,6 +42,20 @@ class ItemTiming:
 
 # Whichever kind of item the caller holds (a stored row, say) comes back.
 Item = TypeVar("Item", bound=ClockedItem)
+
+
+def active_item(items: Iterable[Item]) -> Item | None:
+    """The item running now, if any (at most one is)."""
+    return next((item for item in items if item.state == ACTIVE), None)
+
+
+def find_item(items: Iterable[Item], item_id: Any) -> Item:
+    """The item `item_id` names; `unknown_item` if it names none of these."""
+    wanted = as_id(item_id)
+    for item in items:
+        if wanted is not None and item.id == wanted:
+            return item
+    raise NotFound("unknown_item", N_("This agenda item does not exist."))
 
 
 def item_timing(item: ClockedItem, now: datetime) -> ItemTiming:

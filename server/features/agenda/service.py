@@ -7,106 +7,95 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from server.core import event_log
-from server.core.access import Viewer, open_command
-from server.core.errors import N_, Conflict, NotFound
+from server.core.access import Viewer
+from server.core.errors import N_, Conflict
 from server.core.events import MODERATOR, EventDraft, LoggedEvent
-from server.core.lifecycle import DRAFT, ENDED, LIVE, check_not_ended
+from server.core.lifecycle import DRAFT, ENDED, LIVE
 from server.core.models import AgendaItem, Consultation
 from server.core.runtime import Core
 from server.core.text import clean_text, require_int
 from server.core.times import iso
+from server.core.unit_of_work import Outcome, unit_of_work
 
 from . import rules
 
-Change = Callable[[Session, Consultation, datetime], list[EventDraft]]
 
-
-def _moderate(core: Core, viewer: Viewer, change: Change) -> list[LoggedEvent]:
-    """Run one agenda change as a moderator's command, in one transaction."""
-    now = core.now()
-    with core.store.transaction() as tx:
-        consultation, actor = open_command(tx, viewer, {MODERATOR})
-        check_not_ended(consultation.state)
-        drafts = change(tx, consultation, now)
-        return event_log.append(tx, consultation, actor, drafts, now)
-
-
-def start_item(core: Core, viewer: Viewer, item_id: Any) -> list[LoggedEvent]:
-    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        item = _item(consultation, item_id)
+def start_item(core: Core, viewer: Viewer, item_id: Any) -> Outcome:
+    with unit_of_work(core, viewer, {MODERATOR}) as uow:
+        item = rules.find_item(uow.consultation.items, item_id)
         rules.check_can_start(item)
-        return _switch_to(consultation, item, now)
-
-    return _moderate(core, viewer, change)
-
-
-def next_item(core: Core, viewer: Viewer) -> list[LoggedEvent]:
-    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        target = rules.next_item(consultation.items, _active(consultation))
-        return _switch_to(consultation, target, now)
-
-    return _moderate(core, viewer, change)
+        uow.log(_switch_to(uow.consultation, item, uow.now))
+    return uow.outcome
 
 
-def previous_item(core: Core, viewer: Viewer) -> list[LoggedEvent]:
-    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        target = rules.previous_item(consultation.items, _active(consultation))
-        return _switch_to(consultation, target, now)
-
-    return _moderate(core, viewer, change)
+def next_item(core: Core, viewer: Viewer) -> Outcome:
+    return _step(core, viewer, rules.next_item)
 
 
-def extend_item(core: Core, viewer: Viewer, item_id: Any, minutes: Any) -> list[LoggedEvent]:
-    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        item = _item(consultation, item_id)
+def previous_item(core: Core, viewer: Viewer) -> Outcome:
+    return _step(core, viewer, rules.previous_item)
+
+
+Step = Callable[[list[AgendaItem], AgendaItem | None], AgendaItem]
+
+
+def _step(core: Core, viewer: Viewer, step: Step) -> Outcome:
+    """Move from the running item to the one `step` finds (the next, the previous)."""
+    with unit_of_work(core, viewer, {MODERATOR}) as uow:
+        items = uow.consultation.items
+        uow.log(_switch_to(uow.consultation, step(items, rules.active_item(items)), uow.now))
+    return uow.outcome
+
+
+def extend_item(core: Core, viewer: Viewer, item_id: Any, minutes: Any) -> Outcome:
+    with unit_of_work(core, viewer, {MODERATOR}) as uow:
+        item = rules.find_item(uow.consultation.items, item_id)
         added = require_int(minutes, "minutes", minimum=1, maximum=rules.MAX_EXTENSION_MINUTES)
         item.extra_seconds += added * 60
-        return [EventDraft("item_extended", {**item_view(item, now), "minutes": added})]
+        uow.log([EventDraft("item_extended", {**item_view(item, uow.now), "minutes": added})])
+    return uow.outcome
 
-    return _moderate(core, viewer, change)
 
-
-def reorder_items(core: Core, viewer: Viewer, order: Any) -> list[LoggedEvent]:
-    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        ids = rules.check_reorder(consultation.items, order)
-        by_id = {item.id: item for item in consultation.items}
+def reorder_items(core: Core, viewer: Viewer, order: Any) -> Outcome:
+    with unit_of_work(core, viewer, {MODERATOR}) as uow:
+        items = uow.consultation.items
+        ids = rules.check_reorder(items, order)
+        by_id = {item.id: item for item in items}
         for position, item_id in enumerate(ids):
             by_id[item_id].position = position
-        consultation.items.sort(key=lambda item: item.position)
-        return [EventDraft("agenda_reordered", {"order": ids})]
+        items.sort(key=lambda item: item.position)
+        uow.log([EventDraft("agenda_reordered", {"order": ids})])
+    return uow.outcome
 
-    return _moderate(core, viewer, change)
 
-
-def add_item(core: Core, viewer: Viewer, title: Any, minutes: Any) -> list[LoggedEvent]:
-    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        if len(consultation.items) >= rules.MAX_ITEMS:
+def add_item(core: Core, viewer: Viewer, title: Any, minutes: Any) -> Outcome:
+    with unit_of_work(core, viewer, {MODERATOR}) as uow:
+        items = uow.consultation.items
+        if len(items) >= rules.MAX_ITEMS:
             raise Conflict("too_many_items", N_("An agenda holds at most 50 items."))
         item = AgendaItem(
-            position=len(consultation.items),
+            position=len(items),
             title=clean_text(title, "title", max_length=200),
             planned_minutes=require_int(minutes, "minutes", minimum=1, maximum=600),
         )
-        consultation.items.append(item)
-        tx.flush()
-        return [EventDraft("item_added", item_view(item, now))]
+        items.append(item)
+        uow.tx.flush()
+        uow.log([EventDraft("item_added", item_view(item, uow.now))])
+    return uow.outcome
 
-    return _moderate(core, viewer, change)
 
-
-def end_consultation(core: Core, viewer: Viewer) -> list[LoggedEvent]:
-    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
+def end_consultation(core: Core, viewer: Viewer) -> Outcome:
+    with unit_of_work(core, viewer, {MODERATOR}) as uow:
+        consultation, now = uow.consultation, uow.now
         drafts = _stop_active(consultation, now)
         if consultation.started_at is None:
             consultation.started_at = now
         consultation.state = ENDED
         consultation.ended_at = now
-        return [*drafts, EventDraft("consultation_ended", {"ended_at": now.isoformat()})]
-
-    return _moderate(core, viewer, change)
+        uow.log([*drafts, EventDraft("consultation_ended", {"ended_at": now.isoformat()})])
+    return uow.outcome
 
 
 def record_overruns(core: Core) -> list[LoggedEvent]:
@@ -122,7 +111,7 @@ def record_overruns(core: Core) -> list[LoggedEvent]:
     for consultation_id in candidates:
         with core.store.transaction() as tx:
             consultation = tx.get_one(Consultation, consultation_id, with_for_update=True)
-            item = _active(consultation)
+            item = rules.active_item(consultation.items)
             if item is None or item.overrun_logged or rules.item_timing(item, now).remaining > 0:
                 continue
             item.overrun_logged = True
@@ -152,7 +141,7 @@ def _switch_to(consultation: Consultation, item: AgendaItem, now: datetime) -> l
 
 
 def _stop_active(consultation: Consultation, now: datetime) -> list[EventDraft]:
-    item = _active(consultation)
+    item = rules.active_item(consultation.items)
     if item is None:
         return []
     item.elapsed_before = rules.item_timing(item, now).elapsed
@@ -160,17 +149,6 @@ def _stop_active(consultation: Consultation, now: datetime) -> list[EventDraft]:
     item.state = rules.DONE
     item.last_ended_at = now
     return [EventDraft("item_ended", item_view(item, now))]
-
-
-def _active(consultation: Consultation) -> AgendaItem | None:
-    return next((i for i in consultation.items if i.state == rules.ACTIVE), None)
-
-
-def _item(consultation: Consultation, item_id: Any) -> AgendaItem:
-    for item in consultation.items:
-        if item.id == item_id and not isinstance(item_id, bool):
-            return item
-    raise NotFound("unknown_item", N_("This agenda item does not exist."))
 
 
 def item_view(item: AgendaItem, now: datetime) -> dict[str, Any]:
@@ -200,7 +178,7 @@ def agenda_view(consultation: Consultation, now: datetime) -> dict[str, Any]:
     baseline = rules.plan_baseline(consultation.scheduled_start, consultation.started_at or now)
     planned_end = baseline.timestamp() + consultation.planned_minutes * 60
     projected = rules.projected_end(items, now, baseline)
-    active = _active(consultation)
+    active = rules.active_item(items)
     return {
         "items": [item_view(item, now) for item in items],
         "active_item_id": active.id if active else None,

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from server.core.access import Viewer
-from server.core.commands import Outcome, command
-from server.core.runtime import Core
+from server.core.commands import command_to
 from server.features.presence import attendance  # noqa: F401 - attendance registers its snapshot part
 
-from . import service as notes  # noqa: F401 - attendance registers its snapshot part
+from . import service as notes
 
-
-@command("save_note")
-def save_note(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    """Rapporteur → the note's full text stored; staff get `note_saved` at most once a minute."""
-    reply, events = notes.save_note(
-        core, viewer, data.get("item_id"), data.get("text"), data.get("revision")
-    )
-    return Outcome(events, reply)
+# Rapporteur → the note's full text stored; staff get `note_saved` at most once a minute.
+command_to("save_note", notes.save_note, "item_id", "text", "revision")

@@ -13,27 +13,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.core import event_log
-from server.core.access import Viewer, open_command
-from server.core.errors import N_, NotFound
+from server.core.access import Viewer
 from server.core.events import RAPPORTEUR, STAFF, STAFF_ROLES, EventDraft, LoggedEvent
 from server.core.models import Consultation, Participant
 from server.core.runtime import Core
 from server.core.times import iso
+from server.core.unit_of_work import Outcome, unit_of_work
+from server.features.agenda.rules import find_item
 from server.features.consultations.snapshots import snapshot_part
 
 from . import rules
 from .models import GENERAL_SLOT, Note
 
 
-def save_note(
-    core: Core, viewer: Viewer, item_id: Any, text: Any, revision: Any
-) -> tuple[dict[str, Any], list[LoggedEvent]]:
+def save_note(core: Core, viewer: Viewer, item_id: Any, text: Any, revision: Any) -> Outcome:
     """Store a note's full text; log it unless it was logged less than a minute ago."""
     text = rules.parse_note_text(text)
     revision = rules.parse_revision(revision)
-    now = core.now()
-    with core.store.transaction() as tx:
-        consultation, actor = open_command(tx, viewer, {RAPPORTEUR})
+    # Notes are written after the end too: the rapporteur finishes the record.
+    with unit_of_work(core, viewer, {RAPPORTEUR}, not_ended=False) as uow:
+        tx, consultation, actor, now = uow.tx, uow.consultation, uow.actor, uow.now
         slot = _slot(consultation, item_id)
         note = tx.scalar(
             select(Note).where(Note.consultation_id == consultation.id, Note.slot == slot)
@@ -53,16 +52,17 @@ def save_note(
         rules.check_not_stale(note.client_revision, note.author_id == actor.id, revision)
         note.author_id = actor.id
         note.client_revision = revision
-        events: list[LoggedEvent] = []
+        logged = False
         if text != note.text:
             note.text = text
             note.revision += 1
             note.updated_at = now
             if rules.log_due(note.logged_at, now):
-                events = _log(tx, consultation, note, actor, now)
+                uow.log([_logged(note, actor, now)])
+                logged = True
         tx.flush()
-        reply = {"revision": revision, "saved_at": iso(note.updated_at), "logged": bool(events)}
-    return reply, events
+        uow.reply(revision=revision, saved_at=iso(note.updated_at), logged=logged)
+    return uow.outcome
 
 
 def log_pending(core: Core) -> list[LoggedEvent]:
@@ -91,27 +91,23 @@ def log_pending(core: Core) -> list[LoggedEvent]:
             for note in pending:
                 if rules.log_due(note.logged_at, now):
                     author = tx.get(Participant, note.author_id) if note.author_id else None
-                    logged += _log(tx, consultation, note, author, now)
+                    draft = _logged(note, author, now)
+                    logged += event_log.append(tx, consultation, author, [draft], now)
     return logged
 
 
-def _log(
-    tx: Session, consultation: Consultation, note: Note, author: Participant | None, now: datetime
-) -> list[LoggedEvent]:
+def _logged(note: Note, author: Participant | None, now: datetime) -> EventDraft:
+    """The note's latest text for the log, which now has it."""
     note.logged_revision = note.revision
     note.logged_at = now
-    draft = EventDraft("note_saved", note_view(note, author), STAFF)
-    return event_log.append(tx, consultation, author, [draft], now)
+    return EventDraft("note_saved", note_view(note, author), STAFF)
 
 
 def _slot(consultation: Consultation, item_id: Any) -> int:
     """The note's slot: the agenda item's id, or the general note's for `null`."""
     if item_id is None:
         return GENERAL_SLOT
-    for item in consultation.items:
-        if item.id == item_id and not isinstance(item_id, bool):
-            return item.id
-    raise NotFound("unknown_item", N_("This agenda item does not exist."))
+    return find_item(consultation.items, item_id).id
 
 
 def note_view(note: Note, author: Participant | None) -> dict[str, Any]:

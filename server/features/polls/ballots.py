@@ -22,37 +22,24 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from server.core import event_log, receipts
-from server.core.access import Viewer, check_actor, open_command
+from server.core.access import Viewer, check_actor
 from server.core.base import table_of
 from server.core.errors import N_, Conflict, DomainError
 from server.core.events import ATTENDEE, STAFF, EventDraft, LoggedEvent
 from server.core.group_commit import Pending, batched, bulk_then_each, refused, rows_by_id
 from server.core.ids import as_id
-from server.core.lifecycle import check_not_ended
 from server.core.models import Consultation, Participant
 from server.core.runtime import Core
 from server.core.store import Store
+from server.core.unit_of_work import Notice, Outcome, Recount, within
 from server.features.presence.service import with_other_pages
 
 from . import models as storage
 from . import rules
 from .models import Ballot, Poll
-from .service import definition_of, find_poll
+from .service import TOPIC, definition_of, find_poll
 
 CAST, CHANGED, UNCHANGED = "cast", "changed", "unchanged"
-
-
-@dataclass(frozen=True)
-class Cast:
-    """A ballot as recorded: new, changed, or the same as before (nothing written)."""
-
-    poll_id: int
-    answer: Any
-    outcome: str
-    events: list[LoggedEvent]
-    # Whether the voter has other pages open, to be told of it: telling no one
-    # costs a broadcast per ballot on a cluster's message queue.
-    other_pages: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,34 +52,39 @@ class BallotCommand:
     now: datetime
 
 
-def cast_ballot(core: Core, viewer: Viewer, poll_id: Any, answer: Any) -> Cast:
-    """Record an attendee's ballot, or change it if the poll allows; return once committed."""
-    cast: Cast = batched(
+def cast_ballot(core: Core, viewer: Viewer, poll_id: Any, answer: Any) -> Outcome:
+    """Record an attendee's ballot, or change it if the poll allows; return once committed.
+
+    The reply says which poll, the answer as recorded and whether it changed an
+    earlier one; a ballot that was new or changed pushes the poll's results, and
+    the voter's other pages, if any, hear `ballot_recorded`.
+    """
+    outcome: Outcome = batched(
         core, viewer.consultation_id, BallotCommand(viewer, poll_id, answer, core.now()), cast_all
     )
-    return cast
+    return outcome
 
 
 def cast_all(store: Store, batch: Sequence[Pending[BallotCommand]]) -> list[Any]:
-    """Commit a batch of ballots of one consultation: a `Cast` or an error for each."""
+    """Commit a batch of ballots of one consultation: an `Outcome` or an error for each."""
     return bulk_then_each(store, batch, _cast_first_ballots, _cast_one)
 
 
-def _cast_one(tx: Session, command: BallotCommand) -> Cast:
+def _cast_one(tx: Session, command: BallotCommand) -> Outcome:
     """The rules of one ballot: check, insert or change, log."""
     viewer, poll_id, answer, now = command.viewer, command.poll_id, command.answer, command.now
-    consultation, actor = open_command(tx, viewer, {ATTENDEE})
-    check_not_ended(consultation.state)
-    poll = find_poll(tx, consultation, poll_id)
+    uow = within(tx, viewer, {ATTENDEE}, now)
+    poll = find_poll(tx, uow.consultation, poll_id)
     rules.check_open(poll.state)
     parsed = rules.parse_answer(definition_of(poll), answer)
+    actor = uow.actor
     if storage.insert_ballot(tx, poll.id, actor.id, parsed, now):
         outcome = CAST
     else:
         ballot = storage.ballot_of(tx, poll.id, actor.id)
         assert ballot is not None  # the insert met this very row
         if ballot.answer == parsed:  # a resend: already counted
-            return Cast(poll.id, parsed, UNCHANGED, [])
+            return _recorded(poll, actor.id, parsed, UNCHANGED, [], False)
         if not poll.allow_change:
             raise Conflict("ballot_final", N_("Your vote in this poll cannot be changed."))
         ballot.answer = parsed
@@ -100,9 +92,32 @@ def _cast_one(tx: Session, command: BallotCommand) -> Cast:
         ballot.changed_at = now
         outcome = CHANGED
     poll.revision += 1
-    events = event_log.append(tx, consultation, actor, [_logged(poll.id, outcome)], now)
+    events = uow.log([_logged(poll.id, outcome)])
     elsewhere = bool(with_other_pages(tx, {actor.id}))
-    return Cast(poll.id, parsed, outcome, events, elsewhere)
+    return _recorded(poll, actor.id, parsed, outcome, events, elsewhere)
+
+
+def _recorded(
+    poll: Poll,
+    voter_id: int,
+    answer: Any,
+    outcome: str,
+    events: list[LoggedEvent],
+    other_pages: bool,
+) -> Outcome:
+    """A ballot as recorded: new, changed, or the same as before (nothing written).
+
+    Only a voter with other pages open is told of it: telling no one costs a
+    broadcast per ballot on a cluster's message queue.
+    """
+    reply = {"poll_id": poll.id, "answer": answer, "changed": outcome == CHANGED}
+    recorded = Outcome(events, reply)
+    if outcome != UNCHANGED:
+        recorded.recounts.append(Recount(poll.consultation_id, TOPIC, poll.id))
+    if other_pages:
+        notice = {"poll_id": poll.id, "answer": answer}
+        recorded.notices.append(Notice(voter_id, "ballot_recorded", notice))
+    return recorded
 
 
 def _logged(poll_id: int, outcome: str) -> EventDraft:
@@ -122,7 +137,7 @@ class _First:
 
 def _cast_first_ballots(
     tx: Session, consultation: Consultation, batch: Sequence[Pending[BallotCommand]]
-) -> dict[int, Cast]:
+) -> dict[int, Outcome]:
     """Write, in bulk, the batch's ballots that are surely first ballots; their outcomes."""
     firsts = _first_ballots(tx, consultation, batch)
     if not firsts:
@@ -148,7 +163,9 @@ def _cast_first_ballots(
     )
     elsewhere = with_other_pages(tx, {f.actor.id for f in firsts})
     return {
-        first.index: Cast(first.poll.id, first.answer, CAST, [event], first.actor.id in elsewhere)
+        first.index: _recorded(
+            first.poll, first.actor.id, first.answer, CAST, [event], first.actor.id in elsewhere
+        )
         for first, event in zip(firsts, logged, strict=True)
     }
 

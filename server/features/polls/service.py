@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Collection
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,15 +19,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from server.core import event_log
-from server.core.access import Viewer, open_command
+from server.core.access import Viewer
 from server.core.errors import N_, Conflict, DomainError, NotFound
-from server.core.events import MODERATOR, STAFF, STAFF_ROLES, EventDraft, LoggedEvent
+from server.core.events import MODERATOR, STAFF, STAFF_ROLES, EventDraft
 from server.core.ids import as_id
-from server.core.lifecycle import check_not_ended
 from server.core.models import Consultation
 from server.core.runtime import Core
 from server.core.times import iso
+from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
+from server.features.agenda.rules import find_item
 from server.features.consultations.rules import ConsultationSpec
 from server.features.consultations.service import creation_hook
 from server.features.consultations.snapshots import present_count, snapshot_part
@@ -36,7 +37,8 @@ from . import rules
 from .counting import BallotRow, public_results, tally, with_turnout
 from .models import Ballot, Poll
 
-Change = Callable[[Session, Consultation, datetime], list[EventDraft]]
+# The coalesced results of polls (features/polls/handlers.py renders them).
+TOPIC = "poll_results"
 
 
 @dataclass(frozen=True)
@@ -48,21 +50,16 @@ class Tallied:
     public: dict[str, Any] | None
 
 
-def _moderate(core: Core, viewer: Viewer, change: Change) -> list[LoggedEvent]:
-    """Run one poll change as a moderator's command, in one transaction."""
-    now = core.now()
-    with core.store.transaction() as tx:
-        consultation, actor = open_command(tx, viewer, {MODERATOR})
-        drafts = change(tx, consultation, now)
-        return event_log.append(tx, consultation, actor, drafts, now)
+def _tidying(core: Core, viewer: Viewer) -> AbstractContextManager[UnitOfWork]:
+    """A moderator's command that may follow the end: closing polls, tidying drafts
+    and answers (creating and opening polls may not)."""
+    return unit_of_work(core, viewer, {MODERATOR}, not_ended=False)
 
 
-def create_poll(core: Core, viewer: Viewer, data: Any) -> tuple[int, list[LoggedEvent]]:
+def create_poll(core: Core, viewer: Viewer, data: Any) -> Outcome:
     """Add a draft poll, or with `open: true` a poll that is live at once."""
-    created: list[Poll] = []
-
-    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        check_not_ended(consultation.state)
+    with unit_of_work(core, viewer, {MODERATOR}) as uow:
+        tx, consultation = uow.tx, uow.consultation
         definition = rules.parse_poll(data)
         open_now = data.get("open", False)
         if not isinstance(open_now, bool):
@@ -74,127 +71,115 @@ def create_poll(core: Core, viewer: Viewer, data: Any) -> tuple[int, list[Logged
         ).one()
         if count >= rules.MAX_POLLS:
             raise Conflict("too_many_polls", N_("A consultation holds at most 200 polls."))
+        item_id = data.get("item_id")
         poll = Poll(
             consultation_id=consultation.id,
-            item_id=_item_id(consultation, data.get("item_id")),
+            item_id=None if item_id is None else find_item(consultation.items, item_id).id,
             position=0 if last is None else last + 1,
             state=rules.DRAFT,
-            created_at=now,
+            created_at=uow.now,
         )
         _define(poll, definition)
         tx.add(poll)
         tx.flush()
-        created.append(poll)
         drafts = [EventDraft("poll_created", poll_view(poll), STAFF)]
         if open_now:
-            drafts += _open(tx, consultation, poll, now)
-        return drafts
+            drafts += _open(tx, consultation, poll, uow.now)
+        uow.log(drafts)
+        uow.recount(TOPIC, poll.id)
+        uow.reply(poll_id=poll.id)
+    return uow.outcome
 
-    events = _moderate(core, viewer, change)
-    return created[0].id, events
 
-
-def update_poll(core: Core, viewer: Viewer, poll_id: Any, data: Any) -> list[LoggedEvent]:
+def update_poll(core: Core, viewer: Viewer, poll_id: Any, data: Any) -> Outcome:
     """Rewrite a draft: its question, options, settings and agenda item."""
-
-    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        poll = find_poll(tx, consultation, poll_id)
+    with _tidying(core, viewer) as uow:
+        poll = find_poll(uow.tx, uow.consultation, poll_id)
         rules.check_draft(poll.state)
         _define(poll, rules.parse_poll(data))
-        poll.item_id = _item_id(consultation, data.get("item_id"))
-        return [EventDraft("poll_updated", poll_view(poll), STAFF)]
+        item_id = data.get("item_id")
+        poll.item_id = None if item_id is None else find_item(uow.consultation.items, item_id).id
+        uow.log([EventDraft("poll_updated", poll_view(poll), STAFF)])
+    return uow.outcome
 
-    return _moderate(core, viewer, change)
 
-
-def delete_poll(core: Core, viewer: Viewer, poll_id: Any) -> list[LoggedEvent]:
+def delete_poll(core: Core, viewer: Viewer, poll_id: Any) -> Outcome:
     """Drop a draft; a poll that has been open stays, with its ballots, in the record."""
-
-    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        poll = find_poll(tx, consultation, poll_id)
+    with _tidying(core, viewer) as uow:
+        poll = find_poll(uow.tx, uow.consultation, poll_id)
         rules.check_draft(poll.state)
-        tx.delete(poll)
-        return [EventDraft("poll_deleted", {"poll_id": poll.id}, STAFF)]
+        uow.tx.delete(poll)
+        uow.log([EventDraft("poll_deleted", {"poll_id": poll.id}, STAFF)])
+    return uow.outcome
 
-    return _moderate(core, viewer, change)
 
-
-def open_poll(core: Core, viewer: Viewer, poll_id: Any) -> list[LoggedEvent]:
+def open_poll(core: Core, viewer: Viewer, poll_id: Any) -> Outcome:
     """Open a draft or reopen a closed poll; the poll that was live closes first."""
-
-    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        check_not_ended(consultation.state)
-        poll = find_poll(tx, consultation, poll_id)
+    with unit_of_work(core, viewer, {MODERATOR}) as uow:
+        poll = find_poll(uow.tx, uow.consultation, poll_id)
         rules.check_can_open(poll.state)
-        return _open(tx, consultation, poll, now)
+        uow.log(_open(uow.tx, uow.consultation, poll, uow.now))
+        uow.recount(TOPIC, poll.id)
+    return uow.outcome
 
-    return _moderate(core, viewer, change)
 
-
-def close_poll(core: Core, viewer: Viewer, poll_id: Any) -> list[LoggedEvent]:
+def close_poll(core: Core, viewer: Viewer, poll_id: Any) -> Outcome:
     """Close the poll and log its final tallies."""
-
-    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        poll = find_poll(tx, consultation, poll_id)
+    with _tidying(core, viewer) as uow:
+        poll = find_poll(uow.tx, uow.consultation, poll_id)
         rules.check_open(poll.state)
-        return [_close(tx, poll, now)]
+        uow.log([_close(uow.tx, poll, uow.now)])
+        uow.recount(TOPIC, poll.id)
+    return uow.outcome
 
-    return _moderate(core, viewer, change)
 
-
-def show_answer(
-    core: Core, viewer: Viewer, poll_id: Any, answer_id: Any, shown: bool
-) -> list[LoggedEvent]:
+def show_answer(core: Core, viewer: Viewer, poll_id: Any, answer_id: Any, shown: bool) -> Outcome:
     """Show an open-text answer to everyone (as far as the poll's visibility allows), or hide it."""
-
-    def check(poll: Poll, ballot: Ballot) -> None:
+    with _tidying(core, viewer) as uow:
+        poll, ballot = _answer(uow, poll_id, answer_id, rules.check_open_text)
         if shown:
             rules.check_not_excluded(ballot.excluded)
-
-    kinds = ("poll_answer_shown", "poll_answer_hidden")
-    change = _answer_flag(poll_id, answer_id, "shown", shown, rules.check_open_text, kinds, check)
-    return _moderate(core, viewer, change)
+        kinds = ("poll_answer_shown", "poll_answer_hidden")
+        _set_flag(uow, poll, ballot, "shown", shown, kinds)
+    return uow.outcome
 
 
 def exclude_answer(
     core: Core, viewer: Viewer, poll_id: Any, answer_id: Any, excluded: bool
-) -> list[LoggedEvent]:
+) -> Outcome:
     """Leave a word-cloud or open-text answer out of every count and screen, or include it
     again; the full record and the archive keep it, marked."""
+    with _tidying(core, viewer) as uow:
+        poll, ballot = _answer(uow, poll_id, answer_id, rules.check_free_text)
+        kinds = ("poll_answer_excluded", "poll_answer_included")
+        _set_flag(uow, poll, ballot, "excluded", excluded, kinds)
+    return uow.outcome
 
-    kinds = ("poll_answer_excluded", "poll_answer_included")
-    change = _answer_flag(poll_id, answer_id, "excluded", excluded, rules.check_free_text, kinds)
-    return _moderate(core, viewer, change)
+
+def _answer(
+    uow: UnitOfWork, poll_id: Any, answer_id: Any, check_kind: Callable[[str], None]
+) -> tuple[Poll, Ballot]:
+    """One answer (ballot) of a poll whose kind `check_kind` accepts."""
+    poll = find_poll(uow.tx, uow.consultation, poll_id)
+    check_kind(poll.type)
+    ballot = uow.tx.get(Ballot, answer_id) if as_id(answer_id) is not None else None
+    if ballot is None or ballot.poll_id != poll.id:
+        raise NotFound("unknown_answer", N_("This answer does not exist."))
+    return poll, ballot
 
 
-def _answer_flag(
-    poll_id: Any,
-    answer_id: Any,
-    flag: str,
-    value: bool,
-    check_kind: Callable[[str], None],
-    kinds: tuple[str, str],
-    check: Callable[[Poll, Ballot], None] | None = None,
-) -> Change:
+def _set_flag(
+    uow: UnitOfWork, poll: Poll, ballot: Ballot, flag: str, value: bool, kinds: tuple[str, str]
+) -> None:
     """Set one answer's `flag` (`shown`, `excluded`) to `value`, logging `kinds[0]` when
     it becomes true and `kinds[1]` when false; setting it as it is logs nothing."""
-
-    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
-        poll = find_poll(tx, consultation, poll_id)
-        check_kind(poll.type)
-        ballot = tx.get(Ballot, answer_id) if as_id(answer_id) is not None else None
-        if ballot is None or ballot.poll_id != poll.id:
-            raise NotFound("unknown_answer", N_("This answer does not exist."))
-        if check is not None:
-            check(poll, ballot)
-        if getattr(ballot, flag) == value:
-            return []
-        setattr(ballot, flag, value)
-        poll.revision += 1
-        kind = kinds[0] if value else kinds[1]
-        return [EventDraft(kind, {"poll_id": poll.id, "answer_id": ballot.id}, STAFF)]
-
-    return change
+    uow.recount(TOPIC, poll.id)
+    if getattr(ballot, flag) == value:
+        return
+    setattr(ballot, flag, value)
+    poll.revision += 1
+    kind = kinds[0] if value else kinds[1]
+    uow.log([EventDraft(kind, {"poll_id": poll.id, "answer_id": ballot.id}, STAFF)])
 
 
 def current_results(core: Core, consultation_id: int, poll_ids: Collection[Any]) -> list[Tallied]:
@@ -415,11 +400,3 @@ def find_poll(tx: Session, consultation: Consultation, poll_id: Any) -> Poll:
     if poll is None or poll.consultation_id != consultation.id:
         raise NotFound("unknown_poll", N_("This poll does not exist."))
     return poll
-
-
-def _item_id(consultation: Consultation, item_id: Any) -> int | None:
-    if item_id is None:
-        return None
-    if as_id(item_id) is not None and any(item.id == item_id for item in consultation.items):
-        return int(item_id)
-    raise NotFound("unknown_item", N_("This agenda item does not exist."))

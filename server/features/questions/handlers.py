@@ -8,32 +8,21 @@ notice; vote counts go to everyone as the coalesced `question_votes` state.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from server.core import emitter, rooms, tallies
+from server.core import rooms, tallies
 from server.core.access import Viewer
-from server.core.commands import Handler, Outcome, command
+from server.core.commands import command, command_to
 from server.core.runtime import Core
+from server.core.unit_of_work import Outcome
 
 from . import service as questions
 from . import votes
 
-
-def _outcome(viewer: Viewer, done: questions.Done) -> Outcome:
-    """Tell authors, mark counts to push, and hand the events to the registry."""
-    for notice in done.notices:
-        emitter.notify(notice.participant_id, notice.kind, notice.data)
-    for question_id in done.recount:
-        tallies.mark(viewer.consultation_id, questions.VOTES_TOPIC, question_id)
-    return Outcome(done.events, done.reply)
-
-
-@command("ask_question")
-def ask_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    """An attendee asks; the ack carries their own view and a receipt to keep."""
-    done = questions.ask(core, viewer, data.get("text"), data.get("item_id"), data.get("anonymous"))
-    return _outcome(viewer, done)
+# Attendees: an ask's ack carries their own view and a receipt to keep; a vote's, the vote.
+command_to("ask_question", questions.ask, "text", "item_id", "anonymous")
+command_to("vote_question", votes.vote, "question_id")
+command_to("unvote_question", votes.withdraw_vote, "question_id")
 
 
 @command("my_questions")
@@ -48,77 +37,27 @@ def question_counts(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome
     return Outcome(reply={"counts": questions.vote_counts(core, viewer)})
 
 
-@command("approve_questions")
-def approve_questions(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.approve_many(core, viewer, data.get("question_ids")))
-
-
-@command("dismiss_question")
-def dismiss_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    done = questions.dismiss(core, viewer, data.get("question_id"), data.get("reason"))
-    return _outcome(viewer, done)
-
-
-@command("edit_question")
-def edit_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    done = questions.edit(core, viewer, data.get("question_id"), data.get("text"))
-    return _outcome(viewer, done)
-
-
-@command("merge_questions")
-def merge_questions(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    done = questions.merge(core, viewer, data.get("question_id"), data.get("into_id"))
-    return _outcome(viewer, done)
-
-
-@command("unpin_question")
-def unpin_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.unpin(core, viewer))
-
-
-@command("answer_question")
-def answer_question(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    done = questions.answer(core, viewer, data.get("question_id"), data.get("answer"))
-    return _outcome(viewer, done)
+# Moderators run the queue.
+command_to("approve_questions", questions.approve_many, "question_ids")
+command_to("approve_question", questions.approve, "question_id")
+command_to("dismiss_question", questions.dismiss, "question_id", "reason")
+command_to("edit_question", questions.edit, "question_id", "text")
+command_to("merge_questions", questions.merge, "question_id", "into_id")
+command_to("pin_question", questions.pin, "question_id")
+command_to("unpin_question", questions.unpin)
+command_to("answer_question", questions.answer, "question_id", "answer")
+command_to("reopen_question", questions.reopen, "question_id")
+command_to("archive_question", questions.archive, "question_id")
+command_to("open_questions", questions.set_open, "item_id", is_open=True)
+command_to("close_questions", questions.set_open, "item_id", is_open=False)
+command_to("ban_participant", questions.ban, "participant_id")
+command_to("unban_participant", questions.unban, "participant_id")
 
 
 @command("set_question_settings")
 def set_question_settings(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.change_settings(core, viewer, data))
-
-
-@command("open_questions")
-def open_questions(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.set_open(core, viewer, data.get("item_id"), True))
-
-
-@command("close_questions")
-def close_questions(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-    return _outcome(viewer, questions.set_open(core, viewer, data.get("item_id"), False))
-
-
-# Commands that name one thing and nothing else: `{"question_id"}` or `{"participant_id"}`.
-_BY_ID: dict[str, tuple[str, Callable[[Core, Viewer, Any], questions.Done]]] = {
-    "vote_question": ("question_id", votes.vote),
-    "unvote_question": ("question_id", votes.withdraw_vote),
-    "approve_question": ("question_id", questions.approve),
-    "pin_question": ("question_id", questions.pin),
-    "reopen_question": ("question_id", questions.reopen),
-    "archive_question": ("question_id", questions.archive),
-    "ban_participant": ("participant_id", questions.ban),
-    "unban_participant": ("participant_id", questions.unban),
-}
-
-
-def _by_id(key: str, service: Callable[[Core, Viewer, Any], questions.Done]) -> Handler:
-    def handle(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
-        return _outcome(viewer, service(core, viewer, data.get(key)))
-
-    return handle
-
-
-for _name, (_key, _service) in _BY_ID.items():
-    command(_name)(_by_id(_key, _service))
+    """Moderator → anonymity, moderation mode or rate limits changed; everyone hears it."""
+    return questions.change_settings(core, viewer, data)
 
 
 @tallies.topic(questions.VOTES_TOPIC)

@@ -2,33 +2,35 @@
 
 Votes, which come in bursts, are in features/questions/votes.py.
 
-Every command locks the consultation (`open_command`), so the queue's state and
-the log's numbering move together. A command returns a `Done`: the logged
-events, the personal notices for authors, and the questions whose vote counts
-the caller should push (coalesced, see core/tallies.py). Nothing here emits.
+Every command is a unit of work (core/unit_of_work.py) under the consultation's
+lock, so the queue's state and the log's numbering move together. What it
+returns, an `Outcome`, holds the logged events, the notices telling authors
+about their questions, and the questions whose vote counts are to be pushed
+(coalesced, see core/tallies.py). Nothing here emits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from server.core import event_log
-from server.core.access import Viewer, hash_token, new_token, open_command
+from server.core.access import Viewer, hash_token, new_token
 from server.core.errors import N_, Conflict, Forbidden, NotFound
-from server.core.events import ATTENDEE, MODERATOR, PUBLIC, STAFF, EventDraft, LoggedEvent, Payload
+from server.core.events import ATTENDEE, MODERATOR, PUBLIC, STAFF, EventDraft, Payload
 from server.core.group_commit import batched, each_in_savepoint
 from server.core.ids import as_id
-from server.core.lifecycle import check_not_ended
 from server.core.models import Consultation, Participant
 from server.core.runtime import Core
 from server.core.times import iso
+from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work, within
 from server.features.agenda import rules as agenda_rules
 from server.features.consultations.rules import ConsultationSpec
 from server.features.consultations.service import creation_hook
@@ -40,74 +42,55 @@ from .models import Question, QuestionQuota, QuestionVote
 VOTES_TOPIC = "question_votes"
 
 
-@dataclass(frozen=True)
-class Notice:
-    """Something to tell one person about their own question."""
-
-    participant_id: int
-    kind: str
-    data: Payload
-
-
-@dataclass(frozen=True)
-class Done:
-    """What a committed question command did."""
-
-    events: list[LoggedEvent]
-    reply: Payload = field(default_factory=dict)
-    notices: list[Notice] = field(default_factory=list)
-    # Questions whose vote counts changed or came into view: push their tallies.
-    recount: list[int] = field(default_factory=list)
-
-
 # -- asking and voting --------------------------------------------------------
 
 
-def ask(core: Core, viewer: Viewer, text: Any, item_id: Any, anonymous: Any) -> Done:
+def ask(core: Core, viewer: Viewer, text: Any, item_id: Any, anonymous: Any) -> Outcome:
     """An attendee asks; the reply holds their own view and the receipt to find it again.
 
     Asks are committed in batches (core/group_commit.py), each in its own
     savepoint: a crowd asking at once shares the consultation's lock instead of
     queueing for it one transaction at a time.
     """
-    cleaned = rules.question_text(text)
-    now = core.now()
+    asking = partial(_ask_one, viewer, rules.question_text(text), item_id, anonymous, core.now())
+    outcome: Outcome = batched(core, viewer.consultation_id, asking, each_in_savepoint)
+    return outcome
 
-    def asking(tx: Session) -> Done:
-        consultation, actor = open_command(tx, viewer, {ATTENDEE})
-        check_not_ended(consultation.state)
-        settings = rules.settings_of(consultation.settings)
-        target_item = _target_item(consultation, item_id)
-        rules.check_open(settings, target_item)
-        anonymity = rules.anonymity_for(settings, anonymous)
-        _spend_quota(tx, settings, actor, now)
-        receipt = new_token()
-        state = rules.initial_state(settings)
-        question = Question(
-            consultation_id=consultation.id,
-            item_id=target_item,
-            author_id=None if anonymity == rules.FULLY_ANONYMOUS else actor.id,
-            anonymity=anonymity,
-            text=cleaned,
-            state=state,
-            pinned=False,
-            answer="",
-            dismiss_reason="",
-            receipt_hash=hash_token(receipt),
-            created_at=now,
-            approved_at=now if state == rules.APPROVED else None,
-        )
-        tx.add(question)
-        tx.flush()
-        visibility = PUBLIC if rules.is_public(state) else STAFF
-        draft = EventDraft("question_asked", {"question": staff_view(tx, question)}, visibility)
-        # A fully anonymous ask is logged as "an attendee", never as this one.
-        logged_as = actor if question.author_id is not None else Participant(role=ATTENDEE)
-        events = event_log.append(tx, consultation, logged_as, [draft], now)
-        return Done(events, {"question": own_view(question), "receipt": receipt})
 
-    done: Done = batched(core, viewer.consultation_id, asking, each_in_savepoint)
-    return done
+def _ask_one(
+    viewer: Viewer, cleaned: str, item_id: Any, anonymous: Any, now: datetime, tx: Session
+) -> Outcome:
+    uow = within(tx, viewer, {ATTENDEE}, now)
+    settings = rules.settings_of(uow.consultation.settings)
+    target_item = _target_item(uow.consultation, item_id)
+    rules.check_open(settings, target_item)
+    anonymity = rules.anonymity_for(settings, anonymous)
+    _spend_quota(tx, settings, uow.actor, now)
+    receipt = new_token()
+    state = rules.initial_state(settings)
+    question = Question(
+        consultation_id=uow.consultation.id,
+        item_id=target_item,
+        author_id=None if anonymity == rules.FULLY_ANONYMOUS else uow.actor.id,
+        anonymity=anonymity,
+        text=cleaned,
+        state=state,
+        pinned=False,
+        answer="",
+        dismiss_reason="",
+        receipt_hash=hash_token(receipt),
+        created_at=now,
+        approved_at=now if state == rules.APPROVED else None,
+    )
+    tx.add(question)
+    tx.flush()
+    visibility = PUBLIC if rules.is_public(state) else STAFF
+    draft = EventDraft("question_asked", {"question": staff_view(tx, question)}, visibility)
+    # A fully anonymous ask is logged as "an attendee", never as this one.
+    anonymous_asker = question.author_id is None
+    uow.log([draft], actor=Participant(role=ATTENDEE) if anonymous_asker else None)
+    uow.reply(question=own_view(question), receipt=receipt)
+    return uow.outcome
 
 
 def _spend_quota(tx: Session, settings: rules.Settings, actor: Participant, now: datetime) -> None:
@@ -123,34 +106,39 @@ def _spend_quota(tx: Session, settings: rules.Settings, actor: Participant, now:
 def _target_item(consultation: Consultation, item_id: Any) -> int | None:
     """The item a question is about: the one named, else the one running now (or none)."""
     if item_id is None:
-        active = next((i for i in consultation.items if i.state == agenda_rules.ACTIVE), None)
+        active = agenda_rules.active_item(consultation.items)
         return active.id if active else None
-    wanted = as_id(item_id)
-    if wanted is None or all(item.id != wanted for item in consultation.items):
-        raise NotFound("unknown_item", N_("This agenda item does not exist."))
-    return wanted
+    return agenda_rules.find_item(consultation.items, item_id).id
 
 
 # -- moderating ----------------------------------------------------------------
 
-Change = Callable[[Session, Consultation, Question, datetime], Payload]
+
+def _moderating(core: Core, viewer: Viewer) -> AbstractContextManager[UnitOfWork]:
+    """A moderator's command on the queue; the queue can be tidied after the end too."""
+    return unit_of_work(core, viewer, {MODERATOR}, not_ended=False)
 
 
-def _moderate(
-    core: Core, viewer: Viewer, question_id: Any, action: str, event_type: str, change: Change
-) -> Done:
-    """Apply one moderator action to one question and log it for whoever may see it."""
-    now = core.now()
-    with core.store.transaction() as tx:
-        consultation, actor = open_command(tx, viewer, {MODERATOR})
-        question = find_question(tx, consultation, question_id)
-        rules.check_action(action, question.state)
-        was_public = rules.is_public(question.state)
-        extra = change(tx, consultation, question, now)
-        draft = _question_event(tx, event_type, question, was_public, extra)
-        events = event_log.append(tx, consultation, actor, [draft], now)
-        recount = [question.id] if rules.is_public(question.state) and not was_public else []
-        return Done(events, notices=_tell_author(question), recount=recount)
+def _taken(uow: UnitOfWork, question_id: Any, action: str) -> tuple[Question, bool]:
+    """The question a moderator acts on, if `action` suits its state; whether it was public."""
+    question = find_question(uow.tx, uow.consultation, question_id)
+    rules.check_action(action, question.state)
+    return question, rules.is_public(question.state)
+
+
+def _acted(
+    uow: UnitOfWork,
+    event_type: str,
+    question: Question,
+    was_public: bool,
+    extra: Payload | None = None,
+) -> None:
+    """Log a moderator's action on a question; tell its author; push its count if it
+    just came into attendees' view."""
+    uow.log([_question_event(uow.tx, event_type, question, was_public, extra or {})])
+    if rules.is_public(question.state) and not was_public:
+        uow.recount(VOTES_TOPIC, question.id)
+    _tell_author(uow, question)
 
 
 def _question_event(
@@ -161,24 +149,21 @@ def _question_event(
     return EventDraft(event_type, {"question": staff_view(tx, question), **extra}, visibility)
 
 
-def approve(core: Core, viewer: Viewer, question_id: Any) -> Done:
-    def change(tx: Session, c: Consultation, question: Question, now: datetime) -> Payload:
+def approve(core: Core, viewer: Viewer, question_id: Any) -> Outcome:
+    with _moderating(core, viewer) as uow:
+        question, was_public = _taken(uow, question_id, rules.APPROVE)
         question.state = rules.APPROVED
-        question.approved_at = now
-        return {}
+        question.approved_at = uow.now
+        _acted(uow, "question_approved", question, was_public)
+    return uow.outcome
 
-    return _moderate(core, viewer, question_id, rules.APPROVE, "question_approved", change)
 
-
-def approve_many(core: Core, viewer: Viewer, question_ids: Any) -> Done:
+def approve_many(core: Core, viewer: Viewer, question_ids: Any) -> Outcome:
     """Approve a batch; questions no longer pending (another moderator was quicker) are skipped."""
     ids = rules.parse_ids(question_ids)
-    now = core.now()
-    with core.store.transaction() as tx:
-        consultation, actor = open_command(tx, viewer, {MODERATOR})
-        questions = [find_question(tx, consultation, question_id) for question_id in ids]
+    with _moderating(core, viewer) as uow:
+        questions = [find_question(uow.tx, uow.consultation, question_id) for question_id in ids]
         drafts: list[EventDraft] = []
-        notices: list[Notice] = []
         approved: list[int] = []
         skipped: list[int] = []
         for question in questions:
@@ -186,118 +171,112 @@ def approve_many(core: Core, viewer: Viewer, question_ids: Any) -> Done:
                 skipped.append(question.id)
                 continue
             question.state = rules.APPROVED
-            question.approved_at = now
+            question.approved_at = uow.now
             approved.append(question.id)
-            drafts.append(_question_event(tx, "question_approved", question, False, {}))
-            notices += _tell_author(question)
-        events = event_log.append(tx, consultation, actor, drafts, now)
-        return Done(events, {"approved": approved, "skipped": skipped}, notices)
+            drafts.append(_question_event(uow.tx, "question_approved", question, False, {}))
+            _tell_author(uow, question)
+        uow.log(drafts)
+        uow.reply(approved=approved, skipped=skipped)
+    return uow.outcome
 
 
-def dismiss(core: Core, viewer: Viewer, question_id: Any, reason: Any) -> Done:
+def dismiss(core: Core, viewer: Viewer, question_id: Any, reason: Any) -> Outcome:
     cleaned = rules.reason_text(reason)
-
-    def change(tx: Session, c: Consultation, question: Question, now: datetime) -> Payload:
+    with _moderating(core, viewer) as uow:
+        question, was_public = _taken(uow, question_id, rules.DISMISS)
         question.state = rules.DISMISSED
         question.dismiss_reason = cleaned
         question.pinned = False
-        return {}
+        _acted(uow, "question_dismissed", question, was_public)
+    return uow.outcome
 
-    return _moderate(core, viewer, question_id, rules.DISMISS, "question_dismissed", change)
 
-
-def edit(core: Core, viewer: Viewer, question_id: Any, text: Any) -> Done:
+def edit(core: Core, viewer: Viewer, question_id: Any, text: Any) -> Outcome:
     """Fix a typo; the text before the edit stays in the log (staff read it there)."""
     cleaned = rules.question_text(text)
-
-    def change(tx: Session, c: Consultation, question: Question, now: datetime) -> Payload:
+    with _moderating(core, viewer) as uow:
+        question, was_public = _taken(uow, question_id, rules.EDIT)
         previous = question.text
         question.text = cleaned
-        question.edited_at = now
-        return {"previous_text": previous}
+        question.edited_at = uow.now
+        _acted(uow, "question_edited", question, was_public, {"previous_text": previous})
+    return uow.outcome
 
-    return _moderate(core, viewer, question_id, rules.EDIT, "question_edited", change)
 
-
-def pin(core: Core, viewer: Viewer, question_id: Any) -> Done:
+def pin(core: Core, viewer: Viewer, question_id: Any) -> Outcome:
     """Show one question as *now answering*; the one pinned before is unpinned."""
-
-    def change(tx: Session, c: Consultation, question: Question, now: datetime) -> Payload:
-        previous = _pinned(tx, c.id)
+    with _moderating(core, viewer) as uow:
+        question, was_public = _taken(uow, question_id, rules.PIN)
+        previous = _pinned(uow.tx, uow.consultation.id)
         if previous is not None:
             previous.pinned = False
         question.pinned = True
-        return {"previous_id": previous.id if previous else None}
+        extra = {"previous_id": previous.id if previous else None}
+        _acted(uow, "question_pinned", question, was_public, extra)
+    return uow.outcome
 
-    return _moderate(core, viewer, question_id, rules.PIN, "question_pinned", change)
 
-
-def unpin(core: Core, viewer: Viewer) -> Done:
-    now = core.now()
-    with core.store.transaction() as tx:
-        consultation, actor = open_command(tx, viewer, {MODERATOR})
-        question = _pinned(tx, consultation.id)
+def unpin(core: Core, viewer: Viewer) -> Outcome:
+    with _moderating(core, viewer) as uow:
+        question = _pinned(uow.tx, uow.consultation.id)
         if question is None:
             raise Conflict("nothing_pinned", N_("No question is being answered now."))
         question.pinned = False
-        draft = EventDraft("question_unpinned", {"question_id": question.id}, PUBLIC)
-        return Done(event_log.append(tx, consultation, actor, [draft], now))
+        uow.log([EventDraft("question_unpinned", {"question_id": question.id}, PUBLIC)])
+    return uow.outcome
 
 
-def answer(core: Core, viewer: Viewer, question_id: Any, answer_text: Any) -> Done:
+def answer(core: Core, viewer: Viewer, question_id: Any, answer_text: Any) -> Outcome:
     """Mark answered, with an optional written answer (again to change the answer)."""
     written = rules.answer_text(answer_text)
-
-    def change(tx: Session, c: Consultation, question: Question, now: datetime) -> Payload:
+    with _moderating(core, viewer) as uow:
+        question, was_public = _taken(uow, question_id, rules.ANSWER)
         question.state = rules.ANSWERED
         question.answer = written
-        question.answered_at = question.answered_at or now
+        question.answered_at = question.answered_at or uow.now
         question.pinned = False
-        return {}
+        _acted(uow, "question_answered", question, was_public)
+    return uow.outcome
 
-    return _moderate(core, viewer, question_id, rules.ANSWER, "question_answered", change)
 
-
-def reopen(core: Core, viewer: Viewer, question_id: Any) -> Done:
+def reopen(core: Core, viewer: Viewer, question_id: Any) -> Outcome:
     """Put an answered, dismissed or archived question back in the live queue."""
-
-    def change(tx: Session, c: Consultation, question: Question, now: datetime) -> Payload:
+    with _moderating(core, viewer) as uow:
+        question, was_public = _taken(uow, question_id, rules.REOPEN)
         question.state = rules.APPROVED
-        question.approved_at = question.approved_at or now
+        question.approved_at = question.approved_at or uow.now
         question.dismiss_reason = ""
-        return {}
+        _acted(uow, "question_reopened", question, was_public)
+    return uow.outcome
 
-    return _moderate(core, viewer, question_id, rules.REOPEN, "question_reopened", change)
 
-
-def archive(core: Core, viewer: Viewer, question_id: Any) -> Done:
-    def change(tx: Session, c: Consultation, question: Question, now: datetime) -> Payload:
+def archive(core: Core, viewer: Viewer, question_id: Any) -> Outcome:
+    with _moderating(core, viewer) as uow:
+        question, was_public = _taken(uow, question_id, rules.ARCHIVE)
         question.state = rules.ARCHIVED
         question.pinned = False
-        return {}
+        _acted(uow, "question_archived", question, was_public)
+    return uow.outcome
 
-    return _moderate(core, viewer, question_id, rules.ARCHIVE, "question_archived", change)
 
-
-def merge(core: Core, viewer: Viewer, question_id: Any, into_id: Any) -> Done:
+def merge(core: Core, viewer: Viewer, question_id: Any, into_id: Any) -> Outcome:
     """Fold a duplicate into another question: votes combine, each voter counted once."""
-    now = core.now()
-    with core.store.transaction() as tx:
-        consultation, actor = open_command(tx, viewer, {MODERATOR})
-        source = find_question(tx, consultation, question_id)
-        target = find_question(tx, consultation, into_id)
+    with _moderating(core, viewer) as uow:
+        source = find_question(uow.tx, uow.consultation, question_id)
+        target = find_question(uow.tx, uow.consultation, into_id)
         rules.check_merge(source.id, target.id)
         rules.check_action(rules.MERGE, source.state)
         rules.check_action(rules.MERGE_INTO, target.state)
         was_public = rules.is_public(source.state)
-        _move_votes(tx, source, target)
+        _move_votes(uow.tx, source, target)
         source.state = rules.MERGED
         source.merged_into_id = target.id
         source.pinned = False
-        extra = {"into": staff_view(tx, target)}
-        draft = _question_event(tx, "questions_merged", source, was_public, extra)
-        events = event_log.append(tx, consultation, actor, [draft], now)
-        return Done(events, notices=_tell_author(source), recount=[target.id])
+        extra = {"into": staff_view(uow.tx, target)}
+        uow.log([_question_event(uow.tx, "questions_merged", source, was_public, extra)])
+        _tell_author(uow, source)
+        uow.recount(VOTES_TOPIC, target.id)
+    return uow.outcome
 
 
 def _move_votes(tx: Session, source: Question, target: Question) -> None:
@@ -317,73 +296,56 @@ def _move_votes(tx: Session, source: Question, target: Question) -> None:
 # -- settings and bans -----------------------------------------------------------
 
 
-def change_settings(core: Core, viewer: Viewer, changes: dict[str, Any]) -> Done:
+def change_settings(core: Core, viewer: Viewer, changes: dict[str, Any]) -> Outcome:
     """Change anonymity, moderation mode or rate limits live."""
     parsed = rules.parse_adjustment(changes)
+    with _moderating(core, viewer) as uow:
+        settings = replace(rules.settings_of(uow.consultation.settings), **parsed)
+        _set_settings(uow, settings, "question_settings_changed", {"changed": parsed})
+    return uow.outcome
 
-    def apply(settings: rules.Settings) -> rules.Settings:
-        return replace(settings, **parsed)
 
-    return _set_settings(core, viewer, apply, "question_settings_changed", {"changed": parsed})
-
-
-def set_open(core: Core, viewer: Viewer, item_id: Any, is_open: bool) -> Done:
+def set_open(core: Core, viewer: Viewer, item_id: Any, is_open: bool) -> Outcome:
     """Open or close questions for the consultation, or for one agenda item."""
     event_type = "questions_opened" if is_open else "questions_closed"
-    wanted: list[int | None] = []
-
-    def apply(settings: rules.Settings) -> rules.Settings:
-        return rules.with_item_open(settings, wanted[0], is_open)
-
-    def check(consultation: Consultation) -> None:
-        wanted.append(None if item_id is None else _target_item(consultation, item_id))
-
-    return _set_settings(core, viewer, apply, event_type, {"item_id": item_id}, check)
+    with _moderating(core, viewer) as uow:
+        wanted = None if item_id is None else _target_item(uow.consultation, item_id)
+        settings = rules.settings_of(uow.consultation.settings)
+        changed = rules.with_item_open(settings, wanted, is_open)
+        _set_settings(uow, changed, event_type, {"item_id": item_id})
+    return uow.outcome
 
 
 def _set_settings(
-    core: Core,
-    viewer: Viewer,
-    apply: Callable[[rules.Settings], rules.Settings],
-    event_type: str,
-    extra: Payload,
-    check: Callable[[Consultation], None] | None = None,
-) -> Done:
-    now = core.now()
-    with core.store.transaction() as tx:
-        consultation, actor = open_command(tx, viewer, {MODERATOR})
-        if check is not None:
-            check(consultation)
-        settings = apply(rules.settings_of(consultation.settings))
-        # A new dict, so the JSON column is seen as changed.
-        consultation.settings = {
-            **consultation.settings,
-            rules.SETTINGS_KEY: settings.as_dict(),
-        }
-        draft = EventDraft(event_type, {**extra, "settings": settings.as_dict()}, PUBLIC)
-        return Done(event_log.append(tx, consultation, actor, [draft], now))
+    uow: UnitOfWork, settings: rules.Settings, event_type: str, extra: Payload
+) -> None:
+    # A new dict, so the JSON column is seen as changed.
+    uow.consultation.settings = {
+        **uow.consultation.settings,
+        rules.SETTINGS_KEY: settings.as_dict(),
+    }
+    uow.log([EventDraft(event_type, {**extra, "settings": settings.as_dict()}, PUBLIC)])
 
 
-def ban(core: Core, viewer: Viewer, participant_id: Any) -> Done:
+def ban(core: Core, viewer: Viewer, participant_id: Any) -> Outcome:
     """Remove an attendee: their later commands are refused, their pending questions hidden."""
     return _set_banned(core, viewer, participant_id, True)
 
 
-def unban(core: Core, viewer: Viewer, participant_id: Any) -> Done:
+def unban(core: Core, viewer: Viewer, participant_id: Any) -> Outcome:
     """Let a banned attendee back in; their hidden questions return to the pending queue."""
     return _set_banned(core, viewer, participant_id, False)
 
 
-def _set_banned(core: Core, viewer: Viewer, participant_id: Any, banned: bool) -> Done:
-    now = core.now()
-    with core.store.transaction() as tx:
-        consultation, actor = open_command(tx, viewer, {MODERATOR})
-        person = _attendee(tx, consultation, participant_id)
+def _set_banned(core: Core, viewer: Viewer, participant_id: Any, banned: bool) -> Outcome:
+    with _moderating(core, viewer) as uow:
+        tx = uow.tx
+        person = _attendee(tx, uow.consultation, participant_id)
         if banned and person.banned_at is not None:
             raise Conflict("already_banned", N_("This person is already banned."))
         if not banned and person.banned_at is None:
             raise Conflict("not_banned", N_("This person is not banned."))
-        person.banned_at = now if banned else None
+        person.banned_at = uow.now if banned else None
         before, after = (rules.PENDING, rules.HIDDEN) if banned else (rules.HIDDEN, rules.PENDING)
         moved = _authored(tx, person.id, before)
         for question in moved:
@@ -394,8 +356,8 @@ def _set_banned(core: Core, viewer: Viewer, participant_id: Any, banned: bool) -
         else:
             payload["restored"] = [staff_view(tx, q) for q in moved]
         event_type = "participant_banned" if banned else "participant_unbanned"
-        draft = EventDraft(event_type, payload, STAFF)
-        return Done(event_log.append(tx, consultation, actor, [draft], now))
+        uow.log([EventDraft(event_type, payload, STAFF)])
+    return uow.outcome
 
 
 def _attendee(tx: Session, consultation: Consultation, participant_id: Any) -> Participant:
@@ -564,11 +526,10 @@ def _person(person: Participant) -> Payload:
     }
 
 
-def _tell_author(question: Question) -> list[Notice]:
+def _tell_author(uow: UnitOfWork, question: Question) -> None:
     """The author learns what happened to their question, where the author is known."""
-    if question.author_id is None:
-        return []
-    return [Notice(question.author_id, "my_question", {"question": own_view(question)})]
+    if question.author_id is not None:
+        uow.notify(question.author_id, "my_question", {"question": own_view(question)})
 
 
 def find_question(tx: Session, consultation: Consultation, question_id: Any) -> Question:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -21,10 +22,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from server.core import event_log, receipts
-from server.core.access import Viewer, check_actor, open_command
+from server.core.access import Viewer, check_actor
 from server.core.base import table_of
 from server.core.errors import N_, Conflict
-from server.core.events import ATTENDEE, STAFF, EventDraft
+from server.core.events import ATTENDEE, STAFF, EventDraft, LoggedEvent
 from server.core.group_commit import (
     Pending,
     batched,
@@ -34,14 +35,14 @@ from server.core.group_commit import (
     rows_by_id,
 )
 from server.core.ids import as_id
-from server.core.lifecycle import check_not_ended
 from server.core.models import Consultation, Participant
 from server.core.runtime import Core
 from server.core.store import Store
+from server.core.unit_of_work import Outcome, Recount, within
 
 from . import rules
 from .models import Question, QuestionVote
-from .service import Done, find_question
+from .service import VOTES_TOPIC, find_question
 
 
 @dataclass(frozen=True)
@@ -53,28 +54,26 @@ class VoteCommand:
     now: datetime
 
 
-def vote(core: Core, viewer: Viewer, question_id: Any) -> Done:
+def vote(core: Core, viewer: Viewer, question_id: Any) -> Outcome:
     """An attendee upvotes someone else's approved question, once."""
     command = VoteCommand(viewer, question_id, core.now())
-    done: Done = batched(core, viewer.consultation_id, command, vote_all)
-    return done
+    outcome: Outcome = batched(core, viewer.consultation_id, command, vote_all)
+    return outcome
 
 
 def vote_all(store: Store, batch: Sequence[Pending[VoteCommand]]) -> list[Any]:
-    """Commit a batch of upvotes of one consultation: a `Done` or an error for each."""
+    """Commit a batch of upvotes of one consultation: an `Outcome` or an error for each."""
     return bulk_then_each(store, batch, _first_votes_in_bulk, _vote_one)
 
 
-def _vote_one(tx: Session, command: VoteCommand) -> Done:
+def _vote_one(tx: Session, command: VoteCommand) -> Outcome:
     """The rules of one upvote: check, insert, log."""
-    consultation, actor = open_command(tx, command.viewer, {ATTENDEE})
-    check_not_ended(consultation.state)
-    question = find_question(tx, consultation, command.question_id)
-    rules.check_votable(question.state, own=question.author_id == actor.id)
-    if not _insert_vote(tx, question.id, actor.id, command.now):
+    uow = within(tx, command.viewer, {ATTENDEE}, command.now)
+    question = find_question(tx, uow.consultation, command.question_id)
+    rules.check_votable(question.state, own=question.author_id == uow.actor.id)
+    if not _insert_vote(tx, question.id, uow.actor.id, command.now):
         raise Conflict("already_voted", N_("You have already voted for this question."))
-    event = event_log.append(tx, consultation, actor, [_logged(question, actor)], command.now)
-    return _voted(question, event)
+    return _voted(question, uow.log([_logged(question, uow.actor)]))
 
 
 def _logged(question: Question, actor: Participant) -> EventDraft:
@@ -83,8 +82,9 @@ def _logged(question: Question, actor: Participant) -> EventDraft:
     return EventDraft("question_voted", payload, STAFF, live=False)
 
 
-def _voted(question: Question, events: list[Any]) -> Done:
-    return Done(events, {"question_id": question.id, "voted": True}, recount=[question.id])
+def _voted(question: Question, events: list[LoggedEvent]) -> Outcome:
+    recount = Recount(question.consultation_id, VOTES_TOPIC, question.id)
+    return Outcome(events, {"question_id": question.id, "voted": True}, recounts=[recount])
 
 
 def _insert_vote(tx: Session, question_id: int, participant_id: int, now: datetime) -> bool:
@@ -109,7 +109,7 @@ class _First:
 
 def _first_votes_in_bulk(
     tx: Session, consultation: Consultation, batch: Sequence[Pending[VoteCommand]]
-) -> dict[int, Done]:
+) -> dict[int, Outcome]:
     """Write, in bulk, the batch's votes that are surely first votes; their outcomes."""
     firsts = _first_votes(tx, consultation, batch)
     if not firsts:
@@ -163,27 +163,27 @@ def _first_votes(
     return [first for first, ok in zip(firsts, taken, strict=True) if ok]
 
 
-def withdraw_vote(core: Core, viewer: Viewer, question_id: Any) -> Done:
+def withdraw_vote(core: Core, viewer: Viewer, question_id: Any) -> Outcome:
     """An attendee takes their vote back (in the votes' batches, one savepoint each)."""
-    now = core.now()
+    unvote = partial(_withdraw_one, viewer, question_id, core.now())
+    outcome: Outcome = batched(core, viewer.consultation_id, unvote, each_in_savepoint)
+    return outcome
 
-    def unvote(tx: Session) -> Done:
-        consultation, actor = open_command(tx, viewer, {ATTENDEE})
-        check_not_ended(consultation.state)
-        question = find_question(tx, consultation, question_id)
-        if question.state == rules.PENDING:
-            raise rules.unknown_question()
-        removed = tx.execute(
-            delete(QuestionVote).where(
-                QuestionVote.question_id == question.id, QuestionVote.participant_id == actor.id
-            )
+
+def _withdraw_one(viewer: Viewer, question_id: Any, now: datetime, tx: Session) -> Outcome:
+    uow = within(tx, viewer, {ATTENDEE}, now)
+    question = find_question(tx, uow.consultation, question_id)
+    if question.state == rules.PENDING:
+        raise rules.unknown_question()
+    removed = tx.execute(
+        delete(QuestionVote).where(
+            QuestionVote.question_id == question.id, QuestionVote.participant_id == uow.actor.id
         )
-        if removed.rowcount != 1:  # type: ignore[attr-defined]
-            raise Conflict("not_voted", N_("You have not voted for this question."))
-        payload = {"question_id": question.id, "participant_id": actor.id}
-        draft = EventDraft("question_vote_withdrawn", payload, STAFF, live=False)
-        events = event_log.append(tx, consultation, actor, [draft], now)
-        return Done(events, {"question_id": question.id, "voted": False}, recount=[question.id])
-
-    done: Done = batched(core, viewer.consultation_id, unvote, each_in_savepoint)
-    return done
+    )
+    if removed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("not_voted", N_("You have not voted for this question."))
+    payload = {"question_id": question.id, "participant_id": uow.actor.id}
+    uow.log([EventDraft("question_vote_withdrawn", payload, STAFF, live=False)])
+    uow.reply(question_id=question.id, voted=False)
+    uow.recount(VOTES_TOPIC, question.id)
+    return uow.outcome

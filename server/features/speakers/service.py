@@ -1,16 +1,18 @@
 """The speakers' queue: raise a hand, get the floor, keep to time — one transaction each.
 
-Every command locks the consultation row (open_command), which serialises the
-queue of a consultation across workers; the partial unique indexes on
-speaker_hands (one speaker per consultation, one open hand per person and item)
-hold even if that ever fails. The order of the queue is derived on every read
-from the hands and the turns so far, so switching the ordering rewrites nothing.
+Every command is a unit of work (core/unit_of_work.py), which locks the
+consultation row and so serialises the queue of a consultation across workers;
+the partial unique indexes on speaker_hands (one speaker per consultation, one
+open hand per person and item) hold even if that ever fails. The order of the
+queue is derived on every read from the hands and the turns so far, so switching
+the ordering rewrites nothing.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,14 +22,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.core import event_log
-from server.core.access import Viewer, open_command
+from server.core.access import Viewer
 from server.core.errors import N_, Conflict, NotFound
 from server.core.events import ATTENDEE, MODERATOR, STAFF, EventDraft, LoggedEvent
-from server.core.lifecycle import ENDED, check_not_ended
+from server.core.lifecycle import ENDED
 from server.core.models import AgendaItem, Consultation, Participant
 from server.core.runtime import Core
 from server.core.times import iso
-from server.features.agenda.rules import ACTIVE
+from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
+from server.features.agenda.rules import active_item, find_item
 from server.features.consultations.rules import ConsultationSpec
 from server.features.consultations.service import creation_hook
 from server.features.consultations.snapshots import snapshot_part
@@ -35,33 +38,36 @@ from server.features.consultations.snapshots import snapshot_part
 from . import rules
 from .models import ClosedSpeakerList, SpeakerHand
 
-Change = Callable[[Session, Consultation, Participant, datetime], list[EventDraft]]
 Pair = tuple[SpeakerHand, Participant]  # a hand and its owner, as the ORM loads them
 
 
-def _run(
-    core: Core, viewer: Viewer, roles: set[str], change: Change, *, after_end: bool = False
-) -> list[LoggedEvent]:
-    """One speakers' command as one transaction: lock, check, change, log."""
-    now = core.now()
-    with core.store.transaction() as tx:
-        consultation, actor = open_command(tx, viewer, roles)
-        if not after_end:
-            check_not_ended(consultation.state)
-        drafts = change(tx, consultation, actor, now)
-        return event_log.append(tx, consultation, actor, drafts, now)
+# The ordered queue, pushed coalesced after every command (features/speakers/handlers.py).
+TOPIC = "speakers"
+
+
+@contextmanager
+def _queue_command(
+    core: Core, viewer: Viewer, roles: set[str], *, not_ended: bool = True
+) -> Iterator[UnitOfWork]:
+    """One speakers' command; after it, the queue is pushed again and whoever's hands it
+    changed hears `speakers_mine` with their open hands."""
+    with unit_of_work(core, viewer, roles, not_ended=not_ended) as uow:
+        yield uow
+        uow.recount(TOPIC)
+        concerned = people_concerned(uow.outcome.events)
+        for participant_id, reason in concerned.items():
+            hands = my_hands(uow.tx, uow.consultation.id, participant_id)
+            uow.notify(participant_id, "speakers_mine", {"reason": reason, "hands": hands})
 
 
 # Attendees.
 
 
-def raise_hand(core: Core, viewer: Viewer, item_id: Any, topic: Any) -> list[LoggedEvent]:
+def raise_hand(core: Core, viewer: Viewer, item_id: Any, topic: Any) -> Outcome:
     """Ask for the floor on an item (the running one when `item_id` is None)."""
-
-    def change(
-        tx: Session, consultation: Consultation, actor: Participant, now: datetime
-    ) -> list[EventDraft]:
-        item = _item_or_active(consultation, item_id)
+    with _queue_command(core, viewer, {ATTENDEE}) as uow:
+        tx, actor = uow.tx, uow.actor
+        item = _item_or_active(uow.consultation, item_id)
         text = rules.parse_topic(topic)
         open_hand = tx.scalar(
             select(SpeakerHand.state).where(
@@ -72,32 +78,28 @@ def raise_hand(core: Core, viewer: Viewer, item_id: Any, topic: Any) -> list[Log
         )
         rules.check_can_raise(_is_closed(tx, item.id), open_hand)
         hand = SpeakerHand(
-            consultation_id=consultation.id,
+            consultation_id=uow.consultation.id,
             participant_id=actor.id,
             item_id=item.id,
             topic=text,
             state=rules.WAITING,
-            requested_at=now,
+            requested_at=uow.now,
         )
         tx.add(hand)
         _flush_or(tx, "already_in_queue", rules.ALREADY_IN_QUEUE)
-        turns = _turns_by_person(tx, consultation.id)[actor.id]
-        return [EventDraft("hand_raised", hand_view(HandFacts.of(hand, actor), turns), STAFF)]
+        turns = _turns_by_person(tx, uow.consultation.id)[actor.id]
+        uow.log([EventDraft("hand_raised", hand_view(HandFacts.of(hand, actor), turns), STAFF)])
+        uow.reply(hand_id=hand.id)
+    return uow.outcome
 
-    return _run(core, viewer, {ATTENDEE}, change)
 
-
-def withdraw_hand(core: Core, viewer: Viewer, hand_id: Any) -> list[LoggedEvent]:
+def withdraw_hand(core: Core, viewer: Viewer, hand_id: Any) -> Outcome:
     """Take back one's own request to speak."""
-
-    def change(
-        tx: Session, consultation: Consultation, actor: Participant, now: datetime
-    ) -> list[EventDraft]:
-        hand, person = _hand(tx, consultation, hand_id)
-        rules.check_owner(hand.participant_id, actor.id)
-        return _off_the_list(hand, person, rules.WITHDRAWN, "hand_withdrawn", now)
-
-    return _run(core, viewer, {ATTENDEE}, change)
+    with _queue_command(core, viewer, {ATTENDEE}) as uow:
+        hand, person = _hand(uow.tx, uow.consultation, hand_id)
+        rules.check_owner(hand.participant_id, uow.actor.id)
+        uow.log(_off_the_list(hand, person, rules.WITHDRAWN, "hand_withdrawn", uow.now))
+    return uow.outcome
 
 
 # The chair.
@@ -105,16 +107,14 @@ def withdraw_hand(core: Core, viewer: Viewer, hand_id: Any) -> list[LoggedEvent]
 
 def give_floor(
     core: Core, viewer: Viewer, hand_id: Any = None, item_id: Any = None, replacing: Any = None
-) -> list[LoggedEvent]:
+) -> Outcome:
     """Give the floor to a waiting hand, or to the next in an item's queue.
 
     If someone holds the floor, the command is refused (`floor_taken`) unless
     `replacing` names that very turn, which then ends first.
     """
-
-    def change(
-        tx: Session, consultation: Consultation, actor: Participant, now: datetime
-    ) -> list[EventDraft]:
+    with _queue_command(core, viewer, {MODERATOR}) as uow:
+        tx, consultation, now = uow.tx, uow.consultation, uow.now
         drafts: list[EventDraft] = []
         current = _speaking(tx, consultation.id)
         if rules.check_floor_free(current[0].id if current else None, replacing):
@@ -138,59 +138,50 @@ def give_floor(
         hand.extra_seconds = 0
         hand.overrun_logged = False
         _flush_or(tx, "floor_taken", rules.FLOOR_TAKEN)
-        return [*drafts, EventDraft("floor_given", turn_view(HandFacts.of(hand, person), now))]
+        uow.log([*drafts, EventDraft("floor_given", turn_view(HandFacts.of(hand, person), now))])
+        uow.reply(hand_id=hand.id)
+    return uow.outcome
 
-    return _run(core, viewer, {MODERATOR}, change)
 
-
-def end_turn(core: Core, viewer: Viewer, hand_id: Any = None) -> list[LoggedEvent]:
+def end_turn(core: Core, viewer: Viewer, hand_id: Any = None) -> Outcome:
     """End the current turn: the chair, or the speaker yielding the floor.
 
     Allowed after the consultation has ended, so a turn left open can be closed.
     """
-
-    def change(
-        tx: Session, consultation: Consultation, actor: Participant, now: datetime
-    ) -> list[EventDraft]:
-        current = _speaking(tx, consultation.id)
+    with _queue_command(core, viewer, {MODERATOR, ATTENDEE}, not_ended=False) as uow:
+        current = _speaking(uow.tx, uow.consultation.id)
         rules.check_someone_speaking(current[0].id if current else None, hand_id)
         assert current is not None
-        if actor.role == ATTENDEE:
-            rules.check_owner(current[0].participant_id, actor.id)
-        return [_end(current, now, now, "speaker" if actor.role == ATTENDEE else "chair")]
+        by_speaker = uow.actor.role == ATTENDEE
+        if by_speaker:
+            rules.check_owner(current[0].participant_id, uow.actor.id)
+        uow.log([_end(current, uow.now, uow.now, "speaker" if by_speaker else "chair")])
+    return uow.outcome
 
-    return _run(core, viewer, {MODERATOR, ATTENDEE}, change, after_end=True)
 
-
-def extend_turn(core: Core, viewer: Viewer, seconds: Any) -> list[LoggedEvent]:
+def extend_turn(core: Core, viewer: Viewer, seconds: Any) -> Outcome:
     """Give the current speaker more time."""
-
-    def change(
-        tx: Session, consultation: Consultation, actor: Participant, now: datetime
-    ) -> list[EventDraft]:
+    with _queue_command(core, viewer, {MODERATOR}) as uow:
         added = rules.parse_extension(seconds)
-        current = _speaking(tx, consultation.id)
+        current = _speaking(uow.tx, uow.consultation.id)
         rules.check_someone_speaking(current[0].id if current else None)
         assert current is not None
         hand, person = current
         hand.extra_seconds += added
-        view = turn_view(HandFacts.of(hand, person), now)
-        return [EventDraft("turn_extended", {**view, "seconds": added})]
+        view = turn_view(HandFacts.of(hand, person), uow.now)
+        uow.log([EventDraft("turn_extended", {**view, "seconds": added})])
+    return uow.outcome
 
-    return _run(core, viewer, {MODERATOR}, change)
 
-
-def put_back(core: Core, viewer: Viewer, hand_id: Any) -> list[LoggedEvent]:
+def put_back(core: Core, viewer: Viewer, hand_id: Any) -> Outcome:
     """Put a hand back in the queue at its original place.
 
     From the floor (the wrong person, or a broken line: the turn is cancelled and
     not counted), or after it was withdrawn or removed.
     """
-
-    def change(
-        tx: Session, consultation: Consultation, actor: Participant, now: datetime
-    ) -> list[EventDraft]:
-        hand, person = _hand(tx, consultation, hand_id)
+    with _queue_command(core, viewer, {MODERATOR}) as uow:
+        tx, now = uow.tx, uow.now
+        hand, person = _hand(tx, uow.consultation, hand_id)
         rules.check_can_put_back(hand.state)
         drafts = []
         if hand.state == rules.SPEAKING:
@@ -202,78 +193,61 @@ def put_back(core: Core, viewer: Viewer, hand_id: Any) -> list[LoggedEvent]:
         hand.state = rules.WAITING
         hand.ended_at = None
         _flush_or(tx, "already_in_queue", rules.ALREADY_IN_QUEUE)
-        turns = _turns_by_person(tx, consultation.id)[person.id]
+        turns = _turns_by_person(tx, uow.consultation.id)[person.id]
         back = hand_view(HandFacts.of(hand, person), turns)
-        return [*drafts, EventDraft("hand_put_back", back, STAFF)]
+        uow.log([*drafts, EventDraft("hand_put_back", back, STAFF)])
+    return uow.outcome
 
-    return _run(core, viewer, {MODERATOR}, change)
 
-
-def remove_hand(core: Core, viewer: Viewer, hand_id: Any) -> list[LoggedEvent]:
+def remove_hand(core: Core, viewer: Viewer, hand_id: Any) -> Outcome:
     """Take someone off the queue."""
-
-    def change(
-        tx: Session, consultation: Consultation, actor: Participant, now: datetime
-    ) -> list[EventDraft]:
-        hand, person = _hand(tx, consultation, hand_id)
-        return _off_the_list(hand, person, rules.REMOVED, "hand_removed", now)
-
-    return _run(core, viewer, {MODERATOR}, change)
+    with _queue_command(core, viewer, {MODERATOR}) as uow:
+        hand, person = _hand(uow.tx, uow.consultation, hand_id)
+        uow.log(_off_the_list(hand, person, rules.REMOVED, "hand_removed", uow.now))
+    return uow.outcome
 
 
-def close_list(core: Core, viewer: Viewer, item_id: Any) -> list[LoggedEvent]:
+def close_list(core: Core, viewer: Viewer, item_id: Any) -> Outcome:
     """Take no new hands for an item; those already waiting keep their place."""
-
-    def change(
-        tx: Session, consultation: Consultation, actor: Participant, now: datetime
-    ) -> list[EventDraft]:
+    with _queue_command(core, viewer, {MODERATOR}) as uow:
+        tx, consultation = uow.tx, uow.consultation
         item = _item_or_active(consultation, item_id)
         if _is_closed(tx, item.id):
             raise Conflict("list_already_closed", rules.ALREADY_CLOSED)
-        tx.add(ClosedSpeakerList(item_id=item.id, consultation_id=consultation.id, closed_at=now))
+        tx.add(
+            ClosedSpeakerList(item_id=item.id, consultation_id=consultation.id, closed_at=uow.now)
+        )
         _flush_or(tx, "list_already_closed", rules.ALREADY_CLOSED)
-        return [EventDraft("speakers_list_closed", {"item_id": item.id})]
+        uow.log([EventDraft("speakers_list_closed", {"item_id": item.id})])
+    return uow.outcome
 
-    return _run(core, viewer, {MODERATOR}, change)
 
-
-def reopen_list(core: Core, viewer: Viewer, item_id: Any) -> list[LoggedEvent]:
-    def change(
-        tx: Session, consultation: Consultation, actor: Participant, now: datetime
-    ) -> list[EventDraft]:
-        item = _item_or_active(consultation, item_id)
-        closed = tx.get(ClosedSpeakerList, item.id)
+def reopen_list(core: Core, viewer: Viewer, item_id: Any) -> Outcome:
+    with _queue_command(core, viewer, {MODERATOR}) as uow:
+        item = _item_or_active(uow.consultation, item_id)
+        closed = uow.tx.get(ClosedSpeakerList, item.id)
         if closed is None:
             raise Conflict("list_already_open", N_("This list of speakers is already open."))
-        tx.delete(closed)
-        return [EventDraft("speakers_list_reopened", {"item_id": item.id})]
+        uow.tx.delete(closed)
+        uow.log([EventDraft("speakers_list_reopened", {"item_id": item.id})])
+    return uow.outcome
 
-    return _run(core, viewer, {MODERATOR}, change)
 
-
-def set_ordering(core: Core, viewer: Viewer, ordering: Any) -> list[LoggedEvent]:
+def set_ordering(core: Core, viewer: Viewer, ordering: Any) -> Outcome:
     """Switch the order the queue is served in; the same ordering again logs nothing."""
-
-    def change(
-        tx: Session, consultation: Consultation, actor: Participant, now: datetime
-    ) -> list[EventDraft]:
+    with _queue_command(core, viewer, {MODERATOR}) as uow:
+        consultation = uow.consultation
         chosen = rules.parse_ordering(ordering)
-        if rules.read_settings(consultation.settings).ordering == chosen:
-            return []
-        consultation.settings = rules.write_settings(consultation.settings, ordering=chosen)
-        return [EventDraft("speakers_ordering_changed", {"ordering": chosen})]
-
-    return _run(core, viewer, {MODERATOR}, change)
+        if rules.read_settings(consultation.settings).ordering != chosen:
+            consultation.settings = rules.write_settings(consultation.settings, ordering=chosen)
+            uow.log([EventDraft("speakers_ordering_changed", {"ordering": chosen})])
+    return uow.outcome
 
 
-def set_time_limit(
-    core: Core, viewer: Viewer, seconds: Any, item_id: Any = None
-) -> list[LoggedEvent]:
+def set_time_limit(core: Core, viewer: Viewer, seconds: Any, item_id: Any = None) -> Outcome:
     """Set the speaking time for the consultation, or for one item (None clears an item's)."""
-
-    def change(
-        tx: Session, consultation: Consultation, actor: Participant, now: datetime
-    ) -> list[EventDraft]:
+    with _queue_command(core, viewer, {MODERATOR}) as uow:
+        consultation = uow.consultation
         limit: int | None
         if item_id is None:
             limit = rules.parse_time_limit(seconds)
@@ -281,14 +255,13 @@ def set_time_limit(
                 consultation.settings, time_limit_seconds=limit
             )
         else:
-            item = _item(consultation, item_id)
+            item = find_item(consultation.items, item_id)
             limit = None if seconds is None else rules.parse_time_limit(seconds)
             consultation.settings = rules.write_settings(
                 consultation.settings, item_limit=(item.id, limit)
             )
-        return [EventDraft("speaking_time_set", {"item_id": item_id, "seconds": limit})]
-
-    return _run(core, viewer, {MODERATOR}, change)
+        uow.log([EventDraft("speaking_time_set", {"item_id": item_id, "seconds": limit})])
+    return uow.outcome
 
 
 @creation_hook
@@ -493,7 +466,7 @@ def speakers_snapshot(
     view = queue_view(state, viewer.role)
     floor = turn_view(state.floor, now) if state.floor else None
     view["floor"] = rules.public_turn(floor) if floor and viewer.role == ATTENDEE else floor
-    active = next((i for i in consultation.items if i.state == ACTIVE), None)
+    active = active_item(consultation.items)
     view["current_item_id"] = active.id if active else None
     view["list_open"] = None if active is None else active.id not in state.closed
     if viewer.role == ATTENDEE:
@@ -527,14 +500,6 @@ def my_hands(tx: Session, consultation_id: int, participant_id: int) -> list[dic
         }
         for h in hands
     ]
-
-
-def hands_by_person(
-    core: Core, consultation_id: int, participant_ids: Iterable[int]
-) -> dict[int, list[dict[str, Any]]]:
-    """Each person's open hands, read once, for the notices telling them of a change."""
-    with core.store.reading() as tx:
-        return {pid: my_hands(tx, consultation_id, pid) for pid in participant_ids}
 
 
 def people_concerned(events: Iterable[LoggedEvent]) -> dict[int, str]:
@@ -715,19 +680,11 @@ def _is_closed(tx: Session, item_id: int) -> bool:
     return tx.get(ClosedSpeakerList, item_id) is not None
 
 
-def _item(consultation: Consultation, item_id: Any) -> AgendaItem:
-    if not isinstance(item_id, bool):
-        for item in consultation.items:
-            if item.id == item_id:
-                return item
-    raise NotFound("unknown_item", N_("This agenda item does not exist."))
-
-
 def _item_or_active(consultation: Consultation, item_id: Any) -> AgendaItem:
     """The item named, or the running one when none is named."""
     if item_id is not None:
-        return _item(consultation, item_id)
-    active = next((i for i in consultation.items if i.state == ACTIVE), None)
+        return find_item(consultation.items, item_id)
+    active = active_item(consultation.items)
     if active is None:
         raise Conflict("no_active_item", N_("No agenda item is running; name the item."))
     return active
