@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from server.core.errors import N_, DomainError
 from server.core.events import Payload
+from server.features.presence import replay as attendance
 from server.i18n import gettext as _
 from server.i18n import pgettext
 from server.reports.bidi import isolate
@@ -107,13 +108,20 @@ def _reported(ctx: ReportContext, item_id: int | None) -> list[Reported]:
 
 
 def _present_at_close(ctx: ReportContext) -> dict[Any, int]:
-    """People connected when each poll last closed, from its `poll_closed` event."""
-    present = {}
-    for event in logged_events(ctx.tx, ctx.consultation.id, ("poll_closed",)):
-        payload = safe_event(event).payload
-        poll, results = payload.get("poll") or {}, payload.get("results") or {}
-        if isinstance(results.get("present"), int):
-            present[poll.get("id")] = results["present"]
+    """Attendees connected when each poll last closed, replayed from arrivals and departures.
+
+    Replayed rather than read from `poll_closed`: logs written before turnout left
+    staff out counted moderators and rapporteurs among the people present.
+    """
+    present: dict[Any, int] = {}
+    peaks = attendance.Peaks()
+    types = (attendance.ARRIVED, attendance.LEFT, "poll_closed")
+    for event in logged_events(ctx.tx, ctx.consultation.id, types):
+        if event.type == "poll_closed":
+            poll = safe_event(event).payload.get("poll") or {}
+            present[poll.get("id")] = len(peaks.present)
+        else:
+            peaks.apply(event.type, event.payload, event.at)
     return present
 
 
