@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -56,6 +57,7 @@ from server.reports.model import (
     report_section,
     safe_event,
 )
+from server.reports.small_groups import CSV_MARKS, Protected, protect, report_marks
 
 from . import models as storage
 from . import rules
@@ -246,26 +248,56 @@ def _rank(rows: list[dict[str, Any]], row: dict[str, Any]) -> int:
     return 1 + sum(1 for other in rows if other["value"] > row["value"])
 
 
-def _breakdowns(shown: Reported) -> tuple[Section, ...]:
+def _merged(shown: Reported, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Groups counted together, as one breakdown entry (the other-groups row)."""
+    voters = sum(entry["voters"] for entry in entries)
+    values = [sum(column) for column in zip(*(entry["values"] for entry in entries), strict=True)]
+    merged: dict[str, Any] = {"key": CSV_MARKS.other, "voters": voters, "values": values}
+    if shown.poll.type == rules.RATING:
+        keys = [row["key"] for row in shown.results["rows"]]
+        points = sum(key * count for key, count in zip(keys, values, strict=True))
+        merged["mean"] = round(points / voters, 2) if voters else None
+    return merged
+
+
+def protected_breakdown(
+    ctx: ReportContext, shown: Reported, dimension: str
+) -> Protected[dict[str, Any]]:
+    """A breakdown's groups; a shareable report hides those of fewer than 5 voters."""
+    entries = shown.results["breakdown"][dimension]
+    return protect(entries, lambda entry: int(entry["voters"]), ctx.audience)
+
+
+def _breakdowns(ctx: ReportContext, shown: Reported) -> tuple[Section, ...]:
     labels = [row["label"] for row in shown.results["rows"][:BREAKDOWN_COLUMNS]]
     rating = shown.poll.type == rules.RATING
     sections = []
+
+    def figures(entry: dict[str, Any]) -> tuple[Cell, ...]:
+        mean = entry.get("mean")
+        return (
+            entry["voters"],
+            *entry["values"][:BREAKDOWN_COLUMNS],
+            *((f"{mean:g}" if mean is not None else "–",) if rating else ()),
+        )
+
     for dimension, key, title, first in (
         ("stakeholder_group", "poll_groups", _("By stakeholder group"), _("Stakeholder group")),
         ("country", "poll_countries", _("By country"), _("Country")),
     ):
         columns = (first, _("Voters"), *labels, *((_("Average"),) if rating else ()))
-        rows = [
-            (
-                _group_name(dimension, entry["key"]),
-                entry["voters"],
-                *entry["values"][:BREAKDOWN_COLUMNS],
-                *((f"{entry['mean']:g}",) if rating else ()),
-            )
-            for entry in shown.results["breakdown"][dimension]
-        ]
+        rows = protected_breakdown(ctx, shown, dimension).rows(
+            partial(_entry_name, dimension),
+            figures,
+            lambda entries: figures(_merged(shown, entries)),
+            report_marks(),
+        )
         sections.append(Section(key, title, (Table(columns, rows),)))
     return tuple(sections)
+
+
+def _entry_name(dimension: str, entry: dict[str, Any]) -> str:
+    return _group_name(dimension, entry["key"])
 
 
 def _group_name(dimension: str, key: str) -> str:
@@ -323,7 +355,7 @@ def poll_section(ctx: ReportContext, shown: Reported) -> Section:
     answers = _answers(ctx, shown)
     if answers is not None:
         blocks.append(answers)
-    blocks.extend(_breakdowns(shown))
+    blocks.extend(_breakdowns(ctx, shown))
     title = _("Poll %(n)s: %(question)s", n=shown.number, question=isolate(shown.poll.question))
     return Section("poll", title, tuple(blocks), data={"poll_id": shown.poll.id})
 
@@ -407,15 +439,17 @@ def _poll_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
                     row["percent"],
                     mean,
                 )
-            for dimension, groups in results["breakdown"].items():
-                for entry in groups:
+            for dimension in results["breakdown"]:
+                for entry, hidden in _csv_breakdown(ctx, shown, dimension):
+                    group = (*head, dimension, entry["key"])
+                    if hidden:
+                        yield (*group, hidden, "", "", "", "", "")
+                        continue
                     if not rows:
-                        yield (*head, dimension, entry["key"], entry["voters"], "", "", "", "", "")
+                        yield (*group, entry["voters"], "", "", "", "", "")
                     for row, value in zip(rows, entry["values"], strict=True):
                         yield (
-                            *head,
-                            dimension,
-                            entry["key"],
+                            *group,
                             entry["voters"],
                             str(row["key"]),
                             row["label"],
@@ -423,6 +457,14 @@ def _poll_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
                             "",
                             entry.get("mean"),
                         )
+
+
+def _csv_breakdown(
+    ctx: ReportContext, shown: Reported, dimension: str
+) -> Iterator[tuple[dict[str, Any], str]]:
+    """A breakdown's entries for the CSV, each with its mark if hidden ("<5")."""
+    protected = protected_breakdown(ctx, shown, dimension)
+    return iter(protected.entries(partial(_merged, shown), CSV_MARKS))
 
 
 @csv_file("poll_answers.csv", order=51)
