@@ -75,6 +75,11 @@ The audience rules every provider must keep
 - `Audience.SHAREABLE` (rapporteurs and moderators): dismissed questions are
   counted, not listed; poll answers a moderator excluded are absent.
   `Audience.FULL` (moderators only): they are listed (excluded answers marked).
+- Shareable breakdowns by stakeholder group or country pass through
+  `small_groups.protect`: no group of fewer than 5 people shows its figures,
+  nor can they be had by subtraction. The full record shows every group.
+- The shareable report names question authors only on the record (questions'
+  `anonymity` setting `off`); speakers are named in both.
 - One record never breaks a report (containment.py): text leaves encodable,
   and a provider, row or event that fails to render becomes a mark and a log line.
 - Text people typed is isolated where it could reorder its line (bidi.py): a

@@ -46,8 +46,8 @@ def _xml_safe(value: object) -> str:
 
 def render(report: Report) -> bytes:
     document = Document()
-    document.core_properties.title = xml_text(report.title)
-    document.add_heading(xml_text(report.title), level=0)
+    document.core_properties.title = xml_text(report.heading)
+    document.add_heading(xml_text(report.heading), level=0)
     for section in report.sections:
         render_section(document, section, 1)
     buffer = io.BytesIO()

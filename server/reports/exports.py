@@ -99,10 +99,12 @@ def choose_audience(fmt: Format, asked: str | None, role: str) -> Audience:
     return audience
 
 
-def file_name(consultation: Consultation, fmt: Format) -> str:
-    """`<short name>-<date of the consultation, in its zone>-report.<extension>`."""
+def file_name(consultation: Consultation, fmt: Format, audience: Audience) -> str:
+    """`<short name>-<date of the consultation, in its zone>-<shareable|full>.<extension>`;
+    the archive, which has one audience, `…-report.json`."""
     day = consultation.scheduled_start.astimezone(ZoneInfo(consultation.time_zone)).date()
-    return f"{consultation.short_name}-{day.isoformat()}-report.{fmt.extension}"
+    which = "report" if len(fmt.audiences) == 1 else str(audience)
+    return f"{consultation.short_name}-{day.isoformat()}-{which}.{fmt.extension}"
 
 
 def stream(core: Core, consultation_id: int, fmt: Format, audience: Audience) -> Iterator[bytes]:
@@ -118,7 +120,7 @@ def archive_to_file(core: Core, join_code: str, path: Path | None) -> Path:
     with core.store.reading() as tx:
         consultation = consultations.find_by_code(tx, join_code)
         consultation_id = consultation.id
-        target = path or Path(file_name(consultation, fmt))
+        target = path or Path(file_name(consultation, fmt, Audience.FULL))
     with target.open("wb") as out:
         for chunk in stream(core, consultation_id, fmt, Audience.FULL):
             out.write(chunk)

@@ -6,7 +6,7 @@ Features add theirs the same way (see the package's docstring).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -43,6 +43,7 @@ from .model import (
     shareable_staff_events,
     summarise,
 )
+from .small_groups import CSV_MARKS, Marks, protect, report_marks
 
 shareable_staff_events("consultation_created", "note_saved")
 
@@ -79,6 +80,7 @@ def consultation_csv(ctx: ReportContext) -> Table:
     scheduled_end = c.scheduled_start + timedelta(minutes=c.planned_minutes)
     actual = (c.ended_at or ctx.now) - c.started_at if c.started_at else None
     rows: list[tuple[str, Cell]] = [
+        ("audience", str(ctx.audience)),  # first: which of the two records this is
         ("title", c.title),
         ("short_name", c.short_name),
         ("region", c.region),
@@ -93,7 +95,6 @@ def consultation_csv(ctx: ReportContext) -> Table:
         ("actual_seconds", int(actual.total_seconds()) if actual else None),
         ("moderators", ", ".join(_staff_names(ctx, MODERATOR))),
         ("rapporteurs", ", ".join(_staff_names(ctx, RAPPORTEUR))),
-        ("audience", str(ctx.audience)),
         *_moments(ctx, "made_at", ctx.now),
         ("general_notes", _notes_by_item(ctx).get(None, "")),
     ]
@@ -148,8 +149,18 @@ def _staff_names(ctx: ReportContext, role: str) -> list[str]:
 def _audience_line(ctx: ReportContext) -> str:
     made = _("made %(at)s", at=ctx.both(ctx.now))
     if ctx.audience == Audience.FULL:
-        return _("full record for moderators, %(made)s", made=made)
-    return _("shareable: dismissed questions are counted, not listed; %(made)s", made=made)
+        return _(
+            "full record for moderators: dismissed questions listed, authors who asked "
+            "under their name named, every group and country however small; %(made)s",
+            made=made,
+        )
+    return _(
+        "shareable: speakers are named (they spoke on the record); question authors only "
+        "when the consultation takes no anonymous questions; dismissed questions are "
+        "counted, not listed; groups and countries of fewer than 5 people are not shown "
+        "apart; %(made)s",
+        made=made,
+    )
 
 
 # ---------------------------------------------------------------- attendance
@@ -192,6 +203,41 @@ def group_label(group: str) -> str:
     return str(label) if label is not None else group
 
 
+def _peak_among(ctx: ReportContext, field: str, keys: Iterable[str]) -> int:
+    """The most attendees of these groups (or countries) connected at once, together."""
+    together = set(keys)
+    merged = "\0others"  # no group or country is called this
+
+    def as_one(payload: Payload) -> Payload:
+        value = str(payload.get(field) or ("other" if field == "stakeholder_group" else ""))
+        return {**payload, field: merged} if value in together else payload
+
+    peaks = attendance.replay(
+        (e.type, as_one(e.payload), e.at)
+        for e in logged_events(ctx.tx, ctx.consultation.id, (attendance.ARRIVED, attendance.LEFT))
+    )
+    counted = peaks.peak_by_group if field == "stakeholder_group" else peaks.peak_by_country
+    return counted[merged]
+
+
+def _attendance_rows(
+    ctx: ReportContext,
+    figures: dict[str, Any],
+    dimension: str,
+    label: Callable[[str], Cell],
+    marks: Marks,
+) -> list[tuple[Cell, ...]]:
+    """A breakdown's rows, `(group, joined, peak)`; small groups hidden in shareable ones."""
+    field = {"by_group": "stakeholder_group", "by_country": "country"}[dimension]
+    protected = protect(figures[dimension], lambda row: int(row[1]), ctx.audience)
+    return protected.rows(
+        lambda row: label(row[0]),
+        lambda row: row[1:],
+        lambda rows: (sum(r[1] for r in rows), _peak_among(ctx, field, (r[0] for r in rows))),
+        marks,
+    )
+
+
 @report_section("attendance", order=10)
 def attendance_section(ctx: ReportContext) -> Section:
     figures = attendance_figures(ctx)
@@ -205,16 +251,16 @@ def attendance_section(ctx: ReportContext) -> Section:
         ),
         (_("Most people connected at once, staff included"), str(figures["peak_everyone"])),
     )
+    marks = report_marks()
     groups = Table(
         (_("Stakeholder group"), _("Joined"), _("Peak at once")),
-        [(group_label(g), joined, peak) for g, joined, peak in figures["by_group"]],
+        _attendance_rows(ctx, figures, "by_group", group_label, marks),
     )
     countries = Table(
         (_("Country"), _("Joined"), _("Peak at once")),
-        [
-            (country or _("not given"), joined, peak)
-            for country, joined, peak in figures["by_country"]
-        ],
+        _attendance_rows(
+            ctx, figures, "by_country", lambda country: country or _("not given"), marks
+        ),
     )
     return Section(
         "attendance",
@@ -224,7 +270,7 @@ def attendance_section(ctx: ReportContext) -> Section:
             Section("attendance_groups", _("By stakeholder group"), (groups,)),
             Section("attendance_countries", _("By country"), (countries,)),
         ),
-        data=figures,
+        data=figures if ctx.audience == Audience.FULL else {},
     )
 
 
@@ -232,8 +278,11 @@ def attendance_section(ctx: ReportContext) -> Section:
 def attendance_csv(ctx: ReportContext) -> Table:
     figures = attendance_figures(ctx)
     rows: list[tuple[Cell, ...]] = [("all", "", figures["joined"], figures["peak"])]
-    rows += [("stakeholder_group", g, j, p) for g, j, p in figures["by_group"]]
-    rows += [("country", c, j, p) for c, j, p in figures["by_country"]]
+    for dimension, breakdown in (("by_group", "stakeholder_group"), ("by_country", "country")):
+        rows += [
+            (breakdown, *row)
+            for row in _attendance_rows(ctx, figures, dimension, lambda key: key, CSV_MARKS)
+        ]
     return Table(("breakdown", "value", "joined", "peak_concurrent"), rows)
 
 

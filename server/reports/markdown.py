@@ -47,7 +47,7 @@ def cell(value: Cell) -> str:
 
 
 def render(report: Report) -> Iterator[str]:
-    yield f"# {cell(report.title)}\n"
+    yield f"# {cell(report.heading)}\n"
     for section in report.sections:
         yield from render_section(section, 2)
 

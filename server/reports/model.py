@@ -23,6 +23,7 @@ from server.core.models import AgendaItem, Consultation, Event, Participant
 from server.features.agenda import rules as agenda_rules
 from server.i18n import gettext as _
 
+from .bidi import isolate
 from .containment import contained, contained_rows, unreadable
 
 
@@ -84,6 +85,13 @@ class Report:
     title: str
     audience: Audience
     sections: tuple[Section, ...]
+
+    @property
+    def heading(self) -> str:
+        """The first line of every format: which of the two reports this is, then the title."""
+        if self.audience == Audience.FULL:
+            return _("Full record (moderators only): %(title)s", title=isolate(self.title))
+        return _("Shareable report: %(title)s", title=isolate(self.title))
 
 
 # ---------------------------------------------------------------- context

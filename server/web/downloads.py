@@ -29,8 +29,8 @@ def download(code: str, fmt: str) -> Response:
         consultation = consultations.find_by_code(tx, code)
         if consultation.id != viewer.consultation_id:
             raise Forbidden("forbidden", N_("This link is for another consultation."))
-        name = exports.file_name(consultation, chosen)
-    audience = exports.choose_audience(chosen, request.args.get("audience"), viewer.role)
+        audience = exports.choose_audience(chosen, request.args.get("audience"), viewer.role)
+        name = exports.file_name(consultation, chosen, audience)
     body = exports.stream(current_core(), viewer.consultation_id, chosen, audience)
     return Response(
         stream_with_context(body),

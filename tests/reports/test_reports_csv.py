@@ -59,7 +59,7 @@ def test_the_zip_holds_agenda_attendance_and_timeline_tables(scripted, download)
     attendance = {(r["breakdown"], r["value"]): r for r in files["attendance.csv"]}
     assert attendance[("all", "")]["joined"] == "6"
     assert attendance[("all", "")]["peak_concurrent"] == "6"
-    assert attendance[("country", "NG")]["joined"] == "2"
+    assert attendance[("country", "NG")]["joined"] == "<5"  # shareable: a small group
     assert [row["seq"] for row in files["timeline.csv"]][:3] == ["1", "14", "15"]
 
 

@@ -24,7 +24,7 @@ def test_the_word_report_has_headings_tables_and_the_notes(scripted, download):
         p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))
     ]
     assert headings[:3] == [
-        "Regional Cybercrime Consultations for Africa",
+        "Full record (moderators only): Regional Cybercrime Consultations for Africa",
         "About the consultation",
         "Attendance",
     ]

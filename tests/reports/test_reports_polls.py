@@ -27,14 +27,23 @@ def test_each_poll_is_reported_under_its_item_with_final_results_and_turnout(scr
         "| No | 3 | 60.0% |",
         "| In progress | 1 | 20.0% |",
     ]
+    # Shareable: every country has fewer than 5 voters; together they are 5.
     assert table_rows(part(poll, "###### By country")) == [
+        "| NG | fewer than 5 |  |  |  |",
+        "| GH | fewer than 5 |  |  |  |",
+        "| KE | fewer than 5 |  |  |  |",
+        "| ZA | fewer than 5 |  |  |  |",
+        "| Other groups together | 5 | 1 | 3 | 1 |",
+    ]
+    full = part(markdown_of(download, scripted.consultation.id, "full"), "### 1. Opening")
+    assert table_rows(part(full, "###### By country")) == [
         "| NG | 2 | 0 | 1 | 1 |",
         "| GH | 1 | 1 | 0 | 0 |",
         "| KE | 1 | 0 | 1 | 0 |",
         "| ZA | 1 | 0 | 1 | 0 |",
     ]
     rating = part(
-        markdown_of(download, scripted.consultation.id, "shareable"),
+        markdown_of(download, scripted.consultation.id, "full"),
         "##### Poll 1: How ready is your country?",
     )
     assert "- **Kind:** Rating from 1 (Not at all) to 5 (Fully)\n" in rating
@@ -57,7 +66,8 @@ def test_a_ranking_names_borda_and_results_attendees_never_saw_are_reported(
 
 
 def test_breakdowns_by_group_and_by_country_add_up_to_the_totals(scripted, download):
-    rows = csv_files(download(scripted.consultation.id, "csv"))["polls.csv"]
+    """In the full record; the shareable one adds up too where it has an other-groups row."""
+    rows = csv_files(download(scripted.consultation.id, "csv", "full"))["polls.csv"]
     checked = 0
     for poll in {row["question"] for row in rows}:
         mine = [row for row in rows if row["question"] == poll and row["key"]]

@@ -57,7 +57,7 @@ def test_the_full_record_lists_dismissed_questions_with_their_reason(scripted, d
 
 def test_a_question_asked_before_the_agenda_starts_has_its_own_part(scripted, download):
     outside = part(
-        markdown_of(download, scripted.consultation.id, "shareable"),
+        markdown_of(download, scripted.consultation.id, "full"),
         "## Questions outside the agenda items",
     )
     assert table_rows(outside) == [

@@ -34,13 +34,13 @@ def _rapporteur_browser(app, c):
 @pytest.mark.parametrize(
     ("fmt", "name", "content_type"),
     [
-        ("markdown", "africa-2024-2024-01-18-report.md", "text/markdown; charset=utf-8"),
+        ("markdown", "africa-2024-2024-01-18-shareable.md", "text/markdown; charset=utf-8"),
         (
             "docx",
-            "africa-2024-2024-01-18-report.docx",
+            "africa-2024-2024-01-18-shareable.docx",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ),
-        ("csv", "africa-2024-2024-01-18-report.zip", "application/zip"),
+        ("csv", "africa-2024-2024-01-18-shareable.zip", "application/zip"),
     ],
 )
 def test_a_rapporteur_downloads_each_format_with_its_cookie(
@@ -62,11 +62,21 @@ def test_the_file_is_named_by_the_date_in_the_consultations_time_zone(app, app_c
     assert "africa-2024-2024-01-18-report.json" in response.headers["Content-Disposition"]
 
 
-def test_a_moderator_downloads_the_full_record_and_the_archive_with_a_token(app, app_consultation):
+def test_a_moderator_downloads_both_records_under_distinct_names_and_the_archive_with_a_token(
+    app, app_consultation
+):
     client = app.test_client()
     headers = _bearer(app_consultation.moderator_token)
+    for fmt, extension in (("markdown", "md"), ("docx", "docx"), ("csv", "zip")):
+        for audience in ("shareable", "full"):
+            response = client.get(_url(app_consultation, fmt, audience), headers=headers)
+            name = f"africa-2024-2024-01-18-{audience}.{extension}"
+            assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+            assert response.data
+            response.close()
     full = client.get(_url(app_consultation, "markdown", "full"), headers=headers)
     assert full.status_code == 200 and b"full record for moderators" in full.data
+    assert full.data.startswith(b"# Full record (moderators only): Regional Cybercrime")
     archive = client.get(_url(app_consultation, "json"), headers=headers)
     assert archive.status_code == 200 and archive.json["format"] == "baraza-archive"
 

@@ -107,3 +107,15 @@ def present_count(tx: Session, consultation_id: int) -> int:
         )
         or 0
     )
+
+
+def attendees_present(tx: Session, consultation_id: int) -> int:
+    """Attendees connected now: a poll's turnout counts those who could vote, not staff."""
+    return (
+        tx.scalar(
+            select(func.count(func.distinct(Connection.participant_id)))
+            .join(Participant, Participant.id == Connection.participant_id)
+            .where(Connection.consultation_id == consultation_id, Participant.role == ATTENDEE)
+        )
+        or 0
+    )

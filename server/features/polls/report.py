@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
 
 from server.core.errors import N_, DomainError
 from server.core.events import Payload
+from server.features.presence import replay as attendance
 from server.i18n import gettext as _
 from server.i18n import pgettext
 from server.reports.bidi import isolate
@@ -55,6 +57,7 @@ from server.reports.model import (
     report_section,
     safe_event,
 )
+from server.reports.small_groups import CSV_MARKS, Protected, protect, report_marks
 
 from . import models as storage
 from . import rules
@@ -107,13 +110,20 @@ def _reported(ctx: ReportContext, item_id: int | None) -> list[Reported]:
 
 
 def _present_at_close(ctx: ReportContext) -> dict[Any, int]:
-    """People connected when each poll last closed, from its `poll_closed` event."""
-    present = {}
-    for event in logged_events(ctx.tx, ctx.consultation.id, ("poll_closed",)):
-        payload = safe_event(event).payload
-        poll, results = payload.get("poll") or {}, payload.get("results") or {}
-        if isinstance(results.get("present"), int):
-            present[poll.get("id")] = results["present"]
+    """Attendees connected when each poll last closed, replayed from arrivals and departures.
+
+    Replayed rather than read from `poll_closed`: logs written before turnout left
+    staff out counted moderators and rapporteurs among the people present.
+    """
+    present: dict[Any, int] = {}
+    peaks = attendance.Peaks()
+    types = (attendance.ARRIVED, attendance.LEFT, "poll_closed")
+    for event in logged_events(ctx.tx, ctx.consultation.id, types):
+        if event.type == "poll_closed":
+            poll = safe_event(event).payload.get("poll") or {}
+            present[poll.get("id")] = len(peaks.present)
+        else:
+            peaks.apply(event.type, event.payload, event.at)
     return present
 
 
@@ -238,26 +248,56 @@ def _rank(rows: list[dict[str, Any]], row: dict[str, Any]) -> int:
     return 1 + sum(1 for other in rows if other["value"] > row["value"])
 
 
-def _breakdowns(shown: Reported) -> tuple[Section, ...]:
+def _merged(shown: Reported, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Groups counted together, as one breakdown entry (the other-groups row)."""
+    voters = sum(entry["voters"] for entry in entries)
+    values = [sum(column) for column in zip(*(entry["values"] for entry in entries), strict=True)]
+    merged: dict[str, Any] = {"key": CSV_MARKS.other, "voters": voters, "values": values}
+    if shown.poll.type == rules.RATING:
+        keys = [row["key"] for row in shown.results["rows"]]
+        points = sum(key * count for key, count in zip(keys, values, strict=True))
+        merged["mean"] = round(points / voters, 2) if voters else None
+    return merged
+
+
+def protected_breakdown(
+    ctx: ReportContext, shown: Reported, dimension: str
+) -> Protected[dict[str, Any]]:
+    """A breakdown's groups; a shareable report hides those of fewer than 5 voters."""
+    entries = shown.results["breakdown"][dimension]
+    return protect(entries, lambda entry: int(entry["voters"]), ctx.audience)
+
+
+def _breakdowns(ctx: ReportContext, shown: Reported) -> tuple[Section, ...]:
     labels = [row["label"] for row in shown.results["rows"][:BREAKDOWN_COLUMNS]]
     rating = shown.poll.type == rules.RATING
     sections = []
+
+    def figures(entry: dict[str, Any]) -> tuple[Cell, ...]:
+        mean = entry.get("mean")
+        return (
+            entry["voters"],
+            *entry["values"][:BREAKDOWN_COLUMNS],
+            *((f"{mean:g}" if mean is not None else "–",) if rating else ()),
+        )
+
     for dimension, key, title, first in (
         ("stakeholder_group", "poll_groups", _("By stakeholder group"), _("Stakeholder group")),
         ("country", "poll_countries", _("By country"), _("Country")),
     ):
         columns = (first, _("Voters"), *labels, *((_("Average"),) if rating else ()))
-        rows = [
-            (
-                _group_name(dimension, entry["key"]),
-                entry["voters"],
-                *entry["values"][:BREAKDOWN_COLUMNS],
-                *((f"{entry['mean']:g}",) if rating else ()),
-            )
-            for entry in shown.results["breakdown"][dimension]
-        ]
+        rows = protected_breakdown(ctx, shown, dimension).rows(
+            partial(_entry_name, dimension),
+            figures,
+            lambda entries: figures(_merged(shown, entries)),
+            report_marks(),
+        )
         sections.append(Section(key, title, (Table(columns, rows),)))
     return tuple(sections)
+
+
+def _entry_name(dimension: str, entry: dict[str, Any]) -> str:
+    return _group_name(dimension, entry["key"])
 
 
 def _group_name(dimension: str, key: str) -> str:
@@ -315,7 +355,7 @@ def poll_section(ctx: ReportContext, shown: Reported) -> Section:
     answers = _answers(ctx, shown)
     if answers is not None:
         blocks.append(answers)
-    blocks.extend(_breakdowns(shown))
+    blocks.extend(_breakdowns(ctx, shown))
     title = _("Poll %(n)s: %(question)s", n=shown.number, question=isolate(shown.poll.question))
     return Section("poll", title, tuple(blocks), data={"poll_id": shown.poll.id})
 
@@ -399,15 +439,17 @@ def _poll_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
                     row["percent"],
                     mean,
                 )
-            for dimension, groups in results["breakdown"].items():
-                for entry in groups:
+            for dimension in results["breakdown"]:
+                for entry, hidden in _csv_breakdown(ctx, shown, dimension):
+                    group = (*head, dimension, entry["key"])
+                    if hidden:
+                        yield (*group, hidden, "", "", "", "", "")
+                        continue
                     if not rows:
-                        yield (*head, dimension, entry["key"], entry["voters"], "", "", "", "", "")
+                        yield (*group, entry["voters"], "", "", "", "", "")
                     for row, value in zip(rows, entry["values"], strict=True):
                         yield (
-                            *head,
-                            dimension,
-                            entry["key"],
+                            *group,
                             entry["voters"],
                             str(row["key"]),
                             row["label"],
@@ -415,6 +457,14 @@ def _poll_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
                             "",
                             entry.get("mean"),
                         )
+
+
+def _csv_breakdown(
+    ctx: ReportContext, shown: Reported, dimension: str
+) -> Iterator[tuple[dict[str, Any], str]]:
+    """A breakdown's entries for the CSV, each with its mark if hidden ("<5")."""
+    protected = protected_breakdown(ctx, shown, dimension)
+    return iter(protected.entries(partial(_merged, shown), CSV_MARKS))
 
 
 @csv_file("poll_answers.csv", order=51)

@@ -30,7 +30,7 @@ from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
 from server.features.agenda.rules import find_item
 from server.features.consultations.rules import ConsultationSpec
 from server.features.consultations.service import creation_hook
-from server.features.consultations.snapshots import present_count, snapshot_part
+from server.features.consultations.snapshots import attendees_present, snapshot_part
 
 from . import models as storage
 from . import rules
@@ -193,7 +193,7 @@ def current_results(core: Core, consultation_id: int, poll_ids: Collection[Any])
                 Poll.state != rules.DRAFT,
             )
         ).all()
-        present = present_count(tx, consultation_id)
+        present = attendees_present(tx, consultation_id)
         return [_tallied(tx, poll, present) for poll in polls]
 
 
@@ -208,7 +208,7 @@ def polls_snapshot(
     ).all()
     if not staff:
         polls = [poll for poll in polls if poll.state != rules.DRAFT]
-    present = present_count(tx, consultation.id)
+    present = attendees_present(tx, consultation.id)
     results: dict[str, Any] = {}
     for poll in polls:
         if poll.state == rules.DRAFT:
@@ -348,7 +348,7 @@ def _close(tx: Session, poll: Poll, now: datetime) -> EventDraft:
     poll.state = rules.CLOSED
     poll.closed_at = now
     poll.revision += 1
-    final = _tallied(tx, poll, present_count(tx, poll.consultation_id), cached=False).staff
+    final = _tallied(tx, poll, attendees_present(tx, poll.consultation_id), cached=False).staff
     return EventDraft("poll_closed", {"poll": poll_view(poll), "results": final})
 
 

@@ -14,6 +14,11 @@ What each audience gets:
 - A question's author only when the question was asked under a name. Anonymous
   questions (to attendees, or fully) show no author in any format or audience:
   views are the moderators' minus the author, as rapporteurs read them.
+  The shareable report names an author only when the consultation is *on the
+  record*: its question setting `anonymity` is `off` (it takes no anonymous
+  questions, so everyone asked under their name, shown to the room). Where
+  anonymity was on offer, a named question shows "an attendee" there; the
+  moderators' full record keeps the name.
 
 A question is filed under its agenda item; one asked when no item was running
 goes to "Questions outside the agenda items". A duplicate sits under the
@@ -90,6 +95,19 @@ def report_view(view: Payload) -> Payload:
     return view if view.get("anonymity") == rules.NAMED else {**view, "author": None}
 
 
+def on_the_record(ctx: ReportContext) -> bool:
+    """Whether the consultation takes no anonymous questions: then the shareable report
+    names the authors (everyone asked under their name, in front of the room)."""
+    return rules.settings_of(ctx.consultation.settings).anonymity == rules.NAMED
+
+
+def _shareable_view(ctx: ReportContext, view: Payload) -> Payload:
+    """The view as this audience may name its author (see `on_the_record`)."""
+    if ctx.audience == Audience.FULL or view.get("author") is None or on_the_record(ctx):
+        return view
+    return {**view, "author": None, "unnamed": True}
+
+
 def _entries(ctx: ReportContext) -> dict[int | None, list[Entry]]:
     """Every question of the consultation, by agenda item, in report order and numbered."""
     questions = ctx.tx.scalars(
@@ -106,7 +124,8 @@ def _entries(ctx: ReportContext) -> dict[int | None, list[Entry]]:
         ).all()
     )
     entries = {
-        q.id: Entry(report_view(staff_view(ctx.tx, q)), votes.get(q.id, 0)) for q in questions
+        q.id: Entry(_shareable_view(ctx, report_view(staff_view(ctx.tx, q))), votes.get(q.id, 0))
+        for q in questions
     }
     by_item: dict[int | None, list[Entry]] = {}
     for question in questions:
@@ -157,8 +176,11 @@ def is_listed(entry: Entry, audience: Audience) -> bool:
 
 
 def author_line(view: Payload) -> str:
-    """ "Amina (Civil society, NG)", or "Anonymous"."""
+    """ "Amina (Civil society, NG)", "an attendee" (named, but not in this report), or
+    "Anonymous"."""
     author = view.get("author")
+    if view.get("unnamed"):
+        return _("an attendee")
     if not author:
         return _("Anonymous")
     where = ", ".join(

@@ -14,7 +14,7 @@ asked for the floor under); nothing here touches who asked a question.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +39,7 @@ from server.reports.json_archive import (
     settings_ids,
 )
 from server.reports.model import (
+    Audience,
     Cell,
     Facts,
     ReportContext,
@@ -51,6 +52,7 @@ from server.reports.model import (
     item_section,
     report_section,
 )
+from server.reports.small_groups import CSV_MARKS, Marks, protect, report_marks
 
 from . import rules
 from .models import ClosedSpeakerList, SpeakerHand
@@ -118,6 +120,38 @@ def _share(seconds: int, total: int) -> str:
     return f"{100 * seconds / total:.1f}%" if total else "–"
 
 
+def _speakers_by(ctx: ReportContext, field: str) -> dict[str, set[Any]]:
+    """The people who spoke, by stakeholder group or by country."""
+    people: dict[str, set[Any]] = {}
+    for turns in _turns(ctx).values():
+        for turn in turns:
+            people.setdefault(turn[field], set()).add(turn["participant_id"])
+    return people
+
+
+def _totals_rows(
+    ctx: ReportContext,
+    totals: dict[str, Any],
+    field: str,
+    label: Callable[[str], Cell],
+    figures: Callable[[int, int], tuple[Cell, ...]],
+    marks: Marks,
+) -> list[tuple[Cell, ...]]:
+    """Turns and time by group or country; a shareable report hides groups of fewer than
+    5 speakers (each turn still names its speaker's group: speakers are on the record)."""
+    dimension = {"stakeholder_group": "by_group", "country": "by_country"}[field]
+    people = _speakers_by(ctx, field)
+    protected = protect(
+        totals[dimension], lambda row: len(people.get(row[field], ())), ctx.audience
+    )
+    return protected.rows(
+        lambda row: label(row[field]),
+        lambda row: figures(row["turns"], row["seconds"]),
+        lambda rows: figures(sum(r["turns"] for r in rows), sum(r["seconds"] for r in rows)),
+        marks,
+    )
+
+
 @report_section("speaking_time", order=30)
 def speaking_time(ctx: ReportContext) -> Section | None:
     """Who held the floor, and for how long: by stakeholder group and by country."""
@@ -126,29 +160,19 @@ def speaking_time(ctx: ReportContext) -> Section | None:
         return None
     whole = totals["seconds"]
     facts = Facts(((_("Turns"), str(totals["turns"])), (_("Speaking time"), duration(whole))))
+
+    def figures(turns: int, seconds: int) -> tuple[Cell, ...]:
+        return (turns, duration(seconds), _share(seconds, whole))
+
+    columns = (_("Turns"), _("Speaking time"), _("Share of the time"))
+    marks = report_marks()
     groups = Table(
-        (_("Stakeholder group"), _("Turns"), _("Speaking time"), _("Share of the time")),
-        [
-            (
-                group_label(r["stakeholder_group"]),
-                r["turns"],
-                duration(r["seconds"]),
-                _share(r["seconds"], whole),
-            )
-            for r in totals["by_group"]
-        ],
+        (_("Stakeholder group"), *columns),
+        _totals_rows(ctx, totals, "stakeholder_group", group_label, figures, marks),
     )
     countries = Table(
-        (_("Country"), _("Turns"), _("Speaking time"), _("Share of the time")),
-        [
-            (
-                r["country"] or _("not given"),
-                r["turns"],
-                duration(r["seconds"]),
-                _share(r["seconds"], whole),
-            )
-            for r in totals["by_country"]
-        ],
+        (_("Country"), *columns),
+        _totals_rows(ctx, totals, "country", lambda c: c or _("not given"), figures, marks),
     )
     return Section(
         "speaking_time",
@@ -158,7 +182,7 @@ def speaking_time(ctx: ReportContext) -> Section | None:
             Section("speaking_time_groups", _("By stakeholder group"), (groups,)),
             Section("speaking_time_countries", _("By country"), (countries,)),
         ),
-        data=totals,
+        data=totals if ctx.audience == Audience.FULL else {},
     )
 
 
@@ -214,11 +238,13 @@ def _turn_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
 def speaking_time_csv(ctx: ReportContext) -> Table:
     totals = speaking_totals(ctx.tx, ctx.consultation.id, ctx.now)
     rows: list[tuple[Cell, ...]] = [("all", "", totals["turns"], totals["seconds"])]
-    rows += [
-        ("stakeholder_group", r["stakeholder_group"], r["turns"], r["seconds"])
-        for r in totals["by_group"]
-    ]
-    rows += [("country", r["country"], r["turns"], r["seconds"]) for r in totals["by_country"]]
+    for field in ("stakeholder_group", "country"):
+        rows += [
+            (field, *row)
+            for row in _totals_rows(
+                ctx, totals, field, lambda key: key, lambda t, s: (t, s), CSV_MARKS
+            )
+        ]
     return Table(("breakdown", "value", "turns", "seconds"), rows)
 
 
