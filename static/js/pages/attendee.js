@@ -1,14 +1,11 @@
-import { connectLive } from "../live.js";
-import { mountAgenda } from "../agenda.js";
-import { mountPresence, mountStatus } from "../status.js";
-import { mount as mountQuestions } from "../questions/attendee.js";
+import { mountAgenda } from "../agenda/agenda.js";
+import { startPage } from "../core/page.js";
 import { mount as mountPolls } from "../polls/attendee.js";
+import { mount as mountQuestions } from "../questions/attendee.js";
 import { mount as mountSpeakers } from "../speakers/attendee.js";
 
-const live = connectLive({ code: document.body.dataset.code });
-mountStatus(live, document.querySelector("[data-live-status]"));
-mountPresence(live, document.querySelector("[data-present]"));
-mountAgenda(live, document.querySelector("[data-agenda]"));
-mountQuestions(live);
-mountPolls(live);
-mountSpeakers(live);
+const { live, state } = startPage();
+mountAgenda(live, state, document.querySelector("[data-agenda]"));
+mountQuestions(live, state);
+mountPolls(live, state);
+mountSpeakers(live, state);

@@ -1,8 +1,8 @@
 // The live link to the server: one Socket.IO connection, the consultation's state
 // kept in step with its event log. Features subscribe to event types; nothing
 // else talks to the socket.
-import { io } from "../vendor/socket.io.esm.min.js";
-import { t } from "./i18n.js";
+import { io } from "../../vendor/socket.io.esm.min.js";
+import { t } from "./messages.js";
 
 export function connectLive({ code, view }) {
   const handlers = new Map();
