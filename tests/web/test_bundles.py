@@ -1,6 +1,6 @@
 """The committed bundles (static/dist/) are what their sources build to today.
 
-Pages load static/dist/<page>.js, built from static/js/ by esbuild (`make bundles`).
+Pages load static/dist/, built from static/js/ by esbuild (`make bundles`, bundles.mjs).
 The bundles are committed so that `make run` needs no Node.js; this test rebuilds
 them into a temporary directory and fails on any difference, so an edit to a
 script without `make bundles` cannot pass. `make test` installs esbuild (`npm ci`).
@@ -16,16 +16,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "static" / "dist"
-PAGES = ["attendee", "moderator", "present", "rapporteur", "join"]
+LIVE_PAGES = ["attendee", "moderator", "present", "rapporteur"]
 
 
-def test_every_page_has_one_committed_bundle():
-    assert {path.name for path in DIST.iterdir()} == {f"{page}.js" for page in PAGES} | {
-        "pages.css"
-    }
-    for page in PAGES:
+def test_every_page_loads_one_committed_bundle():
+    """A live page loads the shared core, which loads the page's own part; join its own."""
+    scripts = {f"{page}.js" for page in [*LIVE_PAGES, "core", "join"]}
+    assert {path.name for path in DIST.iterdir()} == scripts | {"pages.css"}
+    for page in LIVE_PAGES:
         template = (ROOT / "templates" / f"{page}.html").read_text()
-        assert f"filename='dist/{page}.js'" in template, page
+        assert f'data-page="{page}"' in template, page
+        assert template.count("<script") == 1 and "filename='dist/core.js'" in template, page
+    assert "filename='dist/join.js'" in (ROOT / "templates" / "join.html").read_text()
 
 
 def test_the_committed_bundles_are_built_from_the_current_sources(tmp_path):

@@ -4,7 +4,29 @@
 import { io } from "../../vendor/socket.io.esm.min.js";
 import { t } from "./messages.js";
 
-export function connectLive({ code, view }) {
+// WebSocket first: on a slow link the page is live a round trip sooner than when it
+// starts on long-polling and upgrades (the upgrade holds what is sent meanwhile).
+// Filtered networks still get through: one that refuses WebSocket falls back to
+// polling at once (tryAllTransports); one that leaves it hanging is given up after
+// OPEN_TIMEOUT_MS. Either way this device remembers, and starts on polling (then
+// upgrades where it can) until a WebSocket works again.
+const OPEN_TIMEOUT_MS = 8000;
+const POLLING_FIRST = "baraza:polling-first";
+const WEBSOCKET_FIRST = ["websocket", "polling"];
+const POLLING_THEN_UPGRADE = ["polling", "websocket"];
+
+function remember(key, on) {
+  try { if (on) localStorage.setItem(key, "1"); else localStorage.removeItem(key); } catch { /* private mode */ }
+}
+
+function remembered(key) {
+  try { return localStorage.getItem(key) === "1"; } catch { return false; }
+}
+
+// `ready`: a promise the page's parts are mounted by; no state is applied before it
+// resolves, so none of them misses the snapshot (core/index.js loads them meanwhile).
+export function connectLive({ code, view, ready = null }) {
+  const mounted = Promise.resolve(ready).catch(() => undefined);
   const handlers = new Map();
   const snapshotHandlers = [];
   const stateHandlers = new Map();
@@ -15,10 +37,20 @@ export function connectLive({ code, view }) {
 
   const socket = io({
     auth: (cb) => cb({ code, view, since: seq }),
-    // Polling first, then an upgrade to WebSocket where the network allows it:
-    // filtered networks that block WebSocket still get through.
-    transports: ["polling", "websocket"],
+    transports: remembered(POLLING_FIRST) ? POLLING_THEN_UPGRADE : WEBSOCKET_FIRST,
+    tryAllTransports: true,
+    timeout: OPEN_TIMEOUT_MS,
     reconnectionDelayMax: 10000,
+  });
+  const onWebSocket = () => socket.io.engine.transport.name === "websocket";
+  socket.io.on("open", () => {
+    remember(POLLING_FIRST, !onWebSocket());
+    socket.io.engine.on("upgrade", () => remember(POLLING_FIRST, false));
+  });
+  socket.on("connect_error", (error) => {
+    if (error.message !== "timeout") return;
+    remember(POLLING_FIRST, true);
+    socket.io.opts.transports = POLLING_THEN_UPGRADE;
   });
 
   function setStatus(status) {
@@ -52,12 +84,14 @@ export function connectLive({ code, view }) {
     if (syncing) return;
     syncing = true;
     socket.timeout(15000).emit("sync", seq === null ? {} : { since: seq }, (err, ack) => {
-      syncing = false;
-      if (err || !ack || !ack.ok) { setTimeout(resync, 2000); return; }
-      if (ack.snapshot) { applySnapshot(ack.snapshot); }
-      else { ack.events.forEach((e) => { if (e.seq > seq) apply(e); }); }
-      setStatus("live");
-      outbox.pump();
+      if (err || !ack || !ack.ok) { syncing = false; setTimeout(resync, 2000); return; }
+      mounted.then(() => {
+        syncing = false;
+        if (ack.snapshot) { applySnapshot(ack.snapshot); }
+        else { ack.events.forEach((e) => { if (e.seq > seq) apply(e); }); }
+        setStatus("live");
+        outbox.pump();
+      });
     });
   }
 

@@ -4,8 +4,8 @@ import { trackConsultation } from "./consultation.js";
 import { connectLive } from "./live.js";
 import { mountPresence, mountStatus } from "./status.js";
 
-export function startPage({ view } = {}) {
-  const live = connectLive({ code: document.body.dataset.code, view });
+export function startPage({ view, ready } = {}) {
+  const live = connectLive({ code: document.body.dataset.code, view, ready });
   const state = trackConsultation(live);
   mountStatus(live, document.querySelector("[data-live-status]"));
   mountPresence(live, document.querySelector("[data-present]"));

@@ -1,11 +1,11 @@
+// The moderator page's own part, loaded by the shared core (core/index.js) once the link is opening.
 import { mountAgenda } from "../agenda/agenda.js";
 import { mountAgendaControls } from "../agenda/controls.js";
-import { startPage } from "../core/page.js";
+import { live, state } from "../core/index.js";
 import { mount as mountPolls } from "../polls/moderator.js";
 import { mount as mountQuestions } from "../questions/moderator.js";
 import { mount as mountSpeakers } from "../speakers/moderator.js";
 
-const { live, state } = startPage();
 const agendaRoot = document.querySelector("[data-agenda]");
 mountAgenda(live, state, agendaRoot, { startable: true });
 mountAgendaControls(live, state, agendaRoot, document.querySelector(".controls"));
