@@ -75,6 +75,8 @@ def test_with_websocket_blocked_the_page_works_over_long_polling(server, new_pag
     target = snapshot(server, token)["agenda"]["items"][2]
     assert command(server, token, "start_item", {"item_id": target["id"]})["ok"]
     expect(page.locator("[data-now-title]")).to_have_text(target["title"])
+    # The device remembers: its next pages start on long-polling, not on a WebSocket.
+    assert page.evaluate("() => localStorage.getItem('baraza:polling-first')") == "1"
 
 
 def test_a_dropped_link_shows_reconnecting_and_catches_up_on_return(server, new_page):

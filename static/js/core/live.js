@@ -4,12 +4,12 @@
 import { io } from "../../vendor/socket.io.esm.min.js";
 import { t } from "./messages.js";
 
-// WebSocket first: on a slow link the page is live a round trip sooner than when it
-// starts on long-polling and upgrades (the upgrade holds what is sent meanwhile).
-// Filtered networks still get through: one that refuses WebSocket falls back to
-// polling at once (tryAllTransports); one that leaves it hanging is given up after
-// OPEN_TIMEOUT_MS. Either way this device remembers, and starts on polling (then
-// upgrades where it can) until a WebSocket works again.
+// WebSocket first: on a slow link the page is live sooner than when it starts on
+// long-polling and upgrades, as the upgrade holds what is sent meanwhile (the first
+// sync among it). Filtered networks still get through: a WebSocket that fails before
+// ever working here (refused, closed, or silent for OPEN_TIMEOUT_MS) makes the next
+// attempt, a second or so later, start on polling and upgrade where it can; the device
+// remembers, until a WebSocket works again.
 const OPEN_TIMEOUT_MS = 8000;
 const POLLING_FIRST = "baraza:polling-first";
 const WEBSOCKET_FIRST = ["websocket", "polling"];
@@ -35,23 +35,39 @@ export function connectLive({ code, view, ready = null }) {
   let offsetMs = 0; // server clock minus ours
   let buffered = [];
 
+  const pollingFirst = remembered(POLLING_FIRST);
   const socket = io({
     auth: (cb) => cb({ code, view, since: seq }),
-    transports: remembered(POLLING_FIRST) ? POLLING_THEN_UPGRADE : WEBSOCKET_FIRST,
+    transports: pollingFirst ? POLLING_THEN_UPGRADE : WEBSOCKET_FIRST,
     tryAllTransports: true,
     timeout: OPEN_TIMEOUT_MS,
     reconnectionDelayMax: 10000,
   });
-  const onWebSocket = () => socket.io.engine.transport.name === "websocket";
-  socket.io.on("open", () => {
-    remember(POLLING_FIRST, !onWebSocket());
-    socket.io.engine.on("upgrade", () => remember(POLLING_FIRST, false));
-  });
-  socket.on("connect_error", (error) => {
-    if (error.message !== "timeout") return;
+  let opened = false;
+  let websocketWorked = false;
+  const websocketWorks = (works) => {
+    websocketWorked ||= works;
+    remember(POLLING_FIRST, !works);
+  };
+  const usePolling = () => {
     remember(POLLING_FIRST, true);
     socket.io.opts.transports = POLLING_THEN_UPGRADE;
+  };
+  socket.io.on("open", () => {
+    opened = true;
+    websocketWorks(socket.io.engine.transport.name === "websocket");
+    socket.io.engine.on("upgrade", () => websocketWorks(true));
   });
+  socket.io.on("reconnect_attempt", () => { if (!websocketWorked) usePolling(); });
+  // A WebSocket hung up on before it opens is no error to Socket.IO, which would wait
+  // OPEN_TIMEOUT_MS: start again on polling at once.
+  if (!pollingFirst) {
+    socket.io.engine.once("close", () => {
+      if (opened) return;
+      usePolling();
+      socket.disconnect().connect();
+    });
+  }
 
   function setStatus(status) {
     statusHandlers.forEach((fn) => fn(status));
