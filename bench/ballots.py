@@ -26,12 +26,15 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from server.domain.consultations import parse_spec
-from server.services import ballots, consultations, group_commit, polls
-from server.services.core import Core
+from server.core import group_commit
+from server.core.runtime import Core
+from server.core.store import Store
+from server.features.consultations import service as consultations
+from server.features.consultations.rules import parse_spec
+from server.features.polls import ballots
+from server.features.polls import service as polls
+from server.features.polls.models import Ballot
 from server.storage.migrate import upgrade
-from server.storage.polls import Ballot
-from server.storage.store import Store
 
 SPEC = {
     "short_name": "bench-ballots",

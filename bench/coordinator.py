@@ -30,8 +30,8 @@ import aiohttp
 import socketio
 import sqlalchemy as sa
 
-from server.storage.polls import Ballot
-from server.storage.questions import QuestionVote
+from server.features.polls.models import Ballot
+from server.features.questions.models import QuestionVote
 
 from . import procstat
 from .steps import SCENARIO

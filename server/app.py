@@ -7,12 +7,12 @@ from typing import Any
 from flask import Flask
 from flask_babel import Babel
 
-from . import logs
 from .config import Config
+from .core import logs
+from .core.runtime import Core
+from .core.socket import MAX_MESSAGE_BYTES, socketio
+from .core.store import Store
 from .i18n import select_locale
-from .realtime import MAX_MESSAGE_BYTES, socketio
-from .services.core import Core
-from .storage.store import Store
 
 
 def create_app(config: Config | None = None, **overrides: Any) -> Flask:
@@ -65,18 +65,9 @@ def _register_web(app: Flask) -> None:
 
 
 def _register_realtime(app: Flask, config: Config) -> None:
-    # Importing the handler modules registers their commands.
-    from .realtime import (  # noqa: F401
-        agenda,
-        cluster,
-        connection,
-        emitter,
-        links,
-        notes,
-        polls,
-        questions,
-        speakers,
-    )
+    from . import bootstrap  # noqa: F401  (the features' commands and parts)
+    from .core import emitter
+    from .realtime import cluster, connection  # noqa: F401  (connecting and syncing)
 
     emitter.pacer.reset(config.event_window)
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from .domain.errors import DomainError
-from .domain.events import MODERATOR, RAPPORTEUR
+from .core.errors import DomainError
+from .core.events import MODERATOR, RAPPORTEUR
+from .core.runtime import Core
+from .features.consultations import service as consultations
 from .seed import create_from_file, seed_demo_if_empty
-from .services import consultations
-from .services.core import Core
 from .storage import backups
 from .storage.migrate import upgrade
 

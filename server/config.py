@@ -49,10 +49,10 @@ class Config:
     command_rate: float = 10.0
     # Seconds between pushes of coalesced tallies (vote counts, presence).
     tally_interval: float = 0.25
-    # Seconds an audience's events may be held to go as one message (realtime/emitter.py).
+    # Seconds an audience's events may be held to go as one message (core/emitter.py).
     event_window: float = 0.1
     # Seconds a command may wait for PostgreSQL (connect, statement, lock) before
-    # it is answered `try_again` (storage/store.py).
+    # it is answered `try_again` (core/store.py).
     database_timeout: float = 5.0
     # The bearer token Prometheus sends to /metrics; unset, /metrics answers 404.
     metrics_token: str | None = None

@@ -5,7 +5,7 @@ a socket. psycopg2 is a C driver: it yields to other green threads only through
 a wait callback. eventlet's monkey_patch() installs one, gevent's does not
 (tests/realtime/test_green_database.py measures both); Baraza installs its own
 in every mode, which also gives up on a database that stops answering
-(storage/store.py, `wait_for_database`).
+(core/store.py, `wait_for_database`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,6 @@ def patch_database_driver(database_url: str) -> None:
     if database_url.startswith("postgresql"):
         import psycopg2.extensions
 
-        from .storage.store import wait_for_database
+        from .core.store import wait_for_database
 
         psycopg2.extensions.set_wait_callback(wait_for_database)

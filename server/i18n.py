@@ -8,8 +8,9 @@ from typing import Any
 import flask_babel
 from flask import request
 
-from .domain.consultations import LANGUAGES
-from .domain.errors import DomainError
+from server.core.languages import LANGUAGES
+
+from .core.errors import DomainError
 
 LANGUAGE_COOKIE = "baraza_lang"
 

@@ -22,15 +22,16 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+import server.bootstrap  # noqa: F401  (every feature registered, as create_app does)
 from server.app import create_app
 from server.config import Config
-from server.domain.consultations import parse_spec
-from server.realtime import socketio
-from server.services import consultations
-from server.services.access import Viewer
-from server.services.core import Core
+from server.core.access import Viewer
+from server.core.runtime import Core
+from server.core.socket import socketio
+from server.core.store import Store
+from server.features.consultations import service as consultations
+from server.features.consultations.rules import parse_spec
 from server.storage.migrate import upgrade
-from server.storage.store import Store
 
 PG_SERVER = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
@@ -163,7 +164,7 @@ class Consultation:
         return consultations.claim_link(self.core, self.rapporteur_link, {}).viewer
 
     def item_ids(self) -> list[int]:
-        from server.services.snapshots import snapshot
+        from server.features.consultations.snapshots import snapshot
 
         return [item["id"] for item in snapshot(self.core, self.moderator)["agenda"]["items"]]
 

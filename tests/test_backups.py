@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from server.core.runtime import Core
+from server.core.store import Store
+from server.features.consultations.snapshots import snapshot
+from server.features.questions import service as questions
 from server.reports import exports
 from server.reports.model import Audience
-from server.services import questions
-from server.services.core import Core
-from server.services.snapshots import snapshot
 from server.storage import backups
-from server.storage.store import Store
 from tests.conftest import Clock, app_for, new_consultation, new_postgres_database
 from tests.reports.scripted import run_script
 

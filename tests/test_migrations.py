@@ -20,7 +20,7 @@ def test_the_migrated_schema_matches_the_models(request, url_fixture):
 
 
 def test_a_fresh_sqlite_database_uses_write_ahead_logging(sqlite_url):
-    from server.storage.store import Store
+    from server.core.store import Store
 
     store = Store(sqlite_url)
     with store.reading() as tx:

@@ -32,17 +32,15 @@ import socketio as python_socketio
 from flask import Flask
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from sqlalchemy import select
 
-from .. import metrics
-from ..config import Config
-from ..domain.errors import Forbidden
-from ..domain.events import LoggedEvent
-from ..services import presence
-from ..services.core import Core
-from ..services.event_log import to_logged
-from ..storage.models import Connection, Consultation, Event
-from . import draining, emitter, socketio, tallies
+from server import metrics
+from server.config import Config
+from server.core import emitter, inflight, tallies
+from server.core.errors import Forbidden
+from server.core.runtime import Core
+from server.core.socket import socketio
+from server.features.presence import service as presence
+
 from .connection import HELD, WORKER
 
 log = logging.getLogger(__name__)
@@ -155,7 +153,7 @@ class Membership:
             socketio.sleep(HEARTBEAT_SECONDS)
 
     def beat(self) -> None:
-        if draining.state.stopping:  # its key deleted: the others forget it at once
+        if inflight.state.stopping:  # its key deleted: the others forget it at once
             return
         key = self.alive_key(WORKER)
         if not self.client.exists(key):  # silent long enough to be forgotten, or Redis new
@@ -170,12 +168,8 @@ class Membership:
         self.forget_silent_workers()
 
     def forget_silent_workers(self) -> None:
-        with self.core.store.reading() as tx:
-            workers = tx.scalars(
-                select(Connection.worker).where(Connection.worker != WORKER).distinct()
-            ).all()
         now = time.monotonic()
-        for worker in workers:
+        for worker in presence.workers_other_than(self.core, WORKER):
             if self.client.exists(self.alive_key(worker)):
                 self.silent_since.pop(worker, None)
             elif now - self.silent_since.setdefault(worker, now) >= SILENT_SECONDS:
@@ -186,9 +180,7 @@ class Membership:
 
 def forget_connections_of(core: Core, worker: str) -> None:
     """Log the departure of everyone connected through `worker`, as if they had left."""
-    with core.store.reading() as tx:
-        sids = tx.scalars(select(Connection.sid).where(Connection.worker == worker)).all()
-    for sid in sids:
+    for sid in presence.connections_through(core, worker):
         consultation_id, events = presence.leave(core, sid)
         emitter.publish(events)
         if consultation_id is not None:
@@ -199,8 +191,7 @@ def rejoin(core: Core) -> int:
     """Record again, and log as arrived, this worker's connections that the others
     forgot while it was silent; how many there were."""
     held = dict(HELD)
-    with core.store.reading() as tx:
-        recorded = set(tx.scalars(select(Connection.sid).where(Connection.worker == WORKER)))
+    recorded = set(presence.connections_through(core, WORKER))
     missing = [(sid, viewer) for sid, viewer in held.items() if sid not in recorded]
     if missing:
         log.warning("back in the cluster: recording %d connections again", len(missing))
@@ -221,18 +212,9 @@ def rejoin(core: Core) -> int:
 
 def replay_latest(core: Core) -> None:
     """Send every audience of every attended consultation its latest event again."""
-    latest: list[LoggedEvent] = []
-    with core.store.reading() as tx:
-        attended = select(Connection.consultation_id).distinct()
-        for consultation in tx.scalars(select(Consultation).where(Consultation.id.in_(attended))):
-            seqs = sorted({consultation.last_public_seq, consultation.last_seq} - {0})
-            rows = tx.scalars(
-                select(Event)
-                .where(Event.consultation_id == consultation.id, Event.seq.in_(seqs))
-                .order_by(Event.seq)
-            )
-            latest += [to_logged(row) for row in rows]
-            tallies.mark(consultation.id, "presence")
+    consultation_ids, latest = presence.latest_events_of_attended(core)
+    for consultation_id in consultation_ids:
+        tallies.mark(consultation_id, "presence")
     log.info("replaying the latest of %d events after lost messages", len(latest))
     emitter.publish(latest)
 

@@ -18,14 +18,15 @@ from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError as ConnectionRefused
 from flask_socketio import join_room
 
-from ..domain.errors import DomainError, Forbidden
-from ..domain.events import ATTENDEE
-from ..i18n import translate_error
-from ..services import presence, snapshots
-from ..services.access import Viewer, confirm, identify
-from ..services.core import Core
-from ..web.auth import COOKIE, core
-from . import commands, emitter, rooms, socketio, tallies
+from server.core import commands, emitter, rooms, tallies
+from server.core.access import COOKIE, Viewer, confirm, identify
+from server.core.errors import DomainError, Forbidden
+from server.core.events import ATTENDEE
+from server.core.runtime import Core, current_core
+from server.core.socket import socketio
+from server.features.consultations import snapshots
+from server.features.presence import service as presence
+from server.i18n import translate_error
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ def authenticate(auth: Any) -> Viewer:
     code = auth.get("code")
     if token is None and isinstance(code, str) and len(code) <= 12:
         token = request.cookies.get(COOKIE.format(code=code.upper()))
-    viewer = identify(core(), token, code)
+    viewer = identify(current_core(), token, code)
     if auth.get("view") == "present":
         return Viewer(viewer.consultation_id, viewer.participant_id, ATTENDEE)
     return viewer
@@ -80,7 +81,7 @@ def on_connect(auth: Any = None) -> bool:
     join_room(rooms.audience(viewer.consultation_id, viewer.role))
     join_room(rooms.person(viewer.participant_id))
     try:
-        emitter.publish(presence.arrive(core(), viewer, current_sid(), WORKER))
+        emitter.publish(presence.arrive(current_core(), viewer, current_sid(), WORKER))
     except Forbidden as error:  # its link revoked since it was authenticated
         log.info("connection refused on arrival: %s", error.code)
         refuse(error)
@@ -95,7 +96,7 @@ def on_connect(auth: Any = None) -> bool:
 def on_disconnect(*_reason: Any) -> None:
     HELD.pop(current_sid(), None)
     try:
-        consultation_id, events = presence.leave(core(), current_sid())
+        consultation_id, events = presence.leave(current_core(), current_sid())
     except DomainError:
         log.warning("departure not recorded for %s", current_sid())
         return
@@ -132,14 +133,14 @@ def on_sync(payload: Any = None) -> dict[str, Any]:
     """A client asks for its state: `{since}` replays what it missed, else a snapshot."""
     viewer = current_viewer()
     if viewer is None:
-        return commands.run(core(), None, "sync", payload, translate_error)
+        return commands.run(current_core(), None, "sync", payload, translate_error)
     try:
         commands.check_rate(session.get("rate"))
-        confirm(core(), viewer)
+        confirm(current_core(), viewer)
         since = commands.payload_object(payload).get("since")
         if isinstance(since, int) and not isinstance(since, bool) and since >= 0:
-            return {"ok": True, **snapshots.catch_up(core(), viewer, since)}
-        return {"ok": True, "snapshot": snapshots.snapshot(core(), viewer)}
+            return {"ok": True, **snapshots.catch_up(current_core(), viewer, since)}
+        return {"ok": True, "snapshot": snapshots.snapshot(current_core(), viewer)}
     except DomainError as error:
         return commands.failure(error, translate_error)
 
@@ -148,7 +149,7 @@ def on_sync(payload: Any = None) -> dict[str, Any]:
 def on_command(name: str, payload: Any = None) -> dict[str, Any]:
     """Every other event is a command from the registry (see docs/api.md)."""
     return commands.run(
-        core(), current_viewer(), name, payload, translate_error, session.get("rate")
+        current_core(), current_viewer(), name, payload, translate_error, session.get("rate")
     )
 
 

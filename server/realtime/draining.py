@@ -25,19 +25,17 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import threading
 import time
 from collections.abc import Callable
-from functools import wraps
 from types import FrameType
 from typing import Any
 
 from flask import Flask
 
-from ..domain.errors import try_again
-from ..services import presence
-from ..services.core import Core
-from . import socketio
+from server.core import inflight
+from server.core.runtime import Core
+from server.core.socket import socketio
+from server.features.presence import service as presence
 
 log = logging.getLogger(__name__)
 
@@ -48,49 +46,6 @@ log = logging.getLogger(__name__)
 COMMANDS_SECONDS = 5.0
 CONNECTIONS_SECONDS = 10.0
 POLL_SECONDS = 0.05
-
-
-class Drain:
-    """Whether this worker is stopping, and how many commands it is running."""
-
-    def __init__(self) -> None:
-        self.stopping = False
-        self.running = 0
-        self._lock = threading.Lock()
-
-    def enter(self) -> bool:
-        """Count a command in, unless the worker is stopping."""
-        with self._lock:
-            if self.stopping:
-                return False
-            self.running += 1
-            return True
-
-    def leave(self) -> None:
-        with self._lock:
-            self.running -= 1
-
-
-state = Drain()
-
-Run = Callable[..., dict[str, Any]]
-
-
-def counted(run: Run) -> Run:
-    """Run commands while the worker serves; once it is stopping, answer `try_again`."""
-
-    @wraps(run)
-    def run_unless_stopping(
-        core: Core, viewer: Any, name: str, payload: Any, translate: Any, *rest: Any
-    ) -> dict[str, Any]:
-        if not state.enter():
-            return {"ok": False, "error": {"code": "try_again", "message": translate(try_again())}}
-        try:
-            return run(core, viewer, name, payload, translate, *rest)
-        finally:
-            state.leave()
-
-    return run_unless_stopping
 
 
 def wait_until(done: Callable[[], bool], seconds: float) -> bool:
@@ -119,10 +74,12 @@ def drain(app: Flask) -> None:
     from .connection import HELD, WORKER
 
     core: Core = app.extensions["baraza"]
-    state.stopping = True
-    log.info("stopping: %d commands running, %d connections held", state.running, len(HELD))
-    if not wait_until(lambda: state.running == 0, COMMANDS_SECONDS):
-        log.warning("stopping with %d commands still running", state.running)
+    inflight.state.stopping = True
+    log.info(
+        "stopping: %d commands running, %d connections held", inflight.state.running, len(HELD)
+    )
+    if not wait_until(lambda: inflight.state.running == 0, COMMANDS_SECONDS):
+        log.warning("stopping with %d commands still running", inflight.state.running)
 
     def closed() -> bool:
         # At once, so that their departures share group commits; newcomers accepted
@@ -140,7 +97,7 @@ def drain(app: Flask) -> None:
     membership = app.extensions.get("baraza_cluster")
     if membership is not None:
         membership.client.delete(membership.alive_key(WORKER))
-    log.info("drained: %d commands running, %d connections open", state.running, len(HELD))
+    log.info("drained: %d commands running, %d connections open", inflight.state.running, len(HELD))
 
 
 def drain_and_exit(app: Flask) -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..services import consultations
-from ..services.access import Viewer
-from ..services.core import Core
-from .commands import Outcome, command
+from server.core.access import Viewer
+from server.core.commands import Outcome, command
+from server.core.runtime import Core
+from server.features.consultations import service as consultations
+
 from .connection import drop_revoked
 
 

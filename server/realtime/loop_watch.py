@@ -14,8 +14,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from .. import metrics
-from . import socketio
+from server import metrics
+from server.core.socket import socketio
 
 BEAT_SECONDS = 1.0
 # Long enough for a full garbage collection or a slow start-up step, short

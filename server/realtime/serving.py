@@ -18,7 +18,10 @@ from flask import Flask
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-from . import cluster, socketio, tallies
+from server.core import tallies
+from server.core.socket import socketio
+
+from . import cluster
 from .connection import WORKER, sweep_revoked
 from .ticker import run_ticker
 
@@ -109,7 +112,7 @@ def serve(app: Flask, host: str, port: int, async_mode: str) -> None:
 def start_background_tasks(app: Flask) -> None:
     """Forget this worker's stale connections; start the agenda clock, the tallies, the
     sweep of revoked links' connections and the event loop's beat (/healthz)."""
-    from ..services import presence
+    from server.features.presence import service as presence
 
     core = app.extensions["baraza"]
     presence.forget_worker(core, WORKER)

@@ -9,10 +9,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from ..domain.events import LoggedEvent
-from ..services import agenda, notes, speakers
-from ..services.core import Core
-from . import emitter, socketio
+from server.core import emitter
+from server.core.events import LoggedEvent
+from server.core.runtime import Core
+from server.core.socket import socketio
+from server.features.agenda import service as agenda
+from server.features.notes import service as notes
+from server.features.speakers import service as speakers
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ says who may download what, under which name; `web/downloads.py` serves it.
 
 Adding a feature's part (questions, polls, speakers…)
 -----------------------------------------------------
-Put these in the feature's own module (e.g. `server/reports/questions.py`) and
-import it from `server/reports/__init__.py` below, one line:
+Put these in the feature's own module (e.g. `server/features/questions/report.py`) and
+list the module with its feature in `server/bootstrap.py`, one line:
 
 1. A part of the whole report, placed by `order` (header 0, attendance 10,
    general notes 15, agenda 20, questions and polls outside the agenda 25 and
@@ -81,19 +81,12 @@ The audience rules every provider must keep
   provider composing it into a sentence of ours wraps it in `isolate()`.
 - Never an anonymous author, in either audience or the archive. Events reach
   reports through the rapporteurs' projection (`@projection(type, RAPPORTEUR)`
-  in domain/events.py), and an attendee is never shown as an event's actor
+  in core/events.py), and an attendee is never shown as an event's actor
   nor named in `participant_*` events or the archive's participants; a
   provider reading a feature's tables must itself leave anonymous authors out
   (a named, non-anonymous author may appear: they chose to be named).
 """
 
-# Each import registers its parts: the foundation's, then each feature's.
-from . import (  # noqa: F401
-    foundation,
-    polls,
-    questions,
-    speakers,
-)
 from .model import (
     Audience,
     Facts,

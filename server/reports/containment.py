@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from ..i18n import gettext as _
+from server.i18n import gettext as _
 
 log = logging.getLogger("server.reports")
 

@@ -17,7 +17,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 
-from ..i18n import gettext as _
+from server.i18n import gettext as _
+
 from .bidi import isolate
 from .containment import encodable
 from .model import Block, Cell, Facts, Registry, Report, Section, Table, Text

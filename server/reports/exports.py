@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ..domain.errors import N_, DomainError, Forbidden, NotFound
-from ..domain.events import MODERATOR, STAFF_ROLES
-from ..services import consultations
-from ..services.core import Core
-from ..storage.models import Consultation
+from server.core.errors import N_, DomainError, Forbidden, NotFound
+from server.core.events import MODERATOR, STAFF_ROLES
+from server.core.models import Consultation
+from server.core.runtime import Core
+from server.features.consultations import service as consultations
+
 from . import csv_export, docx, json_archive, markdown
 from .containment import utf8
 from .model import Audience, ReportContext, build, open_report

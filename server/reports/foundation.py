@@ -12,14 +12,15 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..domain import attendance
-from ..domain.consultations import ENDED
-from ..domain.events import ATTENDEE, MODERATOR, RAPPORTEUR, Payload
-from ..i18n import gettext as _
-from ..i18n import pgettext
-from ..services.notes import notes_of
-from ..storage.models import Participant
-from ..web.templating import GROUP_LABELS
+from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, Payload
+from server.core.lifecycle import ENDED
+from server.core.models import Participant
+from server.features.consultations.labels import GROUP_LABELS
+from server.features.notes.service import notes_of
+from server.features.presence import replay as attendance
+from server.i18n import gettext as _
+from server.i18n import pgettext
+
 from .bidi import isolate
 from .model import (
     Audience,

@@ -43,25 +43,24 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ..domain import agenda as agenda_rules
-from ..domain.consultations import (
-    DRAFT,
-    ENDED,
-    LIVE,
+from server.core.access import hash_token, new_token
+from server.core.errors import N_, DomainError, Label
+from server.core.events import ATTENDEE, PUBLIC, ROLES, STAFF, Payload
+from server.core.json_input import NOT_JSON, UnreadableJson, read_json
+from server.core.lifecycle import DRAFT, ENDED, LIVE
+from server.core.models import AgendaItem, Consultation, Event, Participant
+from server.core.runtime import Core
+from server.features.agenda import rules as agenda_rules
+from server.features.consultations.rules import (
     STAKEHOLDER_GROUPS,
     new_join_code,
     parse_languages,
     parse_short_name,
     parse_time_zone,
 )
-from ..domain.errors import N_, DomainError, Label
-from ..domain.events import ATTENDEE, PUBLIC, ROLES, STAFF, Payload
-from ..domain.json_input import NOT_JSON, UnreadableJson, read_json
-from ..services.access import hash_token, new_token
-from ..services.consultations import _issue_link as issue_link  # the one way links are made
-from ..services.core import Core
-from ..storage.models import AgendaItem, Consultation, Event, Participant
-from ..storage.notes import GENERAL_SLOT, Note
+from server.features.consultations.service import issue_link
+from server.features.notes.models import GENERAL_SLOT, Note
+
 from .containment import contained
 from .model import Registry, logged_events, safe_event
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from ..i18n import gettext as _
+from server.i18n import gettext as _
+
 from .bidi import isolate
 from .model import Block, Cell, Facts, Registry, Report, Section, Table, Text
 

@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain import agenda as agenda_rules
-from ..domain.events import ATTENDEE, PUBLIC, RAPPORTEUR, STAFF_ROLES, Payload, project
-from ..i18n import gettext as _
-from ..storage.models import AgendaItem, Consultation, Event, Participant
+from server.core.events import ATTENDEE, PUBLIC, RAPPORTEUR, STAFF_ROLES, Payload, project
+from server.core.models import AgendaItem, Consultation, Event, Participant
+from server.features.agenda import rules as agenda_rules
+from server.i18n import gettext as _
+
 from .containment import contained, contained_rows, unreadable
 
 

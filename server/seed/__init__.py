@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..domain.agenda_files import read_agenda_text
-from ..domain.consultations import parse_spec
-from ..services import consultations
-from ..services.core import Core
-from ..storage.models import Consultation
+from server.core.models import Consultation
+from server.core.runtime import Core
+from server.features.agenda.files import read_agenda_text
+from server.features.consultations import service as consultations
+from server.features.consultations.rules import parse_spec
 
 DEMO = Path(__file__).with_name("africa-2024.yaml")
 
@@ -22,7 +22,7 @@ def read_agenda_file(path: Path) -> Any:
 
 
 def parse_agenda_text(text: str, suffix: str) -> Any:
-    """An agenda file's content, read within bounds (domain/agenda_files.py)."""
+    """An agenda file's content, read within bounds (features/agenda/files.py)."""
     return read_agenda_text(text, suffix)
 
 

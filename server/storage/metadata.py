@@ -1,6 +1,10 @@
 """Every table's module, imported so Alembic and tests see the whole schema."""
 
-from . import models, notes, polls, questions, receipts, speakers  # noqa: F401
-from .base import Base
+from server.core import models  # noqa: F401
+from server.core.base import Base
+from server.features.notes import models as notes  # noqa: F401
+from server.features.polls import models as polls  # noqa: F401
+from server.features.questions import models as questions  # noqa: F401
+from server.features.speakers import models as speakers  # noqa: F401
 
 metadata = Base.metadata

@@ -14,15 +14,18 @@ from typing import Any
 import yaml
 from flask import Blueprint, Response, jsonify, request
 
-from .. import metrics
-from ..domain.consultations import parse_spec
-from ..domain.errors import N_, DomainError, Forbidden, Label
-from ..domain.events import MODERATOR
-from ..domain.json_input import UnreadableJson, read_json
-from ..i18n import translate_error
-from ..realtime import commands, emitter
-from ..services import consultations, snapshots
-from .auth import core, request_viewer, set_token_cookie
+from server import metrics
+from server.core import commands, emitter
+from server.core.errors import N_, DomainError, Forbidden, Label
+from server.core.events import MODERATOR
+from server.core.json_input import UnreadableJson, read_json
+from server.core.runtime import current_core
+from server.features.consultations import service as consultations
+from server.features.consultations import snapshots
+from server.features.consultations.rules import parse_spec
+from server.i18n import translate_error
+
+from .auth import request_viewer, set_token_cookie
 from .errors import error_body, error_reply
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -49,7 +52,7 @@ def _json_body() -> dict[str, Any]:
 def health() -> tuple[Response, int]:
     """Can this worker serve: does its database answer? `503` naming what failed if not."""
     try:
-        core().store.ping()
+        current_core().store.ping()
     except DomainError as error:
         return jsonify(
             {**error_body(error.code, translate_error(error)), "failed": ["database"]}
@@ -76,14 +79,14 @@ def openapi() -> Response:
 @blueprint.get("/consultations/<code>")
 def consultation_info(code: str) -> Response:
     """Public facts about a consultation, for its join page."""
-    with core().store.reading() as tx:
+    with current_core().store.reading() as tx:
         consultation = consultations.find_by_code(tx, code)
         return jsonify({"ok": True, "consultation": snapshots.consultation_view(consultation)})
 
 
 @blueprint.post("/consultations/<code>/join")
 def join(code: str) -> Response:
-    admitted = consultations.join(core(), code, _json_body())
+    admitted = consultations.join(current_core(), code, _json_body())
     metrics.JOINS.inc()
     emitter.publish(admitted.events)
     response = jsonify(
@@ -97,7 +100,7 @@ def join(code: str) -> Response:
 def claim_link() -> Response:
     """Exchange a moderator or rapporteur link's token for a personal one."""
     body = _json_body()
-    admitted = consultations.claim_link(core(), body.get("link"), body)
+    admitted = consultations.claim_link(current_core(), body.get("link"), body)
     emitter.publish(admitted.events)
     return jsonify({"ok": True, "token": admitted.token, "role": admitted.viewer.role})
 
@@ -107,7 +110,7 @@ def create_consultation() -> tuple[Response, int]:
     """A moderator of any consultation creates another (a sister session, say)."""
     if request_viewer().role != MODERATOR:
         raise Forbidden("forbidden", N_("Only a moderator can create a consultation."))
-    created = consultations.create(core(), parse_spec(_json_body()))
+    created = consultations.create(current_core(), parse_spec(_json_body()))
     return jsonify(
         {
             "ok": True,
@@ -120,14 +123,14 @@ def create_consultation() -> tuple[Response, int]:
 
 @blueprint.get("/snapshot")
 def snapshot() -> Response:
-    return jsonify({"ok": True, "snapshot": snapshots.snapshot(core(), request_viewer())})
+    return jsonify({"ok": True, "snapshot": snapshots.snapshot(current_core(), request_viewer())})
 
 
 @blueprint.post("/commands/<name>")
 def run_command(name: str) -> tuple[Response, int]:
     """Any client command over HTTP: the same acknowledgement as over Socket.IO."""
     viewer = request_viewer()
-    reply = commands.run(core(), viewer, name, _json_value(), translate_error)
+    reply = commands.run(current_core(), viewer, name, _json_value(), translate_error)
     if reply["ok"]:
         return jsonify(reply), 200
     return error_reply(reply)

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from flask import current_app, request
 from werkzeug.wrappers import Response
 
-from ..services.access import Viewer, identify
-from ..services.core import Core
+from server.core.access import COOKIE, Viewer, identify
+from server.core.runtime import current_core
 
-COOKIE = "bz_{code}"
 COOKIE_DAYS = 7
-
-
-def core() -> Core:
-    return cast(Core, current_app.extensions["baraza"])
 
 
 def bearer_token() -> str | None:
@@ -28,7 +21,7 @@ def request_viewer(code: str | None = None) -> Viewer:
     token = bearer_token()
     if token is None and code is not None:
         token = request.cookies.get(COOKIE.format(code=code.upper()))
-    return identify(core(), token, code)
+    return identify(current_core(), token, code)
 
 
 def set_token_cookie(response: Response, code: str, token: str) -> None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request, stream_with_context
 
-from ..domain.consultations import normalise_join_code
-from ..domain.errors import N_, Forbidden
-from ..reports import exports
-from ..services import consultations
-from .auth import core, request_viewer
+from server.core.access import normalise_join_code
+from server.core.errors import N_, Forbidden
+from server.core.runtime import current_core
+from server.features.consultations import service as consultations
+from server.reports import exports
+
+from .auth import request_viewer
 
 blueprint = Blueprint("downloads", __name__)
 
@@ -23,13 +25,13 @@ def download(code: str, fmt: str) -> Response:
     chosen = exports.find_format(fmt)
     code = normalise_join_code(code)
     viewer = request_viewer(code)
-    with core().store.reading() as tx:
+    with current_core().store.reading() as tx:
         consultation = consultations.find_by_code(tx, code)
         if consultation.id != viewer.consultation_id:
             raise Forbidden("forbidden", N_("This link is for another consultation."))
         name = exports.file_name(consultation, chosen)
     audience = exports.choose_audience(chosen, request.args.get("audience"), viewer.role)
-    body = exports.stream(core(), viewer.consultation_id, chosen, audience)
+    body = exports.stream(current_core(), viewer.consultation_id, chosen, audience)
     return Response(
         stream_with_context(body),
         content_type=chosen.mimetype,

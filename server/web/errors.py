@@ -8,8 +8,8 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
-from ..domain.errors import N_, DomainError
-from ..i18n import translate_error
+from server.core.errors import N_, DomainError
+from server.i18n import translate_error
 
 # Werkzeug's descriptions are English only; people read these instead.
 HTTP_MESSAGES = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import gettext, pgettext
 
-from ..domain.errors import N_
+from server.core.errors import N_
 
 MESSAGES = {
     "not_started": N_("Not started yet"),

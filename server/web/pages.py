@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import metrics
-from ..domain.consultations import LANGUAGES, STAKEHOLDER_GROUPS, normalise_join_code, parse_spec
-from ..domain.errors import DomainError
-from ..domain.events import ATTENDEE, MODERATOR, RAPPORTEUR
-from ..i18n import LANGUAGE_COOKIE, translate_error
-from ..realtime import emitter
-from ..seed import parse_agenda_text
-from ..services import consultations, snapshots
-from ..services.access import Viewer
-from ..storage.models import Consultation
-from .auth import core, request_viewer, set_token_cookie
+from server import metrics
+from server.core import emitter
+from server.core.access import Viewer, normalise_join_code
+from server.core.errors import DomainError
+from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR
+from server.core.languages import LANGUAGES
+from server.core.models import Consultation
+from server.core.runtime import current_core
+from server.features.consultations import service as consultations
+from server.features.consultations import snapshots
+from server.features.consultations.rules import STAKEHOLDER_GROUPS, parse_spec
+from server.features.consultations.time_zones import zone_choices
+from server.i18n import LANGUAGE_COOKIE, select_locale, translate_error
+from server.seed import parse_agenda_text
+
+from .auth import request_viewer, set_token_cookie
 from .errors import status_of
+from .join_qr import join_qr_svg
 from .security import same_site_path
 
 blueprint = Blueprint("pages", __name__)
@@ -28,16 +46,28 @@ def index() -> str:
 
 
 @blueprint.post("/")
-def find_consultation() -> BaseResponse:
-    return redirect(
-        url_for("pages.join_form", code=normalise_join_code(request.form.get("code", "")))
-    )
+def find_consultation() -> BaseResponse | tuple[str, int]:
+    """Go to the consultation's join page, or say on the same form that the code is wrong."""
+    typed = request.form.get("code", "")
+    try:
+        code = normalise_join_code(typed)
+        with current_core().store.reading() as tx:
+            consultations.find_by_code(tx, code)
+    except DomainError as error:
+        page = render_template("index.html", error=translate_error(error), code=typed)
+        return page, status_of(error.code)
+    return redirect(url_for("pages.join_form", code=code))
 
 
 @blueprint.get("/j/<code>")
-def join_form(code: str) -> str:
-    with core().store.reading() as tx:
-        consultation = snapshots.consultation_view(consultations.find_by_code(tx, code))
+def join_form(code: str) -> str | tuple[str, int]:
+    """The join form; a code no consultation has is said on the home page's form."""
+    try:
+        with current_core().store.reading() as tx:
+            consultation = snapshots.consultation_view(consultations.find_by_code(tx, code))
+    except DomainError as error:
+        page = render_template("index.html", error=translate_error(error), code=code)
+        return page, status_of(error.code)
     return render_template(
         "join.html", consultation=consultation, groups=STAKEHOLDER_GROUPS, error=None
     )
@@ -46,16 +76,17 @@ def join_form(code: str) -> str:
 @blueprint.post("/j/<code>")
 def join(code: str) -> BaseResponse | tuple[str, int]:
     try:
-        admitted = consultations.join(core(), code, request.form.to_dict())
+        admitted = consultations.join(current_core(), code, request.form.to_dict())
         metrics.JOINS.inc()
     except DomainError as error:
-        with core().store.reading() as tx:
+        with current_core().store.reading() as tx:
             consultation = snapshots.consultation_view(consultations.find_by_code(tx, code))
         page = render_template(
             "join.html",
             consultation=consultation,
             groups=STAKEHOLDER_GROUPS,
             error=translate_error(error),
+            form=request.form,
         )
         return page, status_of(error.code)
     emitter.publish(admitted.events)
@@ -66,16 +97,22 @@ def join(code: str) -> BaseResponse | tuple[str, int]:
 
 @blueprint.get("/m/<token>")
 @blueprint.get("/r/<token>")
-def claim_form(token: str) -> str:
-    return render_template("claim.html", token=token, groups=STAKEHOLDER_GROUPS)
+def claim_form(token: str) -> str | tuple[str, int]:
+    """Say which consultation and which role the link gives, before anyone claims it."""
+    try:
+        holder = consultations.link_holder(current_core(), token)
+    except DomainError as error:
+        page = render_template("error.html", message=translate_error(error), code=None)
+        return page, status_of(error.code)
+    return render_template("claim.html", holder=holder)
 
 
 @blueprint.post("/m/<token>")
 @blueprint.post("/r/<token>")
 def claim(token: str) -> BaseResponse:
-    admitted = consultations.claim_link(core(), token, request.form.to_dict())
+    admitted = consultations.claim_link(current_core(), token, request.form.to_dict())
     emitter.publish(admitted.events)
-    with core().store.reading() as tx:
+    with current_core().store.reading() as tx:
         code = tx.get_one(Consultation, admitted.viewer.consultation_id).join_code
     page = "pages.moderate" if admitted.viewer.role == MODERATOR else "pages.report"
     response = redirect(url_for(page, code=code))
@@ -135,6 +172,20 @@ def choose_language(lang: str) -> Response:
     return response
 
 
+@blueprint.get("/c/<code>/join.svg")
+def join_qr(code: str) -> Response:
+    """The join link of a consultation as a QR code (public: the code is on every screen)."""
+    code = normalise_join_code(code)
+    with current_core().store.reading() as tx:
+        consultations.find_by_code(tx, code)
+    link = f"{current_app.config['BARAZA'].public_url}/j/{code}"
+    response = make_response(join_qr_svg(link, _("Join at %(link)s", link=link)))
+    response.mimetype = "image/svg+xml"
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
+
+
 @blueprint.get("/c/<code>/new")
 def sister_form(code: str) -> BaseResponse | str:
     """A moderator starts another consultation, by default with this one's agenda."""
@@ -142,8 +193,8 @@ def sister_form(code: str) -> BaseResponse | str:
     viewer = _moderator_or_none(code)
     if viewer is None:
         return redirect(url_for("pages.join_form", code=code))
-    base = consultations.agenda_file_of(core(), viewer.consultation_id)
-    return render_template("sister.html", code=code, base=base, created=None, error=None)
+    base = consultations.agenda_file_of(current_core(), viewer.consultation_id)
+    return _sister_page(code, base, created=None, error=None)
 
 
 @blueprint.post("/c/<code>/new")
@@ -152,15 +203,24 @@ def create_sister(code: str) -> BaseResponse | tuple[str, int] | str:
     viewer = _moderator_or_none(code)
     if viewer is None:
         return redirect(url_for("pages.join_form", code=code))
-    base = consultations.agenda_file_of(core(), viewer.consultation_id)
+    base = consultations.agenda_file_of(current_core(), viewer.consultation_id)
     try:
-        created = consultations.create(core(), parse_spec(sister_spec(base)))
+        created = consultations.create(current_core(), parse_spec(sister_spec(base)))
     except DomainError as error:
-        page = render_template(
-            "sister.html", code=code, base=base, created=None, error=translate_error(error)
-        )
+        page = _sister_page(code, base, created=None, error=translate_error(error))
         return page, status_of(error.code)
-    return render_template("sister.html", code=code, base=base, created=created, error=None)
+    return _sister_page(code, base, created=created, error=None)
+
+
+# Each language named in itself, as language menus do.
+LANGUAGE_NAMES = (("en", "English"), ("fr", "Français"), ("pt", "Português"), ("ar", "العربية"))
+
+
+def _sister_page(code: str, base: dict[str, Any], **shown: Any) -> str:
+    zones = zone_choices(select_locale(), current_core().now(), str(base.get("time_zone", "")))
+    return render_template(
+        "sister.html", code=code, base=base, zones=zones, language_names=LANGUAGE_NAMES, **shown
+    )
 
 
 def sister_spec(base: dict[str, object]) -> object:
@@ -170,7 +230,10 @@ def sister_spec(base: dict[str, object]) -> object:
         suffix = ".json" if upload.filename.lower().endswith(".json") else ".yaml"
         return parse_agenda_text(upload.read().decode("utf-8", errors="replace"), suffix)
     fields = ("short_name", "title", "region", "time_zone", "start")
-    return {**base, **{f: request.form[f] for f in fields if request.form.get(f)}}
+    spec = {**base, **{f: request.form[f] for f in fields if request.form.get(f)}}
+    if request.form.getlist("languages"):
+        spec["languages"] = request.form.getlist("languages")
+    return spec
 
 
 def _moderator_or_none(code: str) -> Viewer | None:

@@ -19,10 +19,10 @@ import redis
 from flask import Blueprint, Flask, Response, current_app, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..domain.errors import DomainError
-from ..realtime.loop_watch import STALE_SECONDS, LoopWatch
-from ..storage.migrate import current_revision, head_revision
-from ..storage.store import Store
+from server.core.errors import DomainError
+from server.core.store import Store
+from server.realtime.loop_watch import STALE_SECONDS, LoopWatch
+from server.storage.migrate import current_revision, head_revision
 
 blueprint = Blueprint("probes", __name__)
 

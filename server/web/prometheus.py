@@ -14,10 +14,11 @@ from flask import Blueprint, Flask, Response, current_app, jsonify
 from flask_babel import gettext
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from .. import metrics
-from ..domain.errors import N_, Forbidden
-from ..i18n import translate_error
-from ..realtime.connection import HELD, WORKER
+from server import metrics
+from server.core.errors import N_, Forbidden
+from server.i18n import translate_error
+from server.realtime.connection import HELD, WORKER
+
 from .auth import bearer_token
 from .errors import HTTP_MESSAGES, error_body, error_reply
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, request, session
 
-from ..domain.errors import N_, Forbidden
+from server.core.errors import N_, Forbidden
 
 CSRF_FIELD = "csrf_token"
 

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import get_locale, lazy_gettext
+from flask_babel import get_locale
+
+from server.features.consultations.countries import choices
+from server.features.consultations.labels import GROUP_LABELS
 
 from .js_messages import translated_messages
-
-GROUP_LABELS = {
-    "government": lazy_gettext("Government"),
-    "private_sector": lazy_gettext("Private sector"),
-    "civil_society": lazy_gettext("Civil society"),
-    "academia": lazy_gettext("Academia"),
-    "technical_community": lazy_gettext("Technical community"),
-    "international_organisation": lazy_gettext("International organisation"),
-    "other": lazy_gettext("Other"),
-}
 
 
 def register(app: Flask) -> None:
@@ -24,5 +17,6 @@ def register(app: Flask) -> None:
         return {
             "current_locale": str(get_locale() or "en"),
             "group_label": GROUP_LABELS.get,
+            "country_choices": lambda region: choices(str(get_locale() or "en"), region),
             "script_messages": translated_messages,
         }

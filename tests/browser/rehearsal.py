@@ -148,7 +148,7 @@ class Rehearsal:
         self.checkpoint("join", [Person(person.shot.replace("attendee", "join"), page, say)])
         page.get_by_label(say("Your name (optional)")).fill(name)
         page.get_by_label(say("Stakeholder group")).select_option(group)
-        page.get_by_label(say("Country (two-letter code, optional)")).fill(country)
+        page.get_by_label(say("Country (optional)")).fill(country)
         page.get_by_role("button", name=say("Join")).click()
         page.wait_for_url(re.compile(r"/c/\w+$"))
         person.live()

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from docx import Document
 from playwright.sync_api import expect
 
-from server.storage.models import Connection, Participant
+from server.core.models import Connection, Participant
 from tests.browser.conftest import SCREENSHOTS, screenshot
 from tests.browser.rehearsal import ANSWER, NOTE, Q_AMINA, Q_CAMILLE, RATIFY, Person, rehearse
 from tests.cluster.nginx import MakeCluster, make_cluster_on_a_new_database, user_agents_by_worker

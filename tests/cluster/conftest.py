@@ -18,9 +18,9 @@ import pytest
 import redis
 import requests
 
-from server.services.core import Core
-from server.storage.models import Consultation as ConsultationRow
-from server.storage.store import Store
+from server.core.models import Consultation as ConsultationRow
+from server.core.runtime import Core
+from server.core.store import Store
 from tests.cluster.follower import Follower
 from tests.conftest import Consultation, new_consultation
 from tests.realtime.servers import RunningServer, start_server

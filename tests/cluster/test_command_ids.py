@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from server.app import create_app
 from server.config import Config
-from server.realtime import commands
-from server.services.snapshots import snapshot
-from server.storage.models import Event
-from server.storage.receipts import CommandReceipt
+from server.core import commands
+from server.core.models import Event
+from server.core.receipt_rows import CommandReceipt
+from server.features.consultations.snapshots import snapshot
 from tests.conftest import new_consultation
 from tests.threads import together
 

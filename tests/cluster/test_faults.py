@@ -14,7 +14,7 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from server.storage.models import Connection, Event
+from server.core.models import Connection, Event
 from tests.cluster.faults import RedisServer, relayed
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]

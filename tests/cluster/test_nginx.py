@@ -11,8 +11,8 @@ import pytest
 import requests
 import socketio
 
-from server.services.core import Core
-from server.storage.store import Store
+from server.core.runtime import Core
+from server.core.store import Store
 from tests.cluster.nginx import launch
 from tests.conftest import new_consultation
 

@@ -12,7 +12,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from server.storage.models import Connection, Event
+from server.core.models import Connection, Event
 from tests.cluster.conftest import SHARED_REDIS
 from tests.cluster.faults import relayed
 

@@ -8,7 +8,7 @@ import pytest
 import requests
 import socketio
 
-from server.services import consultations
+from server.features.consultations import service as consultations
 from tests.cluster.conftest import PUBLIC_URL
 from tests.cluster.follower import refusal
 

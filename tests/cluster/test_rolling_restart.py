@@ -32,11 +32,11 @@ import requests
 import socketio
 from sqlalchemy import func, select
 
-from server.services.core import Core
-from server.storage.models import Connection
-from server.storage.models import Consultation as ConsultationRow
-from server.storage.questions import Question, QuestionVote
-from server.storage.store import Store
+from server.core.models import Connection
+from server.core.models import Consultation as ConsultationRow
+from server.core.runtime import Core
+from server.core.store import Store
+from server.features.questions.models import Question, QuestionVote
 from tests.cluster.conftest import SHARED_REDIS
 from tests.cluster.nginx import BROWSER, start_nginx
 from tests.conftest import new_consultation
@@ -88,7 +88,7 @@ class Worker:
 
 @dataclass
 class Attendee:
-    """A browser's live connection, as static/js/live.js keeps it: reconnects on its own,
+    """A browser's live connection, as static/js/core/live.js keeps it: reconnects on its own,
     catches up from its last sequence number, and sends a command again, same id, until
     it is answered."""
 

@@ -8,8 +8,8 @@ import uuid
 
 import pytest
 
+from server.core.tallies import RedisDirtySet
 from server.realtime.cluster import redis_client
-from server.realtime.tallies import RedisDirtySet
 from tests.cluster.conftest import SHARED_REDIS
 
 pytestmark = pytest.mark.redis

@@ -10,7 +10,7 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
-from server.storage.models import Event
+from server.core.models import Event
 from tests.threads import together
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from server.domain.agenda_files import MAX_BYTES, MAX_DEPTH, read_agenda_text
-from server.domain.consultations import parse_spec
-from server.domain.errors import DomainError
+from server.core.errors import DomainError
+from server.features.agenda.files import MAX_BYTES, MAX_DEPTH, read_agenda_text
+from server.features.consultations.rules import parse_spec
 from tests.conftest import DEMO_SPEC
 
 HEAD = (

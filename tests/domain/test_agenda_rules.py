@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server.domain import agenda
-from server.domain.errors import DomainError
+from server.core.errors import DomainError
+from server.features.agenda import rules as agenda
 
 T0 = datetime(2024, 1, 18, 8, 30, tzinfo=UTC)
 

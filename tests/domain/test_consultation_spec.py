@@ -4,8 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from server.domain.consultations import normalise_join_code, parse_profile, parse_spec
-from server.domain.errors import DomainError
+from server.core.access import normalise_join_code
+from server.core.errors import DomainError
+from server.features.consultations.countries import REGIONS, choices
+from server.features.consultations.rules import parse_profile, parse_spec
 from tests.conftest import DEMO_SPEC
 
 
@@ -51,7 +53,9 @@ def test_join_codes_ignore_case_spaces_and_dashes():
     ("form", "code"),
     [
         ({"stakeholder_group": "aliens"}, "invalid_stakeholder_group"),
-        ({"country": "Nigeria"}, "invalid_country"),
+        ({"country": "Nigeri"}, "invalid_country"),
+        ({"country": "ZZ"}, "invalid_country"),
+        ({"country": ["NG"]}, "invalid_country"),
         ({"display_name": "n" * 61}, "display_name_too_long"),
     ],
 )
@@ -64,3 +68,22 @@ def test_a_bad_profile_field_is_named(form, code):
 def test_a_profile_defaults_to_an_anonymous_other():
     profile = parse_profile({})
     assert (profile.display_name, profile.stakeholder_group, profile.country) == ("", "other", "")
+
+
+@pytest.mark.parametrize("typed", ["Nigeria", "nigeria", "NG", "ng", "Nigéria", "نيجيريا"])
+def test_a_country_is_a_code_or_its_name_in_any_of_the_four_languages(typed):
+    assert parse_profile({"country": typed}).country == "NG"
+
+
+def test_a_country_name_is_found_whatever_its_accents_and_apostrophes():
+    assert parse_profile({"country": "cote d'ivoire"}).country == "CI"
+    assert parse_profile({"country": "Costa do Marfim"}).country == "CI"
+
+
+def test_the_country_picker_lists_the_consultations_region_first_in_the_readers_language():
+    listed = choices("fr", "Africa")
+    african = [code for code, _ in listed[: len(REGIONS["africa"])]]
+    assert set(african) == REGIONS["africa"]
+    assert dict(listed)["NG"] == "Nigeria" and dict(listed)["CI"] == "Côte d’Ivoire"
+    assert len(listed) == 249  # ISO 3166-1, no more
+    assert [code for code, _ in choices("en", "Online")][:2] == ["AF", "AX"]  # no region: A–Z

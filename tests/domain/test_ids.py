@@ -2,7 +2,7 @@
 
 import pytest
 
-from server.domain.ids import MAX_ID, as_id
+from server.core.ids import MAX_ID, as_id
 
 
 @pytest.mark.parametrize("value", [1, 42, MAX_ID])

@@ -2,8 +2,8 @@
 
 import pytest
 
-from server.domain.errors import DomainError
-from server.domain.polls import (
+from server.core.errors import DomainError
+from server.features.polls.rules import (
     AFTER_CLOSE,
     CLOSED,
     DRAFT,

@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from server.domain.events import ATTENDEE, MODERATOR, RAPPORTEUR, project
-from server.domain.poll_tallies import (
+from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, project
+from server.features.polls.counting import (
     BREAKDOWNS,
     BallotRow,
     borda_points,
@@ -13,7 +13,7 @@ from server.domain.poll_tallies import (
     tally,
     with_turnout,
 )
-from server.domain.polls import parse_answer, parse_poll
+from server.features.polls.rules import parse_answer, parse_poll
 
 OPTIONS = ["Prevention", "Prosecution", "Cooperation"]
 GROUPS = ["government", "civil_society", "academia", "private_sector"]
@@ -192,7 +192,7 @@ def test_attendees_read_final_results_without_the_breakdown(visibility):
 
 
 def test_a_shown_answer_stays_public_however_many_answers_came_after_it(monkeypatch):
-    monkeypatch.setattr("server.domain.poll_tallies.ANSWER_LIMIT", 2)
+    monkeypatch.setattr("server.features.polls.counting.ANSWER_LIMIT", 2)
     poll = definition("open_text")
     rows = [BallotRow(i, f"answer {i}", "other", "") for i in range(5, 1, -1)]
     rows.append(BallotRow(1, "the first, shown", "other", "", shown=True))

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server.domain import questions as rules
-from server.domain.errors import DomainError
-from server.domain.events import ATTENDEE, MODERATOR, RAPPORTEUR, project
+from server.core.errors import DomainError
+from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, project
+from server.features.questions import rules
 
 NOW = datetime(2024, 1, 18, 8, 30, tzinfo=UTC)
 

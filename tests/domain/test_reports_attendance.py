@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from server.domain.attendance import ARRIVED, LEFT, replay
+from server.features.presence.replay import ARRIVED, LEFT, replay
 
 T0 = datetime(2024, 1, 18, 8, 30, tzinfo=UTC)
 

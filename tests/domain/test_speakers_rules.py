@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from server.domain import speakers as rules
-from server.domain.errors import DomainError
-from server.domain.events import ATTENDEE, MODERATOR, project
+from server.core.errors import DomainError
+from server.core.events import ATTENDEE, MODERATOR, project
+from server.features.speakers import rules
 
 T0 = datetime(2024, 1, 18, 9, 0, tzinfo=UTC)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from server.domain.errors import DomainError
-from server.domain.text import clean_text, require_int
+from server.core.errors import N_, DomainError
+from server.core.text import clean_text, name_fields, require_int
 
 
 def test_text_is_trimmed():
@@ -57,3 +57,9 @@ def test_text_that_is_not_valid_unicode_is_refused_with_its_own_code(value):
 @pytest.mark.parametrize("value", ["𝄞 plane 1", "\U00020000 plane 2", "\U0010fffd plane 16"])
 def test_characters_of_every_plane_are_kept(value):
     assert clean_text(value, "question", max_length=100) == value
+
+
+def test_two_features_may_share_a_field_only_under_one_name() -> None:
+    name_fields({"question": N_("The question")})  # questions and polls both name it so
+    with pytest.raises(ValueError, match="already named"):
+        name_fields({"question": N_("The poll's question")})

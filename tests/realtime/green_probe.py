@@ -20,8 +20,8 @@ else:
 
     spawn, sleep = gevent.spawn, gevent.sleep
 
+from server.core.store import Store  # noqa: E402
 from server.green import patch_database_driver  # noqa: E402
-from server.storage.store import Store  # noqa: E402
 
 if mode == "gevent+baraza":
     patch_database_driver(url)

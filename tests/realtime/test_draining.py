@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from server.realtime import draining
+from server.core import inflight
 
 
 @pytest.fixture
 def stopping():
-    draining.state.stopping = True
+    inflight.state.stopping = True
     yield
-    draining.state.stopping = False
+    inflight.state.stopping = False
 
 
 def test_a_command_sent_to_a_stopping_worker_is_refused_and_runs_later_once(
@@ -22,8 +22,8 @@ def test_a_command_sent_to_a_stopping_worker_is_refused_and_runs_later_once(
     payload = {"title": "Q&A", "minutes": 5, "command_id": "restart-0000000000001"}
     refused = moderator.emit("add_item", payload, callback=True)
     assert refused["ok"] is False and refused["error"]["code"] == "try_again"
-    assert draining.state.running == 0
-    draining.state.stopping = False  # the same command, sent again to a live worker
+    assert inflight.state.running == 0
+    inflight.state.stopping = False  # the same command, sent again to a live worker
     assert moderator.emit("add_item", payload, callback=True) == {"ok": True}
     titles = [
         item["title"]

@@ -3,9 +3,10 @@
 import pytest
 from sqlalchemy import func, select
 
-from server.domain.errors import DomainError
-from server.services import consultations, presence
-from server.storage.models import Connection
+from server.core.errors import DomainError
+from server.core.models import Connection
+from server.features.consultations import service as consultations
+from server.features.presence import service as presence
 
 
 def test_replacing_a_link_closes_the_sockets_opened_with_it(socket_client, app_consultation):

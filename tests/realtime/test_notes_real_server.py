@@ -9,7 +9,7 @@ import pytest
 import requests
 import socketio
 
-from server.domain.notes import MAX_NOTE_BYTES
+from server.features.notes.rules import MAX_NOTE_BYTES
 from tests.realtime.servers import start_server
 
 pytestmark = pytest.mark.slow

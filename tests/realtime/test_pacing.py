@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from server.app import create_app
-from server.realtime import socketio
+from server.core.socket import socketio
 
 WINDOW = 0.4
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from server.realtime import tallies
+from server.core import tallies
 from tests.realtime.messages import envelopes
 
 CHOICES = {"type": "single", "question": "Ratify?", "options": ["Yes", "No", "Unsure"]}

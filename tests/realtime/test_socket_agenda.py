@@ -153,7 +153,7 @@ def test_a_moderator_replaces_a_leaked_rapporteur_link(socket_client, app_consul
 
 
 def test_presence_is_pushed_as_a_coalesced_count(app, socket_client, app_consultation):
-    from server.realtime import tallies
+    from server.core import tallies
 
     c = app_consultation
     watcher = socket_client(c.join_with_token()[1])

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from server.realtime import tallies
+from server.core import tallies
 from tests.realtime.messages import envelopes
 
 # People joining and arriving is staff news of its own, not the queue's.
@@ -57,7 +57,7 @@ def room(socket_client, app_consultation):
 
 
 def _rapporteur_token(c):
-    from server.services import consultations
+    from server.features.consultations import service as consultations
 
     return consultations.claim_link(c.core, c.rapporteur_link, {}).token
 

@@ -1,6 +1,6 @@
 """Coalesced tallies: each topic goes out at most once per its own interval."""
 
-from server.realtime import tallies
+from server.core import tallies
 
 
 def test_a_topic_waits_its_interval_between_pushes_and_loses_no_change(app, monkeypatch):

@@ -6,22 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from server.domain.events import ATTENDEE, RAPPORTEUR, EventDraft, projection
+from server.core import event_log
+from server.core.access import Viewer
+from server.core.events import ATTENDEE, RAPPORTEUR, EventDraft, projection
+from server.core.models import Consultation as ConsultationRow
+from server.core.models import Participant
+from server.features.agenda import service as agenda
+from server.features.notes import service as notes
+from server.features.polls import ballots
+from server.features.polls import service as polls
+from server.features.presence import service as presence
+from server.features.questions import service as questions
+from server.features.questions import votes
+from server.features.speakers import service as speakers
 from server.reports import event_summary
-from server.services import (
-    agenda,
-    ballots,
-    event_log,
-    notes,
-    polls,
-    presence,
-    questions,
-    speakers,
-    votes,
-)
-from server.services.access import Viewer
-from server.storage.models import Consultation as ConsultationRow
-from server.storage.models import Participant
 from tests.conftest import Clock, Consultation, new_consultation
 
 SECRET_NAME = "Secret Sam"  # asks anonymously to attendees (and makes an anonymous remark)
@@ -286,6 +284,6 @@ def _answer_ids(core: Any, chair: Viewer, poll_id: int, starts: tuple[str, ...])
 
 
 def _claim(c: Consultation, name: str) -> Viewer:
-    from server.services import consultations
+    from server.features.consultations import service as consultations
 
     return consultations.claim_link(c.core, c.rapporteur_link, {"display_name": name}).viewer

@@ -14,9 +14,11 @@ import zipfile
 import pytest
 from sqlalchemy import text
 
-from server.domain.events import PUBLIC
-from server.services import ballots, notes, polls
-from server.storage.models import Consultation, Event
+from server.core.events import PUBLIC
+from server.core.models import Consultation, Event
+from server.features.notes import service as notes
+from server.features.polls import ballots
+from server.features.polls import service as polls
 from tests.reports.reading import csv_files
 
 LONE_SURROGATE = "\ud800"

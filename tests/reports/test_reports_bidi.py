@@ -12,10 +12,10 @@ import zipfile
 
 from sqlalchemy import update
 
+from server.core.models import Participant
+from server.features.polls import service as polls
+from server.features.polls.models import Poll
 from server.reports.bidi import isolate
-from server.services import polls
-from server.storage.models import Participant
-from server.storage.polls import Poll
 from tests.reports.reading import csv_files, markdown_of
 
 RLO, FSI, PDI, LRI = "\u202e", "\u2068", "\u2069", "\u2066"

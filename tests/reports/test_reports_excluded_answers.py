@@ -2,8 +2,9 @@
 
 import json
 
+from server.features.polls import ballots
+from server.features.polls import service as polls
 from server.reports import json_archive
-from server.services import ballots, polls
 from tests.reports.reading import csv_files, markdown_of
 
 

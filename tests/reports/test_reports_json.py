@@ -5,11 +5,13 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from server.domain.errors import DomainError
+from server.core.errors import DomainError
+from server.core.models import AgendaItem, Consultation, Event, Participant
+from server.features.consultations import service as consultations
+from server.features.notes.models import Note
+from server.features.questions import service as questions
+from server.features.speakers import service as speakers
 from server.reports import json_archive
-from server.services import consultations, questions, speakers
-from server.storage.models import AgendaItem, Consultation, Event, Participant
-from server.storage.notes import Note
 from tests.conftest import Clock
 from tests.reports.scripted import EVENTS, run_script
 

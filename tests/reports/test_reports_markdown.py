@@ -32,7 +32,7 @@ def test_the_shareable_timeline_leaves_out_comings_and_goings(scripted, download
 def test_a_live_consultation_reports_what_has_happened_so_far(
     create_consultation, core, clock, download
 ):
-    from server.services import agenda
+    from server.features.agenda import service as agenda
 
     c = create_consultation()
     agenda.start_item(core, c.moderator, c.item_ids()[0])

@@ -5,10 +5,12 @@ from collections import Counter
 
 import pytest
 
-from server.domain.errors import DomainError
+from server.core.errors import DomainError
+from server.features.consultations import service as consultations
+from server.features.consultations.snapshots import snapshot
+from server.features.polls import ballots
+from server.features.polls import service as polls
 from server.reports import json_archive
-from server.services import ballots, consultations, polls
-from server.services.snapshots import snapshot
 from tests.reports.reading import csv_files, markdown_of, part, table_rows
 
 RANKING = "##### Poll 1: Rank the priorities"

@@ -2,9 +2,11 @@
 
 import json
 
+from server.features.agenda import service as agenda
+from server.features.consultations import service as consultations
+from server.features.consultations.snapshots import snapshot
+from server.features.questions import service as questions
 from server.reports import json_archive
-from server.services import agenda, consultations, questions
-from server.services.snapshots import snapshot
 from tests.reports.reading import csv_files, markdown_of, part, table_rows
 
 SPAM = '=HYPERLINK("http://spam.example","click")'

@@ -2,10 +2,11 @@
 
 import json
 
+from server.core.models import Consultation
+from server.features.agenda import service as agenda
+from server.features.speakers import service as speakers
+from server.features.speakers.service import speakers_by_item, speaking_totals
 from server.reports import json_archive
-from server.services import agenda, speakers
-from server.services.speakers import speakers_by_item, speaking_totals
-from server.storage.models import Consultation
 from tests.reports.reading import csv_files, markdown_of, part, table_rows
 
 

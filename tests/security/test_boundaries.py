@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from server.realtime import socketio
-from server.realtime.commands import COMMANDS
-from server.services import consultations
-from server.storage.store import Store
+from server.core.commands import COMMANDS
+from server.core.socket import socketio
+from server.core.store import Store
+from server.features.consultations import service as consultations
 from tests.conftest import Consultation, app_for, new_consultation
 
 NUMBERS = [2**31 - 1, 2**31, 2**53, 10**20]

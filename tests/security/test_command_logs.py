@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from server import logs
 from server.config import Config
+from server.core import logs
 
 NAME = "Wanjiru Distinctname-Qz"
 QUESTION = "Will the plover xyzzy treaty cover cross-border evidence?"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from server.realtime.commands import RateLimit
-from server.services import consultations
+from server.core.commands import RateLimit
+from server.features.consultations import service as consultations
 from tests.conftest import form_data, new_consultation
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -194,7 +194,7 @@ def test_the_rate_limit_allows_a_burst_then_a_steady_rate():
 
 
 def test_a_connection_over_its_rate_is_refused_then_served_again(make_app):
-    from server.realtime import socketio
+    from server.core.socket import socketio
 
     app = make_app(command_burst=5, command_rate=2)
     c = new_consultation(app.extensions["baraza"])

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from server.app import create_app
-from server.realtime.commands import COMMANDS
+from server.core.commands import COMMANDS
 
 FIELDS = ["item_id", "minutes", "title", "order", "role", "since", "command_id", "display_name"]
 

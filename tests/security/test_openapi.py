@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from server.realtime.commands import COMMANDS
+from server.core.commands import COMMANDS
 from tests.conftest import new_consultation
 from tests.security.test_fuzz import assert_clear
 

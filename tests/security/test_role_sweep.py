@@ -27,15 +27,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from server.domain.events import ATTENDEE, MODERATOR, PUBLIC, RAPPORTEUR
-from server.realtime import commands
-from server.realtime.commands import COMMANDS
-from server.services import consultations
-from server.services.access import Viewer
+from server.core import commands
+from server.core.access import Viewer
+from server.core.commands import COMMANDS
+from server.core.events import ATTENDEE, MODERATOR, PUBLIC, RAPPORTEUR
+from server.core.models import Consultation as ConsultationRow
+from server.core.models import Event
+from server.features.consultations import service as consultations
+from server.features.polls.models import Ballot
 from server.storage.metadata import metadata
-from server.storage.models import Consultation as ConsultationRow
-from server.storage.models import Event
-from server.storage.polls import Ballot
 from tests.conftest import DEMO_SPEC, Consultation, new_consultation
 from tests.realtime.messages import envelopes
 
@@ -233,6 +233,7 @@ PAGES_ALLOWED: dict[str, set[str]] = {
     "pages.report": {RAPPORTEUR},
     "pages.present": {ATTENDEE, RAPPORTEUR, MODERATOR},
     "pages.sister_form": {MODERATOR},
+    "pages.join_qr": set(ROLES),  # the join link, which every screen shows anyway
     "downloads.download": {MODERATOR, RAPPORTEUR},
     "probes.healthz": set(ROLES),
     "probes.readyz": set(ROLES),

@@ -3,10 +3,11 @@
 import pytest
 from sqlalchemy import select
 
-from server.domain.errors import DomainError
-from server.services import agenda, consultations
-from server.services.access import find_participant, hash_token
-from server.storage.models import Participant, RoleLink
+from server.core.access import find_participant, hash_token
+from server.core.errors import DomainError
+from server.core.models import Participant, RoleLink
+from server.features.agenda import service as agenda
+from server.features.consultations import service as consultations
 
 
 def test_joining_with_the_code_admits_an_attendee_with_their_profile(create_consultation, core):

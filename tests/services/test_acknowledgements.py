@@ -2,7 +2,9 @@
 
 from functools import partial
 
-from server.services import acknowledgements, ballots, polls, receipts
+from server.core import acknowledgements, receipts
+from server.features.polls import ballots
+from server.features.polls import service as polls
 from tests.threads import together
 
 CHOICES = {"type": "single", "question": "Ratify?", "options": ["Yes", "No"]}

@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import func, select
 
-from server.domain.errors import DomainError
-from server.services import agenda
-from server.services.snapshots import snapshot
-from server.storage.models import Event
+from server.core.errors import DomainError
+from server.core.models import Event
+from server.features.agenda import service as agenda
+from server.features.consultations.snapshots import snapshot
 
 
 def _seqs(core, consultation_id):

@@ -5,12 +5,13 @@ from functools import partial
 
 from sqlalchemy import select
 
-from server.domain.errors import DomainError
-from server.services import consultations, presence
-from server.services.access import identify
-from server.services.group_commit import Pending
-from server.services.presence import Arrival, Departure
-from server.storage.models import Consultation, Event
+from server.core.access import identify
+from server.core.errors import DomainError
+from server.core.group_commit import Pending
+from server.core.models import Consultation, Event
+from server.features.consultations import service as consultations
+from server.features.presence import service as presence
+from server.features.presence.service import Arrival, Departure
 from tests.threads import together
 
 NOW = datetime(2024, 1, 18, 8, 45, tzinfo=UTC)

@@ -5,13 +5,16 @@ from functools import partial
 
 from sqlalchemy import func, select
 
-from server.domain.errors import DomainError
-from server.services import ballots, polls, questions, receipts
-from server.services.ballots import BallotCommand
-from server.services.group_commit import Pending
-from server.storage.models import Event
-from server.storage.polls import Ballot
-from server.storage.receipts import CommandReceipt
+from server.core import receipts
+from server.core.errors import DomainError
+from server.core.group_commit import Pending
+from server.core.models import Event
+from server.core.receipt_rows import CommandReceipt
+from server.features.polls import ballots
+from server.features.polls import service as polls
+from server.features.polls.ballots import BallotCommand
+from server.features.polls.models import Ballot
+from server.features.questions import service as questions
 from tests.threads import together
 
 CHOICES = {"type": "single", "question": "Ratify?", "options": ["Yes", "No", "Unsure"]}

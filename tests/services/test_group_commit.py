@@ -5,9 +5,9 @@ from functools import partial
 
 import pytest
 
-from server.domain.errors import Unavailable, try_again
-from server.services.group_commit import GroupCommit
-from server.storage.store import Store
+from server.core.errors import Unavailable, try_again
+from server.core.group_commit import GroupCommit
+from server.core.store import Store
 from tests.threads import together
 
 

@@ -5,11 +5,12 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from server.domain.errors import DomainError
-from server.domain.notes import MAX_NOTE_BYTES, MAX_REVISION
-from server.services import agenda, notes
-from server.services.snapshots import snapshot
-from server.storage.models import Event
+from server.core.errors import DomainError
+from server.core.models import Event
+from server.features.agenda import service as agenda
+from server.features.consultations.snapshots import snapshot
+from server.features.notes import service as notes
+from server.features.notes.rules import MAX_NOTE_BYTES, MAX_REVISION
 
 
 def _note_events(core, consultation_id):

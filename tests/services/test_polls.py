@@ -5,13 +5,17 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from server.domain.consultations import parse_spec
-from server.domain.errors import DomainError
-from server.services import agenda, ballots, consultations, polls, presence
-from server.services.access import Viewer
-from server.services.snapshots import catch_up, snapshot
-from server.storage.models import Consultation, Event
-from server.storage.polls import Ballot, Poll
+from server.core.access import Viewer
+from server.core.errors import DomainError
+from server.core.models import Consultation, Event
+from server.features.agenda import service as agenda
+from server.features.consultations import service as consultations
+from server.features.consultations.rules import parse_spec
+from server.features.consultations.snapshots import catch_up, snapshot
+from server.features.polls import ballots
+from server.features.polls import service as polls
+from server.features.polls.models import Ballot, Poll
+from server.features.presence import service as presence
 from tests.conftest import DEMO_SPEC
 
 CHOICES = {

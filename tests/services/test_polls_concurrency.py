@@ -2,11 +2,12 @@
 
 from sqlalchemy import func, select
 
-from server.domain.errors import DomainError
-from server.services import ballots, polls
-from server.services.snapshots import snapshot
-from server.storage.models import Event
-from server.storage.polls import Ballot
+from server.core.errors import DomainError
+from server.core.models import Event
+from server.features.consultations.snapshots import snapshot
+from server.features.polls import ballots
+from server.features.polls import service as polls
+from server.features.polls.models import Ballot
 from tests.threads import together
 
 CHOICES = {"type": "single", "question": "Ratify?", "options": ["Yes", "No", "Unsure"]}

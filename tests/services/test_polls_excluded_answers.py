@@ -1,6 +1,7 @@
 """A moderator excludes a word-cloud or open-text answer: out of what all see, kept on record."""
 
-from server.services import ballots, polls
+from server.features.polls import ballots
+from server.features.polls import service as polls
 from tests.services.test_polls import (
     log,
     new_poll,

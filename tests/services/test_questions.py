@@ -8,13 +8,15 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
-from server.domain.errors import DomainError
-from server.domain.events import ATTENDEE, RAPPORTEUR
-from server.services import agenda, questions, votes
-from server.services.event_log import events_since
-from server.services.snapshots import snapshot
-from server.storage.models import Event
-from server.storage.questions import Question, QuestionQuota
+from server.core.errors import DomainError
+from server.core.event_log import events_since
+from server.core.events import ATTENDEE, RAPPORTEUR
+from server.core.models import Event
+from server.features.agenda import service as agenda
+from server.features.consultations.snapshots import snapshot
+from server.features.questions import service as questions
+from server.features.questions import votes
+from server.features.questions.models import Question, QuestionQuota
 from tests.threads import together
 
 

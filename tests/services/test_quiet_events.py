@@ -4,11 +4,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from server.domain.events import MODERATOR, PUBLIC, STAFF, EventDraft
-from server.realtime.emitter import _by_audience
-from server.services import event_log
-from server.services.access import lock_consultation
-from server.services.snapshots import catch_up
+from server.core import event_log
+from server.core.access import lock_consultation
+from server.core.emitter import _by_audience
+from server.core.events import MODERATOR, PUBLIC, STAFF, EventDraft
+from server.features.consultations.snapshots import catch_up
 
 NOW = datetime(2024, 1, 18, 8, 45, tzinfo=UTC)
 

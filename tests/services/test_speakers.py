@@ -5,11 +5,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from server.domain.errors import DomainError
-from server.services import agenda, consultations, speakers
-from server.services.snapshots import snapshot
-from server.storage.models import Event
-from server.storage.speakers import SpeakerHand
+from server.core.errors import DomainError
+from server.core.models import Event
+from server.features.agenda import service as agenda
+from server.features.consultations import service as consultations
+from server.features.consultations.snapshots import snapshot
+from server.features.speakers import service as speakers
+from server.features.speakers.models import SpeakerHand
 from tests.threads import together
 
 
@@ -571,7 +573,7 @@ def test_an_agenda_file_sets_the_ordering_and_per_item_speaking_times(create_con
 
 
 def test_a_bad_speakers_setting_refuses_the_whole_agenda_file(core):
-    from server.domain.consultations import parse_spec
+    from server.features.consultations.rules import parse_spec
     from tests.conftest import DEMO_SPEC
 
     spec = parse_spec({**DEMO_SPEC, "settings": {"speakers": {"ordering": "loudest"}}})
@@ -581,7 +583,7 @@ def test_a_bad_speakers_setting_refuses_the_whole_agenda_file(core):
 
 
 def test_a_banned_person_leaves_the_queue_and_cannot_be_given_the_floor(meeting, core, clock):
-    from server.storage.models import Participant
+    from server.core.models import Participant
 
     c = meeting
     amina, kofi = person(c, "Amina"), person(c, "Kofi")

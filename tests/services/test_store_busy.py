@@ -2,8 +2,8 @@
 
 import pytest
 
-from server.domain.errors import Unavailable
-from server.storage.store import Store
+from server.core.errors import Unavailable
+from server.core.store import Store
 
 
 @pytest.mark.postgres

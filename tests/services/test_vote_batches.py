@@ -6,11 +6,12 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
-from server.domain.errors import DomainError
-from server.services import questions, votes
-from server.services.group_commit import Pending
-from server.services.votes import VoteCommand
-from server.storage.questions import QuestionVote
+from server.core.errors import DomainError
+from server.core.group_commit import Pending
+from server.features.questions import service as questions
+from server.features.questions import votes
+from server.features.questions.models import QuestionVote
+from server.features.questions.votes import VoteCommand
 from tests.threads import together
 
 NOW = datetime(2024, 1, 18, 8, 45, tzinfo=UTC)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from server.services.snapshots import snapshot
+from server.features.consultations.snapshots import snapshot
 from server.web.errors import status_of
 
 ROOT = Path(__file__).resolve().parents[2]

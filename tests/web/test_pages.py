@@ -1,6 +1,12 @@
 """Pages and the JSON API over HTTP."""
 
-from server.domain.consultations import LANGUAGES
+import re
+
+import sqlalchemy as sa
+
+from server.core.languages import LANGUAGES
+from server.core.models import Participant
+from server.i18n import LANGUAGE_COOKIE
 from tests.conftest import form_data
 
 
@@ -32,6 +38,42 @@ def test_a_bad_join_form_is_shown_again_with_the_reason(app, app_consultation):
     assert "stakeholder group" in response.text
 
 
+def test_a_country_that_is_not_on_the_list_is_refused_and_what_was_typed_stays(
+    app, app_consultation
+):
+    client = app.test_client()
+    path = f"/j/{app_consultation.join_code}"
+    form = form_data(client, path, display_name="Amina", country="Nigeri")
+    response = client.post(path, data=form)
+    assert response.status_code == 422
+    assert "Choose a country from the list" in response.text
+    assert 'value="Nigeri"' in response.text and 'value="Amina"' in response.text
+
+
+def test_a_country_chosen_by_name_is_kept_as_its_iso_code(app, app_consultation):
+    client = app.test_client()
+    path = f"/j/{app_consultation.join_code}"
+    response = client.post(path, data=form_data(client, path, country="Nigeria"))
+    assert response.status_code == 302
+    with app.extensions["baraza"].store.reading() as tx:
+        countries = tx.scalars(
+            sa.select(Participant.country).where(Participant.consultation_id == app_consultation.id)
+        ).all()
+    assert "NG" in countries and "NI" not in countries
+
+
+def test_the_join_page_offers_the_regions_countries_first_in_the_readers_language(
+    app, app_consultation
+):
+    client = app.test_client()
+    client.set_cookie(LANGUAGE_COOKIE, "fr")
+    page = client.get(f"/j/{app_consultation.join_code}").text
+    listed = re.findall(r'<option value="([^"]+)">', page.split('<datalist id="countries">')[1])
+    assert len(listed) == 249
+    assert "Nigeria" in listed[:54] and "Nicaragua" in listed[54:]
+    assert "Afrique du Sud" in listed[:54] and "South Africa" not in listed
+
+
 def test_the_attendee_page_without_a_cookie_sends_you_to_join(app, app_consultation):
     code = app_consultation.join_code
     response = app.test_client().get(f"/c/{code}")
@@ -44,6 +86,23 @@ def test_a_moderator_link_leads_to_the_console(app, app_consultation):
     response = client.post(path, data=form_data(client, path, display_name="Chair"))
     assert response.location.endswith(f"/c/{app_consultation.join_code}/moderate")
     assert 'data-page="moderator"' in client.get(response.location).text
+
+
+def test_a_staff_link_says_which_consultation_and_role_before_it_is_claimed(app, app_consultation):
+    client = app.test_client()
+    moderator = client.get(f"/m/{app_consultation.moderator_link}").text
+    assert "This link makes you a moderator of:" in moderator
+    assert "Regional Cybercrime Consultations for Africa" in moderator
+    assert "stakeholder_group" not in moderator and 'name="country"' not in moderator
+    rapporteur = client.get(f"/r/{app_consultation.rapporteur_link}").text
+    assert "This link makes you the rapporteur of:" in rapporteur
+
+
+def test_a_staff_link_that_gives_nothing_says_so_before_any_form(app):
+    response = app.test_client().get("/m/not-a-link")
+    assert response.status_code == 404
+    assert "This link is not valid or has been revoked." in response.text
+    assert "unknown_link" not in response.text and 'name="display_name"' not in response.text
 
 
 def test_an_attendee_cannot_open_the_moderator_console(app, app_consultation):
@@ -157,6 +216,27 @@ def test_a_moderator_creates_a_sister_session_from_this_agenda(app, app_consulta
     assert info["planned_minutes"] == 40
 
 
+def test_the_new_consultation_form_names_time_zones_by_city_and_country_with_the_offset(
+    app, app_consultation
+):
+    client = _moderator_browser(app, app_consultation)
+    client.set_cookie(LANGUAGE_COOKIE, "fr")
+    page = client.get(f"/c/{app_consultation.join_code}/new").text
+    assert '<option value="Africa/Lagos" selected>(UTC+01:00) Lagos — Nigeria</option>' in page
+    assert "(UTC−05:00) Bogotá — Colombie" in page
+    assert "IANA" not in page
+
+
+def test_a_sister_session_speaks_the_languages_ticked_on_the_form(app, app_consultation):
+    client = _moderator_browser(app, app_consultation)
+    path = f"/c/{app_consultation.join_code}/new"
+    form = form_data(client, path, short_name="asia", languages=["en", "ar"])
+    created = client.post(path, data=form)
+    code = created.text.split("/j/")[1][:6]
+    info = app.test_client().get(f"/api/consultations/{code}").json["consultation"]
+    assert info["languages"] == ["en", "ar"]
+
+
 def test_a_sister_session_with_a_bad_field_is_refused_with_the_reason(app, app_consultation):
     client = _moderator_browser(app, app_consultation)
     path = f"/c/{app_consultation.join_code}/new"
@@ -170,3 +250,27 @@ def test_only_moderators_reach_the_new_consultation_form(app, app_consultation):
     client.post(path, data=form_data(client, path))
     response = client.get(f"/c/{app_consultation.join_code}/new")
     assert response.status_code == 302
+
+
+def test_the_home_page_sends_a_known_code_to_its_join_page(app, app_consultation):
+    client = app.test_client()
+    code = app_consultation.join_code
+    response = client.post("/", data=form_data(client, "/", code=f" {code.lower()} "))
+    assert response.status_code == 302 and response.location.endswith(f"/j/{code}")
+
+
+def test_a_wrong_code_is_said_on_the_same_form_in_the_readers_language(app, app_consultation):
+    client = app.test_client()
+    client.set_cookie(LANGUAGE_COOKIE, "fr")
+    response = client.post("/", data=form_data(client, "/", code="nosuch"))
+    assert response.status_code == 404
+    assert "Aucune consultation ne correspond à ce code." in response.text
+    assert 'value="nosuch"' in response.text and 'aria-invalid="true"' in response.text
+    assert "unknown_consultation" not in response.text
+
+
+def test_a_join_link_with_a_wrong_code_opens_the_code_form_saying_so(app):
+    response = app.test_client().get("/j/NOSUCH")
+    assert response.status_code == 404
+    assert "No consultation has this code." in response.text
+    assert 'name="code"' in response.text and 'value="NOSUCH"' in response.text

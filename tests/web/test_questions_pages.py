@@ -19,7 +19,7 @@ def test_every_page_carries_its_questions_part(app, app_consultation):
     assert "data-q-ask" in page(app, f"/c/{code}", attendee)
     assert "data-q-settings" in page(app, f"/c/{code}/moderate", c.moderator_token)
     assert "q-present" in page(app, f"/c/{code}/present", attendee)
-    from server.services import consultations
+    from server.features.consultations import service as consultations
 
     rapporteur = consultations.claim_link(c.core, c.rapporteur_link, {}).token
     assert "q-record" in page(app, f"/c/{code}/report", rapporteur)

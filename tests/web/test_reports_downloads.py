@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert
 
-from server.domain.events import PUBLIC, STAFF
+from server.core.events import PUBLIC, STAFF
+from server.core.models import Consultation, Event
 from server.reports import exports
 from server.reports.model import Audience
-from server.storage.models import Consultation, Event
 from tests.conftest import form_data
 
 JSON = {"Accept": "application/json"}

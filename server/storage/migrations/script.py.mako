@@ -6,7 +6,7 @@ Revises: ${down_revision | comma,n}
 
 from alembic import op
 import sqlalchemy as sa
-import server.storage.base
+import server.core.base
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}

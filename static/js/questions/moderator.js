@@ -6,7 +6,7 @@ import {
 import { announcer, fillItemSelect, setText } from "../core/dom.js";
 import { isolate, putText } from "../core/messages.js";
 
-// Mirrors ALLOWED_FROM in server/domain/questions.py: which buttons a state shows.
+// Mirrors ALLOWED_FROM in server/features/questions/rules.py: which buttons a state shows.
 const ACTIONS = {
   approve: ["pending"],
   pin: ["approved"],

@@ -7,7 +7,7 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-import server.storage.base
+import server.core.base
 
 revision = "0001"
 down_revision = None
@@ -24,20 +24,18 @@ def upgrade() -> None:
         sa.Column("region", sa.String(length=100), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("time_zone", sa.String(length=64), nullable=False),
-        sa.Column(
-            "scheduled_start", server.storage.base.UTCDateTime(timezone=True), nullable=False
-        ),
+        sa.Column("scheduled_start", server.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("planned_minutes", sa.Integer(), nullable=False),
         sa.Column("languages", sa.JSON(), nullable=False),
         sa.Column("state", sa.String(length=10), nullable=False),
         sa.Column("join_code", sa.String(length=12), nullable=False),
-        sa.Column("started_at", server.storage.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("ended_at", server.storage.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("started_at", server.core.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("ended_at", server.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_seq", sa.Integer(), nullable=False),
         sa.Column("last_public_seq", sa.Integer(), nullable=False),
         sa.Column("peak_present", sa.Integer(), nullable=False),
         sa.Column("settings", sa.JSON(), nullable=False),
-        sa.Column("created_at", server.storage.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", server.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_consultations")),
         sa.UniqueConstraint("join_code", name=op.f("uq_consultations_join_code")),
     )
@@ -51,11 +49,9 @@ def upgrade() -> None:
         sa.Column("planned_minutes", sa.Integer(), nullable=False),
         sa.Column("extra_seconds", sa.Integer(), nullable=False),
         sa.Column("state", sa.String(length=10), nullable=False),
-        sa.Column(
-            "first_started_at", server.storage.base.UTCDateTime(timezone=True), nullable=True
-        ),
-        sa.Column("last_ended_at", server.storage.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("run_started_at", server.storage.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("first_started_at", server.core.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_ended_at", server.core.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("run_started_at", server.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("elapsed_before", sa.Integer(), nullable=False),
         sa.Column("overrun_logged", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -76,8 +72,8 @@ def upgrade() -> None:
         sa.Column("consultation_id", sa.Integer(), nullable=False),
         sa.Column("role", sa.String(length=12), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", server.storage.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("revoked_at", server.storage.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", server.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", server.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["consultation_id"],
             ["consultations.id"],
@@ -101,8 +97,8 @@ def upgrade() -> None:
         sa.Column("country", sa.String(length=2), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("role_link_id", sa.Integer(), nullable=True),
-        sa.Column("joined_at", server.storage.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("banned_at", server.storage.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("joined_at", server.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("banned_at", server.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["consultation_id"],
             ["consultations.id"],
@@ -127,7 +123,7 @@ def upgrade() -> None:
         sa.Column("consultation_id", sa.Integer(), nullable=False),
         sa.Column("participant_id", sa.Integer(), nullable=False),
         sa.Column("worker", sa.String(length=64), nullable=False),
-        sa.Column("connected_at", server.storage.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("connected_at", server.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["consultation_id"],
             ["consultations.id"],
@@ -159,7 +155,7 @@ def upgrade() -> None:
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("actor_role", sa.String(length=12), nullable=False),
-        sa.Column("created_at", server.storage.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", server.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["actor_id"], ["participants.id"], name=op.f("fk_events_actor_id_participants")
         ),

@@ -7,7 +7,7 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
-import server.storage.base
+import server.core.base
 
 revision = "0002"
 down_revision = "0001"
@@ -34,9 +34,9 @@ def upgrade() -> None:
         sa.Column("allow_change", sa.Boolean(), nullable=False),
         sa.Column("state", sa.String(length=10), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
-        sa.Column("created_at", server.storage.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("opened_at", server.storage.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("closed_at", server.storage.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", server.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("opened_at", server.core.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", server.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["consultation_id"],
             ["consultations.id"],
@@ -55,8 +55,8 @@ def upgrade() -> None:
         sa.Column("participant_id", sa.Integer(), nullable=False),
         sa.Column("answer", sa.JSON(), nullable=False),
         sa.Column("shown", sa.Boolean(), nullable=False),
-        sa.Column("cast_at", server.storage.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("changed_at", server.storage.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("cast_at", server.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("changed_at", server.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["participant_id"],
             ["participants.id"],

@@ -7,7 +7,7 @@ Revises: 0002
 import sqlalchemy as sa
 from alembic import op
 
-import server.storage.base
+import server.core.base
 
 revision = "0003"
 down_revision = "0002"
@@ -23,7 +23,7 @@ def upgrade() -> None:
         "closed_speaker_lists",
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("consultation_id", sa.Integer(), nullable=False),
-        sa.Column("closed_at", server.storage.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", server.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["consultation_id"],
             ["consultations.id"],
@@ -49,9 +49,9 @@ def upgrade() -> None:
         sa.Column("item_id", sa.Integer(), nullable=False),
         sa.Column("topic", sa.String(length=200), nullable=False),
         sa.Column("state", sa.String(length=10), nullable=False),
-        sa.Column("requested_at", server.storage.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("spoke_at", server.storage.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("ended_at", server.storage.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("requested_at", server.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("spoke_at", server.core.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("ended_at", server.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("limit_seconds", sa.Integer(), nullable=False),
         sa.Column("extra_seconds", sa.Integer(), nullable=False),
         sa.Column("overrun_logged", sa.Boolean(), nullable=False),

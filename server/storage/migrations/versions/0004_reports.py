@@ -7,7 +7,7 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
-import server.storage.base
+import server.core.base
 
 revision = "0004"
 down_revision = "0003"
@@ -25,10 +25,10 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("logged_revision", sa.Integer(), nullable=False),
-        sa.Column("logged_at", server.storage.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("logged_at", server.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("client_revision", sa.Integer(), nullable=False),
-        sa.Column("updated_at", server.storage.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", server.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["author_id"], ["participants.id"], name=op.f("fk_notes_author_id_participants")
         ),

@@ -7,7 +7,7 @@ Revises: 0004
 import sqlalchemy as sa
 from alembic import op
 
-import server.storage.base
+import server.core.base
 
 revision = "0005"
 down_revision = "0004"
@@ -20,7 +20,7 @@ def upgrade() -> None:
         "question_quotas",
         sa.Column("participant_id", sa.Integer(), nullable=False),
         sa.Column("asked", sa.Integer(), nullable=False),
-        sa.Column("last_asked_at", server.storage.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_asked_at", server.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["participant_id"],
             ["participants.id"],
@@ -42,10 +42,10 @@ def upgrade() -> None:
         sa.Column("dismiss_reason", sa.Text(), nullable=False),
         sa.Column("merged_into_id", sa.Integer(), nullable=True),
         sa.Column("receipt_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", server.storage.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("approved_at", server.storage.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("answered_at", server.storage.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("edited_at", server.storage.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", server.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("approved_at", server.core.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answered_at", server.core.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("edited_at", server.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["author_id"], ["participants.id"], name=op.f("fk_questions_author_id_participants")
         ),
@@ -74,7 +74,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("question_id", sa.Integer(), nullable=False),
         sa.Column("participant_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", server.storage.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", server.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["participant_id"],
             ["participants.id"],

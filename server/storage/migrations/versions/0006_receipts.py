@@ -7,7 +7,7 @@ Revises: 0005
 import sqlalchemy as sa
 from alembic import op
 
-import server.storage.base
+import server.core.base
 
 revision = "0006"
 down_revision = "0005"
@@ -23,7 +23,7 @@ def upgrade() -> None:
         sa.Column("command_key", sa.String(length=64), nullable=False),
         sa.Column("command", sa.String(length=60), nullable=False),
         sa.Column("reply", sa.Text(), nullable=True),
-        sa.Column("created_at", server.storage.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", server.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["participant_id"],
             ["participants.id"],

@@ -1,0 +1,6 @@
+"""What every feature shares: the store and transactions, the event log, who is acting,
+the command registry, the one emitter and its pacer, the clock.
+
+Nothing here imports a feature, Flask's request, or a page: features build on the core,
+never the other way round (tests/test_layout.py checks it).
+"""

@@ -1,0 +1,143 @@
+"""Who is acting: secret tokens, viewers, and the role check every command makes.
+
+Tokens are random, shown once, and stored only as SHA-256 hashes; a lookup by
+hash is the comparison, so no token is ever compared character by character.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .errors import N_, DomainError, Forbidden, NotFound
+from .models import Consultation, Participant, RoleLink
+from .runtime import Core
+
+# The cookie holding a participant's token, one per consultation (pages and Socket.IO read it).
+COOKIE = "bz_{code}"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """An authenticated person in one consultation."""
+
+    consultation_id: int
+    participant_id: int
+    role: str
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    """The digest a token is stored and looked up by; any text, even a lone surrogate
+    (JSON's `"\\ud800"`), hashes, so a bad token is simply one that matches nothing."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def find_participant(tx: Session, token: object) -> Participant:
+    """The participant holding `token`, if their access still stands."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        raise Forbidden("invalid_token", N_("This link or session is not valid."))
+    digest = hash_token(token)
+    participant = tx.scalar(select(Participant).where(Participant.token_hash == digest))
+    if participant is None or not hmac.compare_digest(participant.token_hash, digest):
+        raise Forbidden("invalid_token", N_("This link or session is not valid."))
+    check_link_standing(tx, participant)
+    return participant
+
+
+def check_link_standing(tx: Session, participant: Participant) -> None:
+    if participant.role_link_id is None:
+        return
+    link = tx.get(RoleLink, participant.role_link_id)
+    if link is None or link.revoked_at is not None:
+        raise Forbidden("link_revoked", N_("This link has been revoked; ask for the new one."))
+
+
+def viewer_of(participant: Participant) -> Viewer:
+    return Viewer(participant.consultation_id, participant.id, participant.role)
+
+
+def identify(core: Core, token: object, join_code: object = None) -> Viewer:
+    """The viewer holding `token` (`None`: none was sent), for the entry points.
+
+    With `join_code`, the token must belong to that consultation: a page or a
+    connection of one consultation never opens for another's token (a browser
+    holds one cookie per consultation; a page of A connecting with B's token
+    would otherwise silently get B's stream).
+    """
+    if token is None:
+        raise Forbidden("not_authenticated", N_("Join the consultation first."))
+    with core.store.reading() as tx:
+        participant = find_participant(tx, token)
+        if join_code is not None:
+            consultation = tx.get_one(Consultation, participant.consultation_id)
+            if consultation.join_code != normalise_join_code(join_code):
+                raise Forbidden("forbidden", N_("This link is for another consultation."))
+        return viewer_of(participant)
+
+
+def confirm(core: Core, viewer: Viewer) -> None:
+    """Refuse a viewer whose access ended after it connected (its link revoked)."""
+    with core.store.reading() as tx:
+        participant = tx.get(Participant, viewer.participant_id)
+        if participant is None:
+            raise Forbidden("invalid_token", N_("This link or session is not valid."))
+        check_link_standing(tx, participant)
+
+
+def open_command(
+    tx: Session, viewer: Viewer, roles: Collection[str]
+) -> tuple[Consultation, Participant]:
+    """Lock the consultation for a command and check that the actor may give it.
+
+    The row lock serialises commands per consultation (PostgreSQL `FOR UPDATE`;
+    SQLite's `BEGIN IMMEDIATE` already serialises writers), which is what keeps
+    the sequence numbers gap-free and the agenda consistent.
+    """
+    consultation = locked_consultation(tx, viewer.consultation_id)
+    participant = tx.get(Participant, viewer.participant_id)
+    if participant is None:
+        raise NotFound("unknown_consultation", N_("This consultation does not exist."))
+    check_actor(tx, participant, roles)
+    return consultation, participant
+
+
+def lock_consultation(tx: Session, consultation_id: int) -> Consultation | None:
+    """The consultation, locked for this transaction's command(s)."""
+    return tx.scalar(
+        select(Consultation).where(Consultation.id == consultation_id).with_for_update()
+    )
+
+
+def locked_consultation(tx: Session, consultation_id: int) -> Consultation:
+    """The consultation, locked; refuse if it does not exist."""
+    consultation = lock_consultation(tx, consultation_id)
+    if consultation is None:
+        raise NotFound("unknown_consultation", N_("This consultation does not exist."))
+    return consultation
+
+
+def check_actor(tx: Session, participant: Participant, roles: Collection[str]) -> None:
+    """Refuse a participant whose link was revoked, whose role may not act, or who was banned."""
+    check_link_standing(tx, participant)
+    if participant.role not in roles:
+        raise Forbidden("forbidden", N_("Your role cannot do this."))
+    if participant.banned_at is not None:
+        raise Forbidden("banned", N_("A moderator has removed you from this consultation."))
+
+
+def normalise_join_code(value: Any) -> str:
+    if not isinstance(value, str):
+        raise DomainError("invalid_join_code", N_("The join code must be text."))
+    return re.sub(r"[\s-]", "", value).upper()

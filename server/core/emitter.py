@@ -1,0 +1,121 @@
+"""The one place that emits: what is broadcast, to whom, is visible in this file.
+
+Events go to each audience room of their consultation that may see them, each
+through that audience's projection: one `events` message per audience per publish.
+Quiet events (one per ballot or upvote) are logged but not sent: staff get the
+counts as tallies, and each envelope's `prev` skips the quiet events before it.
+Tallies (vote counts, presence) are state, not events: they carry absolute
+values, so a missed one is repaired by the next.
+
+An audience's messages are paced (`Pacer`): the first goes at once, and what
+follows within the window goes as one message at its end. A crowd asking
+questions at once would otherwise send every attendee a message per question.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import rooms
+from .events import LoggedEvent, Payload
+from .socket import socketio
+
+
+def publish(events: Iterable[LoggedEvent]) -> None:
+    """Send logged events to every audience allowed to see them: one message per audience.
+
+    A command often logs several events (`start_item`: `item_ended`, then
+    `item_started`). Each audience gets them as one `events` message, the list of
+    its envelopes in seq order, because the server's cost of a broadcast is the
+    send per recipient: one message per command instead of one per event. An
+    audience that sees none of them gets nothing.
+    """
+    for (consultation_id, role), envelopes in _by_audience(events).items():
+        pacer.send(rooms.audience(consultation_id, role), envelopes)
+
+
+def _by_audience(events: Iterable[LoggedEvent]) -> dict[tuple[int, str], list[Payload]]:
+    """Each audience's envelopes, in seq order, keyed by (consultation, role)."""
+    by_audience: dict[tuple[int, str], list[Payload]] = {}
+    for event in sorted(events, key=lambda event: (event.consultation_id, event.seq)):
+        if not event.live:
+            continue  # quiet: in the log (and a catch-up's replay), not sent
+        for role in rooms.AUDIENCES:
+            if event.visible_to(role):
+                audience = by_audience.setdefault((event.consultation_id, role), [])
+                audience.append(event.envelope(role))
+    return by_audience
+
+
+@dataclass
+class _Room:
+    last_sent: float = float("-inf")
+    waiting: list[Payload] = field(default_factory=list)  # envelopes held for the window's end
+
+
+class Pacer:
+    """At most one `events` message per room per `window` seconds, none delayed needlessly.
+
+    Leading edge and trailing edge: a message to a room quiet for a window goes
+    at once, so a moderator's action is never held back; messages following it
+    within the window are held and sent together, in seq order, when it ends.
+    Under a burst every attendee gets one message per window, whatever the rate
+    of commands; with `window` 0 every message goes at once.
+    """
+
+    def __init__(self, window: float = 0.0) -> None:
+        self._lock = threading.Lock()
+        self.reset(window)
+
+    def reset(self, window: float) -> None:
+        """Pace with `window` from now on, every room's history forgotten (a new app)."""
+        with self._lock:
+            self.window = window
+            self._rooms: dict[str, _Room] = {}
+
+    def send(self, room: str, envelopes: list[Payload]) -> None:
+        if self.window <= 0:
+            socketio.emit("events", envelopes, to=room)
+            return
+        with self._lock:
+            state = self._rooms.setdefault(room, _Room())
+            now = time.monotonic()
+            held = bool(state.waiting) or now - state.last_sent < self.window
+            if held:
+                if not state.waiting:  # the first held: its flush goes at the window's end
+                    socketio.start_background_task(self._flush, room, state.last_sent + self.window)
+                state.waiting.extend(envelopes)
+            else:
+                state.last_sent = now
+        if not held:
+            socketio.emit("events", envelopes, to=room)
+
+    def _flush(self, room: str, due: float) -> None:
+        socketio.sleep(max(0.0, due - time.monotonic()))
+        with self._lock:
+            state = self._rooms.setdefault(room, _Room())
+            envelopes = sorted(state.waiting, key=lambda envelope: envelope["seq"])
+            state.waiting = []
+            state.last_sent = time.monotonic()
+        if envelopes:  # none if the pacer was reset meanwhile
+            socketio.emit("events", envelopes, to=room)
+
+
+pacer = Pacer()
+
+
+def push_state(consultation_id: int, roles: Iterable[str], name: str, data: Any) -> None:
+    """Send a coalesced piece of state (a tally) to the given audiences."""
+    for role in roles:
+        socketio.emit(
+            "state", {"name": name, "data": data}, to=rooms.audience(consultation_id, role)
+        )
+
+
+def notify(participant_id: int, kind: str, data: dict[str, Any]) -> None:
+    """Tell one person something about themselves; their snapshot holds it too."""
+    socketio.emit("notice", {"kind": kind, "data": data}, to=rooms.person(participant_id))

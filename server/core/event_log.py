@@ -1,0 +1,99 @@
+"""Appending to and reading from a consultation's event log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from .base import table_of
+from .events import PUBLIC, STAFF, EventDraft, LoggedEvent
+from .models import Consultation, Event, Participant
+
+
+def append(
+    tx: Session,
+    consultation: Consultation,
+    actor: Participant | None,
+    drafts: Iterable[EventDraft],
+    now: datetime,
+) -> list[LoggedEvent]:
+    """Number and store `drafts`; the caller holds the consultation's row lock."""
+    return append_each(tx, consultation, [(actor, draft, now) for draft in drafts])
+
+
+def append_each(
+    tx: Session,
+    consultation: Consultation,
+    entries: Sequence[tuple[Participant | None, EventDraft, datetime]],
+    # Each entry: who acted, what happened, when (a group commit logs many people's acts).
+) -> list[LoggedEvent]:
+    """Number and store events in one INSERT; the caller holds the consultation's row lock."""
+    logged = []
+    for actor, draft, now in entries:
+        if draft.visibility not in (PUBLIC, STAFF):
+            raise ValueError(f"unknown visibility {draft.visibility!r}")
+        if not draft.live and draft.visibility != STAFF:
+            raise ValueError("only staff events can be quiet: attendees detect gaps by prev")
+        consultation.last_seq += 1
+        prev = None
+        if draft.visibility == PUBLIC:
+            prev = consultation.last_public_seq
+            consultation.last_public_seq = consultation.last_seq
+        live_prev = None
+        if draft.live:
+            live_prev = consultation.last_live_seq
+            consultation.last_live_seq = consultation.last_seq
+        logged.append(
+            LoggedEvent(
+                consultation_id=consultation.id,
+                seq=consultation.last_seq,
+                public_prev_seq=prev,
+                visibility=draft.visibility,
+                type=draft.type,
+                payload=draft.payload,
+                actor_id=actor.id if actor else None,
+                actor_role=actor.role if actor else "system",
+                created_at=now,
+                live=draft.live,
+                live_prev_seq=live_prev,
+            )
+        )
+    if logged:
+        tx.execute(insert(table_of(Event)), [_row(event) for event in logged])
+    tx.flush()
+    return logged
+
+
+def _row(event: LoggedEvent) -> dict[str, object]:
+    """The columns of an event's row: how it was sent live is not part of the record."""
+    row = vars(event).copy()
+    del row["live"], row["live_prev_seq"]
+    return row
+
+
+def to_logged(row: Event) -> LoggedEvent:
+    return LoggedEvent(
+        consultation_id=row.consultation_id,
+        seq=row.seq,
+        public_prev_seq=row.public_prev_seq,
+        visibility=row.visibility,
+        type=row.type,
+        payload=row.payload,
+        actor_id=row.actor_id,
+        actor_role=row.actor_role,
+        created_at=row.created_at,
+    )
+
+
+def events_since(
+    tx: Session, consultation_id: int, since: int, *, public_only: bool, limit: int
+) -> Sequence[LoggedEvent]:
+    """Events after `since`, oldest first, at most `limit`."""
+    query = select(Event).where(Event.consultation_id == consultation_id, Event.seq > since)
+    if public_only:
+        query = query.where(Event.visibility == PUBLIC)
+    rows = tx.scalars(query.order_by(Event.seq).limit(limit))
+    return [to_logged(row) for row in rows]

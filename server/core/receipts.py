@@ -1,0 +1,234 @@
+"""Client command ids: a command sent twice takes effect once, and is answered alike.
+
+A client that may retry (after a timeout, say) puts a `command_id` in the payload.
+While the command runs, the first write transaction it opens also inserts a
+receipt keyed by the participant and the id, so the command's effect and its
+receipt commit together or not at all. A repeat finds the receipt taken: its own
+work is rolled back and it is answered with the first acknowledgement. A command
+that failed left no receipt, so sending it again simply runs it.
+
+The database keeps the id only as a hash and the acknowledgement only sealed
+with the id (a `replace_link` acknowledgement holds a new secret link).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import re
+import secrets
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, SessionTransaction
+
+from .access import Viewer
+from .errors import N_, Conflict, DomainError, try_again
+from .receipt_rows import CommandReceipt
+from .runtime import Core
+
+log = logging.getLogger(__name__)
+
+COMMAND_ID = re.compile(r"[A-Za-z0-9_.:-]{16,100}")
+# How long a repeat waits for the first run to finish acknowledging.
+REPLY_WAIT_SECONDS = 5.0
+# Receipts answer retries, which come within seconds; a day is plenty.
+KEEP = timedelta(days=1)
+
+
+class Repeated(Exception):
+    """The command id was used before: this run's work is rolled back."""
+
+
+@dataclass
+class Claim:
+    """The receipt a running command takes in its first write transaction."""
+
+    participant_id: int
+    command: str
+    command_id: str
+    now: datetime
+    receipt_id: int | None = None
+    session: Session | None = None
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(self.command_id.encode()).hexdigest()
+
+
+_claim: ContextVar[Claim | None] = ContextVar("receipt_claim", default=None)
+
+
+def parse_command_id(value: object) -> str | None:
+    """The client's command id, if it sent one: 16 to 100 URL-safe characters."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not COMMAND_ID.fullmatch(value):
+        raise DomainError(
+            "invalid_command_id",
+            N_("A command id is 16 to 100 letters, digits or the signs _ . : -"),
+        )
+    return value
+
+
+@contextmanager
+def claiming(core: Core, viewer: Viewer, command: str, command_id: str) -> Iterator[Claim]:
+    """Make the write transactions opened inside this block take the command's receipt."""
+    claim = Claim(viewer.participant_id, command, command_id, core.now())
+    token = _claim.set(claim)
+    try:
+        yield claim
+    finally:
+        _claim.reset(token)
+
+
+def current_claim() -> Claim | None:
+    """The receipt the command running in this context must take, if it has an id."""
+    return _claim.get()
+
+
+@contextmanager
+def unclaimed() -> Iterator[None]:
+    """Open transactions here without taking this context's receipt.
+
+    A group commit's shared transaction belongs to no single command; it takes
+    each command's receipt itself, inside that command's savepoint (`take`).
+    """
+    token = _claim.set(None)
+    try:
+        yield
+    finally:
+        _claim.reset(token)
+
+
+def _writes(connection: Connection) -> bool:
+    # Store.transaction() marks its connections; Store.reading() does not.
+    return bool(connection.get_execution_options().get("sqlite_immediate"))
+
+
+@event.listens_for(Session, "after_begin")
+def _take_receipt(session: Session, _tx: SessionTransaction, connection: Connection) -> None:
+    claim = _claim.get()
+    if claim is None or claim.receipt_id is not None or not _writes(connection):
+        return
+    _insert_one(connection, claim, session)
+
+
+def take(tx: Session, claim: Claim | None) -> None:
+    """Take `claim`'s receipt in `tx` now; `Repeated` if the id was used before."""
+    if claim is not None and claim.receipt_id is None:
+        _insert_one(tx.connection(), claim, tx)
+
+
+def take_all(tx: Session, claims: Sequence[Claim | None]) -> list[bool]:
+    """Take many receipts in one INSERT; whether each holds its receipt (None: nothing to take).
+
+    False means the id was used before, or twice in `claims`: that command must
+    go the single way, whose `take` raises `Repeated`.
+    """
+    fresh: dict[tuple[int, str], Claim] = {}
+    for claim in claims:
+        if claim is not None and claim.receipt_id is None:
+            fresh.setdefault((claim.participant_id, claim.key), claim)
+    _insert(tx.connection(), fresh, tx)
+    return [claim is None or claim.receipt_id is not None for claim in claims]
+
+
+def _insert_one(connection: Connection, claim: Claim, session: Session) -> None:
+    _insert(connection, {(claim.participant_id, claim.key): claim}, session)
+    if claim.receipt_id is None:
+        raise Repeated(claim.command)
+
+
+def _insert(connection: Connection, claims: dict[tuple[int, str], Claim], session: Session) -> None:
+    """Insert the receipts of `claims` (keyed by participant and command key) in one statement;
+    each claim whose receipt was free gets its id, the others keep none."""
+    if not claims:
+        return
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    rows = connection.execute(
+        dialect.insert(CommandReceipt)
+        .values(
+            [
+                {
+                    "participant_id": participant_id,
+                    "command_key": key,
+                    "command": claim.command,
+                    "created_at": claim.now,
+                }
+                for (participant_id, key), claim in claims.items()
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=["participant_id", "command_key"])
+        .returning(CommandReceipt.id, CommandReceipt.participant_id, CommandReceipt.command_key)
+    )
+    for receipt_id, participant_id, key in rows:
+        claims[(participant_id, key)].receipt_id = receipt_id
+        claims[(participant_id, key)].session = session
+
+
+def give_back(claim: Claim | None) -> None:
+    """Forget a receipt whose writes were rolled back: a retry runs the command again."""
+    if claim is not None:
+        claim.receipt_id, claim.session = None, None
+
+
+@event.listens_for(Session, "after_rollback")
+def _give_back_receipt(session: Session) -> None:
+    claim = _claim.get()
+    if claim is not None and claim.session is session:
+        give_back(claim)
+
+
+def earlier_reply(core: Core, claim: Claim) -> dict[str, Any]:
+    """The acknowledgement the first run of this command id got."""
+    deadline = time.monotonic() + REPLY_WAIT_SECONDS
+    while True:
+        with core.store.reading() as tx:
+            receipt = tx.scalar(
+                select(CommandReceipt).where(
+                    CommandReceipt.participant_id == claim.participant_id,
+                    CommandReceipt.command_key == claim.key,
+                )
+            )
+        if receipt is None:
+            raise try_again()
+        if receipt.command != claim.command:
+            raise Conflict(
+                "command_id_reused",
+                N_("This command id was already used for another command."),
+            )
+        if receipt.reply is not None:
+            return _unseal(claim.command_id, receipt.reply)
+        if time.monotonic() > deadline:
+            # The first run committed but its worker stopped before acknowledging.
+            return {"ok": True}
+        time.sleep(0.05)
+
+
+def _cipher(command_id: str, nonce: bytes, data: bytes) -> bytes:
+    """XOR with a SHAKE-256 stream keyed by the command id: sealing and opening alike."""
+    stream = hashlib.shake_256(b"baraza-receipt\0" + nonce + command_id.encode()).digest(len(data))
+    return (int.from_bytes(data) ^ int.from_bytes(stream)).to_bytes(len(data))
+
+
+def seal(command_id: str, reply: dict[str, Any]) -> str:
+    nonce = secrets.token_bytes(16)
+    data = json.dumps(reply, separators=(",", ":")).encode()
+    return base64.b64encode(nonce + _cipher(command_id, nonce, data)).decode()
+
+
+def _unseal(command_id: str, sealed: str) -> dict[str, Any]:
+    raw = base64.b64decode(sealed)
+    reply: dict[str, Any] = json.loads(_cipher(command_id, raw[:16], raw[16:]))
+    return reply

@@ -1,0 +1,212 @@
+"""Coalesced tallies: counts pushed a few times a second, not once per vote.
+
+A command that changes a count marks its topic dirty; a background task flushes
+every `INTERVAL` seconds, reading the counts from the database (the authority)
+and pushing them with `emitter.push_state`. With 2,000 attendees voting once
+each, that is one push per topic per tick instead of 2,000 × 2,000 messages.
+
+With several workers (REDIS_URL set) the dirty set lives in Redis: a topic marked
+on any worker is taken, rendered and pushed by exactly one of them, so a push is
+not repeated once per worker.
+
+A topic that need not move that fast says so (`topic(name, every=seconds)`):
+each push reaches the whole audience, so its cost grows with the room. Its
+pushes fall on every n-th tick of the shared wall clock, the same on every worker.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from server import metrics
+
+from . import emitter
+from .runtime import Core
+
+log = logging.getLogger(__name__)
+
+INTERVAL = 0.25
+
+
+@dataclass(frozen=True)
+class Push:
+    """One coalesced message: `name` with `data` to the audiences in `roles`."""
+
+    roles: tuple[str, ...]
+    name: str
+    data: Any
+
+
+Renderer = Callable[[Core, int, frozenset[Any]], Iterable[Push]]
+
+_renderers: dict[str, Renderer] = {}
+_every: dict[str, float] = {}
+
+
+def topic(name: str, every: float = INTERVAL) -> Callable[[Renderer], Renderer]:
+    """Register how to render topic `name`; push it at most once per `every` seconds."""
+
+    def register(renderer: Renderer) -> Renderer:
+        _renderers[name] = renderer
+        _every[name] = every
+        return renderer
+
+    return register
+
+
+class DirtySet:
+    """What changed since the last flush, kept in this process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._dirty: dict[tuple[int, str], set[Any]] = {}
+
+    def mark(self, consultation_id: int, name: str, key: Any = None) -> None:
+        with self._lock:
+            self._dirty.setdefault((consultation_id, name), set()).add(key)
+
+    def take(self, tick: int | None = None) -> dict[tuple[int, str], set[Any]]:
+        with self._lock:
+            taken, self._dirty = self._dirty, {}
+        return taken
+
+
+class RedisDirtySet:
+    """What changed since the last flush, shared by every worker through Redis.
+
+    `mark` adds the key to the topic's own set, then the topic to the set of dirty
+    topics, in one MULTI. The worker that claims a tick (SET NX) pops the topics
+    (SPOP) and takes each one's keys with its own MULTI. A mark racing a take is
+    either in this take or leaves the topic dirty for the next one: none is lost.
+    Keys are JSON values (lists come back as tuples). When Redis fails, marks are
+    kept in this worker and flushed by it, and Redis is left alone for a few
+    seconds: a vote must not wait for a Redis that does not answer.
+    """
+
+    BATCH = 500
+    PAUSE_SECONDS = 5.0
+
+    def __init__(self, client: Any, prefix: str) -> None:
+        self.client = client
+        self.topics = f"{prefix}:tallies"
+        self.fallback = DirtySet()
+        self._paused_until = 0.0
+
+    def _available(self) -> bool:
+        return time.monotonic() >= self._paused_until
+
+    def _failed(self, what: str) -> None:
+        log.warning("Redis unreachable (%s): tallies kept in this worker for now", what)
+        self._paused_until = time.monotonic() + self.PAUSE_SECONDS
+
+    def _keys_of(self, topic: str) -> str:
+        return f"{self.topics}:{topic}"
+
+    def mark(self, consultation_id: int, name: str, key: Any = None) -> None:
+        topic = json.dumps([consultation_id, name])
+        if self._available():
+            try:
+                with self.client.pipeline(transaction=True) as pipe:
+                    pipe.sadd(self._keys_of(topic), json.dumps(key))
+                    pipe.sadd(self.topics, topic)
+                    pipe.execute()
+                return
+            except Exception:
+                self._failed("mark")
+        self.fallback.mark(consultation_id, name, key)
+
+    def _claim(self, tick: int) -> bool:
+        return bool(self.client.set(f"{self.topics}:tick:{tick}", 1, nx=True, ex=10))
+
+    def take(self, tick: int | None = None) -> dict[tuple[int, str], set[Any]]:
+        """Everything marked, if this worker wins `tick` (None: take it regardless)."""
+        taken = self.fallback.take()
+        if not self._available():
+            return taken
+        try:
+            if tick is not None and not self._claim(tick):
+                return taken  # another worker flushes this tick
+            while topics := self.client.spop(self.topics, self.BATCH):
+                for topic in topics:
+                    with self.client.pipeline(transaction=True) as pipe:
+                        pipe.smembers(self._keys_of(topic))
+                        pipe.delete(self._keys_of(topic))
+                        keys, _ = pipe.execute()
+                    consultation_id, name = json.loads(topic)
+                    taken.setdefault((consultation_id, name), set()).update(
+                        _hashable(json.loads(key)) for key in keys
+                    )
+                if len(topics) < self.BATCH:
+                    break
+        except Exception:
+            self._failed("flush")
+        return taken
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(_hashable(v) for v in value) if isinstance(value, list) else value
+
+
+dirty: DirtySet | RedisDirtySet = DirtySet()
+
+
+def share_through(client: Any | None, prefix: str) -> None:
+    """Keep the dirty set in Redis (`client`) so workers share it, or in memory (None)."""
+    global dirty
+    dirty = DirtySet() if client is None else RedisDirtySet(client, prefix)
+
+
+def mark(consultation_id: int, name: str, key: Any = None) -> None:
+    dirty.mark(consultation_id, name, key)
+
+
+def _due(name: str, tick: int | None) -> bool:
+    """Whether topic `name` may go out on wall-clock `tick` (None: always, as tests flush)."""
+    if tick is None:
+        return True
+    return tick % max(1, round(_every.get(name, INTERVAL) / INTERVAL)) == 0
+
+
+def flush(core: Core, tick: int | None = None) -> int:
+    """Render and push the dirty topics due on `tick`; return how many messages went out.
+
+    A topic taken before its tick is marked again, so no change is lost.
+    """
+    sent = 0
+    for (consultation_id, name), keys in dirty.take(tick).items():
+        if not _due(name, tick):
+            for key in keys:
+                dirty.mark(consultation_id, name, key)
+            continue
+        renderer = _renderers.get(name)
+        if renderer is None:
+            log.error("no renderer for tally topic %s", name)
+            continue
+        for push in renderer(core, consultation_id, frozenset(keys)):
+            emitter.push_state(consultation_id, push.roles, push.name, push.data)
+            metrics.TALLY_PUSHES.labels(name).inc()
+            sent += 1
+    return sent
+
+
+def run_flusher(core: Core, interval: float = INTERVAL) -> None:
+    """Forever: flush the dirty tallies at each tick of the wall clock.
+
+    Every worker ticks at the same instants and, with the shared dirty set, only
+    the one that claims a tick flushes it: one push per topic per tick for the
+    whole cluster (workers' clocks must agree to well within a tick).
+    """
+    from .socket import socketio
+
+    while True:
+        socketio.sleep(interval - time.time() % interval)
+        try:
+            flush(core, round(time.time() / interval))
+        except Exception:  # a failed flush must not stop the next ones
+            log.exception("tally flush failed")

@@ -1,1 +1,0 @@
-"""Baraza's rules in plain Python: no Flask, no Socket.IO, no SQL."""

@@ -1,0 +1,1 @@
+"""One folder per feature: its rules, tables, commands, Socket.IO handlers and report parts."""

@@ -1,0 +1,187 @@
+"""What a consultation is allowed to be: its fields, people and join code."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
+
+from server.core.errors import N_, DomainError
+from server.core.languages import LANGUAGES
+from server.core.text import clean_text, optional_text, require_int
+from server.features.agenda.files import check_depth
+
+from .countries import country_code
+
+STAKEHOLDER_GROUPS = (
+    "government",
+    "private_sector",
+    "civil_society",
+    "academia",
+    "technical_community",
+    "international_organisation",
+    "other",
+)
+# The features that keep settings on a consultation (docs/agenda-format.md); any
+# other key would be stored, unread, with the consultation and sent in its snapshots.
+SETTINGS_KEYS = ("questions", "speakers")
+
+# No 0/O, 1/I/L: a code read aloud on a call must survive being typed on a phone.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+JOIN_CODE_MAX = 12  # the longest code a consultation may have (an imported one, say)
+_SHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    title: str
+    planned_minutes: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ConsultationSpec:
+    """A validated consultation and agenda, ready to be stored."""
+
+    short_name: str
+    title: str
+    region: str
+    description: str
+    time_zone: str
+    scheduled_start: datetime
+    planned_minutes: int
+    languages: tuple[str, ...]
+    items: tuple[ItemSpec, ...]
+    settings: dict[str, Any]
+    # The file as given: features read their own keys (an item's `polls`, say)
+    # through creation hooks, see features/consultations/service.py.
+    raw: dict[str, Any]
+
+
+def parse_spec(data: Any) -> ConsultationSpec:
+    """Validate an agenda file's content (see docs/agenda-format.md)."""
+    if not isinstance(data, dict):
+        raise DomainError("invalid_agenda", N_("The agenda must be a mapping of fields."))
+    check_depth(data)
+    time_zone = parse_time_zone(data.get("time_zone"))
+    items = data.get("agenda")
+    if not isinstance(items, list) or not items:
+        raise DomainError("invalid_agenda", N_("The agenda needs at least one item."))
+    if len(items) > 50:
+        raise DomainError("invalid_agenda", N_("An agenda holds at most 50 items."))
+    parsed_items = tuple(parse_item(item) for item in items)
+    planned = data.get("planned_minutes", sum(i.planned_minutes for i in parsed_items))
+    settings = parse_settings_keys(data.get("settings", {}))
+    return ConsultationSpec(
+        short_name=parse_short_name(data.get("short_name")),
+        title=clean_text(data.get("title"), "title", max_length=200),
+        region=optional_text(data.get("region"), "region", max_length=100),
+        description=optional_text(data.get("description"), "description", max_length=5000),
+        time_zone=time_zone,
+        scheduled_start=parse_start(data.get("start"), time_zone),
+        planned_minutes=require_int(planned, "planned_minutes", minimum=5, maximum=24 * 60),
+        languages=parse_languages(data.get("languages", ["en"])),
+        items=parsed_items,
+        settings=settings,
+        raw=data,
+    )
+
+
+def parse_settings_keys(settings: Any) -> dict[str, Any]:
+    """The settings' mapping, holding only the features' keys (each feature checks its part)."""
+    if not isinstance(settings, dict):
+        raise DomainError("invalid_settings", N_("Settings must be a mapping."))
+    unknown = sorted(str(key) for key in settings if key not in SETTINGS_KEYS)
+    if unknown:
+        raise DomainError(
+            "unknown_settings_key",
+            N_("Settings hold %(allowed)s only, not %(key)s."),
+            allowed=", ".join(SETTINGS_KEYS),
+            key=unknown[0][:40],
+        )
+    return settings
+
+
+def parse_item(data: Any) -> ItemSpec:
+    if not isinstance(data, dict):
+        raise DomainError("invalid_item", N_("Each agenda item must be a mapping."))
+    return ItemSpec(
+        title=clean_text(data.get("title"), "title", max_length=200),
+        planned_minutes=require_int(data.get("minutes"), "minutes", minimum=1, maximum=600),
+        description=optional_text(data.get("description"), "description", max_length=2000),
+    )
+
+
+def parse_short_name(value: Any) -> str:
+    if not isinstance(value, str) or not _SHORT_NAME.match(value):
+        raise DomainError(
+            "invalid_short_name",
+            N_("The short name uses lower-case letters, digits and dashes (up to 40)."),
+        )
+    return value
+
+
+def parse_time_zone(value: Any) -> str:
+    if not isinstance(value, str) or value not in available_timezones():
+        raise DomainError("invalid_time_zone", N_("Use an IANA time zone, such as Africa/Lagos."))
+    return value
+
+
+def parse_start(value: Any, time_zone: str) -> datetime:
+    """Read an ISO date-time; one without an offset is in the consultation's zone."""
+    moment = value if isinstance(value, datetime) else _iso_moment(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(time_zone))
+    return moment.astimezone(UTC)
+
+
+def _iso_moment(value: Any) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise DomainError("invalid_start", N_("The start must be an ISO date and time.")) from None
+
+
+def parse_languages(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or any(v not in LANGUAGES for v in value):
+        raise DomainError(
+            "invalid_languages", N_("Languages are a list drawn from en, fr, pt and ar.")
+        )
+    return tuple(dict.fromkeys(value))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What an attendee tells about themselves on joining."""
+
+    display_name: str
+    stakeholder_group: str
+    country: str
+
+
+def parse_profile(data: Any) -> Profile:
+    if not isinstance(data, dict):
+        raise DomainError("invalid_profile", N_("Send the join form's fields."))
+    group = data.get("stakeholder_group", "other") or "other"
+    if group not in STAKEHOLDER_GROUPS:
+        raise DomainError(
+            "invalid_stakeholder_group", N_("Pick a stakeholder group from the list.")
+        )
+    country = data.get("country") or ""
+    if not isinstance(country, str):
+        raise DomainError(
+            "invalid_country", N_("Choose a country from the list, or leave it empty.")
+        )
+    return Profile(
+        display_name=optional_text(data.get("display_name"), "display_name", max_length=60),
+        stakeholder_group=group,
+        country=country_code(country),
+    )

@@ -1,0 +1,331 @@
+"""Creating consultations, joining them, and the secret links of their staff."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from server.core import event_log
+from server.core.access import (
+    Viewer,
+    hash_token,
+    locked_consultation,
+    new_token,
+    normalise_join_code,
+    open_command,
+    viewer_of,
+)
+from server.core.errors import N_, NotFound
+from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, STAFF, EventDraft, LoggedEvent
+from server.core.group_commit import Pending, batched
+from server.core.lifecycle import DRAFT
+from server.core.models import AgendaItem, Consultation, Participant, RoleLink
+from server.core.runtime import Core
+from server.core.store import Store
+
+from .rules import JOIN_CODE_MAX, ConsultationSpec, Profile, new_join_code, parse_profile
+
+CreationHook = Callable[[Session, Consultation, ConsultationSpec, datetime], None]
+
+# Features that read their own part of an agenda file (draft polls, say) register
+# here; a hook that raises DomainError refuses the whole file.
+CREATION_HOOKS: list[CreationHook] = []
+
+
+def creation_hook(hook: CreationHook) -> CreationHook:
+    CREATION_HOOKS.append(hook)
+    return hook
+
+
+@dataclass(frozen=True)
+class Created:
+    consultation_id: int
+    join_code: str
+    moderator_token: str
+    rapporteur_token: str
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A person let in: who they are, and the token that keeps them so."""
+
+    viewer: Viewer
+    token: str
+    events: list[LoggedEvent]
+
+
+def create(core: Core, spec: ConsultationSpec) -> Created:
+    """Store a consultation with its agenda and one link per staff role."""
+    for _attempt in range(5):
+        try:
+            return _create_once(core, spec, new_join_code())
+        except IntegrityError:  # a join code collision: draw another
+            continue
+    raise RuntimeError("could not draw a free join code")
+
+
+def _create_once(core: Core, spec: ConsultationSpec, code: str) -> Created:
+    now = core.now()
+    with core.store.transaction() as tx:
+        consultation = Consultation(
+            short_name=spec.short_name,
+            title=spec.title,
+            region=spec.region,
+            description=spec.description,
+            time_zone=spec.time_zone,
+            scheduled_start=spec.scheduled_start,
+            planned_minutes=spec.planned_minutes,
+            languages=list(spec.languages),
+            state=DRAFT,
+            join_code=code,
+            settings=dict(spec.settings),
+            created_at=now,
+        )
+        tx.add(consultation)
+        for position, item in enumerate(spec.items):
+            consultation.items.append(
+                AgendaItem(
+                    position=position,
+                    title=item.title,
+                    description=item.description,
+                    planned_minutes=item.planned_minutes,
+                )
+            )
+        tx.flush()
+        for hook in CREATION_HOOKS:
+            hook(tx, consultation, spec, now)
+        tokens = {role: issue_link(tx, consultation, role, now) for role in (MODERATOR, RAPPORTEUR)}
+        event_log.append(
+            tx,
+            consultation,
+            None,
+            [EventDraft("consultation_created", {"title": spec.title}, STAFF)],
+            now,
+        )
+    return Created(consultation.id, code, tokens[MODERATOR], tokens[RAPPORTEUR])
+
+
+def issue_link(tx: Session, consultation: Consultation, role: str, now: datetime) -> str:
+    token = new_token()
+    tx.add(
+        RoleLink(
+            consultation_id=consultation.id, role=role, token_hash=hash_token(token), created_at=now
+        )
+    )
+    tx.flush()
+    return token
+
+
+def find_by_code(tx: Session, code: object, *, lock: bool = False) -> Consultation:
+    wanted = normalise_join_code(code)
+    query = select(Consultation).where(Consultation.join_code == wanted)
+    # A code no consultation can have (a lone surrogate, a megabyte) is never queried.
+    possible = len(wanted) <= JOIN_CODE_MAX and wanted.isascii()
+    consultation = tx.scalar(query.with_for_update() if lock else query) if possible else None
+    if consultation is None:
+        raise NotFound("unknown_consultation", N_("No consultation has this code."))
+    return consultation
+
+
+@dataclass(frozen=True)
+class Joining:
+    """An attendee's arrival through the join form, waiting for its batch's commit."""
+
+    consultation_id: int
+    profile: Profile
+    token: str
+    now: datetime
+
+
+def join(core: Core, code: object, form: object) -> Admitted:
+    """Admit an attendee with the join code and their profile.
+
+    Joins go through a group commit (core/group_commit.py): when hundreds
+    arrive at the start of a session, those waiting for one consultation are
+    admitted in one transaction, and a join waiting for the consultation's lock
+    waits without holding a pooled database connection.
+    """
+    profile = parse_profile(form)
+    with core.store.reading() as tx:
+        consultation_id = find_by_code(tx, code).id
+    joining = Joining(consultation_id, profile, new_token(), core.now())
+    admitted: Admitted = batched(core, consultation_id, joining, admit_all)
+    return admitted
+
+
+def admit_all(store: Store, batch: Sequence[Pending[Joining]]) -> list[Any]:
+    """Admit a batch of attendees of one consultation: one INSERT for them, one for their events."""
+    with store.transaction() as tx:
+        consultation = locked_consultation(tx, batch[0].command.consultation_id)
+        people = [_attendee(pending.command) for pending in batch]
+        return _admit(tx, consultation, people, [pending.command.token for pending in batch])
+
+
+def _attendee(joining: Joining) -> Participant:
+    return Participant(
+        consultation_id=joining.consultation_id,
+        role=ATTENDEE,
+        display_name=joining.profile.display_name,
+        stakeholder_group=joining.profile.stakeholder_group,
+        country=joining.profile.country,
+        token_hash=hash_token(joining.token),
+        joined_at=joining.now,
+    )
+
+
+@dataclass(frozen=True)
+class LinkHolder:
+    """What a staff link opens, told before anyone claims it."""
+
+    title: str
+    region: str
+    role: str
+
+
+def link_holder(core: Core, link_token: object) -> LinkHolder:
+    """The consultation and role a staff link gives; `unknown_link` if it gives none."""
+    if not isinstance(link_token, str) or len(link_token) > 100:
+        raise NotFound("unknown_link", N_("This link is not valid."))
+    with core.store.reading() as tx:
+        link = tx.scalar(select(RoleLink).where(RoleLink.token_hash == hash_token(link_token)))
+        if link is None or link.revoked_at is not None:
+            raise NotFound("unknown_link", N_("This link is not valid or has been revoked."))
+        consultation = tx.get_one(Consultation, link.consultation_id)
+        return LinkHolder(consultation.title, consultation.region, link.role)
+
+
+def claim_link(core: Core, link_token: object, form: object) -> Admitted:
+    """Make whoever opens a moderator or rapporteur link a participant of that role."""
+    if not isinstance(link_token, str) or len(link_token) > 100:
+        raise NotFound("unknown_link", N_("This link is not valid."))
+    profile = parse_profile(form)
+    token = new_token()
+    now = core.now()
+    with core.store.transaction() as tx:
+        link = tx.scalar(select(RoleLink).where(RoleLink.token_hash == hash_token(link_token)))
+        if link is None or link.revoked_at is not None:
+            raise NotFound("unknown_link", N_("This link is not valid or has been revoked."))
+        consultation = tx.get_one(Consultation, link.consultation_id, with_for_update=True)
+        person = Participant(
+            consultation_id=consultation.id,
+            role=link.role,
+            display_name=profile.display_name,
+            stakeholder_group=profile.stakeholder_group,
+            country=profile.country,
+            token_hash=hash_token(token),
+            role_link_id=link.id,
+            joined_at=now,
+        )
+        return _admit(tx, consultation, [person], [token])[0]
+
+
+def _admit(
+    tx: Session, consultation: Consultation, people: list[Participant], tokens: list[str]
+) -> list[Admitted]:
+    """Store new participants and log each one's arrival: one INSERT each for them and events."""
+    tx.add_all(people)
+    tx.flush()
+    events = event_log.append_each(
+        tx,
+        consultation,
+        [
+            (p, EventDraft("participant_joined", public_profile(p), STAFF), p.joined_at)
+            for p in people
+        ],
+    )
+    return [
+        Admitted(viewer_of(person), token, [event])
+        for person, token, event in zip(people, tokens, events, strict=True)
+    ]
+
+
+def replace_link(core: Core, viewer: Viewer, role: object) -> tuple[str, list[LoggedEvent]]:
+    """Revoke the current links of `role` (cutting off those who used them) and issue one."""
+    if role not in (MODERATOR, RAPPORTEUR):
+        raise NotFound("unknown_role", N_("Only moderator and rapporteur links can be replaced."))
+    now = core.now()
+    with core.store.transaction() as tx:
+        consultation, actor = open_command(tx, viewer, {MODERATOR})
+        links = tx.scalars(
+            select(RoleLink).where(
+                RoleLink.consultation_id == consultation.id,
+                RoleLink.role == role,
+                RoleLink.revoked_at.is_(None),
+            )
+        )
+        for link in links:
+            link.revoked_at = now
+        token = issue_link(tx, consultation, str(role), now)
+        if actor.role == role:  # whoever replaces their own link keeps their seat
+            actor.role_link_id = tx.scalar(
+                select(RoleLink.id).where(RoleLink.token_hash == hash_token(token))
+            )
+        events = event_log.append(
+            tx, consultation, actor, [EventDraft("link_replaced", {"role": role}, STAFF)], now
+        )
+    return token, events
+
+
+def public_profile(person: Participant) -> dict[str, object]:
+    return {
+        "participant_id": person.id,
+        "role": person.role,
+        "display_name": person.display_name,
+        "stakeholder_group": person.stakeholder_group,
+        "country": person.country,
+    }
+
+
+def count_participants(tx: Session, consultation_id: int, role: str) -> int:
+    return (
+        tx.scalar(
+            select(func.count(Participant.id)).where(
+                Participant.consultation_id == consultation_id, Participant.role == role
+            )
+        )
+        or 0
+    )
+
+
+def reissue_links(core: Core, code: str) -> dict[str, str]:
+    """From the command line: revoke every staff link of a consultation and issue new ones."""
+    now = core.now()
+    with core.store.transaction() as tx:
+        consultation = find_by_code(tx, code, lock=True)
+        for link in tx.scalars(
+            select(RoleLink).where(
+                RoleLink.consultation_id == consultation.id, RoleLink.revoked_at.is_(None)
+            )
+        ):
+            link.revoked_at = now
+        tokens = {role: issue_link(tx, consultation, role, now) for role in (MODERATOR, RAPPORTEUR)}
+        event_log.append(tx, consultation, None, [EventDraft("links_reissued", {}, STAFF)], now)
+    return tokens
+
+
+def agenda_file_of(core: Core, consultation_id: int) -> dict[str, Any]:
+    """A consultation as an agenda file: the start of a sister session's file."""
+    with core.store.reading() as tx:
+        consultation = tx.get_one(Consultation, consultation_id)
+        start = consultation.scheduled_start.astimezone(ZoneInfo(consultation.time_zone))
+        return {
+            "short_name": consultation.short_name,
+            "title": consultation.title,
+            "region": consultation.region,
+            "description": consultation.description,
+            "time_zone": consultation.time_zone,
+            "start": start.replace(tzinfo=None).isoformat(timespec="minutes"),
+            "planned_minutes": consultation.planned_minutes,
+            "languages": list(consultation.languages),
+            "agenda": [
+                {"title": i.title, "minutes": i.planned_minutes, "description": i.description}
+                for i in consultation.items
+            ],
+        }

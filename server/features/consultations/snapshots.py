@@ -1,0 +1,109 @@
+"""The snapshot a client starts from, and the catch-up after a reconnect.
+
+A snapshot and its sequence number are read in one consistent transaction; the
+client then applies only events numbered after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server.core.access import Viewer
+from server.core.errors import N_, NotFound
+from server.core.event_log import events_since
+from server.core.events import ATTENDEE
+from server.core.models import Connection, Consultation, Participant
+from server.core.runtime import Core
+from server.core.times import iso
+from server.features.agenda.service import agenda_view
+
+from .service import public_profile
+
+# How far back a reconnecting client is replayed event by event; past this, a
+# fresh snapshot is cheaper than the events.
+REPLAY_LIMIT = 500
+
+SnapshotPart = Callable[[Session, Consultation, Viewer, datetime], dict[str, Any]]
+
+# Each feature adds the part of the snapshot it owns.
+PARTS: list[SnapshotPart] = []
+
+
+def snapshot_part(part: SnapshotPart) -> SnapshotPart:
+    """Register a feature's part of every snapshot (keys it returns are merged in)."""
+    PARTS.append(part)
+    return part
+
+
+def snapshot(core: Core, viewer: Viewer) -> dict[str, Any]:
+    now = core.now()
+    with core.store.reading() as tx:
+        consultation = tx.get(Consultation, viewer.consultation_id)
+        me = tx.get(Participant, viewer.participant_id)
+        if consultation is None or me is None:
+            raise NotFound("unknown_consultation", N_("This consultation does not exist."))
+        result: dict[str, Any] = {
+            "seq": consultation.last_seq,
+            "server_time": now.isoformat(),
+            "consultation": consultation_view(consultation),
+            "agenda": agenda_view(consultation, now),
+            "me": public_profile(me),
+            "present": present_count(tx, consultation.id),
+        }
+        for part in PARTS:
+            result.update(part(tx, consultation, viewer, now))
+        return result
+
+
+def catch_up(core: Core, viewer: Viewer, since: int) -> dict[str, Any]:
+    """Events after `since` if they are few, else a fresh snapshot."""
+    with core.store.reading() as tx:
+        consultation = tx.get(Consultation, viewer.consultation_id)
+        if consultation is None:
+            raise NotFound("unknown_consultation", N_("This consultation does not exist."))
+        if since > consultation.last_seq or consultation.last_seq - since > REPLAY_LIMIT:
+            events = None
+        else:
+            events = events_since(
+                tx, consultation.id, since, public_only=viewer.role == ATTENDEE, limit=REPLAY_LIMIT
+            )
+    if events is None:
+        return {"snapshot": snapshot(core, viewer)}
+    return {
+        "seq": consultation.last_seq,
+        "events": [event.envelope(viewer.role) for event in events],
+    }
+
+
+def consultation_view(consultation: Consultation) -> dict[str, Any]:
+    return {
+        "id": consultation.id,
+        "short_name": consultation.short_name,
+        "title": consultation.title,
+        "region": consultation.region,
+        "description": consultation.description,
+        "time_zone": consultation.time_zone,
+        "scheduled_start": consultation.scheduled_start.isoformat(),
+        "planned_minutes": consultation.planned_minutes,
+        "languages": consultation.languages,
+        "state": consultation.state,
+        "join_code": consultation.join_code,
+        "started_at": iso(consultation.started_at),
+        "ended_at": iso(consultation.ended_at),
+    }
+
+
+def present_count(tx: Session, consultation_id: int) -> int:
+    return (
+        tx.scalar(
+            select(func.count(func.distinct(Connection.participant_id))).where(
+                Connection.consultation_id == consultation_id
+            )
+        )
+        or 0
+    )

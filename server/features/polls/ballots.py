@@ -1,0 +1,187 @@
+"""Casting ballots: the rules of one ballot, and the bulk write that keeps up with a burst.
+
+When a poll opens, most attendees vote within seconds. Ballots therefore go
+through a group commit (core/group_commit.py): those waiting for one
+consultation are committed together. Within a batch, *first* ballots — nearly
+all of a burst — are checked in memory against rows loaded once per batch and
+written with one INSERT for the ballots and one for their log events. Any
+other ballot (a changed answer, a resend, a second tab, or one that will be
+refused) goes through `_cast_one`, the rules of a single ballot, in its own
+savepoint: the bulk path only ever takes the case it is sure of, and every
+refusal is the single path's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from server.core import event_log, receipts
+from server.core.access import Viewer, check_actor, open_command
+from server.core.base import table_of
+from server.core.errors import N_, Conflict, DomainError
+from server.core.events import ATTENDEE, STAFF, EventDraft, LoggedEvent
+from server.core.group_commit import Pending, batched, bulk_then_each, refused, rows_by_id
+from server.core.ids import as_id
+from server.core.lifecycle import check_not_ended
+from server.core.models import Consultation, Participant
+from server.core.runtime import Core
+from server.core.store import Store
+from server.features.presence.service import with_other_pages
+
+from . import models as storage
+from . import rules
+from .models import Ballot, Poll
+from .service import definition_of, find_poll
+
+CAST, CHANGED, UNCHANGED = "cast", "changed", "unchanged"
+
+
+@dataclass(frozen=True)
+class Cast:
+    """A ballot as recorded: new, changed, or the same as before (nothing written)."""
+
+    poll_id: int
+    answer: Any
+    outcome: str
+    events: list[LoggedEvent]
+    # Whether the voter has other pages open, to be told of it: telling no one
+    # costs a broadcast per ballot on a cluster's message queue.
+    other_pages: bool = False
+
+
+@dataclass(frozen=True)
+class BallotCommand:
+    """A ballot as an attendee sent it, waiting for its batch's commit."""
+
+    viewer: Viewer
+    poll_id: Any
+    answer: Any
+    now: datetime
+
+
+def cast_ballot(core: Core, viewer: Viewer, poll_id: Any, answer: Any) -> Cast:
+    """Record an attendee's ballot, or change it if the poll allows; return once committed."""
+    cast: Cast = batched(
+        core, viewer.consultation_id, BallotCommand(viewer, poll_id, answer, core.now()), cast_all
+    )
+    return cast
+
+
+def cast_all(store: Store, batch: Sequence[Pending[BallotCommand]]) -> list[Any]:
+    """Commit a batch of ballots of one consultation: a `Cast` or an error for each."""
+    return bulk_then_each(store, batch, _cast_first_ballots, _cast_one)
+
+
+def _cast_one(tx: Session, command: BallotCommand) -> Cast:
+    """The rules of one ballot: check, insert or change, log."""
+    viewer, poll_id, answer, now = command.viewer, command.poll_id, command.answer, command.now
+    consultation, actor = open_command(tx, viewer, {ATTENDEE})
+    check_not_ended(consultation.state)
+    poll = find_poll(tx, consultation, poll_id)
+    rules.check_open(poll.state)
+    parsed = rules.parse_answer(definition_of(poll), answer)
+    if storage.insert_ballot(tx, poll.id, actor.id, parsed, now):
+        outcome = CAST
+    else:
+        ballot = storage.ballot_of(tx, poll.id, actor.id)
+        assert ballot is not None  # the insert met this very row
+        if ballot.answer == parsed:  # a resend: already counted
+            return Cast(poll.id, parsed, UNCHANGED, [])
+        if not poll.allow_change:
+            raise Conflict("ballot_final", N_("Your vote in this poll cannot be changed."))
+        ballot.answer = parsed
+        ballot.shown = False  # the moderator showed other words than these
+        ballot.changed_at = now
+        outcome = CHANGED
+    poll.revision += 1
+    events = event_log.append(tx, consultation, actor, [_logged(poll.id, outcome)], now)
+    elsewhere = bool(with_other_pages(tx, {actor.id}))
+    return Cast(poll.id, parsed, outcome, events, elsewhere)
+
+
+def _logged(poll_id: int, outcome: str) -> EventDraft:
+    """The ballot's record in the log: quiet, as staff follow the counts as tallies."""
+    payload = {"poll_id": poll_id, "changed": outcome == CHANGED}
+    return EventDraft("ballot_cast", payload, STAFF, live=False)
+
+
+@dataclass(frozen=True)
+class _First:
+    index: int
+    actor: Participant
+    poll: Poll
+    answer: Any
+    now: datetime
+
+
+def _cast_first_ballots(
+    tx: Session, consultation: Consultation, batch: Sequence[Pending[BallotCommand]]
+) -> dict[int, Cast]:
+    """Write, in bulk, the batch's ballots that are surely first ballots; their outcomes."""
+    firsts = _first_ballots(tx, consultation, batch)
+    if not firsts:
+        return {}
+    tx.execute(
+        insert(table_of(Ballot)),
+        [
+            {
+                "poll_id": f.poll.id,
+                "participant_id": f.actor.id,
+                "answer": f.answer,
+                "shown": False,
+                "cast_at": f.now,
+                "changed_at": f.now,
+            }
+            for f in firsts
+        ],
+    )
+    for first in firsts:
+        first.poll.revision += 1
+    logged = event_log.append_each(
+        tx, consultation, [(f.actor, _logged(f.poll.id, CAST), f.now) for f in firsts]
+    )
+    elsewhere = with_other_pages(tx, {f.actor.id for f in firsts})
+    return {
+        first.index: Cast(first.poll.id, first.answer, CAST, [event], first.actor.id in elsewhere)
+        for first, event in zip(firsts, logged, strict=True)
+    }
+
+
+def _first_ballots(
+    tx: Session, consultation: Consultation, batch: Sequence[Pending[BallotCommand]]
+) -> list[_First]:
+    """The ballots the bulk path may write: valid, and their voter's first in this poll."""
+    ballots = [pending.command for pending in batch]
+    actors = rows_by_id(tx, Participant, {b.viewer.participant_id for b in ballots})
+    polls = rows_by_id(tx, Poll, {b.poll_id for b in ballots if as_id(b.poll_id) is not None})
+    rows = tx.execute(
+        select(Ballot.poll_id, Ballot.participant_id).where(
+            Ballot.poll_id.in_(list(polls)), Ballot.participant_id.in_(list(actors))
+        )
+    )
+    voted = {(poll_id, participant_id) for poll_id, participant_id in rows}
+    firsts = []
+    for index, ballot in enumerate(ballots):
+        actor = actors.get(ballot.viewer.participant_id)
+        poll = polls.get(ballot.poll_id) if as_id(ballot.poll_id) is not None else None
+        if actor is None or poll is None or poll.consultation_id != consultation.id:
+            continue
+        if (poll.id, actor.id) in voted or refused(check_actor, tx, actor, {ATTENDEE}):
+            continue
+        if refused(rules.check_open, poll.state):
+            continue
+        try:
+            answer = rules.parse_answer(definition_of(poll), ballot.answer)
+        except DomainError:
+            continue
+        voted.add((poll.id, actor.id))
+        firsts.append(_First(index, actor, poll, answer, ballot.now))
+    # Their receipts, in one INSERT: a repeated command id leaves the bulk path.
+    taken = receipts.take_all(tx, [batch[first.index].claim for first in firsts])
+    return [first for first, ok in zip(firsts, taken, strict=True) if ok]

@@ -1,0 +1,117 @@
+"""Polls and their ballots: one ballot row per person and poll, kept unique by the database."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, false, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from server.core.base import Base
+from server.core.models import Participant
+
+
+class Poll(Base):
+    __tablename__ = "polls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"))
+    position: Mapped[int]
+    type: Mapped[str] = mapped_column(String(12))
+    question: Mapped[str] = mapped_column(String(300))
+    options: Mapped[list[Any]] = mapped_column(default=list)
+    max_choices: Mapped[int | None]
+    scale_min: Mapped[int | None]
+    scale_max: Mapped[int | None]
+    low_label: Mapped[str] = mapped_column(String(40), default="")
+    high_label: Mapped[str] = mapped_column(String(40), default="")
+    visibility: Mapped[str] = mapped_column(String(12))
+    allow_change: Mapped[bool] = mapped_column(default=True)
+    state: Mapped[str] = mapped_column(String(10), default="draft")
+    # Bumped whenever the results could change: computed tallies are cached by it.
+    revision: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+    opened_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+
+class Ballot(Base):
+    """One person's answer to one poll; changing it updates this row."""
+
+    __tablename__ = "poll_ballots"
+    __table_args__ = (UniqueConstraint("poll_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"))
+    answer: Mapped[Any] = mapped_column(JSON)
+    # Open text only: whether the moderator shows this answer to everyone.
+    shown: Mapped[bool] = mapped_column(default=False)
+    # Word cloud and open text: a moderator left this answer out of the results (it
+    # stays in the full record and the archive).
+    excluded: Mapped[bool] = mapped_column(default=False, server_default=false())
+    cast_at: Mapped[datetime]
+    changed_at: Mapped[datetime]
+
+
+def insert_ballot(
+    tx: Session, poll_id: int, participant_id: int, answer: Any, now: datetime
+) -> bool:
+    """Insert a first ballot; False (and nothing written) if this person already has one."""
+    dialect = postgresql if tx.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(Ballot)
+        .values(
+            poll_id=poll_id,
+            participant_id=participant_id,
+            answer=answer,
+            shown=False,
+            excluded=False,
+            cast_at=now,
+            changed_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["poll_id", "participant_id"])
+    )
+    return cast(CursorResult[Any], tx.execute(statement)).rowcount == 1
+
+
+def ballot_of(tx: Session, poll_id: int, participant_id: int) -> Ballot | None:
+    return tx.scalar(
+        select(Ballot).where(Ballot.poll_id == poll_id, Ballot.participant_id == participant_id)
+    )
+
+
+def ballot_rows(tx: Session, poll_id: int) -> Sequence[tuple[int, Any, str, str, bool, bool]]:
+    """Every ballot of a poll: id, answer, the voter's group and country, shown, excluded;
+    latest first."""
+    rows = tx.execute(
+        select(
+            Ballot.id,
+            Ballot.answer,
+            Participant.stakeholder_group,
+            Participant.country,
+            Ballot.shown,
+            Ballot.excluded,
+        )
+        .join(Participant, Participant.id == Ballot.participant_id)
+        .where(Ballot.poll_id == poll_id)
+        .order_by(Ballot.changed_at.desc(), Ballot.id.desc())
+    )
+    return [(row[0], row[1], row[2], row[3], row[4], row[5]) for row in rows]
+
+
+def answers_of(tx: Session, participant_id: int, poll_ids: Collection[int]) -> dict[int, Any]:
+    """One person's answers to the given polls."""
+    if not poll_ids:
+        return {}
+    rows = tx.execute(
+        select(Ballot.poll_id, Ballot.answer).where(
+            Ballot.participant_id == participant_id, Ballot.poll_id.in_(poll_ids)
+        )
+    )
+    return {poll_id: answer for poll_id, answer in rows}

@@ -1,0 +1,425 @@
+"""Polls: prepare, open, close, vote, show open answers; results for each audience.
+
+Every command is one transaction under the consultation's row lock. Ballots,
+which come in bursts, are cast in features/polls/ballots.py. Counts reach screens in
+snapshots and as coalesced tallies (server/features/polls/handlers.py), never per ballot;
+a poll's final tallies go into the log when it closes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server.core import event_log
+from server.core.access import Viewer, open_command
+from server.core.errors import N_, Conflict, DomainError, NotFound
+from server.core.events import MODERATOR, STAFF, STAFF_ROLES, EventDraft, LoggedEvent
+from server.core.ids import as_id
+from server.core.lifecycle import check_not_ended
+from server.core.models import Consultation
+from server.core.runtime import Core
+from server.core.times import iso
+from server.features.consultations.rules import ConsultationSpec
+from server.features.consultations.service import creation_hook
+from server.features.consultations.snapshots import present_count, snapshot_part
+
+from . import models as storage
+from . import rules
+from .counting import BallotRow, public_results, tally, with_turnout
+from .models import Ballot, Poll
+
+Change = Callable[[Session, Consultation, datetime], list[EventDraft]]
+
+
+@dataclass(frozen=True)
+class Tallied:
+    """A poll's results now: in full for staff, and for attendees only if they may see them."""
+
+    poll_id: int
+    staff: dict[str, Any]
+    public: dict[str, Any] | None
+
+
+def _moderate(core: Core, viewer: Viewer, change: Change) -> list[LoggedEvent]:
+    """Run one poll change as a moderator's command, in one transaction."""
+    now = core.now()
+    with core.store.transaction() as tx:
+        consultation, actor = open_command(tx, viewer, {MODERATOR})
+        drafts = change(tx, consultation, now)
+        return event_log.append(tx, consultation, actor, drafts, now)
+
+
+def create_poll(core: Core, viewer: Viewer, data: Any) -> tuple[int, list[LoggedEvent]]:
+    """Add a draft poll, or with `open: true` a poll that is live at once."""
+    created: list[Poll] = []
+
+    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
+        check_not_ended(consultation.state)
+        definition = rules.parse_poll(data)
+        open_now = data.get("open", False)
+        if not isinstance(open_now, bool):
+            raise DomainError("invalid_open", N_("open is true or false."))
+        count, last = tx.execute(
+            select(func.count(Poll.id), func.max(Poll.position)).where(
+                Poll.consultation_id == consultation.id
+            )
+        ).one()
+        if count >= rules.MAX_POLLS:
+            raise Conflict("too_many_polls", N_("A consultation holds at most 200 polls."))
+        poll = Poll(
+            consultation_id=consultation.id,
+            item_id=_item_id(consultation, data.get("item_id")),
+            position=0 if last is None else last + 1,
+            state=rules.DRAFT,
+            created_at=now,
+        )
+        _define(poll, definition)
+        tx.add(poll)
+        tx.flush()
+        created.append(poll)
+        drafts = [EventDraft("poll_created", poll_view(poll), STAFF)]
+        if open_now:
+            drafts += _open(tx, consultation, poll, now)
+        return drafts
+
+    events = _moderate(core, viewer, change)
+    return created[0].id, events
+
+
+def update_poll(core: Core, viewer: Viewer, poll_id: Any, data: Any) -> list[LoggedEvent]:
+    """Rewrite a draft: its question, options, settings and agenda item."""
+
+    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
+        poll = find_poll(tx, consultation, poll_id)
+        rules.check_draft(poll.state)
+        _define(poll, rules.parse_poll(data))
+        poll.item_id = _item_id(consultation, data.get("item_id"))
+        return [EventDraft("poll_updated", poll_view(poll), STAFF)]
+
+    return _moderate(core, viewer, change)
+
+
+def delete_poll(core: Core, viewer: Viewer, poll_id: Any) -> list[LoggedEvent]:
+    """Drop a draft; a poll that has been open stays, with its ballots, in the record."""
+
+    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
+        poll = find_poll(tx, consultation, poll_id)
+        rules.check_draft(poll.state)
+        tx.delete(poll)
+        return [EventDraft("poll_deleted", {"poll_id": poll.id}, STAFF)]
+
+    return _moderate(core, viewer, change)
+
+
+def open_poll(core: Core, viewer: Viewer, poll_id: Any) -> list[LoggedEvent]:
+    """Open a draft or reopen a closed poll; the poll that was live closes first."""
+
+    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
+        check_not_ended(consultation.state)
+        poll = find_poll(tx, consultation, poll_id)
+        rules.check_can_open(poll.state)
+        return _open(tx, consultation, poll, now)
+
+    return _moderate(core, viewer, change)
+
+
+def close_poll(core: Core, viewer: Viewer, poll_id: Any) -> list[LoggedEvent]:
+    """Close the poll and log its final tallies."""
+
+    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
+        poll = find_poll(tx, consultation, poll_id)
+        rules.check_open(poll.state)
+        return [_close(tx, poll, now)]
+
+    return _moderate(core, viewer, change)
+
+
+def show_answer(
+    core: Core, viewer: Viewer, poll_id: Any, answer_id: Any, shown: bool
+) -> list[LoggedEvent]:
+    """Show an open-text answer to everyone (as far as the poll's visibility allows), or hide it."""
+
+    def check(poll: Poll, ballot: Ballot) -> None:
+        if shown:
+            rules.check_not_excluded(ballot.excluded)
+
+    kinds = ("poll_answer_shown", "poll_answer_hidden")
+    change = _answer_flag(poll_id, answer_id, "shown", shown, rules.check_open_text, kinds, check)
+    return _moderate(core, viewer, change)
+
+
+def exclude_answer(
+    core: Core, viewer: Viewer, poll_id: Any, answer_id: Any, excluded: bool
+) -> list[LoggedEvent]:
+    """Leave a word-cloud or open-text answer out of every count and screen, or include it
+    again; the full record and the archive keep it, marked."""
+
+    kinds = ("poll_answer_excluded", "poll_answer_included")
+    change = _answer_flag(poll_id, answer_id, "excluded", excluded, rules.check_free_text, kinds)
+    return _moderate(core, viewer, change)
+
+
+def _answer_flag(
+    poll_id: Any,
+    answer_id: Any,
+    flag: str,
+    value: bool,
+    check_kind: Callable[[str], None],
+    kinds: tuple[str, str],
+    check: Callable[[Poll, Ballot], None] | None = None,
+) -> Change:
+    """Set one answer's `flag` (`shown`, `excluded`) to `value`, logging `kinds[0]` when
+    it becomes true and `kinds[1]` when false; setting it as it is logs nothing."""
+
+    def change(tx: Session, consultation: Consultation, now: datetime) -> list[EventDraft]:
+        poll = find_poll(tx, consultation, poll_id)
+        check_kind(poll.type)
+        ballot = tx.get(Ballot, answer_id) if as_id(answer_id) is not None else None
+        if ballot is None or ballot.poll_id != poll.id:
+            raise NotFound("unknown_answer", N_("This answer does not exist."))
+        if check is not None:
+            check(poll, ballot)
+        if getattr(ballot, flag) == value:
+            return []
+        setattr(ballot, flag, value)
+        poll.revision += 1
+        kind = kinds[0] if value else kinds[1]
+        return [EventDraft(kind, {"poll_id": poll.id, "answer_id": ballot.id}, STAFF)]
+
+    return change
+
+
+def current_results(core: Core, consultation_id: int, poll_ids: Collection[Any]) -> list[Tallied]:
+    """The results of the given polls now, for the coalesced tally pushes."""
+    ids = [poll_id for poll_id in poll_ids if as_id(poll_id) is not None]
+    with core.store.reading() as tx:
+        polls = tx.scalars(
+            select(Poll).where(
+                Poll.consultation_id == consultation_id,
+                Poll.id.in_(ids),
+                Poll.state != rules.DRAFT,
+            )
+        ).all()
+        present = present_count(tx, consultation_id)
+        return [_tallied(tx, poll, present) for poll in polls]
+
+
+@snapshot_part
+def polls_snapshot(
+    tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
+) -> dict[str, Any]:
+    """Staff see every poll and every result; others see polls once opened, results if allowed."""
+    staff = viewer.role in STAFF_ROLES
+    polls = tx.scalars(
+        select(Poll).where(Poll.consultation_id == consultation.id).order_by(Poll.position)
+    ).all()
+    if not staff:
+        polls = [poll for poll in polls if poll.state != rules.DRAFT]
+    present = present_count(tx, consultation.id)
+    results: dict[str, Any] = {}
+    for poll in polls:
+        if poll.state == rules.DRAFT:
+            continue
+        if staff:
+            results[str(poll.id)] = _tallied(tx, poll, present).staff
+        elif rules.results_public(poll.visibility, poll.state):
+            results[str(poll.id)] = _tallied(tx, poll, present).public
+    voted = [poll.id for poll in polls if poll.state != rules.DRAFT]
+    mine = storage.answers_of(tx, viewer.participant_id, voted)
+    live = next((poll.id for poll in polls if poll.state == rules.OPEN), None)
+    return {
+        "polls": {
+            "items": [poll_view(poll) for poll in polls],
+            "live_poll_id": live,
+            "results": results,
+            "my_ballots": {str(poll_id): answer for poll_id, answer in mine.items()},
+        }
+    }
+
+
+@creation_hook
+def polls_from_agenda_file(
+    tx: Session, consultation: Consultation, spec: ConsultationSpec, now: datetime
+) -> None:
+    """Store the draft polls an agenda file attaches to its items (docs/agenda-format.md)."""
+    position = 0
+    for index, item in enumerate(spec.raw.get("agenda", [])):
+        listed = item.get("polls")
+        if listed is None:
+            continue
+        if not isinstance(listed, list):
+            raise DomainError(
+                "invalid_polls", N_("Agenda item %(item)s: polls are a list."), item=index + 1
+            )
+        for number, data in enumerate(listed, 1):
+            try:
+                definition = rules.parse_poll(data)
+            except DomainError as error:
+                raise DomainError(
+                    error.code,
+                    N_("Agenda item %(item)s, poll %(poll)s: %(reason)s"),
+                    item=index + 1,
+                    poll=number,
+                    reason=error,
+                ) from error
+            poll = Poll(
+                consultation_id=consultation.id,
+                item_id=consultation.items[index].id,
+                position=position,
+                state=rules.DRAFT,
+                created_at=now,
+            )
+            _define(poll, definition)
+            tx.add(poll)
+            position += 1
+    if position > rules.MAX_POLLS:
+        raise DomainError("too_many_polls", N_("A consultation holds at most 200 polls."))
+
+
+def definition_of(poll: Poll) -> rules.PollDefinition:
+    return rules.PollDefinition(
+        type=poll.type,
+        question=poll.question,
+        options=tuple(poll.options),
+        max_choices=poll.max_choices,
+        scale_min=poll.scale_min,
+        scale_max=poll.scale_max,
+        low_label=poll.low_label,
+        high_label=poll.high_label,
+        visibility=poll.visibility,
+        allow_change=poll.allow_change,
+    )
+
+
+def poll_view(poll: Poll) -> dict[str, Any]:
+    """A poll as every screen shows it: its definition and state, never its results."""
+    return {
+        "id": poll.id,
+        "item_id": poll.item_id,
+        "position": poll.position,
+        "type": poll.type,
+        "question": poll.question,
+        "options": list(poll.options),
+        "max_choices": poll.max_choices,
+        "scale_min": poll.scale_min,
+        "scale_max": poll.scale_max,
+        "low_label": poll.low_label,
+        "high_label": poll.high_label,
+        "visibility": poll.visibility,
+        "allow_change": poll.allow_change,
+        "method": definition_of(poll).method,
+        "state": poll.state,
+        "opened_at": iso(poll.opened_at),
+        "closed_at": iso(poll.closed_at),
+    }
+
+
+def _define(poll: Poll, definition: rules.PollDefinition) -> None:
+    poll.type = definition.type
+    poll.question = definition.question
+    poll.options = list(definition.options)
+    poll.max_choices = definition.max_choices
+    poll.scale_min = definition.scale_min
+    poll.scale_max = definition.scale_max
+    poll.low_label = definition.low_label
+    poll.high_label = definition.high_label
+    poll.visibility = definition.visibility
+    poll.allow_change = definition.allow_change
+
+
+def _open(tx: Session, consultation: Consultation, poll: Poll, now: datetime) -> list[EventDraft]:
+    """One poll is live at a time: close the one that is, then open this one."""
+    live = tx.scalars(
+        select(Poll).where(
+            Poll.consultation_id == consultation.id,
+            Poll.state == rules.OPEN,
+            Poll.id != poll.id,
+        )
+    ).all()
+    drafts = [_close(tx, other, now) for other in live]
+    reopened = poll.state == rules.CLOSED
+    poll.state = rules.OPEN
+    poll.opened_at = now
+    poll.closed_at = None
+    poll.revision += 1
+    drafts.append(EventDraft("poll_opened", {**poll_view(poll), "reopened": reopened}))
+    return drafts
+
+
+def _close(tx: Session, poll: Poll, now: datetime) -> EventDraft:
+    """Close `poll`; the event holds the final tallies, attendees read them as allowed.
+
+    The event is public so every screen learns the poll closed; the attendees'
+    projection (features/polls/counting.py) drops what their visibility forbids.
+    """
+    poll.state = rules.CLOSED
+    poll.closed_at = now
+    poll.revision += 1
+    final = _tallied(tx, poll, present_count(tx, poll.consultation_id), cached=False).staff
+    return EventDraft("poll_closed", {"poll": poll_view(poll), "results": final})
+
+
+def _tallied(tx: Session, poll: Poll, present: int, *, cached: bool = True) -> Tallied:
+    """Results with turnout; `cached` only in read transactions, which see committed data."""
+    counted = _cache.tally(tx, poll) if cached else _count(tx, poll)
+    results = {"poll_id": poll.id, **with_turnout(counted, present)}
+    visible = rules.results_public(poll.visibility, poll.state)
+    return Tallied(poll.id, results, public_results(results) if visible else None)
+
+
+class TallyCache:
+    """Tallies by (database, poll, revision): a reconnect storm re-reads no ballots.
+
+    A poll's revision moves in the same transaction as any change to its ballots,
+    so a committed revision stands for exactly one tally. Only read transactions
+    fill the cache: a write that rolls back must not leave its revision behind.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple[str, int, int], dict[str, Any]] = OrderedDict()
+
+    def tally(self, tx: Session, poll: Poll) -> dict[str, Any]:
+        key = (str(tx.get_bind().engine.url), poll.id, poll.revision)
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        results = _count(tx, poll)
+        with self._lock:
+            self._entries[key] = results
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return results
+
+
+_cache = TallyCache()
+
+
+def _count(tx: Session, poll: Poll) -> dict[str, Any]:
+    ballots = [BallotRow(*row) for row in storage.ballot_rows(tx, poll.id)]
+    return tally(definition_of(poll), ballots)
+
+
+def find_poll(tx: Session, consultation: Consultation, poll_id: Any) -> Poll:
+    poll = tx.get(Poll, poll_id) if as_id(poll_id) is not None else None
+    if poll is None or poll.consultation_id != consultation.id:
+        raise NotFound("unknown_poll", N_("This poll does not exist."))
+    return poll
+
+
+def _item_id(consultation: Consultation, item_id: Any) -> int | None:
+    if item_id is None:
+        return None
+    if as_id(item_id) is not None and any(item.id == item_id for item in consultation.items):
+        return int(item_id)
+    raise NotFound("unknown_item", N_("This agenda item does not exist."))

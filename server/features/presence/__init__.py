@@ -1,0 +1,1 @@
+"""Who is here: live connections, peaks, and attendance replayed from the log."""

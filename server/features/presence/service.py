@@ -1,0 +1,243 @@
+"""Who is here now: one row per live connection, peaks kept for the attendance record.
+
+Arrivals and departures go through a group commit (core/group_commit.py):
+at the start and end of a session hundreds of people connect or leave within
+seconds, and each first connection and last departure is logged. Those waiting
+for one consultation share one transaction, and none waits for the
+consultation's lock while holding a pooled database connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from server.core import event_log
+from server.core.access import Viewer, check_link_standing, locked_consultation
+from server.core.errors import DomainError
+from server.core.events import STAFF, EventDraft, LoggedEvent
+from server.core.group_commit import Pending, batched, rows_by_id
+from server.core.models import Connection, Consultation, Event, Participant, RoleLink
+from server.core.runtime import Core
+from server.core.store import Store
+from server.features.consultations.service import public_profile
+from server.features.consultations.snapshots import present_count
+
+
+@dataclass(frozen=True)
+class Arrival:
+    viewer: Viewer
+    sid: str
+    worker: str
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Departure:
+    consultation_id: int
+    sid: str
+    now: datetime
+
+
+def arrive(core: Core, viewer: Viewer, sid: str, worker: str) -> list[LoggedEvent]:
+    """Record a connection; the first one of a person logs their arrival."""
+    arrival = Arrival(viewer, sid, worker, core.now())
+    events: list[LoggedEvent] = batched(core, viewer.consultation_id, arrival, arrive_all)
+    return events
+
+
+def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
+    """Record a batch of connections to one consultation: the events each one logged."""
+    arrivals = [pending.command for pending in batch]
+    with store.transaction() as tx:
+        consultation = locked_consultation(tx, batch[0].command.viewer.consultation_id)
+        people = rows_by_id(tx, Participant, {a.viewer.participant_id for a in arrivals})
+        refused = _refused(tx, people, arrivals)
+        here = _connected(tx, people)
+        present = present_count(tx, consultation.id)
+        tx.add_all(
+            Connection(
+                sid=a.sid,
+                consultation_id=consultation.id,
+                participant_id=a.viewer.participant_id,
+                worker=a.worker,
+                connected_at=a.now,
+            )
+            for index, a in enumerate(arrivals)
+            if index not in refused
+        )
+        tx.flush()
+        logged: list[tuple[int, Participant, EventDraft, datetime]] = []
+        for index, arrival in enumerate(arrivals):
+            person = people[arrival.viewer.participant_id]
+            if person.id in here or index in refused:
+                continue
+            here.add(person.id)
+            present += 1
+            logged.append(
+                (index, person, _presence("participant_arrived", person, present), arrival.now)
+            )
+        consultation.peak_present = max(consultation.peak_present, present)
+        outcomes: list[Any] = _by_index(tx, consultation, len(batch), logged)
+        return [refused.get(index, outcome) for index, outcome in enumerate(outcomes)]
+
+
+def _refused(
+    tx: Session, people: dict[int, Participant], arrivals: Sequence[Arrival]
+) -> dict[int, DomainError]:
+    """Arrivals whose link was revoked after they were let in: not recorded, refused.
+
+    Checked under the consultation's lock, which revoking a link takes too: a
+    connection either arrives before the revocation (and is dropped with the
+    others) or is refused here.
+    """
+    refused: dict[int, DomainError] = {}
+    for index, arrival in enumerate(arrivals):
+        try:
+            check_link_standing(tx, people[arrival.viewer.participant_id])
+        except DomainError as error:
+            refused[index] = error
+    return refused
+
+
+def leave(core: Core, sid: str) -> tuple[int | None, list[LoggedEvent]]:
+    """Forget a connection; the last one of a person logs their departure."""
+    with core.store.reading() as tx:
+        consultation_id = tx.scalar(select(Connection.consultation_id).where(Connection.sid == sid))
+    if consultation_id is None:
+        return None, []
+    departure = Departure(consultation_id, sid, core.now())
+    events: list[LoggedEvent] = batched(core, consultation_id, departure, leave_all)
+    return consultation_id, events
+
+
+def leave_all(store: Store, batch: Sequence[Pending[Departure]]) -> list[Any]:
+    """Forget a batch of connections to one consultation: the events each one logged."""
+    departures = [pending.command for pending in batch]
+    sids = {d.sid for d in departures}
+    with store.transaction() as tx:
+        consultation = locked_consultation(tx, batch[0].command.consultation_id)
+        owners = dict(
+            tx.execute(
+                select(Connection.sid, Connection.participant_id).where(Connection.sid.in_(sids))
+            ).all()
+        )
+        tx.execute(delete(Connection).where(Connection.sid.in_(sids)))
+        people = rows_by_id(tx, Participant, set(owners.values()))
+        staying = _connected(tx, people)
+        # A person whose tabs all closed in this batch leaves with the last of them.
+        last = {
+            owners[d.sid]: index
+            for index, d in enumerate(departures)
+            if d.sid in owners and owners[d.sid] not in staying
+        }
+        present = present_count(tx, consultation.id) + len(last)
+        logged = []
+        for index, person_id in sorted((index, person) for person, index in last.items()):
+            present -= 1
+            draft = _presence("participant_left", people[person_id], present)
+            logged.append((index, people[person_id], draft, departures[index].now))
+        return _by_index(tx, consultation, len(batch), logged)
+
+
+def revoked_connections(
+    core: Core, *, consultation_id: int | None = None, worker: str | None = None
+) -> list[str]:
+    """The connections made with a staff link revoked since (of one consultation, or
+    through one worker): they must be dropped, whatever the link's holder does next."""
+    query = (
+        select(Connection.sid)
+        .join(Participant, Participant.id == Connection.participant_id)
+        .join(RoleLink, RoleLink.id == Participant.role_link_id)
+        .where(RoleLink.revoked_at.is_not(None))
+    )
+    if consultation_id is not None:
+        query = query.where(Connection.consultation_id == consultation_id)
+    if worker is not None:
+        query = query.where(Connection.worker == worker)
+    with core.store.reading() as tx:
+        return list(tx.scalars(query))
+
+
+def forget_worker(core: Core, worker: str) -> None:
+    """Drop the connections a previous run of this worker left behind."""
+    with core.store.transaction() as tx:
+        tx.execute(delete(Connection).where(Connection.worker == worker))
+
+
+def workers_other_than(core: Core, worker: str) -> list[str]:
+    """The other workers that hold connections, by the database's record."""
+    query = select(Connection.worker).where(Connection.worker != worker).distinct()
+    with core.store.reading() as tx:
+        return list(tx.scalars(query))
+
+
+def connections_through(core: Core, worker: str) -> list[str]:
+    """The session ids of the connections recorded through `worker`."""
+    with core.store.reading() as tx:
+        return list(tx.scalars(select(Connection.sid).where(Connection.worker == worker)))
+
+
+def latest_events_of_attended(core: Core) -> tuple[list[int], list[LoggedEvent]]:
+    """The consultations someone is connected to, and each one's latest event per
+    audience (its last event, and its last public one)."""
+    consultation_ids: list[int] = []
+    latest: list[LoggedEvent] = []
+    attended = select(Connection.consultation_id).distinct()
+    with core.store.reading() as tx:
+        for consultation in tx.scalars(select(Consultation).where(Consultation.id.in_(attended))):
+            seqs = sorted({consultation.last_public_seq, consultation.last_seq} - {0})
+            rows = tx.scalars(
+                select(Event)
+                .where(Event.consultation_id == consultation.id, Event.seq.in_(seqs))
+                .order_by(Event.seq)
+            )
+            latest += [event_log.to_logged(row) for row in rows]
+            consultation_ids.append(consultation.id)
+    return consultation_ids, latest
+
+
+def with_other_pages(tx: Session, participant_ids: Collection[int]) -> set[int]:
+    """Which of these people have more than one page connected (the one acting, and more)."""
+    return set(
+        tx.scalars(
+            select(Connection.participant_id)
+            .where(Connection.participant_id.in_(list(participant_ids)))
+            .group_by(Connection.participant_id)
+            .having(func.count() > 1)
+        )
+    )
+
+
+def _connected(tx: Session, people: dict[int, Participant]) -> set[int]:
+    """Which of these people have a connection now."""
+    return set(
+        tx.scalars(
+            select(Connection.participant_id)
+            .where(Connection.participant_id.in_(list(people)))
+            .distinct()
+        )
+    )
+
+
+def _presence(kind: str, person: Participant, present: int) -> EventDraft:
+    return EventDraft(kind, {**public_profile(person), "present": present}, STAFF)
+
+
+def _by_index(
+    tx: Session,
+    consultation: Consultation,
+    size: int,
+    logged: list[tuple[int, Participant, EventDraft, datetime]],
+) -> list[list[LoggedEvent]]:
+    """Log the batch's events in one go; each command's own events, by its index."""
+    events = event_log.append_each(tx, consultation, [entry[1:] for entry in logged])
+    outcomes: list[list[LoggedEvent]] = [[] for _ in range(size)]
+    for (index, *_), event in zip(logged, events, strict=True):
+        outcomes[index].append(event)
+    return outcomes

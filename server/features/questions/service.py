@@ -1,0 +1,601 @@
+"""Question queue commands: ask, moderate, ban, change settings — one transaction each.
+
+Votes, which come in bursts, are in features/questions/votes.py.
+
+Every command locks the consultation (`open_command`), so the queue's state and
+the log's numbering move together. A command returns a `Done`: the logged
+events, the personal notices for authors, and the questions whose vote counts
+the caller should push (coalesced, see core/tallies.py). Nothing here emits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from server.core import event_log
+from server.core.access import Viewer, hash_token, new_token, open_command
+from server.core.errors import N_, Conflict, Forbidden, NotFound
+from server.core.events import ATTENDEE, MODERATOR, PUBLIC, STAFF, EventDraft, LoggedEvent, Payload
+from server.core.group_commit import batched, each_in_savepoint
+from server.core.ids import as_id
+from server.core.lifecycle import check_not_ended
+from server.core.models import Consultation, Participant
+from server.core.runtime import Core
+from server.core.times import iso
+from server.features.agenda import rules as agenda_rules
+from server.features.consultations.rules import ConsultationSpec
+from server.features.consultations.service import creation_hook
+from server.features.consultations.snapshots import snapshot_part
+
+from . import rules
+from .models import Question, QuestionQuota, QuestionVote
+
+VOTES_TOPIC = "question_votes"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something to tell one person about their own question."""
+
+    participant_id: int
+    kind: str
+    data: Payload
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a committed question command did."""
+
+    events: list[LoggedEvent]
+    reply: Payload = field(default_factory=dict)
+    notices: list[Notice] = field(default_factory=list)
+    # Questions whose vote counts changed or came into view: push their tallies.
+    recount: list[int] = field(default_factory=list)
+
+
+# -- asking and voting --------------------------------------------------------
+
+
+def ask(core: Core, viewer: Viewer, text: Any, item_id: Any, anonymous: Any) -> Done:
+    """An attendee asks; the reply holds their own view and the receipt to find it again.
+
+    Asks are committed in batches (core/group_commit.py), each in its own
+    savepoint: a crowd asking at once shares the consultation's lock instead of
+    queueing for it one transaction at a time.
+    """
+    cleaned = rules.question_text(text)
+    now = core.now()
+
+    def asking(tx: Session) -> Done:
+        consultation, actor = open_command(tx, viewer, {ATTENDEE})
+        check_not_ended(consultation.state)
+        settings = rules.settings_of(consultation.settings)
+        target_item = _target_item(consultation, item_id)
+        rules.check_open(settings, target_item)
+        anonymity = rules.anonymity_for(settings, anonymous)
+        _spend_quota(tx, settings, actor, now)
+        receipt = new_token()
+        state = rules.initial_state(settings)
+        question = Question(
+            consultation_id=consultation.id,
+            item_id=target_item,
+            author_id=None if anonymity == rules.FULLY_ANONYMOUS else actor.id,
+            anonymity=anonymity,
+            text=cleaned,
+            state=state,
+            pinned=False,
+            answer="",
+            dismiss_reason="",
+            receipt_hash=hash_token(receipt),
+            created_at=now,
+            approved_at=now if state == rules.APPROVED else None,
+        )
+        tx.add(question)
+        tx.flush()
+        visibility = PUBLIC if rules.is_public(state) else STAFF
+        draft = EventDraft("question_asked", {"question": staff_view(tx, question)}, visibility)
+        # A fully anonymous ask is logged as "an attendee", never as this one.
+        logged_as = actor if question.author_id is not None else Participant(role=ATTENDEE)
+        events = event_log.append(tx, consultation, logged_as, [draft], now)
+        return Done(events, {"question": own_view(question), "receipt": receipt})
+
+    done: Done = batched(core, viewer.consultation_id, asking, each_in_savepoint)
+    return done
+
+
+def _spend_quota(tx: Session, settings: rules.Settings, actor: Participant, now: datetime) -> None:
+    quota = tx.get(QuestionQuota, actor.id)
+    if quota is None:
+        quota = QuestionQuota(participant_id=actor.id, asked=0)
+        tx.add(quota)
+    rules.check_quota(settings, rules.Quota(quota.asked, quota.last_asked_at), now)
+    quota.asked += 1
+    quota.last_asked_at = now
+
+
+def _target_item(consultation: Consultation, item_id: Any) -> int | None:
+    """The item a question is about: the one named, else the one running now (or none)."""
+    if item_id is None:
+        active = next((i for i in consultation.items if i.state == agenda_rules.ACTIVE), None)
+        return active.id if active else None
+    wanted = as_id(item_id)
+    if wanted is None or all(item.id != wanted for item in consultation.items):
+        raise NotFound("unknown_item", N_("This agenda item does not exist."))
+    return wanted
+
+
+# -- moderating ----------------------------------------------------------------
+
+Change = Callable[[Session, Consultation, Question, datetime], Payload]
+
+
+def _moderate(
+    core: Core, viewer: Viewer, question_id: Any, action: str, event_type: str, change: Change
+) -> Done:
+    """Apply one moderator action to one question and log it for whoever may see it."""
+    now = core.now()
+    with core.store.transaction() as tx:
+        consultation, actor = open_command(tx, viewer, {MODERATOR})
+        question = find_question(tx, consultation, question_id)
+        rules.check_action(action, question.state)
+        was_public = rules.is_public(question.state)
+        extra = change(tx, consultation, question, now)
+        draft = _question_event(tx, event_type, question, was_public, extra)
+        events = event_log.append(tx, consultation, actor, [draft], now)
+        recount = [question.id] if rules.is_public(question.state) and not was_public else []
+        return Done(events, notices=_tell_author(question), recount=recount)
+
+
+def _question_event(
+    tx: Session, event_type: str, question: Question, was_public: bool, extra: Payload
+) -> EventDraft:
+    """Public if attendees saw the question before or see it now; staff otherwise."""
+    visibility = PUBLIC if was_public or rules.is_public(question.state) else STAFF
+    return EventDraft(event_type, {"question": staff_view(tx, question), **extra}, visibility)
+
+
+def approve(core: Core, viewer: Viewer, question_id: Any) -> Done:
+    def change(tx: Session, c: Consultation, question: Question, now: datetime) -> Payload:
+        question.state = rules.APPROVED
+        question.approved_at = now
+        return {}
+
+    return _moderate(core, viewer, question_id, rules.APPROVE, "question_approved", change)
+
+
+def approve_many(core: Core, viewer: Viewer, question_ids: Any) -> Done:
+    """Approve a batch; questions no longer pending (another moderator was quicker) are skipped."""
+    ids = rules.parse_ids(question_ids)
+    now = core.now()
+    with core.store.transaction() as tx:
+        consultation, actor = open_command(tx, viewer, {MODERATOR})
+        questions = [find_question(tx, consultation, question_id) for question_id in ids]
+        drafts: list[EventDraft] = []
+        notices: list[Notice] = []
+        approved: list[int] = []
+        skipped: list[int] = []
+        for question in questions:
+            if question.state != rules.PENDING:
+                skipped.append(question.id)
+                continue
+            question.state = rules.APPROVED
+            question.approved_at = now
+            approved.append(question.id)
+            drafts.append(_question_event(tx, "question_approved", question, False, {}))
+            notices += _tell_author(question)
+        events = event_log.append(tx, consultation, actor, drafts, now)
+        return Done(events, {"approved": approved, "skipped": skipped}, notices)
+
+
+def dismiss(core: Core, viewer: Viewer, question_id: Any, reason: Any) -> Done:
+    cleaned = rules.reason_text(reason)
+
+    def change(tx: Session, c: Consultation, question: Question, now: datetime) -> Payload:
+        question.state = rules.DISMISSED
+        question.dismiss_reason = cleaned
+        question.pinned = False
+        return {}
+
+    return _moderate(core, viewer, question_id, rules.DISMISS, "question_dismissed", change)
+
+
+def edit(core: Core, viewer: Viewer, question_id: Any, text: Any) -> Done:
+    """Fix a typo; the text before the edit stays in the log (staff read it there)."""
+    cleaned = rules.question_text(text)
+
+    def change(tx: Session, c: Consultation, question: Question, now: datetime) -> Payload:
+        previous = question.text
+        question.text = cleaned
+        question.edited_at = now
+        return {"previous_text": previous}
+
+    return _moderate(core, viewer, question_id, rules.EDIT, "question_edited", change)
+
+
+def pin(core: Core, viewer: Viewer, question_id: Any) -> Done:
+    """Show one question as *now answering*; the one pinned before is unpinned."""
+
+    def change(tx: Session, c: Consultation, question: Question, now: datetime) -> Payload:
+        previous = _pinned(tx, c.id)
+        if previous is not None:
+            previous.pinned = False
+        question.pinned = True
+        return {"previous_id": previous.id if previous else None}
+
+    return _moderate(core, viewer, question_id, rules.PIN, "question_pinned", change)
+
+
+def unpin(core: Core, viewer: Viewer) -> Done:
+    now = core.now()
+    with core.store.transaction() as tx:
+        consultation, actor = open_command(tx, viewer, {MODERATOR})
+        question = _pinned(tx, consultation.id)
+        if question is None:
+            raise Conflict("nothing_pinned", N_("No question is being answered now."))
+        question.pinned = False
+        draft = EventDraft("question_unpinned", {"question_id": question.id}, PUBLIC)
+        return Done(event_log.append(tx, consultation, actor, [draft], now))
+
+
+def answer(core: Core, viewer: Viewer, question_id: Any, answer_text: Any) -> Done:
+    """Mark answered, with an optional written answer (again to change the answer)."""
+    written = rules.answer_text(answer_text)
+
+    def change(tx: Session, c: Consultation, question: Question, now: datetime) -> Payload:
+        question.state = rules.ANSWERED
+        question.answer = written
+        question.answered_at = question.answered_at or now
+        question.pinned = False
+        return {}
+
+    return _moderate(core, viewer, question_id, rules.ANSWER, "question_answered", change)
+
+
+def reopen(core: Core, viewer: Viewer, question_id: Any) -> Done:
+    """Put an answered, dismissed or archived question back in the live queue."""
+
+    def change(tx: Session, c: Consultation, question: Question, now: datetime) -> Payload:
+        question.state = rules.APPROVED
+        question.approved_at = question.approved_at or now
+        question.dismiss_reason = ""
+        return {}
+
+    return _moderate(core, viewer, question_id, rules.REOPEN, "question_reopened", change)
+
+
+def archive(core: Core, viewer: Viewer, question_id: Any) -> Done:
+    def change(tx: Session, c: Consultation, question: Question, now: datetime) -> Payload:
+        question.state = rules.ARCHIVED
+        question.pinned = False
+        return {}
+
+    return _moderate(core, viewer, question_id, rules.ARCHIVE, "question_archived", change)
+
+
+def merge(core: Core, viewer: Viewer, question_id: Any, into_id: Any) -> Done:
+    """Fold a duplicate into another question: votes combine, each voter counted once."""
+    now = core.now()
+    with core.store.transaction() as tx:
+        consultation, actor = open_command(tx, viewer, {MODERATOR})
+        source = find_question(tx, consultation, question_id)
+        target = find_question(tx, consultation, into_id)
+        rules.check_merge(source.id, target.id)
+        rules.check_action(rules.MERGE, source.state)
+        rules.check_action(rules.MERGE_INTO, target.state)
+        was_public = rules.is_public(source.state)
+        _move_votes(tx, source, target)
+        source.state = rules.MERGED
+        source.merged_into_id = target.id
+        source.pinned = False
+        extra = {"into": staff_view(tx, target)}
+        draft = _question_event(tx, "questions_merged", source, was_public, extra)
+        events = event_log.append(tx, consultation, actor, [draft], now)
+        return Done(events, notices=_tell_author(source), recount=[target.id])
+
+
+def _move_votes(tx: Session, source: Question, target: Question) -> None:
+    """Give the source's votes to the target, dropping those of people who voted both."""
+    already = select(QuestionVote.participant_id).where(QuestionVote.question_id == target.id)
+    redundant: list[ColumnElement[bool]] = [QuestionVote.participant_id.in_(already)]
+    if target.author_id is not None:  # nobody votes for their own question, even by merge
+        redundant.append(QuestionVote.participant_id == target.author_id)
+    tx.execute(delete(QuestionVote).where(QuestionVote.question_id == source.id, or_(*redundant)))
+    tx.execute(
+        update(QuestionVote)
+        .where(QuestionVote.question_id == source.id)
+        .values(question_id=target.id)
+    )
+
+
+# -- settings and bans -----------------------------------------------------------
+
+
+def change_settings(core: Core, viewer: Viewer, changes: dict[str, Any]) -> Done:
+    """Change anonymity, moderation mode or rate limits live."""
+    parsed = rules.parse_adjustment(changes)
+
+    def apply(settings: rules.Settings) -> rules.Settings:
+        return replace(settings, **parsed)
+
+    return _set_settings(core, viewer, apply, "question_settings_changed", {"changed": parsed})
+
+
+def set_open(core: Core, viewer: Viewer, item_id: Any, is_open: bool) -> Done:
+    """Open or close questions for the consultation, or for one agenda item."""
+    event_type = "questions_opened" if is_open else "questions_closed"
+    wanted: list[int | None] = []
+
+    def apply(settings: rules.Settings) -> rules.Settings:
+        return rules.with_item_open(settings, wanted[0], is_open)
+
+    def check(consultation: Consultation) -> None:
+        wanted.append(None if item_id is None else _target_item(consultation, item_id))
+
+    return _set_settings(core, viewer, apply, event_type, {"item_id": item_id}, check)
+
+
+def _set_settings(
+    core: Core,
+    viewer: Viewer,
+    apply: Callable[[rules.Settings], rules.Settings],
+    event_type: str,
+    extra: Payload,
+    check: Callable[[Consultation], None] | None = None,
+) -> Done:
+    now = core.now()
+    with core.store.transaction() as tx:
+        consultation, actor = open_command(tx, viewer, {MODERATOR})
+        if check is not None:
+            check(consultation)
+        settings = apply(rules.settings_of(consultation.settings))
+        # A new dict, so the JSON column is seen as changed.
+        consultation.settings = {
+            **consultation.settings,
+            rules.SETTINGS_KEY: settings.as_dict(),
+        }
+        draft = EventDraft(event_type, {**extra, "settings": settings.as_dict()}, PUBLIC)
+        return Done(event_log.append(tx, consultation, actor, [draft], now))
+
+
+def ban(core: Core, viewer: Viewer, participant_id: Any) -> Done:
+    """Remove an attendee: their later commands are refused, their pending questions hidden."""
+    return _set_banned(core, viewer, participant_id, True)
+
+
+def unban(core: Core, viewer: Viewer, participant_id: Any) -> Done:
+    """Let a banned attendee back in; their hidden questions return to the pending queue."""
+    return _set_banned(core, viewer, participant_id, False)
+
+
+def _set_banned(core: Core, viewer: Viewer, participant_id: Any, banned: bool) -> Done:
+    now = core.now()
+    with core.store.transaction() as tx:
+        consultation, actor = open_command(tx, viewer, {MODERATOR})
+        person = _attendee(tx, consultation, participant_id)
+        if banned and person.banned_at is not None:
+            raise Conflict("already_banned", N_("This person is already banned."))
+        if not banned and person.banned_at is None:
+            raise Conflict("not_banned", N_("This person is not banned."))
+        person.banned_at = now if banned else None
+        before, after = (rules.PENDING, rules.HIDDEN) if banned else (rules.HIDDEN, rules.PENDING)
+        moved = _authored(tx, person.id, before)
+        for question in moved:
+            question.state = after
+        payload: Payload = {"participant": _person(person)}
+        if banned:
+            payload["hidden"] = [q.id for q in moved]
+        else:
+            payload["restored"] = [staff_view(tx, q) for q in moved]
+        event_type = "participant_banned" if banned else "participant_unbanned"
+        draft = EventDraft(event_type, payload, STAFF)
+        return Done(event_log.append(tx, consultation, actor, [draft], now))
+
+
+def _attendee(tx: Session, consultation: Consultation, participant_id: Any) -> Participant:
+    wanted = as_id(participant_id)
+    person = tx.get(Participant, wanted) if wanted is not None else None
+    if person is None or person.consultation_id != consultation.id:
+        raise NotFound("unknown_participant", N_("This person is not in this consultation."))
+    if person.role != ATTENDEE:
+        raise Forbidden("cannot_ban_staff", N_("Only attendees can be banned."))
+    return person
+
+
+def _authored(tx: Session, author_id: int, state: str) -> Sequence[Question]:
+    return tx.scalars(
+        select(Question)
+        .where(Question.author_id == author_id, Question.state == state)
+        .order_by(Question.id)
+    ).all()
+
+
+# -- reading -------------------------------------------------------------------
+
+
+def my_questions(core: Core, viewer: Viewer, receipts: Any) -> list[Payload]:
+    """An asker's own questions found by the receipts their client kept (any anonymity)."""
+    hashes = [hash_token(receipt) for receipt in rules.parse_receipts(receipts)]
+    if not hashes:
+        return []
+    with core.store.reading() as tx:
+        found = tx.scalars(
+            select(Question)
+            .where(
+                Question.consultation_id == viewer.consultation_id,
+                Question.receipt_hash.in_(hashes),
+            )
+            .order_by(Question.id)
+        )
+        return [own_view(question) for question in found]
+
+
+def vote_counts(core: Core, viewer: Viewer) -> dict[str, int]:
+    """Every count the viewer may see, as the tally sends them (a reconnected page asks)."""
+    with core.store.reading() as tx:
+        return _counts(tx, viewer.consultation_id, rules.SEEN_BY[viewer.role])
+
+
+def public_counts(core: Core, consultation_id: int, question_ids: Iterable[int]) -> dict[str, int]:
+    """Absolute counts of the given questions that attendees can see (for the tally)."""
+    ids = [i for i in question_ids if isinstance(i, int)]
+    with core.store.reading() as tx:
+        return _counts(tx, consultation_id, rules.PUBLIC_STATES, ids)
+
+
+def _counts(
+    tx: Session,
+    consultation_id: int,
+    states: Iterable[str],
+    only: Sequence[int] | None = None,
+) -> dict[str, int]:
+    """Vote counts by question id (as strings: they travel as JSON object keys)."""
+    query = (
+        select(Question.id, func.count(QuestionVote.id))
+        .outerjoin(QuestionVote, QuestionVote.question_id == Question.id)
+        .where(Question.consultation_id == consultation_id, Question.state.in_(list(states)))
+        .group_by(Question.id)
+    )
+    if only is not None:
+        query = query.where(Question.id.in_(only))
+    return {str(question_id): count for question_id, count in tx.execute(query)}
+
+
+@snapshot_part
+def questions_part(
+    tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
+) -> dict[str, Any]:
+    """The queue as the viewer's role may see it; an attendee also gets their own."""
+    states = rules.SEEN_BY[viewer.role]
+    questions = tx.scalars(
+        select(Question)
+        .where(Question.consultation_id == consultation.id, Question.state.in_(list(states)))
+        .order_by(Question.id)
+    ).all()
+    counts = _counts(tx, consultation.id, states)
+    authors = _authors(tx, questions)
+    part: dict[str, Any] = {
+        "settings": rules.settings_of(consultation.settings).as_dict(),
+        "list": [
+            {
+                **rules.view_for(viewer.role, _view(question, authors.get(question.author_id))),
+                "votes": counts.get(str(question.id), 0),
+            }
+            for question in questions
+        ],
+        "pinned_id": next((q.id for q in questions if q.pinned), None),
+    }
+    if viewer.role == ATTENDEE:
+        part["mine"] = [own_view(q) for q in _all_authored(tx, viewer.participant_id)]
+        part["my_votes"] = list(
+            tx.scalars(
+                select(QuestionVote.question_id)
+                .join(Question, Question.id == QuestionVote.question_id)
+                .where(
+                    QuestionVote.participant_id == viewer.participant_id,
+                    Question.state.in_(list(rules.PUBLIC_STATES)),
+                )
+                .order_by(QuestionVote.question_id)
+            )
+        )
+    return {"questions": part}
+
+
+def _all_authored(tx: Session, author_id: int) -> Sequence[Question]:
+    return tx.scalars(
+        select(Question).where(Question.author_id == author_id).order_by(Question.id)
+    ).all()
+
+
+def _authors(tx: Session, questions: Sequence[Question]) -> dict[int | None, Participant]:
+    ids = {q.author_id for q in questions if q.author_id is not None}
+    if not ids:
+        return {}
+    people = tx.scalars(select(Participant).where(Participant.id.in_(ids)))
+    return {person.id: person for person in people}
+
+
+# -- views ---------------------------------------------------------------------
+
+
+def staff_view(tx: Session, question: Question) -> Payload:
+    """A question as moderators see it; the projections strip it for everyone else."""
+    author = tx.get(Participant, question.author_id) if question.author_id else None
+    return _view(question, author)
+
+
+def _view(question: Question, author: Participant | None) -> Payload:
+    return {
+        "id": question.id,
+        "item_id": question.item_id,
+        "text": question.text,
+        "state": question.state,
+        "anonymity": question.anonymity,
+        "author": _person(author) if author else None,
+        "pinned": question.pinned,
+        "answer": question.answer,
+        "dismiss_reason": question.dismiss_reason,
+        "merged_into_id": question.merged_into_id,
+        "edited": question.edited_at is not None,
+        "created_at": iso(question.created_at),
+        "approved_at": iso(question.approved_at),
+        "answered_at": iso(question.answered_at),
+    }
+
+
+def own_view(question: Question) -> Payload:
+    """A question as its asker sees it: every state, the dismissal reason, no author."""
+    view = _view(question, None)
+    return {k: v for k, v in view.items() if k not in ("author", "approved_at", "answered_at")}
+
+
+def _person(person: Participant) -> Payload:
+    return {
+        "participant_id": person.id,
+        "display_name": person.display_name,
+        "stakeholder_group": person.stakeholder_group,
+        "country": person.country,
+    }
+
+
+def _tell_author(question: Question) -> list[Notice]:
+    """The author learns what happened to their question, where the author is known."""
+    if question.author_id is None:
+        return []
+    return [Notice(question.author_id, "my_question", {"question": own_view(question)})]
+
+
+def find_question(tx: Session, consultation: Consultation, question_id: Any) -> Question:
+    """A question of this consultation; hidden ones are out of sight, so unknown."""
+    wanted = as_id(question_id)
+    question = tx.get(Question, wanted) if wanted is not None else None
+    if (
+        question is None
+        or question.consultation_id != consultation.id
+        or question.state == rules.HIDDEN
+    ):
+        raise rules.unknown_question()
+    return question
+
+
+def _pinned(tx: Session, consultation_id: int) -> Question | None:
+    return tx.scalar(
+        select(Question).where(
+            Question.consultation_id == consultation_id, Question.pinned.is_(True)
+        )
+    )
+
+
+@creation_hook
+def check_settings(
+    tx: Session, consultation: Consultation, spec: ConsultationSpec, now: datetime
+) -> None:
+    """An agenda file's `settings.questions` must be valid, or the file is refused."""
+    if rules.SETTINGS_KEY in spec.settings:
+        rules.parse_settings(spec.settings[rules.SETTINGS_KEY], partial=True)

@@ -1,0 +1,189 @@
+"""Upvotes on questions: the rules of one vote, and the bulk write that keeps up with a burst.
+
+Like ballots (features/polls/ballots.py), votes go through a group commit: those
+waiting for one consultation are committed together. A batch's *first* votes —
+by someone who has not voted for that question, for a question open to votes —
+are checked in memory and written with one INSERT for the votes and one for
+their log events; any other vote, and every withdrawal, goes through the rules
+of a single vote in its own savepoint, which give every refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from server.core import event_log, receipts
+from server.core.access import Viewer, check_actor, open_command
+from server.core.base import table_of
+from server.core.errors import N_, Conflict
+from server.core.events import ATTENDEE, STAFF, EventDraft
+from server.core.group_commit import (
+    Pending,
+    batched,
+    bulk_then_each,
+    each_in_savepoint,
+    refused,
+    rows_by_id,
+)
+from server.core.ids import as_id
+from server.core.lifecycle import check_not_ended
+from server.core.models import Consultation, Participant
+from server.core.runtime import Core
+from server.core.store import Store
+
+from . import rules
+from .models import Question, QuestionVote
+from .service import Done, find_question
+
+
+@dataclass(frozen=True)
+class VoteCommand:
+    """An upvote as an attendee sent it, waiting for its batch's commit."""
+
+    viewer: Viewer
+    question_id: Any
+    now: datetime
+
+
+def vote(core: Core, viewer: Viewer, question_id: Any) -> Done:
+    """An attendee upvotes someone else's approved question, once."""
+    command = VoteCommand(viewer, question_id, core.now())
+    done: Done = batched(core, viewer.consultation_id, command, vote_all)
+    return done
+
+
+def vote_all(store: Store, batch: Sequence[Pending[VoteCommand]]) -> list[Any]:
+    """Commit a batch of upvotes of one consultation: a `Done` or an error for each."""
+    return bulk_then_each(store, batch, _first_votes_in_bulk, _vote_one)
+
+
+def _vote_one(tx: Session, command: VoteCommand) -> Done:
+    """The rules of one upvote: check, insert, log."""
+    consultation, actor = open_command(tx, command.viewer, {ATTENDEE})
+    check_not_ended(consultation.state)
+    question = find_question(tx, consultation, command.question_id)
+    rules.check_votable(question.state, own=question.author_id == actor.id)
+    if not _insert_vote(tx, question.id, actor.id, command.now):
+        raise Conflict("already_voted", N_("You have already voted for this question."))
+    event = event_log.append(tx, consultation, actor, [_logged(question, actor)], command.now)
+    return _voted(question, event)
+
+
+def _logged(question: Question, actor: Participant) -> EventDraft:
+    """The vote's record in the log: quiet, as everyone follows the counts as tallies."""
+    payload = {"question_id": question.id, "participant_id": actor.id}
+    return EventDraft("question_voted", payload, STAFF, live=False)
+
+
+def _voted(question: Question, events: list[Any]) -> Done:
+    return Done(events, {"question_id": question.id, "voted": True}, recount=[question.id])
+
+
+def _insert_vote(tx: Session, question_id: int, participant_id: int, now: datetime) -> bool:
+    """Insert the vote unless the pair exists; the unique constraint decides, not a read."""
+    dialect = tx.get_bind().dialect.name
+    upsert = sqlite_insert if dialect == "sqlite" else pg_insert
+    statement = (
+        upsert(QuestionVote)
+        .values(question_id=question_id, participant_id=participant_id, created_at=now)
+        .on_conflict_do_nothing(index_elements=["question_id", "participant_id"])
+    )
+    return bool(tx.execute(statement).rowcount == 1)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class _First:
+    index: int
+    actor: Participant
+    question: Question
+    now: datetime
+
+
+def _first_votes_in_bulk(
+    tx: Session, consultation: Consultation, batch: Sequence[Pending[VoteCommand]]
+) -> dict[int, Done]:
+    """Write, in bulk, the batch's votes that are surely first votes; their outcomes."""
+    firsts = _first_votes(tx, consultation, batch)
+    if not firsts:
+        return {}
+    tx.execute(
+        insert(table_of(QuestionVote)),
+        [
+            {"question_id": f.question.id, "participant_id": f.actor.id, "created_at": f.now}
+            for f in firsts
+        ],
+    )
+    logged = event_log.append_each(
+        tx, consultation, [(f.actor, _logged(f.question, f.actor), f.now) for f in firsts]
+    )
+    return {
+        first.index: _voted(first.question, [event])
+        for first, event in zip(firsts, logged, strict=True)
+    }
+
+
+def _first_votes(
+    tx: Session, consultation: Consultation, batch: Sequence[Pending[VoteCommand]]
+) -> list[_First]:
+    """The votes the bulk path may write: valid, and their voter's first for that question."""
+    commands = [pending.command for pending in batch]
+    actors = rows_by_id(tx, Participant, {c.viewer.participant_id for c in commands})
+    wanted = {as_id(c.question_id) for c in commands} - {None}
+    questions = rows_by_id(tx, Question, wanted)
+    rows = tx.execute(
+        select(QuestionVote.question_id, QuestionVote.participant_id).where(
+            QuestionVote.question_id.in_(list(questions)),
+            QuestionVote.participant_id.in_(list(actors)),
+        )
+    )
+    voted = {(question_id, participant_id) for question_id, participant_id in rows}
+    firsts = []
+    for index, command in enumerate(commands):
+        actor = actors.get(command.viewer.participant_id)
+        question = questions.get(as_id(command.question_id))
+        if actor is None or question is None or question.consultation_id != consultation.id:
+            continue
+        if (question.id, actor.id) in voted or refused(check_actor, tx, actor, {ATTENDEE}):
+            continue
+        own = question.author_id == actor.id
+        if question.state == rules.HIDDEN or refused(rules.check_votable, question.state, own=own):
+            continue
+        voted.add((question.id, actor.id))
+        firsts.append(_First(index, actor, question, command.now))
+    # Their receipts, in one INSERT: a repeated command id leaves the bulk path.
+    taken = receipts.take_all(tx, [batch[first.index].claim for first in firsts])
+    return [first for first, ok in zip(firsts, taken, strict=True) if ok]
+
+
+def withdraw_vote(core: Core, viewer: Viewer, question_id: Any) -> Done:
+    """An attendee takes their vote back (in the votes' batches, one savepoint each)."""
+    now = core.now()
+
+    def unvote(tx: Session) -> Done:
+        consultation, actor = open_command(tx, viewer, {ATTENDEE})
+        check_not_ended(consultation.state)
+        question = find_question(tx, consultation, question_id)
+        if question.state == rules.PENDING:
+            raise rules.unknown_question()
+        removed = tx.execute(
+            delete(QuestionVote).where(
+                QuestionVote.question_id == question.id, QuestionVote.participant_id == actor.id
+            )
+        )
+        if removed.rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict("not_voted", N_("You have not voted for this question."))
+        payload = {"question_id": question.id, "participant_id": actor.id}
+        draft = EventDraft("question_vote_withdrawn", payload, STAFF, live=False)
+        events = event_log.append(tx, consultation, actor, [draft], now)
+        return Done(events, {"question_id": question.id, "voted": False}, recount=[question.id])
+
+    done: Done = batched(core, viewer.consultation_id, unvote, each_in_savepoint)
+    return done

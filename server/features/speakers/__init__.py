@@ -1,0 +1,1 @@
+"""The speakers' queue: raised hands, the floor in a fair order, a clock on each intervention."""
