@@ -9,7 +9,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run cluster test test-machine lint format clean translations messages bench
+NODE_STAMP := node_modules/.installed
+
+.PHONY: run cluster test test-machine lint format clean translations messages bench bundles
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || test -n "$(PYTHON)" || \
@@ -28,7 +30,7 @@ cluster: $(STAMP) translations
 	deploy/cluster.sh
 
 ## Set the machine up, lint, then every test: SQLite, PostgreSQL, Redis, real servers, Chromium.
-test: test-machine $(STAMP) translations
+test: test-machine $(STAMP) $(NODE_STAMP) translations
 	$(BIN)/ruff check server tests
 	$(BIN)/ruff format --check server tests
 	$(BIN)/mypy
@@ -43,6 +45,15 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -r bench/requirements.txt
 	cd bench/node && npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# esbuild, pinned in package-lock.json: for `make bundles` and tests/web/test_bundles.py.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+## After changing static/js or static/css: rebuild the committed bundles in static/dist/.
+bundles: $(NODE_STAMP)
+	node bundles.mjs
 
 lint: $(STAMP)
 	$(BIN)/ruff check server tests
@@ -62,4 +73,4 @@ messages: $(STAMP)
 	$(BIN)/pybabel update -i server/translations/messages.pot -d server/translations
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules

@@ -2,8 +2,8 @@
 # Make this machine ready for `make test`, which runs this first.
 #
 # Starts PostgreSQL and Redis when they are installed but down, and installs
-# what is missing from Debian's packages (Chromium, nginx, redis-server,
-# Python's venv module) when it may: as root or with passwordless sudo. What it
+# what is missing from Debian's packages (Chromium, Node.js and npm, nginx,
+# redis-server, Python's venv module) when it may: as root or with passwordless sudo. What it
 # cannot do it names, one line per missing part with the command that provides
 # it, and exits 1 at once, so no test runs on a machine that cannot pass.
 #
@@ -140,6 +140,11 @@ check_chromium() {  # the browser tests drive Debian's Chromium (Playwright's ow
   apt_install chromium || miss "Chromium (browser tests)" "apt-get install chromium"
 }
 
+check_node() {  # npm installs esbuild, which tests/web/test_bundles.py rebuilds the bundles with
+  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && return
+  apt_install npm || miss "Node.js and npm (the bundles' test)" "apt-get install nodejs npm"
+}
+
 check_nginx() {  # for the `make cluster` test; installing it must not start it
   command -v nginx >/dev/null 2>&1 && return
   if apt_install nginx --no-install-recommends; then
@@ -154,6 +159,7 @@ check_postgresql
 check_postgresql_database
 check_redis
 check_chromium
+check_node
 check_nginx
 
 if ((${#missing[@]})); then

@@ -94,6 +94,14 @@ def test_without_chromium_and_nginx_it_names_each_with_its_command_and_stops(run
     assert "installing" not in result.stdout
 
 
+def test_without_node_it_names_node_and_npm(run_without):
+    result = run_without("node", "npm")
+    assert result.returncode == 1
+    assert "Node.js and npm (the bundles' test) — sudo apt-get install nodejs npm" in (
+        missing_lines(result)
+    )
+
+
 def test_without_postgresql_and_redis_it_names_both(run_without):
     postgres, redis = closed_port(), closed_port()
     result = run_without(

@@ -1,7 +1,7 @@
 """Sentences the foundation's scripts show, translated on the server.
 
-Pages embed them as a JSON data block (`<script type="application/json">` is data,
-not script, so the Content-Security-Policy stays strict); static/js/i18n.js reads it.
+templates/base.html renders them as `<template data-messages="core">` (data, not
+script, so the Content-Security-Policy stays strict); static/js/core/messages.js reads it.
 """
 
 from __future__ import annotations

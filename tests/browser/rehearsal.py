@@ -34,7 +34,7 @@ def catalogue(lang: str) -> Say:
 
     def say(text: str, **values: object) -> str:
         found = translations.gettext(text)
-        if lang == "ar":  # right-to-left pages isolate each value (static/js/i18n.js)
+        if lang == "ar":  # right-to-left pages isolate each value (static/js/core/messages.js)
             values = {k: f"\u2068{v}\u2069" for k, v in values.items()}
         return found % values if values else found
 

@@ -153,7 +153,8 @@ def test_the_attendee_page_in_portuguese_uses_the_reviewed_terms(server, new_pag
     expect(card.locator("[data-slot=votes]")).to_have_text("1 voto")
     expect(card.locator("[data-slot=vote-label]")).to_have_text("Votar a favor")
     # Dates and numbers in the European norm too, as the catalogue is written.
-    assert page.evaluate("async () => (await import('/static/js/format.js')).locale()") == "pt-PT"
+    locale = "async () => (await import('/static/js/core/format.js')).locale()"
+    assert page.evaluate(locale) == "pt-PT"
     screenshot(page, "attendee-phone-pt")
 
 

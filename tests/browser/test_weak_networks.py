@@ -58,7 +58,11 @@ def test_the_attendee_page_first_load_fits_the_budget(server, new_page):
     loaded = list(sizes)
     transferred = sum(s["responseBodySize"] + s["responseHeadersSize"] for _, s in loaded)
     print(f"\nattendee first load: {transferred / 1024:.1f} KB in {len(loaded)} requests")
-    assert any(url.endswith("socket.io.esm.min.js") for url, _ in loaded)
+    # The shared core (the Socket.IO client within it) and the page's part; nothing from
+    # another server.
+    scripts = sorted(url.removeprefix(server.url) for url, _ in loaded if url.endswith(".js"))
+    assert scripts == ["/static/dist/attendee.js", "/static/dist/core.js"]
+    assert all(url.startswith(server.url) for url, _ in loaded)
     assert transferred <= FIRST_LOAD_BUDGET
 
 
@@ -71,6 +75,8 @@ def test_with_websocket_blocked_the_page_works_over_long_polling(server, new_pag
     target = snapshot(server, token)["agenda"]["items"][2]
     assert command(server, token, "start_item", {"item_id": target["id"]})["ok"]
     expect(page.locator("[data-now-title]")).to_have_text(target["title"])
+    # The device remembers: its next pages start on long-polling, not on a WebSocket.
+    assert page.evaluate("() => localStorage.getItem('baraza:polling-first')") == "1"
 
 
 def test_a_dropped_link_shows_reconnecting_and_catches_up_on_return(server, new_page):

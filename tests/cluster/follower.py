@@ -1,4 +1,4 @@
-"""A python-socketio client that keeps in step the way static/js/live.js does.
+"""A python-socketio client that keeps in step the way static/js/core/live.js does.
 
 It applies events in sequence order, ignores what it already holds, asks for
 what it missed (`sync {since}`) when an event's `prev` shows a gap, and when its

@@ -88,7 +88,7 @@ class Worker:
 
 @dataclass
 class Attendee:
-    """A browser's live connection, as static/js/live.js keeps it: reconnects on its own,
+    """A browser's live connection, as static/js/core/live.js keeps it: reconnects on its own,
     catches up from its last sequence number, and sends a command again, same id, until
     it is answered."""
 

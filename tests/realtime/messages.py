@@ -1,4 +1,4 @@
-"""Reading what a Flask-SocketIO test client was sent, the way static/js/live.js does."""
+"""Reading what a Flask-SocketIO test client was sent, the way static/js/core/live.js does."""
 
 from __future__ import annotations
 

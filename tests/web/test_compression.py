@@ -22,7 +22,7 @@ def test_pages_are_gzipped_for_clients_that_accept_it(app, app_consultation):
 
 
 def test_clients_without_gzip_get_plain_bytes(app):
-    response = app.test_client().get("/static/js/live.js")
+    response = app.test_client().get("/static/js/core/live.js")
     assert "Content-Encoding" not in response.headers
     assert b"connectLive" in response.data
     response.close()

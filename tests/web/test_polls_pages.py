@@ -34,11 +34,11 @@ def test_every_page_carries_the_poll_part_and_its_messages(app, app_consultation
     page = _page(app, c, path, token)
     assert page.status_code == 200
     assert "data-polls" in page.text
-    assert "data-poll-messages" in page.text
+    assert '<template data-messages="polls">' in page.text
     # Placeholders survive translation as {name}, for the script to fill.
     assert re.search(r"Turnout: \{voters\} of \{present\} present \(\{percent\}\)", page.text)
     assert "Ranked by Borda count" in page.text
-    block = page.text.split("data-poll-messages>", 1)[1].split("</div>", 1)[0]
+    block = page.text.split('<template data-messages="polls">', 1)[1].split("</template>", 1)[0]
     assert "%(" not in block
 
 

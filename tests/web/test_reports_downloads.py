@@ -202,7 +202,7 @@ def test_the_rapporteurs_page_has_notes_attendance_and_downloads(app, app_consul
     page = _rapporteur_browser(app, app_consultation).get(f"/c/{app_consultation.join_code}/report")
     assert page.status_code == 200
     assert "data-notes" in page.text and "data-attendance" in page.text
-    assert 'data-msg-nearly-full="{percent}% of this note’s room used"' in page.text
+    assert '<span data-key="nearlyFull">{percent}% of this note’s room used</span>' in page.text
     code = app_consultation.join_code
     assert f'href="/c/{code}/report/download/docx"' in page.text
     assert "audience=full" not in page.text

@@ -1,17 +1,14 @@
-import { connectLive } from "../live.js";
-import { mountAgenda } from "../agenda.js";
-import { mountAgendaControls } from "../agenda-controls.js";
-import { mountPresence, mountStatus } from "../status.js";
-import { mount as mountQuestions } from "../questions/moderator.js";
+// The moderator page's own part, loaded by the shared core (core/index.js) once the link is opening.
+import { mountAgenda } from "../agenda/agenda.js";
+import { mountAgendaControls } from "../agenda/controls.js";
+import { live, state } from "../core/index.js";
 import { mount as mountPolls } from "../polls/moderator.js";
+import { mount as mountQuestions } from "../questions/moderator.js";
 import { mount as mountSpeakers } from "../speakers/moderator.js";
 
-const live = connectLive({ code: document.body.dataset.code });
 const agendaRoot = document.querySelector("[data-agenda]");
-mountStatus(live, document.querySelector("[data-live-status]"));
-mountPresence(live, document.querySelector("[data-present]"));
-mountAgenda(live, agendaRoot, { startable: true });
-mountAgendaControls(live, agendaRoot, document.querySelector(".controls"));
-mountQuestions(live);
-mountPolls(live);
-mountSpeakers(live);
+mountAgenda(live, state, agendaRoot, { startable: true });
+mountAgendaControls(live, state, agendaRoot, document.querySelector(".controls"));
+mountQuestions(live, state);
+mountPolls(live, state);
+mountSpeakers(live, state);

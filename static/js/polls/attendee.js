@@ -1,12 +1,13 @@
 // Polls on the attendee page: vote in the live poll from a phone; see results when allowed.
-import { announcing, createPollStore, el, keepingFocus, messages } from "./common.js";
+import { el, keepingFocus } from "../core/dom.js";
+import { createPollStore, pollAnnouncements, pollMessages } from "./common.js";
 import { renderResults, withheld } from "./results.js";
 
-export function mount(live) {
+export function mount(live, state) {
   const root = document.querySelector("[data-polls]");
   if (!root) return;
-  const t = messages(root);
-  const store = createPollStore(live);
+  const t = pollMessages();
+  const store = createPollStore(live, state);
   const stage = root.querySelector("[data-poll-live]");
   const none = root.querySelector("[data-poll-none]");
   const announce = root.querySelector("[data-poll-announce]");
@@ -51,7 +52,7 @@ export function mount(live) {
   }
 
   earlier.addEventListener("toggle", renderEarlier); // charts are drawn at the width shown
-  store.onChange(announcing(announce, store, t));
+  store.onChange(pollAnnouncements(announce, store, t));
   store.onChange((change) => {
     const poll = change.id ? store.get(change.id) : null;
     if (change.kind === "ballot" && current && current.poll.id === change.id) current.form.recorded(false);

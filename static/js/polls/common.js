@@ -1,22 +1,17 @@
-// Polls on every page: the state kept in step with the server, and the page's messages.
-// The state comes from the snapshot, poll events and the coalesced `poll_results`
-// pushes; results are only ever what the server sent this audience.
-import { fillIn, putText } from "../i18n.js";
+// Polls on every page: the state kept in step with the server. It comes from the
+// snapshot, poll events and the coalesced `poll_results` pushes; results are only
+// ever what the server sent this audience. The agenda is the page's one store's.
+import { announcer } from "../core/dom.js";
+import { messages } from "../core/messages.js";
 
 // The translated sentences of templates/polls/_messages.html, filled with {name} values.
-export function messages(root) {
-  const found = {};
-  root.querySelectorAll("[data-poll-messages] [data-msg]").forEach((el) => { found[el.dataset.msg] = el.textContent; });
-  return (key, params = {}) => fillIn(found[key] ?? key, params);
-}
+export const pollMessages = () => messages("polls");
 
 // `staff`: this page receives every result (moderators, rapporteurs), so none is dropped.
-export function createPollStore(live, { staff = false } = {}) {
+export function createPollStore(live, state, { staff = false } = {}) {
   const polls = new Map();
   const results = new Map();
   const mine = new Map();
-  let agendaItems = [];
-  let activeItemId = null;
   const listeners = [];
   const changed = (detail) => listeners.forEach((fn) => fn(detail));
 
@@ -30,8 +25,6 @@ export function createPollStore(live, { staff = false } = {}) {
     part.items.forEach(upsert);
     Object.entries(part.results).forEach(([id, r]) => results.set(Number(id), r));
     Object.entries(part.my_ballots).forEach(([id, answer]) => mine.set(Number(id), answer));
-    agendaItems = snap.agenda.items;
-    activeItemId = snap.agenda.active_item_id;
     changed({ kind: "snapshot" });
   });
   for (const type of ["poll_created", "poll_updated"]) {
@@ -56,8 +49,7 @@ export function createPollStore(live, { staff = false } = {}) {
     mine.set(data.poll_id, data.answer);
     changed({ kind: "ballot", id: data.poll_id });
   });
-  live.on("item_started", (item) => { activeItemId = item.id; changed({ kind: "agenda" }); });
-  live.on("item_added", (item) => { agendaItems = [...agendaItems, item]; changed({ kind: "agenda" }); });
+  state.onChange((kind) => { if (kind !== "snapshot") changed({ kind: "agenda" }); });
 
   return {
     all: () => [...polls.values()].sort((a, b) => a.position - b.position),
@@ -66,30 +58,31 @@ export function createPollStore(live, { staff = false } = {}) {
     results: (id) => results.get(id) || null,
     mine: (id) => (mine.has(id) ? mine.get(id) : null),
     remember: (id, answer) => { mine.set(id, answer); },
-    agendaItems: () => agendaItems,
-    activeItemId: () => activeItemId,
+    agendaItems: state.items,
+    activeItemId: state.activeItemId,
     onChange(fn) { listeners.push(fn); },
   };
 }
 
 // Say politely, in `region`, that a poll opened, that its results show (once, not at
 // every count), and that it closed, with the outcome when this page may know it.
-export function announcing(region, store, t) {
+export function pollAnnouncements(region, store, t) {
+  const say = announcer(region);
   const told = new Set(); // "id:state" of polls whose results were announced
   return (change) => {
     const poll = change.id ? store.get(change.id) : null;
     if (!poll) return;
     const results = store.results(poll.id);
     const key = `${poll.id}:${poll.state}`;
-    if (change.kind === "poll_opened") region.textContent = t("new_poll", { question: poll.question });
+    if (change.kind === "poll_opened") say(t("new_poll", { question: poll.question }));
     if (change.kind === "poll_closed") {
       told.add(key);
-      region.textContent = [t("poll_closed", { question: poll.question }), results ? outcome(poll, results, t) : ""]
-        .filter(Boolean).join(" ");
+      say([t("poll_closed", { question: poll.question }), results ? outcome(poll, results, t) : ""]
+        .filter(Boolean).join(" "));
     }
     if (change.kind === "results" && results && results.voters && !told.has(key)) {
       told.add(key);
-      region.textContent = t("results_in", { question: poll.question });
+      say(t("results_in", { question: poll.question }));
     }
   };
 }
@@ -99,28 +92,4 @@ function outcome(poll, results, t) {
   if (poll.type === "rating") return t("mean", { mean: results.mean });
   const top = (results.rows || []).reduce((best, row) => (!best || row.value > best.value ? row : best), null);
   return top && top.value ? t("in_the_lead", { answer: top.label, percent: top.percent }) : "";
-}
-
-// Elements built from data: text always goes in through textContent, isolated (putText).
-export function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "text") putText(node, value);
-    else if (name === "class") node.className = value;
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
-
-// Re-render without losing the keyboard: the focused control (by data-focus-key) keeps focus.
-export function keepingFocus(container, render) {
-  const active = document.activeElement;
-  const key = active && container.contains(active) ? active.dataset.focusKey : null;
-  render();
-  if (key) {
-    const again = container.querySelector(`[data-focus-key="${CSS.escape(key)}"]`);
-    if (again) again.focus();
-  }
 }

@@ -1,17 +1,18 @@
 // Polls on the moderator's console: prepare drafts, open, close, reopen; live results
 // with breakdowns; open-text answers shown to everyone one by one; an open-text or
 // word-cloud answer excluded from every count and screen (kept, marked, on record).
-import { createPollStore, el, keepingFocus, messages } from "./common.js";
+import { el, fillItemSelect, keepingFocus } from "../core/dom.js";
+import { createPollStore, pollMessages } from "./common.js";
 import { breakdownTable, renderResults } from "./results.js";
 
 const WITH_OPTIONS = ["single", "multiple", "ranking"];
 const FREE_TEXT = ["word_cloud", "open_text"];
 
-export function mount(live) {
+export function mount(live, state) {
   const root = document.querySelector("[data-polls]");
   if (!root) return;
-  const t = messages(root);
-  const store = createPollStore(live, { staff: true });
+  const t = pollMessages();
+  const store = createPollStore(live, state, { staff: true });
   const list = root.querySelector("[data-poll-list]");
   const none = root.querySelector("[data-poll-none]");
   const error = root.querySelector("[data-poll-error]");
@@ -163,13 +164,6 @@ function mountForm(root, live, store) {
     form.querySelectorAll("[data-for]").forEach((box) => { box.hidden = !box.dataset.for.split(" ").includes(fields.type.value); });
   }
 
-  function fillItems() {
-    const chosen = fields.item_id.value;
-    const select = fields.item_id;
-    while (select.options.length > 1) select.remove(1);
-    store.agendaItems().forEach((item) => select.append(el("option", { value: item.id, text: item.title })));
-    select.value = chosen;
-  }
 
   function payload() {
     const type = fields.type.value;
@@ -207,7 +201,9 @@ function mountForm(root, live, store) {
   });
   fields.type.addEventListener("change", showFields);
   cancel.addEventListener("click", reset);
-  store.onChange((change) => { if (change.kind === "snapshot" || change.kind === "agenda") fillItems(); });
+  store.onChange((change) => {
+    if (change.kind === "snapshot" || change.kind === "agenda") fillItemSelect(fields.item_id, store.agendaItems());
+  });
   showFields();
 
   return {

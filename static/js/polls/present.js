@@ -1,13 +1,14 @@
 // Polls on the present view (screen sharing): the live poll — or the last one closed —
 // as a large bar chart or word cloud, with the figures as a table for screen readers.
-import { announcing, createPollStore, el, messages } from "./common.js";
+import { el } from "../core/dom.js";
+import { createPollStore, pollAnnouncements, pollMessages } from "./common.js";
 import { renderResults, withheld } from "./results.js";
 
-export function mount(live) {
+export function mount(live, state) {
   const root = document.querySelector("[data-polls]");
   if (!root) return;
-  const t = messages(root);
-  const store = createPollStore(live);
+  const t = pollMessages();
+  const store = createPollStore(live, state);
   const stage = root.querySelector("[data-poll-stage]");
   const announce = root.querySelector("[data-poll-announce]");
   const results = el("div", { class: "poll-results" });
@@ -38,6 +39,6 @@ export function mount(live) {
     else results.replaceChildren(el("p", { class: "muted poll-summary", text: withheld(poll, t) }));
   }
 
-  store.onChange(announcing(announce, store, t));
+  store.onChange(pollAnnouncements(announce, store, t));
   store.onChange(render);
 }

@@ -1,13 +1,14 @@
 // Polls on the rapporteur's page: every opened poll with its results and both
 // breakdowns, to report who thinks what. Read only.
-import { createPollStore, el, keepingFocus, messages } from "./common.js";
+import { el, keepingFocus } from "../core/dom.js";
+import { createPollStore, pollMessages } from "./common.js";
 import { breakdownTable, renderResults } from "./results.js";
 
-export function mount(live) {
+export function mount(live, state) {
   const root = document.querySelector("[data-polls]");
   if (!root) return;
-  const t = messages(root);
-  const store = createPollStore(live, { staff: true });
+  const t = pollMessages();
+  const store = createPollStore(live, state, { staff: true });
   const list = root.querySelector("[data-poll-list]");
   const none = root.querySelector("[data-poll-none]");
   const views = new Map();

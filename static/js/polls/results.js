@@ -1,8 +1,8 @@
 // A poll's results as every page shows them: a summary, the chart or word cloud,
 // and the same figures as a table (for screen readers, and on request for anyone).
 import { barChart, wordCloud } from "./charts.js";
-import { el } from "./common.js";
-import { number, percent } from "../format.js";
+import { el } from "../core/dom.js";
+import { number, percent } from "../core/format.js";
 
 const BREAKDOWN_COLUMNS = 8;
 

@@ -5,16 +5,14 @@
 // A fully anonymous question is stored without you, so this page keeps the
 // receipt from the acknowledgement in localStorage and asks for those questions
 // by receipt (`my_questions`) — the server never learns they are yours.
-import {
-  announcer, fillItemSelect, isPublic, matchesItem, renderQuestion, setText, setUp,
-  sortQuestions, votesLabel,
-} from "./common.js";
-import { putText } from "../i18n.js";
+import { isPublic, matchesItem, renderQuestion, setUp, sortQuestions, votesLabel } from "./common.js";
+import { announcer, fillItemSelect, setText } from "../core/dom.js";
+import { putText } from "../core/messages.js";
 
 const REFRESH_MS = 30000;
 
-export function mount(live) {
-  const part = setUp(live, isPublic);
+export function mount(live, state) {
+  const part = setUp(live, state, isPublic);
   if (!part) return;
   const { root, $, t, queue } = part;
   const announce = announcer($("[data-q-announce]"));

@@ -1,21 +1,20 @@
 // The question queue as every page holds it: the questions one may see, their
 // vote counts, the pinned one, the settings. Pages render from this state; the
 // sentences they show come from data-* attributes of their template, so this
-// module only ever fills in data (always with textContent).
-import { fillIn, putText } from "../i18n.js";
+// module only ever fills in data (always with textContent). The agenda (items,
+// the running one) is the page's one store's.
+import { messages, putText } from "../core/messages.js";
 
 // Event types that carry a question view to upsert, and those that take it out.
 const UPSERT = ["question_asked", "question_approved", "question_edited", "question_pinned",
   "question_answered", "question_reopened", "question_dismissed", "question_archived"];
 
-export function createQueue(live, { keep }) {
+export function createQueue(live, state, { keep }) {
   const questions = new Map();
   const counts = new Map();
   const listeners = [];
   let settings = null;
   let pinnedId = null;
-  let items = [];
-  let activeItemId = null;
   let snapshotQuestions = null;
 
   const changed = (reason) => listeners.forEach((fn) => fn(reason));
@@ -35,8 +34,6 @@ export function createQueue(live, { keep }) {
     part.list.forEach((view) => { counts.set(view.id, view.votes); upsert(view); });
     pinnedId = part.pinned_id;
     settings = part.settings;
-    items = snap.agenda.items.slice();
-    activeItemId = snap.agenda.active_item_id;
     changed({ kind: "snapshot" });
   });
   UPSERT.forEach((type) => live.on(type, (data) => {
@@ -68,15 +65,8 @@ export function createQueue(live, { keep }) {
   for (const type of ["question_settings_changed", "questions_opened", "questions_closed"]) {
     live.on(type, (data) => { settings = data.settings; changed({ kind: type }); });
   }
-  for (const type of ["item_started", "item_ended", "item_added", "item_extended"]) {
-    live.on(type, (item) => {
-      const i = items.findIndex((x) => x.id === item.id);
-      if (i >= 0) items[i] = item; else items.push(item);
-      if (item.state === "active") activeItemId = item.id;
-      else if (activeItemId === item.id) activeItemId = null;
-      changed({ kind: type });
-    });
-  }
+  // The snapshot is told by the queue's own snapshot handler, with its part.
+  state.onChange((kind) => { if (kind !== "snapshot") changed({ kind: "agenda" }); });
   live.onState("question_votes", ({ counts: fresh }) => {
     Object.entries(fresh).forEach(([id, n]) => counts.set(Number(id), n));
     changed({ kind: "votes" });
@@ -102,19 +92,19 @@ export function createQueue(live, { keep }) {
     votes: (id) => counts.get(id) || 0,
     pinned: () => (pinnedId === null ? null : questions.get(pinnedId) || null),
     settings: () => settings,
-    items: () => items,
-    activeItemId: () => activeItemId,
-    itemTitle(id) { const item = items.find((i) => i.id === id); return item ? item.title : null; },
+    items: state.items,
+    activeItemId: state.activeItemId,
+    itemTitle(id) { const item = state.item(id); return item ? item.title : null; },
     snapshotPart: () => snapshotQuestions,
     changed,
   };
 }
 
 // What every page's part starts from: its root, a finder, its sentences, its queue.
-export function setUp(live, keep) {
+export function setUp(live, state, keep) {
   const root = document.querySelector("[data-questions]");
   if (!root) return null;
-  return { root, $: (sel) => root.querySelector(sel), t: labels(root), queue: createQueue(live, { keep }) };
+  return { root, $: (sel) => root.querySelector(sel), t: messages("questions"), queue: createQueue(live, state, { keep }) };
 }
 
 export const isPublic = (q) => q.state === "approved" || q.state === "answered";
@@ -147,15 +137,6 @@ export function tabKeys(root) {
   });
 }
 
-// Sentences from the template: `data-l-<name>` attributes, `{n}` style placeholders.
-export function labels(root) {
-  const found = {};
-  for (const [key, value] of Object.entries(root.dataset)) {
-    if (/^l[A-Z]/.test(key)) found[key[1].toLowerCase() + key.slice(2)] = value;
-  }
-  return (name, values = {}) => fillIn(found[name] || "", values);
-}
-
 export function votesLabel(t, n) {
   return n === 1 ? t("voteOne") : t("votesMany", { n });
 }
@@ -172,20 +153,6 @@ export function matchesItem(question, filter) {
   return question.item_id === Number(filter);
 }
 
-// Fill an item filter <select>, keeping its first options (All, General) and the choice.
-export function fillItemSelect(select, items, keepFirst) {
-  const chosen = select.value;
-  const fixed = [...select.options].slice(0, keepFirst);
-  const options = items.map((item) => {
-    const option = document.createElement("option");
-    option.value = String(item.id);
-    putText(option, item.title);
-    return option;
-  });
-  select.replaceChildren(...fixed, ...options);
-  if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
-}
-
 // One question from the page's <template data-q-template>; slots are data-* hooks.
 export function renderQuestion(template, view, fill) {
   const node = template.content.firstElementChild.cloneNode(true);
@@ -196,19 +163,4 @@ export function renderQuestion(template, view, fill) {
   putText(slot("text"), view.text);
   fill(node, slot);
   return node;
-}
-
-export function setText(element, text) {
-  if (!element) return;
-  putText(element, text);
-  element.hidden = !text;
-}
-
-// Announce a new item to screen readers through a polite live region.
-export function announcer(region) {
-  return (text) => {
-    if (!region) return;
-    region.textContent = "";
-    setTimeout(() => { region.textContent = text; }, 50);
-  };
 }

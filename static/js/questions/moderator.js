@@ -1,10 +1,10 @@
 // Questions on the moderator console: the queues by state, one-click and keyboard
 // actions on the focused question, bulk approval, live settings.
 import {
-  announcer, fillItemSelect, matchesItem, renderQuestion, renderTabs, setText, setUp,
-  sortQuestions, tabKeys, votesLabel,
+  matchesItem, renderQuestion, renderTabs, setUp, sortQuestions, tabKeys, votesLabel,
 } from "./common.js";
-import { isolate, putText } from "../i18n.js";
+import { announcer, fillItemSelect, setText } from "../core/dom.js";
+import { isolate, putText } from "../core/messages.js";
 
 // Mirrors ALLOWED_FROM in server/features/questions/rules.py: which buttons a state shows.
 const ACTIONS = {
@@ -20,8 +20,8 @@ const ACTIONS = {
 const TABS = { pending: ["pending"], approved: ["approved"], answered: ["answered"], closed: ["dismissed", "archived", "merged"] };
 const KEYS = { a: "approve", d: "dismiss", p: "pin", r: "answer", e: "edit", m: "merge", o: "reopen", x: "archive" };
 
-export function mount(live) {
-  const part = setUp(live, (q) => q.state !== "hidden");
+export function mount(live, state) {
+  const part = setUp(live, state, (q) => q.state !== "hidden");
   if (!part) return;
   const { root, $, t, queue } = part;
   const announce = announcer($("[data-q-announce]"));

@@ -1,11 +1,11 @@
 // Questions on the present view: the pinned question big, then the five most popular.
-import { putText } from "../i18n.js";
+import { putText } from "../core/messages.js";
 import { isPublic, renderQuestion, setUp, sortQuestions, votesLabel } from "./common.js";
 
 const SHOWN = 5;
 
-export function mount(live) {
-  const part = setUp(live, isPublic);
+export function mount(live, state) {
+  const part = setUp(live, state, isPublic);
   if (!part) return;
   const { $, t, queue } = part;
   const author = (q) => (q.author && q.author.display_name) || t("anonymous");

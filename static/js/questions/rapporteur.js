@@ -1,15 +1,14 @@
 // Questions on the rapporteur's page: answered, waiting and set-aside questions,
 // in the order they were asked, by agenda item. Read only.
-import {
-  fillItemSelect, matchesItem, renderQuestion, renderTabs, setText, setUp, tabKeys, votesLabel,
-} from "./common.js";
-import { putText } from "../i18n.js";
+import { matchesItem, renderQuestion, renderTabs, setUp, tabKeys, votesLabel } from "./common.js";
+import { fillItemSelect, setText } from "../core/dom.js";
+import { putText } from "../core/messages.js";
 
 const TABS = { answered: ["answered"], approved: ["approved"], closed: ["dismissed", "archived", "merged"] };
 
-export function mount(live) {
+export function mount(live, state) {
   // Rapporteurs hear of pending questions only as an id and a state: nothing to show.
-  const part = setUp(live, (q) => q.state !== "pending" && q.state !== "hidden");
+  const part = setUp(live, state, (q) => q.state !== "pending" && q.state !== "hidden");
   if (!part) return;
   const { root, $, t, queue } = part;
   let tab = "answered";

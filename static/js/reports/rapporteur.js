@@ -3,14 +3,14 @@
 // revision that only grows. Every keystroke lands in localStorage first, so a
 // reload or a dropped connection loses nothing: unsaved drafts are sent again
 // as soon as the connection is back.
-import { fillIn, isolate, putText } from "../i18n.js";
+import { isolate, messages, putText } from "../core/messages.js";
 
 const DEBOUNCE_MS = 800;
 const NEARLY_FULL = 0.8;
 
-export function mount(live) {
+export function mount(live, state) {
   mountAttendance(live, document.querySelector("[data-attendance]"));
-  mountNotes(live, document.querySelector("[data-notes]"));
+  mountNotes(live, state, document.querySelector("[data-notes]"));
 }
 
 function mountAttendance(live, root) {
@@ -36,11 +36,10 @@ function mountAttendance(live, root) {
   live.on("participant_arrived", ({ present }) => show(present));
 }
 
-function mountNotes(live, root) {
+function mountNotes(live, state, root) {
   if (!root) return;
   const code = document.body.dataset.code;
-  const text = (name, values = {}) =>
-    fillIn(root.dataset[name] || "", values);
+  const text = messages("notes");
   const list = root.querySelector("[data-notes-list]");
   const template = root.querySelector("[data-note-template]");
   const announce = root.querySelector("[data-notes-announce]");
@@ -63,7 +62,7 @@ function mountNotes(live, root) {
   function setStatus(note, name, values) {
     note.status.textContent = name ? text(name, values) : "";
     note.status.dataset.state = name || "";
-    if (["msgOffline", "msgTooLong", "msgFailed"].includes(name) && note.announced !== name) {
+    if (["offline", "tooLong", "failed"].includes(name) && note.announced !== name) {
       announce.textContent = `${isolate(note.titleText)}: ${text(name, values)}`;
     }
     note.announced = name;
@@ -72,7 +71,7 @@ function mountNotes(live, root) {
   function showSize(note) {
     const share = wireSize(note.textarea.value) / maxBytes;
     note.size.hidden = share < NEARLY_FULL;
-    note.size.textContent = text("msgNearlyFull", { percent: Math.min(100, Math.round(share * 100)) });
+    note.size.textContent = text("nearlyFull", { percent: Math.min(100, Math.round(share * 100)) });
   }
 
   // A revision only grows, even if this device's storage was cleared: time-based, and past
@@ -113,7 +112,7 @@ function mountNotes(live, root) {
 
   function edited(note) {
     storeDraft(note.itemId, { text: note.textarea.value, revision: nextRevision(note), synced: false });
-    setStatus(note, "msgUnsaved");
+    setStatus(note, "unsaved");
     showSize(note);
     clearTimeout(note.timer);
     note.timer = setTimeout(() => send(note), DEBOUNCE_MS);
@@ -128,27 +127,27 @@ function mountNotes(live, root) {
     note.timer = null;
     const draft = loadDraft(note.itemId);
     if (!draft || draft.synced) return;
-    if (wireSize(draft.text) > maxBytes) { setStatus(note, "msgTooLong"); return; }
-    if (!live.socket.connected) { setStatus(note, "msgOffline"); return; }
+    if (wireSize(draft.text) > maxBytes) { setStatus(note, "tooLong"); return; }
+    if (!live.socket.connected) { setStatus(note, "offline"); return; }
     if (note.sending) { note.again = true; return; }
     note.sending = true;
-    setStatus(note, "msgSaving");
+    setStatus(note, "saving");
     const ack = await live.command("save_note", { item_id: note.itemId, text: draft.text, revision: draft.revision });
     note.sending = false;
     const latest = loadDraft(note.itemId);
     const current = latest && latest.revision === draft.revision;
     if (ack.ok || (ack.error && ack.error.code === "stale_note" && !current)) {
-      if (current) { storeDraft(note.itemId, { ...latest, synced: true }); setStatus(note, "msgSaved"); }
+      if (current) { storeDraft(note.itemId, { ...latest, synced: true }); setStatus(note, "saved"); }
     } else if (ack.error.code === "stale_note") {
       // A newer save of ours is there already, yet this is our latest text: send it anew.
       storeDraft(note.itemId, { ...latest, revision: nextRevision(note) });
       note.again = true;
     } else if (ack.error.code === "note_too_long") {
-      setStatus(note, "msgTooLong");
+      setStatus(note, "tooLong");
     } else if (ack.error.code === "timeout" || !live.socket.connected) {
-      setStatus(note, "msgOffline");
+      setStatus(note, "offline");
     } else {
-      setStatus(note, "msgFailed");
+      setStatus(note, "failed");
     }
     if (note.again) { note.again = false; send(note); }
   }
@@ -166,7 +165,7 @@ function mountNotes(live, root) {
       send(note);
     } else if (document.activeElement !== note.textarea) {
       note.textarea.value = savedText;
-      if (saved) setStatus(note, "msgSaved");
+      if (saved) setStatus(note, "saved");
     }
     if (!note.reconciled && (note.itemId === null || note.textarea.value)) note.element.open = true;
     note.reconciled = true;
@@ -188,11 +187,11 @@ function mountNotes(live, root) {
         reconcile(note);
       }
       const item = items.find((i) => i.id === itemId);
-      setTitle(note, item ? `${item.position + 1}. ${item.title}` : text("msgGeneral"));
+      setTitle(note, item ? `${item.position + 1}. ${item.title}` : text("general"));
       const isNow = Boolean(active && item && active.id === item.id);
       if (isNow && note.now.hidden) note.element.open = true;
       note.now.hidden = !isNow;
-      note.now.textContent = text("msgNow");
+      note.now.textContent = text("now");
     });
     list.replaceChildren(...wanted.map((itemId) => notes.get(slot(itemId)).element));
   }
@@ -206,10 +205,8 @@ function mountNotes(live, root) {
     notes.forEach(reconcile);
   });
 
-  // The agenda module announces every change of the list (snapshot, start, add, reorder).
-  document.querySelector("[data-agenda]").addEventListener("agenda:changed", ({ detail }) => {
-    render(detail.items, detail.active);
-  });
+  // A note per agenda item, in agenda order, the running one marked.
+  state.onChange(() => render(state.items(), state.active()));
 
   live.on("note_saved", (saved) => {
     server.set(slot(saved.item_id), saved);
@@ -218,7 +215,7 @@ function mountNotes(live, root) {
     const draft = loadDraft(saved.item_id);
     if ((!draft || draft.synced) && document.activeElement !== note.textarea) {
       note.textarea.value = saved.text;
-      setStatus(note, "msgUpdated", { name: saved.author_name });
+      setStatus(note, "updated", { name: saved.author_name });
       showSize(note);
     }
   });
@@ -228,7 +225,7 @@ function mountNotes(live, root) {
       const draft = loadDraft(note.itemId);
       if (!draft || draft.synced) return;
       if (status === "live") send(note);
-      else setStatus(note, "msgOffline");
+      else setStatus(note, "offline");
     });
   });
 

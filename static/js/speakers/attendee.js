@@ -1,8 +1,9 @@
 // Speakers on the attendee page: raise a hand, see one's place, be told when one has the floor.
-import { duration } from "../format.js";
-import { button, element, fillItemSelect, mountFloor, speakersPart, trackSpeakers, turnClock } from "./common.js";
+import { actionButton, el } from "../core/dom.js";
+import { duration } from "../core/format.js";
+import { fillSpeakersItemSelect, mountFloor, speakersPart, trackSpeakers, turnClock } from "./common.js";
 
-export function mount(live) {
+export function mount(live, state) {
   const part = speakersPart(live);
   if (!part) return;
   const { root, $, msg, send } = part;
@@ -13,11 +14,11 @@ export function mount(live) {
   let warned = { thirty: false, up: false };
   let speakingHand = null;
 
-  const s = trackSpeakers(live, (what, detail) => {
+  const s = trackSpeakers(live, state, (what, detail) => {
     if (what === "mine") tell(detail);
     render();
   });
-  const floor = mountFloor(root, msg, s, live);
+  const floor = mountFloor(root, msg, s, live, state);
 
   function tell(reason) {
     const text = {
@@ -29,7 +30,7 @@ export function mount(live) {
   }
 
   function chosenItem() {
-    return select.value ? Number(select.value) : s.activeId;
+    return select.value ? Number(select.value) : state.activeItemId();
   }
 
   function placeText(hand) {
@@ -43,12 +44,12 @@ export function mount(live) {
   function renderMine() {
     const waiting = s.mine.filter((h) => h.state === "waiting");
     $("[data-mine]").replaceChildren(...waiting.map((hand) => {
-      const li = element("li");
-      const item = s.items.get(hand.item_id);
-      li.append(element("span", "mine-item", msg("on_item", { title: item ? item.title : "" })));
-      if (hand.topic) li.append(element("span", "mine-topic", hand.topic));
-      li.append(element("span", "mine-place", placeText(hand)));
-      li.append(button(msg("withdraw"), { action: "withdraw", handId: hand.id }));
+      const li = el("li");
+      const item = state.item(hand.item_id);
+      li.append(el("span", { class: "mine-item", text: msg("on_item", { title: item ? item.title : "" }) }));
+      if (hand.topic) li.append(el("span", { class: "mine-topic", text: hand.topic }));
+      li.append(el("span", { class: "mine-place", text: placeText(hand) }));
+      li.append(actionButton(msg("withdraw"), { action: "withdraw", handId: hand.id }));
       return li;
     }));
     $("[data-mine-empty]").hidden = waiting.length > 0;
@@ -94,13 +95,13 @@ export function mount(live) {
   }
 
   function renderForm() {
-    fillItemSelect(select, s, msg);
+    fillSpeakersItemSelect(select, state, msg);
     const item = chosenItem();
     const closed = item !== null && s.closed.has(item);
     const notice = $("[data-list-closed]");
     notice.hidden = !closed;
     notice.textContent = closed ? msg("list_closed") : "";
-    $("[data-raise]").disabled = closed || item === null || s.consultationState === "ended";
+    $("[data-raise]").disabled = closed || item === null || state.ended();
   }
 
   function render() {

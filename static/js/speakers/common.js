@@ -1,24 +1,13 @@
 // The speakers' queue as every page holds it: the snapshot, then events (the floor,
 // the list, the ordering), coalesced `speakers_queue` pushes (the ordered queue) and,
-// for attendees, `speakers_mine` notices (their own hands). Pages render from this.
-import { duration, locale } from "../format.js";
-import { fillIn, putText } from "../i18n.js";
+// for attendees, `speakers_mine` notices (their own hands). Pages render from this;
+// the agenda (items, the running one, the consultation's state) is the page's one store's.
+import { el, fillItemSelect } from "../core/dom.js";
+import { duration, locale } from "../core/format.js";
+import { messages, putText } from "../core/messages.js";
 
-// Sentences come translated from the page (templates/speakers/_messages.html).
-function messagesOf(root) {
-  const catalogue = {};
-  const template = root.querySelector("template[data-speakers-messages]");
-  template.content.querySelectorAll("[data-key]").forEach((el) => {
-    catalogue[el.dataset.key] = el.textContent.trim();
-  });
-  return (key, params = {}) => fillIn(catalogue[key] ?? key, params);
-}
-
-export function trackSpeakers(live, onChange) {
+export function trackSpeakers(live, state, onChange) {
   const s = {
-    items: new Map(),
-    activeId: null,
-    consultationState: "draft",
     ordering: "requested",
     timeLimit: 180,
     itemLimits: {},
@@ -39,9 +28,6 @@ export function trackSpeakers(live, onChange) {
   }
 
   live.onSnapshot((snap) => {
-    s.items = new Map(snap.agenda.items.map((i) => [i.id, i]));
-    s.activeId = snap.agenda.active_item_id;
-    s.consultationState = snap.consultation.state;
     setQueue(snap.speakers);
     s.floor = snap.speakers.floor;
     s.mine = snap.speakers.mine || [];
@@ -55,18 +41,7 @@ export function trackSpeakers(live, onChange) {
     changed("mine", data.reason);
   });
 
-  const agendaChange = (item) => {
-    s.items.set(item.id, item);
-    if (item.state === "active") s.activeId = item.id;
-    else if (s.activeId === item.id) s.activeId = null;
-    changed("agenda");
-  };
-  ["item_started", "item_ended", "item_added", "item_extended"].forEach((t) => live.on(t, agendaChange));
-  live.on("agenda_reordered", ({ order }) => {
-    order.forEach((id, position) => { const item = s.items.get(id); if (item) item.position = position; });
-    changed("agenda");
-  });
-  live.on("consultation_ended", () => { s.consultationState = "ended"; changed("agenda"); });
+  state.onChange((kind) => { if (kind !== "snapshot") changed("agenda"); });
 
   live.on("floor_given", (turn) => { s.floor = turn; changed("floor_given", turn); });
   live.on("turn_extended", (turn) => { s.floor = turn; changed("floor"); });
@@ -96,10 +71,6 @@ export function trackSpeakers(live, onChange) {
     changed("queue");
   });
   return s;
-}
-
-export function itemsInOrder(s) {
-  return [...s.items.values()].sort((a, b) => a.position - b.position);
 }
 
 export function limitFor(s, itemId) {
@@ -132,7 +103,7 @@ export function nameOf(msg, person) {
 }
 
 // The floor panel (templates/speakers/_floor.html), the same on every page.
-export function mountFloor(root, msg, s, live) {
+export function mountFloor(root, msg, s, live, state) {
   const $ = (sel) => root.querySelector(sel);
   const panel = $("[data-floor]");
 
@@ -145,7 +116,7 @@ export function mountFloor(root, msg, s, live) {
     topic.hidden = !(turn && turn.topic);
     putText(topic, turn && turn.topic ? turn.topic : "");
     const limit = $("[data-floor-limit]");
-    const shown = s.activeId ?? null;
+    const shown = state.activeItemId();
     limit.textContent = shown === null ? msg("limit", { time: duration(s.timeLimit) })
       : msg(s.itemLimits[shown] ? "limit_item" : "limit", { time: duration(limitFor(s, shown)) });
     const queue = shown === null ? null : s.queues.get(shown);
@@ -189,7 +160,7 @@ export function speakersPart(live) {
   if (!root) return null;
   const $ = (sel) => root.querySelector(sel);
   const error = $("[data-speakers-error]");
-  return { root, $, msg: messagesOf(root), send: error ? commander(live, error) : null };
+  return { root, $, msg: messages("speakers"), send: error ? commander(live, error) : null };
 }
 
 // Send a command; show its refusal in the feature's error line.
@@ -202,33 +173,12 @@ function commander(live, errorEl) {
   };
 }
 
-// Options of an item <select>: "the current item" (value ""), then every item by position.
-export function fillItemSelect(select, s, msg) {
-  const keep = select.value;
-  const current = s.items.get(s.activeId);
-  const first = element("option", "", current ? msg("current_item", { title: current.title }) : msg("no_current_item"));
-  first.value = "";
-  const options = itemsInOrder(s).map((item) => {
-    const option = element("option", "", item.title);
-    option.value = String(item.id);
-    return option;
-  });
-  select.replaceChildren(first, ...options);
-  if ([...select.options].some((o) => o.value === keep)) select.value = keep;
-}
-
-export function element(tag, className, text) {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text !== undefined) putText(el, text);
-  return el;
-}
-
-export function button(label, data, className = "secondary") {
-  const el = element("button", className, label);
-  el.type = "button";
-  Object.assign(el.dataset, data);
-  return el;
+// Options of an item <select>: "the current item" (value ""), then every item in order.
+export function fillSpeakersItemSelect(select, state, msg) {
+  if (!select.options.length) select.append(el("option", { value: "" }));
+  const current = state.active();
+  putText(select.options[0], current ? msg("current_item", { title: current.title }) : msg("no_current_item"));
+  fillItemSelect(select, state.items());
 }
 
 // Totals of speaking time by a key ("stakeholder_group" or "country"), most time first.
@@ -248,8 +198,8 @@ export function totalsBy(record, key) {
 export function renderTotals(table, rows, label) {
   table.querySelector("tbody").replaceChildren(...rows.map((row) => {
     const tr = document.createElement("tr");
-    tr.append(element("th", "", label(row.key)), element("td", "", String(row.turns)),
-      element("td", "", duration(row.seconds)));
+    tr.append(el("th", { text: label(row.key) }), el("td", { text: String(row.turns) }),
+      el("td", { text: duration(row.seconds) }));
     tr.firstChild.scope = "row";
     return tr;
   }));

@@ -1,21 +1,22 @@
 // Speakers on the moderator console: the ordered queue, the floor and its clock,
 // the ordering in force, the list open or closed, the speaking time, the totals.
+import { actionButton, el } from "../core/dom.js";
 import {
-  button, element, fillItemSelect, limitFor, mountFloor, nameOf, renderTotals, speakersPart,
-  totalsBy, trackSpeakers, whoLine,
+  fillSpeakersItemSelect, limitFor, mountFloor, nameOf, renderTotals, speakersPart, totalsBy,
+  trackSpeakers, whoLine,
 } from "./common.js";
 
 const OFF_LIST_KEPT = 10;
 
-export function mount(live) {
+export function mount(live, state) {
   const part = speakersPart(live);
   if (!part) return;
   const { root, $, msg, send } = part;
   const select = $("[data-item-select]");
   const offList = []; // hands withdrawn or removed since this page opened, newest first
 
-  const s = trackSpeakers(live, render);
-  const floor = mountFloor(root, msg, s, live);
+  const s = trackSpeakers(live, state, render);
+  const floor = mountFloor(root, msg, s, live, state);
 
   live.on("hand_raised", (hand) => {
     $("[data-announce]").textContent = msg("raised", { name: nameOf(msg, hand), group: msg(`group:${hand.stakeholder_group}`) });
@@ -34,22 +35,21 @@ export function mount(live) {
   });
 
   function shownItem() {
-    return select.value ? Number(select.value) : s.activeId;
+    return select.value ? Number(select.value) : state.activeItemId();
   }
 
   function renderQueue(item) {
     const queue = item === null ? null : s.queues.get(item);
     $("[data-queue]").replaceChildren(...(queue ? queue.hands : []).map((hand) => {
-      const li = element("li");
-      const who = element("div", "who");
-      who.append(element("strong", "", nameOf(msg, hand)), element("span", "muted", whoLine(msg, hand)));
-      who.append(element("span", hand.spoken_before ? "badge" : "badge first",
-        hand.spoken_before ? msg("spoke_before", { count: hand.turns }) : msg("first_time")));
+      const li = el("li");
+      const who = el("div", { class: "who" });
+      who.append(el("strong", { text: nameOf(msg, hand) }), el("span", { class: "muted", text: whoLine(msg, hand) }));
+      who.append(el("span", { class: hand.spoken_before ? "badge" : "badge first", text: hand.spoken_before ? msg("spoke_before", { count: hand.turns }) : msg("first_time") }));
       li.append(who);
-      if (hand.topic) li.append(element("p", "topic", hand.topic));
-      const actions = element("div", "buttons");
-      actions.append(button(msg("give_floor"), { action: "give", handId: hand.id }, ""),
-        button(msg("remove"), { action: "remove", handId: hand.id }));
+      if (hand.topic) li.append(el("p", { class: "topic", text: hand.topic }));
+      const actions = el("div", { class: "buttons" });
+      actions.append(actionButton(msg("give_floor"), { action: "give", handId: hand.id }, ""),
+        actionButton(msg("remove"), { action: "remove", handId: hand.id }));
       li.append(actions);
       return li;
     }));
@@ -59,16 +59,16 @@ export function mount(live) {
   function renderOffList() {
     $("[data-off-list-part]").hidden = offList.length === 0;
     $("[data-off-list]").replaceChildren(...offList.map((hand) => {
-      const li = element("li");
-      li.append(element("span", "", `${nameOf(msg, hand)} — ${msg(hand.reason)}`),
-        button(msg("put_back"), { action: "put_back", handId: hand.id }));
+      const li = el("li");
+      li.append(el("span", { text: `${nameOf(msg, hand)} — ${msg(hand.reason)}` }),
+        actionButton(msg("put_back"), { action: "put_back", handId: hand.id }));
       return li;
     }));
   }
 
   function render() {
     floor.render();
-    fillItemSelect(select, s, msg);
+    fillSpeakersItemSelect(select, state, msg);
     const item = shownItem();
     const closed = item !== null && s.closed.has(item);
     $("[data-list-state]").textContent = item === null ? "" : msg(closed ? "list_closed" : "list_open");

@@ -1,40 +1,41 @@
 // Speakers on the rapporteur's page: the floor, the queue, and the record — who spoke
 // on each item and for how long, with totals by stakeholder group and by country.
-import { duration } from "../format.js";
+import { el } from "../core/dom.js";
+import { duration } from "../core/format.js";
 import {
-  countryName, element, itemsInOrder, mountFloor, nameOf, renderTotals, speakersPart, totalsBy,
-  trackSpeakers, whoLine,
+  countryName, mountFloor, nameOf, renderTotals, speakersPart, totalsBy, trackSpeakers, whoLine,
 } from "./common.js";
 
-export function mount(live) {
+export function mount(live, state) {
   const part = speakersPart(live);
   if (!part) return;
   const { root, $, msg } = part;
-  const s = trackSpeakers(live, render);
-  const floor = mountFloor(root, msg, s, live);
+  const s = trackSpeakers(live, state, render);
+  const floor = mountFloor(root, msg, s, live, state);
 
   function renderQueue() {
-    const queue = s.activeId === null ? null : s.queues.get(s.activeId);
+    const active = state.activeItemId();
+    const queue = active === null ? null : s.queues.get(active);
     const hands = queue ? queue.hands : [];
     $("[data-queue]").replaceChildren(...hands.map((hand) =>
-      element("li", "", `${nameOf(msg, hand)} — ${whoLine(msg, hand)}${hand.topic ? ` — ${hand.topic}` : ""}`)));
+      el("li", { text: `${nameOf(msg, hand)} — ${whoLine(msg, hand)}${hand.topic ? ` — ${hand.topic}` : ""}` })));
     $("[data-queue-empty]").hidden = hands.length > 0;
   }
 
   function renderRecord() {
-    const titles = new Map(itemsInOrder(s).map((i) => [i.id, i.title]));
+    const titles = new Map(state.items().map((i) => [i.id, i.title]));
     const spoken = (s.record || []).filter((item) => item.speakers.length);
     $("[data-record]").replaceChildren(...spoken.map((item) => {
-      const section = element("section", "record-item");
+      const section = el("section", { class: "record-item" });
       const total = item.speakers.reduce((sum, t) => sum + t.duration, 0);
-      section.append(element("h4", "", `${titles.get(item.item_id) ?? item.title} · ${duration(total)}`));
-      const list = element("ol");
+      section.append(el("h4", { text: `${titles.get(item.item_id) ?? item.title} · ${duration(total)}` }));
+      const list = el("ol");
       list.append(...item.speakers.map((turn) =>
-        element("li", "", `${nameOf(msg, turn)} (${whoLine(msg, turn)}) — ${duration(turn.duration)}`)));
+        el("li", { text: `${nameOf(msg, turn)} (${whoLine(msg, turn)}) — ${duration(turn.duration)}` })));
       section.append(list);
       return section;
     }));
-    if (!spoken.length) $("[data-record]").append(element("p", "muted", msg("no_speakers_yet")));
+    if (!spoken.length) $("[data-record]").append(el("p", { class: "muted", text: msg("no_speakers_yet") }));
   }
 
   function render() {

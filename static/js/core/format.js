@@ -1,6 +1,6 @@
 // Times, durations and numbers as people read them: their own zone and the consultation's,
 // in the page's language.
-import { t } from "./i18n.js";
+import { t } from "./messages.js";
 
 // The page's language for Intl. Arabic keeps Latin digits, as the clocks and counts
 // the scripts write do, so one page never mixes two kinds of digits; Portuguese is

@@ -1,16 +1,14 @@
 // The agenda on every page: the current item, its clock, what is next, the whole plan.
 // The server sends each item's accumulated time and the start of its current run;
-// this module ticks the clocks locally against the server's time.
-import { bothZones, dateTime, duration } from "./format.js";
-import { putText, t } from "./i18n.js";
+// this module ticks the clocks locally against the server's time. The items and
+// the consultation come from the page's one store (core/consultation.js).
+import { bothZones, dateTime, duration } from "../core/format.js";
+import { putText, t } from "../core/messages.js";
 
 const REHEARSAL_GAP_MS = 6 * 3600 * 1000;
 
-export function mountAgenda(live, root, { startable = false } = {}) {
+export function mountAgenda(live, state, root, { startable = false } = {}) {
   const $ = (sel) => root.querySelector(sel);
-  let consultation = null;
-  let items = [];
-  let plannedEndIso = null;
 
   function elapsedOf(item, now) {
     const running = item.run_started_at ? Math.max(0, (now - Date.parse(item.run_started_at)) / 1000) : 0;
@@ -18,13 +16,9 @@ export function mountAgenda(live, root, { startable = false } = {}) {
   }
   const allotted = (item) => item.planned_minutes * 60 + item.extra_seconds;
 
-  function upsert(item) {
-    const i = items.findIndex((x) => x.id === item.id);
-    if (i >= 0) items[i] = item; else items.push(item);
-    items.sort((a, b) => a.position - b.position);
-  }
-
   function projectedEnd(now) {
+    const consultation = state.consultation();
+    const items = state.items();
     const active = items.find((i) => i.state === "active");
     if (!active && items.every((i) => i.state === "pending")) {
       const scheduled = Date.parse(consultation.scheduled_start);
@@ -41,6 +35,8 @@ export function mountAgenda(live, root, { startable = false } = {}) {
   }
 
   function renderList() {
+    const consultation = state.consultation();
+    const items = state.items();
     const list = $("[data-agenda-items]");
     list.replaceChildren(...items.map((item) => {
       const li = document.createElement("li");
@@ -58,17 +54,17 @@ export function mountAgenda(live, root, { startable = false } = {}) {
       li.append(title, minutes);
       return li;
     }));
-    const active = items.find((i) => i.state === "active");
+    const active = state.active();
     const next = items.find((i) => i.state === "pending" && (!active || i.position > active.position));
     putText($("[data-now-title]"), active ? active.title : t(consultation.state === "ended" ? "ended" : "not_started"));
     $("[data-agenda-next]").textContent = next ? t("next", { title: next.title }) : "";
-    root.dispatchEvent(new CustomEvent("agenda:changed", { detail: { items, active } }));
   }
 
   function tick() {
+    const consultation = state.consultation();
     if (!consultation) return;
     const now = live.now();
-    const active = items.find((i) => i.state === "active");
+    const active = state.active();
     if (active) {
       const elapsed = elapsedOf(active, now);
       const remaining = allotted(active) - elapsed;
@@ -92,17 +88,15 @@ export function mountAgenda(live, root, { startable = false } = {}) {
     // is measured as if it started now, as the server does.
     const scheduled = Date.parse(consultation.scheduled_start);
     const rehearsal = !consultation.started_at && Math.abs(now - scheduled) > REHEARSAL_GAP_MS;
-    const plannedEnd = rehearsal ? now + consultation.planned_minutes * 60000 : Date.parse(plannedEndIso);
+    const plannedEnd = rehearsal ? now + consultation.planned_minutes * 60000 : Date.parse(state.plannedEnd());
     const projected = consultation.ended_at ? Date.parse(consultation.ended_at) : projectedEnd(now);
     const late = Math.round((projected - plannedEnd) / 1000);
     $("[data-whole-end]").textContent = bothZones(new Date(projected).toISOString(), consultation.time_zone)
       + (late > 59 ? ` · ${t("late", { duration: duration(late) })}` : "");
   }
 
-  live.onSnapshot((snap) => {
-    consultation = snap.consultation;
-    items = snap.agenda.items.slice();
-    plannedEndIso = snap.agenda.planned_end;
+  function renderHeader() {
+    const consultation = state.consultation();
     document.querySelectorAll("[data-field]").forEach((el) => {
       const field = el.dataset.field;
       if (field === "schedule") {
@@ -111,23 +105,12 @@ export function mountAgenda(live, root, { startable = false } = {}) {
         putText(el, consultation[field]);
       }
     });
-    renderList();
+  }
+
+  state.onChange((kind) => {
+    if (kind === "snapshot") renderHeader();
+    if (kind !== "consultation_started") renderList();
     tick();
   });
-  for (const type of ["item_started", "item_ended", "item_extended", "item_added", "item_overran"]) {
-    live.on(type, (item) => { upsert(item); renderList(); tick(); });
-  }
-  live.on("agenda_reordered", ({ order }) => {
-    order.forEach((id, position) => { const item = items.find((i) => i.id === id); if (item) item.position = position; });
-    items.sort((a, b) => a.position - b.position);
-    renderList();
-  });
-  live.on("consultation_started", ({ started_at, planned_end }) => {
-    consultation.started_at = started_at;
-    consultation.state = "live";
-    plannedEndIso = planned_end;
-  });
-  live.on("consultation_ended", ({ ended_at }) => { consultation.ended_at = ended_at; consultation.state = "ended"; renderList(); tick(); });
   setInterval(tick, 1000);
-  return { items: () => items, consultation: () => consultation };
 }

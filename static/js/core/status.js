@@ -1,5 +1,6 @@
-// "Reconnecting…" when the link drops, nothing when all is well.
-import { t } from "./i18n.js";
+// "Reconnecting…" when the link drops, nothing when all is well. <body data-live>
+// says the same to scripts and tests: "live" once the state is applied.
+import { t } from "./messages.js";
 
 const LABELS = { syncing: "catching_up", reconnecting: "reconnecting" };
 

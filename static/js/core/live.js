@@ -1,10 +1,32 @@
 // The live link to the server: one Socket.IO connection, the consultation's state
 // kept in step with its event log. Features subscribe to event types; nothing
 // else talks to the socket.
-import { io } from "../vendor/socket.io.esm.min.js";
-import { t } from "./i18n.js";
+import { io } from "../../vendor/socket.io.esm.min.js";
+import { t } from "./messages.js";
 
-export function connectLive({ code, view }) {
+// WebSocket first: on a slow link the page is live sooner than when it starts on
+// long-polling and upgrades, as the upgrade holds what is sent meanwhile (the first
+// sync among it). Filtered networks still get through: a WebSocket that fails before
+// ever working here (refused, closed, or silent for OPEN_TIMEOUT_MS) makes the next
+// attempt, a second or so later, start on polling and upgrade where it can; the device
+// remembers, until a WebSocket works again.
+const OPEN_TIMEOUT_MS = 8000;
+const POLLING_FIRST = "baraza:polling-first";
+const WEBSOCKET_FIRST = ["websocket", "polling"];
+const POLLING_THEN_UPGRADE = ["polling", "websocket"];
+
+function remember(key, on) {
+  try { if (on) localStorage.setItem(key, "1"); else localStorage.removeItem(key); } catch { /* private mode */ }
+}
+
+function remembered(key) {
+  try { return localStorage.getItem(key) === "1"; } catch { return false; }
+}
+
+// `ready`: a promise the page's parts are mounted by; no state is applied before it
+// resolves, so none of them misses the snapshot (core/index.js loads them meanwhile).
+export function connectLive({ code, view, ready = null }) {
+  const mounted = Promise.resolve(ready).catch(() => undefined);
   const handlers = new Map();
   const snapshotHandlers = [];
   const stateHandlers = new Map();
@@ -13,13 +35,39 @@ export function connectLive({ code, view }) {
   let offsetMs = 0; // server clock minus ours
   let buffered = [];
 
+  const pollingFirst = remembered(POLLING_FIRST);
   const socket = io({
     auth: (cb) => cb({ code, view, since: seq }),
-    // Polling first, then an upgrade to WebSocket where the network allows it:
-    // filtered networks that block WebSocket still get through.
-    transports: ["polling", "websocket"],
+    transports: pollingFirst ? POLLING_THEN_UPGRADE : WEBSOCKET_FIRST,
+    tryAllTransports: true,
+    timeout: OPEN_TIMEOUT_MS,
     reconnectionDelayMax: 10000,
   });
+  let opened = false;
+  let websocketWorked = false;
+  const websocketWorks = (works) => {
+    websocketWorked ||= works;
+    remember(POLLING_FIRST, !works);
+  };
+  const usePolling = () => {
+    remember(POLLING_FIRST, true);
+    socket.io.opts.transports = POLLING_THEN_UPGRADE;
+  };
+  socket.io.on("open", () => {
+    opened = true;
+    websocketWorks(socket.io.engine.transport.name === "websocket");
+    socket.io.engine.on("upgrade", () => websocketWorks(true));
+  });
+  socket.io.on("reconnect_attempt", () => { if (!websocketWorked) usePolling(); });
+  // A WebSocket hung up on before it opens is no error to Socket.IO, which would wait
+  // OPEN_TIMEOUT_MS: start again on polling at once.
+  if (!pollingFirst) {
+    socket.io.engine.once("close", () => {
+      if (opened) return;
+      usePolling();
+      socket.disconnect().connect();
+    });
+  }
 
   function setStatus(status) {
     statusHandlers.forEach((fn) => fn(status));
@@ -52,12 +100,14 @@ export function connectLive({ code, view }) {
     if (syncing) return;
     syncing = true;
     socket.timeout(15000).emit("sync", seq === null ? {} : { since: seq }, (err, ack) => {
-      syncing = false;
-      if (err || !ack || !ack.ok) { setTimeout(resync, 2000); return; }
-      if (ack.snapshot) { applySnapshot(ack.snapshot); }
-      else { ack.events.forEach((e) => { if (e.seq > seq) apply(e); }); }
-      setStatus("live");
-      outbox.pump();
+      if (err || !ack || !ack.ok) { syncing = false; setTimeout(resync, 2000); return; }
+      mounted.then(() => {
+        syncing = false;
+        if (ack.snapshot) { applySnapshot(ack.snapshot); }
+        else { ack.events.forEach((e) => { if (e.seq > seq) apply(e); }); }
+        setStatus("live");
+        outbox.pump();
+      });
     });
   }
 

@@ -1,10 +1,8 @@
 // The moderator's agenda buttons, and a click on an item to start it.
-import { t } from "./i18n.js";
+import { t } from "../core/messages.js";
 
-export function mountAgendaControls(live, agendaRoot, controls) {
+export function mountAgendaControls(live, state, agendaRoot, controls) {
   const error = controls.querySelector("[data-command-error]");
-  let active = null;
-  agendaRoot.addEventListener("agenda:changed", (e) => { active = e.detail.active; });
 
   async function send(name, payload) {
     error.textContent = "";
@@ -17,6 +15,7 @@ export function mountAgendaControls(live, agendaRoot, controls) {
     if (!button) return;
     const action = button.dataset.action;
     if (action === "extend_item") {
+      const active = state.active();
       if (active) send(action, { item_id: active.id, minutes: Number(button.dataset.minutes) });
     } else if (action === "end_consultation") {
       if (confirm(t("confirm_end"))) send(action);

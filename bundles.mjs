@@ -1,0 +1,55 @@
+// Builds what the pages load into static/dist/, minified: core.js, the shared core
+// (static/js/core/ and the Socket.IO client from static/vendor/), the one script a
+// live page loads; <page>.js, each live page's own part, which core.js loads and which
+// takes the core from it (never a copy); join.js, the join page's script, on its own;
+// pages.css, every style sheet. `make bundles` (or `node bundles.mjs [OUTDIR]`); the
+// output is committed, so that `make run` needs no Node.js, and
+// tests/web/test_bundles.py fails when it is stale.
+import * as esbuild from "esbuild";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const outdir = path.resolve(process.argv[2] || path.join(root, "static", "dist"));
+const core = path.join(root, "static", "js", "core");
+const LIVE_PAGES = ["attendee", "moderator", "present", "rapporteur"];
+const STYLES = ["baraza", "questions", "polls", "speakers", "reports"];
+
+// A page's part imports the core as "./core.js", the bundle the page has loaded already.
+const coreFromThePage = {
+  name: "core-from-the-page",
+  setup(build) {
+    build.onResolve({ filter: /\/core\// }, (args) => {
+      const target = path.resolve(args.resolveDir, args.path);
+      return target.startsWith(core + path.sep) ? { path: "./core.js", external: true } : undefined;
+    });
+  },
+};
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  minify: true,
+  legalComments: "eof",
+  charset: "utf8",
+  logLevel: "warning",
+};
+
+const scripts = { ...common, outdir, format: "esm", target: "es2020" };
+await esbuild.build({ ...scripts, entryPoints: { core: "static/js/core/index.js", join: "static/js/pages/join.js" } });
+await esbuild.build({
+  ...scripts,
+  entryPoints: Object.fromEntries(LIVE_PAGES.map((page) => [page, `static/js/pages/${page}.js`])),
+  plugins: [coreFromThePage],
+});
+
+await esbuild.build({
+  ...common,
+  stdin: {
+    contents: STYLES.map((name) => `@import "./${name}.css";`).join("\n"),
+    resolveDir: path.join(root, "static", "css"),
+    loader: "css",
+    sourcefile: "pages.css",
+  },
+  outfile: path.join(outdir, "pages.css"),
+});
