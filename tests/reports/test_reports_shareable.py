@@ -32,7 +32,7 @@ def _crowd(core, clock, c):
     opening = c.item_ids()[0]
     agenda.start_item(core, c.moderator, opening)
     poll = {"type": "single", "question": "Ratify?", "options": ["Yes", "No"], "open": True}
-    poll_id, _ = polls.create_poll(core, c.moderator, {**poll, "item_id": opening})
+    poll_id = polls.create_poll(core, c.moderator, {**poll, "item_id": opening}).reply["poll_id"]
     people = []
     for group, country, answer in CROWD:
         person = c.join(

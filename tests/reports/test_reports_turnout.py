@@ -20,7 +20,7 @@ def _arrive(core, viewer):
 
 def _poll_with_staff_present(core, c):
     """Three attendees and two staff connected; two attendees vote."""
-    poll_id, _ = polls.create_poll(core, c.moderator, {**CHOICES, "open": True})
+    poll_id = polls.create_poll(core, c.moderator, {**CHOICES, "open": True}).reply["poll_id"]
     people = [c.join() for _ in range(3)]
     for viewer in (c.moderator, c.rapporteur(), *people):
         _arrive(core, viewer)
