@@ -3,7 +3,7 @@
 A breakdown by stakeholder group or by country in a shareable output shows a
 group's own figures only when the group counts at least `SMALLEST` people
 (voters, attendees who joined, speakers). A smaller group is still listed, as
-"fewer than 5", and its figures go into one row, "Other groups together".
+"fewer than 5", and its figures go into one row, "Smaller groups together".
 
 Hiding one small group is not enough: its figures would be the total minus the
 groups shown. So when the other-groups row would hold fewer than `SMALLEST`
@@ -44,7 +44,7 @@ CSV_MARKS = Marks("<5", "(other groups)", "(other groups)")
 
 def report_marks() -> Marks:
     """The marks in the reader's language (Markdown and DOCX)."""
-    return Marks(_("fewer than 5"), _("counted in other groups"), _("Other groups together"))
+    return Marks(_("fewer than 5"), _("counted in smaller groups"), _("Smaller groups together"))
 
 
 @dataclass(frozen=True)

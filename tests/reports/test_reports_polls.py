@@ -33,7 +33,7 @@ def test_each_poll_is_reported_under_its_item_with_final_results_and_turnout(scr
         "| GH | fewer than 5 |  |  |  |",
         "| KE | fewer than 5 |  |  |  |",
         "| ZA | fewer than 5 |  |  |  |",
-        "| Other groups together | 5 | 1 | 3 | 1 |",
+        "| Smaller groups together | 5 | 1 | 3 | 1 |",
     ]
     full = part(markdown_of(download, scripted.consultation.id, "full"), "### 1. Opening")
     assert table_rows(part(full, "###### By country")) == [

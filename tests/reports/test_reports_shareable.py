@@ -51,16 +51,16 @@ def _crowd(core, clock, c):
 
 SHAREABLE_POLL_GROUPS = [
     "| Civil society | 6 | 6 | 0 |",
-    "| Academia | counted in other groups |  |  |",
+    "| Academia | counted in smaller groups |  |  |",
     "| Government | fewer than 5 |  |  |",
     "| Private sector | fewer than 5 |  |  |",
-    "| Other groups together | 8 | 1 | 7 |",
+    "| Smaller groups together | 8 | 1 | 7 |",
 ]
 SHAREABLE_POLL_COUNTRIES = [
     "| NG | 8 | 6 | 2 |",
-    "| GH | counted in other groups |  |  |",
+    "| GH | counted in smaller groups |  |  |",
     "| KE | fewer than 5 |  |  |",
-    "| Other groups together | 6 | 1 | 5 |",
+    "| Smaller groups together | 6 | 1 | 5 |",
 ]
 
 
@@ -76,16 +76,16 @@ def test_the_shareable_markdown_shows_no_group_of_fewer_than_5(
     attendance = part(shareable, "## Attendance")
     assert table_rows(part(attendance, "### By stakeholder group")) == [
         "| Civil society | 6 | 6 |",
-        "| Academia | counted in other groups |  |",
+        "| Academia | counted in smaller groups |  |",
         "| Government | fewer than 5 |  |",
         "| Private sector | fewer than 5 |  |",
-        "| Other groups together | 8 | 8 |",
+        "| Smaller groups together | 8 | 8 |",
     ]
     assert table_rows(part(attendance, "### By country")) == [
         "| NG | 8 | 8 |",
-        "| GH | counted in other groups |  |",
+        "| GH | counted in smaller groups |  |",
         "| KE | fewer than 5 |  |",
-        "| Other groups together | 6 | 6 |",
+        "| Smaller groups together | 6 | 6 |",
     ]
     # One speaker: everyone together is fewer than 5, so no row repeats the totals.
     floor = part(shareable, "## Speaking time")
@@ -124,17 +124,17 @@ def test_the_shareable_word_report_shows_no_group_of_fewer_than_5(
     poll_groups = next(t for t in tables if t[0][:2] == ["Stakeholder group", "Voters"])
     assert poll_groups[1:] == [
         ["Civil society", "6", "6", "0"],
-        ["Academia", "counted in other groups", "", ""],
+        ["Academia", "counted in smaller groups", "", ""],
         ["Government", "fewer than 5", "", ""],
         ["Private sector", "fewer than 5", "", ""],
-        ["Other groups together", "8", "1", "7"],
+        ["Smaller groups together", "8", "1", "7"],
     ]
     attendance = next(t for t in tables if t[0] == ["Country", "Joined", "Peak at once"])
     assert attendance[1:] == [
         ["NG", "8", "8"],
-        ["GH", "counted in other groups", ""],
+        ["GH", "counted in smaller groups", ""],
         ["KE", "fewer than 5", ""],
-        ["Other groups together", "6", "6"],
+        ["Smaller groups together", "6", "6"],
     ]
     floor = next(t for t in tables if t[0][:2] == ["Stakeholder group", "Turns"])
     assert floor[1:] == [["Government", "fewer than 5", "", ""]]
