@@ -89,7 +89,7 @@ def join(code: str) -> BaseResponse | tuple[str, int]:
             form=request.form,
         )
         return page, status_of(error.code)
-    emitter.publish(admitted.events)
+    emitter.publish(current_core(), admitted.events)
     response = redirect(url_for("pages.attendee", code=normalise_join_code(code)))
     set_token_cookie(response, code, admitted.token)
     return response
@@ -111,7 +111,7 @@ def claim_form(token: str) -> str | tuple[str, int]:
 @blueprint.post("/r/<token>")
 def claim(token: str) -> BaseResponse:
     admitted = consultations.claim_link(current_core(), token, request.form.to_dict())
-    emitter.publish(admitted.events)
+    emitter.publish(current_core(), admitted.events)
     with current_core().store.reading() as tx:
         code = tx.get_one(Consultation, admitted.viewer.consultation_id).join_code
     page = "pages.moderate" if admitted.viewer.role == MODERATOR else "pages.report"
