@@ -3,6 +3,7 @@ the server keeps between commands (the pacer of events, the dirty tallies)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -26,12 +27,14 @@ def utcnow() -> datetime:
 class Core:
     """The application's runtime, made by `create_app` (tests make their own).
 
+    `clock` tells the time of day; `timer` measures intervals in seconds (rate limits).
     `claim` is set only on a command's own copy (`taking`): the receipt its write
     transactions take, so that a retried command takes effect once.
     """
 
     store: Store
     clock: Callable[[], datetime] = field(default=utcnow)
+    timer: Callable[[], float] = field(default=time.monotonic)
     pacer: Pacer = field(default_factory=Pacer)
     tallies: Tallies = field(default_factory=Tallies)
     claim: Claim | None = None

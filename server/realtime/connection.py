@@ -78,7 +78,7 @@ def on_connect(auth: Any = None) -> bool:
     session["viewer"] = (viewer.consultation_id, viewer.participant_id, viewer.role)
     core = current_core()
     config = current_app.config["BARAZA"]
-    session["rate"] = commands.RateLimit(config.command_rate, config.command_burst)
+    session["rate"] = commands.RateLimit(config.command_rate, config.command_burst, core.timer)
     join_room(rooms.audience(viewer.consultation_id, viewer.role))
     join_room(rooms.person(viewer.participant_id))
     try:
