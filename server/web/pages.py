@@ -27,7 +27,7 @@ from server.core.models import Consultation
 from server.core.runtime import current_core
 from server.features.consultations import service as consultations
 from server.features.consultations import snapshots
-from server.features.consultations.rules import STAKEHOLDER_GROUPS, parse_spec
+from server.features.consultations.rules import parse_spec
 from server.features.consultations.time_zones import zone_choices
 from server.i18n import LANGUAGE_COOKIE, select_locale, translate_error
 from server.seed import parse_agenda_text
@@ -68,9 +68,7 @@ def join_form(code: str) -> str | tuple[str, int]:
     except DomainError as error:
         page = render_template("index.html", error=translate_error(error), code=code)
         return page, status_of(error.code)
-    return render_template(
-        "join.html", consultation=consultation, groups=STAKEHOLDER_GROUPS, error=None
-    )
+    return render_template("join.html", consultation=consultation, error=None)
 
 
 @blueprint.post("/j/<code>")
@@ -84,7 +82,6 @@ def join(code: str) -> BaseResponse | tuple[str, int]:
         page = render_template(
             "join.html",
             consultation=consultation,
-            groups=STAKEHOLDER_GROUPS,
             error=translate_error(error),
             form=request.form,
         )
