@@ -9,9 +9,11 @@ from flask_babel import Babel
 
 from .config import Config
 from .core import logs
+from .core.emitter import Pacer
 from .core.runtime import Core
 from .core.socket import MAX_MESSAGE_BYTES, socketio
 from .core.store import Store
+from .core.tallies import Tallies
 from .i18n import select_locale
 
 
@@ -29,7 +31,11 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         SESSION_COOKIE_SECURE=config.public_url.startswith("https://"),
     )
     logs.configure(config.log_level, config.log_format)
-    core = Core(Store(config.database_url, config.database_timeout))
+    core = Core(
+        Store(config.database_url, config.database_timeout),
+        pacer=Pacer(config.event_window),
+        tallies=Tallies(config.tally_interval),
+    )
     app.extensions["baraza"] = core
     Babel(app, locale_selector=select_locale)
     _register_web(app)
@@ -66,10 +72,7 @@ def _register_web(app: Flask) -> None:
 
 def _register_realtime(app: Flask, config: Config) -> None:
     from . import bootstrap  # noqa: F401  (the features' commands and parts)
-    from .core import emitter
     from .realtime import cluster, connection  # noqa: F401  (connecting and syncing)
-
-    emitter.pacer.reset(config.event_window)
 
     # async_handlers=False: a connection's events are handled one after the other, in
     # the order sent, on the green thread reading that connection (the library's

@@ -23,7 +23,7 @@ from typing import Any
 
 from server import metrics
 
-from . import acknowledgements, emitter, inflight, logs, receipts, tallies
+from . import acknowledgements, emitter, inflight, logs, receipts
 from .access import Viewer
 from .errors import N_, DomainError
 from .runtime import Core
@@ -145,11 +145,11 @@ def _acknowledge(
         if command_id is None:
             outcome = _timed(handler, name, core, viewer, payload)
         else:
-            with receipts.claiming(core, viewer, name, command_id) as claim:
-                try:
-                    outcome = _timed(handler, name, core, viewer, payload)
-                except receipts.Repeated:
-                    return receipts.earlier_reply(core, claim)
+            claim = receipts.Claim(viewer.participant_id, name, command_id, core.now())
+            try:
+                outcome = _timed(handler, name, core.taking(claim), viewer, payload)
+            except receipts.Repeated:
+                return receipts.earlier_reply(core, claim)
     except DomainError as error:
         return failure(error, translate)
     except Exception:
@@ -158,19 +158,19 @@ def _acknowledge(
             DomainError("internal_error", N_("Something went wrong; nothing was saved.")), translate
         )
     reply = {"ok": True, **outcome.reply}
-    send(outcome)
+    send(core, outcome)
     if claim is not None:
         acknowledgements.keep(core, claim, reply)
     return reply
 
 
-def send(outcome: Outcome) -> None:
+def send(core: Core, outcome: Outcome) -> None:
     """Send what a committed command did: notices, then tallies to push, then its events."""
     for notice in outcome.notices:
         emitter.notify(notice.participant_id, notice.kind, notice.data)
     for recount in outcome.recounts:
-        tallies.mark(recount.consultation_id, recount.topic, recount.key)
-    emitter.publish(outcome.events)
+        core.tallies.mark(recount.consultation_id, recount.topic, recount.key)
+    emitter.publish(core, outcome.events)
 
 
 def failure(error: DomainError, translate: Translate) -> dict[str, Any]:

@@ -7,25 +7,29 @@ counts as tallies, and each envelope's `prev` skips the quiet events before it.
 Tallies (vote counts, presence) are state, not events: they carry absolute
 values, so a missed one is repaired by the next.
 
-An audience's messages are paced (`Pacer`): the first goes at once, and what
-follows within the window goes as one message at its end. A crowd asking
-questions at once would otherwise send every attendee a message per question.
+An audience's messages are paced (`Pacer`, one per application: `core.pacer`):
+the first goes at once, and what follows within the window goes as one message
+at its end. A crowd asking questions at once would otherwise send every attendee
+a message per question.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import rooms
 from .events import LoggedEvent, Payload
 from .socket import socketio
 
+if TYPE_CHECKING:
+    from .runtime import Core
 
-def publish(events: Iterable[LoggedEvent]) -> None:
+
+def publish(core: Core, events: Iterable[LoggedEvent]) -> None:
     """Send logged events to every audience allowed to see them: one message per audience.
 
     A command often logs several events (`start_item`: `item_ended`, then
@@ -35,7 +39,7 @@ def publish(events: Iterable[LoggedEvent]) -> None:
     audience that sees none of them gets nothing.
     """
     for (consultation_id, role), envelopes in _by_audience(events).items():
-        pacer.send(rooms.audience(consultation_id, role), envelopes)
+        core.pacer.send(rooms.audience(consultation_id, role), envelopes)
 
 
 def _by_audience(events: Iterable[LoggedEvent]) -> dict[tuple[int, str], list[Payload]]:
@@ -65,17 +69,21 @@ class Pacer:
     within the window are held and sent together, in seq order, when it ends.
     Under a burst every attendee gets one message per window, whatever the rate
     of commands; with `window` 0 every message goes at once.
+
+    `clock` reads seconds and `sleep` waits for some (tests give a clock of their own).
     """
 
-    def __init__(self, window: float = 0.0) -> None:
+    def __init__(
+        self,
+        window: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], object] | None = None,
+    ) -> None:
+        self.window = window
+        self._clock = clock
+        self._sleep = sleep or socketio.sleep
         self._lock = threading.Lock()
-        self.reset(window)
-
-    def reset(self, window: float) -> None:
-        """Pace with `window` from now on, every room's history forgotten (a new app)."""
-        with self._lock:
-            self.window = window
-            self._rooms: dict[str, _Room] = {}
+        self._rooms: dict[str, _Room] = {}
 
     def send(self, room: str, envelopes: list[Payload]) -> None:
         if self.window <= 0:
@@ -83,7 +91,7 @@ class Pacer:
             return
         with self._lock:
             state = self._rooms.setdefault(room, _Room())
-            now = time.monotonic()
+            now = self._clock()
             held = bool(state.waiting) or now - state.last_sent < self.window
             if held:
                 if not state.waiting:  # the first held: its flush goes at the window's end
@@ -95,17 +103,14 @@ class Pacer:
             socketio.emit("events", envelopes, to=room)
 
     def _flush(self, room: str, due: float) -> None:
-        socketio.sleep(max(0.0, due - time.monotonic()))
+        while (left := due - self._clock()) > 0:
+            self._sleep(left)
         with self._lock:
             state = self._rooms.setdefault(room, _Room())
             envelopes = sorted(state.waiting, key=lambda envelope: envelope["seq"])
             state.waiting = []
-            state.last_sent = time.monotonic()
-        if envelopes:  # none if the pacer was reset meanwhile
-            socketio.emit("events", envelopes, to=room)
-
-
-pacer = Pacer()
+            state.last_sent = self._clock()
+        socketio.emit("events", envelopes, to=room)
 
 
 def push_state(consultation_id: int, roles: Iterable[str], name: str, data: Any) -> None:

@@ -98,9 +98,12 @@ class GroupCommit:
         self._waiting: dict[int, list[_Request]] = {}
         self._leading: set[int] = set()  # consultations with a batch running
 
-    def run(self, consultation_id: int, command: Any) -> Any:
-        """Commit `command` in the consultation's next batch; its result, or raise its error."""
-        request = _Request(Pending(command, receipts.current_claim()))
+    def run(self, consultation_id: int, command: Any, claim: receipts.Claim | None = None) -> Any:
+        """Commit `command` in the consultation's next batch; its result, or raise its error.
+
+        `claim`: the receipt the command takes in its savepoint, if it was sent with an id.
+        """
+        request = _Request(Pending(command, claim))
         with self._lock:
             self._waiting.setdefault(consultation_id, []).append(request)
             leads = consultation_id not in self._leading
@@ -158,8 +161,7 @@ class GroupCommit:
     def _committed(self, pending: list[Pending[Any]]) -> Sequence[Any]:
         """The outcomes of one shared commit; if it fails, its receipts are given back."""
         try:
-            with receipts.unclaimed():
-                return self._commit(self._store, pending)
+            return self._commit(self._store, pending)
         except Exception:  # the shared commit failed: nothing in it was saved
             for each in pending:
                 receipts.give_back(each.claim)
@@ -249,10 +251,16 @@ _groups_lock = threading.Lock()
 
 
 def batched(core: Core, consultation_id: int, command: Any, commit: Commit) -> Any:
-    """Commit `command` with the others of its kind waiting on `core`'s store."""
+    """Commit `command` with the others of its kind waiting on `core`'s store.
+
+    The batch's shared transaction is the plain store's (`Store.shared`): it takes
+    no single command's receipt; each command takes its own (`core.claim`) in its
+    savepoint.
+    """
+    store = core.store.shared
     with _groups_lock:
-        kinds = _groups.setdefault(core.store, {})
+        kinds = _groups.setdefault(store, {})
         group = kinds.get(commit)
         if group is None:
-            group = kinds[commit] = GroupCommit(core.store, commit)
-    return group.run(consultation_id, command)
+            group = kinds[commit] = GroupCommit(store, commit)
+    return group.run(consultation_id, command, core.claim)

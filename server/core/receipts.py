@@ -1,9 +1,11 @@
 """Client command ids: a command sent twice takes effect once, and is answered alike.
 
 A client that may retry (after a timeout, say) puts a `command_id` in the payload.
-While the command runs, the first write transaction it opens also inserts a
-receipt keyed by the participant and the id, so the command's effect and its
-receipt commit together or not at all. A repeat finds the receipt taken: its own
+The command then runs with `core.taking(claim)`: the first write transaction it
+opens (`Store.transaction`) inserts a receipt keyed by the participant and the id
+before anything else, so the command's effect and its receipt commit together or
+not at all. A group commit's shared transaction takes each command's receipt in
+that command's savepoint (`take`). A repeat finds the receipt taken: its own
 work is rolled back and it is answered with the first acknowledgement. A command
 that failed left no receipt, so sending it again simply runs it.
 
@@ -20,22 +22,21 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
-from .access import Viewer
 from .errors import N_, Conflict, DomainError, try_again
 from .receipt_rows import CommandReceipt
-from .runtime import Core
+
+if TYPE_CHECKING:
+    from .runtime import Core
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class Repeated(Exception):
 
 @dataclass
 class Claim:
-    """The receipt a running command takes in its first write transaction."""
+    """The receipt a running command takes in its first write transaction (a `Receipt`)."""
 
     participant_id: int
     command: str
@@ -65,8 +66,13 @@ class Claim:
     def key(self) -> str:
         return hashlib.sha256(self.command_id.encode()).hexdigest()
 
+    def take(self, tx: Session) -> None:
+        """Take the receipt in `tx`, unless taken already; `Repeated` if the id was used."""
+        take(tx, self)
 
-_claim: ContextVar[Claim | None] = ContextVar("receipt_claim", default=None)
+    def rolled_back(self, tx: Session) -> None:
+        if self.session is tx:
+            give_back(self)
 
 
 def parse_command_id(value: object) -> str | None:
@@ -79,49 +85,6 @@ def parse_command_id(value: object) -> str | None:
             N_("A command id is 16 to 100 letters, digits or the signs _ . : -"),
         )
     return value
-
-
-@contextmanager
-def claiming(core: Core, viewer: Viewer, command: str, command_id: str) -> Iterator[Claim]:
-    """Make the write transactions opened inside this block take the command's receipt."""
-    claim = Claim(viewer.participant_id, command, command_id, core.now())
-    token = _claim.set(claim)
-    try:
-        yield claim
-    finally:
-        _claim.reset(token)
-
-
-def current_claim() -> Claim | None:
-    """The receipt the command running in this context must take, if it has an id."""
-    return _claim.get()
-
-
-@contextmanager
-def unclaimed() -> Iterator[None]:
-    """Open transactions here without taking this context's receipt.
-
-    A group commit's shared transaction belongs to no single command; it takes
-    each command's receipt itself, inside that command's savepoint (`take`).
-    """
-    token = _claim.set(None)
-    try:
-        yield
-    finally:
-        _claim.reset(token)
-
-
-def _writes(connection: Connection) -> bool:
-    # Store.transaction() marks its connections; Store.reading() does not.
-    return bool(connection.get_execution_options().get("sqlite_immediate"))
-
-
-@event.listens_for(Session, "after_begin")
-def _take_receipt(session: Session, _tx: SessionTransaction, connection: Connection) -> None:
-    claim = _claim.get()
-    if claim is None or claim.receipt_id is not None or not _writes(connection):
-        return
-    _insert_one(connection, claim, session)
 
 
 def take(tx: Session, claim: Claim | None) -> None:
@@ -181,13 +144,6 @@ def give_back(claim: Claim | None) -> None:
     """Forget a receipt whose writes were rolled back: a retry runs the command again."""
     if claim is not None:
         claim.receipt_id, claim.session = None, None
-
-
-@event.listens_for(Session, "after_rollback")
-def _give_back_receipt(session: Session) -> None:
-    claim = _claim.get()
-    if claim is not None and claim.session is session:
-        give_back(claim)
 
 
 def earlier_reply(core: Core, claim: Claim) -> dict[str, Any]:

@@ -1,15 +1,22 @@
-"""What every service needs: the store and the clock."""
+"""What every service needs, one per application: the store, the clock, and the state
+the server keeps between commands (the pacer of events, the dirty tallies)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from flask import current_app
 
+from .emitter import Pacer
 from .store import Store
+from .tallies import Tallies
+
+if TYPE_CHECKING:
+    from .receipts import Claim
 
 
 def utcnow() -> datetime:
@@ -18,11 +25,26 @@ def utcnow() -> datetime:
 
 @dataclass
 class Core:
+    """The application's runtime, made by `create_app` (tests make their own).
+
+    `clock` tells the time of day; `timer` measures intervals in seconds (rate limits).
+    `claim` is set only on a command's own copy (`taking`): the receipt its write
+    transactions take, so that a retried command takes effect once.
+    """
+
     store: Store
     clock: Callable[[], datetime] = field(default=utcnow)
+    timer: Callable[[], float] = field(default=time.monotonic)
+    pacer: Pacer = field(default_factory=Pacer)
+    tallies: Tallies = field(default_factory=Tallies)
+    claim: Claim | None = None
 
     def now(self) -> datetime:
         return self.clock()
+
+    def taking(self, claim: Claim) -> Core:
+        """This core for one command: its first write transaction takes `claim`'s receipt."""
+        return replace(self, store=self.store.taking(claim), claim=claim)
 
 
 def current_core() -> Core:

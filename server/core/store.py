@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import select
 import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 import psycopg2
 import psycopg2.extensions
@@ -136,8 +137,25 @@ def make_engine(url: str, timeout: float = DATABASE_TIMEOUT_SECONDS, **kwargs: A
     return create_engine(url, **kwargs)
 
 
+class Receipt(Protocol):
+    """What a command's write transaction takes first (core/receipts.py: `Claim`)."""
+
+    def take(self, tx: Session) -> None:
+        """Insert the receipt in `tx`, unless an earlier transaction holds it."""
+
+    def rolled_back(self, tx: Session) -> None:
+        """`tx` was rolled back: if it held the receipt, the receipt is free again."""
+
+
 class Store:
-    """Hands out sessions: `transaction()` for commands, `reading()` for snapshots."""
+    """Hands out sessions: `transaction()` for commands, `reading()` for snapshots.
+
+    A command sent with an id runs with a copy (`taking(receipt)`) whose write
+    transactions take its receipt, so the command's effect and its receipt
+    commit together or not at all.
+    """
+
+    receipt: Receipt | None = None
 
     def __init__(
         self, url: str, timeout: float = DATABASE_TIMEOUT_SECONDS, **engine_kwargs: Any
@@ -156,12 +174,27 @@ class Store:
         )
         self._writer = sessionmaker(writer, expire_on_commit=False)
         self._reader = sessionmaker(reader, expire_on_commit=False)
+        self.shared = self
+
+    def taking(self, receipt: Receipt | None) -> Store:
+        """This store (the same engine) whose write transactions take `receipt` first."""
+        view = copy.copy(self)
+        view.receipt = receipt
+        return view
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """Commit when the block ends; roll back everything if it raises."""
-        with _unavailable_on_disconnect(), self._writer() as session, session.begin():
-            yield session
+        with _unavailable_on_disconnect(), self._writer() as session:
+            try:
+                with session.begin():
+                    if self.receipt is not None:
+                        self.receipt.take(session)
+                    yield session
+            except BaseException:
+                if self.receipt is not None:
+                    self.receipt.rolled_back(session)
+                raise
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

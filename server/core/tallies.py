@@ -1,7 +1,8 @@
 """Coalesced tallies: counts pushed a few times a second, not once per vote.
 
-A command that changes a count marks its topic dirty; a background task flushes
-every `INTERVAL` seconds, reading the counts from the database (the authority)
+A command that changes a count marks its topic dirty in its application's
+`Tallies` (`core.tallies`); a background task flushes every `interval` seconds
+(the TALLY_INTERVAL setting), reading the counts from the database (the authority)
 and pushing them with `emitter.push_state`. With 2,000 attendees voting once
 each, that is one push per topic per tick instead of 2,000 × 2,000 messages.
 
@@ -11,7 +12,8 @@ not repeated once per worker.
 
 A topic that need not move that fast says so (`topic(name, every=seconds)`):
 each push reaches the whole audience, so its cost grows with the room. Its
-pushes fall on every n-th tick of the shared wall clock, the same on every worker.
+pushes fall on every n-th tick of the shared wall clock (n = every / interval),
+the same on every worker.
 """
 
 from __future__ import annotations
@@ -22,15 +24,18 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from server import metrics
 
 from . import emitter
-from .runtime import Core
+
+if TYPE_CHECKING:
+    from .runtime import Core
 
 log = logging.getLogger(__name__)
 
+# The default tick, in seconds (Config.tally_interval, TALLY_INTERVAL).
 INTERVAL = 0.25
 
 
@@ -43,14 +48,15 @@ class Push:
     data: Any
 
 
-Renderer = Callable[[Core, int, frozenset[Any]], Iterable[Push]]
+Renderer = Callable[["Core", int, frozenset[Any]], Iterable[Push]]
 
 _renderers: dict[str, Renderer] = {}
 _every: dict[str, float] = {}
 
 
-def topic(name: str, every: float = INTERVAL) -> Callable[[Renderer], Renderer]:
-    """Register how to render topic `name`; push it at most once per `every` seconds."""
+def topic(name: str, every: float = 0.0) -> Callable[[Renderer], Renderer]:
+    """Register how to render topic `name`; push it at most once per `every` seconds
+    (0: at every tick)."""
 
     def register(renderer: Renderer) -> Renderer:
         _renderers[name] = renderer
@@ -153,36 +159,39 @@ def _hashable(value: Any) -> Any:
     return tuple(_hashable(v) for v in value) if isinstance(value, list) else value
 
 
-dirty: DirtySet | RedisDirtySet = DirtySet()
+class Tallies:
+    """One application's coalesced tallies: what is dirty, and how often it is flushed."""
 
+    def __init__(self, interval: float = INTERVAL) -> None:
+        self.interval = interval
+        self.dirty: DirtySet | RedisDirtySet = DirtySet()
 
-def share_through(client: Any | None, prefix: str) -> None:
-    """Keep the dirty set in Redis (`client`) so workers share it, or in memory (None)."""
-    global dirty
-    dirty = DirtySet() if client is None else RedisDirtySet(client, prefix)
+    def share_through(self, client: Any | None, prefix: str) -> None:
+        """Keep the dirty set in Redis (`client`) so workers share it, or in memory (None)."""
+        self.dirty = DirtySet() if client is None else RedisDirtySet(client, prefix)
 
+    def mark(self, consultation_id: int, name: str, key: Any = None) -> None:
+        """Push topic `name` of the consultation at a coming tick (`key`: what changed)."""
+        self.dirty.mark(consultation_id, name, key)
 
-def mark(consultation_id: int, name: str, key: Any = None) -> None:
-    dirty.mark(consultation_id, name, key)
-
-
-def _due(name: str, tick: int | None) -> bool:
-    """Whether topic `name` may go out on wall-clock `tick` (None: always, as tests flush)."""
-    if tick is None:
-        return True
-    return tick % max(1, round(_every.get(name, INTERVAL) / INTERVAL)) == 0
+    def due(self, name: str, tick: int | None) -> bool:
+        """Whether topic `name` may go out on wall-clock `tick` (None: always, as tests flush)."""
+        if tick is None:
+            return True
+        return tick % max(1, round(_every.get(name, 0.0) / self.interval)) == 0
 
 
 def flush(core: Core, tick: int | None = None) -> int:
-    """Render and push the dirty topics due on `tick`; return how many messages went out.
+    """Render and push `core`'s dirty topics due on `tick`; return how many messages went out.
 
     A topic taken before its tick is marked again, so no change is lost.
     """
+    tallies = core.tallies
     sent = 0
-    for (consultation_id, name), keys in dirty.take(tick).items():
-        if not _due(name, tick):
+    for (consultation_id, name), keys in tallies.dirty.take(tick).items():
+        if not tallies.due(name, tick):
             for key in keys:
-                dirty.mark(consultation_id, name, key)
+                tallies.mark(consultation_id, name, key)
             continue
         renderer = _renderers.get(name)
         if renderer is None:
@@ -195,7 +204,7 @@ def flush(core: Core, tick: int | None = None) -> int:
     return sent
 
 
-def run_flusher(core: Core, interval: float = INTERVAL) -> None:
+def run_flusher(core: Core) -> None:
     """Forever: flush the dirty tallies at each tick of the wall clock.
 
     Every worker ticks at the same instants and, with the shared dirty set, only
@@ -204,6 +213,7 @@ def run_flusher(core: Core, interval: float = INTERVAL) -> None:
     """
     from .socket import socketio
 
+    interval = core.tallies.interval
     while True:
         socketio.sleep(interval - time.time() % interval)
         try:

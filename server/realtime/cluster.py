@@ -35,7 +35,7 @@ from redis.retry import Retry
 
 from server import metrics
 from server.config import Config
-from server.core import emitter, inflight, tallies
+from server.core import emitter, inflight
 from server.core.errors import Forbidden
 from server.core.runtime import Core
 from server.core.socket import socketio
@@ -182,9 +182,9 @@ def forget_connections_of(core: Core, worker: str) -> None:
     """Log the departure of everyone connected through `worker`, as if they had left."""
     for sid in presence.connections_through(core, worker):
         consultation_id, events = presence.leave(core, sid)
-        emitter.publish(events)
+        emitter.publish(core, events)
         if consultation_id is not None:
-            tallies.mark(consultation_id, "presence")
+            core.tallies.mark(consultation_id, "presence")
 
 
 def rejoin(core: Core) -> int:
@@ -199,14 +199,14 @@ def rejoin(core: Core) -> int:
         if sid not in HELD:  # gone meanwhile
             continue
         try:
-            emitter.publish(presence.arrive(core, viewer, sid, WORKER))
+            emitter.publish(core, presence.arrive(core, viewer, sid, WORKER))
         except Forbidden as error:  # its link revoked meanwhile: drop it
             log.info("connection %s not recorded again: %s", sid, error.code)
             socketio.server.disconnect(sid, namespace="/", ignore_queue=True)
             continue
         if sid not in HELD:  # it closed while being recorded: forget it after all
-            emitter.publish(presence.leave(core, sid)[1])
-        tallies.mark(viewer.consultation_id, "presence")
+            emitter.publish(core, presence.leave(core, sid)[1])
+        core.tallies.mark(viewer.consultation_id, "presence")
     return len(missing)
 
 
@@ -214,22 +214,20 @@ def replay_latest(core: Core) -> None:
     """Send every audience of every attended consultation its latest event again."""
     consultation_ids, latest = presence.latest_events_of_attended(core)
     for consultation_id in consultation_ids:
-        tallies.mark(consultation_id, "presence")
+        core.tallies.mark(consultation_id, "presence")
     log.info("replaying the latest of %d events after lost messages", len(latest))
-    emitter.publish(latest)
+    emitter.publish(core, latest)
 
 
 def configure(app: Flask, config: Config) -> MessageQueue | None:
     """With Redis, share rooms and tallies with the other workers; the queue for Socket.IO."""
     if not config.redis_url:
-        tallies.share_through(None, config.redis_prefix)
         return None
+    core = app.extensions["baraza"]
     client = redis_client(config.redis_url)
-    tallies.share_through(client, config.redis_prefix)
+    core.tallies.share_through(client, config.redis_prefix)
     queue = MessageQueue(config.redis_url, channel=f"{config.redis_prefix}:socketio")
-    app.extensions["baraza_cluster"] = Membership(
-        app.extensions["baraza"], client, config.redis_prefix, queue
-    )
+    app.extensions["baraza_cluster"] = Membership(core, client, config.redis_prefix, queue)
     return queue
 
 

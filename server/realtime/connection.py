@@ -76,33 +76,35 @@ def on_connect(auth: Any = None) -> bool:
         log.info("connection refused: %s", error.code)
         refuse(error)
     session["viewer"] = (viewer.consultation_id, viewer.participant_id, viewer.role)
+    core = current_core()
     config = current_app.config["BARAZA"]
-    session["rate"] = commands.RateLimit(config.command_rate, config.command_burst)
+    session["rate"] = commands.RateLimit(config.command_rate, config.command_burst, core.timer)
     join_room(rooms.audience(viewer.consultation_id, viewer.role))
     join_room(rooms.person(viewer.participant_id))
     try:
-        emitter.publish(presence.arrive(current_core(), viewer, current_sid(), WORKER))
+        emitter.publish(core, presence.arrive(core, viewer, current_sid(), WORKER))
     except Forbidden as error:  # its link revoked since it was authenticated
         log.info("connection refused on arrival: %s", error.code)
         refuse(error)
     except DomainError:  # the database away: serve it; a page refused would not retry
         log.warning("presence not recorded for %s", current_sid())
     HELD[current_sid()] = viewer
-    tallies.mark(viewer.consultation_id, "presence")
+    core.tallies.mark(viewer.consultation_id, "presence")
     return True
 
 
 @socketio.on("disconnect")  # type: ignore[untyped-decorator]
 def on_disconnect(*_reason: Any) -> None:
     HELD.pop(current_sid(), None)
+    core = current_core()
     try:
-        consultation_id, events = presence.leave(current_core(), current_sid())
+        consultation_id, events = presence.leave(core, current_sid())
     except DomainError:
         log.warning("departure not recorded for %s", current_sid())
         return
-    emitter.publish(events)
+    emitter.publish(core, events)
     if consultation_id is not None:
-        tallies.mark(consultation_id, "presence")
+        core.tallies.mark(consultation_id, "presence")
 
 
 def drop_revoked(core: Core, consultation_id: int) -> None:

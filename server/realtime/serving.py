@@ -119,5 +119,5 @@ def start_background_tasks(app: Flask) -> None:
     socketio.start_background_task(run_ticker, core)
     socketio.start_background_task(app.extensions["baraza_loop"].run)
     socketio.start_background_task(sweep_revoked, core)
-    socketio.start_background_task(tallies.run_flusher, core, app.config["BARAZA"].tally_interval)
+    socketio.start_background_task(tallies.run_flusher, core)
     cluster.start_background_tasks(app)

@@ -34,6 +34,6 @@ def run_ticker(core: Core) -> None:
         socketio.sleep(TICK_SECONDS)
         for check in CHECKS:
             try:
-                emitter.publish(check(core))
+                emitter.publish(core, check(core))
             except Exception:  # the clock must outlive a failed check
                 log.exception("timed check %s failed", check.__qualname__)

@@ -88,7 +88,7 @@ def consultation_info(code: str) -> Response:
 def join(code: str) -> Response:
     admitted = consultations.join(current_core(), code, _json_body())
     metrics.JOINS.inc()
-    emitter.publish(admitted.events)
+    emitter.publish(current_core(), admitted.events)
     response = jsonify(
         {"ok": True, "token": admitted.token, "participant_id": admitted.viewer.participant_id}
     )
@@ -101,7 +101,7 @@ def claim_link() -> Response:
     """Exchange a moderator or rapporteur link's token for a personal one."""
     body = _json_body()
     admitted = consultations.claim_link(current_core(), body.get("link"), body)
-    emitter.publish(admitted.events)
+    emitter.publish(current_core(), admitted.events)
     return jsonify({"ok": True, "token": admitted.token, "role": admitted.viewer.role})
 
 

@@ -27,7 +27,7 @@ from server.core.models import Consultation
 from server.core.runtime import current_core
 from server.features.consultations import service as consultations
 from server.features.consultations import snapshots
-from server.features.consultations.rules import STAKEHOLDER_GROUPS, parse_spec
+from server.features.consultations.rules import parse_spec
 from server.features.consultations.time_zones import zone_choices
 from server.i18n import LANGUAGE_COOKIE, select_locale, translate_error
 from server.seed import parse_agenda_text
@@ -68,9 +68,7 @@ def join_form(code: str) -> str | tuple[str, int]:
     except DomainError as error:
         page = render_template("index.html", error=translate_error(error), code=code)
         return page, status_of(error.code)
-    return render_template(
-        "join.html", consultation=consultation, groups=STAKEHOLDER_GROUPS, error=None
-    )
+    return render_template("join.html", consultation=consultation, error=None)
 
 
 @blueprint.post("/j/<code>")
@@ -84,12 +82,11 @@ def join(code: str) -> BaseResponse | tuple[str, int]:
         page = render_template(
             "join.html",
             consultation=consultation,
-            groups=STAKEHOLDER_GROUPS,
             error=translate_error(error),
             form=request.form,
         )
         return page, status_of(error.code)
-    emitter.publish(admitted.events)
+    emitter.publish(current_core(), admitted.events)
     response = redirect(url_for("pages.attendee", code=normalise_join_code(code)))
     set_token_cookie(response, code, admitted.token)
     return response
@@ -111,7 +108,7 @@ def claim_form(token: str) -> str | tuple[str, int]:
 @blueprint.post("/r/<token>")
 def claim(token: str) -> BaseResponse:
     admitted = consultations.claim_link(current_core(), token, request.form.to_dict())
-    emitter.publish(admitted.events)
+    emitter.publish(current_core(), admitted.events)
     with current_core().store.reading() as tx:
         code = tx.get_one(Consultation, admitted.viewer.consultation_id).join_code
     page = "pages.moderate" if admitted.viewer.role == MODERATOR else "pages.report"

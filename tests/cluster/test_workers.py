@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from functools import partial
 
@@ -73,11 +72,17 @@ def test_concurrent_commands_on_both_workers_keep_one_gap_free_order(cluster):
     print(f"resyncs after out-of-order delivery: {[f.resyncs for f in staff + watchers]}")
 
 
+def presence_pushes(follower):
+    """The `present` counts the follower was pushed, each with when it came."""
+    return [(at, s["data"]["present"]) for at, s in follower.states if s["name"] == "present"]
+
+
 def test_a_coalesced_count_is_pushed_once_per_tick_not_once_per_worker(cluster):
     c = cluster.consultation()
     watcher = cluster.follow(0, cluster.join(c, "Watcher"))
     tokens = [cluster.join(c, f"Person {n}") for n in range(8)]
-    time.sleep(1.5)  # the watcher's own arrival has been pushed
+    latecomer = cluster.join(c, "Latecomer")
+    watcher.wait_until(lambda: 1 in [n for _, n in presence_pushes(watcher)])  # its own arrival
     watcher.states.clear()
 
     def arrive(n):
@@ -88,15 +93,13 @@ def test_a_coalesced_count_is_pushed_once_per_tick_not_once_per_worker(cluster):
         thread.start()
     for thread in threads:
         thread.join()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        pushes = [(at, s["data"]["present"]) for at, s in watcher.states if s["name"] == "present"]
-        if pushes and pushes[-1][1] == 9:
-            break
-        time.sleep(0.2)
-    time.sleep(1.5)  # a second worker pushing the same tick would have done so by now
-    pushes = [(at, s["data"]["present"]) for at, s in watcher.states if s["name"] == "present"]
-    assert pushes and pushes[-1][1] == 9
+    watcher.wait_until(lambda: 9 in [n for _, n in presence_pushes(watcher)])
+    # Every push goes through one Redis channel, in the order published: once the push
+    # of a later tick is here, a second push of the same tick would be here too.
+    cluster.follow(1, latecomer)
+    watcher.wait_until(lambda: 10 in [n for _, n in presence_pushes(watcher)])
+    pushes = presence_pushes(watcher)
+    assert [n for _, n in pushes][-2:] == [9, 10]
     gaps = [later - earlier for (earlier, _), (later, _) in zip(pushes, pushes[1:], strict=False)]
     assert all(gap > 0.5 for gap in gaps), f"two pushes in one tick: {pushes}"
 
@@ -133,6 +136,7 @@ def test_concurrent_votes_on_both_workers_give_exact_tallies_pushed_once_per_tic
     poll_id = moderator.call("create_poll", poll)["poll_id"]
     watchers = [cluster.follow(n, cluster.join(c, f"Watcher {n}")) for n in (0, 1)]
     voters = [cluster.follow(n % 2, cluster.join(c, f"Voter {n}")) for n in range(16)]
+    latecomer = cluster.follow(1, cluster.join(c, "Late voter"))
     for watcher in watchers:
         watcher.states.clear()
     acks: list[dict] = []
@@ -157,10 +161,13 @@ def test_concurrent_votes_on_both_workers_give_exact_tallies_pushed_once_per_tic
                 bool(results(w)) and [r["value"] for r in results(w)[-1][1]["rows"]] == expected
             )
         )
-    time.sleep(1.5)  # a second push of the same tick would have come by now
+    # A later tick's push: once it is here, a second push of an earlier tick would be too.
+    assert latecomer.call("cast_ballot", {"poll_id": poll_id, "answer": 0})["ok"] is True
+    for watcher in watchers:
+        watcher.wait_until(lambda w=watcher: results(w)[-1][1]["voters"] == len(voters) + 1)
     for watcher in watchers:
         pushes = results(watcher)
-        assert pushes[-1][1]["voters"] == len(voters)
+        assert pushes[-2][1]["voters"] == len(voters)
         gaps = [b - a for (a, _), (b, _) in zip(pushes, pushes[1:], strict=False)]
         assert all(gap > 0.5 for gap in gaps), f"two pushes in one tick: {pushes}"
     closed = moderator.call("close_poll", {"poll_id": poll_id})

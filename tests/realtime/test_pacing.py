@@ -1,20 +1,50 @@
 """Pacing: an audience's first message goes at once, what follows within the window as one."""
 
+import threading
 import time
 from dataclasses import replace
 
 import pytest
 
 from server.app import create_app
+from server.core.emitter import Pacer
 from server.core.socket import socketio
 
 WINDOW = 0.4
 
 
+class PacerClock:
+    """Seconds that pass only when the test says so; a pacer sleeping on it wakes then."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self._moved = threading.Condition()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        with self._moved:
+            self.now += seconds
+            self._moved.notify_all()
+
+    def sleep(self, _seconds: float) -> None:
+        """Wait for the clock to move (the pacer checks it again); a moment at most, in
+        case it moved between the pacer's reading and this call."""
+        with self._moved:
+            self._moved.wait(timeout=0.05)
+
+
 @pytest.fixture
-def paced(app, app_consultation):
-    """The application with a pacing window, and a way to connect to it."""
+def clock():
+    return PacerClock()
+
+
+@pytest.fixture
+def paced(app, app_consultation, clock):
+    """The application with a pacing window on `clock`, and a way to connect to it."""
     paced_app = create_app(replace(app.config["BARAZA"], event_window=WINDOW))
+    paced_app.extensions["baraza"].pacer = Pacer(WINDOW, clock=clock, sleep=clock.sleep)
     clients = []
 
     def connect(token):
@@ -35,16 +65,24 @@ def events_messages(client):
     ]
 
 
+def next_events_messages(client, timeout=5.0):
+    """The `events` messages the client gets next (sent by the pacer's own thread)."""
+    deadline = time.monotonic() + timeout
+    while not (messages := events_messages(client)) and time.monotonic() < deadline:
+        threading.Event().wait(0.005)
+    return messages
+
+
 def command(client, name, **payload):
     ack = client.emit(name, payload, callback=True)
     assert ack["ok"] is True, ack
     return ack
 
 
-def test_a_command_after_a_quiet_window_reaches_everyone_at_once(paced, app_consultation):
+def test_a_command_after_a_quiet_window_reaches_everyone_at_once(paced, app_consultation, clock):
     c = app_consultation
     moderator, attendee = paced(c.moderator_token), paced(c.join_with_token()[1])
-    time.sleep(WINDOW)  # the arrivals' own messages are out of the window
+    clock.advance(WINDOW)  # the arrivals' own messages are out of the window
 
     command(moderator, "next_item")
 
@@ -52,22 +90,25 @@ def test_a_command_after_a_quiet_window_reaches_everyone_at_once(paced, app_cons
 
 
 def test_a_burst_reaches_each_attendee_as_one_message_per_window_in_seq_order(
-    paced, app_consultation
+    paced, app_consultation, clock
 ):
     c = app_consultation
     moderator, watcher = paced(c.moderator_token), paced(c.join_with_token()[1])
     command(moderator, "set_question_settings", moderation="post", min_interval_seconds=0)
     askers = [paced(c.join_with_token()[1]) for _ in range(6)]
-    time.sleep(WINDOW)
+    clock.advance(WINDOW)
     events_messages(watcher)
 
     for index, asker in enumerate(askers):
         command(asker, "ask_question", text=f"Question number {index}?")
     first = events_messages(watcher)
-    time.sleep(WINDOW * 1.5)
-    rest = events_messages(watcher)
+    clock.advance(WINDOW / 2)
+    held = events_messages(watcher)
+    clock.advance(WINDOW / 2)
+    rest = next_events_messages(watcher)
 
     assert first == [["question_asked"]]
+    assert held == []
     assert rest == [["question_asked"] * 5]
     seqs = [e["seq"] for e in watcher.get_received()]  # nothing more came
     assert seqs == []

@@ -1,12 +1,23 @@
 """Coalesced tallies: each topic goes out at most once per its own interval."""
 
+from dataclasses import replace
+
+import pytest
+
+from server.app import create_app
 from server.core import tallies
 
 
-def test_a_topic_waits_its_interval_between_pushes_and_loses_no_change(app, monkeypatch):
+def core_of(app, **settings):
+    """The runtime of a new application on `app`'s database, with some settings changed."""
+    return create_app(replace(app.config["BARAZA"], **settings)).extensions["baraza"]
+
+
+@pytest.fixture
+def slow_count(monkeypatch):
+    """A topic pushed at most once a second; the (consultation, keys) of each push."""
     for name in ("_renderers", "_every"):
         monkeypatch.setattr(tallies, name, dict(getattr(tallies, name)))
-    monkeypatch.setattr(tallies, "dirty", tallies.DirtySet())
     pushed = []
     monkeypatch.setattr(
         tallies.emitter, "push_state", lambda cid, _roles, name, data: pushed.append((cid, data))
@@ -16,11 +27,32 @@ def test_a_topic_waits_its_interval_between_pushes_and_loses_no_change(app, monk
     def render(_core, _consultation_id, keys):
         return [tallies.Push(("attendee",), "slow-count", sorted(keys))]
 
+    return pushed
+
+
+def test_a_topic_waits_its_interval_between_pushes_and_loses_no_change(app, slow_count):
     core = app.extensions["baraza"]
-    tallies.mark(7, "slow-count", "a")
+    core.tallies.mark(7, "slow-count", "a")
     assert tallies.flush(core, tick=400) == 1  # every 1 s = every 4th quarter-second tick
-    tallies.mark(7, "slow-count", "b")
+    core.tallies.mark(7, "slow-count", "b")
     assert tallies.flush(core, tick=402) == 0
-    tallies.mark(7, "slow-count", "c")
+    core.tallies.mark(7, "slow-count", "c")
     assert tallies.flush(core, tick=404) == 1
-    assert pushed == [(7, ["a"]), (7, ["b", "c"])]
+    assert slow_count == [(7, ["a"]), (7, ["b", "c"])]
+
+
+def test_a_topic_keeps_its_interval_whatever_the_tally_interval_setting(app, slow_count):
+    core = core_of(app, tally_interval=0.5)
+    core.tallies.mark(7, "slow-count", "a")
+    assert tallies.flush(core, tick=200) == 1  # every 1 s = every 2nd half-second tick
+    core.tallies.mark(7, "slow-count", "b")
+    assert tallies.flush(core, tick=201) == 0
+    assert tallies.flush(core, tick=202) == 1
+    assert slow_count == [(7, ["a"]), (7, ["b"])]
+
+
+def test_each_application_keeps_its_own_dirty_tallies(app, slow_count):
+    first, second = core_of(app), core_of(app)
+    first.tallies.mark(7, "slow-count", "a")
+    assert tallies.flush(second, tick=400) == 0
+    assert tallies.flush(first, tick=400) == 1

@@ -12,8 +12,8 @@ CHOICES = {"type": "single", "question": "Ratify?", "options": ["Yes", "No"]}
 
 def vote_with_id(core, voter, poll_id, command_id):
     """What the command registry does for a ballot sent with a command id."""
-    with receipts.claiming(core, voter, "cast_ballot", command_id) as claim:
-        cast = ballots.cast_ballot(core, voter, poll_id, 1)
+    claim = receipts.Claim(voter.participant_id, "cast_ballot", command_id, core.now())
+    cast = ballots.cast_ballot(core.taking(claim), voter, poll_id, 1)
     reply = {"ok": True, "poll_id": poll_id, "answer": cast.reply["answer"]}
     acknowledgements.keep(core, claim, reply)
     return claim, reply

@@ -114,8 +114,7 @@ def test_a_command_id_used_before_writes_nothing_and_a_new_one_is_kept(create_co
     poll_id = polls.create_poll(core, c.moderator, {**CHOICES, "open": True}).reply["poll_id"]
     earlier, fresh = c.join(), c.join()
     used = receipts.Claim(earlier.participant_id, "cast_ballot", "used-0123456789abcdef", NOW)
-    with receipts.claiming(core, earlier, "cast_ballot", used.command_id):
-        ballots.cast_ballot(core, earlier, poll_id, 1)
+    ballots.cast_ballot(core.taking(used), earlier, poll_id, 1)
     again = receipts.Claim(earlier.participant_id, "cast_ballot", used.command_id, NOW)
     new = receipts.Claim(fresh.participant_id, "cast_ballot", "new-0123456789abcdef", NOW)
 

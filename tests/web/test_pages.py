@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from server.core.languages import LANGUAGES
 from server.core.models import Participant
+from server.features.consultations.rules import STAKEHOLDER_GROUPS
 from server.i18n import LANGUAGE_COOKIE
 from tests.conftest import form_data
 
@@ -14,6 +15,20 @@ def test_the_join_page_shows_the_consultation(app, app_consultation):
     page = app.test_client().get(f"/j/{app_consultation.join_code}")
     assert page.status_code == 200
     assert "Regional Cybercrime Consultations for Africa" in page.text
+
+
+def test_the_forms_and_the_scripts_name_every_stakeholder_group_the_rules_accept(
+    app, app_consultation
+):
+    client = app.test_client()
+    page = client.get(f"/j/{app_consultation.join_code}").text
+    form = re.search(r'<select id="stakeholder_group".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option value="(\w+)"', form) == list(STAKEHOLDER_GROUPS)
+    link = f"/m/{app_consultation.moderator_link}"
+    client.post(link, data=form_data(client, link, display_name="Chair"))
+    moderator = client.get(f"/c/{app_consultation.join_code}/moderate").text
+    assert re.findall(r'data-key="group:(\w+)"', moderator) == list(STAKEHOLDER_GROUPS)
+    assert re.findall(r'data-msg="group_(\w+)"', moderator) == list(STAKEHOLDER_GROUPS)
 
 
 def test_joining_sets_a_private_cookie_and_opens_the_attendee_page(app, app_consultation):
