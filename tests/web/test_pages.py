@@ -28,7 +28,7 @@ def test_the_forms_and_the_scripts_name_every_stakeholder_group_the_rules_accept
     client.post(link, data=form_data(client, link, display_name="Chair"))
     moderator = client.get(f"/c/{app_consultation.join_code}/moderate").text
     assert re.findall(r'data-key="group:(\w+)"', moderator) == list(STAKEHOLDER_GROUPS)
-    assert re.findall(r'data-msg="group_(\w+)"', moderator) == list(STAKEHOLDER_GROUPS)
+    assert re.findall(r'data-key="group_(\w+)"', moderator) == list(STAKEHOLDER_GROUPS)
 
 
 def test_joining_sets_a_private_cookie_and_opens_the_attendee_page(app, app_consultation):
