@@ -31,6 +31,7 @@ from server.core.runtime import Core
 from server.core.store import Store
 
 from .rules import JOIN_CODE_MAX, ConsultationSpec, Profile, new_join_code, parse_profile
+from .views import ProfileView
 
 CreationHook = Callable[[Session, Consultation, ConsultationSpec, datetime], None]
 
@@ -236,7 +237,7 @@ def _admit(
         tx,
         consultation,
         [
-            (p, EventDraft("participant_joined", public_profile(p), STAFF), p.joined_at)
+            (p, EventDraft("participant_joined", dict(public_profile(p)), STAFF), p.joined_at)
             for p in people
         ],
     )
@@ -273,7 +274,7 @@ def replace_link(core: Core, viewer: Viewer, role: object) -> tuple[str, list[Lo
     return token, events
 
 
-def public_profile(person: Participant) -> dict[str, object]:
+def public_profile(person: Participant) -> ProfileView:
     return {
         "participant_id": person.id,
         "role": person.role,

@@ -23,6 +23,7 @@ from server.core.times import iso
 from server.features.agenda.service import agenda_view
 
 from .service import public_profile
+from .views import ConsultationView
 
 # How far back a reconnecting client is replayed event by event; past this, a
 # fresh snapshot is cheaper than the events.
@@ -80,7 +81,7 @@ def catch_up(core: Core, viewer: Viewer, since: int) -> dict[str, Any]:
     }
 
 
-def consultation_view(consultation: Consultation) -> dict[str, Any]:
+def consultation_view(consultation: Consultation) -> ConsultationView:
     return {
         "id": consultation.id,
         "short_name": consultation.short_name,

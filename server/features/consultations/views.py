@@ -1,0 +1,33 @@
+"""The consultation's wire shapes: what a client reads of a consultation and of a person."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+
+class ConsultationView(TypedDict):
+    """A consultation as every client and page reads it."""
+
+    id: int
+    short_name: str
+    title: str
+    region: str
+    description: str
+    time_zone: str
+    scheduled_start: str
+    planned_minutes: int
+    languages: list[Any]
+    state: str
+    join_code: str
+    started_at: str | None
+    ended_at: str | None
+
+
+class ProfileView(TypedDict):
+    """A participant as the others may see them (no token, no link)."""
+
+    participant_id: int
+    role: str
+    display_name: str
+    stakeholder_group: str
+    country: str
