@@ -525,7 +525,7 @@ def numbered_records(rows: list[Any], what: str) -> Iterator[tuple[int, Record]]
 
 def _export_items(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     # Stored fields, spelled out: the archive is a versioned format that must not
-    # follow changes to what screens are sent (services/agenda.item_view).
+    # follow changes to what screens are sent (features/agenda/views.py).
     for item in numbered(ctx, "agenda_item", AgendaItem):
         yield {
             "id": ctx.ids.to_archive("agenda_item", item.id),

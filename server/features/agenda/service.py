@@ -20,6 +20,7 @@ from server.core.times import iso
 from server.core.unit_of_work import Outcome, unit_of_work
 
 from . import rules
+from .views import AgendaView, ItemView
 
 
 def start_item(core: Core, viewer: Viewer, item_id: Any) -> Outcome:
@@ -82,7 +83,7 @@ def add_item(core: Core, viewer: Viewer, title: Any, minutes: Any) -> Outcome:
         )
         items.append(item)
         uow.tx.flush()
-        uow.log([EventDraft("item_added", item_view(item, uow.now))])
+        uow.log([EventDraft("item_added", dict(item_view(item, uow.now)))])
     return uow.outcome
 
 
@@ -115,7 +116,7 @@ def record_overruns(core: Core) -> list[LoggedEvent]:
             if item is None or item.overrun_logged or rules.item_timing(item, now).remaining > 0:
                 continue
             item.overrun_logged = True
-            draft = EventDraft("item_overran", item_view(item, now))
+            draft = EventDraft("item_overran", dict(item_view(item, now)))
             logged += event_log.append(tx, consultation, None, [draft], now)
     return logged
 
@@ -136,7 +137,7 @@ def _switch_to(consultation: Consultation, item: AgendaItem, now: datetime) -> l
     item.state = rules.ACTIVE
     item.run_started_at = now
     item.first_started_at = item.first_started_at or now
-    drafts.append(EventDraft("item_started", item_view(item, now)))
+    drafts.append(EventDraft("item_started", dict(item_view(item, now))))
     return drafts
 
 
@@ -148,10 +149,10 @@ def _stop_active(consultation: Consultation, now: datetime) -> list[EventDraft]:
     item.run_started_at = None
     item.state = rules.DONE
     item.last_ended_at = now
-    return [EventDraft("item_ended", item_view(item, now))]
+    return [EventDraft("item_ended", dict(item_view(item, now)))]
 
 
-def item_view(item: AgendaItem, now: datetime) -> dict[str, Any]:
+def item_view(item: AgendaItem, now: datetime) -> ItemView:
     """An item as screens show it; timings are as of `now`, clocks tick on from there."""
     timing = rules.item_timing(item, now)
     return {
@@ -172,7 +173,7 @@ def item_view(item: AgendaItem, now: datetime) -> dict[str, Any]:
     }
 
 
-def agenda_view(consultation: Consultation, now: datetime) -> dict[str, Any]:
+def agenda_view(consultation: Consultation, now: datetime) -> AgendaView:
     items = consultation.items
     # Not started yet: measured as if it started now, if "now" is another occasion.
     baseline = rules.plan_baseline(consultation.scheduled_start, consultation.started_at or now)
