@@ -24,6 +24,7 @@ from server.features.consultations.snapshots import snapshot_part
 
 from . import rules
 from .models import GENERAL_SLOT, Note
+from .views import NoteView
 
 
 def save_note(core: Core, viewer: Viewer, item_id: Any, text: Any, revision: Any) -> Outcome:
@@ -100,7 +101,7 @@ def _logged(note: Note, author: Participant | None, now: datetime) -> EventDraft
     """The note's latest text for the log, which now has it."""
     note.logged_revision = note.revision
     note.logged_at = now
-    return EventDraft("note_saved", note_view(note, author), STAFF)
+    return EventDraft("note_saved", dict(note_view(note, author)), STAFF)
 
 
 def _slot(consultation: Consultation, item_id: Any) -> int:
@@ -110,7 +111,7 @@ def _slot(consultation: Consultation, item_id: Any) -> int:
     return find_item(consultation.items, item_id).id
 
 
-def note_view(note: Note, author: Participant | None) -> dict[str, Any]:
+def note_view(note: Note, author: Participant | None) -> NoteView:
     return {
         "item_id": note.item_id,
         "text": note.text,
@@ -118,7 +119,7 @@ def note_view(note: Note, author: Participant | None) -> dict[str, Any]:
         "client_revision": note.client_revision,
         "author_id": note.author_id,
         "author_name": author.display_name if author else "",
-        "updated_at": iso(note.updated_at),
+        "updated_at": note.updated_at.isoformat(),
     }
 
 

@@ -1,0 +1,17 @@
+"""The notes' wire shape: a rapporteur's note as staff read it."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class NoteView(TypedDict):
+    """A note's latest text; `item_id` is None for the general note, `author_name` "" if none."""
+
+    item_id: int | None
+    text: str
+    revision: int
+    client_revision: int
+    author_id: int | None
+    author_name: str
+    updated_at: str
