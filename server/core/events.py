@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 PUBLIC = "public"
 STAFF = "staff"
@@ -24,6 +24,8 @@ STAFF_ROLES = frozenset({MODERATOR, RAPPORTEUR})
 
 Payload = dict[str, Any]
 Projection = Callable[[Payload], Payload]
+# A registered projection keeps its own type (it may accept any mapping, say).
+AnyProjection = TypeVar("AnyProjection", bound=Projection)
 
 
 @dataclass(frozen=True)
@@ -78,10 +80,10 @@ class LoggedEvent:
 _projections: dict[tuple[str, str], Projection] = {}
 
 
-def projection(event_type: str, *roles: str) -> Callable[[Projection], Projection]:
+def projection(event_type: str, *roles: str) -> Callable[[AnyProjection], AnyProjection]:
     """Register how `roles` read `event_type` (default: the payload as logged)."""
 
-    def register(function: Projection) -> Projection:
+    def register(function: AnyProjection) -> AnyProjection:
         for role in roles:
             _projections[(event_type, role)] = function
         return function

@@ -45,7 +45,7 @@ _PRIVATE_TURN_FIELDS = frozenset({"participant_id", "topic"})
 
 
 @projection(TURN_EVENTS[0], ATTENDEE)
-def public_turn(turn: Payload) -> Payload:
+def public_turn(turn: Mapping[str, Any]) -> Payload:
     return {k: v for k, v in turn.items() if k not in _PRIVATE_TURN_FIELDS}
 
 

@@ -37,6 +37,7 @@ from server.features.consultations.snapshots import snapshot_part
 
 from . import rules
 from .models import ClosedSpeakerList, SpeakerHand
+from .views import HandView, InterventionView, ItemQueueView, QueueView, TurnView
 
 Pair = tuple[SpeakerHand, Participant]  # a hand and its owner, as the ORM loads them
 
@@ -88,7 +89,9 @@ def raise_hand(core: Core, viewer: Viewer, item_id: Any, topic: Any) -> Outcome:
         tx.add(hand)
         _flush_or(tx, "already_in_queue", rules.ALREADY_IN_QUEUE)
         turns = _turns_by_person(tx, uow.consultation.id)[actor.id]
-        uow.log([EventDraft("hand_raised", hand_view(HandFacts.of(hand, actor), turns), STAFF)])
+        uow.log(
+            [EventDraft("hand_raised", dict(hand_view(HandFacts.of(hand, actor), turns)), STAFF)]
+        )
         uow.reply(hand_id=hand.id)
     return uow.outcome
 
@@ -138,7 +141,9 @@ def give_floor(
         hand.extra_seconds = 0
         hand.overrun_logged = False
         _flush_or(tx, "floor_taken", rules.FLOOR_TAKEN)
-        uow.log([*drafts, EventDraft("floor_given", turn_view(HandFacts.of(hand, person), now))])
+        uow.log(
+            [*drafts, EventDraft("floor_given", dict(turn_view(HandFacts.of(hand, person), now)))]
+        )
         uow.reply(hand_id=hand.id)
     return uow.outcome
 
@@ -186,7 +191,9 @@ def put_back(core: Core, viewer: Viewer, hand_id: Any) -> Outcome:
         drafts = []
         if hand.state == rules.SPEAKING:
             hand.ended_at = now
-            drafts.append(EventDraft("turn_cancelled", turn_view(HandFacts.of(hand, person), now)))
+            drafts.append(
+                EventDraft("turn_cancelled", dict(turn_view(HandFacts.of(hand, person), now)))
+            )
             hand.spoke_at = None
             hand.limit_seconds = hand.extra_seconds = 0
             hand.overrun_logged = False
@@ -195,7 +202,7 @@ def put_back(core: Core, viewer: Viewer, hand_id: Any) -> Outcome:
         _flush_or(tx, "already_in_queue", rules.ALREADY_IN_QUEUE)
         turns = _turns_by_person(tx, uow.consultation.id)[person.id]
         back = hand_view(HandFacts.of(hand, person), turns)
-        uow.log([*drafts, EventDraft("hand_put_back", back, STAFF)])
+        uow.log([*drafts, EventDraft("hand_put_back", dict(back), STAFF)])
     return uow.outcome
 
 
@@ -315,7 +322,7 @@ def record_overruns(core: Core) -> list[LoggedEvent]:
                 continue
             else:
                 hand.overrun_logged = True
-                draft = EventDraft("turn_overran", turn_view(HandFacts.of(hand, person), now))
+                draft = EventDraft("turn_overran", dict(turn_view(HandFacts.of(hand, person), now)))
             logged += event_log.append(tx, consultation, None, [draft], now)
     return logged
 
@@ -433,13 +440,13 @@ def load_queue(tx: Session, consultation: Consultation) -> QueueState:
     return state
 
 
-def queue_view(state: QueueState, role: str) -> dict[str, Any]:
+def queue_view(state: QueueState, role: str) -> QueueView:
     """The queue as `role` may see it: staff see who waits, attendees only how many
     and in which order (by request number, so each can find their own place)."""
     staff = role != ATTENDEE
-    queues = []
+    queues: list[ItemQueueView] = []
     for item_id, hands in sorted(state.queues.items()):
-        entry: dict[str, Any] = {
+        entry: ItemQueueView = {
             "item_id": item_id,
             "waiting": len(hands),
             "hand_ids": [hand.id for hand in hands],
@@ -463,7 +470,7 @@ def speakers_snapshot(
     """The queue, the floor and its clock, the settings; staff also the record so far,
     an attendee their own open hands."""
     state = load_queue(tx, consultation)
-    view = queue_view(state, viewer.role)
+    view: dict[str, Any] = dict(queue_view(state, viewer.role))
     floor = turn_view(state.floor, now) if state.floor else None
     view["floor"] = rules.public_turn(floor) if floor and viewer.role == ATTENDEE else floor
     active = active_item(consultation.items)
@@ -512,7 +519,7 @@ def people_concerned(events: Iterable[LoggedEvent]) -> dict[int, str]:
     return found
 
 
-def queue_views(core: Core, consultation_id: int) -> dict[str, dict[str, Any]]:
+def queue_views(core: Core, consultation_id: int) -> dict[str, QueueView]:
     """The queue for staff and for attendees, read once (the tally renderer uses this)."""
     with core.store.reading() as tx:
         state = load_queue(tx, tx.get_one(Consultation, consultation_id))
@@ -529,7 +536,7 @@ def speakers_by_item(tx: Session, consultation_id: int, now: datetime) -> list[d
         .where(AgendaItem.consultation_id == consultation_id)
         .order_by(AgendaItem.position)
     ).all()
-    by_item: dict[int, list[dict[str, Any]]] = {item.id: [] for item in items}
+    by_item: dict[int, list[InterventionView]] = {item.id: [] for item in items}
     for hand in _facts(tx, consultation_id, (rules.DONE,)):
         by_item[hand.item_id].append(intervention_view(hand, now))
     return [
@@ -570,9 +577,9 @@ def speaking_totals(tx: Session, consultation_id: int, now: datetime) -> dict[st
 # Views of hands and turns.
 
 
-def hand_view(hand: HandFacts, turns: int | None = None) -> dict[str, Any]:
+def hand_view(hand: HandFacts, turns: int | None = None) -> HandView:
     """A request to speak as the chair sees it."""
-    view: dict[str, Any] = {
+    view: HandView = {
         "id": hand.id,
         "item_id": hand.item_id,
         "participant_id": hand.participant_id,
@@ -581,7 +588,7 @@ def hand_view(hand: HandFacts, turns: int | None = None) -> dict[str, Any]:
         "country": hand.country,
         "topic": hand.topic,
         "state": hand.state,
-        "requested_at": iso(hand.requested_at),
+        "requested_at": hand.requested_at.isoformat(),
     }
     if turns is not None:
         view["turns"] = turns
@@ -589,7 +596,7 @@ def hand_view(hand: HandFacts, turns: int | None = None) -> dict[str, Any]:
     return view
 
 
-def turn_view(hand: HandFacts, now: datetime) -> dict[str, Any]:
+def turn_view(hand: HandFacts, now: datetime) -> TurnView:
     """A turn on the floor; timings as of `now`, screens tick on from `started_at`."""
     timing = _timing(hand, now)
     return {
@@ -610,7 +617,7 @@ def turn_view(hand: HandFacts, now: datetime) -> dict[str, Any]:
     }
 
 
-def intervention_view(hand: HandFacts, now: datetime) -> dict[str, Any]:
+def intervention_view(hand: HandFacts, now: datetime) -> InterventionView:
     """A finished turn: who, on which item, from when to when, how long."""
     view = turn_view(hand, now)
     return {**view, "duration": view["elapsed"]}
@@ -630,7 +637,7 @@ def _off_the_list(
     rules.check_waiting(hand.state)
     hand.state = state
     hand.ended_at = now
-    return [EventDraft(event_type, hand_view(HandFacts.of(hand, person)), STAFF)]
+    return [EventDraft(event_type, dict(hand_view(HandFacts.of(hand, person))), STAFF)]
 
 
 def _end(current: Pair, ended_at: datetime, now: datetime, by: str) -> EventDraft:

@@ -1,0 +1,66 @@
+"""The speakers' wire shapes: a request to speak, a turn, a finished turn, the queue."""
+
+from __future__ import annotations
+
+from typing import NotRequired, TypedDict
+
+
+class HandView(TypedDict):
+    """A request to speak as the chair sees it."""
+
+    id: int
+    item_id: int
+    participant_id: int
+    display_name: str
+    stakeholder_group: str
+    country: str
+    topic: str
+    state: str
+    requested_at: str
+    # Where the queue is shown: the person's turns so far.
+    turns: NotRequired[int]
+    spoken_before: NotRequired[bool]
+
+
+class TurnView(TypedDict):
+    """A turn on the floor; the timings (seconds) are as of the moment it was sent."""
+
+    hand_id: int
+    item_id: int
+    participant_id: int
+    display_name: str
+    stakeholder_group: str
+    country: str
+    topic: str
+    started_at: str | None
+    ended_at: str | None
+    limit_seconds: int
+    extra_seconds: int
+    elapsed: int
+    remaining: int
+    overrun: int
+
+
+class InterventionView(TurnView):
+    """A finished turn, with how long it lasted."""
+
+    duration: int
+
+
+class ItemQueueView(TypedDict):
+    """One item's queue: how many wait, in which order (request numbers)."""
+
+    item_id: int
+    waiting: int
+    hand_ids: list[int]
+    hands: NotRequired[list[HandView]]  # staff only
+
+
+class QueueView(TypedDict):
+    """The queue and its settings, as one role may see it."""
+
+    ordering: str
+    time_limit_seconds: int
+    item_time_limits: dict[str, int]  # item id (as a string) → seconds
+    closed_items: list[int]
+    queues: list[ItemQueueView]
