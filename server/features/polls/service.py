@@ -36,6 +36,7 @@ from . import models as storage
 from . import rules
 from .counting import BallotRow, public_results, tally, with_turnout
 from .models import Ballot, Poll
+from .views import PollView
 
 # The coalesced results of polls (features/polls/handlers.py renders them).
 TOPIC = "poll_results"
@@ -82,7 +83,7 @@ def create_poll(core: Core, viewer: Viewer, data: Any) -> Outcome:
         _define(poll, definition)
         tx.add(poll)
         tx.flush()
-        drafts = [EventDraft("poll_created", poll_view(poll), STAFF)]
+        drafts = [EventDraft("poll_created", dict(poll_view(poll)), STAFF)]
         if open_now:
             drafts += _open(tx, consultation, poll, uow.now)
         uow.log(drafts)
@@ -99,7 +100,7 @@ def update_poll(core: Core, viewer: Viewer, poll_id: Any, data: Any) -> Outcome:
         _define(poll, rules.parse_poll(data))
         item_id = data.get("item_id")
         poll.item_id = None if item_id is None else find_item(uow.consultation.items, item_id).id
-        uow.log([EventDraft("poll_updated", poll_view(poll), STAFF)])
+        uow.log([EventDraft("poll_updated", dict(poll_view(poll)), STAFF)])
     return uow.outcome
 
 
@@ -284,7 +285,7 @@ def definition_of(poll: Poll) -> rules.PollDefinition:
     )
 
 
-def poll_view(poll: Poll) -> dict[str, Any]:
+def poll_view(poll: Poll) -> PollView:
     """A poll as every screen shows it: its definition and state, never its results."""
     return {
         "id": poll.id,
