@@ -124,7 +124,9 @@ def _entries(ctx: ReportContext) -> dict[int | None, list[Entry]]:
         ).all()
     )
     entries = {
-        q.id: Entry(_shareable_view(ctx, report_view(staff_view(ctx.tx, q))), votes.get(q.id, 0))
+        q.id: Entry(
+            _shareable_view(ctx, report_view(dict(staff_view(ctx.tx, q)))), votes.get(q.id, 0)
+        )
         for q in questions
     }
     by_item: dict[int | None, list[Entry]] = {}

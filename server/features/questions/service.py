@@ -38,6 +38,7 @@ from server.features.consultations.snapshots import snapshot_part
 
 from . import rules
 from .models import Question, QuestionQuota, QuestionVote
+from .views import AuthorView, OwnQuestionView, QuestionView
 
 VOTES_TOPIC = "question_votes"
 
@@ -381,7 +382,7 @@ def _authored(tx: Session, author_id: int, state: str) -> Sequence[Question]:
 # -- reading -------------------------------------------------------------------
 
 
-def my_questions(core: Core, viewer: Viewer, receipts: Any) -> list[Payload]:
+def my_questions(core: Core, viewer: Viewer, receipts: Any) -> list[OwnQuestionView]:
     """An asker's own questions found by the receipts their client kept (any anonymity)."""
     hashes = [hash_token(receipt) for receipt in rules.parse_receipts(receipts)]
     if not hashes:
@@ -446,7 +447,9 @@ def questions_part(
         "settings": rules.settings_of(consultation.settings).as_dict(),
         "list": [
             {
-                **rules.view_for(viewer.role, _view(question, authors.get(question.author_id))),
+                **rules.view_for(
+                    viewer.role, dict(_view(question, authors.get(question.author_id)))
+                ),
                 "votes": counts.get(str(question.id), 0),
             }
             for question in questions
@@ -486,13 +489,13 @@ def _authors(tx: Session, questions: Sequence[Question]) -> dict[int | None, Par
 # -- views ---------------------------------------------------------------------
 
 
-def staff_view(tx: Session, question: Question) -> Payload:
+def staff_view(tx: Session, question: Question) -> QuestionView:
     """A question as moderators see it; the projections strip it for everyone else."""
     author = tx.get(Participant, question.author_id) if question.author_id else None
     return _view(question, author)
 
 
-def _view(question: Question, author: Participant | None) -> Payload:
+def _view(question: Question, author: Participant | None) -> QuestionView:
     return {
         "id": question.id,
         "item_id": question.item_id,
@@ -505,19 +508,30 @@ def _view(question: Question, author: Participant | None) -> Payload:
         "dismiss_reason": question.dismiss_reason,
         "merged_into_id": question.merged_into_id,
         "edited": question.edited_at is not None,
-        "created_at": iso(question.created_at),
+        "created_at": question.created_at.isoformat(),
         "approved_at": iso(question.approved_at),
         "answered_at": iso(question.answered_at),
     }
 
 
-def own_view(question: Question) -> Payload:
+def own_view(question: Question) -> OwnQuestionView:
     """A question as its asker sees it: every state, the dismissal reason, no author."""
-    view = _view(question, None)
-    return {k: v for k, v in view.items() if k not in ("author", "approved_at", "answered_at")}
+    return {
+        "id": question.id,
+        "item_id": question.item_id,
+        "text": question.text,
+        "state": question.state,
+        "anonymity": question.anonymity,
+        "pinned": question.pinned,
+        "answer": question.answer,
+        "dismiss_reason": question.dismiss_reason,
+        "merged_into_id": question.merged_into_id,
+        "edited": question.edited_at is not None,
+        "created_at": question.created_at.isoformat(),
+    }
 
 
-def _person(person: Participant) -> Payload:
+def _person(person: Participant) -> AuthorView:
     return {
         "participant_id": person.id,
         "display_name": person.display_name,

@@ -1,0 +1,53 @@
+"""The questions' wire shapes: a question as moderators see it, and as its asker does.
+
+Attendees and rapporteurs read the staff view through the projections of rules.py,
+which also read payloads logged by earlier versions, so they stay plain mappings.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class AuthorView(TypedDict):
+    """Who asked a question, where the author is stored and may be shown."""
+
+    participant_id: int
+    display_name: str
+    stakeholder_group: str
+    country: str
+
+
+class OwnQuestionView(TypedDict):
+    """A question as its asker sees it: every state, the dismissal reason, no author."""
+
+    id: int
+    item_id: int | None
+    text: str
+    state: str
+    anonymity: str
+    pinned: bool
+    answer: str
+    dismiss_reason: str
+    merged_into_id: int | None
+    edited: bool
+    created_at: str
+
+
+class QuestionView(TypedDict):
+    """A question as moderators see it (the staff view events and snapshots carry)."""
+
+    id: int
+    item_id: int | None
+    text: str
+    state: str
+    anonymity: str
+    author: AuthorView | None
+    pinned: bool
+    answer: str
+    dismiss_reason: str
+    merged_into_id: int | None
+    edited: bool
+    created_at: str
+    approved_at: str | None
+    answered_at: str | None
