@@ -37,7 +37,7 @@ from server.features.consultations.snapshots import snapshot_part
 
 from . import rules
 from .models import ClosedSpeakerList, SpeakerHand
-from .views import HandView, InterventionView, ItemQueueView, QueueView, TurnView
+from .views import HandView, InterventionView, ItemQueueView, OwnHandView, QueueView, TurnView
 
 Pair = tuple[SpeakerHand, Participant]  # a hand and its owner, as the ORM loads them
 
@@ -486,7 +486,7 @@ def speakers_snapshot(
     return {"speakers": view}
 
 
-def my_hands(tx: Session, consultation_id: int, participant_id: int) -> list[dict[str, Any]]:
+def my_hands(tx: Session, consultation_id: int, participant_id: int) -> list[OwnHandView]:
     """A person's open hands (waiting or on the floor), with their own topic."""
     hands = tx.scalars(
         select(SpeakerHand)
@@ -503,7 +503,7 @@ def my_hands(tx: Session, consultation_id: int, participant_id: int) -> list[dic
             "item_id": h.item_id,
             "topic": h.topic,
             "state": h.state,
-            "requested_at": iso(h.requested_at),
+            "requested_at": h.requested_at.isoformat(),
         }
         for h in hands
     ]

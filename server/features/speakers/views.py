@@ -64,3 +64,13 @@ class QueueView(TypedDict):
     item_time_limits: dict[str, int]  # item id (as a string) → seconds
     closed_items: list[int]
     queues: list[ItemQueueView]
+
+
+class OwnHandView(TypedDict):
+    """One of a person's open hands, as they see it (with their own topic)."""
+
+    id: int
+    item_id: int
+    topic: str
+    state: str
+    requested_at: str
