@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import TypedDict
 
 
 class ConsultationView(TypedDict):
@@ -16,7 +16,7 @@ class ConsultationView(TypedDict):
     time_zone: str
     scheduled_start: str
     planned_minutes: int
-    languages: list[Any]
+    languages: list[str]
     state: str
     join_code: str
     started_at: str | None

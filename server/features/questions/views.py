@@ -34,20 +34,9 @@ class OwnQuestionView(TypedDict):
     created_at: str
 
 
-class QuestionView(TypedDict):
+class QuestionView(OwnQuestionView):
     """A question as moderators see it (the staff view events and snapshots carry)."""
 
-    id: int
-    item_id: int | None
-    text: str
-    state: str
-    anonymity: str
     author: AuthorView | None
-    pinned: bool
-    answer: str
-    dismiss_reason: str
-    merged_into_id: int | None
-    edited: bool
-    created_at: str
     approved_at: str | None
     answered_at: str | None

@@ -5,16 +5,21 @@ from __future__ import annotations
 from typing import NotRequired, TypedDict
 
 
-class HandView(TypedDict):
-    """A request to speak as the chair sees it."""
+class _Speaker(TypedDict):
+    """Who asks for the floor or holds it, on which item, about what."""
 
-    id: int
     item_id: int
     participant_id: int
     display_name: str
     stakeholder_group: str
     country: str
     topic: str
+
+
+class HandView(_Speaker):
+    """A request to speak as the chair sees it."""
+
+    id: int
     state: str
     requested_at: str
     # Where the queue is shown: the person's turns so far.
@@ -22,16 +27,10 @@ class HandView(TypedDict):
     spoken_before: NotRequired[bool]
 
 
-class TurnView(TypedDict):
+class TurnView(_Speaker):
     """A turn on the floor; the timings (seconds) are as of the moment it was sent."""
 
     hand_id: int
-    item_id: int
-    participant_id: int
-    display_name: str
-    stakeholder_group: str
-    country: str
-    topic: str
     started_at: str | None
     ended_at: str | None
     limit_seconds: int
