@@ -54,9 +54,14 @@ def find_consultation() -> BaseResponse | tuple[str, int]:
         with current_core().store.reading() as tx:
             consultations.find_by_code(tx, code)
     except DomainError as error:
-        page = render_template("index.html", error=translate_error(error), code=typed)
-        return page, status_of(error.code)
+        return _code_form(error, typed)
     return redirect(url_for("pages.join_form", code=code))
+
+
+def _code_form(error: DomainError, typed: str) -> tuple[str, int]:
+    """The home page's code form again, saying what is wrong, with what was typed."""
+    page = render_template("index.html", error=translate_error(error), code=typed)
+    return page, status_of(error.code)
 
 
 @blueprint.get("/j/<code>")
@@ -66,8 +71,7 @@ def join_form(code: str) -> str | tuple[str, int]:
         with current_core().store.reading() as tx:
             consultation = snapshots.consultation_view(consultations.find_by_code(tx, code))
     except DomainError as error:
-        page = render_template("index.html", error=translate_error(error), code=code)
-        return page, status_of(error.code)
+        return _code_form(error, code)
     return render_template("join.html", consultation=consultation, error=None)
 
 

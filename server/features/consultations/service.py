@@ -190,29 +190,38 @@ class LinkHolder:
     role: str
 
 
-def link_holder(core: Core, link_token: object) -> LinkHolder:
-    """The consultation and role a staff link gives; `unknown_link` if it gives none."""
+def _link_token(link_token: object) -> str:
+    """A staff link's token as sent, refused before any query if it cannot be one."""
     if not isinstance(link_token, str) or len(link_token) > 100:
         raise NotFound("unknown_link", N_("This link is not valid."))
+    return link_token
+
+
+def _live_link(tx: Session, link_token: str) -> RoleLink:
+    """The staff link a token names, unless there is none or it has been revoked."""
+    link = tx.scalar(select(RoleLink).where(RoleLink.token_hash == hash_token(link_token)))
+    if link is None or link.revoked_at is not None:
+        raise NotFound("unknown_link", N_("This link is not valid or has been revoked."))
+    return link
+
+
+def link_holder(core: Core, link_token: object) -> LinkHolder:
+    """The consultation and role a staff link gives; `unknown_link` if it gives none."""
+    secret = _link_token(link_token)
     with core.store.reading() as tx:
-        link = tx.scalar(select(RoleLink).where(RoleLink.token_hash == hash_token(link_token)))
-        if link is None or link.revoked_at is not None:
-            raise NotFound("unknown_link", N_("This link is not valid or has been revoked."))
+        link = _live_link(tx, secret)
         consultation = tx.get_one(Consultation, link.consultation_id)
         return LinkHolder(consultation.title, consultation.region, link.role)
 
 
 def claim_link(core: Core, link_token: object, form: object) -> Admitted:
     """Make whoever opens a moderator or rapporteur link a participant of that role."""
-    if not isinstance(link_token, str) or len(link_token) > 100:
-        raise NotFound("unknown_link", N_("This link is not valid."))
+    secret = _link_token(link_token)
     profile = parse_profile(form)
     token = new_token()
     now = core.now()
     with core.store.transaction() as tx:
-        link = tx.scalar(select(RoleLink).where(RoleLink.token_hash == hash_token(link_token)))
-        if link is None or link.revoked_at is not None:
-            raise NotFound("unknown_link", N_("This link is not valid or has been revoked."))
+        link = _live_link(tx, secret)
         consultation = tx.get_one(Consultation, link.consultation_id, with_for_update=True)
         person = Participant(
             consultation_id=consultation.id,

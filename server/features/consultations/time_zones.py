@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale
@@ -13,9 +13,13 @@ from babel.core import get_global
 from babel.dates import get_timezone_location
 
 
-def _offset(zone: str, at: datetime) -> str:
+def _offset_seconds(zone: str, at: datetime) -> int:
     offset = at.astimezone(ZoneInfo(zone)).utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    return int(offset.total_seconds()) if offset is not None else 0
+
+
+def _offset_label(seconds: int) -> str:
+    minutes = seconds // 60
     sign = "+" if minutes >= 0 else "−"
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
@@ -34,7 +38,8 @@ def zone_choices(language: str, at: datetime, keep: str = "") -> list[tuple[str,
     return list(_choices(language, at.replace(minute=0, second=0, microsecond=0), keep))
 
 
-@cache
+# Keyed by the hour: offsets change with daylight saving, so old hours are let go.
+@lru_cache(maxsize=32)
 def _choices(language: str, at: datetime, keep: str) -> tuple[tuple[str, str], ...]:
     countries = Locale.parse(language).territories
     rows: list[tuple[int, str, str]] = []
@@ -44,7 +49,6 @@ def _choices(language: str, at: datetime, keep: str) -> tuple[tuple[str, str], .
     for zone, country in zones:
         city = get_timezone_location(zone, locale=language, return_city=True)
         place = f"{city} — {countries[country]}" if country in countries else city
-        offset = at.astimezone(ZoneInfo(zone)).utcoffset()
-        seconds = int(offset.total_seconds()) if offset is not None else 0
-        rows.append((seconds, f"({_offset(zone, at)}) {place}", zone))
+        seconds = _offset_seconds(zone, at)
+        rows.append((seconds, f"({_offset_label(seconds)}) {place}", zone))
     return tuple((zone, label) for _, label, zone in sorted(rows))
