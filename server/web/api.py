@@ -27,6 +27,7 @@ from server.i18n import translate_error
 
 from .auth import request_viewer, set_token_cookie
 from .errors import error_body, error_reply
+from .join_limits import admit, guarding_codes
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -77,6 +78,7 @@ def openapi() -> Response:
 
 
 @blueprint.get("/consultations/<code>")
+@guarding_codes
 def consultation_info(code: str) -> Response:
     """Public facts about a consultation, for its join page."""
     with current_core().store.reading() as tx:
@@ -85,7 +87,9 @@ def consultation_info(code: str) -> Response:
 
 
 @blueprint.post("/consultations/<code>/join")
+@guarding_codes
 def join(code: str) -> Response:
+    admit(code)
     admitted = consultations.join(current_core(), code, _json_body())
     metrics.JOINS.inc()
     emitter.publish(current_core(), admitted.events)
