@@ -32,7 +32,7 @@ from server.features.consultations.time_zones import zone_choices
 from server.i18n import LANGUAGE_COOKIE, select_locale, translate_error
 from server.seed import parse_agenda_text
 
-from .auth import request_viewer, set_token_cookie
+from .auth import request_device, request_viewer, set_device_cookie, set_token_cookie
 from .errors import status_of, with_retry_after
 from .join_limits import admit, guarding_codes, refuse_if_locked_out, wrong_code
 from .join_qr import join_qr_svg
@@ -84,10 +84,11 @@ def join_form(code: str) -> str | Response:
 
 @blueprint.post("/j/<code>")
 @guarding_codes
-def join(code: str) -> BaseResponse | tuple[str, int]:
+def join(code: str) -> BaseResponse:
+    device = request_device()
     try:
         admit(code)
-        admitted = consultations.join(current_core(), code, request.form.to_dict())
+        admitted = consultations.join(current_core(), code, request.form.to_dict(), device)
         metrics.JOINS.inc()
     except DomainError as error:
         with current_core().store.reading() as tx:
@@ -98,10 +99,11 @@ def join(code: str) -> BaseResponse | tuple[str, int]:
             error=translate_error(error),
             form=request.form,
         )
-        return page, status_of(error.code)
+        return with_retry_after(Response(page, status_of(error.code)), error)
     emitter.publish(current_core(), admitted.events)
     response = redirect(url_for("pages.attendee", code=normalise_join_code(code)))
     set_token_cookie(response, code, admitted.token)
+    set_device_cookie(response, device)
     return response
 
 
