@@ -18,7 +18,7 @@ from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError as ConnectionRefused
 from flask_socketio import join_room
 
-from server.core import commands, emitter, rooms, tallies
+from server.core import commands, emitter, rooms
 from server.core.access import COOKIE, Viewer, confirm, identify
 from server.core.errors import DomainError, Forbidden
 from server.core.events import ATTENDEE
@@ -153,17 +153,3 @@ def on_command(name: str, payload: Any = None) -> dict[str, Any]:
     return commands.run(
         current_core(), current_viewer(), name, payload, translate_error, session.get("rate")
     )
-
-
-# A head count a second old is fresh enough, and each push goes to the whole room:
-# at 5,000 attendees coming and going, 4 pushes a second would be 20,000 messages
-# a second for a number (docs/performance.md).
-PRESENCE_EVERY = 1.0
-
-
-@tallies.topic("presence", every=PRESENCE_EVERY)
-def render_presence(core: Core, consultation_id: int, _keys: frozenset[Any]) -> list[tallies.Push]:
-    """Everyone sees how many people are connected now."""
-    with core.store.reading() as tx:
-        present = snapshots.present_count(tx, consultation_id)
-    return [tallies.Push(rooms.AUDIENCES, "present", {"present": present})]

@@ -26,14 +26,14 @@ token hashes — a restored consultation gets a fresh join code and fresh staff
 links), live connections, and who wrote anything anonymously: events go
 through the rapporteurs' projection and an attendee is never an event's actor.
 
-A feature adds its rows with `archive_table(...)` and tells how ids sit inside
-its events' payloads with `payload_ids(...)` (see the package docstring).
+A feature adds its rows with `Feature.archive_tables` and tells how ids sit inside
+its events' payloads with `Feature.payload_ids` (server/core/features.py).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -46,6 +46,7 @@ from sqlalchemy.orm import Session
 from server.core.access import hash_token, new_token
 from server.core.errors import N_, DomainError, Label
 from server.core.events import ATTENDEE, PUBLIC, ROLES, STAFF, Payload
+from server.core.features import ArchiveTable, Feature, each, merged
 from server.core.json_input import NOT_JSON, UnreadableJson, read_json
 from server.core.lifecycle import DRAFT, ENDED, LIVE
 from server.core.models import AgendaItem, Consultation, Event, Participant
@@ -130,38 +131,32 @@ Restorer = Callable[[RestoreContext, list[Any]], None]
 PayloadIds = Callable[[Payload, Remap], Payload]
 
 
-@dataclass(frozen=True)
-class ArchiveTable:
-    name: str
-    order: int
-    export: Exporter
-    restore: Restorer
-
-
+# Filled by `install` (server/bootstrap.py), in order, never by importing a feature.
 _tables: list[ArchiveTable] = []
 
-
-def archive_table(name: str, *, order: int, export: Exporter, restore: Restorer) -> None:
-    """Register a table: `export` yields its rows as plain JSON (numbering its ids first);
-    `restore` inserts them back (binding the new ids). Lower `order` goes first, so a
-    table comes after the tables it refers to."""
-    if any(table.name == name for table in _tables):
-        raise ValueError(f"archive table {name} registered twice")
-    _tables.append(ArchiveTable(name, order, export, restore))
-    _tables.sort(key=lambda table: (table.order, table.name))
-
-
 payload_ids = Registry[PayloadIds](
-    """Register how to translate the ids inside these event types' payloads:
+    """How to translate the ids inside these event types' payloads:
     `(payload, remap) -> payload`, calling `remap(kind, value)` on each id."""
 )
 
 
 settings_ids = Registry[PayloadIds](
-    """Register how to translate the ids inside a feature's part of the consultation's
+    """How to translate the ids inside a feature's part of the consultation's
     settings, keyed by the settings key: `(part, remap) -> part` (agenda item ids only:
     the consultation is written before any other table is numbered)."""
 )
+
+
+def install(features: Sequence[Feature]) -> None:
+    """The features' archive tables (lower `order` first, so a table comes after the
+    tables it refers to) and where ids sit in their events and settings."""
+    tables = [table for feature in features for table in feature.archive_tables]
+    names = [table.name for table in tables]
+    if len(set(names)) != len(names):
+        raise ValueError(f"an archive table registered twice: {sorted(names)}")
+    _tables[:] = sorted(tables, key=lambda table: (table.order, table.name))
+    payload_ids.install(merged(features, "payload ids", lambda feature: feature.payload_ids))
+    settings_ids.install(merged(features, "settings ids", lambda feature: feature.settings_ids))
 
 
 def remap_fields(data: Payload, remap: Remap, kinds: dict[str, str]) -> Payload:
@@ -637,17 +632,10 @@ def _restore_notes(ctx: RestoreContext, rows: list[Any]) -> None:
     ctx.tx.flush()
 
 
-archive_table("agenda_items", order=10, export=_export_items, restore=_restore_items)
-archive_table("participants", order=20, export=_export_participants, restore=_restore_participants)
-archive_table("notes", order=30, export=_export_notes, restore=_restore_notes)
-
-
-@payload_ids("item_started", "item_ended", "item_extended", "item_added", "item_overran")
 def _item_payload(payload: Payload, remap: Remap) -> Payload:
     return {**payload, "id": remap("agenda_item", payload.get("id"))}
 
 
-@payload_ids("agenda_reordered")
 def _order_payload(payload: Payload, remap: Remap) -> Payload:
     order = payload.get("order")
     if not isinstance(order, list):
@@ -655,15 +643,30 @@ def _order_payload(payload: Payload, remap: Remap) -> Payload:
     return {**payload, "order": [remap("agenda_item", item_id) for item_id in order]}
 
 
-@payload_ids("participant_joined", "participant_arrived", "participant_left")
 def _person_payload(payload: Payload, remap: Remap) -> Payload:
     return {**payload, "participant_id": remap("participant", payload.get("participant_id"))}
 
 
-@payload_ids("note_saved")
 def _note_payload(payload: Payload, remap: Remap) -> Payload:
     return {
         **payload,
         "item_id": remap("agenda_item", payload.get("item_id")),
         "author_id": remap("participant", payload.get("author_id")),
     }
+
+
+# The foundation's rows (the consultations feature lists them: reports/foundation.py).
+TABLES = (
+    ArchiveTable("agenda_items", 10, _export_items, _restore_items),
+    ArchiveTable("participants", 20, _export_participants, _restore_participants),
+    ArchiveTable("notes", 30, _export_notes, _restore_notes),
+)
+PAYLOAD_IDS: dict[str, PayloadIds] = {
+    **each(
+        ("item_started", "item_ended", "item_extended", "item_added", "item_overran"),
+        _item_payload,
+    ),
+    "agenda_reordered": _order_payload,
+    **each(("participant_joined", "participant_arrived", "participant_left"), _person_payload),
+    "note_saved": _note_payload,
+}

@@ -24,6 +24,7 @@ from server.core.access import (
 )
 from server.core.errors import N_, NotFound
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, STAFF, EventDraft, LoggedEvent
+from server.core.features import Feature
 from server.core.group_commit import Pending, batched
 from server.core.lifecycle import DRAFT
 from server.core.models import AgendaItem, Consultation, Participant, RoleLink
@@ -35,14 +36,14 @@ from .views import ProfileView
 
 CreationHook = Callable[[Session, Consultation, ConsultationSpec, datetime], None]
 
-# Features that read their own part of an agenda file (draft polls, say) register
-# here; a hook that raises DomainError refuses the whole file.
+# Features that read their own part of an agenda file (draft polls, say) list a hook
+# (`Feature.creation_hooks`), installed by server/bootstrap.py; a hook that raises
+# DomainError refuses the whole file.
 CREATION_HOOKS: list[CreationHook] = []
 
 
-def creation_hook(hook: CreationHook) -> CreationHook:
-    CREATION_HOOKS.append(hook)
-    return hook
+def install(features: Sequence[Feature]) -> None:
+    CREATION_HOOKS[:] = [hook for feature in features for hook in feature.creation_hooks]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ client then applies only events numbered after it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from server.core.access import Viewer
 from server.core.errors import N_, NotFound
 from server.core.event_log import events_since
 from server.core.events import ATTENDEE
+from server.core.features import Feature
 from server.core.models import Connection, Consultation, Participant
 from server.core.runtime import Core
 from server.core.times import iso
@@ -31,14 +32,13 @@ REPLAY_LIMIT = 500
 
 SnapshotPart = Callable[[Session, Consultation, Viewer, datetime], dict[str, Any]]
 
-# Each feature adds the part of the snapshot it owns.
+# Each feature's part, filled by `install` (server/bootstrap.py), never by an import.
 PARTS: list[SnapshotPart] = []
 
 
-def snapshot_part(part: SnapshotPart) -> SnapshotPart:
-    """Register a feature's part of every snapshot (keys it returns are merged in)."""
-    PARTS.append(part)
-    return part
+def install(features: Sequence[Feature]) -> None:
+    """The features' parts of every snapshot (keys each returns are merged in), in order."""
+    PARTS[:] = [part for feature in features for part in feature.snapshot_parts]
 
 
 def snapshot(core: Core, viewer: Viewer) -> dict[str, Any]:

@@ -20,7 +20,6 @@ from server.core.runtime import Core
 from server.core.times import iso
 from server.core.unit_of_work import Outcome, unit_of_work
 from server.features.agenda.rules import find_item
-from server.features.consultations.snapshots import snapshot_part
 
 from . import rules
 from .models import GENERAL_SLOT, Note
@@ -134,7 +133,6 @@ def notes_of(tx: Session, consultation_id: int) -> list[tuple[Note, Participant 
     return [(note, author) for note, author in rows]
 
 
-@snapshot_part
 def notes_part(
     tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
 ) -> dict[str, Any]:

@@ -33,8 +33,6 @@ from server.core.times import iso
 from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work, within
 from server.features.agenda import rules as agenda_rules
 from server.features.consultations.rules import ConsultationSpec
-from server.features.consultations.service import creation_hook
-from server.features.consultations.snapshots import snapshot_part
 
 from . import rules
 from .models import Question, QuestionQuota, QuestionVote
@@ -430,7 +428,6 @@ def _counts(
     return {str(question_id): count for question_id, count in tx.execute(query)}
 
 
-@snapshot_part
 def questions_part(
     tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
 ) -> dict[str, Any]:
@@ -567,7 +564,6 @@ def _pinned(tx: Session, consultation_id: int) -> Question | None:
     )
 
 
-@creation_hook
 def check_settings(
     tx: Session, consultation: Consultation, spec: ConsultationSpec, now: datetime
 ) -> None:

@@ -32,8 +32,6 @@ from server.core.times import iso
 from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
 from server.features.agenda.rules import active_item, find_item
 from server.features.consultations.rules import ConsultationSpec
-from server.features.consultations.service import creation_hook
-from server.features.consultations.snapshots import snapshot_part
 
 from . import rules
 from .models import ClosedSpeakerList, SpeakerHand
@@ -271,7 +269,6 @@ def set_time_limit(core: Core, viewer: Viewer, seconds: Any, item_id: Any = None
     return uow.outcome
 
 
-@creation_hook
 def speakers_from_agenda_file(
     tx: Session, consultation: Consultation, spec: ConsultationSpec, now: datetime
 ) -> None:
@@ -463,7 +460,6 @@ def queue_view(state: QueueState, role: str) -> QueueView:
     }
 
 
-@snapshot_part
 def speakers_snapshot(
     tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
 ) -> dict[str, Any]:
