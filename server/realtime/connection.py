@@ -32,10 +32,6 @@ log = logging.getLogger(__name__)
 
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
-# This worker's connections, by sid: what it holds, so that it can record them in
-# presence again if the others forgot them (cluster.py, `rejoin`).
-HELD: dict[str, Viewer] = {}
-
 
 def current_sid() -> str:
     """The Socket.IO session id of the event being handled (Flask-SocketIO sets it)."""
@@ -88,15 +84,17 @@ def on_connect(auth: Any = None) -> bool:
         refuse(error)
     except DomainError:  # the database away: serve it; a page refused would not retry
         log.warning("presence not recorded for %s", current_sid())
-    HELD[current_sid()] = viewer
+    # What this worker holds, so that it can record it in presence again if the
+    # others forgot it (cluster.py, `rejoin`).
+    core.held[current_sid()] = viewer
     core.tallies.mark(viewer.consultation_id, "presence")
     return True
 
 
 @socketio.on("disconnect")  # type: ignore[untyped-decorator]
 def on_disconnect(*_reason: Any) -> None:
-    HELD.pop(current_sid(), None)
     core = current_core()
+    core.held.pop(current_sid(), None)
     try:
         consultation_id, events = presence.leave(core, current_sid())
     except DomainError:
