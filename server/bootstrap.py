@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .archive.restore import FEATURE as ARCHIVE
 from .core import commands, events, tallies
 from .core.features import Feature, merged
 from .features.agenda.feature import FEATURE as AGENDA
@@ -31,6 +32,7 @@ from .reports.foundation import FEATURE as FOUNDATION
 # sort by key.
 FEATURES: tuple[Feature, ...] = (
     FOUNDATION,
+    ARCHIVE,
     LINKS,
     AGENDA,
     QUESTIONS,

@@ -19,9 +19,9 @@ from .connection import drop_revoked
 
 def replace_link(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     """Moderator → all links of `role` revoked; the reply holds the new token, once."""
-    token, events = consultations.replace_link(core, viewer, data.get("role"))
+    outcome = consultations.replace_link(core, viewer, data.get("role"))
     drop_revoked(core, viewer.consultation_id)
-    return Outcome(events, {"token": token})
+    return outcome
 
 
 # Installed by server/bootstrap.py with the consultations feature.

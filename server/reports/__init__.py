@@ -7,7 +7,8 @@ of `Facts`, `Table`, `Text` and nested `Section` blocks — inside one consisten
 read (`ReportContext`: `tx`, `consultation`, `audience`, `now`, `items`).
 `markdown.py` and `docx.py` render any section generically (title as a heading,
 then its blocks); `csv_export.py` zips the registered CSV tables;
-`json_archive.py` writes and restores the whole log and state. `exports.py`
+`json_archive.py` writes the whole log and state (and reads it back for
+`server/archive/restore.py`, which restores it as a new consultation). `exports.py`
 says who may download what, under which name; `web/downloads.py` serves it.
 
 Adding a feature's part (questions, polls, speakers…)

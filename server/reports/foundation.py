@@ -555,6 +555,5 @@ FEATURE = Feature(
     },
     event_redactions=each(PERSON_EVENTS, _no_attendee_names),
     shareable_staff_events=("consultation_created", "note_saved"),
-    archive_tables=json_archive.TABLES,
     payload_ids=json_archive.PAYLOAD_IDS,
 )
