@@ -68,7 +68,7 @@ class Feature:
     commands          {name: handler(core, viewer, payload) -> Outcome}  (core/commands.py)
     projections       {(event_type, role): projection}                  (core/events.py)
     topics            {name: Topic(render, every)}                      (core/tallies.py)
-    snapshot_parts    [part(tx, consultation, viewer, now) -> dict]     (consultations/snapshots.py)
+    snapshot_parts    [part(tx, consultation, viewer, now) -> its views.py `*Part` TypedDict]
     creation_hooks    [hook(tx, consultation, spec, now)]               (consultations/service.py)
     report_sections   [Part(key, order, provide(ctx) -> Section | None)]        (reports/model.py)
     item_sections     [Part(key, order, provide(ctx, item) -> Section | None)]

@@ -23,7 +23,7 @@ from server.features.agenda.rules import find_item
 
 from . import rules
 from .models import GENERAL_SLOT, Note
-from .views import NoteView
+from .views import NotesPart, NoteView
 
 
 def save_note(core: Core, viewer: Viewer, item_id: Any, text: Any, revision: Any) -> Outcome:
@@ -133,9 +133,7 @@ def notes_of(tx: Session, consultation_id: int) -> list[tuple[Note, Participant 
     return [(note, author) for note, author in rows]
 
 
-def notes_part(
-    tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
-) -> dict[str, Any]:
+def notes_part(tx: Session, consultation: Consultation, viewer: Viewer, now: datetime) -> NotesPart:
     """Staff read every note; attendees get no `notes` key at all."""
     if viewer.role not in STAFF_ROLES:
         return {}

@@ -35,7 +35,7 @@ from . import models as storage
 from . import rules
 from .counting import BallotRow, public_results, tally, with_turnout
 from .models import Ballot, Poll
-from .views import PollView
+from .views import PollsPart, PollView
 
 # The coalesced results of polls (features/polls/handlers.py renders them).
 TOPIC = "poll_results"
@@ -199,7 +199,7 @@ def current_results(core: Core, consultation_id: int, poll_ids: Collection[Any])
 
 def polls_snapshot(
     tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
-) -> dict[str, Any]:
+) -> PollsPart:
     """Staff see every poll and every result; others see polls once opened, results if allowed."""
     staff = viewer.role in STAFF_ROLES
     polls = tx.scalars(

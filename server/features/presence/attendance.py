@@ -16,10 +16,12 @@ from server.core.runtime import Core
 from server.features.consultations import snapshots
 from server.features.consultations.service import count_participants
 
+from .views import AttendancePart
+
 
 def attendance_part(
     tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
-) -> dict[str, Any]:
+) -> AttendancePart:
     """Staff: attendees who have joined, and the most people connected at once (staff too)."""
     if viewer.role not in STAFF_ROLES:
         return {}

@@ -36,7 +36,7 @@ from server.features.consultations.rules import ConsultationSpec
 
 from . import rules
 from .models import Question, QuestionQuota, QuestionVote
-from .views import AuthorView, OwnQuestionView, QuestionView
+from .views import AuthorView, OwnQuestionView, QuestionsPart, QuestionView, QueueView
 
 VOTES_TOPIC = "question_votes"
 
@@ -430,7 +430,7 @@ def _counts(
 
 def questions_part(
     tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
-) -> dict[str, Any]:
+) -> QuestionsPart:
     """The queue as the viewer's role may see it; an attendee also gets their own."""
     states = rules.SEEN_BY[viewer.role]
     questions = tx.scalars(
@@ -440,7 +440,7 @@ def questions_part(
     ).all()
     counts = _counts(tx, consultation.id, states)
     authors = _authors(tx, questions)
-    part: dict[str, Any] = {
+    part: QueueView = {
         "settings": rules.settings_of(consultation.settings).as_dict(),
         "list": [
             {
