@@ -97,10 +97,10 @@ def register_cli(app: Flask) -> None:
     @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_json(archive: Path) -> None:
         """Restore a consultation from a JSON archive, with a new join code and staff links."""
-        from .reports import json_archive
+        from .archive.restore import restore
 
         try:
-            restored = json_archive.restore(current_app.extensions["baraza"], archive.read_bytes())
+            restored = restore(current_app.extensions["baraza"], archive.read_bytes())
         except DomainError as error:
             raise click.ClickException(f"{error.code}: {error.message}") from error
         click.echo(
