@@ -546,6 +546,14 @@ def _link(ctx: ReportContext, payload: Payload) -> str:
     return str(payload.get("role", ""))
 
 
+@event_summary("personal_data_erased")
+def _erased(ctx: ReportContext, payload: Payload) -> str:
+    return _(
+        "the names of %(n)s people, their retention period over",
+        n=payload.get("participants", 0),
+    )
+
+
 @event_summary("note_saved")
 def _note(ctx: ReportContext, payload: Payload) -> str:
     text = payload.get("text", "")
