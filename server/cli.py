@@ -113,6 +113,27 @@ def register_cli(app: Flask) -> None:
             )
         )
 
+    @app.cli.command("erase-personal-data")
+    def erase_personal_data() -> None:
+        """Erase the names of every consultation whose retention period is over.
+
+        The server's clock does the same every few seconds; this is for a
+        deployment that wants it now, or from cron. Running it twice is harmless.
+        """
+        from .core import emitter
+        from .features.consultations import retention
+
+        core: Core = current_app.extensions["baraza"]
+        erased = retention.erase_due(core)
+        for done in erased:
+            emitter.publish(core, done.logged)
+            click.echo(
+                f"{done.join_code}: names erased "
+                f"({done.participants} participants, {done.events} log entries)"
+            )
+        if not erased:
+            click.echo("nothing due")
+
     @app.cli.command("new-links")
     @click.argument("join_code")
     def new_links(join_code: str) -> None:

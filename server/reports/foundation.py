@@ -521,6 +521,13 @@ def _link(ctx: ReportContext, payload: Payload) -> str:
     return str(payload.get("role", ""))
 
 
+def _erased(ctx: ReportContext, payload: Payload) -> str:
+    return _(
+        "the names of %(n)s people, their retention period over",
+        n=payload.get("participants", 0),
+    )
+
+
 def _note(ctx: ReportContext, payload: Payload) -> str:
     text = payload.get("text", "")
     return _(
@@ -551,6 +558,7 @@ FEATURE = Feature(
         "agenda_reordered": _reordered,
         **each(PERSON_EVENTS, _person),
         "link_replaced": _link,
+        "personal_data_erased": _erased,
         "note_saved": _note,
     },
     event_redactions=each(PERSON_EVENTS, _no_attendee_names),
