@@ -35,6 +35,7 @@ def test_the_zip_holds_agenda_attendance_and_timeline_tables(scripted, download)
         "agenda.csv",
         "attendance.csv",
         "questions.csv",
+        "moderation.csv",
         "polls.csv",
         "poll_answers.csv",
         "speakers.csv",

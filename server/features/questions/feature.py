@@ -2,7 +2,7 @@
 
 from server.core.features import ArchiveTable, Feature, Part, Topic, each
 
-from . import handlers, report, rules, service
+from . import handlers, moderation_log, report, rules, service
 
 VOTE_EVENTS = ("question_voted", "question_vote_withdrawn", "question_unpinned")
 BAN_EVENTS = ("participant_banned", "participant_unbanned")
@@ -14,9 +14,15 @@ FEATURE = Feature(
     topics={service.VOTES_TOPIC: Topic(handlers.render_votes)},
     snapshot_parts=[service.questions_part],
     creation_hooks=[service.check_settings],
-    report_sections=[Part("questions_outside_agenda", 25, report.questions_outside_agenda)],
+    report_sections=[
+        Part("questions_outside_agenda", 25, report.questions_outside_agenda),
+        Part("moderation_log", 90, moderation_log.moderation_log),
+    ],
     item_sections=[Part("questions", 10, report.item_questions)],
-    csv_tables=[Part("questions.csv", 40, report.questions_csv)],
+    csv_tables=[
+        Part("questions.csv", 40, report.questions_csv),
+        Part("moderation.csv", 45, moderation_log.moderation_csv),
+    ],
     event_summaries={
         **each((*rules.QUESTION_EVENTS, "question_edited"), report.question_summary),
         **each(
