@@ -272,7 +272,7 @@ def test_the_phone_in_arabic_is_mirrored(fresh, new_page):
     tabs = page.locator("[role=tab]")
     first, last = tabs.first.bounding_box(), tabs.last.bounding_box()
     assert first["x"] > last["x"]  # the first tab on the right
-    screenshot(page, "attendee-phone-ar", full_page=False)
+    screenshot(page, "attendee-phone-ar-tabs", full_page=False)
     assert serious_violations(page) == []
 
 

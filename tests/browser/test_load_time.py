@@ -17,7 +17,7 @@ from tests.browser.conftest import PHONE, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REGRESSION_MS = 3000
+LIVE_BUDGET_MS = 2000
 FIRST_LOAD_BUDGET = 100 * 1024
 SLOW_LINK = {
     "offline": False,
@@ -65,17 +65,20 @@ def test_the_attendee_pages_first_load_is_under_100_kb(loads):
     assert max(load.transferred for load in loads) < FIRST_LOAD_BUDGET
 
 
-def test_the_attendee_page_is_live_on_a_slow_link_well_before_it_was(loads):
-    """The median of the loads, printed beside the 2 s target (the machine running the
-    tests is shared, so the figure is reported, not held to the millisecond).
+def test_the_attendee_page_is_live_on_a_slow_link_within_2_s(loads):
+    """The median of the loads, printed with the first load's size.
 
-    Over 3 s is a regression and fails: it was 4.1 s before the bundles. What is left
-    above 2 s is the server's (connecting and the snapshot take three round trips;
-    sending the snapshot with the connection would save one).
+    It was 4.1 s before the bundles and about 2.0–2.3 s with them, while the page's own
+    part (static/dist/attendee.js) was only asked for once the core had run; the page now
+    announces it (<link rel="modulepreload">), so both come down together.
     """
     live_ms = statistics.median(load.live_ms for load in loads)
-    print(f"\nattendee page live after {live_ms / 1000:.2f} s (median; target 2 s)")
-    assert live_ms < REGRESSION_MS
+    heaviest = max(load.transferred for load in loads)
+    print(
+        f"\nattendee page live after {live_ms / 1000:.2f} s (median; target 2 s), "
+        f"first load {heaviest / 1024:.1f} KB (target 100 KB)"
+    )
+    assert live_ms < LIVE_BUDGET_MS
 
 
 @dataclass

@@ -159,7 +159,7 @@ export function mount(live, state) {
     setText(error, message);
     text.setAttribute("aria-invalid", String(Boolean(message)));
   }
-  text.addEventListener("input", () => { if (text.value.trim()) invalid(""); });
+  text.addEventListener("input", () => { if (text.value) invalid(""); });
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -167,7 +167,7 @@ export function mount(live, state) {
     clearTimeout(fading);
     sent.textContent = "";
     sent.classList.remove("fading");
-    if (!text.value.trim()) { invalid(t("empty")); text.focus(); return; }
+    if (!text.value) { invalid(t("empty")); text.focus(); return; }
     const itemValue = form.elements.item_id.value;
     const payload = { text: text.value, anonymous: !$("[data-q-anonymous-field]").hidden && form.elements.anonymous.checked };
     if (itemValue) payload.item_id = Number(itemValue);
