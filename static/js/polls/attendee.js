@@ -3,7 +3,19 @@
 // is closed. The last closed poll stays on the stage, with its result, until the next opens.
 import { el, keepingFocus } from "../core/dom.js";
 import { createPollStore, pollAnnouncements, pollMessages } from "./common.js";
-import { renderResults, withheld } from "./results.js";
+
+// The results' drawing (results.js, charts.js) is not needed to be live: it comes in its
+// own file (static/dist/attendee-results.js), fetched once the page is live, so the
+// attendee's first load is smaller on a slow link.
+let drawing = null;
+const loadDrawing = () => (drawing ??= import("./results.js"));
+
+// What a phone says when it has no results for `poll` (as results.js's `withheld`, kept
+// here so the page is live without the drawing).
+function withheld(poll, t) {
+  if (poll.visibility === "live") return t("no_votes");
+  return t(poll.visibility === "moderators" ? "results_moderators" : "results_after_close");
+}
 
 export function mount(live, state) {
   const root = document.querySelector("[data-polls]");
@@ -49,8 +61,13 @@ export function mount(live, state) {
   function showResults(poll, container, { beforeVoting = false } = {}) {
     const results = store.results(poll.id);
     if (beforeVoting && results) container.replaceChildren(el("p", { class: "muted", text: t("results_after_vote") }));
-    else if (results) keepingFocus(container, () => renderResults(container, poll, results, t));
-    else container.replaceChildren(el("p", { class: "muted", text: withheld(poll, t) }));
+    else if (results) {
+      loadDrawing().then(({ renderResults }) => {
+        // Drawn from the newest results, if the box is still on the page.
+        const latest = store.results(poll.id);
+        if (container.isConnected && latest) keepingFocus(container, () => renderResults(container, poll, latest, t));
+      });
+    } else container.replaceChildren(el("p", { class: "muted", text: withheld(poll, t) }));
   }
 
   function renderEarlier() {
@@ -67,6 +84,7 @@ export function mount(live, state) {
 
   earlier.addEventListener("toggle", renderEarlier); // charts are drawn at the width shown
   store.onChange(pollAnnouncements(announce, store, t));
+  store.onChange((change) => { if (change.kind === "snapshot") setTimeout(loadDrawing, 0); });
   store.onChange((change) => {
     const poll = change.id ? store.get(change.id) : null;
     if (change.kind === "ballot" && current && current.poll.id === change.id) current.form.recorded(false);
