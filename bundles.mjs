@@ -1,7 +1,8 @@
 // Builds what the pages load into static/dist/, minified: core.js, the shared core
 // (static/js/core/ and the Socket.IO client from static/vendor/), the one script a
 // live page loads; <page>.js, each live page's own part, which core.js loads and which
-// takes the core from it (never a copy); join.js, the join page's script, on its own;
+// takes the core from it (never a copy); attendee-results.js, the attendee's poll results'
+// drawing, which attendee.js loads once the page is live; join.js, the join page's script, on its own;
 // pages.css, every style sheet. `make bundles` (or `node bundles.mjs [OUTDIR]`); the
 // output is committed, so that `make run` needs no Node.js, and
 // tests/web/test_bundles.py fails when it is stale.
@@ -13,7 +14,7 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 const outdir = path.resolve(process.argv[2] || path.join(root, "static", "dist"));
 const core = path.join(root, "static", "js", "core");
 const LIVE_PAGES = ["attendee", "moderator", "present", "rapporteur"];
-const STYLES = ["baraza", "questions", "polls", "speakers", "reports"];
+const STYLES = ["baraza", "questions", "polls", "speakers", "reports", "attendee", "themes"];
 
 // A page's part imports the core as "./core.js", the bundle the page has loaded already.
 const coreFromThePage = {
@@ -39,7 +40,16 @@ const scripts = { ...common, outdir, format: "esm", target: "es2020" };
 await esbuild.build({ ...scripts, entryPoints: { core: "static/js/core/index.js", join: "static/js/pages/join.js" } });
 await esbuild.build({
   ...scripts,
-  entryPoints: Object.fromEntries(LIVE_PAGES.map((page) => [page, `static/js/pages/${page}.js`])),
+  entryPoints: Object.fromEntries(LIVE_PAGES.filter((page) => page !== "attendee").map((page) => [page, `static/js/pages/${page}.js`])),
+  plugins: [coreFromThePage],
+});
+// The attendee's part on its own, split where it imports dynamically: what it needs to be
+// live is attendee.js; the poll results' drawing is attendee-results.js, fetched after.
+await esbuild.build({
+  ...scripts,
+  entryPoints: { attendee: "static/js/pages/attendee.js" },
+  splitting: true,
+  chunkNames: "attendee-[name]",
   plugins: [coreFromThePage],
 });
 

@@ -222,8 +222,11 @@ class Rehearsal:
 
     # Questions ----------------------------------------------------------------------
 
+    # One card per question: one's own under "Your questions", the room's in the list.
+    QUESTION_CARDS = "[data-q-list] li.q, [data-q-mine] li.q"
+
     def question(self, person: Person, text: str) -> Locator:
-        return person.sees("[data-q-list] li.q").filter(has_text=text)
+        return person.sees(self.QUESTION_CARDS).filter(has_text=text)
 
     def ask(self, person: Person, text: str) -> None:
         say, page = person.say, person.page
@@ -263,7 +266,8 @@ class Rehearsal:
             self.question(console, text).get_by_role("button", name="Approve").click()
         expect(pending).to_have_count(0)
         for attendee in self.attendees:
-            expect(attendee.sees("[data-q-list] li.q")).to_have_count(2)
+            expect(attendee.sees(self.QUESTION_CARDS)).to_have_count(2)
+        expect(self.amina.sees("[data-q-list] li.q")).to_have_count(1)  # hers is under hers
         expect(self.youssef.sees("[data-q-announce]")).to_have_text(
             re.compile(
                 "^"
@@ -286,7 +290,7 @@ class Rehearsal:
             expect(self.question(attendee, Q_CAMILLE).locator("[data-slot=votes]")).to_have_text(
                 self.votes(attendee, 1)
             )
-            # Popular first.
+        for attendee in (self.camille, self.youssef):  # popular first
             expect(attendee.sees("[data-q-list] li.q").first).to_contain_text(Q_AMINA)
         expect(self.present.sees("[data-q-list] li.q").first).to_contain_text(Q_AMINA)
         expect(self.present.sees("[data-q-list] li.q").first).to_contain_text("2 votes")
@@ -449,17 +453,15 @@ class Rehearsal:
         self.checkpoint("poll-results-withheld", [self.amina, self.present])
 
         self.close_poll(question)
-        for attendee in self.attendees:
-            expect(attendee.sees("[data-poll-none]")).to_be_visible()
+        for attendee in self.attendees:  # the closed poll stays in view, with its result
+            expect(attendee.sees(".poll-live")).to_have_attribute("data-state", "closed")
             said = attendee.say
             expect(attendee.sees("[data-poll-announce]")).to_have_text(
                 f"{said('The poll is closed: %(question)s', question=question)} "
                 f"{said('Mean: %(mean)s', mean=3)}"
             )
         expect(self.present.sees(".poll-mean")).to_have_text("Mean: 3")
-        earlier = self.amina.sees("[data-poll-earlier]")
-        earlier.locator("summary").click()
-        past = earlier.locator("article").filter(has_text=question)
+        past = self.amina.sees(".poll-live").filter(has_text=question)
         expect(past.locator(".poll-mean")).to_have_text("Mean: 3")
         expect(self.figure(self.amina, past, "4")).to_contain_text(
             re.compile(r"1\s*33[.,]3[\s\u200e\u200f]*%")
@@ -550,9 +552,10 @@ class Rehearsal:
         record = self.rapporteur.sees("[data-poll-list] article").filter(has_text=question)
         expect(record.locator(".poll-table tbody tr").first).to_contain_text("Cooperation")
         self.close_poll(question)
-        earlier = self.youssef.sees("[data-poll-earlier]")
+        earlier = self.youssef.sees("[data-poll-earlier]")  # those before, on request
         earlier.locator("summary").click()
-        past = earlier.locator("article").filter(has_text=question)
+        expect(earlier.locator("article")).to_have_count(5)
+        past = self.youssef.sees(".poll-live").filter(has_text=question)
         expect(past.locator(".poll-results")).to_have_text(staff(self.youssef))
         expect(self.present.sees("[data-poll-stage] .poll-results")).to_have_text(
             staff(self.present)
@@ -566,6 +569,7 @@ class Rehearsal:
 
     def a_hand_is_raised_and_given_the_floor(self) -> None:
         page = self.amina.page
+        page.get_by_role("tab", name="Speak").click()
         page.get_by_label("Your topic, in one line (optional)").fill("Training for prosecutors")
         page.get_by_role("button", name="Raise my hand").click()
         expect(self.amina.sees("[data-mine] .mine-place")).to_have_text("You are next")

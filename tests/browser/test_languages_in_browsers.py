@@ -41,7 +41,7 @@ def test_the_attendee_page_in_arabic_reads_right_to_left_in_arabic(server, new_p
     expect(page.locator("[data-raise]")).to_have_text("رفع اليد")
     expect(page.locator("[data-now-title]")).to_have_text("لم تبدأ بعد")
     expect(page.locator("[data-present]")).to_have_text(re.compile("حاضر"))
-    gaps = page.evaluate(TEXT_GAPS, "#agenda-heading")
+    gaps = page.evaluate(TEXT_GAPS, "#questions-heading")
     assert gaps["right"] < 2 and gaps["left"] > 100, gaps  # the heading hugs the right edge
 
     # The schedule: the consultation's zone and the reader's own, in digits all can read.
@@ -54,7 +54,9 @@ def test_the_attendee_page_in_arabic_reads_right_to_left_in_arabic(server, new_p
     expect(page.locator(".q-ask button[type=submit]")).to_have_text("طرح السؤال")
     expect(page.locator("[data-q-sort=popular]")).to_have_text("الأكثر تأييدًا")
 
-    # A refusal from the server, over Socket.IO, in Arabic.
+    # A refusal from the server, over Socket.IO, in Arabic (spaces only: the page itself
+    # stops an empty box before sending).
+    page.fill("#q-text", "   ")
     page.click(".q-ask button[type=submit]")
     expect(page.locator("[data-q-error]")).to_have_text("السؤال: لا يجوز ترك هذا الحقل فارغًا.")
     screenshot(page, "attendee-phone-ar")
@@ -128,6 +130,9 @@ def test_a_language_switched_on_the_live_page_is_kept_and_spoken_by_the_server(s
     expect(page.locator("nav.languages a[aria-current]")).to_have_text("Français")
     expect(page.locator("[data-now-title]")).to_have_text("Pas encore commencée")
 
+    expect(page.locator("body")).to_have_attribute("data-live", "live")
+    page.click("#tab-questions")  # a poll left open by another test takes the view
+    page.fill("#q-text", " ")  # spaces only: the server's refusal, in French
     page.click(".q-ask button[type=submit]")
     expect(page.locator("[data-q-error]")).to_have_text("La question ne doit pas être vide.")
     expect(page.locator("[data-q-sort=popular]")).to_have_text("Les plus votées")

@@ -1,4 +1,4 @@
-"""The attendee page on a slow phone link: live within 2 s, under 100 KB on a cold cache.
+"""The attendee page on a slow phone link: live in about 2 s, under 100 KB on a cold cache.
 
 The link is Chromium's own emulation (DevTools protocol): 400 kbit/s each way and
 300 ms added to every request. "Live" is the moment the page has applied its
@@ -17,7 +17,10 @@ from tests.browser.conftest import PHONE, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REGRESSION_MS = 3000
+TARGET_MS = 2000
+# Over this fails: the median is about 2.0 s on the shared test machine (1.93–2.09 s measured),
+# so a bound at the target itself would fail at random; it was 3 s before.
+LIVE_BUDGET_MS = 2200
 FIRST_LOAD_BUDGET = 100 * 1024
 SLOW_LINK = {
     "offline": False,
@@ -65,17 +68,24 @@ def test_the_attendee_pages_first_load_is_under_100_kb(loads):
     assert max(load.transferred for load in loads) < FIRST_LOAD_BUDGET
 
 
-def test_the_attendee_page_is_live_on_a_slow_link_well_before_it_was(loads):
-    """The median of the loads, printed beside the 2 s target (the machine running the
-    tests is shared, so the figure is reported, not held to the millisecond).
+def test_the_attendee_page_is_live_on_a_slow_link_in_about_2_s(loads):
+    """The median of the loads, printed beside the 2 s target with the first load's size.
 
-    Over 3 s is a regression and fails: it was 4.1 s before the bundles. What is left
-    above 2 s is the server's (connecting and the snapshot take three round trips;
-    sending the snapshot with the connection would save one).
+    It was 4.1 s before the bundles. Now: the page, its style sheet and the core
+    (about 29 KB) arrive after 1.2 s; the connection (WebSocket handshake, connect, sync)
+    and the page's part (attendee.js, about 11 KB: the poll results' drawing comes after,
+    in attendee-results.js) take 0.7–0.8 s more, side by side. Announcing the part early
+    (<link rel="modulepreload">) was tried and is slower (2.4 s): it shares the link with
+    the core, which opens the connection. What is left is the server's: sending the
+    snapshot with the connection would save a round trip.
     """
     live_ms = statistics.median(load.live_ms for load in loads)
-    print(f"\nattendee page live after {live_ms / 1000:.2f} s (median; target 2 s)")
-    assert live_ms < REGRESSION_MS
+    heaviest = max(load.transferred for load in loads)
+    print(
+        f"\nattendee page live after {live_ms / 1000:.2f} s (median; target "
+        f"{TARGET_MS / 1000:.0f} s), first load {heaviest / 1024:.1f} KB (target 100 KB)"
+    )
+    assert live_ms < LIVE_BUDGET_MS
 
 
 @dataclass

@@ -86,7 +86,9 @@ def test_after_close_results_stay_off_every_public_screen_until_the_close(server
     assert command(server, token, "close_poll", {"poll_id": poll_id})["ok"]
     expect(present.locator(".poll-word")).to_have_count(2)
     expect(present.locator(".poll-table")).to_contain_text("Capacity building")
-    expect(attendee.locator(".poll-earlier .poll-table").first).to_contain_text("Capacity building")
+    # The closed poll stays in the attendee's view, with its result, until the next one.
+    expect(attendee.locator(".poll-live")).to_have_attribute("data-state", "closed")
+    expect(attendee.locator(".poll-live .poll-table")).to_contain_text("Capacity building")
     screenshot(present, "polls-present-word-cloud")
 
 

@@ -60,9 +60,11 @@ def test_a_question_goes_from_an_attendee_through_the_console_to_every_screen(se
     assert row.eval_on_selector_all("img, script", "found => found.length") == 0
     assert "Amina" not in row.text_content()
     voter.page.click("[data-q-list] [data-slot=vote]")
+    # The asker's one card, under "Your questions", counts the votes too.
     asker.page.wait_for_function(
-        "() => document.querySelector('[data-q-list] [data-slot=votes]')?.textContent === '1 vote'"
+        "() => document.querySelector('[data-q-mine] [data-slot=votes]')?.textContent === '1 vote'"
     )
+    assert asker.page.locator("[data-q-list] li.q").count() == 0
 
     console.click("[data-q-tab=approved]")
     console.focus("[data-q-list] li.q")

@@ -23,6 +23,7 @@ def test_an_attendee_raises_a_hand_and_is_told_when_they_have_the_floor(server, 
 
     attendee = new_page(viewport=PHONE)
     join_as_attendee(attendee, server, name="Wanjiru", group="academia", country="KE")
+    attendee.get_by_role("tab", name="Speak").click()
     attendee.fill("[data-topic]", "Capacity building")
     attendee.click("[data-raise]")
     expect(attendee.locator("[data-mine] li")).to_have_count(1)

@@ -114,12 +114,15 @@ def test_a_question_and_a_vote_made_offline_wait_and_are_sent_once_on_return(ser
     status = page.locator("[data-live-status]")
     expect(status).to_have_text(re.compile("Reconnecting"), timeout=30_000)
     question = "Asked between two tunnels: who funds the training?"
+    page.get_by_role("tab", name="Questions").click()  # the open poll took the view
     page.get_by_label("Your question", exact=True).fill(question)
     page.get_by_role("button", name="Ask", exact=True).click()
     expect(status).to_contain_text(re.compile(r"\b1 action.* waiting to be sent"))
+    page.get_by_role("tab", name="Poll").click()
     live_poll.get_by_label("No", exact=True).check()
     live_poll.get_by_role("button", name="Vote").click()
     expect(status).to_contain_text(re.compile(r"\b2 action.* waiting to be sent"))
+    page.get_by_role("tab", name="Questions").click()
     expect(page.get_by_role("button", name="Ask", exact=True)).to_be_disabled()
     expect(page.locator("[data-q-sent]")).to_have_text("")
     screenshot(page, "attendee-phone-offline-waiting")
@@ -169,6 +172,7 @@ def test_a_question_whose_acknowledgement_was_lost_is_asked_once(server, new_pag
     try:
         join_as_attendee(page, server, name="Thandiwe", group="academia", country="ZA")
         expect(page.locator("body")).to_have_attribute("data-live", "live")
+        page.get_by_role("tab", name="Questions").click()  # a poll left open takes the view
         question = "Asked as the link died: is the ack lost?"
         page.get_by_label("Your question", exact=True).fill(question)
         page.get_by_role("button", name="Ask", exact=True).click()

@@ -374,6 +374,24 @@ def test_a_pending_duplicate_merges_as_a_staff_event(core, open_mic):
     assert done.notices[0].data["question"]["merged_into_id"] == live
 
 
+def test_the_author_of_a_merged_question_is_told_which_question_it_joined(core, open_mic):
+    c = open_mic
+    author = c.join()
+    live = approved(core, c, c.join(), "Who protects whistleblowers?")
+    pending = ask(core, author, "Whistleblowers: who protects them?")
+    done = questions.merge(core, c.moderator, pending, live)
+    told = done.notices[0].data["question"]
+    assert (told["merged_into_id"], told["merged_into_text"]) == (
+        live,
+        "Who protects whistleblowers?",
+    )
+    (mine,) = queue(core, author)["mine"]
+    assert mine["merged_into_text"] == "Who protects whistleblowers?"
+    assert queue(core, c.join())["mine"] == []
+    still = ask(core, author, "Another one")
+    assert by_id(queue(core, author)["mine"])[still]["merged_into_text"] is None
+
+
 # -- moderating -----------------------------------------------------------------
 
 

@@ -20,8 +20,9 @@ LIVE_PAGES = ["attendee", "moderator", "present", "rapporteur"]
 
 
 def test_every_page_loads_one_committed_bundle():
-    """A live page loads the shared core, which loads the page's own part; join its own."""
-    scripts = {f"{page}.js" for page in [*LIVE_PAGES, "core", "join"]}
+    """A live page loads the shared core, which loads the page's own part; join its own.
+    The attendee's part fetches its poll results' drawing once the page is live."""
+    scripts = {f"{page}.js" for page in [*LIVE_PAGES, "core", "join", "attendee-results"]}
     assert {path.name for path in DIST.iterdir()} == scripts | {"pages.css"}
     for page in LIVE_PAGES:
         template = (ROOT / "templates" / f"{page}.html").read_text()

@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.sql.elements import ColumnElement
 
 from server.core.access import Viewer, hash_token, new_token
@@ -512,7 +512,12 @@ def _view(question: Question, author: Participant | None) -> QuestionView:
 
 
 def own_view(question: Question) -> OwnQuestionView:
-    """A question as its asker sees it: every state, the dismissal reason, no author."""
+    """A question as its asker sees it: every state, the dismissal reason, no author;
+    merged, the text of the question it joined."""
+    into = None
+    session = object_session(question)
+    if question.merged_into_id is not None and session is not None:
+        into = session.get(Question, question.merged_into_id)
     return {
         "id": question.id,
         "item_id": question.item_id,
@@ -523,6 +528,7 @@ def own_view(question: Question) -> OwnQuestionView:
         "answer": question.answer,
         "dismiss_reason": question.dismiss_reason,
         "merged_into_id": question.merged_into_id,
+        "merged_into_text": into.text if into is not None else None,
         "edited": question.edited_at is not None,
         "created_at": question.created_at.isoformat(),
     }

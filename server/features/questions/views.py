@@ -18,8 +18,8 @@ class AuthorView(TypedDict):
     country: str
 
 
-class OwnQuestionView(TypedDict):
-    """A question as its asker sees it: every state, the dismissal reason, no author."""
+class _QuestionFields(TypedDict):
+    """What the staff view and the asker's view share."""
 
     id: int
     item_id: int | None
@@ -34,7 +34,14 @@ class OwnQuestionView(TypedDict):
     created_at: str
 
 
-class QuestionView(OwnQuestionView):
+class OwnQuestionView(_QuestionFields):
+    """A question as its asker sees it: every state, the dismissal reason, no author;
+    merged, the text of the question it joined (the asker may not see that one)."""
+
+    merged_into_text: str | None
+
+
+class QuestionView(_QuestionFields):
     """A question as moderators see it (the staff view events and snapshots carry)."""
 
     author: AuthorView | None

@@ -1,6 +1,10 @@
 // Questions on the attendee page: ask (anonymously where allowed), follow your own
 // questions, upvote others', sort and filter the queue.
 //
+// One card per question, with one state: your own questions are under "Your questions"
+// (with their state, their votes, what they were merged into), the one being answered
+// is shown on its own, and the room's list holds the others.
+//
 // Your own questions: the server lists those it knows you asked in your snapshot.
 // A fully anonymous question is stored without you, so this page keeps the
 // receipt from the acknowledgement in localStorage and asks for those questions
@@ -10,12 +14,13 @@ import { announcer, fillItemSelect, setText } from "../core/dom.js";
 import { putText } from "../core/messages.js";
 
 const REFRESH_MS = 30000;
+const CONFIRMATION_MS = 6000; // then the "Sent" line fades away
 
 export function mount(live, state) {
   const part = setUp(live, state, isPublic);
   if (!part) return;
   const { root, $, t, queue } = part;
-  const announce = announcer($("[data-q-announce]"));
+  const announce = announcer(document.querySelector("[data-q-announce]"));
   const storeKey = `baraza:questions:${document.body.dataset.code}`;
   const mine = new Map();
   let myVotes = new Set();
@@ -24,6 +29,9 @@ export function mount(live, state) {
   const form = $("[data-q-ask]");
   const text = form.elements.text;
   const error = $("[data-q-error]");
+  const voteError = $("[data-q-vote-error]");
+  const sent = $("[data-q-sent]");
+  let fading = null;
 
   function receipts() {
     try { return JSON.parse(localStorage.getItem(storeKey) || "[]"); } catch { return []; }
@@ -67,14 +75,16 @@ export function mount(live, state) {
 
   function renderList() {
     const filter = $("[data-q-filter]").value;
-    const shown = sortQuestions(queue.all().filter((q) => matchesItem(q, filter)), sort, queue.votes);
+    const pinnedId = queue.pinned()?.id;
+    const others = queue.all().filter((q) => !mine.has(q.id) && q.id !== pinnedId);
+    const shown = sortQuestions(others.filter((q) => matchesItem(q, filter)), sort, queue.votes);
     const template = $("[data-q-template]");
     $("[data-q-list]").replaceChildren(...shown.map((q) => renderQuestion(template, q, (node, slot) => {
       const own = mine.has(q.id);
       putText(slot("author"), own ? t("yours") : (q.author ? q.author.display_name || t("anonymous") : t("anonymous")));
       putText(slot("item"), itemLabel(q.item_id));
       setText(slot("edited"), q.edited ? t("edited") : "");
-      setText(slot("badge"), q.pinned ? t("answering") : (q.state === "answered" ? t("answered") : ""));
+      setText(slot("badge"), q.state === "answered" ? t("answered") : "");
       setText(slot("answer"), q.answer);
       const n = queue.votes(q.id);
       slot("votes").textContent = votesLabel(t, n);
@@ -92,16 +102,28 @@ export function mount(live, state) {
     putText($("[data-q-now-text]"), pinned ? pinned.text : "");
   }
 
+  // A question's one state, as its author reads it: being answered wins over "in the queue".
+  function stateOf(q) {
+    if (queue.pinned()?.id === q.id) return t("answering");
+    return t(`state${q.state[0].toUpperCase()}${q.state.slice(1)}`);
+  }
+
   function renderMine() {
     const list = [...mine.values()].sort((a, b) => b.id - a.id);
-    const template = $("[data-q-template]");
+    const template = $("[data-q-mine-template]");
     $("[data-q-mine]").replaceChildren(...list.map((q) => renderQuestion(template, q, (node, slot) => {
-      slot("author").textContent = t(`state${q.state[0].toUpperCase()}${q.state.slice(1)}`);
+      const pinned = queue.pinned()?.id === q.id;
+      node.dataset.state = pinned ? "answering" : q.state;
       putText(slot("item"), itemLabel(q.item_id));
+      const counted = q.state === "approved" || q.state === "answered";
+      slot("votes-line").hidden = !counted;
+      slot("votes").textContent = counted ? votesLabel(t, queue.votes(q.id)) : "";
       setText(slot("edited"), q.edited ? t("edited") : "");
       setText(slot("answer"), q.answer);
       setText(slot("reason"), q.dismiss_reason ? t("reason", { reason: q.dismiss_reason }) : "");
-      slot("vote").remove();
+      const into = q.state === "merged" && q.merged_into_id ? (queue.get(q.merged_into_id) || mine.get(q.merged_into_id)) : null;
+      const mergedText = q.merged_into_text || into?.text;
+      slot("state").textContent = mergedText ? t("mergedInto", { text: mergedText }) : stateOf(q);
     })));
     $("[data-q-mine-section]").hidden = list.length === 0;
   }
@@ -133,24 +155,42 @@ export function mount(live, state) {
   count();
   $("[data-q-item]").addEventListener("change", renderForm);
 
+  function invalid(message) {
+    setText(error, message);
+    text.setAttribute("aria-invalid", String(Boolean(message)));
+  }
+  text.addEventListener("input", () => { if (text.value) invalid(""); });
+
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    setText(error, "");
-    $("[data-q-sent]").textContent = "";
+    invalid("");
+    clearTimeout(fading);
+    sent.textContent = "";
+    sent.classList.remove("fading");
+    if (!text.value) { invalid(t("empty")); text.focus(); return; }
     const itemValue = form.elements.item_id.value;
     const payload = { text: text.value, anonymous: !$("[data-q-anonymous-field]").hidden && form.elements.anonymous.checked };
     if (itemValue) payload.item_id = Number(itemValue);
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
     const ack = await live.command("ask_question", payload);
-    button.disabled = false;
-    if (!ack.ok) { setText(error, ack.error.message); return; }
+    button.disabled = state.ended();
+    if (!ack.ok) { invalid(ack.error.message); error.scrollIntoView({ block: "nearest" }); return; }
     keepReceipt(ack.question.id, ack.receipt);
     mine.set(ack.question.id, ack.question);
     text.value = "";
     count();
-    $("[data-q-sent]").textContent = ack.question.state === "pending" ? t("sentPending") : t("sentLive");
+    sent.textContent = ack.question.state === "pending" ? t("sentPending") : t("sentLive");
     render();
+    // Where the finger is: the confirmation and the new card, in sight; then the line fades.
+    const card = $(`[data-q-mine] [data-question-id="${ack.question.id}"]`);
+    card?.classList.add("q-new");
+    (card || sent).scrollIntoView({ block: "nearest" });
+    sent.scrollIntoView({ block: "nearest" });
+    fading = setTimeout(() => {
+      sent.classList.add("fading");
+      fading = setTimeout(() => { sent.textContent = ""; sent.classList.remove("fading"); }, 1000);
+    }, CONFIRMATION_MS);
   });
 
   root.querySelectorAll("[data-q-sort]").forEach((button) => button.addEventListener("click", () => {
@@ -168,7 +208,7 @@ export function mount(live, state) {
     button.disabled = true;
     const ack = await live.command(voted ? "unvote_question" : "vote_question", { question_id: id });
     if (ack.ok) { if (ack.voted) myVotes.add(id); else myVotes.delete(id); }
-    else setText(error, ack.error.message);
+    setText(voteError, ack.ok ? "" : ack.error.message);
     renderList();
     const again = $(`[data-q-list] [data-question-id="${id}"] [data-slot=vote]`);
     if (again) again.focus();

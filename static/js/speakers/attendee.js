@@ -9,7 +9,7 @@ export function mount(live, state) {
   const { root, $, msg, send } = part;
   const select = $("[data-item-select]");
   const banner = $("[data-my-floor]");
-  const announce = $("[data-my-announce]");
+  const announce = document.querySelector("[data-my-announce]");
   const pageTitle = document.title;
   let warned = { thirty: false, up: false };
   let speakingHand = null;
@@ -64,7 +64,7 @@ export function mount(live, state) {
       banner.hidden = hand === null;
       document.body.dataset.hasFloor = hand === null ? "false" : "true";
       document.title = hand === null ? pageTitle : `${msg("you_have_the_floor")} — ${pageTitle}`;
-      const alert = $("[data-my-alert]");
+      const alert = document.querySelector("[data-my-alert]");
       alert.textContent = "";
       if (hand !== null) {
         const clock = turnClock(s.floor, live.now());

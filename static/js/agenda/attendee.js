@@ -1,0 +1,47 @@
+// The attendee's phone: the bar that keeps what is live in sight (the running item and
+// its clock), and the end screen once the consultation is over. The items and the
+// consultation come from the page's one store (core/consultation.js).
+import { duration } from "../core/format.js";
+import { putText, t } from "../core/messages.js";
+
+export function mountLiveBar(live, state, bar) {
+  if (!bar) return;
+  const title = bar.querySelector("[data-bar-title]");
+  const clock = bar.querySelector("[data-bar-clock]");
+  const remaining = bar.querySelector("[data-bar-remaining]");
+
+  function tick() {
+    const consultation = state.consultation();
+    if (!consultation) return;
+    const active = state.ended() ? null : state.active();
+    putText(title, active ? active.title : t(consultation.state === "ended" ? "ended" : "not_started"));
+    clock.hidden = !active;
+    if (!active) { delete bar.dataset.overrun; return; }
+    const running = active.run_started_at ? Math.max(0, (live.now() - Date.parse(active.run_started_at)) / 1000) : 0;
+    const left = active.planned_minutes * 60 + active.extra_seconds - active.elapsed_before - Math.floor(running);
+    remaining.textContent = left >= 0 ? duration(left) : `+${duration(-left)}`;
+    bar.dataset.overrun = String(left < 0);
+  }
+  state.onChange(tick);
+  setInterval(tick, 1000);
+}
+
+// Once the consultation has ended: the thanks and what happens next come first, every
+// control that sends something is disabled, and what no longer applies (what is next,
+// a projected end) is gone. `ended` is called once, when it happens or with the snapshot.
+export function mountEndScreen(state, card, { ended } = {}) {
+  if (!card) return;
+  let shown = false;
+  function apply() {
+    if (!state.ended()) return;
+    document.body.dataset.ended = "true";
+    card.hidden = false;
+    document.querySelectorAll("[data-panels] :is(input, select, textarea, button[type=submit], [data-action], [data-slot=vote])")
+      .forEach((control) => { control.disabled = true; });
+    if (!shown) { shown = true; ended?.(); }
+  }
+  state.onChange(apply);
+  // Parts re-render their controls: keep them disabled.
+  new MutationObserver(() => { if (state.ended()) apply(); })
+    .observe(document.querySelector("[data-panels]"), { childList: true, subtree: true });
+}
