@@ -10,13 +10,17 @@ adds to the acknowledgement. Nothing is sent from here: after the block commits,
 `uow.outcome` holds it all, and the command registry (core/commands.py) sends it.
 A write that rolls back raises instead, so it announces nothing.
 
+A feature that follows what others log (the shared screen follows the action)
+registers a `follower`: called with every batch a unit of work logs, in the same
+transaction, it may log events of its own (which its followers see in turn).
+
 Commands committed in a group (core/group_commit.py) open theirs with `within`,
 on the batch's transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -60,6 +64,18 @@ class Outcome:
     recounts: list[Recount] = field(default_factory=list)
 
 
+Follower = Callable[["UnitOfWork", list[LoggedEvent]], None]
+
+# Each registered by the feature that follows (its service module, imported by bootstrap).
+FOLLOWERS: list[Follower] = []
+
+
+def follower(function: Follower) -> Follower:
+    """Register `function(uow, logged)` to run after every batch a unit of work logs."""
+    FOLLOWERS.append(function)
+    return function
+
+
 @dataclass
 class UnitOfWork:
     """One command's transaction, its consultation (locked) and actor, and its outcome."""
@@ -76,6 +92,8 @@ class UnitOfWork:
         """Number and store `drafts` in this transaction, as the actor's (or as `actor`'s)."""
         logged = event_log.append(self.tx, self.consultation, actor or self.actor, drafts, self.now)
         self.outcome.events += logged
+        for follow in FOLLOWERS:
+            follow(self, logged)
         return logged
 
     def notify(self, participant_id: int, kind: str, data: Payload) -> None:
