@@ -11,8 +11,8 @@ AT_REST = Screen("agenda")
 
 def follow(screen, *events, running=True):
     for event_type, payload in events:
-        screen = rules.followed(screen, event_type, payload, running)
-    return screen
+        screen = rules.followed(screen, event_type, payload)
+    return rules.shown(screen, running)
 
 
 def test_a_poll_opened_takes_the_screen_and_its_result_stays_after_close():
@@ -67,20 +67,27 @@ def test_the_newest_action_wins():
 
 
 def test_a_chosen_subject_stays_whatever_happens():
-    chosen = rules.chosen("join", None, item_running=True, closed=False)
+    chosen = rules.chosen("join", None, closed=False)
     assert chosen == Screen("join", follow=False)
     assert follow(chosen, ("poll_opened", {"id": 7}), ("floor_given", {"hand_id": 3})) == chosen
 
 
 def test_following_again_rests_on_the_agenda_or_the_join_card():
-    assert rules.chosen("follow", None, item_running=True, closed=False) == Screen("agenda")
-    assert rules.chosen("follow", None, item_running=False, closed=False) == Screen("join")
+    rest = rules.chosen("follow", None, closed=False)
+    assert rules.shown(rest, item_running=True) == Screen("agenda")
+    assert rules.shown(rest, item_running=False) == Screen("join")
 
 
-def test_a_screen_never_logged_follows_the_action_at_rest():
-    assert rules.read(None, item_running=False) == Screen("join")
+def test_a_join_card_chosen_stays_one_when_an_item_runs():
+    chosen = rules.chosen("join", None, closed=False)
+    assert rules.shown(chosen, item_running=True) == Screen("join", follow=False)
+
+
+def test_before_any_choice_the_screen_follows_the_action_at_rest():
+    assert rules.read(None) == rules.REST
+    assert rules.read({"subject": "join", "id": None, "follow": True}) == rules.REST
     stored = {"subject": "poll", "id": 7, "follow": False, "closed": True}
-    assert rules.read(stored, item_running=True) == Screen("poll", 7, follow=False, closed=True)
+    assert rules.read(stored) == Screen("poll", 7, follow=False, closed=True)
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,16 @@
-"""Socket.IO: the present view is told what to show as it changes, by command or by action."""
+"""Socket.IO: the present view is told what to show, as chosen or as the action moves it."""
 
+from server.core import tallies
 from tests.realtime.messages import events_of
 
+POLL = {"type": "single", "question": "Ratify?", "options": ["Yes", "No"], "open": True}
 
-def screens(client):
+
+def screen_pushes(client):
     return [
-        (e["data"]["subject"], e["data"]["follow"])
-        for e in events_of(client)
-        if e["type"] == "screen_shown"
+        m["args"][0]["data"]
+        for m in client.get_received()
+        if m["name"] == "state" and m["args"][0]["name"] == "screen"
     ]
 
 
@@ -24,22 +27,24 @@ def test_the_present_view_receives_the_moderators_choice(socket_client, app_cons
     present.get_received()
     ack = moderator.emit("show_on_screen", {"subject": "agenda"}, callback=True)
     assert ack["ok"] is True and ack["screen"]["subject"] == "agenda"
-    assert screens(present) == [("agenda", False)]
+    (chosen,) = events_of(present)
+    assert chosen["type"] == "screen_chosen"
+    assert chosen["data"] == {"subject": "agenda", "id": None, "follow": False, "closed": False}
 
 
-def test_a_poll_opened_reaches_the_present_view_with_the_screen_it_takes(
-    socket_client, app_consultation
-):
+def test_a_poll_opened_takes_the_present_views_screen(app, socket_client, app_consultation):
     c = app_consultation
     moderator = socket_client(c.moderator_token)
     present = socket_client(c.moderator_token, view="present")
     moderator.emit("start_item", {"item_id": c.item_ids()[0]}, callback=True)
+    tallies.flush(app.extensions["baraza"])
     present.get_received()
-    poll = {"type": "single", "question": "Ratify?", "options": ["Yes", "No"], "open": True}
-    assert moderator.emit("create_poll", poll, callback=True)["ok"] is True
-    received = events_of(present)
-    assert [e["type"] for e in received] == ["poll_opened", "screen_shown"]
-    assert received[1]["data"]["id"] == received[0]["data"]["id"]
+    ack = moderator.emit("create_poll", POLL, callback=True)
+    assert [e["type"] for e in events_of(present)] == ["poll_opened"]
+    tallies.flush(app.extensions["baraza"])
+    (pushed,) = screen_pushes(present)
+    assert pushed["subject"] == "poll" and pushed["id"] == ack["poll_id"]
+    assert pushed["follow"] is True and pushed["seq"] >= 1
 
 
 def test_a_bad_choice_is_answered_with_its_code(socket_client, app_consultation):

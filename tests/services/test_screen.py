@@ -31,7 +31,7 @@ def screen_events(core, c):
         return list(
             tx.scalars(
                 select(Event.payload)
-                .where(Event.consultation_id == c.id, Event.type == "screen_shown")
+                .where(Event.consultation_id == c.id, Event.type == "screen_chosen")
                 .order_by(Event.seq)
             )
         )
@@ -55,9 +55,8 @@ def test_before_the_start_the_screen_shows_the_join_card(create_consultation, co
     assert on_screen(core, c) == ("join", None, True, False)
     agenda.start_item(core, c.moderator, c.item_ids()[0])
     assert on_screen(core, c) == ("agenda", None, True, False)
-    assert screen_events(core, c) == [
-        {"subject": "agenda", "id": None, "follow": True, "closed": False}
-    ]
+    agenda.end_consultation(core, c.moderator)
+    assert on_screen(core, c) == ("join", None, True, False)
 
 
 def test_a_poll_opened_takes_the_screen_and_its_result_stays_until_the_next_item(c, core):
@@ -73,8 +72,8 @@ def test_the_floor_given_takes_the_screen_and_returns_it_when_the_turn_ends(c, c
     amina = c.join(display_name="Amina")
     hand_id = speakers.raise_hand(core, amina, None, "").reply["hand_id"]
     opened = speakers.give_floor(core, c.moderator, hand_id)
-    assert [e.type for e in opened.events] == ["floor_given", "screen_shown"]
-    assert opened.events[1].visibility == "public"
+    assert [e.type for e in opened.events] == ["floor_given"]
+    assert "screen" in [r.topic for r in opened.recounts]
     assert on_screen(core, c) == ("floor", hand_id, True, False)
     speakers.end_turn(core, c.moderator)
     assert on_screen(core, c) == ("agenda", None, True, False)
@@ -91,9 +90,11 @@ def test_the_question_pinned_takes_the_screen_until_it_is_answered(c, core):
 
 def test_a_chosen_subject_holds_the_screen_until_the_moderator_follows_again(c, core):
     done = screen.show_on_screen(core, c.moderator, "join", None)
-    assert done.reply == {
-        "screen": {"subject": "join", "id": None, "follow": False, "closed": False}
-    }
+    shown = {"subject": "join", "id": None, "follow": False, "closed": False}
+    assert done.reply == {"screen": shown}
+    assert [(e.type, e.visibility, e.payload) for e in done.events] == [
+        ("screen_chosen", "public", shown)
+    ]
     polls.create_poll(core, c.moderator, {**POLL, "open": True})
     assert on_screen(core, c) == ("join", None, False, False)
     screen.show_on_screen(core, c.moderator, "follow", None)
@@ -123,7 +124,7 @@ def test_a_reconnecting_present_view_catches_up_with_the_screen(c, core):
     screen.show_on_screen(core, c.moderator, "join", None)
     caught = catch_up(core, present_view(c), since)
     assert [(e["type"], e["data"]["subject"]) for e in caught["events"]] == [
-        ("screen_shown", "join")
+        ("screen_chosen", "join")
     ]
 
 
@@ -160,3 +161,15 @@ def test_after_the_end_the_screen_shows_the_join_card_and_cannot_be_changed(c, c
     agenda.end_consultation(core, c.moderator)
     assert on_screen(core, c) == ("join", None, True, False)
     refused("consultation_ended", screen.show_on_screen, core, c.moderator, "agenda", None)
+
+
+def test_answering_a_question_moves_the_screen_only_if_it_was_on_it(c, core):
+    asked = [
+        questions.ask(core, c.join(), text, None, False).reply["question"]["id"]
+        for text in ("Who funds it?", "When does it start?")
+    ]
+    questions.pin(core, c.moderator, asked[0])
+    elsewhere = questions.answer(core, c.moderator, asked[1], "")
+    assert "screen" not in [r.topic for r in elsewhere.recounts]
+    shown = questions.answer(core, c.moderator, asked[0], "")
+    assert "screen" in [r.topic for r in shown.recounts]

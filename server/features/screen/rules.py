@@ -5,6 +5,9 @@ the join card) or lets the screen *follow the action*: the newest poll opened, t
 question pinned or the floor given takes the screen, and when it ends the screen
 rests again — on the running agenda item, or on the join card when none runs. A
 closed poll's result stays until the agenda moves or something else takes the screen.
+
+Following is a fold over the log: `followed` applied to each event since the last
+event that took the screen gives what it shows, whoever reads it and whenever.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ WITH_ID = (QUESTION, POLL)
 
 # The agenda moving on: a result left on screen gives way to the running item.
 AGENDA_MOVES = frozenset({"item_started", "item_ended", "consultation_ended"})
+# Events that take a screen following the action, whatever it showed.
+TAKING = frozenset({"poll_opened", "question_pinned", "floor_given"})
 # Events ending the turn on the floor.
 TURN_ENDS = frozenset({"turn_ended", "turn_cancelled"})
 
@@ -50,9 +55,14 @@ class Screen:
         }
 
 
-def resting(item_running: bool) -> Screen:
-    """The screen between subjects: the running item, or the join card."""
-    return Screen(AGENDA if item_running else JOIN)
+REST = Screen(AGENDA)  # following the action, between subjects
+
+
+def shown(screen: Screen, item_running: bool) -> Screen:
+    """What a screen at rest shows: the running item, or the join card when none runs."""
+    if screen == REST and not item_running:
+        return Screen(JOIN)
+    return screen
 
 
 def parse_choice(subject: Any, subject_id: Any) -> tuple[str, int | None]:
@@ -72,28 +82,27 @@ def parse_choice(subject: Any, subject_id: Any) -> tuple[str, int | None]:
     return subject, wanted
 
 
-def chosen(subject: str, subject_id: int | None, item_running: bool, closed: bool) -> Screen:
+def chosen(subject: str, subject_id: int | None, closed: bool) -> Screen:
     """The screen after a moderator's choice (`closed`: the poll chosen is closed)."""
     if subject == FOLLOW:
-        return resting(item_running)
+        return REST
     return Screen(subject, subject_id, follow=False, closed=subject == POLL and closed)
 
 
-def read(stored: Mapping[str, Any] | None, item_running: bool) -> Screen:
-    """The screen as last logged; before anything was, it follows the action at rest."""
-    if not stored:
-        return resting(item_running)
+def read(stored: Mapping[str, Any] | None) -> Screen:
+    """The screen as the moderator last chose it (`stored`: the logged choice, as shown then);
+    before any choice, or after choosing to follow, the action at rest."""
+    if not stored or stored.get("follow", True):
+        return REST
     return Screen(
         subject=stored.get("subject", AGENDA),
         id=stored.get("id"),
-        follow=bool(stored.get("follow", True)),
+        follow=False,
         closed=bool(stored.get("closed", False)),
     )
 
 
-def followed(
-    screen: Screen, event_type: str, payload: Mapping[str, Any], item_running: bool
-) -> Screen:
+def followed(screen: Screen, event_type: str, payload: Mapping[str, Any]) -> Screen:
     """What a screen following the action shows after one event; a chosen one stays."""
     if not screen.follow:
         return screen
@@ -104,12 +113,12 @@ def followed(
     if event_type == "floor_given":
         return Screen(FLOOR, payload.get("hand_id"))
     if _ends(screen, event_type, payload):
-        return resting(item_running)
+        return REST
     if event_type == "poll_closed" and screen.subject == POLL:
         if payload.get("poll", {}).get("id") == screen.id:
             return replace(screen, closed=True)
     if event_type in AGENDA_MOVES and (screen.subject in (AGENDA, JOIN) or screen.closed):
-        return resting(item_running)
+        return REST
     return screen
 
 

@@ -1,11 +1,13 @@
 """The shared screen: the moderator's choice, and the screen following the action.
 
-Who may do what: moderators choose (`show_on_screen`); everyone reads what is on
-screen (snapshot `screen`, event `screen_shown`), the present view shows it. The
-log is the record: the last `screen_shown` is what the screen shows, so nothing
-else is stored. While the screen follows the action, a follower of every unit of
-work (core/unit_of_work.py) logs `screen_shown` in the same transaction as the
-poll opened, the question pinned or the floor given that changed it.
+Who may do what: moderators choose (`show_on_screen`, logged as `screen_chosen`);
+everyone reads what is on screen (snapshot `screen`; the present view shows it,
+the console says it). Nothing is stored but the log: the last `screen_chosen` is
+the choice, and while it is to follow the action, what the screen shows is the
+fold of the events logged since (rules.py). When a command logs an event the
+screen follows, a follower of every unit of work (core/unit_of_work.py) marks the
+`screen` topic, and the coalesced push (realtime) sends everyone what it shows now,
+with the log's sequence number it was read at.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from server.core.access import Viewer
@@ -30,71 +32,111 @@ from server.features.questions import rules as question_rules
 from server.features.questions.service import find_question
 
 from . import rules
-from .views import ScreenView
+from .views import ScreenView, ShownView
 
-EVENT = "screen_shown"
-# What the screen may follow: anything else logged leaves it as it is, unread.
-FOLLOWED = frozenset(
+EVENT = "screen_chosen"
+TOPIC = "screen"
+# Events that end a question's time on screen if it was the one shown (pinned).
+QUESTION_ENDS = frozenset(
+    {"question_answered", "question_dismissed", "question_archived", "questions_merged"}
+)
+# Events that may change what a screen following the action shows (QUESTION_ENDS
+# only when their question was on it); anything else logged leaves it as it is.
+MOVING = frozenset(
     {
-        "poll_opened",
-        "poll_closed",
-        "poll_deleted",
-        "question_pinned",
-        "question_unpinned",
-        "question_answered",
-        "question_dismissed",
-        "question_archived",
-        "question_reopened",
-        "question_edited",
-        "questions_merged",
-        "floor_given",
+        *rules.TAKING,
         *rules.TURN_ENDS,
         *rules.AGENDA_MOVES,
+        "poll_closed",
+        "poll_deleted",
+        "question_unpinned",
     }
 )
+FOLLOWED = MOVING | QUESTION_ENDS
 
 
 def show_on_screen(core: Core, viewer: Viewer, subject: Any, subject_id: Any) -> Outcome:
     """Show a subject on the shared screen, or let it follow the action again."""
-    chosen, wanted = rules.parse_choice(subject, subject_id)
+    choice, wanted = rules.parse_choice(subject, subject_id)
     with unit_of_work(core, viewer, {MODERATOR}) as uow:
         closed = False
-        if chosen == rules.POLL and wanted is not None:
+        if choice == rules.POLL and wanted is not None:
             poll = find_poll(uow.tx, uow.consultation, wanted)
             if poll.state == poll_rules.DRAFT:
                 raise Conflict("poll_not_opened", N_("A draft poll is shown once it is opened."))
             closed = poll.state == poll_rules.CLOSED
-        if chosen == rules.QUESTION and wanted is not None:
+        if choice == rules.QUESTION and wanted is not None:
             question = find_question(uow.tx, uow.consultation, wanted)
             if not question_rules.is_public(question.state):
                 raise Conflict(
                     "question_not_public", N_("Only a question attendees can see is shown.")
                 )
-        screen = rules.chosen(chosen, wanted, _item_running(uow.consultation), closed)
-        uow.log([_shown(screen)])
+        screen = rules.shown(rules.chosen(choice, wanted, closed), _item_running(uow.consultation))
+        uow.log([EventDraft(EVENT, dict(view(screen)))])
         uow.reply(screen=view(screen))
     return uow.outcome
 
 
 @follower
 def follow_the_action(uow: UnitOfWork, logged: list[LoggedEvent]) -> None:
-    """Log what the screen shows now if events just logged changed it."""
-    followed = [event for event in logged if event.type in FOLLOWED]
-    if not followed:
+    """Push what the screen shows once events that move it are logged."""
+    if any(event.type in MOVING for event in logged):
+        uow.recount(TOPIC)
         return
-    running = _item_running(uow.consultation)
-    stored = _stored(uow.tx, uow.consultation.id)
-    before = rules.read(stored, running)
-    screen = before
-    for event in followed:
-        screen = rules.followed(screen, event.type, event.payload, running)
-    if stored is None or screen != before:
-        uow.log([_shown(screen)])
+    ended = {_question_id(e.payload) for e in logged if e.type in QUESTION_ENDS}
+    if ended:
+        before = _followed(uow.tx, uow.consultation.id, until=logged[0].seq)
+        if before.subject == rules.QUESTION and before.id in ended:
+            uow.recount(TOPIC)
 
 
 def current(tx: Session, consultation: Consultation) -> rules.Screen:
-    """What the screen of `consultation` shows now."""
-    return rules.read(_stored(tx, consultation.id), _item_running(consultation))
+    """What the screen of `consultation` shows now: the choice, or the action followed."""
+    return rules.shown(_followed(tx, consultation.id), _item_running(consultation))
+
+
+def _followed(tx: Session, consultation_id: int, until: int | None = None) -> rules.Screen:
+    """The screen as chosen, or as the action left it, from the log before `until` (all of it)."""
+    bound = Event.seq < until if until is not None else true()
+    choice = tx.execute(
+        select(Event.seq, Event.payload)
+        .where(Event.consultation_id == consultation_id, Event.type == EVENT, bound)
+        .order_by(Event.seq.desc())
+        .limit(1)
+    ).first()
+    since = choice.seq if choice else 0
+    screen = rules.read(choice.payload if choice else None)
+    if screen.follow:
+        # What took the screen last decides, whatever came before it.
+        taken = tx.scalar(
+            select(func.max(Event.seq)).where(
+                Event.consultation_id == consultation_id,
+                Event.type.in_(rules.TAKING),
+                Event.seq > since,
+                bound,
+            )
+        )
+        if taken is not None:
+            events = tx.execute(
+                select(Event.type, Event.payload)
+                .where(
+                    Event.consultation_id == consultation_id,
+                    Event.type.in_(FOLLOWED),
+                    Event.seq >= taken,
+                    bound,
+                )
+                .order_by(Event.seq)
+            )
+            for event_type, payload in events:
+                screen = rules.followed(screen, event_type, payload)
+    return screen
+
+
+def shown_now(core: Core, consultation_id: int) -> ShownView:
+    """What the screen shows, and the log's number it was read at (the push)."""
+    with core.store.reading() as tx:
+        consultation = tx.get_one(Consultation, consultation_id)
+        return {**view(current(tx, consultation)), "seq": consultation.last_seq}
 
 
 def view(screen: rules.Screen) -> ScreenView:
@@ -106,22 +148,13 @@ def view(screen: rules.Screen) -> ScreenView:
     }
 
 
-def _shown(screen: rules.Screen) -> EventDraft:
-    return EventDraft(EVENT, dict(view(screen)))
+def _question_id(payload: dict[str, Any]) -> Any:
+    question = payload.get("question")
+    return question.get("id") if isinstance(question, dict) else None
 
 
 def _item_running(consultation: Consultation) -> bool:
     return active_item(consultation.items) is not None
-
-
-def _stored(tx: Session, consultation_id: int) -> dict[str, Any] | None:
-    """The payload of the last `screen_shown` (read through the (consultation, type) index)."""
-    return tx.scalar(
-        select(Event.payload)
-        .where(Event.consultation_id == consultation_id, Event.type == EVENT)
-        .order_by(Event.seq.desc())
-        .limit(1)
-    )
 
 
 @snapshot_part

@@ -16,3 +16,10 @@ class ScreenView(TypedDict):
     id: int | None
     follow: bool
     closed: bool
+
+
+class ShownView(ScreenView):
+    """What the screen shows, pushed as the action moves it: `seq` is the log's number
+    it was read at (a page keeps the newer of this and a `screen_chosen` event)."""
+
+    seq: int
