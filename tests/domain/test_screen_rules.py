@@ -113,3 +113,9 @@ def test_a_choice_names_a_question_or_a_poll_by_its_number():
     assert rules.parse_choice("poll", 7) == ("poll", 7)
     assert rules.parse_choice("question", None) == ("question", None)
     assert rules.parse_choice("follow", None) == ("follow", None)
+
+
+def test_following_again_drops_a_result_but_keeps_what_is_live():
+    assert rules.resumed(Screen("poll", 7, closed=True)) == rules.REST
+    assert rules.resumed(Screen("poll", 7)) == Screen("poll", 7)
+    assert rules.resumed(Screen("floor", 3)) == Screen("floor", 3)

@@ -95,10 +95,20 @@ def test_a_chosen_subject_holds_the_screen_until_the_moderator_follows_again(c, 
     assert [(e.type, e.visibility, e.payload) for e in done.events] == [
         ("screen_chosen", "public", shown)
     ]
-    polls.create_poll(core, c.moderator, {**POLL, "open": True})
+    poll_id = polls.create_poll(core, c.moderator, {**POLL, "open": True}).reply["poll_id"]
     assert on_screen(core, c) == ("join", None, False, False)
-    screen.show_on_screen(core, c.moderator, "follow", None)
-    assert on_screen(core, c) == ("agenda", None, True, False)
+    followed = screen.show_on_screen(core, c.moderator, "follow", None)
+    assert on_screen(core, c) == ("poll", poll_id, True, False)
+    assert (
+        followed.events[0].payload
+        == followed.reply["screen"]
+        == {
+            "subject": "poll",
+            "id": poll_id,
+            "follow": True,
+            "closed": False,
+        }
+    )
 
 
 def test_the_moderator_shows_a_closed_polls_result_or_a_public_question(c, core):
@@ -173,3 +183,20 @@ def test_answering_a_question_moves_the_screen_only_if_it_was_on_it(c, core):
     assert "screen" not in [r.topic for r in elsewhere.recounts]
     shown = questions.answer(core, c.moderator, asked[0], "")
     assert "screen" in [r.topic for r in shown.recounts]
+
+
+def test_following_again_brings_back_what_is_live_but_not_a_result(c, core):
+    screen.show_on_screen(core, c.moderator, "join", None)
+    poll_id = polls.create_poll(core, c.moderator, {**POLL, "open": True}).reply["poll_id"]
+    screen.show_on_screen(core, c.moderator, "follow", None)
+    assert on_screen(core, c) == ("poll", poll_id, True, False)
+    polls.close_poll(core, c.moderator, poll_id)
+    screen.show_on_screen(core, c.moderator, "join", None)
+    done = screen.show_on_screen(core, c.moderator, "follow", None)
+    assert on_screen(core, c) == ("agenda", None, True, False)
+    assert done.reply["screen"] == {
+        "subject": "agenda",
+        "id": None,
+        "follow": True,
+        "closed": False,
+    }

@@ -122,6 +122,12 @@ def followed(screen: Screen, event_type: str, payload: Mapping[str, Any]) -> Scr
     return screen
 
 
+def resumed(screen: Screen) -> Screen:
+    """The screen when the moderator lets it follow the action again: what is still live
+    (an open poll, a pinned question, a running turn) comes back; a poll's result does not."""
+    return REST if screen.closed else screen
+
+
 def _question_id(payload: Mapping[str, Any]) -> Any:
     question = payload.get("question")
     return question.get("id") if isinstance(question, Mapping) else None

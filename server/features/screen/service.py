@@ -71,7 +71,11 @@ def show_on_screen(core: Core, viewer: Viewer, subject: Any, subject_id: Any) ->
                 raise Conflict(
                     "question_not_public", N_("Only a question attendees can see is shown.")
                 )
-        screen = rules.shown(rules.chosen(choice, wanted, closed), _item_running(uow.consultation))
+        if choice == rules.FOLLOW:  # what is still live comes back
+            screen = rules.resumed(_action(uow.tx, uow.consultation.id)[0])
+        else:
+            screen = rules.chosen(choice, wanted, closed)
+        screen = rules.shown(screen, _item_running(uow.consultation))
         uow.log([EventDraft(EVENT, dict(view(screen)))])
         uow.reply(screen=view(screen))
     return uow.outcome
@@ -104,32 +108,38 @@ def _followed(tx: Session, consultation_id: int, until: int | None = None) -> ru
         .order_by(Event.seq.desc())
         .limit(1)
     ).first()
-    since = choice.seq if choice else 0
     screen = rules.read(choice.payload if choice else None)
-    if screen.follow:
-        # What took the screen last decides, whatever came before it.
-        taken = tx.scalar(
-            select(func.max(Event.seq)).where(
-                Event.consultation_id == consultation_id,
-                Event.type.in_(rules.TAKING),
-                Event.seq > since,
-                bound,
-            )
+    if not screen.follow:
+        return screen
+    screen, taken = _action(tx, consultation_id, bound)
+    return rules.resumed(screen) if choice and taken < choice.seq else screen
+
+
+def _action(tx: Session, consultation_id: int, bound: Any = None) -> tuple[rules.Screen, int]:
+    """What the action puts on a following screen, and the number of the event that took it
+    last (0: none did). Only that event and those after it decide."""
+    bound = true() if bound is None else bound
+    taken = tx.scalar(
+        select(func.max(Event.seq)).where(
+            Event.consultation_id == consultation_id, Event.type.in_(rules.TAKING), bound
         )
-        if taken is not None:
-            events = tx.execute(
-                select(Event.type, Event.payload)
-                .where(
-                    Event.consultation_id == consultation_id,
-                    Event.type.in_(FOLLOWED),
-                    Event.seq >= taken,
-                    bound,
-                )
-                .order_by(Event.seq)
-            )
-            for event_type, payload in events:
-                screen = rules.followed(screen, event_type, payload)
-    return screen
+    )
+    screen = rules.REST
+    if taken is None:
+        return screen, 0
+    events = tx.execute(
+        select(Event.type, Event.payload)
+        .where(
+            Event.consultation_id == consultation_id,
+            Event.type.in_(FOLLOWED),
+            Event.seq >= taken,
+            bound,
+        )
+        .order_by(Event.seq)
+    )
+    for event_type, payload in events:
+        screen = rules.followed(screen, event_type, payload)
+    return screen, taken
 
 
 def shown_now(core: Core, consultation_id: int) -> ShownView:
