@@ -54,6 +54,7 @@ def decoded(locator) -> list[str]:
 def on_screen(page, subject: str) -> None:
     expect(page.locator("body")).to_have_attribute("data-screen", subject)
     expect(page.locator(f"[data-subject={subject}]")).to_be_visible()
+    expect(page.locator("[data-fresh]")).to_have_count(0)  # bars grown in
 
 
 def join_attendee(server, name: str) -> str:
