@@ -178,7 +178,7 @@ def test_the_present_view_follows_the_action_and_fits_the_screen(server, new_pag
     for page in screens:
         on_screen(page, "poll")
         expect(page.locator(".poll-question")).to_have_text(POLL["question"])
-    expect(control.get_by_label("Poll")).to_be_checked()
+    expect(control.get_by_label("The poll")).to_be_checked()
     assert serious_violations(console) == []
 
 
