@@ -29,6 +29,10 @@ POLL = {
     "options": ["Yes, this year", "Yes, but later", "No", "Not sure yet"],
     "open": True,
 }
+QUESTION = (
+    "How will the Convention protect journalists and security researchers "
+    "who handle leaked data in the public interest?"
+)
 MEASURE = """() => ({
   height: document.scrollingElement.scrollHeight, innerHeight,
   width: document.scrollingElement.scrollWidth, innerWidth,
@@ -160,6 +164,23 @@ def test_the_present_view_follows_the_action_and_fits_the_screen(server, new_pag
     for page in screens:
         on_screen(page, "agenda")
 
+    # The question pinned is the one being answered, big, until it is answered.
+    asked = command(server, join_attendee(server, "Amina"), "ask_question", {"text": QUESTION})
+    question_id = asked["question"]["id"]
+    assert command(server, token, "approve_question", {"question_id": question_id})["ok"]
+    assert command(server, token, "pin_question", {"question_id": question_id})["ok"]
+    for page in screens:
+        on_screen(page, "question")
+        expect(page.locator("[data-q-now-text]")).to_have_text(QUESTION)
+        expect(page.locator("[data-q-now-author]")).to_have_text("Amina")
+        fits(page)
+    screenshot(big, "present-1920-question")
+    screenshot(small, "present-1280-question")
+    answered = {"question_id": question_id, "answer": ""}
+    assert command(server, token, "answer_question", answered)["ok"]
+    for page in screens:
+        on_screen(page, "agenda")
+
     # The moderator clears the screen, shows the last poll's result, then follows again.
     control = console.locator("[data-screen-control]")
     control.get_by_label("Join card").check()
@@ -180,6 +201,7 @@ def test_the_present_view_follows_the_action_and_fits_the_screen(server, new_pag
         expect(page.locator(".poll-question")).to_have_text(POLL["question"])
     expect(control.get_by_label("The poll")).to_be_checked()
     assert serious_violations(console) == []
+    screenshot(console, "present-console-control")
 
 
 @pytest.mark.parametrize("lang", ["fr", "pt", "ar"])
