@@ -16,7 +16,7 @@ export function mount(live) {
     seq = at;
     const choice = screen.follow ? "follow" : screen.subject;
     radios.forEach((radio) => { radio.checked = radio.value === choice; });
-    now.textContent = t(screen.follow ? "following" : "chosen", { subject: t(`subject:${screen.subject}`) });
+    now.textContent = `${t("now", { subject: t(`subject:${screen.subject}`) })} · ${t(screen.follow ? "following" : "chosen")}`;
   }
 
   radios.forEach((radio) => radio.addEventListener("change", async () => {
