@@ -25,6 +25,7 @@ from .features.questions import handlers as questions_handlers
 from .features.questions import report as questions_report
 from .features.questions import service as questions_service
 from .features.screen import handlers as screen_handlers
+from .features.screen import report as screen_report
 from .features.screen import service as screen_service
 from .features.speakers import handlers as speakers_handlers
 from .features.speakers import report as speakers_report
@@ -40,5 +41,5 @@ FEATURES: dict[str, tuple[ModuleType, ...]] = {
     "speakers": (speakers_service, speakers_handlers, speakers_report),
     "notes": (notes_service, notes_handlers),
     "presence": (presence_service, presence_attendance),
-    "screen": (screen_service, screen_handlers),
+    "screen": (screen_service, screen_handlers, screen_report),
 }
