@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import screenshot
 from tests.browser.test_accessibility import serious_violations
 from tests.browser.test_agenda_in_browsers import open_console
-from tests.browser.test_weak_networks import command, moderator_token
+from tests.browser.test_weak_networks import block_websocket, command, moderator_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -226,3 +226,27 @@ def test_every_subject_fits_in_every_language(server, new_page, lang):
         screenshot(pages[0], "present-1920-arabic")
         assert serious_violations(pages[0]) == []
     assert command(server, token, "show_on_screen", {"subject": "follow"})["ok"]
+
+
+def test_a_present_view_back_from_a_cut_shows_what_the_action_brought(server, new_page):
+    console = new_page()
+    open_console(console, server)
+    token = moderator_token(server)
+    assert command(server, token, "show_on_screen", {"subject": "agenda"})["ok"]
+    present = console.context.new_page()
+    present.set_viewport_size(HD)
+    block_websocket(present)  # polling only, so going offline really drops the link
+    present.goto(f"{server.url}/c/{server.links['join_code']}/present")
+    on_screen(present, "agenda")
+    assert command(server, token, "show_on_screen", {"subject": "follow"})["ok"]
+    expect(present.locator("body")).to_have_attribute("data-follow", "true")
+    console.context.set_offline(True)
+    expect(present.locator("[data-live-status]")).to_have_text(
+        re.compile("Reconnecting"), timeout=30_000
+    )
+    poll = {**POLL, "question": "Asked while the screen was away?"}
+    assert command(server, token, "create_poll", poll)["ok"]
+    console.context.set_offline(False)
+    on_screen(present, "poll")
+    expect(present.locator(".poll-question")).to_have_text(poll["question"])
+    fits(present)

@@ -55,3 +55,15 @@ def test_a_bad_choice_is_answered_with_its_code(socket_client, app_consultation)
     assert ack["ok"] is False and ack["error"]["code"] == "unknown_screen_subject"
     ack = attendee.emit("show_on_screen", {"subject": "join"}, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "forbidden"
+
+
+def test_a_page_back_from_a_cut_asks_what_the_screen_shows(socket_client, app_consultation):
+    c = app_consultation
+    moderator = socket_client(c.moderator_token)
+    present = socket_client(c.moderator_token, view="present")
+    moderator.emit("start_item", {"item_id": c.item_ids()[0]}, callback=True)
+    moderator.emit("create_poll", POLL, callback=True)
+    ack = present.emit("current_screen", {}, callback=True)
+    assert ack["ok"] is True
+    assert (ack["screen"]["subject"], ack["screen"]["follow"]) == ("poll", True)
+    assert ack["screen"]["seq"] == present.emit("sync", {}, callback=True)["snapshot"]["seq"]

@@ -10,13 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from server.core import tallies
-from server.core.commands import command_to
+from server.core.access import Viewer
+from server.core.commands import command, command_to
 from server.core.rooms import AUDIENCES
 from server.core.runtime import Core
+from server.core.unit_of_work import Outcome
 
 from . import service as screen
 
 command_to("show_on_screen", screen.show_on_screen, "subject", "id")
+
+
+@command("current_screen")
+def current_screen(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
+    """What the screen shows now; a page asks after reconnecting (pushes are not replayed)."""
+    return Outcome(reply={"screen": screen.shown_now(core, viewer.consultation_id)})
 
 
 @tallies.topic(screen.TOPIC)
