@@ -11,8 +11,9 @@ adds to the acknowledgement. Nothing is sent from here: after the block commits,
 A write that rolls back raises instead, so it announces nothing.
 
 A feature that follows what others log (the shared screen follows the action)
-registers a `follower`: called with every batch a unit of work logs, in the same
-transaction, it may log events of its own (which its followers see in turn).
+declares a follower in its `Feature`: called with every batch a unit of work logs,
+in the same transaction, it may mark a tally or log events of its own (which the
+followers see in turn).
 
 Commands committed in a group (core/group_commit.py) open theirs with `within`,
 on the batch's transaction.
@@ -20,7 +21,7 @@ on the batch's transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 from . import event_log
 from .access import Viewer, open_command
 from .events import EventDraft, LoggedEvent, Payload
+from .features import Feature
 from .lifecycle import check_not_ended
 from .models import Consultation, Participant
 from .runtime import Core
@@ -66,14 +68,13 @@ class Outcome:
 
 Follower = Callable[["UnitOfWork", list[LoggedEvent]], None]
 
-# Each registered by the feature that follows (its service module, imported by bootstrap).
+# Filled by `install` (server/bootstrap.py), never by importing a feature.
 FOLLOWERS: list[Follower] = []
 
 
-def follower(function: Follower) -> Follower:
-    """Register `function(uow, logged)` to run after every batch a unit of work logs."""
-    FOLLOWERS.append(function)
-    return function
+def install(features: Sequence[Feature]) -> None:
+    """Make the features' followers the ones every unit of work calls (replacing any before)."""
+    FOLLOWERS[:] = [follow for feature in features for follow in feature.followers]
 
 
 @dataclass

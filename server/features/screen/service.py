@@ -23,9 +23,8 @@ from server.core.errors import N_, Conflict
 from server.core.events import MODERATOR, EventDraft, LoggedEvent
 from server.core.models import Consultation, Event
 from server.core.runtime import Core
-from server.core.unit_of_work import Outcome, UnitOfWork, follower, unit_of_work
+from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
 from server.features.agenda.rules import active_item
-from server.features.consultations.snapshots import snapshot_part
 from server.features.polls import rules as poll_rules
 from server.features.polls.service import find_poll
 from server.features.questions import rules as question_rules
@@ -81,7 +80,6 @@ def show_on_screen(core: Core, viewer: Viewer, subject: Any, subject_id: Any) ->
     return uow.outcome
 
 
-@follower
 def follow_the_action(uow: UnitOfWork, logged: list[LoggedEvent]) -> None:
     """Push what the screen shows once events that move it are logged."""
     if any(event.type in MOVING for event in logged):
@@ -167,7 +165,6 @@ def _item_running(consultation: Consultation) -> bool:
     return active_item(consultation.items) is not None
 
 
-@snapshot_part
 def screen_part(
     tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
 ) -> dict[str, Any]:
