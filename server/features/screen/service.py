@@ -31,7 +31,7 @@ from server.features.questions import rules as question_rules
 from server.features.questions.service import find_question
 
 from . import rules
-from .views import ScreenView, ShownView
+from .views import ScreenPart, ScreenView, ShownView
 
 EVENT = "screen_chosen"
 TOPIC = "screen"
@@ -167,6 +167,6 @@ def _item_running(consultation: Consultation) -> bool:
 
 def screen_part(
     tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
-) -> dict[str, Any]:
+) -> ScreenPart:
     """Everyone reads what the screen shows (the present view shows it; the console says it)."""
     return {"screen": view(current(tx, consultation))}

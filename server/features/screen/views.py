@@ -23,3 +23,9 @@ class ShownView(ScreenView):
     it was read at (a page keeps the newer of this and a `screen_chosen` event)."""
 
     seq: int
+
+
+class ScreenPart(TypedDict):
+    """The screen's part of every snapshot."""
+
+    screen: ScreenView
