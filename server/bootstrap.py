@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .archive.restore import FEATURE as ARCHIVE
-from .core import commands, events, tallies
+from .core import commands, events, tallies, unit_of_work
 from .core.features import Feature, merged
 from .features.agenda.feature import FEATURE as AGENDA
 from .features.consultations import service as consultations
@@ -23,6 +23,7 @@ from .features.notes.feature import FEATURE as NOTES
 from .features.polls.feature import FEATURE as POLLS
 from .features.presence.feature import FEATURE as PRESENCE
 from .features.questions.feature import FEATURE as QUESTIONS
+from .features.screen.feature import FEATURE as SCREEN
 from .features.speakers.feature import FEATURE as SPEAKERS
 from .realtime.links import FEATURE as LINKS
 from .reports import json_archive, model
@@ -40,6 +41,7 @@ FEATURES: tuple[Feature, ...] = (
     SPEAKERS,
     NOTES,
     PRESENCE,
+    SCREEN,
 )
 
 
@@ -48,6 +50,7 @@ def install(features: Sequence[Feature] = FEATURES) -> None:
     commands.install(features)
     events.install(merged(features, "projection", lambda feature: feature.projections))
     tallies.install(features)
+    unit_of_work.install(features)
     snapshots.install(features)
     consultations.install(features)
     model.install(features)

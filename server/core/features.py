@@ -80,6 +80,8 @@ class Feature:
     archive_tables    [ArchiveTable(name, order, export, restore)]      (reports/json_archive.py)
     payload_ids       {event_type: translate(payload, remap) -> payload}
     settings_ids      {settings key: translate(part, remap) -> part}
+    followers         [follow(uow, logged)], after every batch a unit of work logs
+                                                                        (core/unit_of_work.py)
     """
 
     name: str
@@ -98,6 +100,7 @@ class Feature:
     archive_tables: Sequence[ArchiveTable] = ()
     payload_ids: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     settings_ids: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    followers: Sequence[Callable[..., None]] = ()
 
 
 K = TypeVar("K")

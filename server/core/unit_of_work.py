@@ -10,13 +10,18 @@ adds to the acknowledgement. Nothing is sent from here: after the block commits,
 `uow.outcome` holds it all, and the command registry (core/commands.py) sends it.
 A write that rolls back raises instead, so it announces nothing.
 
+A feature that follows what others log (the shared screen follows the action)
+declares a follower in its `Feature`: called with every batch a unit of work logs,
+in the same transaction, it may mark a tally or log events of its own (which the
+followers see in turn).
+
 Commands committed in a group (core/group_commit.py) open theirs with `within`,
 on the batch's transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +32,7 @@ from sqlalchemy.orm import Session
 from . import event_log
 from .access import Viewer, open_command
 from .events import EventDraft, LoggedEvent, Payload
+from .features import Feature
 from .lifecycle import check_not_ended
 from .models import Consultation, Participant
 from .runtime import Core
@@ -60,6 +66,17 @@ class Outcome:
     recounts: list[Recount] = field(default_factory=list)
 
 
+Follower = Callable[["UnitOfWork", list[LoggedEvent]], None]
+
+# Filled by `install` (server/bootstrap.py), never by importing a feature.
+FOLLOWERS: list[Follower] = []
+
+
+def install(features: Sequence[Feature]) -> None:
+    """Make the features' followers the ones every unit of work calls (replacing any before)."""
+    FOLLOWERS[:] = [follow for feature in features for follow in feature.followers]
+
+
 @dataclass
 class UnitOfWork:
     """One command's transaction, its consultation (locked) and actor, and its outcome."""
@@ -76,6 +93,8 @@ class UnitOfWork:
         """Number and store `drafts` in this transaction, as the actor's (or as `actor`'s)."""
         logged = event_log.append(self.tx, self.consultation, actor or self.actor, drafts, self.now)
         self.outcome.events += logged
+        for follow in FOLLOWERS:
+            follow(self, logged)
         return logged
 
     def notify(self, participant_id: int, kind: str, data: Payload) -> None:

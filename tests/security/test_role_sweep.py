@@ -162,6 +162,9 @@ COMMANDS_ALLOWED: dict[str, tuple[set[str], Example]] = {
     ),
     "set_speakers_ordering": ({MODERATOR}, lambda w: {"ordering": "balanced"}),
     "set_speaking_time": ({MODERATOR}, lambda w: {"seconds": 120}),
+    # The shared screen
+    "show_on_screen": ({MODERATOR}, lambda w: {"subject": "join"}),
+    "current_screen": (STAFF_AND_ATTENDEES, lambda w: {}),
     # Rapporteur's notes
     "save_note": ({RAPPORTEUR}, lambda w: {"item_id": None, "text": "Opening", "revision": 1}),
     # Questions

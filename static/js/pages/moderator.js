@@ -4,6 +4,7 @@ import { mountAgendaControls } from "../agenda/controls.js";
 import { live, state } from "../core/index.js";
 import { mount as mountPolls } from "../polls/moderator.js";
 import { mount as mountQuestions } from "../questions/moderator.js";
+import { mount as mountScreen } from "../screen/moderator.js";
 import { mount as mountSpeakers } from "../speakers/moderator.js";
 
 const agendaRoot = document.querySelector("[data-agenda]");
@@ -12,3 +13,4 @@ mountAgendaControls(live, state, agendaRoot, document.querySelector(".controls")
 mountQuestions(live, state);
 mountPolls(live, state);
 mountSpeakers(live, state);
+mountScreen(live);

@@ -100,8 +100,9 @@ function cloudAnswers(container, results, t, answerControls) {
 
 // Render `results` of `poll` into `container` (replacing what was there).
 // `answerControls(answer)` gives the moderator's buttons for open-text and word-cloud answers.
-// `scale` enlarges the picture (the present view).
-export function renderResults(container, poll, results, t, { answerControls = null, scale = 1 } = {}) {
+// `scale` enlarges the picture and `toggle: false` leaves out the table's button (the
+// present view: nothing projected is to be pressed; the table stays for screen readers).
+export function renderResults(container, poll, results, t, { answerControls = null, scale = 1, toggle = true } = {}) {
   container.dataset.pollId = poll.id;
   const parts = [el("p", { class: "poll-summary", text: summary(results, t) })];
   if (poll.method === "borda") parts.push(el("p", { class: "poll-method", text: t("method_borda") }));
@@ -126,7 +127,8 @@ export function renderResults(container, poll, results, t, { answerControls = nu
     barChart(rows, figures, picture, scale);
   }
   const tableBox = el("div", { class: "poll-table-box" }, table(poll, rows, t));
-  container.append(tableToggle(container, tableBox, t), tableBox, ...answers);
+  if (toggle) container.append(tableToggle(container, tableBox, t), tableBox, ...answers);
+  else container.append(el("div", { class: "sr-only" }, tableBox), ...answers);
 }
 
 function groupLabel(dimension, key, t) {

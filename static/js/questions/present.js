@@ -1,20 +1,25 @@
-// Questions on the present view: the pinned question big, then the five most popular.
+// Questions on the present view: the question the screen names — by default the one
+// being answered — big; when there is none, the five most popular.
 import { putText } from "../core/messages.js";
 import { isPublic, renderQuestion, setUp, sortQuestions, votesLabel } from "./common.js";
 
 const SHOWN = 5;
 
+// Returns `feature(id)`: show that question (null: the one being answered).
 export function mount(live, state) {
   const part = setUp(live, state, isPublic);
-  if (!part) return;
+  if (!part) return { feature() {} };
   const { $, t, queue } = part;
   const author = (q) => (q.author && q.author.display_name) || t("anonymous");
+  let chosen = null;
 
-  queue.onChange(() => {
-    const pinned = queue.pinned();
-    $("[data-q-now]").hidden = !pinned;
-    putText($("[data-q-now-text]"), pinned ? pinned.text : "");
-    putText($("[data-q-now-author]"), pinned ? author(pinned) : "");
+  function render() {
+    const featured = (chosen !== null && queue.get(chosen)) || queue.pinned();
+    $("[data-q-now]").hidden = !featured;
+    $("[data-q-top]").hidden = Boolean(featured);
+    putText($("[data-q-now-text]"), featured ? featured.text : "");
+    putText($("[data-q-now-author]"), featured ? author(featured) : "");
+    $("[data-q-now-votes]").textContent = featured ? votesLabel(t, queue.votes(featured.id)) : "";
     const waiting = queue.all().filter((q) => q.state === "approved" && !q.pinned);
     const top = sortQuestions(waiting, "popular", queue.votes).slice(0, SHOWN);
     const template = $("[data-q-template]");
@@ -23,5 +28,8 @@ export function mount(live, state) {
       slot("votes").textContent = votesLabel(t, queue.votes(q.id));
     })));
     $("[data-q-empty]").hidden = top.length > 0;
-  });
+  }
+
+  queue.onChange(render);
+  return { feature(id) { chosen = id ?? null; render(); } };
 }
