@@ -24,6 +24,8 @@ from .features.presence import service as presence_service
 from .features.questions import handlers as questions_handlers
 from .features.questions import report as questions_report
 from .features.questions import service as questions_service
+from .features.series import handlers as series_handlers
+from .features.series import service as series_service
 from .features.speakers import handlers as speakers_handlers
 from .features.speakers import report as speakers_report
 from .features.speakers import service as speakers_service
@@ -38,4 +40,5 @@ FEATURES: dict[str, tuple[ModuleType, ...]] = {
     "speakers": (speakers_service, speakers_handlers, speakers_report),
     "notes": (notes_service, notes_handlers),
     "presence": (presence_service, presence_attendance),
+    "series": (series_service, series_handlers),
 }

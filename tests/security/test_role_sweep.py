@@ -20,6 +20,7 @@ another consultation, whose payloads name this consultation's things).
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,8 @@ from server.core.models import Consultation as ConsultationRow
 from server.core.models import Event
 from server.features.consultations import service as consultations
 from server.features.polls.models import Ballot
+from server.features.series import service as series
+from server.features.series.rules import parse_series
 from server.storage.metadata import metadata
 from tests.conftest import DEMO_SPEC, Consultation, new_consultation
 from tests.realtime.messages import envelopes
@@ -77,6 +80,29 @@ class World:
         if kind == "single":
             definition["options"] = ["Yes", "No"]
         return self.run(MODERATOR, "create_poll", {**definition, "open": open})["poll_id"]
+
+    def keyed_poll(self) -> dict[str, Any]:
+        """A poll of this consultation that is a shared poll of a series, re-keyed."""
+        poll_id = self.poll()
+        core, c = self.consultation.core, self.consultation
+        shared = {
+            "key": "poll.ready",
+            "type": "single",
+            "question": "Ready to move on?",
+            "options": [{"key": "yes", "label": "Yes"}, {"key": "no", "label": "No"}],
+        }
+        spec = {
+            "short_name": f"sweep-{uuid.uuid4().hex[:8]}",
+            "title": "Sweep",
+            "agenda": [{"key": "a", "title": "A", "minutes": 5, "polls": [shared]}],
+        }
+        made = series.create_series(core, parse_series(spec))
+        link = {"join_code": c.join_code, "moderator_link": c.moderator_link}
+        keyed = {"poll.ready": {"position": 1, "options": ["yes", "no"]}}
+        series.add_consultation(
+            core, made.series_id, made.organiser_token, {**link, "polls": keyed}
+        )
+        return {"poll_id": poll_id, "option_keys": ["no", "yes"]}
 
     def open_text_answer(self, *, shown: bool) -> dict[str, Any]:
         poll_id = self.poll("open_text", open=True)
@@ -143,6 +169,7 @@ COMMANDS_ALLOWED: dict[str, tuple[set[str], Example]] = {
     "hide_poll_answer": ({MODERATOR}, lambda w: w.open_text_answer(shown=True)),
     "exclude_poll_answer": ({MODERATOR}, lambda w: w.open_text_answer(shown=False)),
     "include_poll_answer": ({MODERATOR}, lambda w: w.excluded_answer()),
+    "key_poll": ({MODERATOR}, lambda w: w.keyed_poll()),
     "cast_ballot": ({ATTENDEE}, lambda w: {"poll_id": w.poll(open=True), "answer": 0}),
     # Speakers' queue
     "raise_hand": ({ATTENDEE}, lambda w: w.item_running() or {"topic": "Funding"}),
