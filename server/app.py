@@ -56,12 +56,14 @@ def _register_web(app: Flask) -> None:
         probes,
         prometheus,
         security,
+        series_api,
         templating,
     )
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(downloads.blueprint)
+    app.register_blueprint(series_api.blueprint)
     probes.register(app)
     prometheus.register(app)
     errors.register(app)

@@ -30,6 +30,7 @@ STATUS_OF_CODE = {
     # who you are (401) and what your role or the rules let you do (403)
     "not_authenticated": 401,
     "invalid_token": 401,
+    "unknown_organiser_link": 401,
     "forbidden": 403,
     "banned": 403,
     "link_revoked": 403,

@@ -246,6 +246,15 @@ ENDPOINTS_ALLOWED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/consultations"): {MODERATOR, OTHER},
     ("GET", "/api/snapshot"): PARTICIPANTS,
     ("POST", "/api/commands/<name>"): set(),  # swept command by command above
+    # Series: created by a moderator; the rest takes the series' organiser link,
+    # which no role's token is (tests/web/test_series_api.py tests the link).
+    ("POST", "/api/series"): {MODERATOR, OTHER},
+    ("GET", "/api/series/<series_id>"): set(),
+    ("POST", "/api/series/<series_id>/consultations"): set(),
+    ("POST", "/api/series/<series_id>/members"): set(),
+    ("POST", "/api/series/<series_id>/organiser-link"): set(),
+    ("GET", "/api/series/<series_id>/comparison"): set(),
+    ("GET", "/api/series/<series_id>/comparison/polls/<key>"): set(),
 }
 
 # Endpoints that only redirect, whoever asks.
@@ -387,7 +396,16 @@ def test_every_api_endpoint_is_in_the_allow_list(app):
 def endpoint_request(world: World, method: str, rule: str) -> tuple[str, dict[str, Any] | None]:
     c = world.consultation
     path = rule.replace("<code>", c.join_code).replace("<name>", "next_item")
+    path = path.replace("<series_id>", "1").replace("<key>", "poll.ready")
+    series_spec = {
+        "short_name": f"sweep-{uuid.uuid4().hex[:8]}",
+        "title": "Sweep",
+        "agenda": [{"key": "a", "title": "A", "minutes": 5}],
+    }
     bodies = {
+        "/api/series": series_spec,
+        "/api/series/<series_id>/consultations": {**DEMO_SPEC, "short_name": "region"},
+        "/api/series/<series_id>/members": {"join_code": c.join_code},
         "/api/consultations/<code>/join": {"display_name": "Sweeper"},
         "/api/links/claim": {"link": c.rapporteur_link},
         "/api/consultations": {**DEMO_SPEC, "short_name": "sister"},

@@ -128,13 +128,16 @@ def _unknown_series() -> NotFound:
 
 
 def organiser_of(tx: Session, series_id: Any, token: object, *, lock: bool = False) -> Series:
-    """The series an organiser link manages, checked against the series asked for."""
-    series = find_series(tx, series_id, lock=lock)
+    """The series an organiser link manages, checked against the series asked for.
+
+    The link is checked first: without a live one, nothing is told about the series.
+    """
     if not isinstance(token, str) or not token or len(token) > 100:
         raise _unknown_link()
     link = tx.scalar(select(OrganiserLink).where(OrganiserLink.token_hash == hash_token(token)))
     if link is None or link.revoked_at is not None:
         raise _unknown_link()
+    series = find_series(tx, series_id, lock=lock)
     rules.check_same_series(link.series_id, series.id)
     return series
 
