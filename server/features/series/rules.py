@@ -196,6 +196,7 @@ class Regional:
     item_keys: tuple[str, ...]
     poll_keys: tuple[tuple[str, tuple[str, ...]], ...]
     dates_unknown: bool
+    sample: bool = False
 
 
 REGIONAL_FIELDS = (
@@ -275,9 +276,12 @@ def regional_file(
     agenda_file = {field: data[field] for field in REGIONAL_FIELDS if field in data}
     agenda_file["agenda"] = agenda
     dates_unknown = data.get("dates_unknown", False)
+    sample = data.get("sample", False)
     if not isinstance(dates_unknown, bool):
         raise DomainError("invalid_dates_unknown", N_("dates_unknown is true or false."))
-    return Regional(agenda_file, tuple(item_keys), tuple(poll_keys), dates_unknown)
+    if not isinstance(sample, bool):
+        raise DomainError("invalid_sample", N_("sample is true or false."))
+    return Regional(agenda_file, tuple(item_keys), tuple(poll_keys), dates_unknown, sample)
 
 
 def regional_poll(poll: SharedPoll, change: Any) -> tuple[dict[str, Any], tuple[str, ...]]:

@@ -195,7 +195,14 @@ def create_regional(core: Core, series_id: Any, token: object, data: Any) -> Reg
         tx: Session, consultation: Consultation, spec: ConsultationSpec, now: datetime
     ) -> None:
         series = organiser_of(tx, checked_series, token, lock=True)
-        _join(tx, series, consultation, now, dates_unknown=regional.dates_unknown)
+        _join(
+            tx,
+            series,
+            consultation,
+            now,
+            dates_unknown=regional.dates_unknown,
+            sample=regional.sample,
+        )
         for item, key in zip(consultation.items, regional.item_keys, strict=True):
             if key:
                 tx.add(KeyedItem(consultation_id=consultation.id, item_id=item.id, key=key))
