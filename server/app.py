@@ -57,6 +57,7 @@ def _register_web(app: Flask) -> None:
         prometheus,
         security,
         series_api,
+        series_pages,
         templating,
     )
 
@@ -64,6 +65,7 @@ def _register_web(app: Flask) -> None:
     app.register_blueprint(api.blueprint)
     app.register_blueprint(downloads.blueprint)
     app.register_blueprint(series_api.blueprint)
+    app.register_blueprint(series_pages.blueprint)
     probes.register(app)
     prometheus.register(app)
     errors.register(app)

@@ -142,6 +142,19 @@ def organiser_of(tx: Session, series_id: Any, token: object, *, lock: bool = Fal
     return series
 
 
+def series_of_link(core: Core, token: object) -> int:
+    """The series a live organiser link manages (the organiser's pages carry only the link)."""
+    if not isinstance(token, str) or not token or len(token) > 100:
+        raise _unknown_link()
+    with core.store.reading() as tx:
+        link = tx.scalar(
+            select(OrganiserLink).where(OrganiserLink.token_hash == hash_token(token))
+        )
+        if link is None or link.revoked_at is not None:
+            raise _unknown_link()
+        return link.series_id
+
+
 def _unknown_link() -> NotFound:
     return NotFound(
         "unknown_organiser_link", N_("This organiser link is not valid or has been revoked.")
@@ -399,12 +412,12 @@ def tx_keyed_poll(tx: Session, consultation_id: int, poll_id: Any) -> KeyedPoll:
 
 
 def members(tx: Session, series_id: int) -> list[tuple[SeriesMember, Consultation]]:
-    """The series' consultations, in the order of their start."""
+    """The series' consultations in the order of their start, sample data last."""
     rows = tx.execute(
         select(SeriesMember, Consultation)
         .join(Consultation, Consultation.id == SeriesMember.consultation_id)
         .where(SeriesMember.series_id == series_id)
-        .order_by(Consultation.scheduled_start, Consultation.id)
+        .order_by(SeriesMember.sample, Consultation.scheduled_start, Consultation.id)
     )
     return [(member, consultation) for member, consultation in rows]
 

@@ -1,0 +1,76 @@
+"""The organiser's pages of a series: its consultations, the next one made in one step,
+and the comparison as charts with a table beside each. The organiser link is the path:
+`/s/<organiser link>` (like the staff links' `/m/…`); an unknown or revoked one is
+`401 unknown_organiser_link`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template, request
+
+from server.core.errors import DomainError
+from server.core.runtime import current_core
+from server.features.consultations.time_zones import zone_choices
+from server.features.series import comparison
+from server.features.series import service as series
+from server.i18n import select_locale, translate_error
+
+from .errors import status_of
+from .pages import LANGUAGE_NAMES
+from .security import check_csrf
+
+blueprint = Blueprint("series_pages", __name__)
+
+
+@blueprint.get("/s/<token>")
+def organiser(token: str) -> str:
+    series_id = series.series_of_link(current_core(), token)
+    view = comparison.organiser_view(current_core(), series_id, token)
+    return render_template("series/organiser.html", **_page(view, token))
+
+
+@blueprint.post("/s/<token>")
+def create_regional(token: str) -> tuple[str, int]:
+    """The next regional consultation, from the form, made in one step; its links shown once."""
+    check_csrf()
+    core = current_core()
+    series_id = series.series_of_link(core, token)
+    form = request.form
+    data: dict[str, Any] = {
+        "short_name": form.get("short_name", ""),
+        "title": form.get("title", ""),
+        "region": form.get("region", ""),
+        "time_zone": form.get("time_zone", ""),
+        "start": form.get("start", ""),
+        "languages": form.getlist("languages") or ["en"],
+        "dates_unknown": form.get("dates_unknown") == "on",
+    }
+    created, error, status = None, None, 201
+    try:
+        created = series.create_regional(core, series_id, token, data)
+    except DomainError as refused:
+        error, status = translate_error(refused), status_of(refused.code)
+    view = comparison.organiser_view(core, series_id, token)
+    page = _page(view, token) | {"created": created, "error": error, "typed": data}
+    return render_template("series/organiser.html", **page), status
+
+
+def _page(view: Any, token: str) -> dict[str, Any]:
+    return {
+        "series": view,
+        "token": token,
+        "zones": zone_choices(select_locale(), current_core().now(), "Africa/Lagos"),
+        "language_names": LANGUAGE_NAMES,
+        "created": None,
+        "error": None,
+        "typed": {},
+    }
+
+
+@blueprint.get("/s/<token>/comparison")
+def compared(token: str) -> str:
+    series_id = series.series_of_link(current_core(), token)
+    view = comparison.read_comparison(current_core(), series_id, token)
+    return render_template("series/comparison.html", comparison=view, token=token)
