@@ -147,9 +147,7 @@ def series_of_link(core: Core, token: object) -> int:
     if not isinstance(token, str) or not token or len(token) > 100:
         raise _unknown_link()
     with core.store.reading() as tx:
-        link = tx.scalar(
-            select(OrganiserLink).where(OrganiserLink.token_hash == hash_token(token))
-        )
+        link = tx.scalar(select(OrganiserLink).where(OrganiserLink.token_hash == hash_token(token)))
         if link is None or link.revoked_at is not None:
             raise _unknown_link()
         return link.series_id
