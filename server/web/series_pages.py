@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
 
-from server.core.errors import DomainError
+from server.core.errors import N_, DomainError, NotFound
 from server.core.runtime import current_core
 from server.features.consultations.time_zones import zone_choices
 from server.features.series import comparison
+from server.features.series import report as series_report
 from server.features.series import service as series
 from server.i18n import select_locale, translate_error
+from server.reports import docx, markdown
 
 from .errors import status_of
 from .pages import LANGUAGE_NAMES
@@ -74,3 +76,29 @@ def compared(token: str) -> str:
     series_id = series.series_of_link(current_core(), token)
     view = comparison.read_comparison(current_core(), series_id, token)
     return render_template("series/comparison.html", comparison=view, token=token)
+
+
+DOWNLOADS = {
+    "md": "text/markdown; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+@blueprint.get("/s/<token>/comparison.<fmt>")
+def download(token: str, fmt: str) -> Response:
+    """The comparison as Markdown, DOCX (a shareable report) or CSV (one line per figure)."""
+    series_id = series.series_of_link(current_core(), token)
+    if fmt not in DOWNLOADS:
+        raise NotFound("unknown_format", N_("This download format does not exist."))
+    view = comparison.read_comparison(current_core(), series_id, token)
+    if fmt == "md":
+        body: bytes = "".join(markdown.render(series_report.build(view))).encode("utf-8")
+    elif fmt == "docx":
+        body = docx.render(series_report.build(view))
+    else:
+        body = "".join(series_report.csv_rows(view)).encode("utf-8")
+    response = Response(body, mimetype=DOWNLOADS[fmt])
+    name = f"comparison-{view['series_id']}.{fmt}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

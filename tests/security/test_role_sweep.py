@@ -264,6 +264,7 @@ PAGES_ALLOWED: dict[str, set[str]] = {
     # The organiser link is the path; no role's token opens them (test_series_pages.py).
     "series_pages.organiser": set(),
     "series_pages.compared": set(),
+    "series_pages.download": set(),
     "pages.index": set(ROLES),
     "pages.join_form": set(ROLES),
     "pages.claim_form": set(ROLES),

@@ -54,3 +54,20 @@ def test_the_next_regional_consultation_is_made_from_the_form(app):
 def test_an_unknown_organiser_link_opens_nothing(app):
     answer = app.test_client().get("/s/not-a-link")
     assert answer.status_code == 401
+
+
+def test_the_comparison_downloads_show_what_the_page_shows(app):
+    token = organiser_link(app)
+    client = app.test_client()
+    markdown = client.get(f"/s/{token}/comparison.md")
+    assert markdown.status_code == 200 and markdown.mimetype == "text/markdown"
+    text = markdown.get_data(as_text=True)
+    assert text.startswith("# Shareable report: Comparison across regions")
+    assert "Borda count" in text and "fewer than 5" in text
+    docx = client.get(f"/s/{token}/comparison.docx")
+    assert docx.status_code == 200 and docx.data[:2] == b"PK"
+    lines = client.get(f"/s/{token}/comparison.csv").get_data(as_text=True).splitlines()
+    assert lines[0].lstrip("\ufeff").startswith("poll_key,question,method,region")
+    assert any(",<5," in line for line in lines)  # a small group, marked, its figures blank
+    assert any(",not_opened," in line for line in lines)
+    assert client.get(f"/s/{token}/comparison.pdf").status_code == 404
