@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 
 from server.core.errors import N_, Forbidden
 from server.core.events import MODERATOR
 from server.core.runtime import current_core
-from server.features.series import comparison
+from server.features.series import archive, comparison
 from server.features.series import service as series
 from server.features.series.rules import parse_series
 
@@ -39,6 +39,44 @@ def create_series() -> tuple[Response, int]:
     return jsonify(
         {"ok": True, "series_id": created.series_id, "organiser_link": created.organiser_token}
     ), 201
+
+
+@blueprint.post("/import")
+def import_series() -> tuple[Response, int]:
+    """A series archive restored as a new series, all or nothing (a moderator of any
+    consultation, as for creating one); every link is new and shown this once."""
+    if request_viewer().role != MODERATOR:
+        raise Forbidden("forbidden", N_("Only a moderator can create a series."))
+    restored = archive.restore(current_core(), request.get_data(cache=True))
+    return jsonify(
+        {
+            "ok": True,
+            "series_id": restored.series_id,
+            "organiser_link": restored.organiser_token,
+            "consultations": [
+                {
+                    "consultation_id": c.consultation_id,
+                    "join_code": c.join_code,
+                    "moderator_link": c.moderator_token,
+                    "rapporteur_link": c.rapporteur_token,
+                }
+                for c in restored.consultations
+            ],
+        }
+    ), 201
+
+
+@blueprint.get("/<series_id>/archive")
+def export_series(series_id: str) -> Response:
+    """The JSON archive of the whole series (docs/api.md, "The series archive")."""
+    core = current_core()
+    with core.store.reading() as tx:
+        found = series.organiser_of(tx, _number(series_id), bearer_token())
+        body = archive.export(tx, found.id)
+    response = Response(body, mimetype="application/json")
+    name = f"series-{found.short_name}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @blueprint.get("/<series_id>")

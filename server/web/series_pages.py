@@ -13,7 +13,7 @@ from flask import Blueprint, Response, render_template, request
 from server.core.errors import N_, DomainError, NotFound
 from server.core.runtime import current_core
 from server.features.consultations.time_zones import zone_choices
-from server.features.series import comparison
+from server.features.series import archive, comparison
 from server.features.series import report as series_report
 from server.features.series import service as series
 from server.i18n import select_locale, translate_error
@@ -82,6 +82,7 @@ DOWNLOADS = {
     "md": "text/markdown; charset=utf-8",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
 }
 
 
@@ -91,6 +92,12 @@ def download(token: str, fmt: str) -> Response:
     series_id = series.series_of_link(current_core(), token)
     if fmt not in DOWNLOADS:
         raise NotFound("unknown_format", N_("This download format does not exist."))
+    if fmt == "json":  # the archive of the whole series, not only its comparison
+        with current_core().store.reading() as tx:
+            written = archive.export(tx, series_id)
+        response = Response(written, mimetype=DOWNLOADS[fmt])
+        response.headers["Content-Disposition"] = f'attachment; filename="series-{series_id}.json"'
+        return response
     view = comparison.read_comparison(current_core(), series_id, token)
     if fmt == "md":
         body: bytes = "".join(markdown.render(series_report.build(view))).encode("utf-8")

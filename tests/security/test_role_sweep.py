@@ -249,6 +249,8 @@ ENDPOINTS_ALLOWED: dict[tuple[str, str], set[str]] = {
     # Series: created by a moderator; the rest takes the series' organiser link,
     # which no role's token is (tests/web/test_series_api.py tests the link).
     ("POST", "/api/series"): {MODERATOR, OTHER},
+    ("POST", "/api/series/import"): {MODERATOR, OTHER},
+    ("GET", "/api/series/<series_id>/archive"): set(),
     ("GET", "/api/series/<series_id>"): set(),
     ("POST", "/api/series/<series_id>/consultations"): set(),
     ("POST", "/api/series/<series_id>/members"): set(),
@@ -408,6 +410,12 @@ def endpoint_request(world: World, method: str, rule: str) -> tuple[str, dict[st
     }
     bodies = {
         "/api/series": series_spec,
+        "/api/series/import": {
+            "format": "baraza-series-archive",
+            "version": 1,
+            "series": {**series_spec, "short_name": f"sweep-{uuid.uuid4().hex[:8]}"},
+            "consultations": [],
+        },
         "/api/series/<series_id>/consultations": {**DEMO_SPEC, "short_name": "region"},
         "/api/series/<series_id>/members": {"join_code": c.join_code},
         "/api/consultations/<code>/join": {"display_name": "Sweeper"},

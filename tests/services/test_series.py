@@ -442,3 +442,60 @@ def test_the_organiser_link_is_replaced_and_the_old_one_revoked(core, made):
     fresh = series.replace_organiser_link(core, series_id, token)
     assert refused(comparison.organiser_view, core, series_id, token) == "unknown_organiser_link"
     assert comparison.organiser_view(core, series_id, fresh)["id"] == series_id
+
+
+@pytest.fixture
+def second_store(sqlite_template, tmp_path):
+    """Another, empty database (SQLite), to restore an archive into."""
+    import sqlite3
+
+    from server.core.store import Store
+
+    path = tmp_path / "second.sqlite3"
+    source, copy_ = sqlite3.connect(sqlite_template), sqlite3.connect(path)
+    source.backup(copy_)
+    source.close()
+    copy_.close()
+    other = Store(f"sqlite:///{path}")
+    yield other
+    other.dispose()
+
+
+def test_the_series_archive_round_trips_and_keeps_the_comparison(
+    core, clock, three_regions, second_store
+):
+    from server.core.runtime import Core
+    from server.features.series import archive
+
+    series_id, token = three_regions
+    with core.store.reading() as tx:
+        written = archive.export(tx, series_id)
+    other = Core(second_store, clock)
+
+    restored = archive.restore(other, written.encode("utf-8"))
+    assert len(restored.consultations) == 3
+    with other.store.reading() as tx:
+        assert archive.export(tx, restored.series_id) == written
+    before = comparison.read_comparison(core, series_id, token)
+    after = comparison.read_comparison(other, restored.series_id, restored.organiser_token)
+    assert after["differ_most"] == before["differ_most"]
+    assert [p["regions"][0]["values"] for p in after["polls"]] == [
+        p["regions"][0]["values"] for p in before["polls"]
+    ]
+
+
+def test_a_damaged_series_archive_restores_nothing(core, clock, three_regions, second_store):
+    import json as json_
+
+    from server.core.runtime import Core
+    from server.features.series import archive
+
+    series_id, _token = three_regions
+    with core.store.reading() as tx:
+        document = json_.loads(archive.export(tx, series_id))
+    document["consultations"][2]["poll_keys"][0][1] = "poll.unknown"  # the last one is bad
+    other = Core(second_store, clock)
+    data = json_.dumps(document).encode("utf-8")
+    assert refused(archive.restore, other, data) == "unknown_series_key"
+    assert (rows(other, Consultation), rows(other, SeriesMember)) == (0, 0)
+    assert refused(archive.restore, other, b"[]") == "invalid_series_archive"

@@ -108,3 +108,29 @@ def test_only_a_moderator_creates_a_series(app, app_consultation):
     attendee_token = app_consultation.join_with_token()[1]
     answer = client.post("/api/series", json=SERIES, headers=bearer(attendee_token))
     assert (answer.status_code, answer.json["error"]["code"]) == (403, "forbidden")
+
+
+def test_the_series_archive_is_downloaded_and_restored_over_http(app, app_consultation):
+    client = app.test_client()
+    series_id, link = new_series(client, app_consultation.moderator_token)
+    made = client.post(
+        f"/api/series/{series_id}/consultations",
+        json=region("Africa", "Africa/Lagos"),
+        headers=bearer(link),
+    )
+    assert made.status_code == 201
+    written = client.get(f"/api/series/{series_id}/archive", headers=bearer(link))
+    assert written.status_code == 200 and written.mimetype == "application/json"
+
+    moderator = bearer(app_consultation.moderator_token)
+    again = client.post("/api/series/import", data=written.data, headers=moderator)
+    assert (again.status_code, again.json["error"]["code"]) == (409, "series_name_taken")
+    document = written.json
+    document["series"]["short_name"] = "restored"
+    restored = client.post("/api/series/import", json=document, headers=moderator)
+    assert restored.status_code == 201
+    assert len(restored.json["consultations"]) == 1
+    view = client.get(
+        f"/api/series/{restored.json['series_id']}", headers=bearer(restored.json["organiser_link"])
+    )
+    assert view.json["series"]["consultations"][0]["region"] == "Africa"

@@ -249,8 +249,10 @@ def _join(
     *,
     dates_unknown: bool = False,
     sample: bool = False,
+    logged: bool = True,
 ) -> None:
-    """The consultation joins the series, logged in its own event log."""
+    """The consultation joins the series, logged in its own event log (unless restored
+    from an archive, whose log holds it already)."""
     member = tx.scalar(select(SeriesMember).where(SeriesMember.consultation_id == consultation.id))
     if member is not None:
         raise Conflict(
@@ -266,6 +268,8 @@ def _join(
             added_at=now,
         )
     )
+    if not logged:
+        return
     event_log.append(
         tx,
         consultation,

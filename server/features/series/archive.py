@@ -1,0 +1,272 @@
+"""The JSON archive of a whole series, and restoring it all or nothing.
+
+Layout (UTF-8, keys sorted)::
+
+    {"format": "baraza-series-archive", "version": 1,
+     "series": {a series file: short_name, title, description, aims, agenda with
+                its keyed items and polls — docs/agenda-format.md, "Series"},
+     "consultations": [
+       {"dates_unknown": false, "sample": false,
+        "item_keys": [[archive number of the agenda item, key], ...],
+        "poll_keys": [[archive number of the poll, key, [option keys]], ...],
+        "archive": {the consultation's own JSON archive (reports/json_archive.py)}},
+       ...]}
+
+Numbers are those of each consultation's own archive (its rows of a kind
+numbered 1, 2, … in creation order), so keys survive the trip. Restoring makes
+the series, every consultation (fresh join codes and links, as a consultation's
+archive does) and their keys in one transaction: a refusal anywhere stores
+nothing. The series' `short_name` must be free (`series_name_taken`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from server.core.errors import N_, Conflict, DomainError
+from server.core.json_input import UnreadableJson, read_json
+from server.core.models import AgendaItem, Consultation
+from server.core.runtime import Core
+from server.features.polls.models import Poll
+from server.reports import json_archive
+
+from . import rules
+from .models import KeyedItem, KeyedPoll, Series, SeriesItem, SeriesMember, SeriesPoll
+from .service import _issue_link, _join, members
+
+FORMAT = "baraza-series-archive"
+VERSION = 1
+
+
+def export(tx: Session, series_id: int) -> str:
+    """The series and every consultation of it, as one JSON document."""
+    series = tx.get_one(Series, series_id)
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "series": _series_file(tx, series),
+        "consultations": [
+            _member_record(tx, member, consultation)
+            for member, consultation in members(tx, series_id)
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def _series_file(tx: Session, series: Series) -> dict[str, Any]:
+    items = tx.scalars(
+        select(SeriesItem).where(SeriesItem.series_id == series.id).order_by(SeriesItem.position)
+    ).all()
+    polls = tx.scalars(
+        select(SeriesPoll).where(SeriesPoll.series_id == series.id).order_by(SeriesPoll.position)
+    ).all()
+    agenda = []
+    for item in items:
+        entry: dict[str, Any] = {
+            "key": item.key,
+            "title": item.title,
+            "minutes": item.planned_minutes,
+            "description": item.description,
+        }
+        listed = [
+            {
+                **{k: v for k, v in poll.definition.items() if k != "options"},
+                "key": poll.key,
+                "options": [
+                    {"key": key, "label": label}
+                    for key, label in zip(poll.option_keys, poll.definition["options"], strict=True)
+                ],
+            }
+            for poll in polls
+            if poll.item_key == item.key
+        ]
+        if listed:
+            entry["polls"] = listed
+        agenda.append(entry)
+    return {
+        "short_name": series.short_name,
+        "title": series.title,
+        "description": series.description,
+        "aims": list(series.aims),
+        "agenda": agenda,
+    }
+
+
+def _numbers(tx: Session, model: Any, consultation_id: int) -> dict[int, int]:
+    """Database id → archive number, for a consultation's rows of `model` (creation order)."""
+    ids = tx.scalars(
+        select(model.id).where(model.consultation_id == consultation_id).order_by(model.id)
+    ).all()
+    return {row_id: number for number, row_id in enumerate(ids, start=1)}
+
+
+def _member_record(tx: Session, member: SeriesMember, consultation: Consultation) -> dict[str, Any]:
+    items = _numbers(tx, AgendaItem, consultation.id)
+    polls = _numbers(tx, Poll, consultation.id)
+    item_keys = tx.scalars(
+        select(KeyedItem).where(KeyedItem.consultation_id == consultation.id)
+    ).all()
+    poll_keys = tx.scalars(
+        select(KeyedPoll).where(KeyedPoll.consultation_id == consultation.id)
+    ).all()
+    archive = "".join(json_archive.export(tx, consultation))
+    return {
+        "dates_unknown": member.dates_unknown,
+        "sample": member.sample,
+        "item_keys": sorted([items[row.item_id], row.key] for row in item_keys),
+        "poll_keys": sorted(
+            [polls[row.poll_id], row.key, list(row.option_keys)]
+            for row in poll_keys
+            if row.poll_id in polls  # a poll the region deleted since: its key is dropped
+        ),
+        "archive": json.loads(archive),
+    }
+
+
+# ---------------------------------------------------------------- restoring
+
+
+@dataclass(frozen=True)
+class RestoredSeries:
+    series_id: int
+    organiser_token: str
+    consultations: list[json_archive.Restored]
+
+
+def _damaged(reason: str, **params: Any) -> DomainError:
+    return DomainError(
+        "invalid_series_archive",
+        N_("This is not a series archive Baraza can restore: %(reason)s."),
+        reason=DomainError("invalid_series_archive", reason, **params),
+    )
+
+
+def restore(core: Core, data: bytes) -> RestoredSeries:
+    """Restore a series archive as a new series, all or nothing."""
+    try:
+        document = read_json(data)
+    except UnreadableJson:
+        raise _damaged(N_("it is not JSON")) from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise _damaged(N_("it is not a series archive"))
+    if document.get("version") != VERSION:
+        raise DomainError(
+            "unsupported_archive_version",
+            N_("This archive's version is not one this server reads."),
+        )
+    spec = rules.parse_series(document.get("series"))
+    listed = document.get("consultations")
+    if not isinstance(listed, list):
+        raise _damaged(N_("its consultations are not a list"))
+    archives = [_read_member(entry) for entry in listed]
+    now = core.now()
+    try:
+        with core.store.transaction() as tx:
+            if tx.scalar(select(Series.id).where(Series.short_name == spec.short_name)):
+                raise Conflict(
+                    "series_name_taken",
+                    N_("A series already has the short name %(name)s."),
+                    name=spec.short_name,
+                )
+            series = _store_series(tx, spec, now)
+            restored = []
+            for entry, archive in zip(listed, archives, strict=True):
+                done = json_archive.restore_document(tx, archive, now)
+                consultation = tx.get_one(Consultation, done.consultation_id)
+                _join(
+                    tx,
+                    series,
+                    consultation,
+                    now,
+                    dates_unknown=entry.get("dates_unknown") is True,
+                    sample=entry.get("sample") is True,
+                    logged=False,
+                )
+                _restore_keys(tx, spec, consultation.id, entry)
+                restored.append(done)
+            token = _issue_link(tx, series.id, now)
+            return RestoredSeries(series.id, token, restored)
+    except SQLAlchemyError as error:
+        raise _damaged(N_("the database refused one of its rows")) from error
+
+
+def _read_member(entry: Any) -> dict[str, Any]:
+    if not isinstance(entry, dict) or not isinstance(entry.get("archive"), dict):
+        raise _damaged(N_("a consultation holds no archive"))
+    document = json_archive.read_archive(json.dumps(entry["archive"]).encode("utf-8"))
+    return document
+
+
+def _store_series(tx: Session, spec: rules.SeriesSpec, now: Any) -> Series:
+    series = Series(
+        short_name=spec.short_name,
+        title=spec.title,
+        description=spec.description,
+        aims=list(spec.aims),
+        created_at=now,
+    )
+    tx.add(series)
+    tx.flush()
+    for position, item in enumerate(spec.items):
+        tx.add(
+            SeriesItem(
+                series_id=series.id,
+                key=item.key,
+                position=position,
+                title=item.title,
+                description=item.description,
+                planned_minutes=item.minutes,
+            )
+        )
+    for position, poll in enumerate(spec.polls):
+        tx.add(
+            SeriesPoll(
+                series_id=series.id,
+                key=poll.key,
+                item_key=poll.item_key,
+                position=position,
+                definition=dict(poll.definition),
+                option_keys=list(poll.option_keys),
+            )
+        )
+    return series
+
+
+def _restore_keys(
+    tx: Session, spec: rules.SeriesSpec, consultation_id: int, entry: dict[str, Any]
+) -> None:
+    """The restored consultation's keys, its archive's numbers read as its new rows."""
+    items = {n: i for i, n in _numbers(tx, AgendaItem, consultation_id).items()}
+    polls = {n: i for i, n in _numbers(tx, Poll, consultation_id).items()}
+    item_keys = {item.key for item in spec.items}
+    shared = {poll.key: poll for poll in spec.polls}
+    for pair in entry.get("item_keys") or []:
+        if not (isinstance(pair, list) and len(pair) == 2 and pair[0] in items):
+            raise _damaged(N_("an item key names no agenda item"))
+        if pair[1] not in item_keys:
+            raise rules.unknown_key(str(pair[1]))
+        tx.add(KeyedItem(consultation_id=consultation_id, item_id=items[pair[0]], key=pair[1]))
+    for triple in entry.get("poll_keys") or []:
+        if not (isinstance(triple, list) and len(triple) == 3 and triple[0] in polls):
+            raise _damaged(N_("a poll key names no poll"))
+        number, key, option_keys = triple
+        if key not in shared:
+            raise rules.unknown_key(str(key))
+        if not isinstance(option_keys, list) or not all(isinstance(k, str) for k in option_keys):
+            raise rules.option_keys_mismatch(shared[key])
+        rules.check_option_keys(shared[key], option_keys)
+        tx.add(
+            KeyedPoll(
+                consultation_id=consultation_id,
+                poll_id=polls[number],
+                key=key,
+                option_keys=list(option_keys),
+            )
+        )
+    tx.flush()
