@@ -499,3 +499,27 @@ def test_a_damaged_series_archive_restores_nothing(core, clock, three_regions, s
     assert refused(archive.restore, other, data) == "unknown_series_key"
     assert (rows(other, Consultation), rows(other, SeriesMember)) == (0, 0)
     assert refused(archive.restore, other, b"[]") == "invalid_series_archive"
+
+
+def test_a_moderator_re_keys_a_shared_poll_after_reordering_its_options(core, made):
+    series_id, token = made
+    created, chair = new_regional(core, series_id, token, region("Asia", "Asia/Singapore"))
+    ratify = poll_ids(core, created.consultation_id)["poll.ratify"]
+    reordered = {
+        "type": "single",
+        "question": "Ratify?",
+        "visibility": "live",
+        "options": ["Not sure", "No", "Yes"],
+    }
+    polls.update_poll(core, chair, ratify, reordered)
+    stale = by_region(comparison.read_poll(core, series_id, token, "poll.ratify"))["Asia"]
+    assert stale["status"] == "not_comparable"  # the keys say yes, no, unsure: wrong now
+
+    assert refused(series.key_poll, core, chair, ratify, ["yes", "no"]) == "option_keys_mismatch"
+    outcome = series.key_poll(core, chair, ratify, ["unsure", "no", "yes"])
+    assert [event.type for event in outcome.events] == ["poll_keyed"]
+    polls.open_poll(core, chair, ratify)
+    person = consultations.join(core, created.join_code, {}).viewer
+    ballots.cast_ballot(core, person, ratify, 2)  # "Yes", third in this region
+    asia = by_region(comparison.read_poll(core, series_id, token, "poll.ratify"))["Asia"]
+    assert (asia["status"], asia["values"]["yes"]) == ("counted", 1)

@@ -8,7 +8,8 @@ Layout (UTF-8, keys sorted)::
      "consultations": [
        {"dates_unknown": false, "sample": false,
         "item_keys": [[archive number of the agenda item, key], ...],
-        "poll_keys": [[archive number of the poll, key, [option keys]], ...],
+        "poll_keys": [[archive number of the poll, key, [option keys],
+                       [the poll's options when keyed]], ...],
         "archive": {the consultation's own JSON archive (reports/json_archive.py)}},
        ...]}
 
@@ -121,7 +122,7 @@ def _member_record(tx: Session, member: SeriesMember, consultation: Consultation
         "sample": member.sample,
         "item_keys": sorted([items[row.item_id], row.key] for row in item_keys),
         "poll_keys": sorted(
-            [polls[row.poll_id], row.key, list(row.option_keys)]
+            [polls[row.poll_id], row.key, list(row.option_keys), list(row.options_keyed)]
             for row in poll_keys
             if row.poll_id in polls  # a poll the region deleted since: its key is dropped
         ),
@@ -252,10 +253,14 @@ def _restore_keys(
         if pair[1] not in item_keys:
             raise rules.unknown_key(str(pair[1]))
         tx.add(KeyedItem(consultation_id=consultation_id, item_id=items[pair[0]], key=pair[1]))
-    for triple in entry.get("poll_keys") or []:
-        if not (isinstance(triple, list) and len(triple) == 3 and triple[0] in polls):
+    for listed in entry.get("poll_keys") or []:
+        if not (isinstance(listed, list) and len(listed) == 4 and listed[0] in polls):
             raise _damaged(N_("a poll key names no poll"))
-        number, key, option_keys = triple
+        number, key, option_keys, options_keyed = listed
+        if not isinstance(options_keyed, list) or not all(
+            isinstance(o, str) for o in options_keyed
+        ):
+            raise _damaged(N_("a poll key names no poll"))
         if key not in shared:
             raise rules.unknown_key(str(key))
         if not isinstance(option_keys, list) or not all(isinstance(k, str) for k in option_keys):
@@ -267,6 +272,7 @@ def _restore_keys(
                 poll_id=polls[number],
                 key=key,
                 option_keys=list(option_keys),
+                options_keyed=list(options_keyed),
             )
         )
     tx.flush()

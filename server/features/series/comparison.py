@@ -184,7 +184,7 @@ def _region_result(
         return view
     view["question"] = poll.question
     option_keys = list(row.option_keys)
-    if len(option_keys) != len(poll.options) or poll.type != shared.type:
+    if list(row.options_keyed) != list(poll.options) or poll.type != shared.type:
         return {**view, "status": rules.NOT_COMPARABLE}
     ballots = [BallotRow(*ballot) for ballot in poll_storage.ballot_rows(tx, poll.id)]
     counted = tally(definition_of(poll), ballots)

@@ -99,7 +99,12 @@ class KeyedItem(Base):
 
 
 class KeyedPoll(Base):
-    """One consultation's poll that is a shared poll; `option_keys[i]` keys its i-th option."""
+    """One consultation's poll that is a shared poll; `option_keys[i]` keys its i-th option.
+
+    `options_keyed` are the poll's options when they were keyed: once a moderator edits
+    them, the keys may no longer say which is which, and the comparison leaves the
+    region's results out (`not_comparable`) until the poll is keyed again (`key_poll`).
+    """
 
     __tablename__ = "series_poll_keys"
     __table_args__ = (UniqueConstraint("consultation_id", "key"),)
@@ -109,3 +114,4 @@ class KeyedPoll(Base):
     poll_id: Mapped[int] = mapped_column(unique=True)
     key: Mapped[str] = mapped_column(String(80))
     option_keys: Mapped[list[Any]]
+    options_keyed: Mapped[list[Any]]

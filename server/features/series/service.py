@@ -228,6 +228,7 @@ def create_regional(core: Core, series_id: Any, token: object, data: Any) -> Reg
                     poll_id=poll.id,
                     key=key,
                     option_keys=list(option_keys),
+                    options_keyed=list(poll.options),
                 )
             )
 
@@ -329,6 +330,7 @@ def add_consultation(core: Core, series_id: Any, token: object, data: Any) -> in
                     poll_id=poll.id,
                     key=key,
                     option_keys=list(option_keys),
+                    options_keyed=list(poll.options),
                 )
             )
         tx.flush()
@@ -386,6 +388,7 @@ def key_poll(core: Core, viewer: Viewer, poll_id: Any, option_keys: Any) -> Outc
         if len(poll.options) != len(keys):
             raise rules.option_keys_mismatch(shared)
         keyed.option_keys = list(keys)
+        keyed.options_keyed = list(poll.options)
         uow.log(
             [
                 EventDraft(

@@ -89,6 +89,7 @@ def upgrade() -> None:
         sa.Column("poll_id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=80), nullable=False),
         sa.Column("option_keys", sa.JSON(), nullable=False),
+        sa.Column("options_keyed", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["consultation_id"],
             ["consultations.id"],
