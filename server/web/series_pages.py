@@ -59,6 +59,18 @@ def create_regional(token: str) -> tuple[str, int]:
     return render_template("series/organiser.html", **page), status
 
 
+@blueprint.post("/s/<token>/consultations/<int:consultation_id>/link")
+def console_link(token: str, consultation_id: int) -> str:
+    """A new moderator link to one consultation's console, shown once on the page."""
+    check_csrf()
+    core = current_core()
+    series_id = series.series_of_link(core, token)
+    link = series.console_link(core, series_id, token, consultation_id)
+    view = comparison.organiser_view(core, series_id, token)
+    issued = {"consultation_id": consultation_id, "link": link}
+    return render_template("series/organiser.html", **(_page(view, token) | {"issued": issued}))
+
+
 def _page(view: Any, token: str) -> dict[str, Any]:
     return {
         "series": view,
@@ -68,6 +80,7 @@ def _page(view: Any, token: str) -> dict[str, Any]:
         "created": None,
         "error": None,
         "typed": {},
+        "issued": None,
     }
 
 

@@ -71,3 +71,26 @@ def test_the_comparison_downloads_show_what_the_page_shows(app):
     assert any(",<5," in line for line in lines)  # a small group, marked, its figures blank
     assert any(",not_opened," in line for line in lines)
     assert client.get(f"/s/{token}/comparison.pdf").status_code == 404
+
+
+def test_the_organiser_opens_a_consoles_with_a_new_moderator_link(app):
+    token = organiser_link(app)
+    client = app.test_client()
+    client.get(f"/s/{token}")
+    with client.session_transaction() as session:
+        csrf = session["csrf"]
+    core = app.extensions["baraza"]
+    from server.features.series import comparison, service
+
+    series_id = service.series_of_link(core, token)
+    first = comparison.organiser_view(core, series_id, token)["consultations"][0]
+    answer = client.post(
+        f"/s/{token}/consultations/{first['consultation_id']}/link", data={"csrf_token": csrf}
+    )
+    assert answer.status_code == 200
+    link = answer.get_data(as_text=True).split("/m/", 1)[1].split("<", 1)[0]
+    assert app.test_client().get(f"/m/{link}").status_code == 200
+    assert (
+        client.post(f"/s/{token}/consultations/99999/link", data={"csrf_token": csrf}).status_code
+        == 404
+    )

@@ -370,6 +370,39 @@ def _check_moderator_link(tx: Session, consultation: Consultation, link_token: o
         raise NotFound("unknown_link", N_("This link is not valid or has been revoked."))
 
 
+def console_link(core: Core, series_id: Any, token: object, consultation_id: Any) -> str:
+    """A new moderator link to a consultation of the series, for its organiser (shown once).
+
+    Earlier links keep working (`replace_link` on the console revokes them); the
+    consultation's log says an organiser issued one.
+    """
+    now = core.now()
+    with core.store.transaction() as tx:
+        series = organiser_of(tx, series_id, token)
+        member = (
+            tx.scalar(
+                select(SeriesMember).where(
+                    SeriesMember.series_id == series.id,
+                    SeriesMember.consultation_id == consultation_id,
+                )
+            )
+            if isinstance(consultation_id, int) and not isinstance(consultation_id, bool)
+            else None
+        )
+        if member is None:
+            raise NotFound("unknown_consultation", N_("This series has no such consultation."))
+        consultation = locked_consultation(tx, member.consultation_id)
+        link = consultations.issue_link(tx, consultation, MODERATOR, now)
+        event_log.append(
+            tx,
+            consultation,
+            None,
+            [EventDraft("organiser_issued_link", {"role": MODERATOR}, STAFF)],
+            now,
+        )
+        return link
+
+
 def key_poll(core: Core, viewer: Viewer, poll_id: Any, option_keys: Any) -> Outcome:
     """A moderator says again which shared option each option of a keyed poll is
     (after rewording or reordering a draft poll's options)."""
