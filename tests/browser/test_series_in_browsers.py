@@ -35,3 +35,11 @@ def test_the_organiser_page_and_the_comparison_in_two_languages(server, new_page
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     screenshot(page, "series-comparison-desktop-french")
     keep("series-comparison-desktop-french")
+
+
+def test_the_comparison_reads_right_to_left_in_arabic(server, new_page):
+    page = new_page()
+    page.goto(f"{server.url}/language/ar?next=/s/{server.links['organiser']}/comparison")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.get_by_role("img").first).to_be_visible()
+    screenshot(page, "series-comparison-desktop-arabic")
