@@ -43,3 +43,13 @@ def test_the_comparison_reads_right_to_left_in_arabic(server, new_page):
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("img").first).to_be_visible()
     screenshot(page, "series-comparison-desktop-arabic")
+
+
+def test_the_series_pages_have_no_serious_accessibility_violations(server, new_page):
+    from tests.browser.test_accessibility import serious_violations
+
+    page = new_page()
+    for path in ("", "/comparison"):
+        page.goto(f"{server.url}/s/{server.links['organiser']}{path}")
+        expect(page.locator("main")).to_be_visible()
+        assert serious_violations(page) == [], path
