@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from server.archive import series as series_archive
 from server.core.errors import N_, Forbidden
 from server.core.events import MODERATOR
 from server.core.runtime import current_core
@@ -47,7 +48,7 @@ def import_series() -> tuple[Response, int]:
     consultation, as for creating one); every link is new and shown this once."""
     if request_viewer().role != MODERATOR:
         raise Forbidden("forbidden", N_("Only a moderator can create a series."))
-    restored = archive.restore(current_core(), request.get_data(cache=True))
+    restored = series_archive.restore(current_core(), request.get_data(cache=True))
     return jsonify(
         {
             "ok": True,

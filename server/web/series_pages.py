@@ -59,15 +59,18 @@ def create_regional(token: str) -> tuple[str, int]:
     return render_template("series/organiser.html", **page), status
 
 
-@blueprint.post("/s/<token>/consultations/<int:consultation_id>/link")
-def console_link(token: str, consultation_id: int) -> str:
+@blueprint.post("/s/<token>/consultations/<consultation_id>/link")
+def console_link(token: str, consultation_id: str) -> str:
     """A new moderator link to one consultation's console, shown once on the page."""
     check_csrf()
     core = current_core()
     series_id = series.series_of_link(core, token)
-    link = series.console_link(core, series_id, token, consultation_id)
+    number = (
+        int(consultation_id) if consultation_id.isdecimal() and len(consultation_id) < 10 else 0
+    )
+    link = series.console_link(core, series_id, token, number)
     view = comparison.organiser_view(core, series_id, token)
-    issued = {"consultation_id": consultation_id, "link": link}
+    issued = {"consultation_id": number, "link": link}
     return render_template("series/organiser.html", **(_page(view, token) | {"issued": issued}))
 
 

@@ -489,7 +489,11 @@ def test_every_form_post_without_its_csrf_token_is_refused(app, app_core, new_wo
     token = world.tokens[role]
     if token is not None:
         client.set_cookie(f"bz_{world.consultation.join_code}", token)
-    values = {"code": world.consultation.join_code, "token": world.consultation.moderator_link}
+    values = {
+        "code": world.consultation.join_code,
+        "token": world.consultation.moderator_link,
+        "consultation_id": str(world.consultation.id),
+    }
     posts = [
         r
         for r in app.url_map.iter_rules()

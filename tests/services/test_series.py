@@ -464,6 +464,7 @@ def second_store(sqlite_template, tmp_path):
 def test_the_series_archive_round_trips_and_keeps_the_comparison(
     core, clock, three_regions, second_store
 ):
+    from server.archive import series as series_archive
     from server.core.runtime import Core
     from server.features.series import archive
 
@@ -472,7 +473,7 @@ def test_the_series_archive_round_trips_and_keeps_the_comparison(
         written = archive.export(tx, series_id)
     other = Core(second_store, clock)
 
-    restored = archive.restore(other, written.encode("utf-8"))
+    restored = series_archive.restore(other, written.encode("utf-8"))
     assert len(restored.consultations) == 3
     with other.store.reading() as tx:
         assert archive.export(tx, restored.series_id) == written
@@ -487,6 +488,7 @@ def test_the_series_archive_round_trips_and_keeps_the_comparison(
 def test_a_damaged_series_archive_restores_nothing(core, clock, three_regions, second_store):
     import json as json_
 
+    from server.archive import series as series_archive
     from server.core.runtime import Core
     from server.features.series import archive
 
@@ -496,9 +498,9 @@ def test_a_damaged_series_archive_restores_nothing(core, clock, three_regions, s
     document["consultations"][2]["poll_keys"][0][1] = "poll.unknown"  # the last one is bad
     other = Core(second_store, clock)
     data = json_.dumps(document).encode("utf-8")
-    assert refused(archive.restore, other, data) == "unknown_series_key"
+    assert refused(series_archive.restore, other, data) == "unknown_series_key"
     assert (rows(other, Consultation), rows(other, SeriesMember)) == (0, 0)
-    assert refused(archive.restore, other, b"[]") == "invalid_series_archive"
+    assert refused(series_archive.restore, other, b"[]") == "invalid_series_archive"
 
 
 def test_a_moderator_re_keys_a_shared_poll_after_reordering_its_options(core, made):

@@ -103,11 +103,11 @@ def create_series(core: Core, spec: rules.SeriesSpec) -> SeriesCreated:
                     option_keys=list(poll.option_keys),
                 )
             )
-        token = _issue_link(tx, series.id, now)
+        token = issue_organiser_link(tx, series.id, now)
     return SeriesCreated(series.id, token)
 
 
-def _issue_link(tx: Session, series_id: int, now: datetime) -> str:
+def issue_organiser_link(tx: Session, series_id: int, now: datetime) -> str:
     token = new_token()
     tx.add(OrganiserLink(series_id=series_id, token_hash=hash_token(token), created_at=now))
     tx.flush()
@@ -170,7 +170,7 @@ def replace_organiser_link(core: Core, series_id: Any, token: object) -> str:
             )
         ):
             link.revoked_at = now
-        return _issue_link(tx, series.id, now)
+        return issue_organiser_link(tx, series.id, now)
 
 
 def shared_items(tx: Session, series_id: int) -> list[rules.SharedItem]:
@@ -202,11 +202,11 @@ def create_regional(core: Core, series_id: Any, token: object, data: Any) -> Reg
         checked_series = series.id
     spec = parse_spec(regional.agenda_file)
 
-    def join_series(
+    def tie_to_series(
         tx: Session, consultation: Consultation, spec: ConsultationSpec, now: datetime
     ) -> None:
         series = organiser_of(tx, checked_series, token, lock=True)
-        _join(
+        join_series(
             tx,
             series,
             consultation,
@@ -232,7 +232,7 @@ def create_regional(core: Core, series_id: Any, token: object, data: Any) -> Reg
                 )
             )
 
-    created = consultations.create(core, spec, then=join_series)
+    created = consultations.create(core, spec, then=tie_to_series)
     return RegionalCreated(
         checked_series,
         created.consultation_id,
@@ -242,7 +242,7 @@ def create_regional(core: Core, series_id: Any, token: object, data: Any) -> Reg
     )
 
 
-def _join(
+def join_series(
     tx: Session,
     series: Series,
     consultation: Consultation,
@@ -306,7 +306,7 @@ def add_consultation(core: Core, series_id: Any, token: object, data: Any) -> in
         _check_moderator_link(tx, consultation, data.get("moderator_link"))
         known_items = {item.key for item in shared_items(tx, series.id)}
         known_polls = {poll.key: poll for poll in shared_polls(tx, series.id)}
-        _join(tx, series, consultation, now, sample=data.get("sample") is True)
+        join_series(tx, series, consultation, now, sample=data.get("sample") is True)
         agenda = consultation.items
         for key, position in items.items():
             if key not in known_items:
