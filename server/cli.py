@@ -57,11 +57,11 @@ def prepare(app: Flask) -> str:
 def organiser_text(public_url: str, series_id: int, token: str) -> str:
     """How the organiser reaches the demo series (its page, or the API with the link)."""
     return (
-        "Demo series — Regional Cybercrime Consultations (Africa, the Americas and Asia drafts,\n"
-        "  and an ended rehearsal labelled as sample data)\n"
+        "Demo series — Regional Cybercrime Consultations: Africa, with the Americas and Asia\n"
+        "  as drafts (dates to be set), and an ended rehearsal labelled as sample data\n"
         f"  organiser:   {public_url}/s/{token}\n"
-        f"  comparison:  GET {public_url}/api/series/{series_id}/comparison"
-        " with Authorization: Bearer <the organiser link above, after /s/>\n"
+        f"  comparison:  {public_url}/s/{token}/comparison"
+        f"   (JSON: GET /api/series/{series_id}/comparison, the link as Bearer token)\n"
     )
 
 
