@@ -59,12 +59,16 @@ def _register_web(app: Flask, config: Config) -> None:
         probes,
         prometheus,
         security,
+        series_api,
+        series_pages,
         templating,
     )
 
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(downloads.blueprint)
+    app.register_blueprint(series_api.blueprint)
+    app.register_blueprint(series_pages.blueprint)
     probes.register(app)
     prometheus.register(app)
     errors.register(app)

@@ -24,6 +24,7 @@ from .features.polls.feature import FEATURE as POLLS
 from .features.presence.feature import FEATURE as PRESENCE
 from .features.questions.feature import FEATURE as QUESTIONS
 from .features.screen.feature import FEATURE as SCREEN
+from .features.series.feature import FEATURE as SERIES
 from .features.speakers.feature import FEATURE as SPEAKERS
 from .realtime.links import FEATURE as LINKS
 from .reports import json_archive, model
@@ -42,6 +43,7 @@ FEATURES: tuple[Feature, ...] = (
     NOTES,
     PRESENCE,
     SCREEN,
+    SERIES,
 )
 
 

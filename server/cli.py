@@ -46,8 +46,22 @@ def prepare(app: Flask) -> str:
             " `flask --app server.app new-links CODE` issues new links.\n"
         )
     saved = json.loads(path.read_text())
-    return "Demo consultation — Regional Cybercrime Consultations for Africa\n" + links_text(
+    text = "Demo consultation — Regional Cybercrime Consultations for Africa\n" + links_text(
         config.public_url, saved["join_code"], saved["moderator_token"], saved["rapporteur_token"]
+    )
+    if "organiser_token" in saved:
+        text += organiser_text(config.public_url, saved["series_id"], saved["organiser_token"])
+    return text
+
+
+def organiser_text(public_url: str, series_id: int, token: str) -> str:
+    """How the organiser reaches the demo series (its page, or the API with the link)."""
+    return (
+        "Demo series — Regional Cybercrime Consultations: Africa, with the Americas and Asia\n"
+        "  as drafts (dates to be set), and an ended rehearsal labelled as sample data\n"
+        f"  organiser:   {public_url}/s/{token}\n"
+        f"  comparison:  {public_url}/s/{token}/comparison"
+        f"   (JSON: GET /api/series/{series_id}/comparison, the link as Bearer token)\n"
     )
 
 

@@ -11,6 +11,7 @@ foundation's: the consultation, its agenda items, participants and notes, and th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -63,6 +64,16 @@ class Restored:
 def restore(core: Core, data: bytes) -> Restored:
     """Import an archive as a new consultation, all or nothing, with a fresh code and links."""
     document = read_archive(data)
+    now = core.now()
+    try:
+        with core.store.transaction() as tx:
+            return restore_document(tx, document, now)
+    except SQLAlchemyError as error:  # a row the database refuses: a value out of bounds
+        raise damaged(N_("the database refused one of its rows")) from error
+
+
+def restore_document(tx: Session, document: dict[str, Any], now: datetime) -> Restored:
+    """Restore an archive read by `read_archive`, in `tx` (a series restores several in one)."""
     top = Record(document, "the archive")
     tables = top.mapping("tables")
     installed = json_archive.tables()
@@ -75,25 +86,20 @@ def restore(core: Core, data: bytes) -> Restored:
                 table=name,
             )
     events = top.array("events")
-    now = core.now()
-    try:
-        with core.store.transaction() as tx:
-            consultation = _restore_consultation(
-                tx, Record(top.mapping("consultation"), "the consultation")
-            )
-            ctx = RestoreContext(tx, consultation, Ids())
-            for table in installed:
-                rows = tables.get(table.name, [])
-                if not isinstance(rows, list):
-                    raise damaged(N_("table %(table)s is not a list"), table=table.name)
-                table.restore(ctx, rows)
-            consultation.settings = remap_settings(consultation.settings, ctx.ids.from_archive)
-            _restore_events(ctx, events)
-            moderator = issue_link(tx, consultation, "moderator", now)
-            rapporteur = issue_link(tx, consultation, "rapporteur", now)
-            return Restored(consultation.id, consultation.join_code, moderator, rapporteur)
-    except SQLAlchemyError as error:  # a row the database refuses: a value out of bounds
-        raise damaged(N_("the database refused one of its rows")) from error
+    consultation = _restore_consultation(
+        tx, Record(top.mapping("consultation"), "the consultation")
+    )
+    ctx = RestoreContext(tx, consultation, Ids())
+    for table in installed:
+        rows = tables.get(table.name, [])
+        if not isinstance(rows, list):
+            raise damaged(N_("table %(table)s is not a list"), table=table.name)
+        table.restore(ctx, rows)
+    consultation.settings = remap_settings(consultation.settings, ctx.ids.from_archive)
+    _restore_events(ctx, events)
+    moderator = issue_link(tx, consultation, "moderator", now)
+    rapporteur = issue_link(tx, consultation, "rapporteur", now)
+    return Restored(consultation.id, consultation.join_code, moderator, rapporteur)
 
 
 def _restore_consultation(tx: Session, record: Record) -> Consultation:

@@ -1,4 +1,5 @@
-"""The demo consultation, seeded into an empty database by `make run`."""
+"""The demo, seeded into an empty database by `make run`: the Africa consultation of
+the demo series (seed/series.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from server.core.runtime import Core
 from server.features.agenda.files import read_agenda_text
 from server.features.consultations import service as consultations
 from server.features.consultations.rules import parse_spec
+
+from .series import Demo, seed_series
 
 DEMO = Path(__file__).with_name("africa-2024.yaml")
 
@@ -30,9 +33,10 @@ def create_from_file(core: Core, path: Path) -> consultations.Created:
     return consultations.create(core, parse_spec(read_agenda_file(path)))
 
 
-def seed_demo_if_empty(core: Core) -> consultations.Created | None:
-    """Create the demo consultation unless the database already holds one."""
+def seed_demo_if_empty(core: Core) -> Demo | None:
+    """Create the demo unless the database already holds a consultation: the Africa
+    consultation of the demo series, with its other regions and a sample rehearsal."""
     with core.store.reading() as tx:
         if tx.scalar(select(func.count(Consultation.id))):
             return None
-    return create_from_file(core, DEMO)
+    return seed_series(core)

@@ -42,7 +42,7 @@ def _json_value() -> Any:
         ) from error
 
 
-def _json_body() -> dict[str, Any]:
+def json_body() -> dict[str, Any]:
     data = _json_value()
     if not isinstance(data, dict):
         raise DomainError("invalid_payload", N_("Send a JSON object."))
@@ -91,7 +91,7 @@ def consultation_info(code: str) -> Response:
 def join(code: str) -> Response:
     admit(code)
     device = request_device()
-    admitted = consultations.join(current_core(), code, _json_body(), device)
+    admitted = consultations.join(current_core(), code, json_body(), device)
     metrics.JOINS.inc()
     emitter.publish(current_core(), admitted.events)
     response = jsonify(
@@ -105,7 +105,7 @@ def join(code: str) -> Response:
 @blueprint.post("/links/claim")
 def claim_link() -> Response:
     """Exchange a moderator or rapporteur link's token for a personal one."""
-    body = _json_body()
+    body = json_body()
     admitted = consultations.claim_link(current_core(), body.get("link"), body)
     emitter.publish(current_core(), admitted.events)
     return jsonify({"ok": True, "token": admitted.token, "role": admitted.viewer.role})
@@ -116,7 +116,7 @@ def create_consultation() -> tuple[Response, int]:
     """A moderator of any consultation creates another (a sister session, say)."""
     if request_viewer().role != MODERATOR:
         raise Forbidden("forbidden", N_("Only a moderator can create a consultation."))
-    created = consultations.create(current_core(), parse_spec(_json_body()))
+    created = consultations.create(current_core(), parse_spec(json_body()))
     return jsonify(
         {
             "ok": True,

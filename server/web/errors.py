@@ -30,6 +30,7 @@ STATUS_OF_CODE = {
     # who you are (401) and what your role or the rules let you do (403)
     "not_authenticated": 401,
     "invalid_token": 401,
+    "unknown_organiser_link": 401,
     "forbidden": 403,
     "banned": 403,
     "link_revoked": 403,
@@ -38,6 +39,7 @@ STATUS_OF_CODE = {
     "own_question": 403,
     "not_your_hand": 403,
     "anonymity_not_allowed": 403,
+    "wrong_series": 403,
     # the thing exists but is not in a state that allows this
     "answer_excluded": 409,
     "ballot_final": 409,
@@ -65,8 +67,11 @@ STATUS_OF_CODE = {
     "stale_note": 409,
     "too_many_items": 409,
     "too_many_polls": 409,
+    "series_name_taken": 409,
     # input that is wrong although its family reads otherwise
     "cannot_merge_into_itself": 422,
+    "duplicate_series_key": 422,
+    "option_keys_mismatch": 422,
     "duplicate_choice": 422,
     "foreign_archive": 422,
     "no_settings": 422,

@@ -86,7 +86,7 @@ def start_server(instance: Path, async_mode: str = "eventlet", **env: str) -> Ru
 def printed_links(text: str, url: str) -> dict[str, str]:
     """The demo's staff links and join code, as `seed-demo` prints them for `url`."""
     links = {}
-    for role, prefix in (("moderator", "m"), ("rapporteur", "r")):
+    for role, prefix in (("moderator", "m"), ("rapporteur", "r"), ("organiser", "s")):
         found = re.search(rf"{re.escape(url)}/{prefix}/(\S+)", text)
         if found:
             links[role] = found.group(1)

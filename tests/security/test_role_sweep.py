@@ -20,6 +20,7 @@ another consultation, whose payloads name this consultation's things).
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,8 @@ from server.core.models import Consultation as ConsultationRow
 from server.core.models import Event
 from server.features.consultations import service as consultations
 from server.features.polls.models import Ballot
+from server.features.series import service as series
+from server.features.series.rules import parse_series
 from server.storage.metadata import metadata
 from tests.conftest import DEMO_SPEC, Consultation, new_consultation
 from tests.realtime.messages import envelopes
@@ -77,6 +80,29 @@ class World:
         if kind == "single":
             definition["options"] = ["Yes", "No"]
         return self.run(MODERATOR, "create_poll", {**definition, "open": open})["poll_id"]
+
+    def keyed_poll(self) -> dict[str, Any]:
+        """A poll of this consultation that is a shared poll of a series, re-keyed."""
+        poll_id = self.poll()
+        core, c = self.consultation.core, self.consultation
+        shared = {
+            "key": "poll.ready",
+            "type": "single",
+            "question": "Ready to move on?",
+            "options": [{"key": "yes", "label": "Yes"}, {"key": "no", "label": "No"}],
+        }
+        spec = {
+            "short_name": f"sweep-{uuid.uuid4().hex[:8]}",
+            "title": "Sweep",
+            "agenda": [{"key": "a", "title": "A", "minutes": 5, "polls": [shared]}],
+        }
+        made = series.create_series(core, parse_series(spec))
+        link = {"join_code": c.join_code, "moderator_link": c.moderator_link}
+        keyed = {"poll.ready": {"position": 1, "options": ["yes", "no"]}}
+        series.add_consultation(
+            core, made.series_id, made.organiser_token, {**link, "polls": keyed}
+        )
+        return {"poll_id": poll_id, "option_keys": ["no", "yes"]}
 
     def open_text_answer(self, *, shown: bool) -> dict[str, Any]:
         poll_id = self.poll("open_text", open=True)
@@ -143,6 +169,7 @@ COMMANDS_ALLOWED: dict[str, tuple[set[str], Example]] = {
     "hide_poll_answer": ({MODERATOR}, lambda w: w.open_text_answer(shown=True)),
     "exclude_poll_answer": ({MODERATOR}, lambda w: w.open_text_answer(shown=False)),
     "include_poll_answer": ({MODERATOR}, lambda w: w.excluded_answer()),
+    "key_poll": ({MODERATOR}, lambda w: w.keyed_poll()),
     "cast_ballot": ({ATTENDEE}, lambda w: {"poll_id": w.poll(open=True), "answer": 0}),
     # Speakers' queue
     "raise_hand": ({ATTENDEE}, lambda w: w.item_running() or {"topic": "Funding"}),
@@ -222,12 +249,27 @@ ENDPOINTS_ALLOWED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/consultations"): {MODERATOR, OTHER},
     ("GET", "/api/snapshot"): PARTICIPANTS,
     ("POST", "/api/commands/<name>"): set(),  # swept command by command above
+    # Series: created by a moderator; the rest takes the series' organiser link,
+    # which no role's token is (tests/web/test_series_api.py tests the link).
+    ("POST", "/api/series"): {MODERATOR, OTHER},
+    ("POST", "/api/series/import"): {MODERATOR, OTHER},
+    ("GET", "/api/series/<series_id>/archive"): set(),
+    ("GET", "/api/series/<series_id>"): set(),
+    ("POST", "/api/series/<series_id>/consultations"): set(),
+    ("POST", "/api/series/<series_id>/members"): set(),
+    ("POST", "/api/series/<series_id>/organiser-link"): set(),
+    ("GET", "/api/series/<series_id>/comparison"): set(),
+    ("GET", "/api/series/<series_id>/comparison/polls/<key>"): set(),
 }
 
 # Endpoints that only redirect, whoever asks.
 REDIRECTS = {"pages.choose_language"}
 
 PAGES_ALLOWED: dict[str, set[str]] = {
+    # The organiser link is the path; no role's token opens them (test_series_pages.py).
+    "series_pages.organiser": set(),
+    "series_pages.compared": set(),
+    "series_pages.download": set(),
     "pages.index": set(ROLES),
     "pages.join_form": set(ROLES),
     "pages.claim_form": set(ROLES),
@@ -363,7 +405,22 @@ def test_every_api_endpoint_is_in_the_allow_list(app):
 def endpoint_request(world: World, method: str, rule: str) -> tuple[str, dict[str, Any] | None]:
     c = world.consultation
     path = rule.replace("<code>", c.join_code).replace("<name>", "next_item")
+    path = path.replace("<series_id>", "1").replace("<key>", "poll.ready")
+    series_spec = {
+        "short_name": f"sweep-{uuid.uuid4().hex[:8]}",
+        "title": "Sweep",
+        "agenda": [{"key": "a", "title": "A", "minutes": 5}],
+    }
     bodies = {
+        "/api/series": series_spec,
+        "/api/series/import": {
+            "format": "baraza-series-archive",
+            "version": 1,
+            "series": {**series_spec, "short_name": f"sweep-{uuid.uuid4().hex[:8]}"},
+            "consultations": [],
+        },
+        "/api/series/<series_id>/consultations": {**DEMO_SPEC, "short_name": "region"},
+        "/api/series/<series_id>/members": {"join_code": c.join_code},
         "/api/consultations/<code>/join": {"display_name": "Sweeper"},
         "/api/links/claim": {"link": c.rapporteur_link},
         "/api/consultations": {**DEMO_SPEC, "short_name": "sister"},
@@ -435,7 +492,11 @@ def test_every_form_post_without_its_csrf_token_is_refused(app, app_core, new_wo
     token = world.tokens[role]
     if token is not None:
         client.set_cookie(f"bz_{world.consultation.join_code}", token)
-    values = {"code": world.consultation.join_code, "token": world.consultation.moderator_link}
+    values = {
+        "code": world.consultation.join_code,
+        "token": world.consultation.moderator_link,
+        "consultation_id": str(world.consultation.id),
+    }
     posts = [
         r
         for r in app.url_map.iter_rules()

@@ -63,17 +63,23 @@ class Admitted:
     events: list[LoggedEvent]
 
 
-def create(core: Core, spec: ConsultationSpec) -> Created:
-    """Store a consultation with its agenda and one link per staff role."""
+def create(core: Core, spec: ConsultationSpec, *, then: CreationHook | None = None) -> Created:
+    """Store a consultation with its agenda and one link per staff role.
+
+    `then` runs last, in the same transaction (a series ties the new consultation's
+    items and polls to its keys there): if it raises, nothing is stored.
+    """
     for _attempt in range(5):
         try:
-            return _create_once(core, spec, new_join_code())
+            return _create_once(core, spec, new_join_code(), then)
         except IntegrityError:  # a join code collision: draw another
             continue
     raise RuntimeError("could not draw a free join code")
 
 
-def _create_once(core: Core, spec: ConsultationSpec, code: str) -> Created:
+def _create_once(
+    core: Core, spec: ConsultationSpec, code: str, then: CreationHook | None
+) -> Created:
     now = core.now()
     with core.store.transaction() as tx:
         consultation = Consultation(
@@ -111,6 +117,8 @@ def _create_once(core: Core, spec: ConsultationSpec, code: str) -> Created:
             [EventDraft("consultation_created", {"title": spec.title}, STAFF)],
             now,
         )
+        if then is not None:
+            then(tx, consultation, spec, now)
     return Created(consultation.id, code, tokens[MODERATOR], tokens[RAPPORTEUR])
 
 
