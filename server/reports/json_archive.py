@@ -642,7 +642,9 @@ archive_table("participants", order=20, export=_export_participants, restore=_re
 archive_table("notes", order=30, export=_export_notes, restore=_restore_notes)
 
 
-@payload_ids("item_started", "item_ended", "item_extended", "item_added", "item_overran")
+@payload_ids(
+    "item_started", "item_ended", "item_extended", "item_added", "item_overran", "item_updated"
+)
 def _item_payload(payload: Payload, remap: Remap) -> Payload:
     return {**payload, "id": remap("agenda_item", payload.get("id"))}
 

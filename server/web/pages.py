@@ -78,15 +78,19 @@ def join_form(code: str) -> str | tuple[str, int]:
 @blueprint.post("/j/<code>")
 def join(code: str) -> BaseResponse | tuple[str, int]:
     try:
-        admitted = consultations.join(current_core(), code, request.form.to_dict())
+        form = request.form.to_dict()
+        admitted = consultations.join(current_core(), code, form, group_required=True)
         metrics.JOINS.inc()
     except DomainError as error:
         with current_core().store.reading() as tx:
             consultation = snapshots.consultation_view(consultations.find_by_code(tx, code))
+        # A field's own error is said under that field; others above the form.
+        field = "stakeholder_group" if error.code.endswith("stakeholder_group") else None
         page = render_template(
             "join.html",
             consultation=consultation,
-            error=translate_error(error),
+            error=None if field else translate_error(error),
+            field_errors={field: translate_error(error)} if field else {},
             form=request.form,
         )
         return page, status_of(error.code)

@@ -145,15 +145,16 @@ class Joining:
     now: datetime
 
 
-def join(core: Core, code: object, form: object) -> Admitted:
+def join(core: Core, code: object, form: object, *, group_required: bool = False) -> Admitted:
     """Admit an attendee with the join code and their profile.
 
     Joins go through a group commit (core/group_commit.py): when hundreds
     arrive at the start of a session, those waiting for one consultation are
     admitted in one transaction, and a join waiting for the consultation's lock
-    waits without holding a pooled database connection.
+    waits without holding a pooled database connection. `group_required`: see
+    `parse_profile`.
     """
-    profile = parse_profile(form)
+    profile = parse_profile(form, group_required=group_required)
     with core.store.reading() as tx:
         consultation_id = find_by_code(tx, code).id
     joining = Joining(consultation_id, profile, new_token(), core.now())
