@@ -91,6 +91,7 @@ def test_the_strip_and_the_frequent_controls_are_in_view_at_1440_by_900(server, 
     ):
         expect(control).to_be_in_viewport()
     expect(console.locator("[data-connection]")).to_have_text("Connected")
+    expect(console.get_by_role("button", name="Popular")).to_have_attribute("aria-pressed", "true")
     screenshot(console, "moderator-1440")
     keep("moderator-1440")
     assert whole_page_fits(console), "the console itself must not scroll at 1440×900"
@@ -109,10 +110,10 @@ def test_the_strip_and_the_frequent_controls_are_in_view_at_1440_by_900(server, 
     screenshot(console, "moderator-tablet")
 
     console.get_by_role("button", name="Give the floor to the next").click()
-    expect(console.locator("[data-strip-floor-name]")).to_have_text("Ngozi Okafor")
+    expect(console.locator("[data-floor-name]")).to_have_text("Ngozi Okafor")
     expect(console.locator("[data-strip-floor-clock]")).to_have_text(re.compile(r"^\d:\d\d left$"))
     console.get_by_role("button", name="End turn").click()
-    expect(console.locator("[data-strip-floor-name]")).to_have_text("Nobody has the floor.")
+    expect(console.locator("[data-floor-name]")).to_have_text("Nobody has the floor.")
 
 
 @pytest.mark.parametrize("viewport", [WIDE, LAPTOP], ids=["1440", "1280"])
@@ -260,7 +261,8 @@ def test_a_new_poll_is_about_the_running_item_unless_another_is_chosen(server, n
     console.get_by_text("New poll").click()  # the form closed once the draft was saved
     expect(item).to_have_value(running)
     item.select_option("")  # outside the agenda items, chosen on purpose: kept
-    console.get_by_role("button", name="Start next item").click()
+    console.locator("[data-agenda-items] [data-start-item]").first.click()
+    console.get_by_role("dialog").get_by_role("button", name="Start it").click()
     expect(console.locator("[data-now-title]")).not_to_have_text(title)
     expect(item).to_have_value("")
 

@@ -50,7 +50,7 @@ def test_an_attendee_raises_a_hand_and_is_told_when_they_have_the_floor(server, 
     expect(attendee.locator("[data-my-alert]")).to_have_attribute("role", "alert")
     expect(attendee.locator("[data-my-remaining]")).to_have_text(re.compile(r"^[23]:\d\d left$"))
     expect(attendee).to_have_title(re.compile("^You have the floor"))
-    expect(moderator.locator("[data-strip-floor-name]")).to_have_text("Wanjiru")
+    expect(moderator.locator("[data-floor-name]")).to_have_text("Wanjiru")
     screenshot(attendee, "speakers-attendee-has-the-floor-phone")
 
     present = moderator.context.new_page()
@@ -66,7 +66,7 @@ def test_an_attendee_raises_a_hand_and_is_told_when_they_have_the_floor(server, 
     expect(attendee.locator("[data-my-remaining]")).to_have_text(re.compile(r"^[34]:\d\d left$"))
     attendee.click("[data-action=yield]")
     expect(banner).to_be_hidden()
-    expect(moderator.locator("[data-strip-floor-name]")).to_have_text("Nobody has the floor.")
+    expect(moderator.locator("[data-floor-name]")).to_have_text("Nobody has the floor.")
     totals = moderator.locator("[data-totals-group] tbody tr")
     expect(totals).to_have_count(1)
     expect(totals.first).to_contain_text("Academia")

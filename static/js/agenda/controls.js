@@ -108,6 +108,16 @@ export function mountAgendaControls(live, state, { strip, pane }) {
       if (target) { target.focus(); focusAfter = null; }
     }
   }
+  // Back and +2 min act on the running item: none running, nothing to press.
+  function renderButtons() {
+    const running = state.active() !== null;
+    const ended = state.ended();
+    strip.querySelectorAll("[data-action=previous_item], [data-action=extend_item]").forEach((b) => { b.disabled = !running; });
+    pane.querySelectorAll("[data-action=extend_item]").forEach((b) => { b.disabled = !running; });
+    strip.querySelector("[data-action=next_item]").disabled = ended;
+    pane.querySelector("[data-action=end_consultation]").disabled = ended;
+  }
+  state.onChange(renderButtons);
   state.onChange(() => {
     // Someone else's change must not throw away what is being typed.
     if (editing !== null && list.querySelector("[data-item-form]")?.contains(document.activeElement)) return;

@@ -28,7 +28,7 @@ export function mount(live, state, { strip } = {}) {
     const cell = inStrip("[data-strip-floor]");
     const over = inStrip("[data-strip-floor-overrun]");
     cell.dataset.state = turn ? "speaking" : "free";
-    inStrip("[data-strip-floor-name]").textContent = turn ? nameOf(msg, turn) : msg("nobody");
+    inStrip("[data-floor-name]").textContent = turn ? nameOf(msg, turn) : msg("nobody");
     strip.querySelectorAll("[data-strip-action=end_turn], [data-strip-action=extend_turn]")
       .forEach((b) => { b.disabled = !turn; });
     if (!turn) {
