@@ -61,9 +61,12 @@ export function mountAgendaControls(live, state, { strip, pane }) {
       : el("button", { type: "button", class: "title", "data-start-item": item.id, text: item.title });
     const minutes = el("span", { class: "minutes" });
     minutes.textContent = t("minutes", { minutes: Math.round((item.planned_minutes * 60 + item.extra_seconds) / 60) });
-    const edit = el("button", { type: "button", class: "secondary small", "data-edit-item": item.id, "aria-label": c("edit_item", { title: item.title }) });
-    edit.textContent = c("edit");
-    li.append(handle, number, title, minutes, edit);
+    const edit = el("button", {
+      type: "button", class: "secondary small", "data-edit-item": item.id,
+      "aria-label": c("edit_item", { title: item.title }), title: c("edit"),
+    });
+    edit.textContent = "✎";
+    li.append(handle, number, el("div", { class: "title-cell" }, title, minutes), edit);
     return li;
   }
 
