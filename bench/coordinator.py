@@ -153,6 +153,8 @@ async def start_baraza(
     server = Server("baraza", "baraza", mode, [])
     server.cleanup.append(lambda: shutil.rmtree(instance, ignore_errors=True))
     env = {"ASYNC_MODE": mode, "BARAZA_INSTANCE": str(instance)}
+    # The bench is one client playing the whole crowd: the join limits are off.
+    env |= {"JOIN_LIMIT_PER_ADDRESS": "0", "JOIN_LIMIT_PER_CONSULTATION": "0"}
     # The server's own default (server/config.py) unless a PostgreSQL server is given.
     server.database_url = f"sqlite:///{instance / 'baraza.sqlite3'}"
     if database_url:

@@ -7,7 +7,8 @@
 #
 # Settings (environment): WORKER_PORTS ("5001 5002"), PORT (8080, nginx),
 # DATABASE_URL (…/baraza on 127.0.0.1), REDIS_URL, REDIS_PREFIX, PUBLIC_URL
-# (http://127.0.0.1:$PORT), BARAZA_INSTANCE (instance/cluster). Ctrl-C stops all.
+# (http://127.0.0.1:$PORT), BARAZA_INSTANCE (instance/cluster), TRUSTED_PROXIES (1)
+# and the join limits (docs/deployment.md). Ctrl-C stops all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -20,6 +21,8 @@ export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 export PUBLIC_URL=${PUBLIC_URL:-http://127.0.0.1:$PORT}
 export BARAZA_INSTANCE=${BARAZA_INSTANCE:-$ROOT/instance/cluster}
 export ASYNC_MODE=eventlet
+# nginx adds the client's address to X-Forwarded-For: the join limits count that one.
+export TRUSTED_PROXIES=${TRUSTED_PROXIES:-1}
 RUN=$BARAZA_INSTANCE/run
 mkdir -p "$RUN/tmp"
 

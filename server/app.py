@@ -38,7 +38,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     )
     app.extensions["baraza"] = core
     Babel(app, locale_selector=select_locale)
-    _register_web(app)
+    _register_web(app, config)
     _register_realtime(app, config)
     from .cli import register_cli
 
@@ -46,12 +46,13 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     return app
 
 
-def _register_web(app: Flask) -> None:
+def _register_web(app: Flask, config: Config) -> None:
     from .web import (
         api,
         compression,
         downloads,
         errors,
+        join_limits,
         pages,
         probes,
         prometheus,
@@ -65,6 +66,7 @@ def _register_web(app: Flask) -> None:
     probes.register(app)
     prometheus.register(app)
     errors.register(app)
+    join_limits.register(app, config)
     templating.register(app)
     compression.register(app)
     security.register(app)

@@ -47,6 +47,14 @@ class Config:
     # Commands one Socket.IO connection may send: a burst, then this many a second.
     command_burst: int = 30
     command_rate: float = 10.0
+    # Limits on the way in (web/join_limits.py), 0 for none: joins per client address
+    # and per consultation a minute; wrong join codes per address in ten minutes.
+    join_limit_per_address: int = 200
+    join_limit_per_consultation: int = 3000
+    wrong_code_limit: int = 30
+    # Proxies in front that add X-Forwarded-For (nginx in `make cluster`: 1). The client
+    # address the limits count is the one the outermost trusted proxy saw.
+    trusted_proxies: int = 0
     # Seconds between pushes of coalesced tallies (vote counts, presence).
     tally_interval: float = 0.25
     # Seconds an audience's events may be held to go as one message (core/emitter.py).
@@ -77,6 +85,10 @@ class Config:
             instance_path=str(instance),
             command_burst=int(env.get("COMMAND_BURST", "30")),
             command_rate=float(env.get("COMMAND_RATE", "10")),
+            join_limit_per_address=int(env.get("JOIN_LIMIT_PER_ADDRESS", "200")),
+            join_limit_per_consultation=int(env.get("JOIN_LIMIT_PER_CONSULTATION", "3000")),
+            wrong_code_limit=int(env.get("WRONG_CODE_LIMIT", "30")),
+            trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
             tally_interval=float(env.get("TALLY_INTERVAL", "0.25")),
             event_window=float(env.get("EVENT_WINDOW", "0.1")),
             database_timeout=float(env.get("DATABASE_TIMEOUT", "5")),

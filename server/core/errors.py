@@ -65,6 +65,14 @@ class Forbidden(DomainError):
     """This person, in this role, may not do this."""
 
 
+class TooManyRequests(DomainError):
+    """Over a limit: the answer says, in seconds, when to come back (`Retry-After`)."""
+
+    def __init__(self, code: str, template: str, retry_after: int) -> None:
+        super().__init__(code, template)
+        self.retry_after = retry_after
+
+
 class Conflict(DomainError):
     """The thing is not in a state that allows this."""
 

@@ -89,6 +89,8 @@ class Participant(Base):
     role_link_id: Mapped[int | None] = mapped_column(ForeignKey("role_links.id"))
     joined_at: Mapped[datetime]
     banned_at: Mapped[datetime | None]
+    # The hash of the device cookie the attendee joined with: a ban covers the device.
+    device_hash: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class Connection(Base):

@@ -25,8 +25,9 @@ from server.features.consultations import snapshots
 from server.features.consultations.rules import parse_spec
 from server.i18n import translate_error
 
-from .auth import request_viewer, set_token_cookie
+from .auth import request_device, request_viewer, set_device_cookie, set_token_cookie
 from .errors import error_body, error_reply
+from .join_limits import admit, guarding_codes
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -77,6 +78,7 @@ def openapi() -> Response:
 
 
 @blueprint.get("/consultations/<code>")
+@guarding_codes
 def consultation_info(code: str) -> Response:
     """Public facts about a consultation, for its join page."""
     with current_core().store.reading() as tx:
@@ -85,14 +87,18 @@ def consultation_info(code: str) -> Response:
 
 
 @blueprint.post("/consultations/<code>/join")
+@guarding_codes
 def join(code: str) -> Response:
-    admitted = consultations.join(current_core(), code, _json_body())
+    admit(code)
+    device = request_device()
+    admitted = consultations.join(current_core(), code, _json_body(), device)
     metrics.JOINS.inc()
     emitter.publish(current_core(), admitted.events)
     response = jsonify(
         {"ok": True, "token": admitted.token, "participant_id": admitted.viewer.participant_id}
     )
     set_token_cookie(response, code, admitted.token)
+    set_device_cookie(response, device)
     return response
 
 

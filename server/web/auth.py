@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app, request
 from werkzeug.wrappers import Response
 
-from server.core.access import COOKIE, Viewer, identify
+from server.core.access import COOKIE, Viewer, identify, new_token
 from server.core.runtime import current_core
 
 COOKIE_DAYS = 7
+# A random secret per browser, kept a year, stored hashed with each attendee who joins
+# with it: a ban covers the device, not only the token (a new join is refused).
+DEVICE_COOKIE = "bz_device"
+DEVICE_DAYS = 365
 
 
 def bearer_token() -> str | None:
@@ -33,4 +39,21 @@ def set_token_cookie(response: Response, code: str, token: str) -> None:
         httponly=True,
         samesite="Lax",
         secure=secure,
+    )
+
+
+def request_device() -> str:
+    """This browser's device secret, or a new one if it has none (or a malformed one)."""
+    sent = request.cookies.get(DEVICE_COOKIE, "")
+    return sent if re.fullmatch(r"[A-Za-z0-9_-]{32,64}", sent) else new_token()
+
+
+def set_device_cookie(response: Response, device: str) -> None:
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device,
+        max_age=DEVICE_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
     )

@@ -8,7 +8,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
-from server.core.errors import N_, DomainError
+from server.core.errors import N_, DomainError, TooManyRequests
 from server.i18n import translate_error
 
 # Werkzeug's descriptions are English only; people read these instead.
@@ -83,6 +83,8 @@ STATUS_OF_CODE = {
     # wait, or try again
     "rate_limited": 429,
     "asking_too_fast": 429,
+    "too_many_joins": 429,
+    "too_many_wrong_codes": 429,
     "try_again": 503,
     "internal_error": 500,
 }
@@ -121,6 +123,13 @@ def error_reply(body: dict[str, Any]) -> tuple[Response, int]:
     return response, status
 
 
+def with_retry_after(response: Response, error: DomainError) -> Response:
+    """A refusal over a limit says when to come back."""
+    if isinstance(error, TooManyRequests):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -130,9 +139,11 @@ def register(app: Flask) -> None:
     def domain_error(error: DomainError) -> tuple[Response | str, int]:
         message = translate_error(error)
         if _wants_json():
-            return error_reply(error_body(error.code, message))
-        page = render_template("error.html", code=error.code, message=message)
-        return page, status_of(error.code)
+            response, status = error_reply(error_body(error.code, message))
+        else:
+            page = render_template("error.html", code=error.code, message=message)
+            response, status = Response(page, mimetype="text/html"), status_of(error.code)
+        return with_retry_after(response, error), status
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response | str, int]:

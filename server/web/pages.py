@@ -32,8 +32,9 @@ from server.features.consultations.time_zones import zone_choices
 from server.i18n import LANGUAGE_COOKIE, select_locale, translate_error
 from server.seed import parse_agenda_text
 
-from .auth import request_viewer, set_token_cookie
-from .errors import status_of
+from .auth import request_device, request_viewer, set_device_cookie, set_token_cookie
+from .errors import status_of, with_retry_after
+from .join_limits import admit, guarding_codes, refuse_if_locked_out, wrong_code
 from .join_qr import join_qr_svg
 from .security import same_site_path
 
@@ -46,40 +47,49 @@ def index() -> str:
 
 
 @blueprint.post("/")
-def find_consultation() -> BaseResponse | tuple[str, int]:
+def find_consultation() -> BaseResponse:
     """Go to the consultation's join page, or say on the same form that the code is wrong."""
     typed = request.form.get("code", "")
     try:
+        refuse_if_locked_out()
         code = normalise_join_code(typed)
         with current_core().store.reading() as tx:
             consultations.find_by_code(tx, code)
     except DomainError as error:
+        if error.code == "unknown_consultation":
+            wrong_code()
         return _code_form(error, typed)
     return redirect(url_for("pages.join_form", code=code))
 
 
-def _code_form(error: DomainError, typed: str) -> tuple[str, int]:
+def _code_form(error: DomainError, typed: str) -> Response:
     """The home page's code form again, saying what is wrong, with what was typed."""
     page = render_template("index.html", error=translate_error(error), code=typed)
-    return page, status_of(error.code)
+    return with_retry_after(Response(page, status_of(error.code), mimetype="text/html"), error)
 
 
 @blueprint.get("/j/<code>")
-def join_form(code: str) -> str | tuple[str, int]:
+def join_form(code: str) -> str | Response:
     """The join form; a code no consultation has is said on the home page's form."""
     try:
+        refuse_if_locked_out()
         with current_core().store.reading() as tx:
             consultation = snapshots.consultation_view(consultations.find_by_code(tx, code))
     except DomainError as error:
+        if error.code == "unknown_consultation":
+            wrong_code()
         return _code_form(error, code)
     return render_template("join.html", consultation=consultation, error=None)
 
 
 @blueprint.post("/j/<code>")
-def join(code: str) -> BaseResponse | tuple[str, int]:
+@guarding_codes
+def join(code: str) -> BaseResponse:
+    device = request_device()
     try:
+        admit(code)
         form = request.form.to_dict()
-        admitted = consultations.join(current_core(), code, form, group_required=True)
+        admitted = consultations.join(current_core(), code, form, device, group_required=True)
         metrics.JOINS.inc()
     except DomainError as error:
         with current_core().store.reading() as tx:
@@ -93,10 +103,11 @@ def join(code: str) -> BaseResponse | tuple[str, int]:
             field_errors={field: translate_error(error)} if field else {},
             form=request.form,
         )
-        return page, status_of(error.code)
+        return with_retry_after(Response(page, status_of(error.code)), error)
     emitter.publish(current_core(), admitted.events)
     response = redirect(url_for("pages.attendee", code=normalise_join_code(code)))
     set_token_cookie(response, code, admitted.token)
+    set_device_cookie(response, device)
     return response
 
 

@@ -23,7 +23,7 @@ from server.core.runtime import Core
 from server.core.store import Store
 from tests.cluster.follower import Follower
 from tests.conftest import Consultation, new_consultation
-from tests.realtime.servers import RunningServer, start_server
+from tests.realtime.servers import NO_JOIN_LIMITS, RunningServer, start_server
 
 SHARED_REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 PUBLIC_URL = "http://baraza.test"
@@ -107,6 +107,7 @@ def start_cluster(
                 "REDIS_PREFIX": prefix,
                 "PUBLIC_URL": PUBLIC_URL,
                 "SECRET_KEY": "cluster-test-secret",
+                **NO_JOIN_LIMITS,
                 **env,
             },
             core=Core(Store(pg_url)),

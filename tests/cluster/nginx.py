@@ -46,7 +46,7 @@ class MakeCluster:
         client.close()
 
 
-def launch(database_url: str, instance: Path, workers: int = 2) -> MakeCluster:
+def launch(database_url: str, instance: Path, workers: int = 2, **settings: str) -> MakeCluster:
     """Run `make cluster`'s script and wait until it says the cluster is up."""
     port, ports = free_port(), [free_port() for _ in range(workers)]
     prefix = f"baraza-nginx-{uuid.uuid4().hex[:8]}"
@@ -58,6 +58,7 @@ def launch(database_url: str, instance: Path, workers: int = 2) -> MakeCluster:
         "PORT": str(port),
         "WORKER_PORTS": " ".join(map(str, ports)),
         "BARAZA_INSTANCE": str(instance),
+        **settings,
     }
     output = instance / "cluster.out"
     with output.open("w") as log:
@@ -151,11 +152,11 @@ def user_agents_by_worker(cluster: MakeCluster, each: int) -> dict[int, list[str
 
 
 @contextmanager
-def make_cluster_on_a_new_database(instance: Path) -> Iterator[MakeCluster]:
+def make_cluster_on_a_new_database(instance: Path, **settings: str) -> Iterator[MakeCluster]:
     """`make cluster` as a newcomer runs it: its script creates the database and seeds the demo."""
     name = f"baraza_cluster_{uuid.uuid4().hex[:10]}"
     try:
-        cluster = launch(PG_SERVER.rsplit("/", 1)[0] + f"/{name}", instance)
+        cluster = launch(PG_SERVER.rsplit("/", 1)[0] + f"/{name}", instance, **settings)
         try:
             yield cluster
         finally:

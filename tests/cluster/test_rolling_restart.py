@@ -40,7 +40,7 @@ from server.features.questions.models import Question, QuestionVote
 from tests.cluster.conftest import SHARED_REDIS
 from tests.cluster.nginx import BROWSER, start_nginx
 from tests.conftest import new_consultation
-from tests.realtime.servers import ROOT, free_port
+from tests.realtime.servers import NO_JOIN_LIMITS, ROOT, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
@@ -303,6 +303,7 @@ def deployment(pg_url: str, tmp_path: Path) -> Iterator[Deployment]:
         "BARAZA_INSTANCE": str(tmp_path),
         "ASYNC_MODE": "eventlet",
         "PYTHONPATH": str(ROOT),
+        **NO_JOIN_LIMITS,
     }
     workers = [Worker(free_port(), tmp_path / f"worker-{n}.log") for n in range(2)]
     nginx = None

@@ -16,6 +16,10 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# For a crowd played by one client at one address (web/join_limits.py would refuse it).
+NO_JOIN_LIMITS = {"JOIN_LIMIT_PER_ADDRESS": "0", "JOIN_LIMIT_PER_CONSULTATION": "0"}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

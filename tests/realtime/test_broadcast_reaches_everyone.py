@@ -20,7 +20,7 @@ import aiohttp
 import pytest
 import socketio
 
-from tests.realtime.servers import RunningServer, start_server
+from tests.realtime.servers import NO_JOIN_LIMITS, RunningServer, start_server
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +31,8 @@ HEAR_WITHIN = 20.0
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
-    running = start_server(tmp_path_factory.mktemp("crowd-server"), "eventlet")
+    # The crowd is one client at one address: the join limits would stop it.
+    running = start_server(tmp_path_factory.mktemp("crowd-server"), "eventlet", **NO_JOIN_LIMITS)
     yield running
     running.stop()
 

@@ -22,7 +22,7 @@ from server.core.access import (
     open_command,
     viewer_of,
 )
-from server.core.errors import N_, NotFound
+from server.core.errors import N_, Forbidden, NotFound
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, STAFF, EventDraft, LoggedEvent
 from server.core.group_commit import Pending, batched
 from server.core.lifecycle import DRAFT
@@ -143,10 +143,19 @@ class Joining:
     profile: Profile
     token: str
     now: datetime
+    device_hash: str | None = None
 
 
-def join(core: Core, code: object, form: object, *, group_required: bool = False) -> Admitted:
-    """Admit an attendee with the join code and their profile.
+def join(
+    core: Core,
+    code: object,
+    form: object,
+    device: str | None = None,
+    *,
+    group_required: bool = False,
+) -> Admitted:
+    """Admit an attendee with the join code and their profile, from `device` (the
+    secret of the browser's device cookie) unless a person banned here joined from it.
 
     Joins go through a group commit (core/group_commit.py): when hundreds
     arrive at the start of a session, those waiting for one consultation are
@@ -155,11 +164,27 @@ def join(core: Core, code: object, form: object, *, group_required: bool = False
     `parse_profile`.
     """
     profile = parse_profile(form, group_required=group_required)
+    device_hash = hash_token(device) if device is not None else None
     with core.store.reading() as tx:
         consultation_id = find_by_code(tx, code).id
-    joining = Joining(consultation_id, profile, new_token(), core.now())
+        if device_hash is not None:
+            check_device_not_banned(tx, consultation_id, device_hash)
+    joining = Joining(consultation_id, profile, new_token(), core.now(), device_hash)
     admitted: Admitted = batched(core, consultation_id, joining, admit_all)
     return admitted
+
+
+def check_device_not_banned(tx: Session, consultation_id: int, device_hash: str) -> None:
+    """A ban covers the device: whoever joins again from it is refused, until unbanned."""
+    banned = tx.scalar(
+        select(Participant.id)
+        .where(Participant.consultation_id == consultation_id)
+        .where(Participant.device_hash == device_hash)
+        .where(Participant.banned_at.is_not(None))
+        .limit(1)
+    )
+    if banned is not None:
+        raise Forbidden("banned", N_("A moderator has removed you from this consultation."))
 
 
 def admit_all(store: Store, batch: Sequence[Pending[Joining]]) -> list[Any]:
@@ -179,6 +204,7 @@ def _attendee(joining: Joining) -> Participant:
         country=joining.profile.country,
         token_hash=hash_token(joining.token),
         joined_at=joining.now,
+        device_hash=joining.device_hash,
     )
 
 
