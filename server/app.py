@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 from flask_babel import Babel
 
+from . import bootstrap
 from .config import Config
 from .core import logs
 from .core.emitter import Pacer
@@ -31,6 +32,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         SESSION_COOKIE_SECURE=config.public_url.startswith("https://"),
     )
     logs.configure(config.log_level, config.log_format)
+    bootstrap.install()  # the features' commands and parts (server/bootstrap.py)
     core = Core(
         Store(config.database_url, config.database_timeout),
         pacer=Pacer(config.event_window),
@@ -73,7 +75,6 @@ def _register_web(app: Flask, config: Config) -> None:
 
 
 def _register_realtime(app: Flask, config: Config) -> None:
-    from . import bootstrap  # noqa: F401  (the features' commands and parts)
     from .realtime import cluster, connection  # noqa: F401  (connecting and syncing)
 
     # async_handlers=False: a connection's events are handled one after the other, in

@@ -1,41 +1,54 @@
-"""The features Baraza runs, in one list: `create_app` (and the tests) import it.
+"""The features Baraza runs, in one list, and the one place that installs them.
 
-A feature's modules register what they offer as they are imported: commands
-(`handlers.py`), parts of the snapshot and creation hooks (`service.py`), parts of
-the report, CSV tables and archive records (`report.py`). Nothing else imports
-those modules for their registrations, so adding a feature is adding its folder and
-its lines here — and what runs is what this list says, whatever was imported first.
+A feature declares what it adds in a `Feature` (server/core/features.py), most often
+in its own `feature.py`: commands, event projections, tally topics, parts of the
+snapshot, creation hooks, parts of the report, CSV files and archive tables.
+Importing a module registers nothing; `install()` — called by `create_app`, and
+by the tests — puts the features listed here into the registries that read them,
+replacing whatever was there. So what runs is what this list says, whatever was
+imported first: adding a feature is adding its folder and its line here.
 """
 
 from __future__ import annotations
 
-from types import ModuleType
+from collections.abc import Sequence
 
-from .features.agenda import handlers as agenda_handlers
-from .features.agenda import service as agenda_service
-from .features.consultations import service as consultations_service
-from .features.notes import handlers as notes_handlers
-from .features.notes import service as notes_service
-from .features.polls import handlers as polls_handlers
-from .features.polls import report as polls_report
-from .features.polls import service as polls_service
-from .features.presence import attendance as presence_attendance
-from .features.presence import service as presence_service
-from .features.questions import handlers as questions_handlers
-from .features.questions import report as questions_report
-from .features.questions import service as questions_service
-from .features.speakers import handlers as speakers_handlers
-from .features.speakers import report as speakers_report
-from .features.speakers import service as speakers_service
-from .realtime import links as consultations_links
-from .reports import foundation as foundation_report
+from .archive.restore import FEATURE as ARCHIVE
+from .core import commands, events, tallies
+from .core.features import Feature, merged
+from .features.agenda.feature import FEATURE as AGENDA
+from .features.consultations import service as consultations
+from .features.consultations import snapshots
+from .features.notes.feature import FEATURE as NOTES
+from .features.polls.feature import FEATURE as POLLS
+from .features.presence.feature import FEATURE as PRESENCE
+from .features.questions.feature import FEATURE as QUESTIONS
+from .features.speakers.feature import FEATURE as SPEAKERS
+from .realtime.links import FEATURE as LINKS
+from .reports import json_archive, model
+from .reports.foundation import FEATURE as FOUNDATION
 
-FEATURES: dict[str, tuple[ModuleType, ...]] = {
-    "consultations": (consultations_service, consultations_links, foundation_report),
-    "agenda": (agenda_service, agenda_handlers),
-    "questions": (questions_service, questions_handlers, questions_report),
-    "polls": (polls_service, polls_handlers, polls_report),
-    "speakers": (speakers_service, speakers_handlers, speakers_report),
-    "notes": (notes_service, notes_handlers),
-    "presence": (presence_service, presence_attendance),
-}
+# In this order: snapshot parts merge in it (later keys win), sections of equal order
+# sort by key.
+FEATURES: tuple[Feature, ...] = (
+    FOUNDATION,
+    ARCHIVE,
+    LINKS,
+    AGENDA,
+    QUESTIONS,
+    POLLS,
+    SPEAKERS,
+    NOTES,
+    PRESENCE,
+)
+
+
+def install(features: Sequence[Feature] = FEATURES) -> None:
+    """Install `features` in every registry, replacing what any earlier install put there."""
+    commands.install(features)
+    events.install(merged(features, "projection", lambda feature: feature.projections))
+    tallies.install(features)
+    snapshots.install(features)
+    consultations.install(features)
+    model.install(features)
+    json_archive.install(features)

@@ -97,10 +97,10 @@ def register_cli(app: Flask) -> None:
     @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_json(archive: Path) -> None:
         """Restore a consultation from a JSON archive, with a new join code and staff links."""
-        from .reports import json_archive
+        from .archive.restore import restore
 
         try:
-            restored = json_archive.restore(current_app.extensions["baraza"], archive.read_bytes())
+            restored = restore(current_app.extensions["baraza"], archive.read_bytes())
         except DomainError as error:
             raise click.ClickException(f"{error.code}: {error.message}") from error
         click.echo(
@@ -112,6 +112,27 @@ def register_cli(app: Flask) -> None:
                 restored.rapporteur_token,
             )
         )
+
+    @app.cli.command("erase-personal-data")
+    def erase_personal_data() -> None:
+        """Erase the names of every consultation whose retention period is over.
+
+        The server's clock does the same every few seconds; this is for a
+        deployment that wants it now, or from cron. Running it twice is harmless.
+        """
+        from .core import emitter
+        from .features.consultations import retention
+
+        core: Core = current_app.extensions["baraza"]
+        erased = retention.erase_due(core)
+        for done in erased:
+            emitter.publish(core, done.logged)
+            click.echo(
+                f"{done.join_code}: names erased "
+                f"({done.participants} participants, {done.events} log entries)"
+            )
+        if not erased:
+            click.echo("nothing due")
 
     @app.cli.command("new-links")
     @click.argument("join_code")

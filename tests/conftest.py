@@ -22,7 +22,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-import server.bootstrap  # noqa: F401  (every feature registered, as create_app does)
+from server import bootstrap
 from server.app import create_app
 from server.config import Config
 from server.core.access import Viewer
@@ -32,6 +32,9 @@ from server.core.store import Store
 from server.features.consultations import service as consultations
 from server.features.consultations.rules import parse_spec
 from server.storage.migrate import upgrade
+
+# Every feature installed, as create_app does (tests read the registries without an app).
+bootstrap.install()
 
 PG_SERVER = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"

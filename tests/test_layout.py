@@ -20,7 +20,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"core"}),
     frozenset({"i18n"}),
     frozenset({"features.*", "reports"}),
-    frozenset({"storage", "seed"}),
+    frozenset({"storage", "seed", "archive"}),
     frozenset({"realtime"}),
     frozenset({"web"}),
     frozenset({"bootstrap", "app", "cli", "wsgi", "__main__", "green"}),

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from server import metrics
@@ -26,6 +26,7 @@ from server import metrics
 from . import acknowledgements, emitter, inflight, logs, receipts
 from .access import Viewer
 from .errors import N_, DomainError
+from .features import Feature, merged
 from .runtime import Core
 from .unit_of_work import Outcome
 
@@ -34,29 +35,25 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[Core, Viewer, dict[str, Any]], Outcome]
 
+# Filled by `install` (server/bootstrap.py), never by importing a feature.
 COMMANDS: dict[str, Handler] = {}
 
 
-def command(name: str) -> Callable[[Handler], Handler]:
-    """Register `name` as a client command (imperative: `start_item`)."""
-
-    def register(handler: Handler) -> Handler:
-        if name in COMMANDS:
-            raise ValueError(f"command {name} registered twice")
-        COMMANDS[name] = handler
-        return handler
-
-    return register
+def install(features: Sequence[Feature]) -> None:
+    """Make the features' commands the ones clients may send (replacing any before)."""
+    commands = merged(features, "command", lambda feature: feature.commands)
+    COMMANDS.clear()
+    COMMANDS.update(commands)
 
 
-def command_to(name: str, service: Callable[..., Outcome], *keys: str, **fixed: Any) -> Handler:
-    """Register `name` as the command calling `service(core, viewer, *values, **fixed)`,
-    the values being the payload's `keys` in order (a missing one is None)."""
+def calling(service: Callable[..., Outcome], *keys: str, **fixed: Any) -> Handler:
+    """The command handler calling `service(core, viewer, *values, **fixed)`, the values
+    being the payload's `keys` in order (a missing one is None)."""
 
     def handle(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
         return service(core, viewer, *(data.get(key) for key in keys), **fixed)
 
-    return command(name)(handle)
+    return handle
 
 
 class RateLimit:

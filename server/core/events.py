@@ -8,10 +8,10 @@ what they must not see (an anonymous author, say) in one place.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 PUBLIC = "public"
 STAFF = "staff"
@@ -24,8 +24,6 @@ STAFF_ROLES = frozenset({MODERATOR, RAPPORTEUR})
 
 Payload = dict[str, Any]
 Projection = Callable[[Payload], Payload]
-# A registered projection keeps its own type (it may accept any mapping, say).
-AnyProjection = TypeVar("AnyProjection", bound=Projection)
 
 
 @dataclass(frozen=True)
@@ -77,18 +75,21 @@ class LoggedEvent:
         }
 
 
+# Filled by `install` (server/bootstrap.py), never by importing a feature.
 _projections: dict[tuple[str, str], Projection] = {}
 
 
-def projection(event_type: str, *roles: str) -> Callable[[AnyProjection], AnyProjection]:
-    """Register how `roles` read `event_type` (default: the payload as logged)."""
+def install(projections: Mapping[tuple[str, str], Projection]) -> None:
+    """How each `(event_type, role)` reads its events (default: the payload as logged)."""
+    _projections.clear()
+    _projections.update(projections)
 
-    def register(function: AnyProjection) -> AnyProjection:
-        for role in roles:
-            _projections[(event_type, role)] = function
-        return function
 
-    return register
+def projecting(
+    function: Projection, event_type: str, *roles: str
+) -> dict[tuple[str, str], Projection]:
+    """`Feature.projections` entries: `roles` read `event_type` through `function`."""
+    return {(event_type, role): function for role in roles}
 
 
 def project(event_type: str, payload: Payload, role: str) -> Payload:

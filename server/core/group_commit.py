@@ -23,7 +23,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import weakref
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -246,8 +245,19 @@ def rows_by_id(tx: Session, model: Any, ids: Collection[Any]) -> dict[Any, Any]:
     return {row.id: row for row in tx.scalars(select(model).where(model.id.in_(list(ids))))}
 
 
-_groups: weakref.WeakKeyDictionary[Store, dict[Commit, GroupCommit]] = weakref.WeakKeyDictionary()
-_groups_lock = threading.Lock()
+class GroupCommits:
+    """An application's group commits (`core.groups`): one per kind of command."""
+
+    def __init__(self) -> None:
+        self._groups: dict[tuple[Store, Commit], GroupCommit] = {}
+        self._lock = threading.Lock()
+
+    def of(self, store: Store, commit: Commit) -> GroupCommit:
+        with self._lock:
+            group = self._groups.get((store, commit))
+            if group is None:
+                group = self._groups[(store, commit)] = GroupCommit(store, commit)
+            return group
 
 
 def batched(core: Core, consultation_id: int, command: Any, commit: Commit) -> Any:
@@ -257,10 +267,4 @@ def batched(core: Core, consultation_id: int, command: Any, commit: Commit) -> A
     no single command's receipt; each command takes its own (`core.claim`) in its
     savepoint.
     """
-    store = core.store.shared
-    with _groups_lock:
-        kinds = _groups.setdefault(store, {})
-        group = kinds.get(commit)
-        if group is None:
-            group = kinds[commit] = GroupCommit(store, commit)
-    return group.run(consultation_id, command, core.claim)
+    return core.groups.of(core.store.shared, commit).run(consultation_id, command, core.claim)

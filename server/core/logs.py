@@ -71,12 +71,12 @@ def configure(level: str, log_format: str) -> None:
 
 
 _HOST = socket.gethostname()
-_codes: dict[int, str] = {}
 
 
 def consultation_code(core: Core, consultation_id: int) -> str | None:
-    """A consultation's join code (it never changes), read once per worker."""
-    if consultation_id not in _codes:
+    """A consultation's join code (it never changes), read once per application."""
+    codes = core.join_codes
+    if consultation_id not in codes:
         try:
             with core.store.reading() as tx:
                 code = tx.scalar(
@@ -86,8 +86,8 @@ def consultation_code(core: Core, consultation_id: int) -> str | None:
             return None
         if code is None:
             return None
-        _codes[consultation_id] = code
-    return _codes[consultation_id]
+        codes[consultation_id] = code
+    return codes[consultation_id]
 
 
 def command_id_digest(payload: Any) -> str | None:

@@ -33,6 +33,8 @@ class Consultation(Base):
     # The last event sent live (not a quiet one): staff detect gaps against it.
     last_live_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     peak_present: Mapped[int] = mapped_column(default=0)
+    # When its names were erased, its retention period over (features/consultations/retention.py).
+    personal_data_erased_at: Mapped[datetime | None]
     # Feature settings (anonymity, moderation mode, limits…) — documented in docs/api.md.
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]

@@ -1,5 +1,6 @@
 """What every service needs, one per application: the store, the clock, and the state
-the server keeps between commands (the pacer of events, the dirty tallies)."""
+the server keeps between commands (the pacer of events, the dirty tallies, the group
+commits, the connections this worker holds, the join codes it has read)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,19 @@ from .store import Store
 from .tallies import Tallies
 
 if TYPE_CHECKING:
+    from .access import Viewer
+    from .group_commit import GroupCommits
     from .receipts import Claim
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _group_commits() -> GroupCommits:
+    from .group_commit import GroupCommits  # it imports this module
+
+    return GroupCommits()
 
 
 @dataclass
@@ -37,6 +46,11 @@ class Core:
     timer: Callable[[], float] = field(default=time.monotonic)
     pacer: Pacer = field(default_factory=Pacer)
     tallies: Tallies = field(default_factory=Tallies)
+    groups: GroupCommits = field(default_factory=_group_commits)
+    # This worker's Socket.IO connections, by sid (realtime/connection.py keeps them).
+    held: dict[str, Viewer] = field(default_factory=dict)
+    # Join codes already read, by consultation id (they never change; core/logs.py).
+    join_codes: dict[int, str] = field(default_factory=dict)
     claim: Claim | None = None
 
     def now(self) -> datetime:

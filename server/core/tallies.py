@@ -10,7 +10,7 @@ With several workers (REDIS_URL set) the dirty set lives in Redis: a topic marke
 on any worker is taken, rendered and pushed by exactly one of them, so a push is
 not repeated once per worker.
 
-A topic that need not move that fast says so (`topic(name, every=seconds)`):
+A topic that need not move that fast says so (`Topic(render, every=seconds)`):
 each push reaches the whole audience, so its cost grows with the room. Its
 pushes fall on every n-th tick of the shared wall clock (n = every / interval),
 the same on every worker.
@@ -22,13 +22,14 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from server import metrics
 
 from . import emitter
+from .features import Feature, merged
 
 if TYPE_CHECKING:
     from .runtime import Core
@@ -50,20 +51,20 @@ class Push:
 
 Renderer = Callable[["Core", int, frozenset[Any]], Iterable[Push]]
 
+# Filled by `install` (server/bootstrap.py), never by importing a feature.
 _renderers: dict[str, Renderer] = {}
 _every: dict[str, float] = {}
 
 
-def topic(name: str, every: float = 0.0) -> Callable[[Renderer], Renderer]:
-    """Register how to render topic `name`; push it at most once per `every` seconds
+def install(features: Sequence[Feature]) -> None:
+    """The features' topics: how to render each, pushed at most once per `every` seconds
     (0: at every tick)."""
-
-    def register(renderer: Renderer) -> Renderer:
-        _renderers[name] = renderer
-        _every[name] = every
-        return renderer
-
-    return register
+    topics = merged(features, "tally topic", lambda feature: feature.topics)
+    _renderers.clear()
+    _every.clear()
+    for name, topic in topics.items():
+        _renderers[name] = topic.render
+        _every[name] = topic.every
 
 
 class DirtySet:

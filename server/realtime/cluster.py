@@ -41,7 +41,7 @@ from server.core.runtime import Core
 from server.core.socket import socketio
 from server.features.presence import service as presence
 
-from .connection import HELD, WORKER
+from .connection import WORKER
 
 log = logging.getLogger(__name__)
 
@@ -190,13 +190,13 @@ def forget_connections_of(core: Core, worker: str) -> None:
 def rejoin(core: Core) -> int:
     """Record again, and log as arrived, this worker's connections that the others
     forgot while it was silent; how many there were."""
-    held = dict(HELD)
+    held = dict(core.held)
     recorded = set(presence.connections_through(core, WORKER))
     missing = [(sid, viewer) for sid, viewer in held.items() if sid not in recorded]
     if missing:
         log.warning("back in the cluster: recording %d connections again", len(missing))
     for sid, viewer in missing:
-        if sid not in HELD:  # gone meanwhile
+        if sid not in core.held:  # gone meanwhile
             continue
         try:
             emitter.publish(core, presence.arrive(core, viewer, sid, WORKER))
@@ -204,7 +204,7 @@ def rejoin(core: Core) -> int:
             log.info("connection %s not recorded again: %s", sid, error.code)
             socketio.server.disconnect(sid, namespace="/", ignore_queue=True)
             continue
-        if sid not in HELD:  # it closed while being recorded: forget it after all
+        if sid not in core.held:  # it closed while being recorded: forget it after all
             emitter.publish(core, presence.leave(core, sid)[1])
         core.tallies.mark(viewer.consultation_id, "presence")
     return len(missing)

@@ -18,7 +18,7 @@ from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError as ConnectionRefused
 from flask_socketio import join_room
 
-from server.core import commands, emitter, rooms, tallies
+from server.core import commands, emitter, rooms
 from server.core.access import COOKIE, Viewer, confirm, identify
 from server.core.errors import DomainError, Forbidden
 from server.core.events import ATTENDEE
@@ -31,10 +31,6 @@ from server.i18n import translate_error
 log = logging.getLogger(__name__)
 
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
-
-# This worker's connections, by sid: what it holds, so that it can record them in
-# presence again if the others forgot them (cluster.py, `rejoin`).
-HELD: dict[str, Viewer] = {}
 
 
 def current_sid() -> str:
@@ -88,15 +84,17 @@ def on_connect(auth: Any = None) -> bool:
         refuse(error)
     except DomainError:  # the database away: serve it; a page refused would not retry
         log.warning("presence not recorded for %s", current_sid())
-    HELD[current_sid()] = viewer
+    # What this worker holds, so that it can record it in presence again if the
+    # others forgot it (cluster.py, `rejoin`).
+    core.held[current_sid()] = viewer
     core.tallies.mark(viewer.consultation_id, "presence")
     return True
 
 
 @socketio.on("disconnect")  # type: ignore[untyped-decorator]
 def on_disconnect(*_reason: Any) -> None:
-    HELD.pop(current_sid(), None)
     core = current_core()
+    core.held.pop(current_sid(), None)
     try:
         consultation_id, events = presence.leave(core, current_sid())
     except DomainError:
@@ -153,17 +151,3 @@ def on_command(name: str, payload: Any = None) -> dict[str, Any]:
     return commands.run(
         current_core(), current_viewer(), name, payload, translate_error, session.get("rate")
     )
-
-
-# A head count a second old is fresh enough, and each push goes to the whole room:
-# at 5,000 attendees coming and going, 4 pushes a second would be 20,000 messages
-# a second for a number (docs/performance.md).
-PRESENCE_EVERY = 1.0
-
-
-@tallies.topic("presence", every=PRESENCE_EVERY)
-def render_presence(core: Core, consultation_id: int, _keys: frozenset[Any]) -> list[tallies.Push]:
-    """Everyone sees how many people are connected now."""
-    with core.store.reading() as tx:
-        present = snapshots.present_count(tx, consultation_id)
-    return [tallies.Push(rooms.AUDIENCES, "present", {"present": present})]

@@ -71,12 +71,12 @@ def close_transport(sid: str, held: dict[str, Any]) -> None:
 def drain(app: Flask) -> None:
     """Finish running commands, hand every connection to the other workers, leave the cluster."""
     # Imported here: connection.py imports commands.py, which imports this module.
-    from .connection import HELD, WORKER
+    from .connection import WORKER
 
     core: Core = app.extensions["baraza"]
     inflight.state.stopping = True
     log.info(
-        "stopping: %d commands running, %d connections held", inflight.state.running, len(HELD)
+        "stopping: %d commands running, %d connections held", inflight.state.running, len(core.held)
     )
     if not wait_until(lambda: inflight.state.running == 0, COMMANDS_SECONDS):
         log.warning("stopping with %d commands still running", inflight.state.running)
@@ -84,20 +84,22 @@ def drain(app: Flask) -> None:
     def closed() -> bool:
         # At once, so that their departures share group commits; newcomers accepted
         # before gunicorn closed the listener are closed on the next look.
-        for sid in list(HELD):
+        for sid in list(core.held):
             if sid not in closing:
                 closing.add(sid)
-                socketio.start_background_task(close_transport, sid, HELD)
-        return not HELD
+                socketio.start_background_task(close_transport, sid, core.held)
+        return not core.held
 
     closing: set[str] = set()
     if not wait_until(closed, CONNECTIONS_SECONDS):
-        log.warning("stopping with %d connections still open", len(HELD))
+        log.warning("stopping with %d connections still open", len(core.held))
     presence.forget_worker(core, WORKER)
     membership = app.extensions.get("baraza_cluster")
     if membership is not None:
         membership.client.delete(membership.alive_key(WORKER))
-    log.info("drained: %d commands running, %d connections open", inflight.state.running, len(HELD))
+    log.info(
+        "drained: %d commands running, %d connections open", inflight.state.running, len(core.held)
+    )
 
 
 def drain_and_exit(app: Flask) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.core.access import Viewer
-from server.core.commands import command
+from server.core.features import Feature
 from server.core.runtime import Core
 from server.core.unit_of_work import Outcome
 from server.features.consultations import service as consultations
@@ -17,9 +17,12 @@ from server.features.consultations import service as consultations
 from .connection import drop_revoked
 
 
-@command("replace_link")
 def replace_link(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     """Moderator → all links of `role` revoked; the reply holds the new token, once."""
-    token, events = consultations.replace_link(core, viewer, data.get("role"))
+    outcome = consultations.replace_link(core, viewer, data.get("role"))
     drop_revoked(core, viewer.consultation_id)
-    return Outcome(events, {"token": token})
+    return outcome
+
+
+# Installed by server/bootstrap.py with the consultations feature.
+FEATURE = Feature("links", commands={"replace_link": replace_link})

@@ -14,6 +14,7 @@ from server.core.events import LoggedEvent
 from server.core.runtime import Core
 from server.core.socket import socketio
 from server.features.agenda import service as agenda
+from server.features.consultations import retention
 from server.features.notes import service as notes
 from server.features.speakers import service as speakers
 
@@ -25,6 +26,7 @@ CHECKS: tuple[Callable[[Core], list[LoggedEvent]], ...] = (
     agenda.record_overruns,  # an agenda item used up its time
     speakers.record_overruns,  # a speaker used up theirs
     notes.log_pending,  # a rapporteur's note waiting for its once-a-minute log entry
+    retention.log_due,  # a consultation whose personal data is due to be erased
 )
 
 

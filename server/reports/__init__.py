@@ -7,68 +7,51 @@ of `Facts`, `Table`, `Text` and nested `Section` blocks — inside one consisten
 read (`ReportContext`: `tx`, `consultation`, `audience`, `now`, `items`).
 `markdown.py` and `docx.py` render any section generically (title as a heading,
 then its blocks); `csv_export.py` zips the registered CSV tables;
-`json_archive.py` writes and restores the whole log and state. `exports.py`
+`json_archive.py` writes the whole log and state (and reads it back for
+`server/archive/restore.py`, which restores it as a new consultation). `exports.py`
 says who may download what, under which name; `web/downloads.py` serves it.
 
 Adding a feature's part (questions, polls, speakers…)
 -----------------------------------------------------
-Put these in the feature's own module (e.g. `server/features/questions/report.py`) and
-list the module with its feature in `server/bootstrap.py`, one line:
+Write the providers in the feature's own module (e.g.
+`server/features/questions/report.py`) and list them in the feature's `Feature`
+(`server/features/questions/feature.py`, see server/core/features.py); nothing
+registers itself on import, `server/bootstrap.py` installs the list:
 
-1. A part of the whole report, placed by `order` (header 0, attendance 10,
-   general notes 15, agenda 20, questions and polls outside the agenda 25 and
-   26, speaking time 30, timeline 100)::
+1. `report_sections=[Part(key, order, provide)]`: a part of the whole report,
+   `provide(ctx) -> Section | None`, placed by `order` (header 0, attendance 10,
+   general notes 15, agenda 20, questions and polls outside the agenda 25 and 26,
+   speaking time 30, timeline 100).
 
-       @report_section("questions_outside_agenda", order=25)
-       def questions(ctx: ReportContext) -> Section | None: ...
-
-2. A part of each agenda item's section, after its times (questions 10,
+2. `item_sections=[Part(key, order, provide)]`: a part of each agenda item's
+   section, `provide(ctx, item) -> Section | None`, after its times (questions 10,
    polls 20, speakers 30, notes 90)::
 
-       @item_section("questions", order=10)
        def item_questions(ctx: ReportContext, item: ReportItem) -> Section | None:
            return Section("questions", _("Questions"), (Table(columns, rows),))
 
-3. A file of the CSV zip, with machine-readable column names (cells are
-   neutralised for spreadsheets by the writer)::
+3. `csv_tables=[Part("questions.csv", 40, provide)]`: a file of the CSV zip,
+   `provide(ctx) -> Table | None`, with machine-readable column names (cells are
+   neutralised for spreadsheets by the writer).
 
-       @csv_file("questions.csv", order=40)
-       def questions_csv(ctx: ReportContext) -> Table | None: ...
+4. Events in the timeline: `event_summaries={type: summary(ctx, payload) -> str}`
+   (the one-line details; default: the payload's `title`),
+   `shareable_staff_events=[type, …]` (staff events safe for the shareable
+   audience; by default only public ones appear there),
+   `event_redactions={type: redact(payload) -> payload}` (what every report *and
+   the archive* strip from a payload), and `event_views={type: view(event,
+   audience) -> event | None}` (any further redaction for one audience's timeline).
+   `each(types, function)` gives one function for several types.
 
-4. Optionally, a section's own look in one format, keyed by `Section.key`
-   (it receives the section, whose `data` can carry anything plain)::
+5. The archive (json_archive.py): `archive_tables=[ArchiveTable(name, order,
+   export, restore)]`, the feature's rows; `payload_ids={type: translate(payload,
+   remap) -> payload}`, where ids sit in its events' payloads (`remap_fields`
+   helps); `settings_ids={key: translate(part, remap)}`, in its part of the
+   consultation's settings (ids are renumbered per consultation).
 
-       @markdown.renderer("polls")
-       def polls_md(section: Section, depth: int) -> Iterator[str]: ...
-       @docx.renderer("polls")
-       def polls_docx(document, section: Section, level: int) -> None: ...
-
-5. Events in the timeline: the one-line details (default: the payload's
-   `title`), staff events safe for the shareable audience (by default only
-   public ones appear there), what every report *and the archive* strip from a
-   payload, and any further redaction for one audience's timeline::
-
-       event_summary("question_answered")(lambda ctx, payload: payload["text"])
-       shareable_staff_events("poll_results_hidden")
-       @event_redaction("question_asked")
-       def no_ip(payload: Payload) -> Payload: ...
-       @event_view("question_dismissed")
-       def hide(event: ReportEvent, audience: Audience) -> ReportEvent | None:
-           return None if audience == Audience.SHAREABLE else event
-
-6. The archive (json_archive.py): the feature's rows, where ids sit in its
-   events' payloads and in its part of the consultation's settings (ids are
-   renumbered per consultation)::
-
-       archive_table("questions", order=40, export=export_rows, restore=restore_rows)
-       @payload_ids("question_asked", "questions_merged")
-       def ids(payload, remap):
-           return remap_fields(payload, remap, {"question_id": "question"})
-       @settings_ids("questions")
-       def closed(part, remap): ...
-
-The features' parts: questions.py, polls.py, speakers.py (each says what it
-shows to which audience).
+The features' parts: features/questions/report.py, features/polls/report.py,
+features/speakers/report.py, and the foundation's, foundation.py (each says what
+it shows to which audience).
 
 The audience rules every provider must keep
 -------------------------------------------
@@ -85,8 +68,8 @@ The audience rules every provider must keep
 - Text people typed is isolated where it could reorder its line (bidi.py): a
   provider composing it into a sentence of ours wraps it in `isolate()`.
 - Never an anonymous author, in either audience or the archive. Events reach
-  reports through the rapporteurs' projection (`@projection(type, RAPPORTEUR)`
-  in core/events.py), and an attendee is never shown as an event's actor
+  reports through the rapporteurs' projection (`Feature.projections`,
+  read by core/events.py), and an attendee is never shown as an event's actor
   nor named in `participant_*` events or the archive's participants; a
   provider reading a feature's tables must itself leave anonymous authors out
   (a named, non-anonymous author may appear: they chose to be named).
@@ -102,13 +85,6 @@ from .model import (
     Section,
     Table,
     Text,
-    csv_file,
-    event_redaction,
-    event_summary,
-    event_view,
-    item_section,
-    report_section,
-    shareable_staff_events,
 )
 
 __all__ = [
@@ -121,11 +97,4 @@ __all__ = [
     "Section",
     "Table",
     "Text",
-    "csv_file",
-    "event_redaction",
-    "event_summary",
-    "event_view",
-    "item_section",
-    "report_section",
-    "shareable_staff_events",
 ]

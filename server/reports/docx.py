@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -21,14 +21,7 @@ from server.i18n import gettext as _
 
 from .bidi import isolate
 from .containment import encodable
-from .model import Block, Cell, Facts, Registry, Report, Section, Table, Text
-
-SectionRenderer = Callable[[DocumentObject, Section, int], None]
-
-renderer = Registry[SectionRenderer](
-    """Register a section's own DOCX rendering: `(document, section, heading level)`."""
-)
-
+from .model import Block, Cell, Facts, Report, Section, Table, Text
 
 # Characters XML 1.0 cannot hold (U+FFFE, stray controls): lxml refuses them outright.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -56,10 +49,6 @@ def render(report: Report) -> bytes:
 
 
 def render_section(document: DocumentObject, section: Section, level: int) -> None:
-    custom = renderer.get(section.key)
-    if custom is not None:
-        custom(document, section, level)
-        return
     document.add_heading(xml_text(section.title), level=min(level, 9))
     for block in section.blocks:
         render_block(document, block, level + 1)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, Payload
+from server.core.features import Feature, Part, each
 from server.core.lifecycle import ENDED
 from server.core.models import Participant
 from server.features.consultations.labels import GROUP_LABELS
@@ -21,6 +22,7 @@ from server.features.presence import replay as attendance
 from server.i18n import gettext as _
 from server.i18n import pgettext
 
+from . import json_archive
 from .bidi import isolate
 from .model import (
     Audience,
@@ -31,27 +33,17 @@ from .model import (
     Section,
     Table,
     Text,
-    csv_file,
     duration,
-    event_redaction,
-    event_summary,
-    item_section,
     item_sections,
     logged_events,
     report_events,
-    report_section,
-    shareable_staff_events,
     summarise,
 )
 from .small_groups import CSV_MARKS, Marks, protect, report_marks
 
-shareable_staff_events("consultation_created", "note_saved")
-
-
 # ---------------------------------------------------------------- header
 
 
-@report_section("header", order=0)
 def header(ctx: ReportContext) -> Section:
     """Title, region, when (in the consultation's zone and UTC), how long, who moderated."""
     c = ctx.consultation
@@ -72,7 +64,6 @@ def header(ctx: ReportContext) -> Section:
     return Section("header", _("About the consultation"), (Facts(tuple(facts)),))
 
 
-@csv_file("consultation.csv", order=10)
 def consultation_csv(ctx: ReportContext) -> Table:
     """The header and the general notes, one `field, value` row each: the same record
     as the other formats' first parts (times in ISO 8601, UTC and the consultation's zone)."""
@@ -238,7 +229,6 @@ def _attendance_rows(
     )
 
 
-@report_section("attendance", order=10)
 def attendance_section(ctx: ReportContext) -> Section:
     figures = attendance_figures(ctx)
     facts = (
@@ -274,7 +264,6 @@ def attendance_section(ctx: ReportContext) -> Section:
     )
 
 
-@csv_file("attendance.csv", order=30)
 def attendance_csv(ctx: ReportContext) -> Table:
     figures = attendance_figures(ctx)
     rows: list[tuple[Cell, ...]] = [("all", "", figures["joined"], figures["peak"])]
@@ -304,7 +293,6 @@ def _planned(item: ReportItem) -> str:
     return planned
 
 
-@report_section("agenda", order=20)
 def agenda_section(ctx: ReportContext) -> Section:
     """An overview table, then one section per item with its times and every feature's part."""
     overview = Table(
@@ -361,7 +349,6 @@ def _ongoing(item: ReportItem) -> str:
     return _("still running") if item.state == "active" else "–"
 
 
-@csv_file("agenda.csv", order=20)
 def agenda_csv(ctx: ReportContext) -> Table:
     notes = _notes_by_item(ctx)
     return Table(
@@ -424,7 +411,6 @@ def _notes_by_item(ctx: ReportContext) -> dict[int | None, str]:
     return {note.item_id: note.text for note, _author in notes_of(ctx.tx, ctx.consultation.id)}
 
 
-@report_section("general_notes", order=15)
 def general_notes(ctx: ReportContext) -> Section | None:
     text = _notes_by_item(ctx).get(None, "")
     if not text.strip():
@@ -432,7 +418,6 @@ def general_notes(ctx: ReportContext) -> Section | None:
     return Section("general_notes", _("Rapporteur's general notes"), (Text(text),))
 
 
-@item_section("notes", order=90)
 def item_notes(ctx: ReportContext, item: ReportItem) -> Section | None:
     text = _notes_by_item(ctx).get(item.id, "")
     if not text.strip():
@@ -448,7 +433,6 @@ def event_label(event_type: str) -> str:
     return event_type.replace("_", " ").capitalize()
 
 
-@report_section("timeline", order=100)
 def timeline(ctx: ReportContext) -> Section:
     """Every event the audience may see, in order, read from the log as it is rendered."""
     columns = (
@@ -478,7 +462,6 @@ def _timeline_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
         )
 
 
-@csv_file("timeline.csv", order=90)
 def timeline_csv(ctx: ReportContext) -> Table:
     columns = ("seq", "at", "at_local", "type", "visibility", "actor_role", "actor", "details")
     rows = (
@@ -504,12 +487,10 @@ def _item_title(ctx: ReportContext, item_id: Any) -> str:
     return _("general notes") if item_id is None else ""
 
 
-@event_summary("item_extended")
 def _extended(ctx: ReportContext, payload: Payload) -> str:
     return f"{isolate(str(payload.get('title', '')))} (+{payload.get('minutes')} min)"
 
 
-@event_summary("agenda_reordered")
 def _reordered(ctx: ReportContext, payload: Payload) -> str:
     return ", ".join(_item_title(ctx, item_id) for item_id in payload.get("order", []))
 
@@ -517,7 +498,6 @@ def _reordered(ctx: ReportContext, payload: Payload) -> str:
 PERSON_EVENTS = ("participant_joined", "participant_arrived", "participant_left")
 
 
-@event_redaction(*PERSON_EVENTS)
 def _no_attendee_names(payload: Payload) -> Payload:
     """Reports name staff, never attendees: who spoke up anonymously stays unknowable."""
     if payload.get("role") == ATTENDEE:
@@ -537,18 +517,51 @@ def _person(ctx: ReportContext, payload: Payload) -> str:
     return who if present is None else _("%(who)s; %(n)s connected", who=who, n=present)
 
 
-for _type in PERSON_EVENTS:
-    event_summary(_type)(_person)
-
-
-@event_summary("link_replaced")
 def _link(ctx: ReportContext, payload: Payload) -> str:
     return str(payload.get("role", ""))
 
 
-@event_summary("note_saved")
+def _erased(ctx: ReportContext, payload: Payload) -> str:
+    return _(
+        "the names of %(n)s people, their retention period over",
+        n=payload.get("participants", 0),
+    )
+
+
 def _note(ctx: ReportContext, payload: Payload) -> str:
     text = payload.get("text", "")
     return _(
         "%(note)s, %(n)s characters", note=_item_title(ctx, payload.get("item_id")), n=len(text)
     )
+
+
+# What the foundation (the consultation, its agenda, people and notes) adds to the
+# report and the archive; server/bootstrap.py installs it with the consultations feature.
+FEATURE = Feature(
+    "consultations",
+    report_sections=[
+        Part("header", 0, header),
+        Part("attendance", 10, attendance_section),
+        Part("general_notes", 15, general_notes),
+        Part("agenda", 20, agenda_section),
+        Part("timeline", 100, timeline),
+    ],
+    item_sections=[Part("notes", 90, item_notes)],
+    csv_tables=[
+        Part("consultation.csv", 10, consultation_csv),
+        Part("agenda.csv", 20, agenda_csv),
+        Part("attendance.csv", 30, attendance_csv),
+        Part("timeline.csv", 90, timeline_csv),
+    ],
+    event_summaries={
+        "item_extended": _extended,
+        "agenda_reordered": _reordered,
+        **each(PERSON_EVENTS, _person),
+        "link_replaced": _link,
+        "personal_data_erased": _erased,
+        "note_saved": _note,
+    },
+    event_redactions=each(PERSON_EVENTS, _no_attendee_names),
+    shareable_staff_events=("consultation_created", "note_saved"),
+    payload_ids=json_archive.PAYLOAD_IDS,
+)

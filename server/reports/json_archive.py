@@ -1,4 +1,5 @@
-"""The JSON archive: a consultation's whole log and final state, and restoring it.
+"""The JSON archive: a consultation's whole log and final state, and how to read one
+(restoring it as a new consultation is server/archive/restore.py).
 
 Layout (UTF-8, one record per line, keys sorted, so a diff reads well)::
 
@@ -26,40 +27,28 @@ token hashes — a restored consultation gets a fresh join code and fresh staff
 links), live connections, and who wrote anything anonymously: events go
 through the rapporteurs' projection and an attendee is never an event's actor.
 
-A feature adds its rows with `archive_table(...)` and tells how ids sit inside
-its events' payloads with `payload_ids(...)` (see the package docstring).
+A feature adds its rows with `Feature.archive_tables` and tells how ids sit inside
+its events' payloads with `Feature.payload_ids` (server/core/features.py).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.core.access import hash_token, new_token
 from server.core.errors import N_, DomainError, Label
-from server.core.events import ATTENDEE, PUBLIC, ROLES, STAFF, Payload
+from server.core.events import ATTENDEE, Payload
+from server.core.features import ArchiveTable, Feature, each, merged
 from server.core.json_input import NOT_JSON, UnreadableJson, read_json
-from server.core.lifecycle import DRAFT, ENDED, LIVE
-from server.core.models import AgendaItem, Consultation, Event, Participant
-from server.core.runtime import Core
-from server.features.agenda import rules as agenda_rules
-from server.features.consultations.rules import (
-    STAKEHOLDER_GROUPS,
-    new_join_code,
-    parse_languages,
-    parse_short_name,
-    parse_time_zone,
-)
-from server.features.consultations.service import issue_link
-from server.features.notes.models import GENERAL_SLOT, Note
+from server.core.models import AgendaItem, Consultation, Participant
+from server.features.notes.models import Note
 
 from .containment import contained
 from .model import Registry, logged_events, safe_event
@@ -130,38 +119,37 @@ Restorer = Callable[[RestoreContext, list[Any]], None]
 PayloadIds = Callable[[Payload, Remap], Payload]
 
 
-@dataclass(frozen=True)
-class ArchiveTable:
-    name: str
-    order: int
-    export: Exporter
-    restore: Restorer
-
-
+# Filled by `install` (server/bootstrap.py), in order, never by importing a feature.
 _tables: list[ArchiveTable] = []
 
-
-def archive_table(name: str, *, order: int, export: Exporter, restore: Restorer) -> None:
-    """Register a table: `export` yields its rows as plain JSON (numbering its ids first);
-    `restore` inserts them back (binding the new ids). Lower `order` goes first, so a
-    table comes after the tables it refers to."""
-    if any(table.name == name for table in _tables):
-        raise ValueError(f"archive table {name} registered twice")
-    _tables.append(ArchiveTable(name, order, export, restore))
-    _tables.sort(key=lambda table: (table.order, table.name))
-
-
 payload_ids = Registry[PayloadIds](
-    """Register how to translate the ids inside these event types' payloads:
+    """How to translate the ids inside these event types' payloads:
     `(payload, remap) -> payload`, calling `remap(kind, value)` on each id."""
 )
 
 
 settings_ids = Registry[PayloadIds](
-    """Register how to translate the ids inside a feature's part of the consultation's
+    """How to translate the ids inside a feature's part of the consultation's
     settings, keyed by the settings key: `(part, remap) -> part` (agenda item ids only:
     the consultation is written before any other table is numbered)."""
 )
+
+
+def tables() -> list[ArchiveTable]:
+    """The installed tables, in the order they are written and restored."""
+    return list(_tables)
+
+
+def install(features: Sequence[Feature]) -> None:
+    """The features' archive tables (lower `order` first, so a table comes after the
+    tables it refers to) and where ids sit in their events and settings."""
+    tables = [table for feature in features for table in feature.archive_tables]
+    names = [table.name for table in tables]
+    if len(set(names)) != len(names):
+        raise ValueError(f"an archive table registered twice: {sorted(names)}")
+    _tables[:] = sorted(tables, key=lambda table: (table.order, table.name))
+    payload_ids.install(merged(features, "payload ids", lambda feature: feature.payload_ids))
+    settings_ids.install(merged(features, "settings ids", lambda feature: feature.settings_ids))
 
 
 def remap_fields(data: Payload, remap: Remap, kinds: dict[str, str]) -> Payload:
@@ -170,12 +158,12 @@ def remap_fields(data: Payload, remap: Remap, kinds: dict[str, str]) -> Payload:
     return {key: remap(kinds[key], value) if key in kinds else value for key, value in data.items()}
 
 
-def _remap_payload(event_type: str, payload: Payload, remap: Remap) -> Payload:
+def remap_payload(event_type: str, payload: Payload, remap: Remap) -> Payload:
     function = payload_ids.get(event_type)
     return function(payload, remap) if function else payload
 
 
-def _remap_settings(settings: dict[str, Any], remap: Remap) -> dict[str, Any]:
+def remap_settings(settings: dict[str, Any], remap: Remap) -> dict[str, Any]:
     remapped = {}
     for key, part in settings.items():
         function = settings_ids.get(key)
@@ -245,7 +233,7 @@ def _event_record(ctx: ExportContext, event: Any) -> dict[str, Any]:
         "visibility": shown.visibility,
         "actor": ctx.ids.to_archive("participant", shown.actor_id),
         "actor_role": shown.actor_role,
-        "payload": _remap_payload(shown.type, shown.payload, ctx.ids.to_archive),
+        "payload": remap_payload(shown.type, shown.payload, ctx.ids.to_archive),
     }
 
 
@@ -266,7 +254,7 @@ def _consultation_record(ctx: ExportContext) -> dict[str, Any]:
         "last_seq": c.last_seq,
         "last_public_seq": c.last_public_seq,
         "peak_present": c.peak_present,
-        "settings": _remap_settings(c.settings, ctx.ids.to_archive),
+        "settings": remap_settings(c.settings, ctx.ids.to_archive),
         "created_at": iso(c.created_at),
     }
 
@@ -378,123 +366,6 @@ def read_archive(data: bytes) -> dict[str, Any]:
     return document
 
 
-@dataclass(frozen=True)
-class Restored:
-    consultation_id: int
-    join_code: str
-    moderator_token: str
-    rapporteur_token: str
-
-
-def restore(core: Core, data: bytes) -> Restored:
-    """Import an archive as a new consultation, all or nothing, with a fresh code and links."""
-    document = read_archive(data)
-    top = Record(document, "the archive")
-    tables = top.mapping("tables")
-    known = {table.name for table in _tables}
-    for name in tables:
-        if name not in known:
-            raise DomainError(
-                "unknown_archive_table",
-                N_("This archive holds %(table)s, which this server does not know."),
-                table=name,
-            )
-    events = top.array("events")
-    now = core.now()
-    try:
-        with core.store.transaction() as tx:
-            consultation = _restore_consultation(
-                tx, Record(top.mapping("consultation"), "the consultation")
-            )
-            ctx = RestoreContext(tx, consultation, Ids())
-            for table in _tables:
-                rows = tables.get(table.name, [])
-                if not isinstance(rows, list):
-                    raise damaged(N_("table %(table)s is not a list"), table=table.name)
-                table.restore(ctx, rows)
-            consultation.settings = _remap_settings(consultation.settings, ctx.ids.from_archive)
-            _restore_events(ctx, events)
-            moderator = issue_link(tx, consultation, "moderator", now)
-            rapporteur = issue_link(tx, consultation, "rapporteur", now)
-            return Restored(consultation.id, consultation.join_code, moderator, rapporteur)
-    except SQLAlchemyError as error:  # a row the database refuses: a value out of bounds
-        raise damaged(N_("the database refused one of its rows")) from error
-
-
-def _restore_consultation(tx: Session, record: Record) -> Consultation:
-    consultation = Consultation(
-        short_name=record.valid("short_name", parse_short_name),
-        title=record.string("title", max_length=200),
-        region=record.string("region", max_length=100),
-        description=record.string("description", max_length=5000),
-        time_zone=record.valid("time_zone", parse_time_zone),
-        scheduled_start=record.moment("scheduled_start"),
-        planned_minutes=record.integer("planned_minutes", minimum=1),
-        languages=list(record.valid("languages", parse_languages)),
-        state=record.choice("state", (DRAFT, LIVE, ENDED)),
-        join_code=_free_join_code(tx),
-        started_at=record.moment("started_at", null=True),
-        ended_at=record.moment("ended_at", null=True),
-        last_seq=record.integer("last_seq"),
-        last_public_seq=record.integer("last_public_seq"),
-        last_live_seq=record.integer("last_seq"),  # what the restored log holds was sent
-        peak_present=record.integer("peak_present"),
-        settings=record.mapping("settings"),
-        created_at=record.moment("created_at"),
-    )
-    tx.add(consultation)
-    tx.flush()
-    return consultation
-
-
-def _free_join_code(tx: Session) -> str:
-    for _attempt in range(20):
-        code = new_join_code()
-        if tx.scalar(select(Consultation.id).where(Consultation.join_code == code)) is None:
-            return code
-    raise RuntimeError("could not draw a free join code")
-
-
-def _restore_events(ctx: RestoreContext, events: list[Any]) -> None:
-    """Insert the log as it was: numbers gap-free, the public chain intact."""
-    consultation = ctx.consultation
-    previous_public = 0
-    batch: list[dict[str, Any]] = []
-    for number, data in enumerate(events, start=1):
-        record = Record(data, f"event {number}")
-        if record.integer("seq") != number:
-            raise damaged(N_("its events are not numbered 1, 2, 3… in order"))
-        visibility = record.choice("visibility", (PUBLIC, STAFF))
-        prev = None
-        if visibility == PUBLIC:
-            prev, previous_public = previous_public, number
-        event_type = record.string("type", max_length=40)
-        batch.append(
-            {
-                "consultation_id": consultation.id,
-                "seq": number,
-                "public_prev_seq": prev,
-                "visibility": visibility,
-                "type": event_type,
-                "payload": _remap_payload(
-                    event_type, record.mapping("payload"), ctx.ids.from_archive
-                ),
-                "actor_id": ctx.ids.from_archive(
-                    "participant", record.integer("actor", minimum=1, null=True)
-                ),
-                "actor_role": record.choice("actor_role", (*ROLES, "system")),
-                "created_at": record.moment("at"),
-            }
-        )
-        if len(batch) >= INSERT_BATCH:
-            ctx.tx.execute(insert(Event), batch)
-            batch = []
-    if batch:
-        ctx.tx.execute(insert(Event), batch)
-    if consultation.last_seq != len(events) or consultation.last_public_seq != previous_public:
-        raise damaged(N_("its events do not match the consultation's count (is it complete?)"))
-
-
 # ---------------------------------------------------------------- the foundation's tables
 
 
@@ -523,7 +394,7 @@ def numbered_records(rows: list[Any], what: str) -> Iterator[tuple[int, Record]]
         yield number, record
 
 
-def _export_items(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+def export_items(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     # Stored fields, spelled out: the archive is a versioned format that must not
     # follow changes to what screens are sent (features/agenda/views.py).
     for item in numbered(ctx, "agenda_item", AgendaItem):
@@ -543,30 +414,7 @@ def _export_items(ctx: ExportContext) -> Iterator[dict[str, Any]]:
         }
 
 
-def _restore_items(ctx: RestoreContext, rows: list[Any]) -> None:
-    for number, record in numbered_records(rows, "agenda item"):
-        item = AgendaItem(
-            consultation_id=ctx.consultation.id,
-            position=record.integer("position"),
-            title=record.string("title", max_length=200),
-            description=record.string("description", max_length=2000),
-            planned_minutes=record.integer("planned_minutes", minimum=1),
-            extra_seconds=record.integer("extra_seconds"),
-            state=record.choice(
-                "state", (agenda_rules.PENDING, agenda_rules.ACTIVE, agenda_rules.DONE)
-            ),
-            first_started_at=record.moment("first_started_at", null=True),
-            last_ended_at=record.moment("last_ended_at", null=True),
-            run_started_at=record.moment("run_started_at", null=True),
-            elapsed_before=record.integer("elapsed_before"),
-            overrun_logged=record.boolean("overrun_logged"),
-        )
-        ctx.tx.add(item)
-        ctx.tx.flush()  # one at a time: new ids keep the archive's order
-        ctx.ids.bind("agenda_item", number, item.id)
-
-
-def _export_participants(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+def export_participants(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     for person in numbered(ctx, "participant", Participant):
         yield {
             "id": ctx.ids.to_archive("participant", person.id),
@@ -580,25 +428,7 @@ def _export_participants(ctx: ExportContext) -> Iterator[dict[str, Any]]:
         }
 
 
-def _restore_participants(ctx: RestoreContext, rows: list[Any]) -> None:
-    for number, record in numbered_records(rows, "participant"):
-        person = Participant(
-            consultation_id=ctx.consultation.id,
-            role=record.choice("role", ROLES),
-            display_name=record.string("display_name", max_length=60),
-            stakeholder_group=record.choice("stakeholder_group", STAKEHOLDER_GROUPS),
-            country=record.string("country", max_length=2),
-            # Nobody holds a token for a restored person: the hash of a fresh, unseen one.
-            token_hash=hash_token(new_token()),
-            joined_at=record.moment("joined_at"),
-            banned_at=record.moment("banned_at", null=True),
-        )
-        ctx.tx.add(person)
-        ctx.tx.flush()
-        ctx.ids.bind("participant", number, person.id)
-
-
-def _export_notes(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+def export_notes(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     notes = ctx.tx.scalars(
         select(Note).where(Note.consultation_id == ctx.consultation.id).order_by(Note.slot)
     )
@@ -615,41 +445,10 @@ def _export_notes(ctx: ExportContext) -> Iterator[dict[str, Any]]:
         }
 
 
-def _restore_notes(ctx: RestoreContext, rows: list[Any]) -> None:
-    for record in records(rows, "note"):
-        item_id = ctx.ids.from_archive("agenda_item", record.integer("item", minimum=1, null=True))
-        ctx.tx.add(
-            Note(
-                consultation_id=ctx.consultation.id,
-                item_id=item_id,
-                slot=GENERAL_SLOT if item_id is None else item_id,
-                text=record.string("text"),
-                revision=record.integer("revision"),
-                logged_revision=record.integer("logged_revision"),
-                logged_at=record.moment("logged_at", null=True),
-                author_id=ctx.ids.from_archive(
-                    "participant", record.integer("author", minimum=1, null=True)
-                ),
-                client_revision=record.integer("client_revision"),
-                updated_at=record.moment("updated_at"),
-            )
-        )
-    ctx.tx.flush()
-
-
-archive_table("agenda_items", order=10, export=_export_items, restore=_restore_items)
-archive_table("participants", order=20, export=_export_participants, restore=_restore_participants)
-archive_table("notes", order=30, export=_export_notes, restore=_restore_notes)
-
-
-@payload_ids(
-    "item_started", "item_ended", "item_extended", "item_added", "item_overran", "item_updated"
-)
 def _item_payload(payload: Payload, remap: Remap) -> Payload:
     return {**payload, "id": remap("agenda_item", payload.get("id"))}
 
 
-@payload_ids("agenda_reordered")
 def _order_payload(payload: Payload, remap: Remap) -> Payload:
     order = payload.get("order")
     if not isinstance(order, list):
@@ -657,15 +456,31 @@ def _order_payload(payload: Payload, remap: Remap) -> Payload:
     return {**payload, "order": [remap("agenda_item", item_id) for item_id in order]}
 
 
-@payload_ids("participant_joined", "participant_arrived", "participant_left")
 def _person_payload(payload: Payload, remap: Remap) -> Payload:
     return {**payload, "participant_id": remap("participant", payload.get("participant_id"))}
 
 
-@payload_ids("note_saved")
 def _note_payload(payload: Payload, remap: Remap) -> Payload:
     return {
         **payload,
         "item_id": remap("agenda_item", payload.get("item_id")),
         "author_id": remap("participant", payload.get("author_id")),
     }
+
+
+PAYLOAD_IDS: dict[str, PayloadIds] = {
+    **each(
+        (
+            "item_started",
+            "item_ended",
+            "item_extended",
+            "item_added",
+            "item_overran",
+            "item_updated",
+        ),
+        _item_payload,
+    ),
+    "agenda_reordered": _order_payload,
+    **each(("participant_joined", "participant_arrived", "participant_left"), _person_payload),
+    "note_saved": _note_payload,
+}

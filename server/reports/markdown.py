@@ -8,19 +8,12 @@ could reorder the line around it (bidi.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from server.i18n import gettext as _
 
 from .bidi import isolate
-from .model import Block, Cell, Facts, Registry, Report, Section, Table, Text
-
-SectionRenderer = Callable[[Section, int], Iterator[str]]
-
-renderer = Registry[SectionRenderer](
-    """Register a section's own Markdown: `(section, heading depth) -> lines`."""
-)
-
+from .model import Block, Cell, Facts, Report, Section, Table, Text
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|])")
 _LINE_MARKER = re.compile(r"^(\s*)([#>+=-])", re.MULTILINE)
@@ -53,10 +46,6 @@ def render(report: Report) -> Iterator[str]:
 
 
 def render_section(section: Section, depth: int) -> Iterator[str]:
-    custom = renderer.get(section.key)
-    if custom is not None:
-        yield from custom(section, depth)
-        return
     yield f"\n{'#' * min(depth, 6)} {cell(section.title)}\n"
     for block in section.blocks:
         yield from render_block(block, depth + 1)

@@ -7,7 +7,7 @@ return data; they never format for a particular kind of file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.core.events import ATTENDEE, PUBLIC, RAPPORTEUR, STAFF_ROLES, Payload, project
+from server.core.features import Feature, Part, merged, ordered
 from server.core.models import AgendaItem, Consultation, Event, Participant
 from server.features.agenda import rules as agenda_rules
 from server.i18n import gettext as _
@@ -166,19 +167,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Registry(Generic[F]):
-    """Functions registered under keys (an event type, a section's key): `@registry("key")`."""
+    """Functions kept under keys (an event type, a section's key), filled by `install`."""
 
     def __init__(self, doc: str) -> None:
         self.__doc__ = doc
         self._functions: dict[str, F] = {}
 
-    def __call__(self, *keys: str) -> Callable[[F], F]:
-        def register(function: F) -> F:
-            for key in keys:
-                self._functions[key] = function
-            return function
-
-        return register
+    def install(self, functions: Mapping[str, F]) -> None:
+        """Replace what the registry holds (server/bootstrap.py, never an import)."""
+        self._functions = dict(functions)
 
     def get(self, key: str) -> F | None:
         return self._functions.get(key)
@@ -188,46 +185,40 @@ SectionProvider = Callable[[ReportContext], Section | None]
 ItemSectionProvider = Callable[[ReportContext, ReportItem], Section | None]
 TableProvider = Callable[[ReportContext], Table | None]
 
-_sections: list[tuple[int, str, SectionProvider]] = []
-_item_sections: list[tuple[int, str, ItemSectionProvider]] = []
-_csv_files: list[tuple[int, str, TableProvider]] = []
+# Filled by `install` (server/bootstrap.py), in order, never by importing a feature.
+_sections: list[tuple[str, SectionProvider]] = []
+_item_sections: list[tuple[str, ItemSectionProvider]] = []
+_csv_files: list[tuple[str, TableProvider]] = []
 
 
-def _add(registry: list[tuple[int, str, Any]], order: int, key: str, provider: Any) -> None:
-    if any(existing == key for _order, existing, _p in registry):
-        raise ValueError(f"report part {key} registered twice")
-    registry.append((order, key, provider))
-    registry.sort(key=lambda entry: (entry[0], entry[1]))
+def install(features: Sequence[Feature]) -> None:
+    """The features' report sections, item sections, CSV files and timeline entries."""
+    _sections[:] = [
+        (part.key, part.provide) for part in ordered(features, "report section", _sections_of)
+    ]
+    _item_sections[:] = [
+        (part.key, part.provide) for part in ordered(features, "item section", _items_of)
+    ]
+    _csv_files[:] = [(part.key, part.provide) for part in ordered(features, "CSV file", _csv_of)]
+    event_summary.install(merged(features, "event summary", lambda f: f.event_summaries))
+    event_redaction.install(merged(features, "event redaction", lambda f: f.event_redactions))
+    event_view.install(merged(features, "event view", lambda f: f.event_views))
+    _shareable_staff_events.clear()
+    _shareable_staff_events.update(
+        event_type for feature in features for event_type in feature.shareable_staff_events
+    )
 
 
-def report_section(key: str, *, order: int) -> Callable[[SectionProvider], SectionProvider]:
-    """Register a part of the whole report, placed by `order` (lower first)."""
-
-    def register(provider: SectionProvider) -> SectionProvider:
-        _add(_sections, order, key, provider)
-        return provider
-
-    return register
+def _sections_of(feature: Feature) -> Sequence[Part]:
+    return feature.report_sections
 
 
-def item_section(key: str, *, order: int) -> Callable[[ItemSectionProvider], ItemSectionProvider]:
-    """Register a part of every agenda item's section (its questions, polls, notes)."""
-
-    def register(provider: ItemSectionProvider) -> ItemSectionProvider:
-        _add(_item_sections, order, key, provider)
-        return provider
-
-    return register
+def _items_of(feature: Feature) -> Sequence[Part]:
+    return feature.item_sections
 
 
-def csv_file(name: str, *, order: int) -> Callable[[TableProvider], TableProvider]:
-    """Register one file of the CSV download: a table with machine-readable column names."""
-
-    def register(provider: TableProvider) -> TableProvider:
-        _add(_csv_files, order, name, provider)
-        return provider
-
-    return register
+def _csv_of(feature: Feature) -> Sequence[Part]:
+    return feature.csv_tables
 
 
 # ---------------------------------------------------------------- building
@@ -245,7 +236,7 @@ def build(ctx: ReportContext) -> Report:
     """Ask every registered provider for its section; providers with nothing to say skip."""
     sections = tuple(
         section
-        for _order, key, provider in _sections
+        for key, provider in _sections
         if (section := _provided(key, partial(provider, ctx))) is not None
     )
     return Report(ctx.consultation.title, ctx.audience, sections)
@@ -254,7 +245,7 @@ def build(ctx: ReportContext) -> Report:
 def item_sections(ctx: ReportContext, item: ReportItem) -> tuple[Section, ...]:
     return tuple(
         section
-        for _order, key, provider in _item_sections
+        for key, provider in _item_sections
         if (section := _provided(key, partial(provider, ctx, item))) is not None
     )
 
@@ -269,7 +260,7 @@ def _provided(key: str, provide: Callable[[], Section | None]) -> Section | None
 
 
 def csv_tables(ctx: ReportContext) -> Iterator[tuple[str, Table]]:
-    for _order, name, provider in _csv_files:
+    for name, provider in _csv_files:
         table = contained(
             partial(provider, ctx),
             lambda: Table(("error",), [(unreadable(),)]),
@@ -319,25 +310,20 @@ Redaction = Callable[[Payload], Payload]
 Summary = Callable[[ReportContext, Payload], str]
 
 event_redaction = Registry[Redaction](
-    """Register what every report and the archive strip from these event types' payloads,
+    """What every report and the archive strip from these event types' payloads,
     after the rapporteurs' projection (an attendee's name, say)."""
 )
 event_view = Registry[EventView](
-    """Register a further redaction of an event type for one audience's timeline.
+    """A further redaction of an event type for one audience's timeline.
 
     It receives the event already safe (see `safe_event`) and may strip more, or
     return None to leave it out of the shareable timeline; the full audience
     keeps every event."""
 )
 event_summary = Registry[Summary](
-    """Register the one line the timeline shows for an event type (default: its title)."""
+    """The one line the timeline shows for an event type (default: its title)."""
 )
-_shareable_staff_events: set[str] = set()
-
-
-def shareable_staff_events(*event_types: str) -> None:
-    """Declare staff events safe for the shareable timeline (others appear only in full)."""
-    _shareable_staff_events.update(event_types)
+_shareable_staff_events: set[str] = set()  # staff events the shareable timeline shows
 
 
 def summarise(ctx: ReportContext, event: ReportEvent) -> str:

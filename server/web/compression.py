@@ -1,7 +1,8 @@
 """Gzip for pages and static files: attendees on phones pay for every byte.
 
-Static files are compressed once and kept in memory by path and modification
-time; pages are small and compressed as they go. Streams are left alone.
+Static files are compressed once and kept in memory, per application, by path
+(a file changed on disk is compressed again); pages are small and compressed as
+they go. Streams are left alone.
 """
 
 from __future__ import annotations
@@ -16,24 +17,30 @@ MIN_BYTES = 512
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
 STATIC_MAX_AGE = 3600
 
-_cache: dict[tuple[str, float], bytes] = {}
-_cache_lock = threading.Lock()
 
+class StaticGzip:
+    """One application's compressed static files: each path's latest version only."""
 
-def _static_gzip(path: Path) -> bytes:
-    key = (str(path), path.stat().st_mtime)
-    with _cache_lock:
-        cached = _cache.get(key)
-    if cached is None:
-        cached = gzip.compress(path.read_bytes(), compresslevel=9)
-        with _cache_lock:
-            _cache[key] = cached
-    return cached
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._files: dict[str, tuple[float, bytes]] = {}
+
+    def body(self, path: Path) -> bytes:
+        modified = path.stat().st_mtime
+        with self._lock:
+            cached = self._files.get(str(path))
+        if cached is not None and cached[0] == modified:
+            return cached[1]
+        body = gzip.compress(path.read_bytes(), compresslevel=9)
+        with self._lock:
+            self._files[str(path)] = (modified, body)
+        return body
 
 
 def register(app: Flask) -> None:
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = STATIC_MAX_AGE
     static_root = Path(app.static_folder or "static").resolve()
+    static_gzip = StaticGzip()
 
     @app.after_request
     def compress(response: Response) -> Response:
@@ -50,7 +57,7 @@ def register(app: Flask) -> None:
             target = (static_root / (request.view_args or {}).get("filename", "")).resolve()
             if static_root not in target.parents or not target.is_file():
                 return response
-            body = _static_gzip(target)
+            body = static_gzip.body(target)
             response.close()  # the file it would have streamed is not needed
         else:
             data = response.get_data()

@@ -17,7 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from server import metrics
 from server.core.errors import N_, Forbidden
 from server.i18n import translate_error
-from server.realtime.connection import HELD, WORKER
+from server.realtime.connection import WORKER
 
 from .auth import bearer_token
 from .errors import HTTP_MESSAGES, error_body, error_reply
@@ -42,9 +42,10 @@ def scrape() -> Response | tuple[Response, int]:
 
 def register(app: Flask) -> None:
     """`/metrics`, reading this app's connections and database pool at each scrape."""
-    store = app.extensions["baraza"].store
+    core = app.extensions["baraza"]
+    store = core.store
     metrics.watch(
-        roles=lambda: [viewer.role for viewer in list(HELD.values())],
+        roles=lambda: [viewer.role for viewer in list(core.held.values())],
         pool=lambda: store.engine.pool,
     )
     metrics.time_garbage_collections()

@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from server import bootstrap
 from server.core import event_log
 from server.core.access import Viewer
-from server.core.events import ATTENDEE, RAPPORTEUR, EventDraft, projection
+from server.core.events import ATTENDEE, RAPPORTEUR, EventDraft, projecting
+from server.core.features import Feature
 from server.core.models import Consultation as ConsultationRow
 from server.core.models import Participant
 from server.features.agenda import service as agenda
@@ -19,7 +21,6 @@ from server.features.presence import service as presence
 from server.features.questions import service as questions
 from server.features.questions import votes
 from server.features.speakers import service as speakers
-from server.reports import event_summary
 from tests.conftest import Clock, Consultation, new_consultation
 
 SECRET_NAME = "Secret Sam"  # asks anonymously to attendees (and makes an anonymous remark)
@@ -28,13 +29,17 @@ EVENTS = 114  # the script logs this many events
 REMARK = "test_anonymous_remark"
 
 
-@projection(REMARK, ATTENDEE, RAPPORTEUR)
 def _hide_author(payload: dict[str, Any]) -> dict[str, Any]:
     """As a feature strips an anonymous author for everyone but moderators."""
     return {key: value for key, value in payload.items() if key != "author_name"}
 
 
-event_summary(REMARK)(lambda ctx, payload: payload.get("text", ""))
+# A feature of the tests' own: an event whose projection strips its author.
+REMARKS = Feature(
+    "test_remarks",
+    projections=projecting(_hide_author, REMARK, ATTENDEE, RAPPORTEUR),
+    event_summaries={REMARK: lambda ctx, payload: payload.get("text", "")},
+)
 
 
 def anonymous_remark(core: Any, c: Consultation, author: Viewer, text: str) -> None:
@@ -59,7 +64,9 @@ def run_script(core: Any, clock: Clock) -> Scripted:
 
     Questions and two polls in item 2, a poll in item 1, two polls and three
     speakers in item 3, a speaker in item 2, a question before the agenda starts.
+    The tests' remarks are installed with the features (until the next app installs).
     """
+    bootstrap.install((*bootstrap.FEATURES, REMARKS))
     c = new_consultation(core)
     rapporteur = _claim(c, "Ngozi Okafor")
     people = {

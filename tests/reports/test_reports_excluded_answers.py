@@ -2,9 +2,9 @@
 
 import json
 
+from server.archive.restore import restore
 from server.features.polls import ballots
 from server.features.polls import service as polls
-from server.reports import json_archive
 from tests.reports.reading import csv_files, markdown_of
 
 
@@ -61,7 +61,7 @@ def test_the_archive_round_trip_keeps_which_answers_were_excluded(
     original = download(c.id, "json", "full")
     archived = json.loads(original)["tables"]["poll_ballots"]
     assert [b["answer"] for b in archived if b["excluded"]] == [["slurword"], "Insult here"]
-    restored = json_archive.restore(core, original)
+    restored = restore(core, original)
     assert download(restored.consultation_id, "json", "full") == original
     again = markdown_of(download, restored.consultation_id, "shareable")
     assert "slurword" not in again and "Insult here" not in again
@@ -74,6 +74,6 @@ def test_an_archive_from_before_exclusions_restores_with_none_excluded(
     document = json.loads(download(c.id, "json", "full"))
     for ballot in document["tables"]["poll_ballots"]:
         del ballot["excluded"]
-    restored = json_archive.restore(core, json.dumps(document).encode())
+    restored = restore(core, json.dumps(document).encode())
     report = markdown_of(download, restored.consultation_id, "shareable")
     assert "| slurword | 1 | 50.0% |" in report

@@ -5,13 +5,13 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from server.archive.restore import restore
 from server.core.errors import DomainError
 from server.core.models import AgendaItem, Consultation, Event, Participant
 from server.features.consultations import service as consultations
 from server.features.notes.models import Note
 from server.features.questions import service as questions
 from server.features.speakers import service as speakers
-from server.reports import json_archive
 from tests.conftest import Clock
 from tests.reports.scripted import EVENTS, run_script
 
@@ -30,11 +30,11 @@ def _counts(core):
 
 def test_export_import_export_gives_the_same_file_byte_for_byte(scripted, download, core):
     original = download(scripted.consultation.id, "json", "full")
-    restored = json_archive.restore(core, original)
+    restored = restore(core, original)
     assert restored.consultation_id != scripted.consultation.id
     again = download(restored.consultation_id, "json", "full")
     assert again == original
-    assert download(json_archive.restore(core, again).consultation_id, "json", "full") == original
+    assert download(restore(core, again).consultation_id, "json", "full") == original
 
 
 def test_the_archive_is_versioned_and_holds_every_event_in_order(scripted, download):
@@ -67,14 +67,14 @@ def test_ids_are_the_consultations_own_inside_tables_and_payloads(scripted, down
 
 @pytest.mark.parametrize("audience", ["full", "shareable"])
 def test_a_restored_consultation_reports_like_the_original(scripted, download, core, audience):
-    restored = json_archive.restore(core, download(scripted.consultation.id, "json", "full"))
+    restored = restore(core, download(scripted.consultation.id, "json", "full"))
     assert download(restored.consultation_id, "markdown", audience) == download(
         scripted.consultation.id, "markdown", audience
     )
 
 
 def test_a_restored_consultation_has_a_fresh_code_and_its_own_staff_links(scripted, download, core):
-    restored = json_archive.restore(core, download(scripted.consultation.id, "json", "full"))
+    restored = restore(core, download(scripted.consultation.id, "json", "full"))
     assert restored.join_code != scripted.consultation.join_code
     chair = consultations.claim_link(core, restored.moderator_token, {"display_name": "Archivist"})
     assert chair.viewer.consultation_id == restored.consultation_id
@@ -137,7 +137,7 @@ def test_a_damaged_archive_is_refused_whole(scripted, download, core, damage, co
     damage(archive)
     before = _counts(core)
     with pytest.raises(DomainError) as refused:
-        json_archive.restore(core, json.dumps(archive).encode())
+        restore(core, json.dumps(archive).encode())
     assert refused.value.code == code
     assert refused.value.message
     assert _counts(core) == before
@@ -158,7 +158,7 @@ def test_a_truncated_corrupt_or_foreign_file_is_refused(scripted, download, core
     whole = download(scripted.consultation.id, "json", "full")
     before = _counts(core)
     with pytest.raises(DomainError) as refused:
-        json_archive.restore(core, data(whole))
+        restore(core, data(whole))
     assert refused.value.code == code
     assert _counts(core) == before
 
@@ -193,7 +193,7 @@ def test_feature_settings_name_the_restored_consultations_own_items(
     settings = archive["consultation"]["settings"]
     assert settings["questions"]["closed_items"] == [3]  # the archive's own numbers
     assert settings["speakers"]["item_time_limits"] == {"2": 120}
-    restored = json_archive.restore(core, json.dumps(archive).encode())
+    restored = restore(core, json.dumps(archive).encode())
     with core.store.reading() as tx:
         consultation = tx.get_one(Consultation, restored.consultation_id)
         new_ids = [item.id for item in consultation.items]
@@ -209,12 +209,12 @@ def test_an_id_that_is_not_a_number_in_a_features_event_is_refused(scripted, dow
     ballot["payload"]["poll_id"] = [1]
     before = _counts(core)
     with pytest.raises(DomainError) as refused:
-        json_archive.restore(core, json.dumps(archive).encode())
+        restore(core, json.dumps(archive).encode())
     assert refused.value.code == "invalid_archive"
     assert _counts(core) == before
 
 
 def test_a_file_nested_past_the_parsers_reach_is_refused_clearly(core):
     with pytest.raises(DomainError) as refused:
-        json_archive.restore(core, b"[" * 100_000 + b"]" * 100_000)
+        restore(core, b"[" * 100_000 + b"]" * 100_000)
     assert refused.value.code == "invalid_archive"

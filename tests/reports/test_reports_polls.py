@@ -5,12 +5,12 @@ from collections import Counter
 
 import pytest
 
+from server.archive.restore import restore
 from server.core.errors import DomainError
 from server.features.consultations import service as consultations
 from server.features.consultations.snapshots import snapshot
 from server.features.polls import ballots
 from server.features.polls import service as polls
-from server.reports import json_archive
 from tests.reports.reading import csv_files, markdown_of, part, table_rows
 
 RANKING = "##### Poll 1: Rank the priorities"
@@ -151,7 +151,7 @@ def _results(core, viewer):
 
 def test_polls_and_their_ballots_survive_the_archive(scripted, download, core):
     original = download(scripted.consultation.id, "json", "full")
-    restored = json_archive.restore(core, original)
+    restored = restore(core, original)
     assert download(restored.consultation_id, "json", "full") == original
     chair = consultations.claim_link(core, restored.moderator_token, {"display_name": "A"}).viewer
     before = _results(core, scripted.consultation.moderator)
@@ -164,6 +164,6 @@ def test_an_archived_ballot_that_breaks_its_polls_rules_is_refused(scripted, dow
     archive = json.loads(download(scripted.consultation.id, "json", "full"))
     archive["tables"]["poll_ballots"][0]["answer"] = 7  # the first poll has three options
     with pytest.raises(DomainError) as refused:
-        json_archive.restore(core, json.dumps(archive).encode())
+        restore(core, json.dumps(archive).encode())
     assert refused.value.code == "invalid_archive"
     assert "poll ballot 1" in refused.value.message

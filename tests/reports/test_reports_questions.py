@@ -2,11 +2,11 @@
 
 import json
 
+from server.archive.restore import restore
 from server.features.agenda import service as agenda
 from server.features.consultations import service as consultations
 from server.features.consultations.snapshots import snapshot
 from server.features.questions import service as questions
-from server.reports import json_archive
 from tests.reports.reading import csv_files, markdown_of, part, table_rows
 
 SPAM = '=HYPERLINK("http://spam.example","click")'
@@ -106,7 +106,7 @@ def _queue(core, viewer):
 
 def test_questions_and_their_votes_survive_the_archive(scripted, download, core):
     original = download(scripted.consultation.id, "json", "full")
-    restored = json_archive.restore(core, original)
+    restored = restore(core, original)
     again = download(restored.consultation_id, "json", "full")
     assert again == original
     archive = json.loads(again)

@@ -2,11 +2,11 @@
 
 import json
 
+from server.archive.restore import restore
 from server.core.models import Consultation
 from server.features.agenda import service as agenda
 from server.features.speakers import service as speakers
 from server.features.speakers.service import speakers_by_item, speaking_totals
-from server.reports import json_archive
 from tests.reports.reading import csv_files, markdown_of, part, table_rows
 
 
@@ -105,7 +105,7 @@ def test_the_speakers_survive_the_archive_under_the_names_they_spoke_under(
     scripted, download, core
 ):
     original = download(scripted.consultation.id, "json", "full")
-    restored = json_archive.restore(core, original)
+    restored = restore(core, original)
     assert download(restored.consultation_id, "json", "full") == original
     assert _record(core, restored.consultation_id) == _record(core, scripted.consultation.id)
     archive = json.loads(original)

@@ -74,8 +74,9 @@ def test_a_wrong_token_is_not_anyone(create_consultation, core, token):
 def test_replacing_a_link_cuts_off_those_who_came_through_the_old_one(create_consultation, core):
     c = create_consultation()
     co_chair = consultations.claim_link(core, c.moderator_link, {"display_name": "Co-chair"}).viewer
-    new_token, events = consultations.replace_link(core, c.moderator, "moderator")
-    assert [e.type for e in events] == ["link_replaced"]
+    outcome = consultations.replace_link(core, c.moderator, "moderator")
+    new_token = outcome.reply["token"]
+    assert [e.type for e in outcome.events] == ["link_replaced"]
     with pytest.raises(DomainError) as refused:
         agenda.next_item(core, co_chair)
     assert refused.value.code == "link_revoked"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from server.core.commands import command_to
+from server.core.commands import Handler, calling
 
 from . import service as agenda
 
-command_to("start_item", agenda.start_item, "item_id")
-command_to("next_item", agenda.next_item)
-command_to("previous_item", agenda.previous_item)
-command_to("extend_item", agenda.extend_item, "item_id", "minutes")
-command_to("reorder_items", agenda.reorder_items, "order")
-command_to("add_item", agenda.add_item, "title", "minutes")
-command_to("update_item", agenda.update_item, "item_id", "title", "minutes")
-command_to("end_consultation", agenda.end_consultation)
+# The commands this feature answers, installed by server/bootstrap.py.
+COMMANDS: dict[str, Handler] = {
+    "start_item": calling(agenda.start_item, "item_id"),
+    "next_item": calling(agenda.next_item),
+    "previous_item": calling(agenda.previous_item),
+    "extend_item": calling(agenda.extend_item, "item_id", "minutes"),
+    "reorder_items": calling(agenda.reorder_items, "order"),
+    "add_item": calling(agenda.add_item, "title", "minutes"),
+    "update_item": calling(agenda.update_item, "item_id", "title", "minutes"),
+    "end_consultation": calling(agenda.end_consultation),
+}

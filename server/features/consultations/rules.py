@@ -27,7 +27,10 @@ STAKEHOLDER_GROUPS = (
 )
 # The features that keep settings on a consultation (docs/agenda-format.md); any
 # other key would be stored, unread, with the consultation and sent in its snapshots.
-SETTINGS_KEYS = ("questions", "speakers")
+SETTINGS_KEYS = ("questions", "speakers", "retention")
+# Days a consultation's personal data is kept after it ends (retention.py).
+RETENTION_DAYS = 30
+RETENTION_MAX_DAYS = 3650
 
 # No 0/O, 1/I/L: a code read aloud on a call must survive being typed on a phone.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -80,6 +83,7 @@ def parse_spec(data: Any) -> ConsultationSpec:
     parsed_items = tuple(parse_item(item) for item in items)
     planned = data.get("planned_minutes", sum(i.planned_minutes for i in parsed_items))
     settings = parse_settings_keys(data.get("settings", {}))
+    parse_retention(settings.get("retention"))
     return ConsultationSpec(
         short_name=parse_short_name(data.get("short_name")),
         title=clean_text(data.get("title"), "title", max_length=200),
@@ -190,3 +194,19 @@ def parse_profile(data: Any, *, group_required: bool = False) -> Profile:
         stakeholder_group=group,
         country=country_code(country),
     )
+
+
+def parse_retention(value: Any) -> None:
+    """`settings.retention`, if given: `{"days": 1–3650}`."""
+    if value is None:
+        return
+    if not isinstance(value, dict) or set(value) != {"days"}:
+        raise DomainError("invalid_retention", N_("Retention is a mapping with one key, days."))
+    require_int(value["days"], "retention_days", minimum=1, maximum=RETENTION_MAX_DAYS)
+
+
+def retention_days(settings: Any) -> int:
+    """The days personal data is kept after the end: the consultation's, else the default."""
+    part = settings.get("retention") if isinstance(settings, dict) else None
+    days = part.get("days") if isinstance(part, dict) else None
+    return days if isinstance(days, int) and not isinstance(days, bool) else RETENTION_DAYS

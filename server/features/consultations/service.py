@@ -19,30 +19,31 @@ from server.core.access import (
     locked_consultation,
     new_token,
     normalise_join_code,
-    open_command,
     viewer_of,
 )
 from server.core.errors import N_, Forbidden, NotFound
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, STAFF, EventDraft, LoggedEvent
+from server.core.features import Feature
 from server.core.group_commit import Pending, batched
 from server.core.lifecycle import DRAFT
 from server.core.models import AgendaItem, Consultation, Participant, RoleLink
 from server.core.runtime import Core
 from server.core.store import Store
+from server.core.unit_of_work import Outcome, unit_of_work
 
 from .rules import JOIN_CODE_MAX, ConsultationSpec, Profile, new_join_code, parse_profile
 from .views import ProfileView
 
 CreationHook = Callable[[Session, Consultation, ConsultationSpec, datetime], None]
 
-# Features that read their own part of an agenda file (draft polls, say) register
-# here; a hook that raises DomainError refuses the whole file.
+# Features that read their own part of an agenda file (draft polls, say) list a hook
+# (`Feature.creation_hooks`), installed by server/bootstrap.py; a hook that raises
+# DomainError refuses the whole file.
 CREATION_HOOKS: list[CreationHook] = []
 
 
-def creation_hook(hook: CreationHook) -> CreationHook:
-    CREATION_HOOKS.append(hook)
-    return hook
+def install(features: Sequence[Feature]) -> None:
+    CREATION_HOOKS[:] = [hook for feature in features for hook in feature.creation_hooks]
 
 
 @dataclass(frozen=True)
@@ -283,31 +284,29 @@ def _admit(
     ]
 
 
-def replace_link(core: Core, viewer: Viewer, role: object) -> tuple[str, list[LoggedEvent]]:
-    """Revoke the current links of `role` (cutting off those who used them) and issue one."""
+def replace_link(core: Core, viewer: Viewer, role: object) -> Outcome:
+    """Revoke the current links of `role` (cutting off those who used them) and issue one;
+    the reply holds the new token. Allowed once the consultation has ended too."""
     if role not in (MODERATOR, RAPPORTEUR):
         raise NotFound("unknown_role", N_("Only moderator and rapporteur links can be replaced."))
-    now = core.now()
-    with core.store.transaction() as tx:
-        consultation, actor = open_command(tx, viewer, {MODERATOR})
-        links = tx.scalars(
+    with unit_of_work(core, viewer, {MODERATOR}, not_ended=False) as uow:
+        links = uow.tx.scalars(
             select(RoleLink).where(
-                RoleLink.consultation_id == consultation.id,
+                RoleLink.consultation_id == uow.consultation.id,
                 RoleLink.role == role,
                 RoleLink.revoked_at.is_(None),
             )
         )
         for link in links:
-            link.revoked_at = now
-        token = issue_link(tx, consultation, str(role), now)
-        if actor.role == role:  # whoever replaces their own link keeps their seat
-            actor.role_link_id = tx.scalar(
+            link.revoked_at = uow.now
+        token = issue_link(uow.tx, uow.consultation, str(role), uow.now)
+        if uow.actor.role == role:  # whoever replaces their own link keeps their seat
+            uow.actor.role_link_id = uow.tx.scalar(
                 select(RoleLink.id).where(RoleLink.token_hash == hash_token(token))
             )
-        events = event_log.append(
-            tx, consultation, actor, [EventDraft("link_replaced", {"role": role}, STAFF)], now
-        )
-    return token, events
+        uow.log([EventDraft("link_replaced", {"role": role}, STAFF)])
+        uow.reply(token=token)
+    return uow.outcome
 
 
 def public_profile(person: Participant) -> ProfileView:

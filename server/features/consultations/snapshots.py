@@ -6,7 +6,7 @@ client then applies only events numbered after it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,28 +17,29 @@ from server.core.access import Viewer
 from server.core.errors import N_, NotFound
 from server.core.event_log import events_since
 from server.core.events import ATTENDEE
+from server.core.features import Feature
 from server.core.models import Connection, Consultation, Participant
 from server.core.runtime import Core
 from server.core.times import iso
 from server.features.agenda.service import agenda_view
 
 from .service import public_profile
-from .views import ConsultationView
+from .views import ConsultationView, SnapshotView
 
 # How far back a reconnecting client is replayed event by event; past this, a
 # fresh snapshot is cheaper than the events.
 REPLAY_LIMIT = 500
 
-SnapshotPart = Callable[[Session, Consultation, Viewer, datetime], dict[str, Any]]
+# A feature's part: a TypedDict of its own keys (`NotesPart`, say), empty if none apply.
+SnapshotPart = Callable[[Session, Consultation, Viewer, datetime], Mapping[str, object]]
 
-# Each feature adds the part of the snapshot it owns.
+# Each feature's part, filled by `install` (server/bootstrap.py), never by an import.
 PARTS: list[SnapshotPart] = []
 
 
-def snapshot_part(part: SnapshotPart) -> SnapshotPart:
-    """Register a feature's part of every snapshot (keys it returns are merged in)."""
-    PARTS.append(part)
-    return part
+def install(features: Sequence[Feature]) -> None:
+    """The features' parts of every snapshot (keys each returns are merged in), in order."""
+    PARTS[:] = [part for feature in features for part in feature.snapshot_parts]
 
 
 def snapshot(core: Core, viewer: Viewer) -> dict[str, Any]:
@@ -48,7 +49,7 @@ def snapshot(core: Core, viewer: Viewer) -> dict[str, Any]:
         me = tx.get(Participant, viewer.participant_id)
         if consultation is None or me is None:
             raise NotFound("unknown_consultation", N_("This consultation does not exist."))
-        result: dict[str, Any] = {
+        base: SnapshotView = {
             "seq": consultation.last_seq,
             "server_time": now.isoformat(),
             "consultation": consultation_view(consultation),
@@ -56,6 +57,7 @@ def snapshot(core: Core, viewer: Viewer) -> dict[str, Any]:
             "me": public_profile(me),
             "present": present_count(tx, consultation.id),
         }
+        result: dict[str, Any] = dict(base)
         for part in PARTS:
             result.update(part(tx, consultation, viewer, now))
         return result

@@ -1,8 +1,11 @@
-"""The consultation's wire shapes: what a client reads of a consultation and of a person."""
+"""The consultation's wire shapes: what a client reads of a consultation, of a person, and
+the snapshot it starts from."""
 
 from __future__ import annotations
 
 from typing import TypedDict
+
+from server.features.agenda.views import AgendaView
 
 
 class ConsultationView(TypedDict):
@@ -31,3 +34,14 @@ class ProfileView(TypedDict):
     display_name: str
     stakeholder_group: str
     country: str
+
+
+class SnapshotView(TypedDict):
+    """What every snapshot holds; each feature's part adds its own keys (its `*Part`)."""
+
+    seq: int
+    server_time: str
+    consultation: ConsultationView
+    agenda: AgendaView
+    me: ProfileView
+    present: int

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from server.core.commands import command_to
-from server.features.presence import attendance  # noqa: F401 - attendance registers its snapshot part
+from server.core.commands import Handler, calling
 
 from . import service as notes
 
-# Rapporteur → the note's full text stored; staff get `note_saved` at most once a minute.
-command_to("save_note", notes.save_note, "item_id", "text", "revision")
+# The commands this feature answers, installed by server/bootstrap.py.
+COMMANDS: dict[str, Handler] = {
+    # Rapporteur → the note's full text stored; staff get `note_saved` at most once a minute.
+    "save_note": calling(notes.save_note, "item_id", "text", "revision"),
+}

@@ -20,11 +20,10 @@ from server.core.runtime import Core
 from server.core.times import iso
 from server.core.unit_of_work import Outcome, unit_of_work
 from server.features.agenda.rules import find_item
-from server.features.consultations.snapshots import snapshot_part
 
 from . import rules
 from .models import GENERAL_SLOT, Note
-from .views import NoteView
+from .views import NotesPart, NoteView
 
 
 def save_note(core: Core, viewer: Viewer, item_id: Any, text: Any, revision: Any) -> Outcome:
@@ -134,10 +133,7 @@ def notes_of(tx: Session, consultation_id: int) -> list[tuple[Note, Participant 
     return [(note, author) for note, author in rows]
 
 
-@snapshot_part
-def notes_part(
-    tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
-) -> dict[str, Any]:
+def notes_part(tx: Session, consultation: Consultation, viewer: Viewer, now: datetime) -> NotesPart:
     """Staff read every note; attendees get no `notes` key at all."""
     if viewer.role not in STAFF_ROLES:
         return {}

@@ -1,4 +1,4 @@
-"""The notes' wire shape: a rapporteur's note as staff read it."""
+"""The notes' wire shapes: a rapporteur's note as staff read it, and their snapshot part."""
 
 from __future__ import annotations
 
@@ -15,3 +15,14 @@ class NoteView(TypedDict):
     author_id: int | None
     author_name: str
     updated_at: str
+
+
+class NotesView(TypedDict):
+    max_bytes: int
+    items: list[NoteView]
+
+
+class NotesPart(TypedDict, total=False):
+    """Staff's part of the snapshot; attendees get no `notes` key at all."""
+
+    notes: NotesView

@@ -13,7 +13,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from server.core.events import ATTENDEE, Payload, projection
+from server.core.events import Payload
 
 from .rules import (
     FREE_TEXT,
@@ -165,7 +165,6 @@ def public_results(results: dict[str, Any]) -> dict[str, Any]:
     return public
 
 
-@projection("poll_closed", ATTENDEE)
 def closed_for_attendees(payload: Payload) -> Payload:
     """Attendees and the present view read final tallies only as the poll's visibility allows.
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from server.core import tallies
 from server.core.access import Viewer
-from server.core.commands import command, command_to
+from server.core.commands import Handler, calling
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR
 from server.core.runtime import Core
 from server.core.unit_of_work import Outcome
@@ -24,37 +24,16 @@ from . import ballots
 from . import service as polls
 
 
-@command("create_poll")
 def create_poll(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     """Moderator → a draft (staff hear `poll_created`), or with `open` a live poll for all."""
     return polls.create_poll(core, viewer, data)
 
 
-@command("update_poll")
 def update_poll(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     """Moderator → a rewritten draft; staff hear `poll_updated`."""
     return polls.update_poll(core, viewer, data.get("poll_id"), data)
 
 
-# Moderator → a draft removed; staff hear `poll_deleted`.
-command_to("delete_poll", polls.delete_poll, "poll_id")
-# Moderator → everyone hears `poll_opened` (after `poll_closed` of the poll it replaces).
-command_to("open_poll", polls.open_poll, "poll_id")
-# Moderator → everyone hears `poll_closed`, with the final results they may see.
-command_to("close_poll", polls.close_poll, "poll_id")
-# Moderator → an open-text answer joins the public results, or leaves them; staff hear it.
-command_to("show_poll_answer", polls.show_answer, "poll_id", "answer_id", shown=True)
-command_to("hide_poll_answer", polls.show_answer, "poll_id", "answer_id", shown=False)
-# Moderator → a word-cloud or open-text answer leaves every count and screen, or counts
-# again; staff hear `poll_answer_excluded` / `poll_answer_included`, everyone new results.
-command_to("exclude_poll_answer", polls.exclude_answer, "poll_id", "answer_id", excluded=True)
-command_to("include_poll_answer", polls.exclude_answer, "poll_id", "answer_id", excluded=False)
-# Attendee → their ballot, acknowledged after commit and logged quietly (`ballot_cast`);
-# the voter's other pages, if any, get a `ballot_recorded` notice; counts follow as tallies.
-command_to("cast_ballot", ballots.cast_ballot, "poll_id", "answer")
-
-
-@tallies.topic(polls.TOPIC)
 def render_results(core: Core, consultation_id: int, keys: frozenset[Any]) -> list[tallies.Push]:
     """Staff get every dirty poll's full results; attendees only those they may see now."""
     pushes = []
@@ -63,3 +42,26 @@ def render_results(core: Core, consultation_id: int, keys: frozenset[Any]) -> li
         if tallied.public is not None:
             pushes.append(tallies.Push((ATTENDEE,), polls.TOPIC, tallied.public))
     return pushes
+
+
+# The commands this feature answers, installed by server/bootstrap.py.
+COMMANDS: dict[str, Handler] = {
+    "create_poll": create_poll,
+    "update_poll": update_poll,
+    # Moderator → a draft removed; staff hear `poll_deleted`.
+    "delete_poll": calling(polls.delete_poll, "poll_id"),
+    # Moderator → everyone hears `poll_opened` (after `poll_closed` of the poll it replaces).
+    "open_poll": calling(polls.open_poll, "poll_id"),
+    # Moderator → everyone hears `poll_closed`, with the final results they may see.
+    "close_poll": calling(polls.close_poll, "poll_id"),
+    # Moderator → an open-text answer joins the public results, or leaves them; staff hear it.
+    "show_poll_answer": calling(polls.show_answer, "poll_id", "answer_id", shown=True),
+    "hide_poll_answer": calling(polls.show_answer, "poll_id", "answer_id", shown=False),
+    # Moderator → a word-cloud or open-text answer leaves every count and screen, or counts
+    # again; staff hear `poll_answer_excluded` / `poll_answer_included`, everyone new results.
+    "exclude_poll_answer": calling(polls.exclude_answer, "poll_id", "answer_id", excluded=True),
+    "include_poll_answer": calling(polls.exclude_answer, "poll_id", "answer_id", excluded=False),
+    # Attendee → their ballot, acknowledged after commit and logged quietly (`ballot_cast`);
+    # the voter's other pages, if any, get a `ballot_recorded` notice; counts follow as tallies.
+    "cast_ballot": calling(ballots.cast_ballot, "poll_id", "answer"),
+}

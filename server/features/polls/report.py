@@ -34,12 +34,10 @@ from server.reports.json_archive import (
     ExportContext,
     Remap,
     RestoreContext,
-    archive_table,
     damaged,
     iso,
     numbered,
     numbered_records,
-    payload_ids,
     remap_fields,
 )
 from server.reports.model import (
@@ -50,11 +48,7 @@ from server.reports.model import (
     ReportItem,
     Section,
     Table,
-    csv_file,
-    event_summary,
-    item_section,
     logged_events,
-    report_section,
     safe_event,
 )
 from server.reports.small_groups import CSV_MARKS, Protected, protect, report_marks
@@ -367,12 +361,10 @@ def _polls_section(ctx: ReportContext, title: str, item_id: int | None) -> Secti
     return Section("polls", title, tuple(poll_section(ctx, shown) for shown in reported))
 
 
-@item_section("polls", order=20)
 def item_polls(ctx: ReportContext, item: ReportItem) -> Section | None:
     return _polls_section(ctx, _("Polls"), item.id)
 
 
-@report_section("polls_outside_agenda", order=26)
 def polls_outside_agenda(ctx: ReportContext) -> Section | None:
     return _polls_section(ctx, _("Polls outside the agenda items"), None)
 
@@ -380,7 +372,6 @@ def polls_outside_agenda(ctx: ReportContext) -> Section | None:
 # ---------------------------------------------------------------- CSV
 
 
-@csv_file("polls.csv", order=50)
 def polls_csv(ctx: ReportContext) -> Table:
     columns = (
         "item_number",
@@ -467,7 +458,6 @@ def _csv_breakdown(
     return iter(protected.entries(partial(_merged, shown), CSV_MARKS))
 
 
-@csv_file("poll_answers.csv", order=51)
 def poll_answers_csv(ctx: ReportContext) -> Table:
     columns = ("item_number", "item_title", "poll", "question", "answer", "shown", "excluded")
     return Table(columns, _answer_rows(ctx))
@@ -507,39 +497,31 @@ def _question_of(ctx: ReportContext, poll_id: Any) -> str:
     return isolate(poll.question) if poll else ""
 
 
-@event_summary("poll_created", "poll_updated")
-def _defined(ctx: ReportContext, payload: Payload) -> str:
+def defined_summary(ctx: ReportContext, payload: Payload) -> str:
     return str(payload.get("question", ""))
 
 
-@event_summary("poll_opened")
-def _opened(ctx: ReportContext, payload: Payload) -> str:
+def opened_summary(ctx: ReportContext, payload: Payload) -> str:
     question = isolate(str(payload.get("question", "")))
     return _("%(question)s (reopened)", question=question) if payload.get("reopened") else question
 
 
-@event_summary("poll_closed")
-def _closed(ctx: ReportContext, payload: Payload) -> str:
+def closed_summary(ctx: ReportContext, payload: Payload) -> str:
     voters = (payload.get("results") or {}).get("voters", 0)
     question = isolate(str((payload.get("poll") or {}).get("question", "")))
     return _("%(question)s — %(n)s voters", question=question, n=voters)
 
 
-@event_summary("poll_deleted")
-def _deleted(ctx: ReportContext, payload: Payload) -> str:
+def deleted_summary(ctx: ReportContext, payload: Payload) -> str:
     return _("a draft poll")
 
 
-@event_summary("ballot_cast")
-def _ballot(ctx: ReportContext, payload: Payload) -> str:
+def ballot_summary(ctx: ReportContext, payload: Payload) -> str:
     question = _question_of(ctx, payload.get("poll_id"))
     return _("%(question)s (changed)", question=question) if payload.get("changed") else question
 
 
-@event_summary(
-    "poll_answer_shown", "poll_answer_hidden", "poll_answer_excluded", "poll_answer_included"
-)
-def _answer_shown(ctx: ReportContext, payload: Payload) -> str:
+def answer_summary(ctx: ReportContext, payload: Payload) -> str:
     answer_id = payload.get("answer_id")
     ballot = ctx.tx.get(Ballot, answer_id) if isinstance(answer_id, int) else None
     question = _question_of(ctx, payload.get("poll_id"))
@@ -549,7 +531,7 @@ def _answer_shown(ctx: ReportContext, payload: Payload) -> str:
 # ---------------------------------------------------------------- the archive
 
 
-def _export_polls(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+def export_polls(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     for poll in numbered(ctx, "poll", Poll):
         yield {
             "id": ctx.ids.to_archive("poll", poll.id),
@@ -573,7 +555,7 @@ def _export_polls(ctx: ExportContext) -> Iterator[dict[str, Any]]:
         }
 
 
-def _restore_polls(ctx: RestoreContext, rows: list[Any]) -> None:
+def restore_polls(ctx: RestoreContext, rows: list[Any]) -> None:
     restored = []
     for number, record in numbered_records(rows, "poll"):
         options = record.array("options")
@@ -608,7 +590,7 @@ def _restore_polls(ctx: RestoreContext, rows: list[Any]) -> None:
         ctx.ids.bind("poll", number, poll.id)
 
 
-def _export_ballots(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+def export_ballots(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     ballots = ctx.tx.scalars(
         select(Ballot)
         .join(Poll, Poll.id == Ballot.poll_id)
@@ -629,7 +611,7 @@ def _export_ballots(ctx: ExportContext) -> Iterator[dict[str, Any]]:
         }
 
 
-def _restore_ballots(ctx: RestoreContext, rows: list[Any]) -> None:
+def restore_ballots(ctx: RestoreContext, rows: list[Any]) -> None:
     restored = []
     for number, record in numbered_records(rows, "poll ballot"):
         poll = ctx.tx.get_one(Poll, ctx.ids.from_archive("poll", record.integer("poll", minimum=1)))
@@ -655,9 +637,6 @@ def _restore_ballots(ctx: RestoreContext, rows: list[Any]) -> None:
         ctx.ids.bind("poll_ballot", number, ballot.id)
 
 
-archive_table("polls", order=50, export=_export_polls, restore=_restore_polls)
-archive_table("poll_ballots", order=51, export=_export_ballots, restore=_restore_ballots)
-
 POLL_FIELDS = {
     "id": "poll",
     "poll_id": "poll",
@@ -666,23 +645,11 @@ POLL_FIELDS = {
 }
 
 
-@payload_ids(
-    "poll_created",
-    "poll_updated",
-    "poll_opened",
-    "poll_deleted",
-    "ballot_cast",
-    "poll_answer_shown",
-    "poll_answer_hidden",
-    "poll_answer_excluded",
-    "poll_answer_included",
-)
-def _poll_payload(payload: Payload, remap: Remap) -> Payload:
+def poll_payload(payload: Payload, remap: Remap) -> Payload:
     return remap_fields(payload, remap, POLL_FIELDS)
 
 
-@payload_ids("poll_closed")
-def _closed_payload(payload: Payload, remap: Remap) -> Payload:
+def closed_payload(payload: Payload, remap: Remap) -> Payload:
     remapped = dict(payload)
     if isinstance(payload.get("poll"), dict):
         remapped["poll"] = remap_fields(payload["poll"], remap, POLL_FIELDS)

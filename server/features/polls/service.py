@@ -29,14 +29,13 @@ from server.core.times import iso
 from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
 from server.features.agenda.rules import find_item
 from server.features.consultations.rules import ConsultationSpec
-from server.features.consultations.service import creation_hook
-from server.features.consultations.snapshots import attendees_present, snapshot_part
+from server.features.consultations.snapshots import attendees_present
 
 from . import models as storage
 from . import rules
 from .counting import BallotRow, public_results, tally, with_turnout
 from .models import Ballot, Poll
-from .views import PollView
+from .views import PollsPart, PollView
 
 # The coalesced results of polls (features/polls/handlers.py renders them).
 TOPIC = "poll_results"
@@ -198,10 +197,9 @@ def current_results(core: Core, consultation_id: int, poll_ids: Collection[Any])
         return [_tallied(tx, poll, present) for poll in polls]
 
 
-@snapshot_part
 def polls_snapshot(
     tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
-) -> dict[str, Any]:
+) -> PollsPart:
     """Staff see every poll and every result; others see polls once opened, results if allowed."""
     staff = viewer.role in STAFF_ROLES
     polls = tx.scalars(
@@ -231,7 +229,6 @@ def polls_snapshot(
     }
 
 
-@creation_hook
 def polls_from_agenda_file(
     tx: Session, consultation: Consultation, spec: ConsultationSpec, now: datetime
 ) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
 
 class PollView(TypedDict):
@@ -25,3 +25,17 @@ class PollView(TypedDict):
     state: str
     opened_at: str | None
     closed_at: str | None
+
+
+class PollsView(TypedDict):
+    """The polls a viewer may see, the live one, the results they may see (by poll id),
+    and their own ballots (by poll id)."""
+
+    items: list[PollView]
+    live_poll_id: int | None
+    results: dict[str, dict[str, Any]]
+    my_ballots: dict[str, Any]
+
+
+class PollsPart(TypedDict):
+    polls: PollsView

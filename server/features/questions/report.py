@@ -44,14 +44,11 @@ from server.reports.json_archive import (
     ExportContext,
     Remap,
     RestoreContext,
-    archive_table,
     iso,
     numbered,
     numbered_records,
-    payload_ids,
     records,
     remap_fields,
-    settings_ids,
 )
 from server.reports.model import (
     Audience,
@@ -61,11 +58,6 @@ from server.reports.model import (
     ReportItem,
     Section,
     Table,
-    csv_file,
-    event_redaction,
-    event_summary,
-    item_section,
-    report_section,
 )
 
 from . import rules
@@ -277,18 +269,15 @@ def _section(ctx: ReportContext, key: str, title: str, entries: list[Entry]) -> 
     return Section(key, title, tuple(blocks))
 
 
-@item_section("questions", order=10)
 def item_questions(ctx: ReportContext, item: ReportItem) -> Section | None:
     return _section(ctx, "questions", _("Questions"), _entries(ctx).get(item.id, []))
 
 
-@report_section("questions_outside_agenda", order=25)
 def questions_outside_agenda(ctx: ReportContext) -> Section | None:
     entries = _entries(ctx).get(None, [])
     return _section(ctx, "questions", _("Questions outside the agenda items"), entries)
 
 
-@csv_file("questions.csv", order=40)
 def questions_csv(ctx: ReportContext) -> Table:
     columns = (
         "item_number",
@@ -381,7 +370,7 @@ def _view_line(ctx: ReportContext, view: Any) -> str:
     return _line(ctx, view.get("id"), view.get("text"))
 
 
-def _question_event(ctx: ReportContext, payload: Payload) -> str:
+def question_summary(ctx: ReportContext, payload: Payload) -> str:
     line = _view_line(ctx, payload.get("question"))
     if "into" in payload:
         kept = isolate(_view_line(ctx, payload["into"]))
@@ -389,40 +378,31 @@ def _question_event(ctx: ReportContext, payload: Payload) -> str:
     return line
 
 
-for _type in (*rules.QUESTION_EVENTS, "question_edited"):
-    event_summary(_type)(_question_event)
-
-
-@event_summary("question_voted", "question_vote_withdrawn", "question_unpinned")
-def _by_id(ctx: ReportContext, payload: Payload) -> str:
+def voted_summary(ctx: ReportContext, payload: Payload) -> str:
     question_id = payload.get("question_id")
     question = ctx.tx.get(Question, question_id) if isinstance(question_id, int) else None
     return _line(ctx, question_id, question.text) if question else ""
 
 
-@event_summary("question_settings_changed")
-def _settings(ctx: ReportContext, payload: Payload) -> str:
+def settings_summary(ctx: ReportContext, payload: Payload) -> str:
     changed = payload.get("changed") or {}
     return ", ".join(f"{key}: {value}" for key, value in sorted(changed.items()))
 
 
-@event_summary("questions_opened", "questions_closed")
-def _opened(ctx: ReportContext, payload: Payload) -> str:
+def opened_summary(ctx: ReportContext, payload: Payload) -> str:
     for item in ctx.items:
         if item.id == payload.get("item_id"):
             return f"{item.number}. {isolate(item.title)}"
     return _("all agenda items")
 
 
-@event_summary("participant_banned", "participant_unbanned")
-def _banned(ctx: ReportContext, payload: Payload) -> str:
+def banned_summary(ctx: ReportContext, payload: Payload) -> str:
     person = payload.get("participant") or {}
     where = (group_label(str(person.get("stakeholder_group", ""))), person.get("country") or "")
     return ", ".join(part for part in where if part)
 
 
-@event_redaction("participant_banned", "participant_unbanned")
-def _no_name(payload: Payload) -> Payload:
+def no_name(payload: Payload) -> Payload:
     """Reports name no attendee (see foundation.PERSON_EVENTS)."""
     person = payload.get("participant")
     if not isinstance(person, dict):
@@ -433,7 +413,7 @@ def _no_name(payload: Payload) -> Payload:
 # ---------------------------------------------------------------- the archive
 
 
-def _export_questions(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+def export_questions(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     ids = ctx.ids
     for question in numbered(ctx, "question", Question):
         named = question.anonymity == rules.NAMED
@@ -456,7 +436,7 @@ def _export_questions(ctx: ExportContext) -> Iterator[dict[str, Any]]:
         }
 
 
-def _restore_questions(ctx: RestoreContext, rows: list[Any]) -> None:
+def restore_questions(ctx: RestoreContext, rows: list[Any]) -> None:
     ids = ctx.ids
     restored: list[tuple[int, Question, Any]] = []
     for number, record in numbered_records(rows, "question"):
@@ -488,7 +468,7 @@ def _restore_questions(ctx: RestoreContext, rows: list[Any]) -> None:
     ctx.tx.flush()
 
 
-def _export_votes(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+def export_votes(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     votes = ctx.tx.scalars(
         select(QuestionVote)
         .join(Question, Question.id == QuestionVote.question_id)
@@ -503,7 +483,7 @@ def _export_votes(ctx: ExportContext) -> Iterator[dict[str, Any]]:
         }
 
 
-def _restore_votes(ctx: RestoreContext, rows: list[Any]) -> None:
+def restore_votes(ctx: RestoreContext, rows: list[Any]) -> None:
     for record in records(rows, "question vote"):
         ctx.tx.add(
             QuestionVote(
@@ -518,8 +498,6 @@ def _restore_votes(ctx: RestoreContext, rows: list[Any]) -> None:
 
 
 # Quota rows stay behind: their last time matches a person to their latest question.
-archive_table("questions", order=40, export=_export_questions, restore=_restore_questions)
-archive_table("question_votes", order=41, export=_export_votes, restore=_restore_votes)
 
 QUESTION_FIELDS = {
     "id": "question",
@@ -540,14 +518,7 @@ def _question_ids(view: Any, remap: Remap) -> Any:
     return remapped
 
 
-@payload_ids(
-    *rules.QUESTION_EVENTS,
-    "question_edited",
-    "question_unpinned",
-    "question_voted",
-    "question_vote_withdrawn",
-)
-def _question_payload(payload: Payload, remap: Remap) -> Payload:
+def question_payload(payload: Payload, remap: Remap) -> Payload:
     remapped = remap_fields(payload, remap, QUESTION_FIELDS)
     for key in ("question", "into"):
         if key in payload:
@@ -555,21 +526,18 @@ def _question_payload(payload: Payload, remap: Remap) -> Payload:
     return remapped
 
 
-@payload_ids("participant_banned", "participant_unbanned")
-def _ban_payload(payload: Payload, remap: Remap) -> Payload:
+def ban_payload(payload: Payload, remap: Remap) -> Payload:
     return {**payload, "participant": _question_ids(payload.get("participant"), remap)}
 
 
-@payload_ids("questions_opened", "questions_closed", "question_settings_changed")
-def _settings_payload(payload: Payload, remap: Remap) -> Payload:
+def settings_payload(payload: Payload, remap: Remap) -> Payload:
     remapped = remap_fields(payload, remap, {"item_id": "agenda_item"})
     if isinstance(payload.get("settings"), dict):
-        remapped["settings"] = _settings_ids(payload["settings"], remap)
+        remapped["settings"] = settings_ids(payload["settings"], remap)
     return remapped
 
 
-@settings_ids(rules.SETTINGS_KEY)
-def _settings_ids(settings: Payload, remap: Remap) -> Payload:
+def settings_ids(settings: Payload, remap: Remap) -> Payload:
     closed = settings.get("closed_items")
     if not isinstance(closed, list):
         return settings

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from server.core.errors import N_, Conflict, DomainError, Forbidden, Label, NotFound
-from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, Payload, Projection, projection
+from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, Payload, Projection
 from server.core.ids import as_id
 from server.core.text import clean_text, name_fields, optional_text, require_int
 
@@ -416,21 +416,21 @@ QUESTION_EVENTS = (
     "questions_merged",
 )
 
-for _event_type in QUESTION_EVENTS:
-    projection(_event_type, ATTENDEE)(_projector(public_view))
-    projection(_event_type, RAPPORTEUR)(_projector(rapporteur_view))
 
-# Attendees read an edit's corrected text only: a moderator may edit out what
-# should not show. Rapporteurs read the text before the edit, once they may
-# read the question at all.
-projection("question_edited", ATTENDEE)(_projector(public_view, drop=("previous_text",)))
-
-
-@projection("question_edited", RAPPORTEUR)
-def _edited_for_rapporteurs(payload: Payload) -> Payload:
+def edited_for_rapporteurs(payload: Payload) -> Payload:
     pending = payload["question"].get("state") not in SEEN_BY[RAPPORTEUR]
     return _projector(rapporteur_view, drop=("previous_text",) if pending else ())(payload)
 
 
-projection("participant_banned", RAPPORTEUR)(_projector(rapporteur_view, drop=("hidden",)))
-projection("participant_unbanned", RAPPORTEUR)(_projector(rapporteur_view, drop=("restored",)))
+# How attendees and rapporteurs read the queue's events (installed by server/bootstrap.py).
+PROJECTIONS: dict[tuple[str, str], Projection] = {
+    **{(event_type, ATTENDEE): _projector(public_view) for event_type in QUESTION_EVENTS},
+    **{(event_type, RAPPORTEUR): _projector(rapporteur_view) for event_type in QUESTION_EVENTS},
+    # Attendees read an edit's corrected text only: a moderator may edit out what
+    # should not show. Rapporteurs read the text before the edit, once they may
+    # read the question at all.
+    ("question_edited", ATTENDEE): _projector(public_view, drop=("previous_text",)),
+    ("question_edited", RAPPORTEUR): edited_for_rapporteurs,
+    ("participant_banned", RAPPORTEUR): _projector(rapporteur_view, drop=("hidden",)),
+    ("participant_unbanned", RAPPORTEUR): _projector(rapporteur_view, drop=("restored",)),
+}

@@ -33,12 +33,10 @@ from server.core.times import iso
 from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work, within
 from server.features.agenda import rules as agenda_rules
 from server.features.consultations.rules import ConsultationSpec
-from server.features.consultations.service import creation_hook
-from server.features.consultations.snapshots import snapshot_part
 
 from . import rules
 from .models import Question, QuestionQuota, QuestionVote
-from .views import AuthorView, OwnQuestionView, QuestionView
+from .views import AuthorView, OwnQuestionView, QuestionsPart, QuestionView, QueueView
 
 VOTES_TOPIC = "question_votes"
 
@@ -430,10 +428,9 @@ def _counts(
     return {str(question_id): count for question_id, count in tx.execute(query)}
 
 
-@snapshot_part
 def questions_part(
     tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
-) -> dict[str, Any]:
+) -> QuestionsPart:
     """The queue as the viewer's role may see it; an attendee also gets their own."""
     states = rules.SEEN_BY[viewer.role]
     questions = tx.scalars(
@@ -443,7 +440,7 @@ def questions_part(
     ).all()
     counts = _counts(tx, consultation.id, states)
     authors = _authors(tx, questions)
-    part: dict[str, Any] = {
+    part: QueueView = {
         "settings": rules.settings_of(consultation.settings).as_dict(),
         "list": [
             {
@@ -567,7 +564,6 @@ def _pinned(tx: Session, consultation_id: int) -> Question | None:
     )
 
 
-@creation_hook
 def check_settings(
     tx: Session, consultation: Consultation, spec: ConsultationSpec, now: datetime
 ) -> None:

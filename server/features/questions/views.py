@@ -6,7 +6,7 @@ which also read payloads logged by earlier versions, so they stay plain mappings
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Any, NotRequired, TypedDict
 
 
 class AuthorView(TypedDict):
@@ -40,3 +40,19 @@ class QuestionView(OwnQuestionView):
     author: AuthorView | None
     approved_at: str | None
     answered_at: str | None
+
+
+class QueueView(TypedDict):
+    """The queue as a role may see it: the settings, each question through the role's
+    projection (a plain mapping, see above) with its `votes`, the pinned one; an
+    attendee also gets their own questions and the ids they voted for."""
+
+    settings: dict[str, Any]
+    list: list[dict[str, Any]]
+    pinned_id: int | None
+    mine: NotRequired[list[OwnQuestionView]]
+    my_votes: NotRequired[list[int]]
+
+
+class QuestionsPart(TypedDict):
+    questions: QueueView

@@ -13,28 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from server.core import tallies
-from server.core.commands import command_to
+from server.core.commands import Handler, calling
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR
 from server.core.runtime import Core
 
 from . import service as speakers
 
-# Attendees.
-command_to("raise_hand", speakers.raise_hand, "item_id", "topic")
-command_to("withdraw_hand", speakers.withdraw_hand, "hand_id")
-# The chair (and, for `end_turn`, the speaker yielding the floor).
-command_to("give_floor", speakers.give_floor, "hand_id", "item_id", "replacing")
-command_to("end_turn", speakers.end_turn, "hand_id")
-command_to("extend_turn", speakers.extend_turn, "seconds")
-command_to("put_hand_back", speakers.put_back, "hand_id")
-command_to("remove_hand", speakers.remove_hand, "hand_id")
-command_to("close_speakers_list", speakers.close_list, "item_id")
-command_to("reopen_speakers_list", speakers.reopen_list, "item_id")
-command_to("set_speakers_ordering", speakers.set_ordering, "ordering")
-command_to("set_speaking_time", speakers.set_time_limit, "seconds", "item_id")
 
-
-@tallies.topic(speakers.TOPIC)
 def render_queue(core: Core, consultation_id: int, _keys: frozenset[Any]) -> list[tallies.Push]:
     """The ordered queue, absolute: staff with names, attendees with request numbers only."""
     views = speakers.queue_views(core, consultation_id)
@@ -42,3 +27,21 @@ def render_queue(core: Core, consultation_id: int, _keys: frozenset[Any]) -> lis
         tallies.Push((MODERATOR, RAPPORTEUR), "speakers_queue", views["staff"]),
         tallies.Push((ATTENDEE,), "speakers_queue", views["public"]),
     ]
+
+
+# The commands this feature answers, installed by server/bootstrap.py.
+COMMANDS: dict[str, Handler] = {
+    # Attendees.
+    "raise_hand": calling(speakers.raise_hand, "item_id", "topic"),
+    "withdraw_hand": calling(speakers.withdraw_hand, "hand_id"),
+    # The chair (and, for `end_turn`, the speaker yielding the floor).
+    "give_floor": calling(speakers.give_floor, "hand_id", "item_id", "replacing"),
+    "end_turn": calling(speakers.end_turn, "hand_id"),
+    "extend_turn": calling(speakers.extend_turn, "seconds"),
+    "put_hand_back": calling(speakers.put_back, "hand_id"),
+    "remove_hand": calling(speakers.remove_hand, "hand_id"),
+    "close_speakers_list": calling(speakers.close_list, "item_id"),
+    "reopen_speakers_list": calling(speakers.reopen_list, "item_id"),
+    "set_speakers_ordering": calling(speakers.set_ordering, "ordering"),
+    "set_speaking_time": calling(speakers.set_time_limit, "seconds", "item_id"),
+}

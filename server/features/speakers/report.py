@@ -29,14 +29,11 @@ from server.reports.json_archive import (
     ExportContext,
     Remap,
     RestoreContext,
-    archive_table,
     iso,
     numbered,
     numbered_records,
-    payload_ids,
     records,
     remap_fields,
-    settings_ids,
 )
 from server.reports.model import (
     Audience,
@@ -46,11 +43,7 @@ from server.reports.model import (
     ReportItem,
     Section,
     Table,
-    csv_file,
     duration,
-    event_summary,
-    item_section,
-    report_section,
 )
 from server.reports.small_groups import CSV_MARKS, Marks, protect, report_marks
 
@@ -77,7 +70,6 @@ def _over(seconds: int) -> str:
     return f"⚠ {duration(seconds)}" if seconds else "–"
 
 
-@item_section("speakers", order=30)
 def item_speakers(ctx: ReportContext, item: ReportItem) -> Section | None:
     turns = _turns(ctx).get(item.id, [])
     if not turns:
@@ -152,7 +144,6 @@ def _totals_rows(
     )
 
 
-@report_section("speaking_time", order=30)
 def speaking_time(ctx: ReportContext) -> Section | None:
     """Who held the floor, and for how long: by stakeholder group and by country."""
     totals = speaking_totals(ctx.tx, ctx.consultation.id, ctx.now)
@@ -189,7 +180,6 @@ def speaking_time(ctx: ReportContext) -> Section | None:
 # ---------------------------------------------------------------- CSV
 
 
-@csv_file("speakers.csv", order=60)
 def speakers_csv(ctx: ReportContext) -> Table:
     columns = (
         "item_number",
@@ -234,7 +224,6 @@ def _turn_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
             )
 
 
-@csv_file("speaking_time.csv", order=61)
 def speaking_time_csv(ctx: ReportContext) -> Table:
     totals = speaking_totals(ctx.tx, ctx.consultation.id, ctx.now)
     rows: list[tuple[Cell, ...]] = [("all", "", totals["turns"], totals["seconds"])]
@@ -257,30 +246,25 @@ def _who(payload: Payload) -> str:
     return f"{isolate(speaker_name(payload))} ({', '.join(part for part in where if part)})"
 
 
-@event_summary("hand_raised", "hand_withdrawn", "hand_removed", "hand_put_back")
-def _hand(ctx: ReportContext, payload: Payload) -> str:
+def hand_summary(ctx: ReportContext, payload: Payload) -> str:
     topic = payload.get("topic")
     return f"{_who(payload)}: {isolate(str(topic))}" if topic else _who(payload)
 
 
-@event_summary("floor_given", "turn_cancelled")
-def _floor(ctx: ReportContext, payload: Payload) -> str:
+def floor_summary(ctx: ReportContext, payload: Payload) -> str:
     return _who(payload)
 
 
-@event_summary("turn_extended")
-def _extended(ctx: ReportContext, payload: Payload) -> str:
+def extended_summary(ctx: ReportContext, payload: Payload) -> str:
     return f"{_who(payload)}, +{duration(payload.get('seconds', 0))}"
 
 
-@event_summary("turn_overran")
-def _overran(ctx: ReportContext, payload: Payload) -> str:
+def overran_summary(ctx: ReportContext, payload: Payload) -> str:
     allotted = payload.get("limit_seconds", 0) + payload.get("extra_seconds", 0)
     return _("%(who)s, past %(time)s", who=_who(payload), time=duration(allotted))
 
 
-@event_summary("turn_ended")
-def _ended(ctx: ReportContext, payload: Payload) -> str:
+def ended_summary(ctx: ReportContext, payload: Payload) -> str:
     return f"{_who(payload)}, {duration(payload.get('duration', 0))}"
 
 
@@ -291,13 +275,11 @@ def _item_line(ctx: ReportContext, item_id: Any) -> str:
     return ""
 
 
-@event_summary("speakers_list_closed", "speakers_list_reopened")
-def _list(ctx: ReportContext, payload: Payload) -> str:
+def list_summary(ctx: ReportContext, payload: Payload) -> str:
     return _item_line(ctx, payload.get("item_id"))
 
 
-@event_summary("speakers_ordering_changed")
-def _ordering(ctx: ReportContext, payload: Payload) -> str:
+def ordering_summary(ctx: ReportContext, payload: Payload) -> str:
     return {
         rules.REQUESTED: _("as requested"),
         rules.FIRST_TIME: _("first-time speakers first"),
@@ -305,8 +287,7 @@ def _ordering(ctx: ReportContext, payload: Payload) -> str:
     }.get(payload.get("ordering", ""), str(payload.get("ordering", "")))
 
 
-@event_summary("speaking_time_set")
-def _limit(ctx: ReportContext, payload: Payload) -> str:
+def limit_summary(ctx: ReportContext, payload: Payload) -> str:
     seconds = payload.get("seconds")
     limit = duration(seconds) if isinstance(seconds, int) else _("the consultation's")
     item = _item_line(ctx, payload.get("item_id"))
@@ -316,7 +297,7 @@ def _limit(ctx: ReportContext, payload: Payload) -> str:
 # ---------------------------------------------------------------- the archive
 
 
-def _export_hands(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+def export_hands(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     hands = numbered(ctx, "speaker_hand", SpeakerHand)
     people = {
         person.id: person
@@ -345,7 +326,7 @@ def _export_hands(ctx: ExportContext) -> Iterator[dict[str, Any]]:
 STATES = (rules.WAITING, rules.SPEAKING, rules.DONE, rules.WITHDRAWN, rules.REMOVED)
 
 
-def _restore_hands(ctx: RestoreContext, rows: list[Any]) -> None:
+def restore_hands(ctx: RestoreContext, rows: list[Any]) -> None:
     restored = []
     for number, record in numbered_records(rows, "speaker hand"):
         person = ctx.tx.get_one(
@@ -373,7 +354,7 @@ def _restore_hands(ctx: RestoreContext, rows: list[Any]) -> None:
         ctx.ids.bind("speaker_hand", number, hand.id)
 
 
-def _export_closed(ctx: ExportContext) -> Iterator[dict[str, Any]]:
+def export_closed(ctx: ExportContext) -> Iterator[dict[str, Any]]:
     closed = ctx.tx.scalars(
         select(ClosedSpeakerList)
         .where(ClosedSpeakerList.consultation_id == ctx.consultation.id)
@@ -386,7 +367,7 @@ def _export_closed(ctx: ExportContext) -> Iterator[dict[str, Any]]:
         }
 
 
-def _restore_closed(ctx: RestoreContext, rows: list[Any]) -> None:
+def restore_closed(ctx: RestoreContext, rows: list[Any]) -> None:
     for record in records(rows, "closed list of speakers"):
         ctx.tx.add(
             ClosedSpeakerList(
@@ -398,9 +379,6 @@ def _restore_closed(ctx: RestoreContext, rows: list[Any]) -> None:
     ctx.tx.flush()
 
 
-archive_table("speaker_hands", order=60, export=_export_hands, restore=_restore_hands)
-archive_table("closed_speaker_lists", order=61, export=_export_closed, restore=_restore_closed)
-
 SPEAKER_FIELDS = {
     "id": "speaker_hand",
     "hand_id": "speaker_hand",
@@ -409,22 +387,11 @@ SPEAKER_FIELDS = {
 }
 
 
-@payload_ids(
-    "hand_raised",
-    "hand_withdrawn",
-    "hand_removed",
-    "hand_put_back",
-    *rules.TURN_EVENTS,
-    "speakers_list_closed",
-    "speakers_list_reopened",
-    "speaking_time_set",
-)
-def _speaker_payload(payload: Payload, remap: Remap) -> Payload:
+def speaker_payload(payload: Payload, remap: Remap) -> Payload:
     return remap_fields(payload, remap, SPEAKER_FIELDS)
 
 
-@settings_ids("speakers")
-def _speaker_settings(settings: Payload, remap: Remap) -> Payload:
+def speaker_settings(settings: Payload, remap: Remap) -> Payload:
     limits = settings.get("item_time_limits")
     if not isinstance(limits, dict):
         return settings

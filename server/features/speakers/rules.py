@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any, TypeGuard
 
 from server.core.errors import N_, Conflict, DomainError, Forbidden, Label, NotFound
-from server.core.events import ATTENDEE, Payload, projection
+from server.core.events import ATTENDEE, Payload, Projection
 from server.core.ids import as_id
 from server.core.text import name_fields, optional_text, require_int
 
@@ -44,13 +44,14 @@ TURN_EVENTS = ("floor_given", "turn_extended", "turn_overran", "turn_ended", "tu
 _PRIVATE_TURN_FIELDS = frozenset({"participant_id", "topic"})
 
 
-@projection(TURN_EVENTS[0], ATTENDEE)
 def public_turn(turn: Mapping[str, Any]) -> Payload:
     return {k: v for k, v in turn.items() if k not in _PRIVATE_TURN_FIELDS}
 
 
-for _event_type in TURN_EVENTS[1:]:
-    projection(_event_type, ATTENDEE)(public_turn)
+# How attendees read the floor's events (installed by server/bootstrap.py).
+PROJECTIONS: dict[tuple[str, str], Projection] = {
+    (event_type, ATTENDEE): public_turn for event_type in TURN_EVENTS
+}
 
 
 @dataclass(frozen=True)

@@ -32,12 +32,19 @@ from server.core.times import iso
 from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
 from server.features.agenda.rules import active_item, find_item
 from server.features.consultations.rules import ConsultationSpec
-from server.features.consultations.service import creation_hook
-from server.features.consultations.snapshots import snapshot_part
 
 from . import rules
 from .models import ClosedSpeakerList, SpeakerHand
-from .views import HandView, InterventionView, ItemQueueView, OwnHandView, QueueView, TurnView
+from .views import (
+    HandView,
+    InterventionView,
+    ItemQueueView,
+    OwnHandView,
+    QueueView,
+    SpeakersPart,
+    SpeakersView,
+    TurnView,
+)
 
 Pair = tuple[SpeakerHand, Participant]  # a hand and its owner, as the ORM loads them
 
@@ -271,7 +278,6 @@ def set_time_limit(core: Core, viewer: Viewer, seconds: Any, item_id: Any = None
     return uow.outcome
 
 
-@creation_hook
 def speakers_from_agenda_file(
     tx: Session, consultation: Consultation, spec: ConsultationSpec, now: datetime
 ) -> None:
@@ -463,19 +469,25 @@ def queue_view(state: QueueState, role: str) -> QueueView:
     }
 
 
-@snapshot_part
 def speakers_snapshot(
     tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
-) -> dict[str, Any]:
+) -> SpeakersPart:
     """The queue, the floor and its clock, the settings; staff also the record so far,
     an attendee their own open hands."""
     state = load_queue(tx, consultation)
-    view: dict[str, Any] = dict(queue_view(state, viewer.role))
     floor = turn_view(state.floor, now) if state.floor else None
-    view["floor"] = rules.public_turn(floor) if floor and viewer.role == ATTENDEE else floor
     active = active_item(consultation.items)
-    view["current_item_id"] = active.id if active else None
-    view["list_open"] = None if active is None else active.id not in state.closed
+    queue = queue_view(state, viewer.role)
+    view: SpeakersView = {
+        "ordering": queue["ordering"],
+        "time_limit_seconds": queue["time_limit_seconds"],
+        "item_time_limits": queue["item_time_limits"],
+        "closed_items": queue["closed_items"],
+        "queues": queue["queues"],
+        "floor": rules.public_turn(floor) if floor and viewer.role == ATTENDEE else floor,
+        "current_item_id": active.id if active else None,
+        "list_open": None if active is None else active.id not in state.closed,
+    }
     if viewer.role == ATTENDEE:
         view["mine"] = my_hands(tx, consultation.id, viewer.participant_id)
     else:

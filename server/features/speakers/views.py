@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 
 class _Speaker(TypedDict):
@@ -73,3 +73,26 @@ class OwnHandView(TypedDict):
     topic: str
     state: str
     requested_at: str
+
+
+class RecordView(TypedDict):
+    """Staff's record so far: the turns by item, and the speaking totals."""
+
+    items: list[dict[str, Any]]
+    totals: dict[str, Any]
+
+
+class SpeakersView(QueueView):
+    """The speakers' part of a snapshot: the queue, the floor (for attendees without the
+    speaker's number and topic) and its clock, the current item and whether its list is
+    open; an attendee also gets their own open hands, staff the record so far."""
+
+    floor: TurnView | dict[str, Any] | None
+    current_item_id: int | None
+    list_open: bool | None
+    mine: NotRequired[list[OwnHandView]]
+    record: NotRequired[RecordView]
+
+
+class SpeakersPart(TypedDict):
+    speakers: SpeakersView

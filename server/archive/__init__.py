@@ -1,0 +1,1 @@
+"""Restoring a JSON archive as a new consultation (restore.py)."""
