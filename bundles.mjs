@@ -14,7 +14,7 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 const outdir = path.resolve(process.argv[2] || path.join(root, "static", "dist"));
 const core = path.join(root, "static", "js", "core");
 const LIVE_PAGES = ["attendee", "moderator", "present", "rapporteur"];
-const STYLES = ["baraza", "questions", "polls", "speakers", "reports", "present", "attendee", "themes", "series"];
+const STYLES = ["baraza", "questions", "polls", "speakers", "reports", "present", "attendee", "themes", "series", "console"];
 
 // A page's part imports the core as "./core.js", the bundle the page has loaded already.
 const coreFromThePage = {

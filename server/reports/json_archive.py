@@ -470,7 +470,14 @@ def _note_payload(payload: Payload, remap: Remap) -> Payload:
 
 PAYLOAD_IDS: dict[str, PayloadIds] = {
     **each(
-        ("item_started", "item_ended", "item_extended", "item_added", "item_overran"),
+        (
+            "item_started",
+            "item_ended",
+            "item_extended",
+            "item_added",
+            "item_overran",
+            "item_updated",
+        ),
         _item_payload,
     ),
     "agenda_reordered": _order_payload,

@@ -88,15 +88,19 @@ def join(code: str) -> BaseResponse:
     device = request_device()
     try:
         admit(code)
-        admitted = consultations.join(current_core(), code, request.form.to_dict(), device)
+        form = request.form.to_dict()
+        admitted = consultations.join(current_core(), code, form, device, group_required=True)
         metrics.JOINS.inc()
     except DomainError as error:
         with current_core().store.reading() as tx:
             consultation = snapshots.consultation_view(consultations.find_by_code(tx, code))
+        # A field's own error is said under that field; others above the form.
+        field = "stakeholder_group" if error.code.endswith("stakeholder_group") else None
         page = render_template(
             "join.html",
             consultation=consultation,
-            error=translate_error(error),
+            error=None if field else translate_error(error),
+            field_errors={field: translate_error(error)} if field else {},
             form=request.form,
         )
         return with_retry_after(Response(page, status_of(error.code)), error)

@@ -189,7 +189,9 @@ class Rehearsal:
         for person in self.everyone:
             expect(person.sees("[data-now-title]")).to_have_text("Opening and welcome")
         second = "Regional issues in the expansion of cybercrime"
-        self.moderator.sees("[data-agenda-items]").get_by_role("button", name=second).click()
+        agenda = self.moderator.sees("[data-agenda-items]")
+        agenda.get_by_role("button", name=second, exact=True).click()
+        self.moderator.page.get_by_role("dialog").get_by_role("button", name="Start it").click()
         for person in self.everyone:
             expect(person.sees("[data-now-title]")).to_have_text(second)
             expect(person.sees("[data-now-remaining]")).to_have_text(re.compile(r"^1[45]:\d\d$"))

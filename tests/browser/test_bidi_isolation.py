@@ -19,6 +19,8 @@ QUESTION = "Who \u202eratifies first? And when?"
 def enter(page, url: str, name: str, lands_on: str) -> None:
     page.goto(url)
     page.fill("input[name=display_name]", name)
+    if page.locator("#stakeholder_group").count():  # attendees choose a group; staff are not asked
+        page.select_option("#stakeholder_group", "civil_society")
     page.click("main button[type=submit]")
     page.wait_for_url(re.compile(lands_on))
     page.wait_for_function("() => document.body.dataset.live === 'live'")

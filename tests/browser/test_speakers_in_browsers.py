@@ -36,11 +36,13 @@ def test_an_attendee_raises_a_hand_and_is_told_when_they_have_the_floor(server, 
     expect(queue.first).to_contain_text("Capacity building")
     expect(queue.first).to_contain_text("First time")
 
+    moderator.locator("summary", has_text="Order of speakers").click()  # folded away on the console
     moderator.check("input[name=speakers-ordering][value=balanced]")
     for page in (moderator, attendee):
         expect(page.locator("[data-ordering]").first).to_have_text("Balanced by stakeholder group")
 
-    moderator.click("[data-action=next]")
+    expect(moderator.locator("[data-strip-hands]")).to_have_text("1 waiting")
+    moderator.get_by_role("button", name="Give the floor to the next").click()
     banner = attendee.locator("[data-my-floor]")
     expect(banner).to_be_visible()
     expect(attendee.locator("[data-my-alert]")).to_have_text(
@@ -61,7 +63,7 @@ def test_an_attendee_raises_a_hand_and_is_told_when_they_have_the_floor(server, 
     assert serious_violations(present) == []
     screenshot(present, "speakers-present-desktop")
 
-    moderator.click("[data-action=extend_turn][data-seconds='60']")
+    moderator.get_by_role("button", name="+1 min").click()
     expect(attendee.locator("[data-my-remaining]")).to_have_text(re.compile(r"^[34]:\d\d left$"))
     attendee.click("[data-action=yield]")
     expect(banner).to_be_hidden()

@@ -56,7 +56,9 @@ def test_https_adds_strict_transport_security_and_secure_cookies(make_app):
     path = f"/j/{c.join_code}"
     form = client.get(path)
     token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
-    response = client.post(path, data={"display_name": "Ama", "csrf_token": token})
+    response = client.post(
+        path, data={"display_name": "Ama", "stakeholder_group": "other", "csrf_token": token}
+    )
     assert response.status_code == 302
     session_cookie = form.headers["Set-Cookie"]
     token_cookie = response.headers["Set-Cookie"]
@@ -70,7 +72,7 @@ def test_https_adds_strict_transport_security_and_secure_cookies(make_app):
 def test_plain_http_cookies_are_private_but_not_secure(app, app_consultation):
     client = app.test_client()
     path = f"/j/{app_consultation.join_code}"
-    response = client.post(path, data=form_data(client, path))
+    response = client.post(path, data=form_data(client, path, stakeholder_group="other"))
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("bz_"))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
     assert "Strict-Transport-Security" not in response.headers

@@ -157,6 +157,7 @@ COMMANDS_ALLOWED: dict[str, tuple[set[str], Example]] = {
     "extend_item": ({MODERATOR}, lambda w: {"item_id": w.items[0], "minutes": 5}),
     "reorder_items": ({MODERATOR}, lambda w: {"order": list(reversed(w.items))}),
     "add_item": ({MODERATOR}, lambda w: {"title": "Any other business", "minutes": 5}),
+    "update_item": ({MODERATOR}, lambda w: {"item_id": w.items[0], "title": "Opening"}),
     "end_consultation": ({MODERATOR}, lambda w: {}),
     "replace_link": ({MODERATOR}, lambda w: {"role": "rapporteur"}),
     # Polls

@@ -23,6 +23,23 @@ def test_joining_with_the_code_admits_an_attendee_with_their_profile(create_cons
     assert [e.type for e in admitted.events] == ["participant_joined"]
 
 
+def test_a_join_that_requires_a_group_refuses_none_and_writes_nothing(create_consultation, core):
+    c = create_consultation()
+    for empty in ({}, {"stakeholder_group": ""}):
+        with pytest.raises(DomainError) as refused:
+            consultations.join(core, c.join_code, empty, group_required=True)
+        assert refused.value.code == "empty_stakeholder_group"
+    with core.store.reading() as tx:
+        assert (
+            tx.scalars(
+                select(Participant).where(
+                    Participant.role == "attendee", Participant.consultation_id == c.id
+                )
+            ).all()
+            == []
+        )
+
+
 def test_an_unknown_join_code_is_refused(create_consultation, core):
     create_consultation()
     with pytest.raises(DomainError) as refused:

@@ -214,3 +214,28 @@ def test_an_item_is_named_by_its_whole_number_id_alone(create_consultation, core
     with pytest.raises(DomainError) as refused:
         agenda.start_item(core, c.moderator, item_id)
     assert refused.value.code == "unknown_item"
+
+
+def test_an_item_is_renamed_and_retimed_live(create_consultation, core):
+    c = create_consultation()
+    first = c.item_ids()[0]
+    agenda.start_item(core, c.moderator, first)
+    (event,) = agenda.update_item(core, c.moderator, first, "Welcome and purpose", 12).events
+    assert event.type == "item_updated"
+    assert (event.payload["title"], event.payload["planned_minutes"]) == ("Welcome and purpose", 12)
+    assert event.payload["state"] == "active"
+    (renamed,) = agenda.update_item(core, c.moderator, first, "Welcome", None).events
+    assert (renamed.payload["title"], renamed.payload["planned_minutes"]) == ("Welcome", 12)
+
+
+@pytest.mark.parametrize(
+    ("title", "minutes", "code"),
+    [(None, None, "empty_change"), ("", None, "empty_title"), (None, 0, "invalid_minutes")],
+)
+def test_a_refused_item_change_writes_nothing(create_consultation, core, title, minutes, code):
+    c = create_consultation()
+    before = _seqs(core, c.id)
+    with pytest.raises(DomainError) as refused:
+        agenda.update_item(core, c.moderator, c.item_ids()[0], title, minutes)
+    assert refused.value.code == code
+    assert _seqs(core, c.id) == before

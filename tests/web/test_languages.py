@@ -34,7 +34,9 @@ def browser(app, lang=None):
 def attendee_in(app, consultation, lang):
     client = browser(app, lang)
     path = f"/j/{consultation.join_code}"
-    client.post(path, data=form_data(client, path, display_name="Awa"))
+    client.post(
+        path, data=form_data(client, path, display_name="Awa", stakeholder_group="academia")
+    )
     return client
 
 

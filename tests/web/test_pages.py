@@ -53,12 +53,52 @@ def test_a_bad_join_form_is_shown_again_with_the_reason(app, app_consultation):
     assert "stakeholder group" in response.text
 
 
+def test_the_join_form_has_no_stakeholder_group_chosen_for_the_person(app, app_consultation):
+    client = app.test_client()
+    path = f"/j/{app_consultation.join_code}"
+    form = re.search(r'<select id="stakeholder_group".*?</select>', client.get(path).text, re.S)
+    assert re.search(r'<option value="" selected>Choose…</option>', form.group(0))
+    assert " required " in form.group(0) and "selected" not in form.group(0).split("Choose…")[1]
+
+
+def test_a_join_form_sent_without_a_group_says_so_under_the_field_and_keeps_what_was_typed(
+    app, app_consultation
+):
+    client = app.test_client()
+    path = f"/j/{app_consultation.join_code}"
+    response = client.post(path, data=form_data(client, path, display_name="Amina"))
+    assert response.status_code == 422
+    error = re.search(
+        r'<p class="error field-error" id="stakeholder_group-error"[^>]*>([^<]*)<', response.text
+    )
+    assert error and error.group(1) == "Choose your stakeholder group."
+    assert 'aria-invalid="true"' in response.text and 'value="Amina"' in response.text
+    assert 'role="alert"' not in response.text.split("<form")[0].split("</h1>")[1]
+
+
+def test_the_api_join_without_a_group_keeps_its_documented_default(app, app_consultation):
+    response = app.test_client().post(
+        f"/api/consultations/{app_consultation.join_code}/join", json={"display_name": "Zainab"}
+    )
+    assert response.status_code == 200
+    with app.extensions["baraza"].store.reading() as tx:
+        person = tx.get(Participant, response.json["participant_id"])
+    assert person.stakeholder_group == "other"
+
+
+def test_staff_claiming_a_link_are_not_asked_for_a_group(app, app_consultation):
+    page = app.test_client().get(f"/m/{app_consultation.moderator_link}").text
+    assert 'name="stakeholder_group"' not in page
+
+
 def test_a_country_that_is_not_on_the_list_is_refused_and_what_was_typed_stays(
     app, app_consultation
 ):
     client = app.test_client()
     path = f"/j/{app_consultation.join_code}"
-    form = form_data(client, path, display_name="Amina", country="Nigeri")
+    form = form_data(
+        client, path, display_name="Amina", stakeholder_group="government", country="Nigeri"
+    )
     response = client.post(path, data=form)
     assert response.status_code == 422
     assert "Choose a country from the list" in response.text
@@ -68,7 +108,9 @@ def test_a_country_that_is_not_on_the_list_is_refused_and_what_was_typed_stays(
 def test_a_country_chosen_by_name_is_kept_as_its_iso_code(app, app_consultation):
     client = app.test_client()
     path = f"/j/{app_consultation.join_code}"
-    response = client.post(path, data=form_data(client, path, country="Nigeria"))
+    response = client.post(
+        path, data=form_data(client, path, stakeholder_group="government", country="Nigeria")
+    )
     assert response.status_code == 302
     with app.extensions["baraza"].store.reading() as tx:
         countries = tx.scalars(
@@ -123,7 +165,7 @@ def test_a_staff_link_that_gives_nothing_says_so_before_any_form(app):
 def test_an_attendee_cannot_open_the_moderator_console(app, app_consultation):
     client = app.test_client()
     code = app_consultation.join_code
-    client.post(f"/j/{code}", data=form_data(client, f"/j/{code}"))
+    client.post(f"/j/{code}", data=form_data(client, f"/j/{code}", stakeholder_group="other"))
     response = client.get(f"/c/{code}/moderate")
     assert response.status_code == 302 and response.location.endswith(f"/c/{code}")
 
@@ -262,7 +304,7 @@ def test_a_sister_session_with_a_bad_field_is_refused_with_the_reason(app, app_c
 def test_only_moderators_reach_the_new_consultation_form(app, app_consultation):
     client = app.test_client()
     path = f"/j/{app_consultation.join_code}"
-    client.post(path, data=form_data(client, path))
+    client.post(path, data=form_data(client, path, stakeholder_group="other"))
     response = client.get(f"/c/{app_consultation.join_code}/new")
     assert response.status_code == 302
 

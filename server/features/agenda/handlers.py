@@ -14,5 +14,6 @@ COMMANDS: dict[str, Handler] = {
     "extend_item": calling(agenda.extend_item, "item_id", "minutes"),
     "reorder_items": calling(agenda.reorder_items, "order"),
     "add_item": calling(agenda.add_item, "title", "minutes"),
+    "update_item": calling(agenda.update_item, "item_id", "title", "minutes"),
     "end_consultation": calling(agenda.end_consultation),
 }

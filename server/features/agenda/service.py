@@ -1,4 +1,4 @@
-"""Agenda commands: start, move on, go back, extend, reorder, add, end."""
+"""Agenda commands: start, move on, go back, extend, reorder, add, rename or re-time, end."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from server.core import event_log
 from server.core.access import Viewer
-from server.core.errors import N_, Conflict
+from server.core.errors import N_, Conflict, DomainError
 from server.core.events import MODERATOR, EventDraft, LoggedEvent
 from server.core.lifecycle import DRAFT, ENDED, LIVE
 from server.core.models import AgendaItem, Consultation
@@ -84,6 +84,20 @@ def add_item(core: Core, viewer: Viewer, title: Any, minutes: Any) -> Outcome:
         items.append(item)
         uow.tx.flush()
         uow.log([EventDraft("item_added", dict(item_view(item, uow.now)))])
+    return uow.outcome
+
+
+def update_item(core: Core, viewer: Viewer, item_id: Any, title: Any, minutes: Any) -> Outcome:
+    """Rename an item or change its planned minutes (either or both), live."""
+    with unit_of_work(core, viewer, {MODERATOR}) as uow:
+        item = rules.find_item(uow.consultation.items, item_id)
+        if title is None and minutes is None:
+            raise DomainError("empty_change", N_("Send a new title, new minutes, or both."))
+        if title is not None:
+            item.title = clean_text(title, "title", max_length=200)
+        if minutes is not None:
+            item.planned_minutes = require_int(minutes, "minutes", minimum=1, maximum=600)
+        uow.log([EventDraft("item_updated", dict(item_view(item, uow.now)))])
     return uow.outcome
 
 

@@ -171,10 +171,15 @@ class Profile:
     country: str
 
 
-def parse_profile(data: Any) -> Profile:
+def parse_profile(data: Any, *, group_required: bool = False) -> Profile:
+    """The profile sent; `group_required`: no group is refused instead of read as `other`
+    (the join form, where a person must choose; the JSON API keeps its documented default)."""
     if not isinstance(data, dict):
         raise DomainError("invalid_profile", N_("Send the join form's fields."))
-    group = data.get("stakeholder_group", "other") or "other"
+    group = data.get("stakeholder_group")
+    if not group and group_required:
+        raise DomainError("empty_stakeholder_group", N_("Choose your stakeholder group."))
+    group = group or "other"
     if group not in STAKEHOLDER_GROUPS:
         raise DomainError(
             "invalid_stakeholder_group", N_("Pick a stakeholder group from the list.")

@@ -155,16 +155,24 @@ class Joining:
     device_hash: str | None = None
 
 
-def join(core: Core, code: object, form: object, device: str | None = None) -> Admitted:
+def join(
+    core: Core,
+    code: object,
+    form: object,
+    device: str | None = None,
+    *,
+    group_required: bool = False,
+) -> Admitted:
     """Admit an attendee with the join code and their profile, from `device` (the
     secret of the browser's device cookie) unless a person banned here joined from it.
 
     Joins go through a group commit (core/group_commit.py): when hundreds
     arrive at the start of a session, those waiting for one consultation are
     admitted in one transaction, and a join waiting for the consultation's lock
-    waits without holding a pooled database connection.
+    waits without holding a pooled database connection. `group_required`: see
+    `parse_profile`.
     """
-    profile = parse_profile(form)
+    profile = parse_profile(form, group_required=group_required)
     device_hash = hash_token(device) if device is not None else None
     with core.store.reading() as tx:
         consultation_id = find_by_code(tx, code).id

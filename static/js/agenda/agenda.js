@@ -7,7 +7,8 @@ import { putText, t } from "../core/messages.js";
 
 const REHEARSAL_GAP_MS = 6 * 3600 * 1000;
 
-export function mountAgenda(live, state, root, { startable = false } = {}) {
+// `list: false`: the page draws the item list itself (the console's editor, agenda/controls.js).
+export function mountAgenda(live, state, root, { list: drawList = true } = {}) {
   const $ = (sel) => root.querySelector(sel);
 
   function elapsedOf(item, now) {
@@ -37,23 +38,22 @@ export function mountAgenda(live, state, root, { startable = false } = {}) {
   function renderList() {
     const consultation = state.consultation();
     const items = state.items();
-    const list = $("[data-agenda-items]");
-    list.replaceChildren(...items.map((item) => {
-      const li = document.createElement("li");
-      li.dataset.itemId = item.id;
-      li.dataset.state = item.state;
-      if (item.state === "active") li.setAttribute("aria-current", "step");
-      // On the console each item is a button that starts it: reachable by keyboard.
-      const title = document.createElement(startable ? "button" : "span");
-      title.className = "title";
-      putText(title, item.title);
-      if (startable) { title.type = "button"; title.dataset.startItem = item.id; }
-      const minutes = document.createElement("span");
-      minutes.className = "minutes";
-      minutes.textContent = t("minutes", { minutes: Math.round(allotted(item) / 60) });
-      li.append(title, minutes);
-      return li;
-    }));
+    if (drawList) {
+      $("[data-agenda-items]").replaceChildren(...items.map((item) => {
+        const li = document.createElement("li");
+        li.dataset.itemId = item.id;
+        li.dataset.state = item.state;
+        if (item.state === "active") li.setAttribute("aria-current", "step");
+        const title = document.createElement("span");
+        title.className = "title";
+        putText(title, item.title);
+        const minutes = document.createElement("span");
+        minutes.className = "minutes";
+        minutes.textContent = t("minutes", { minutes: Math.round(allotted(item) / 60) });
+        li.append(title, minutes);
+        return li;
+      }));
+    }
     const active = state.active();
     const next = items.find((i) => i.state === "pending" && (!active || i.position > active.position));
     putText($("[data-now-title]"), active ? active.title : t(consultation.state === "ended" ? "ended" : "not_started"));

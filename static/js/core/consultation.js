@@ -3,7 +3,7 @@
 // running now. Fed by the snapshot and the event stream; features read it and
 // subscribe to its changes instead of keeping copies that drift apart.
 
-const ITEM_EVENTS = ["item_started", "item_ended", "item_extended", "item_added", "item_overran"];
+const ITEM_EVENTS = ["item_started", "item_ended", "item_extended", "item_added", "item_updated", "item_overran"];
 
 export function trackConsultation(live) {
   let consultation = null;

@@ -8,6 +8,7 @@ import { startPage } from "./page.js";
 export * from "./dom.js";
 export * from "./format.js";
 export * from "./messages.js";
+export * from "./confirm.js";
 
 const page = document.body.dataset.page;
 const part = new URL(`${page}.js`, import.meta.url).href;

@@ -2,13 +2,15 @@
 // with breakdowns; open-text answers shown to everyone one by one; an open-text or
 // word-cloud answer excluded from every count and screen (kept, marked, on record).
 import { el, fillItemSelect, keepingFocus } from "../core/dom.js";
+import { percent } from "../core/format.js";
+import { messages } from "../core/messages.js";
 import { createPollStore, pollMessages } from "./common.js";
 import { breakdownTable, renderResults } from "./results.js";
 
 const WITH_OPTIONS = ["single", "multiple", "ranking"];
 const FREE_TEXT = ["word_cloud", "open_text"];
 
-export function mount(live, state) {
+export function mount(live, state, { strip = null } = {}) {
   const root = document.querySelector("[data-polls]");
   if (!root) return;
   const t = pollMessages();
@@ -146,7 +148,25 @@ export function mount(live, state) {
     };
   }
 
+  // The strip: the live poll's question and its turnout (attendees present, not staff).
+  const c = messages("console");
+  function renderStrip() {
+    if (!strip) return;
+    const poll = store.live();
+    const results = poll ? store.results(poll.id) : null;
+    strip.querySelector("[data-strip-poll-question]").textContent = poll ? poll.question : c("no_poll");
+    strip.querySelector("[data-strip-poll-question]").dir = "auto";
+    let figure = "";
+    if (poll && results) {
+      figure = results.turnout === null || results.turnout === undefined
+        ? c("poll_voters", { voters: results.voters })
+        : c("poll_turnout", { voters: results.voters, present: results.present, percent: percent(Math.round(results.turnout * 100)) });
+    }
+    strip.querySelector("[data-strip-poll]").textContent = figure;
+  }
+
   store.onChange(render);
+  store.onChange(renderStrip);
 }
 
 // The form that creates a poll or rewrites a draft.
@@ -180,14 +200,24 @@ function mountForm(root, live, store) {
     return data;
   }
 
+  // A new poll is about the item running now, unless the moderator picks another (or none).
+  let itemChosen = false;
+  function defaultItem() {
+    if (editing !== null || itemChosen) return;
+    const running = store.activeItemId();
+    fields.item_id.value = running === null ? "" : String(running);
+  }
+
   function reset() {
     form.reset();
     editing = null;
+    itemChosen = false;
     title.textContent = title.dataset.new;
     cancel.hidden = true;
     createOnly.hidden = false;
     formError.textContent = "";
     showFields();
+    defaultItem();
   }
 
   form.addEventListener("submit", async (event) => {
@@ -198,12 +228,17 @@ function mountForm(root, live, store) {
       : await live.command("create_poll", { ...payload(), open });
     if (!ack.ok) { formError.textContent = ack.error.message; return; }
     reset();
+    details.open = false; // the poll is in the list below: the pane shows it, not the empty form
   });
   fields.type.addEventListener("change", showFields);
   cancel.addEventListener("click", reset);
   store.onChange((change) => {
-    if (change.kind === "snapshot" || change.kind === "agenda") fillItemSelect(fields.item_id, store.agendaItems());
+    if (change.kind === "snapshot" || change.kind === "agenda") {
+      fillItemSelect(fields.item_id, store.agendaItems());
+      defaultItem();
+    }
   });
+  fields.item_id.addEventListener("change", () => { itemChosen = true; });
   showFields();
 
   return {

@@ -3,6 +3,7 @@
 import {
   matchesItem, renderQuestion, renderTabs, setUp, sortQuestions, tabKeys, votesLabel,
 } from "./common.js";
+import { confirmInPage } from "../core/confirm.js";
 import { announcer, fillItemSelect, setText } from "../core/dom.js";
 import { isolate, putText } from "../core/messages.js";
 
@@ -28,7 +29,7 @@ export function mount(live, state) {
   const error = $("[data-q-error]");
   const selected = new Set();
   let tab = "pending";
-  let sort = "recent";
+  let sort = "popular"; // what most people want answered first
 
   async function send(name, payload) {
     setText(error, "");
@@ -69,6 +70,10 @@ export function mount(live, state) {
     for (const id of [...selected]) if (!shown.some((q) => q.id === id && q.state === "pending")) selected.delete(id);
     const focusedId = document.activeElement && document.activeElement.closest && document.activeElement.closest("li.q")
       ? Number(document.activeElement.closest("li.q").dataset.questionId) : null;
+    // Votes arrive several times a second: an open menu and the focused control survive them.
+    const openMenu = $("[data-q-list] details.q-more[open]")?.closest("li.q")?.dataset.questionId;
+    const focusedControl = focusedId !== null && document.activeElement.closest("li.q") !== document.activeElement
+      ? (document.activeElement.dataset.act || (document.activeElement.matches("summary") ? "more" : null)) : null;
     const template = $("[data-q-template]");
     $("[data-q-list]").replaceChildren(...shown.map((q) => renderQuestion(template, q, (node, slot) => {
       putText(slot("author"), authorText(q));
@@ -87,19 +92,27 @@ export function mount(live, state) {
         const act = button.dataset.act;
         button.hidden = act === "ban" ? !(q.author && q.state !== "merged") : !ACTIONS[act].includes(q.state);
       });
+      slot("more").hidden = ![...slot("more").querySelectorAll("[data-act]")].some((b) => !b.hidden);
+      slot("more-summary").setAttribute("aria-label", t("more", { id: q.id }));
     })));
     $("[data-q-empty]").hidden = shown.length > 0;
     $("[data-q-bulk]").hidden = tab !== "pending";
     const pinned = queue.pinned();
     $("[data-q-now]").hidden = !pinned;
     $("[data-q-now-text]").textContent = pinned ? pinned.text : "";
-    if (focusedId !== null) focusQuestion(focusedId);
+    if (openMenu) {
+      const menu = listItems().find((x) => x.dataset.questionId === openMenu)?.querySelector("details.q-more");
+      if (menu) menu.open = true;
+    }
+    if (focusedId !== null) focusQuestion(focusedId, focusedControl);
   }
 
   function listItems() { return [...$("[data-q-list]").querySelectorAll("li.q")]; }
-  function focusQuestion(id) {
+  function focusQuestion(id, control = null) {
     const li = listItems().find((x) => Number(x.dataset.questionId) === id);
-    if (li) li.focus();
+    if (!li) return;
+    const inside = control === "more" ? li.querySelector("summary") : control ? li.querySelector(`[data-act="${control}"]`) : null;
+    (inside && !inside.closest("[hidden]") ? inside : li).focus();
   }
 
   queue.onChange((change) => {
@@ -168,7 +181,8 @@ export function mount(live, state) {
       }
       case "ban": {
         const name = (question.author && question.author.display_name) || t("noName");
-        if (!confirm(t("confirmBan", { name }))) return null;
+        const sure = await confirmInPage({ title: t("banTitle", { name }), text: t("banText"), ok: t("banOk"), danger: true });
+        if (!sure) return null;
         return send("ban_participant", { participant_id: question.author.participant_id });
       }
       default: return null;
@@ -191,7 +205,25 @@ export function mount(live, state) {
   const list = $("[data-q-list]");
   list.addEventListener("click", (e) => {
     const button = e.target.closest("[data-act]");
-    if (button) actAndKeepPlace(button.dataset.act, button.closest("li.q"));
+    if (!button) return;
+    const menu = button.closest("details");
+    if (menu) menu.open = false;
+    actAndKeepPlace(button.dataset.act, button.closest("li.q"));
+  });
+  // The "More" menu: Escape closes it and gives the keyboard back to its summary; one open at a time.
+  list.addEventListener("keydown", (e) => {
+    const menu = e.target.closest("details.q-more");
+    if (e.key !== "Escape" || !menu || !menu.open) return;
+    e.stopPropagation();
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  }, true);
+  list.addEventListener("toggle", (e) => {
+    if (!e.target.open) return;
+    list.querySelectorAll("details.q-more[open]").forEach((d) => { if (d !== e.target) d.open = false; });
+  }, true);
+  document.addEventListener("click", (e) => {
+    list.querySelectorAll("details.q-more[open]").forEach((d) => { if (!d.contains(e.target)) d.open = false; });
   });
   list.addEventListener("change", (e) => {
     if (!e.target.matches("[data-slot=select]")) return;
