@@ -67,6 +67,7 @@ def test_the_strip_and_the_frequent_controls_are_in_view_at_1440_by_900(server, 
         "How will the convention protect journalists and their sources?"
     )
     attendee.get_by_role("button", name="Ask", exact=True).click()
+    attendee.get_by_role("tab", name="Speak").click()
     attendee.fill("[data-topic]", "Data protection")
     attendee.click("[data-raise]")
     expect(console.locator("[data-strip-hands]")).to_have_text("1 waiting")
