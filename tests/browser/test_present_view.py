@@ -183,14 +183,14 @@ def test_the_present_view_follows_the_action_and_fits_the_screen(server, new_pag
 
     # The moderator clears the screen, shows the last poll's result, then follows again.
     control = console.locator("[data-screen-control]")
-    control.get_by_label("Join card").check()
+    control.get_by_label("On the shared screen").select_option("join")
     for page in screens:
         on_screen(page, "join")
         fits(page)
     expect(control.locator("[data-screen-now]")).to_contain_text("On screen now: Join card")
     command(server, token, "create_poll", {**POLL, "question": "A second poll?"})
     on_screen(big, "join")  # a choice holds the screen whatever happens
-    control.get_by_label("Follow the action").check()
+    control.get_by_label("On the shared screen").select_option("follow")
     for page in screens:
         on_screen(page, "poll")
         expect(page.locator(".poll-question")).to_have_text("A second poll?")
@@ -199,7 +199,7 @@ def test_the_present_view_follows_the_action_and_fits_the_screen(server, new_pag
     for page in screens:
         on_screen(page, "poll")
         expect(page.locator(".poll-question")).to_have_text(POLL["question"])
-    expect(control.get_by_label("The poll")).to_be_checked()
+    expect(control.get_by_label("On the shared screen")).to_have_value("poll")
     assert serious_violations(console) == []
     screenshot(console, "present-console-control")
 

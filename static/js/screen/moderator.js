@@ -8,24 +8,23 @@ export function mount(live) {
   const t = messages("screen");
   const now = root.querySelector("[data-screen-now]");
   const error = root.querySelector("[data-screen-error]");
-  const radios = [...root.querySelectorAll("input[name=screen-subject]")];
+  const select = root.querySelector("[data-screen-subject]");
   let seq = -1;
 
   function show(screen, at) {
     if (at < seq) return;
     seq = at;
     const choice = screen.follow ? "follow" : screen.subject;
-    radios.forEach((radio) => { radio.checked = radio.value === choice; });
+    select.value = choice;
     now.textContent = `${t("now", { subject: t(`subject:${screen.subject}`) })} · ${t(screen.follow ? "following" : "chosen")}`;
   }
 
-  radios.forEach((radio) => radio.addEventListener("change", async () => {
-    if (!radio.checked) return;
+  select.addEventListener("change", async () => {
     error.textContent = "";
-    const ack = await live.command("show_on_screen", { subject: radio.value });
+    const ack = await live.command("show_on_screen", { subject: select.value });
     if (!ack.ok) error.textContent = ack.error.message;
     else show(ack.screen, seq);
-  }));
+  });
   live.onSnapshot((snap) => { seq = -1; show(snap.screen, snap.seq); });
   live.on("screen_chosen", (screen, event) => show(screen, event.seq));
   live.onState("screen", (screen) => show(screen, screen.seq));
