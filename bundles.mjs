@@ -3,7 +3,7 @@
 // live page loads; <page>.js, each live page's own part, which core.js loads and which
 // takes the core from it (never a copy); attendee-results.js, the attendee's poll results'
 // drawing, which attendee.js loads once the page is live; join.js, the join page's script, on its own;
-// pages.css, every style sheet. `make bundles` (or `node bundles.mjs [OUTDIR]`); the
+// pages.css, every style sheet, and audience.css, the attendee's and the join form's. `make bundles` (or `node bundles.mjs [OUTDIR]`); the
 // output is committed, so that `make run` needs no Node.js, and
 // tests/web/test_bundles.py fails when it is stale.
 import * as esbuild from "esbuild";
@@ -14,7 +14,10 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 const outdir = path.resolve(process.argv[2] || path.join(root, "static", "dist"));
 const core = path.join(root, "static", "js", "core");
 const LIVE_PAGES = ["attendee", "moderator", "present", "rapporteur"];
+// pages.css holds every style sheet (staff pages, the present view, the series); the
+// attendee's page and the join form, loaded on phones over slow links, take only theirs.
 const STYLES = ["baraza", "questions", "polls", "speakers", "reports", "present", "attendee", "themes", "series", "console"];
+const AUDIENCE_STYLES = ["baraza", "questions", "polls", "speakers", "attendee", "themes"];
 
 // A page's part imports the core as "./core.js", the bundle the page has loaded already.
 const coreFromThePage = {
@@ -53,13 +56,15 @@ await esbuild.build({
   plugins: [coreFromThePage],
 });
 
-await esbuild.build({
-  ...common,
-  stdin: {
-    contents: STYLES.map((name) => `@import "./${name}.css";`).join("\n"),
-    resolveDir: path.join(root, "static", "css"),
-    loader: "css",
-    sourcefile: "pages.css",
-  },
-  outfile: path.join(outdir, "pages.css"),
-});
+for (const [name, sheets] of [["pages", STYLES], ["audience", AUDIENCE_STYLES]]) {
+  await esbuild.build({
+    ...common,
+    stdin: {
+      contents: sheets.map((sheet) => `@import "./${sheet}.css";`).join("\n"),
+      resolveDir: path.join(root, "static", "css"),
+      loader: "css",
+      sourcefile: `${name}.css`,
+    },
+    outfile: path.join(outdir, `${name}.css`),
+  });
+}

@@ -22,8 +22,8 @@ from server.core.runtime import Core
 from server.features.polls.models import Poll
 from server.features.series import rules
 from server.features.series.archive import FORMAT, VERSION, numbers
-from server.features.series.models import KeyedItem, KeyedPoll, Series, SeriesItem, SeriesPoll
-from server.features.series.service import issue_organiser_link, join_series
+from server.features.series.models import KeyedItem, KeyedPoll, Series
+from server.features.series.service import issue_organiser_link, join_series, store_series
 from server.reports.json_archive import read_archive
 
 from .restore import Restored, restore_document
@@ -71,7 +71,7 @@ def restore(core: Core, data: bytes) -> RestoredSeries:
                     N_("A series already has the short name %(name)s."),
                     name=spec.short_name,
                 )
-            series = _store_series(tx, spec, now)
+            series = store_series(tx, spec, now)
             restored = []
             for entry, archive in zip(listed, archives, strict=True):
                 done = restore_document(tx, archive, now)
@@ -98,41 +98,6 @@ def _read_member(entry: Any) -> dict[str, Any]:
         raise _damaged(N_("a consultation holds no archive"))
     document = read_archive(json.dumps(entry["archive"]).encode("utf-8"))
     return document
-
-
-def _store_series(tx: Session, spec: rules.SeriesSpec, now: Any) -> Series:
-    series = Series(
-        short_name=spec.short_name,
-        title=spec.title,
-        description=spec.description,
-        aims=list(spec.aims),
-        created_at=now,
-    )
-    tx.add(series)
-    tx.flush()
-    for position, item in enumerate(spec.items):
-        tx.add(
-            SeriesItem(
-                series_id=series.id,
-                key=item.key,
-                position=position,
-                title=item.title,
-                description=item.description,
-                planned_minutes=item.minutes,
-            )
-        )
-    for position, poll in enumerate(spec.polls):
-        tx.add(
-            SeriesPoll(
-                series_id=series.id,
-                key=poll.key,
-                item_key=poll.item_key,
-                position=position,
-                definition=dict(poll.definition),
-                option_keys=list(poll.option_keys),
-            )
-        )
-    return series
 
 
 def _restore_keys(

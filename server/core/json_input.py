@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from .errors import N_
 
 MAX_DEPTH = 64
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
 # I-JSON (RFC 7493): integers beyond ±(2**53 - 1) do not survive every JSON reader.
 MAX_INTEGER = 2**53 - 1
 
@@ -36,6 +39,8 @@ NOT_UNICODE = N_("it holds text that is not valid Unicode")
 
 def read_json(data: bytes | str) -> Any:
     """The value `data` holds, or UnreadableJson naming what is wrong with it."""
+    if not nested_within(data, MAX_DEPTH):
+        raise UnreadableJson(TOO_DEEP)
     try:
         value = json.loads(data, parse_constant=_refuse_constant)
     except RecursionError as error:
@@ -44,6 +49,23 @@ def read_json(data: bytes | str) -> Any:
         raise UnreadableJson(_reason(error)) from error
     check_value(value)
     return value
+
+
+def nested_within(data: bytes | str, limit: int) -> bool:
+    """Whether no array or object in `data` lies more than `limit` deep, read before parsing.
+
+    Left to the parser, nesting thousands deep ends in a RecursionError near the top of
+    the stack, where any finaliser the garbage collector runs fails too (an "unraisable"
+    error, at random). Brackets inside strings do not count; the scan stops at the first
+    level past `limit`, so a hostile body costs a few dozen steps.
+    """
+    text = data.decode("latin-1") if isinstance(data, bytes) else data
+    depth = 0
+    for bracket in _BRACKET.finditer(_STRING.sub('""', text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > limit:
+            return False
+    return True
 
 
 def _refuse_constant(name: str) -> Any:

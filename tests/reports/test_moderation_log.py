@@ -30,7 +30,7 @@ def test_the_shareable_report_counts_what_became_of_each_question(scripted, down
         "- **Merged into another:** 1",
         "- **Archived:** 0",
         "- **Dismissed:** 1",
-        "- **Edited by a moderator:** 0",
+        "- **Edited by moderators:** 0",
         "- **Awaiting moderation:** 1",
         "- **People banned:** 0",
     ]

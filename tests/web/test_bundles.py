@@ -23,12 +23,23 @@ def test_every_page_loads_one_committed_bundle():
     """A live page loads the shared core, which loads the page's own part; join its own.
     The attendee's part fetches its poll results' drawing once the page is live."""
     scripts = {f"{page}.js" for page in [*LIVE_PAGES, "core", "join", "attendee-results"]}
-    assert {path.name for path in DIST.iterdir()} == scripts | {"pages.css"}
+    assert {path.name for path in DIST.iterdir()} == scripts | {"pages.css", "audience.css"}
     for page in LIVE_PAGES:
         template = (ROOT / "templates" / f"{page}.html").read_text()
         assert f'data-page="{page}"' in template, page
         assert template.count("<script") == 1 and "filename='dist/core.js'" in template, page
     assert "filename='dist/join.js'" in (ROOT / "templates" / "join.html").read_text()
+
+
+def test_phones_load_only_the_style_sheets_of_their_pages(app, app_consultation):
+    """The attendee's page and the join form take audience.css; staff pages pages.css."""
+    client = app.test_client()
+    code = app_consultation.join_code
+    assert "dist/audience.css" in client.get(f"/j/{code}").text
+    staff = client.get(f"/m/{app_consultation.moderator_link}").text
+    assert "dist/pages.css" in staff and "audience.css" not in staff
+    audience, pages = (DIST / "audience.css").stat().st_size, (DIST / "pages.css").stat().st_size
+    assert audience < pages * 0.6
 
 
 def test_the_committed_bundles_are_built_from_the_current_sources(tmp_path):

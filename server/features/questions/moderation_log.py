@@ -39,7 +39,7 @@ def moderation_log(ctx: ReportContext) -> Section | None:
         "merged": _("Merged into another"),
         "archived": _("Archived"),
         "dismissed": _("Dismissed"),
-        "edited": _("Edited by a moderator"),
+        "edited": _("Edited by moderators"),
         "awaiting_moderation": _("Awaiting moderation"),
         "hidden": _("Hidden (author banned)"),
         "people_banned": _("People banned"),

@@ -16,7 +16,7 @@ A moderator re-keys a poll whose options they edited with `key_poll`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -72,39 +72,62 @@ def create_series(core: Core, spec: rules.SeriesSpec) -> SeriesCreated:
                 N_("A series already has the short name %(name)s."),
                 name=spec.short_name,
             )
-        series = Series(
-            short_name=spec.short_name,
-            title=spec.title,
-            description=spec.description,
-            aims=list(spec.aims),
-            created_at=now,
-        )
-        tx.add(series)
-        tx.flush()
-        for position, item in enumerate(spec.items):
-            tx.add(
-                SeriesItem(
-                    series_id=series.id,
-                    key=item.key,
-                    position=position,
-                    title=item.title,
-                    description=item.description,
-                    planned_minutes=item.minutes,
-                )
-            )
-        for position, poll in enumerate(spec.polls):
-            tx.add(
-                SeriesPoll(
-                    series_id=series.id,
-                    key=poll.key,
-                    item_key=poll.item_key,
-                    position=position,
-                    definition=dict(poll.definition),
-                    option_keys=list(poll.option_keys),
-                )
-            )
+        series = store_series(tx, spec, now)
         token = issue_organiser_link(tx, series.id, now)
     return SeriesCreated(series.id, token)
+
+
+def store_series(tx: Session, spec: rules.SeriesSpec, now: datetime) -> Series:
+    """A series and its shared items and polls, as `spec` defines them (no link)."""
+    series = Series(
+        short_name=spec.short_name,
+        title=spec.title,
+        description=spec.description,
+        aims=list(spec.aims),
+        created_at=now,
+    )
+    tx.add(series)
+    tx.flush()
+    for position, item in enumerate(spec.items):
+        tx.add(
+            SeriesItem(
+                series_id=series.id,
+                key=item.key,
+                position=position,
+                title=item.title,
+                description=item.description,
+                planned_minutes=item.minutes,
+            )
+        )
+    for position, poll in enumerate(spec.polls):
+        tx.add(
+            SeriesPoll(
+                series_id=series.id,
+                key=poll.key,
+                item_key=poll.item_key,
+                position=position,
+                definition=dict(poll.definition),
+                option_keys=list(poll.option_keys),
+            )
+        )
+    return series
+
+
+def _polls_of(tx: Session, consultation_id: int) -> Sequence[Poll]:
+    return tx.scalars(
+        select(Poll).where(Poll.consultation_id == consultation_id).order_by(Poll.position)
+    ).all()
+
+
+def _keyed_poll(poll: Poll, key: str, option_keys: Sequence[str]) -> KeyedPoll:
+    """`poll` under its shared key, its options as they are now (a later edit unkeys it)."""
+    return KeyedPoll(
+        consultation_id=poll.consultation_id,
+        poll_id=poll.id,
+        key=key,
+        option_keys=list(option_keys),
+        options_keyed=list(poll.options),
+    )
 
 
 def issue_organiser_link(tx: Session, series_id: int, now: datetime) -> str:
@@ -218,19 +241,9 @@ def create_regional(core: Core, series_id: Any, token: object, data: Any) -> Reg
             if key:
                 tx.add(KeyedItem(consultation_id=consultation.id, item_id=item.id, key=key))
         tx.flush()
-        polls = tx.scalars(
-            select(Poll).where(Poll.consultation_id == consultation.id).order_by(Poll.position)
-        ).all()
+        polls = _polls_of(tx, consultation.id)
         for poll, (key, option_keys) in zip(polls, regional.poll_keys, strict=True):
-            tx.add(
-                KeyedPoll(
-                    consultation_id=consultation.id,
-                    poll_id=poll.id,
-                    key=key,
-                    option_keys=list(option_keys),
-                    options_keyed=list(poll.options),
-                )
-            )
+            tx.add(_keyed_poll(poll, key, option_keys))
 
     created = consultations.create(core, spec, then=tie_to_series)
     return RegionalCreated(
@@ -316,23 +329,13 @@ def add_consultation(core: Core, series_id: Any, token: object, data: Any) -> in
             tx.add(
                 KeyedItem(consultation_id=consultation.id, item_id=agenda[position - 1].id, key=key)
             )
-        own_polls = tx.scalars(
-            select(Poll).where(Poll.consultation_id == consultation.id).order_by(Poll.position)
-        ).all()
+        own_polls = _polls_of(tx, consultation.id)
         for key, given in polls_given.items():
             shared = known_polls.get(key)
             if shared is None:
                 raise rules.unknown_key(str(key))
             poll, option_keys = _matching_poll(own_polls, shared, given)
-            tx.add(
-                KeyedPoll(
-                    consultation_id=consultation.id,
-                    poll_id=poll.id,
-                    key=key,
-                    option_keys=list(option_keys),
-                    options_keyed=list(poll.options),
-                )
-            )
+            tx.add(_keyed_poll(poll, key, option_keys))
         tx.flush()
         return consultation.id
 
