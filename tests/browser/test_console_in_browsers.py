@@ -52,6 +52,14 @@ def whole_page_fits(page) -> bool:
     )
 
 
+def show_questions(attendee) -> None:
+    """The Questions tab, once the page is live: an open poll takes the view when the
+    snapshot arrives, so a tab chosen before that would be taken back."""
+    expect(attendee.locator("body")).to_have_attribute("data-live", "live")
+    attendee.get_by_role("tab", name="Questions").click()
+    expect(attendee.get_by_label("Your question", exact=True)).to_be_visible()
+
+
 def keep(name: str) -> None:
     """Copy a screenshot of tests/artifacts into docs/screenshots (the README shows them)."""
     DOCS.mkdir(parents=True, exist_ok=True)
@@ -199,7 +207,7 @@ def test_banning_an_author_is_confirmed_in_the_page(server, new_page):
     console = live_console(new_page, server)
     attendee = new_page(viewport=PHONE)
     join_as_attendee(attendee, server, name="Spammer", group="other", country="")
-    attendee.get_by_role("tab", name="Questions").click()  # an earlier test's poll may be open
+    show_questions(attendee)  # an earlier test's poll may be open, and take the view
     attendee.get_by_label("Your question", exact=True).fill("Buy cheap followers now")
     attendee.get_by_role("button", name="Ask", exact=True).click()
     console.get_by_role("tab", name=re.compile("^Pending")).click()
@@ -229,7 +237,7 @@ def test_edit_merge_and_archive_are_in_a_menu_the_keyboard_opens(server, new_pag
     console = live_console(new_page, server)
     attendee = new_page(viewport=PHONE)
     join_as_attendee(attendee, server, name="Kofi", group="academia", country="GH")
-    attendee.get_by_role("tab", name="Questions").click()  # an earlier test's poll may be open
+    show_questions(attendee)  # an earlier test's poll may be open, and take the view
     attendee.get_by_label("Your question", exact=True).fill("Who funds the training?")
     attendee.get_by_role("button", name="Ask", exact=True).click()
     console.get_by_role("tab", name=re.compile("^Pending")).click()
