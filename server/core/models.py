@@ -93,6 +93,9 @@ class Participant(Base):
     banned_at: Mapped[datetime | None]
     # The hash of the device cookie the attendee joined with: a ban covers the device.
     device_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # A keyed hash of the client address the attendee joined from (integrity flags:
+    # joins in bursts, ban evasion); personal data, erased with the names.
+    address_hash: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 class Connection(Base):

@@ -15,6 +15,7 @@ from server.core.runtime import Core
 from server.core.socket import socketio
 from server.features.agenda import service as agenda
 from server.features.consultations import retention
+from server.features.integrity import service as integrity
 from server.features.notes import service as notes
 from server.features.speakers import service as speakers
 
@@ -27,6 +28,7 @@ CHECKS: tuple[Callable[[Core], list[LoggedEvent]], ...] = (
     speakers.record_overruns,  # a speaker used up theirs
     notes.log_pending,  # a rapporteur's note waiting for its once-a-minute log entry
     retention.log_due,  # a consultation whose personal data is due to be erased
+    integrity.check_due,  # joins and votes staff should look at (integrity flags)
 )
 
 

@@ -2,6 +2,7 @@
 
 from server.core import models  # noqa: F401
 from server.core.base import Base
+from server.features.integrity import models as integrity  # noqa: F401
 from server.features.notes import models as notes  # noqa: F401
 from server.features.polls import models as polls  # noqa: F401
 from server.features.questions import models as questions  # noqa: F401

@@ -27,7 +27,7 @@ from server.i18n import translate_error
 
 from .auth import request_device, request_viewer, set_device_cookie, set_token_cookie
 from .errors import error_body, error_reply
-from .join_limits import admit, guarding_codes
+from .join_limits import address_hash, admit, guarding_codes
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -91,7 +91,9 @@ def consultation_info(code: str) -> Response:
 def join(code: str) -> Response:
     admit(code)
     device = request_device()
-    admitted = consultations.join(current_core(), code, json_body(), device)
+    admitted = consultations.join(
+        current_core(), code, json_body(), device, address_hash=address_hash()
+    )
     metrics.JOINS.inc()
     emitter.publish(current_core(), admitted.events)
     response = jsonify(

@@ -42,6 +42,9 @@ STATUS_OF_CODE = {
     "wrong_series": 403,
     # the thing exists but is not in a state that allows this
     "answer_excluded": 409,
+    "flag_decided": 409,
+    "flag_excluded": 409,
+    "flag_not_excluded": 409,
     "ballot_final": 409,
     "command_id_reused": 409,
     "consultation_ended": 409,

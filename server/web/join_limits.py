@@ -134,6 +134,14 @@ class JoinLimits:
         digest = hashlib.blake2b(address.encode(), key=self.secret[:64], digest_size=12)
         return f"{kind}-address:{digest.hexdigest()}"
 
+    def address_hash(self, address: str) -> str:
+        """The keyed hash an attendee's address is kept as (integrity flags): equal for one
+        address, meaningless without the secret; personal data, erased with the names."""
+        digest = hashlib.blake2b(
+            address.encode(), key=self.secret[:64], digest_size=16, person=b"joined"
+        )
+        return digest.hexdigest()
+
 
 def _retry_after(window: int, now: float) -> int:
     return max(1, math.ceil((int(now // window) + 1) * window - now))
@@ -195,6 +203,11 @@ def guarding_codes(view: Callable[P, R]) -> Callable[P, R]:
             raise
 
     return guarded
+
+
+def address_hash() -> str:
+    """This request's client address as the participant keeps it (a keyed hash)."""
+    return current_limits().address_hash(_address())
 
 
 def admit(code: str) -> None:

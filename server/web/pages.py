@@ -34,7 +34,7 @@ from server.seed import parse_agenda_text
 
 from .auth import request_device, request_viewer, set_device_cookie, set_token_cookie
 from .errors import status_of, with_retry_after
-from .join_limits import admit, guarding_codes, refuse_if_locked_out, wrong_code
+from .join_limits import address_hash, admit, guarding_codes, refuse_if_locked_out, wrong_code
 from .join_qr import join_qr_svg
 from .security import same_site_path
 
@@ -89,7 +89,9 @@ def join(code: str) -> BaseResponse:
     try:
         admit(code)
         form = request.form.to_dict()
-        admitted = consultations.join(current_core(), code, form, device, group_required=True)
+        admitted = consultations.join(
+            current_core(), code, form, device, group_required=True, address_hash=address_hash()
+        )
         metrics.JOINS.inc()
     except DomainError as error:
         with current_core().store.reading() as tx:

@@ -36,6 +36,7 @@ def test_the_zip_holds_agenda_attendance_and_timeline_tables(scripted, download)
         "attendance.csv",
         "questions.csv",
         "moderation.csv",
+        "integrity.csv",
         "polls.csv",
         "poll_answers.csv",
         "speakers.csv",

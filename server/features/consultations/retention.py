@@ -3,7 +3,8 @@
 Each consultation keeps personal data `settings.retention.days` days after it ends
 (30 unless its agenda file says otherwise). Then, in one transaction:
 
-- every participant's display name and device hash are erased, staff included;
+- every participant's display name, device hash and address hash are erased, staff
+  included;
 - the same names copied into the log (`display_name`, `author_name` in any payload)
   are erased too, so that no report or replay brings them back;
 - the consultation is marked erased, and the log says so (`personal_data_erased`).
@@ -85,7 +86,7 @@ def erase(core: Core, consultation_id: int) -> Erased | None:
         erased = tx.execute(
             update(Participant)
             .where(Participant.consultation_id == consultation_id)
-            .values(display_name="", device_hash=None)
+            .values(display_name="", device_hash=None, address_hash=None)
         )
         people: int = erased.rowcount  # type: ignore[attr-defined]
         events = 0

@@ -153,6 +153,7 @@ class Joining:
     token: str
     now: datetime
     device_hash: str | None = None
+    address_hash: str | None = None
 
 
 def join(
@@ -162,6 +163,7 @@ def join(
     device: str | None = None,
     *,
     group_required: bool = False,
+    address_hash: str | None = None,
 ) -> Admitted:
     """Admit an attendee with the join code and their profile, from `device` (the
     secret of the browser's device cookie) unless a person banned here joined from it.
@@ -170,7 +172,8 @@ def join(
     arrive at the start of a session, those waiting for one consultation are
     admitted in one transaction, and a join waiting for the consultation's lock
     waits without holding a pooled database connection. `group_required`: see
-    `parse_profile`.
+    `parse_profile`. `address_hash`: the keyed hash of the client's address
+    (web/join_limits.py), kept for the integrity flags (features/integrity).
     """
     profile = parse_profile(form, group_required=group_required)
     device_hash = hash_token(device) if device is not None else None
@@ -178,7 +181,7 @@ def join(
         consultation_id = find_by_code(tx, code).id
         if device_hash is not None:
             check_device_not_banned(tx, consultation_id, device_hash)
-    joining = Joining(consultation_id, profile, new_token(), core.now(), device_hash)
+    joining = Joining(consultation_id, profile, new_token(), core.now(), device_hash, address_hash)
     admitted: Admitted = batched(core, consultation_id, joining, admit_all)
     return admitted
 
@@ -214,6 +217,7 @@ def _attendee(joining: Joining) -> Participant:
         token_hash=hash_token(joining.token),
         joined_at=joining.now,
         device_hash=joining.device_hash,
+        address_hash=joining.address_hash,
     )
 
 

@@ -55,6 +55,9 @@ class Ballot(Base):
     # Word cloud and open text: a moderator left this answer out of the results (it
     # stays in the full record and the archive).
     excluded: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The integrity flag whose ballots a moderator left out of the results (any poll
+    # kind; features/integrity): the row stays, marked with the flag's id.
+    excluded_by_flag: Mapped[int | None]
     cast_at: Mapped[datetime]
     changed_at: Mapped[datetime]
 
@@ -87,8 +90,8 @@ def ballot_of(tx: Session, poll_id: int, participant_id: int) -> Ballot | None:
 
 
 def ballot_rows(tx: Session, poll_id: int) -> Sequence[tuple[int, Any, str, str, bool, bool]]:
-    """Every ballot of a poll: id, answer, the voter's group and country, shown, excluded;
-    latest first."""
+    """Every ballot of a poll: id, answer, the voter's group and country, shown, excluded
+    (by a moderator, the answer itself or its integrity flag); latest first."""
     rows = tx.execute(
         select(
             Ballot.id,
@@ -97,12 +100,15 @@ def ballot_rows(tx: Session, poll_id: int) -> Sequence[tuple[int, Any, str, str,
             Participant.country,
             Ballot.shown,
             Ballot.excluded,
+            Ballot.excluded_by_flag,
         )
         .join(Participant, Participant.id == Ballot.participant_id)
         .where(Ballot.poll_id == poll_id)
         .order_by(Ballot.changed_at.desc(), Ballot.id.desc())
     )
-    return [(row[0], row[1], row[2], row[3], row[4], row[5]) for row in rows]
+    return [
+        (row[0], row[1], row[2], row[3], row[4], bool(row[5]) or row[6] is not None) for row in rows
+    ]
 
 
 def answers_of(tx: Session, participant_id: int, poll_ids: Collection[int]) -> dict[int, Any]:

@@ -50,6 +50,9 @@ class QuestionVote(Base):
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
     created_at: Mapped[datetime]
+    # The integrity flag whose upvotes a moderator left out of the counts (features/
+    # integrity): the row stays, the vote no longer counts.
+    excluded_by_flag: Mapped[int | None]
 
 
 class QuestionQuota(Base):

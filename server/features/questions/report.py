@@ -112,6 +112,7 @@ def _entries(ctx: ReportContext) -> dict[int | None, list[Entry]]:
             select(QuestionVote.question_id, func.count())
             .join(Question, Question.id == QuestionVote.question_id)
             .where(Question.consultation_id == ctx.consultation.id)
+            .where(QuestionVote.excluded_by_flag.is_(None))
             .group_by(QuestionVote.question_id)
         ).all()
     )

@@ -18,7 +18,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -410,6 +410,12 @@ def public_counts(core: Core, consultation_id: int, question_ids: Iterable[int])
         return _counts(tx, consultation_id, rules.PUBLIC_STATES, ids)
 
 
+def counted_vote(question_id: Any) -> ColumnElement[bool]:
+    """The join condition of a question's votes that count: not excluded by an integrity
+    flag (features/integrity), whose rows stay in the record."""
+    return and_(QuestionVote.question_id == question_id, QuestionVote.excluded_by_flag.is_(None))
+
+
 def _counts(
     tx: Session,
     consultation_id: int,
@@ -419,7 +425,7 @@ def _counts(
     """Vote counts by question id (as strings: they travel as JSON object keys)."""
     query = (
         select(Question.id, func.count(QuestionVote.id))
-        .outerjoin(QuestionVote, QuestionVote.question_id == Question.id)
+        .outerjoin(QuestionVote, counted_vote(Question.id))
         .where(Question.consultation_id == consultation_id, Question.state.in_(list(states)))
         .group_by(Question.id)
     )

@@ -41,6 +41,7 @@ from server.features.polls.service import definition_of
 from server.features.presence import replay as attendance_replay
 from server.features.questions import rules as questions_rules
 from server.features.questions.models import Question, QuestionVote
+from server.features.questions.service import counted_vote
 from server.features.speakers.service import speakers_by_item
 from server.reports.model import Audience, logged_events, safe_event
 from server.reports.small_groups import CSV_MARKS, SMALLEST, Protected, protect
@@ -301,7 +302,7 @@ def _top_questions(tx: Session, item_id: int) -> list[TopQuestionView]:
     votes = func.count(QuestionVote.id)
     rows = tx.execute(
         select(Question.text, Question.state, votes)
-        .outerjoin(QuestionVote, QuestionVote.question_id == Question.id)
+        .outerjoin(QuestionVote, counted_vote(Question.id))
         .where(Question.item_id == item_id, Question.state.in_(LISTED_QUESTIONS))
         .group_by(Question.id, Question.text, Question.state, Question.created_at)
         .order_by(votes.desc(), Question.created_at, Question.id)

@@ -1,0 +1,284 @@
+"""The four signals, read from what the database holds; each a list of `Signal`s.
+
+Nothing here writes. A signal names its subject (what it is about), the attendees
+concerned with the moment of the act that counts (a join, a ballot, an upvote) and
+its own evidence; service.py turns signals into flags.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.core.events import ATTENDEE
+from server.core.models import Participant
+from server.core.times import iso
+from server.features.polls.models import Ballot, Poll
+from server.features.questions.models import QuestionVote
+
+from .rules import BAN_EVASION, IDENTICAL_VOTES, JOIN_BURST, LATE_BALLOTS, Thresholds
+
+
+@dataclass(frozen=True)
+class Signal:
+    kind: str
+    subject: str
+    # Who, and when they did what counts (joined, voted).
+    members: dict[int, datetime]
+    poll_id: int | None = None
+    question_id: int | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def all_signals(
+    tx: Session, consultation_id: int, thresholds: Thresholds, now: datetime
+) -> list[Signal]:
+    return [
+        *join_bursts(tx, consultation_id, thresholds, now),
+        *identical_ballots(tx, consultation_id, thresholds, now),
+        *identical_upvotes(tx, consultation_id, thresholds, now),
+        *late_ballots(tx, consultation_id, thresholds),
+        *ban_evasions(tx, consultation_id, thresholds, now),
+    ]
+
+
+def in_bursts(moments: Sequence[tuple[int, datetime]], seconds: float, least: int) -> set[int]:
+    """The ids whose moment falls in some span of `seconds` holding at least `least` moments."""
+    ordered = sorted(moments, key=lambda pair: pair[1])
+    found: set[int] = set()
+    start = 0
+    for end in range(len(ordered)):
+        while (ordered[end][1] - ordered[start][1]).total_seconds() > seconds:
+            start += 1
+        if end - start + 1 >= least:
+            found.update(pair[0] for pair in ordered[start : end + 1])
+    return found
+
+
+def _grouped_bursts(
+    rows: Sequence[tuple[Hashable, int, datetime]], seconds: float, least: int
+) -> dict[Hashable, dict[int, datetime]]:
+    groups: dict[Hashable, list[tuple[int, datetime]]] = defaultdict(list)
+    for key, person, moment in rows:
+        groups[key].append((person, moment))
+    found = {}
+    for key, moments in groups.items():
+        if len(moments) < least:
+            continue
+        members = in_bursts(moments, seconds, least)
+        if members:
+            found[key] = {person: moment for person, moment in moments if person in members}
+    return found
+
+
+def join_bursts(
+    tx: Session, consultation_id: int, thresholds: Thresholds, now: datetime
+) -> list[Signal]:
+    """(a) Many attendees joining from one address within seconds of each other."""
+    if not thresholds.join_burst:
+        return []
+    since = now - timedelta(minutes=max(thresholds.new_minutes, 1))
+    rows = tx.execute(
+        select(Participant.address_hash, Participant.id, Participant.joined_at).where(
+            Participant.consultation_id == consultation_id,
+            Participant.role == ATTENDEE,
+            Participant.address_hash.is_not(None),
+            Participant.joined_at >= since,
+        )
+    ).all()
+    bursts = _grouped_bursts(
+        [(row[0], row[1], row[2]) for row in rows],
+        thresholds.join_burst_seconds,
+        thresholds.join_burst,
+    )
+    return [
+        Signal(
+            JOIN_BURST,
+            f"address:{address}",
+            members,
+            details={"window_seconds": thresholds.join_burst_seconds},
+        )
+        for address, members in bursts.items()
+    ]
+
+
+def answer_key(answer: Any) -> str:
+    """A short stable key for a ballot's answer (the subject of a flag is bounded)."""
+    text = json.dumps(answer, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def answer_shown(answer: Any) -> Any:
+    """The answer as a flag's evidence holds it: free text cut to 80 characters."""
+    if isinstance(answer, str):
+        return answer[:80]
+    if isinstance(answer, list):
+        return [item[:40] if isinstance(item, str) else item for item in answer]
+    return answer
+
+
+def identical_ballots(
+    tx: Session, consultation_id: int, thresholds: Thresholds, now: datetime
+) -> list[Signal]:
+    """(b) Many new attendees casting the same ballot within seconds."""
+    if not thresholds.identical_voters:
+        return []
+    new = timedelta(minutes=thresholds.new_minutes)
+    found = tx.execute(
+        select(
+            Ballot.poll_id,
+            Ballot.answer,
+            Ballot.participant_id,
+            Ballot.cast_at,
+            Participant.joined_at,
+        )
+        .join(Poll, Poll.id == Ballot.poll_id)
+        .join(Participant, Participant.id == Ballot.participant_id)
+        .where(Poll.consultation_id == consultation_id, Ballot.cast_at >= now - new)
+    ).all()
+    rows = [row for row in found if row[4] >= row[3] - new]  # by attendees new then
+    answers = {(row[0], answer_key(row[1])): row[1] for row in rows}
+    bursts = _grouped_bursts(
+        [((row[0], answer_key(row[1])), row[2], row[3]) for row in rows],
+        thresholds.identical_seconds,
+        thresholds.identical_voters,
+    )
+    signals = []
+    for key, members in bursts.items():
+        assert isinstance(key, tuple)
+        poll_id, answer = key
+        details = {
+            "window_seconds": thresholds.identical_seconds,
+            "joined_within_minutes": thresholds.new_minutes,
+            "answer": answer_shown(answers[key]),
+        }
+        subject = f"poll:{poll_id}:{answer}"
+        signals.append(Signal(IDENTICAL_VOTES, subject, members, poll_id=poll_id, details=details))
+    return signals
+
+
+def identical_upvotes(
+    tx: Session, consultation_id: int, thresholds: Thresholds, now: datetime
+) -> list[Signal]:
+    """(b) Many new attendees upvoting the same question within seconds."""
+    if not thresholds.identical_voters:
+        return []
+    new = timedelta(minutes=thresholds.new_minutes)
+    found = tx.execute(
+        select(
+            QuestionVote.question_id,
+            QuestionVote.participant_id,
+            QuestionVote.created_at,
+            Participant.joined_at,
+        )
+        .join(Participant, Participant.id == QuestionVote.participant_id)
+        .where(Participant.consultation_id == consultation_id)
+        .where(QuestionVote.created_at >= now - new)
+    ).all()
+    rows = [row for row in found if row[3] >= row[2] - new]  # by attendees new then
+    bursts = _grouped_bursts(
+        [(row[0], row[1], row[2]) for row in rows],
+        thresholds.identical_seconds,
+        thresholds.identical_voters,
+    )
+    details = {
+        "window_seconds": thresholds.identical_seconds,
+        "joined_within_minutes": thresholds.new_minutes,
+    }
+    return [
+        Signal(
+            IDENTICAL_VOTES,
+            f"question:{question_id}",
+            members,
+            question_id=int(str(question_id)),
+            details=dict(details),
+        )
+        for question_id, members in bursts.items()
+    ]
+
+
+def late_ballots(tx: Session, consultation_id: int, thresholds: Thresholds) -> list[Signal]:
+    """(c) A poll a large share of whose ballots came from attendees who joined after it
+    opened."""
+    if not thresholds.late_ballots:
+        return []
+    rows = tx.execute(
+        select(Ballot.poll_id, Ballot.participant_id, Ballot.cast_at, Participant.joined_at)
+        .join(Poll, Poll.id == Ballot.poll_id)
+        .join(Participant, Participant.id == Ballot.participant_id)
+        .where(Poll.consultation_id == consultation_id, Poll.opened_at.is_not(None))
+        .where(Ballot.excluded_by_flag.is_(None))
+    ).all()
+    opened = dict(
+        tx.execute(
+            select(Poll.id, Poll.opened_at).where(
+                Poll.consultation_id == consultation_id, Poll.opened_at.is_not(None)
+            )
+        ).all()
+    )
+    totals: dict[int, int] = defaultdict(int)
+    late: dict[int, dict[int, datetime]] = defaultdict(dict)
+    for poll_id, person, cast_at, joined_at in rows:
+        totals[poll_id] += 1
+        opened_at = opened[poll_id]
+        if opened_at is not None and joined_at > opened_at:
+            late[poll_id][person] = cast_at
+    signals = []
+    for poll_id, members in late.items():
+        if len(members) < thresholds.late_ballots:
+            continue
+        if len(members) < thresholds.late_share * totals[poll_id]:
+            continue
+        details = {"ballots": totals[poll_id], "opened_at": iso(opened[poll_id])}
+        subject = f"poll:{poll_id}"
+        signals.append(Signal(LATE_BALLOTS, subject, members, poll_id=poll_id, details=details))
+    return signals
+
+
+def ban_evasions(
+    tx: Session, consultation_id: int, thresholds: Thresholds, now: datetime
+) -> list[Signal]:
+    """(d) A new device joining from a banned attendee's address soon after the ban (the
+    same device is refused outright: consultations/service.py)."""
+    if not thresholds.ban_evasion_minutes:
+        return []
+    window = timedelta(minutes=thresholds.ban_evasion_minutes)
+    banned = tx.execute(
+        select(
+            Participant.id, Participant.address_hash, Participant.device_hash, Participant.banned_at
+        ).where(
+            Participant.consultation_id == consultation_id,
+            Participant.banned_at.is_not(None),
+            Participant.address_hash.is_not(None),
+        )
+    ).all()
+    signals = []
+    for banned_id, address, device, banned_at in banned:
+        assert banned_at is not None  # selected so
+        rows = tx.execute(
+            select(Participant.id, Participant.joined_at, Participant.device_hash).where(
+                Participant.consultation_id == consultation_id,
+                Participant.role == ATTENDEE,
+                Participant.address_hash == address,
+                Participant.joined_at > banned_at,
+                Participant.joined_at <= banned_at + window,
+                Participant.id != banned_id,
+            )
+        ).all()
+        members = {
+            person: joined_at
+            for person, joined_at, other in rows
+            if other is None or device is None or other != device
+        }
+        if members:
+            details = {"banned_participant_id": banned_id, "banned_at": iso(banned_at)}
+            signals.append(Signal(BAN_EVASION, f"ban:{banned_id}", members, details=details))
+    return signals

@@ -1,0 +1,338 @@
+"""Integrity flags: the server tells staff what looks like one client acting as many, and
+a moderator — never the server — leaves those ballots and upvotes out of the results.
+
+Each rule is shown raising its flag with the evidence, and not raising it below its
+threshold; then exclusion, inclusion and dismissal, and what the reports say.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from server.core.errors import DomainError
+from server.core.models import Participant
+from server.features.agenda import service as agenda
+from server.features.consultations import retention
+from server.features.consultations import service as consultations
+from server.features.consultations.snapshots import snapshot
+from server.features.integrity import service as integrity
+from server.features.integrity.rules import Thresholds
+from server.features.polls import ballots
+from server.features.polls import service as polls
+from server.features.questions import service as questions
+from server.features.questions import votes
+from server.reports import exports
+from server.reports.model import Audience
+from tests.services.test_polls import new_poll, present_view, results_for
+
+SMALL = Thresholds(
+    join_burst=5,
+    join_burst_seconds=60,
+    identical_voters=4,
+    identical_seconds=10,
+    new_minutes=10,
+    late_ballots=4,
+    late_share=0.5,
+    ban_evasion_minutes=30,
+)
+OFFICE, HOME = "a" * 32, "b" * 32
+
+
+def join(c, address=OFFICE, device=None, **profile):
+    form = {"display_name": "Someone", "stakeholder_group": "academia", **profile}
+    return consultations.join(c.core, c.join_code, form, device, address_hash=address).viewer
+
+
+def check(core, c, thresholds=SMALL):
+    return integrity.check(core, c.id, thresholds)
+
+
+def flags(core, viewer):
+    return snapshot(core, viewer)["integrity"]["flags"]
+
+
+def refused(code, command, *args):
+    with pytest.raises(DomainError) as error:
+        command(*args)
+    assert error.value.code == code
+
+
+@pytest.fixture
+def c(create_consultation):
+    return create_consultation()
+
+
+# ------------------------------------------------------------ (a) join bursts
+
+
+def test_many_joins_from_one_address_within_a_minute_raise_one_flag(core, clock, c):
+    people = []
+    for _ in range(5):
+        people.append(join(c).participant_id)
+        clock.advance(5)
+    join(c, HOME)
+    (event,) = check(core, c)
+    assert (event.type, event.visibility) == ("integrity_flag_raised", "staff")
+    (flag,) = flags(core, c.moderator)
+    assert flag["kind"] == "join_burst" and flag["state"] == "open"
+    assert flag["participant_ids"] == people
+    assert flag["evidence"]["count"] == 5 and flag["evidence"]["window_seconds"] == 60
+    assert flag["evidence"]["first"] < flag["evidence"]["last"]
+    assert check(core, c) == []  # nothing new: no second event
+
+
+def test_a_burst_going_on_grows_its_open_flag(core, clock, c):
+    for _ in range(5):
+        join(c)
+    check(core, c)
+    join(c)
+    (event,) = check(core, c)
+    assert event.type == "integrity_flag_updated"
+    (flag,) = flags(core, c.moderator)
+    assert flag["evidence"]["count"] == 6
+
+
+def test_joins_spread_over_more_than_the_window_raise_nothing(core, clock, c):
+    for _ in range(5):
+        join(c)
+        clock.advance(20)  # 5 joins over 80 s: never 5 within 60 s
+    assert check(core, c) == []
+    assert flags(core, c.moderator) == []
+
+
+def test_attendees_see_no_flags(core, c):
+    for _ in range(5):
+        join(c)
+    check(core, c)
+    assert "integrity" not in snapshot(core, join(c, HOME))
+    assert "integrity" not in snapshot(core, present_view(c))
+
+
+# ------------------------------------------------------------ (b) identical votes
+
+
+def test_new_attendees_casting_the_same_ballot_within_seconds_are_flagged(core, clock, c):
+    poll_id = new_poll(core, c, open=True)
+    crowd = [join(c, address=f"{n:032d}") for n in range(4)]
+    clock.advance(60)
+    for voter in crowd:
+        ballots.cast_ballot(core, voter, poll_id, 1)
+        clock.advance(2)
+    events = check(core, c)
+    kinds = {flag["kind"]: flag for flag in flags(core, c.moderator)}
+    assert "identical_votes" in kinds and [e.type for e in events].count("integrity_flag_raised")
+    flag = kinds["identical_votes"]
+    assert flag["poll_id"] == poll_id and flag["evidence"]["answer"] == 1
+    assert flag["evidence"]["count"] == 4 and flag["evidence"]["window_seconds"] == 10
+
+
+def test_the_same_ballot_over_minutes_or_from_old_attendees_is_not_flagged(core, clock, c):
+    poll_id = new_poll(core, c, open=True)
+    slow = [join(c, address=f"{n:032d}") for n in range(4)]
+    for voter in slow:  # one every 20 s: never 4 within 10 s
+        ballots.cast_ballot(core, voter, poll_id, 1)
+        clock.advance(20)
+    other = new_poll(core, c)
+    veterans = [join(c, address=f"{n + 10:032d}") for n in range(4)]
+    clock.advance(11 * 60)  # joined 11 minutes ago: not new
+    polls.open_poll(core, c.moderator, other)
+    for voter in veterans:
+        ballots.cast_ballot(core, voter, other, 0)
+    check(core, c)
+    assert [f["kind"] for f in flags(core, c.moderator)] == []
+
+
+def test_new_attendees_upvoting_one_question_within_seconds_are_flagged(core, clock, c):
+    author = join(c, HOME)
+    question_id = questions.ask(core, author, "Who pays?", None, False).reply["question"]["id"]
+    questions.approve(core, c.moderator, question_id)
+    for n in range(4):
+        votes.vote(core, join(c, address=f"{n:032d}"), question_id)
+    check(core, c)
+    (flag,) = flags(core, c.moderator)
+    assert (flag["kind"], flag["question_id"]) == ("identical_votes", question_id)
+    assert flag["evidence"]["count"] == 4
+
+
+# ------------------------------------------------------------ (c) late ballots
+
+
+def test_a_poll_mostly_answered_by_people_who_joined_after_it_opened_is_flagged(core, clock, c):
+    early = [join(c, address=f"{n:032d}") for n in range(3)]
+    poll_id = new_poll(core, c, open=True)
+    clock.advance(60)
+    late = [join(c, address=f"{n + 10:032d}") for n in range(4)]
+    for voter in early + late:
+        ballots.cast_ballot(core, voter, poll_id, 0)
+        clock.advance(30)  # slow: no identical-votes flag
+    check(core, c)
+    (flag,) = flags(core, c.moderator)
+    assert (flag["kind"], flag["poll_id"]) == ("late_ballots", poll_id)
+    assert sorted(flag["participant_ids"]) == sorted(v.participant_id for v in late)
+    assert flag["evidence"]["count"] == 4 and flag["evidence"]["ballots"] == 7
+
+
+def test_a_few_late_voters_among_many_are_not_flagged(core, clock, c):
+    early = [join(c, address=f"{n:032d}") for n in range(6)]
+    poll_id = new_poll(core, c, open=True)
+    clock.advance(60)
+    late = [join(c, address=f"{n + 10:032d}") for n in range(4)]  # 4 of 10: under half
+    for voter in early + late:
+        ballots.cast_ballot(core, voter, poll_id, 0)
+        clock.advance(30)
+    check(core, c)
+    assert flags(core, c.moderator) == []
+
+
+# ------------------------------------------------------------ (d) ban evasion
+
+
+def test_a_new_device_from_a_banned_attendees_address_is_flagged(core, clock, c):
+    troll = join(c, OFFICE, "p" * 43)
+    questions.ban(core, c.moderator, troll.participant_id)
+    clock.advance(120)
+    again = join(c, OFFICE, "l" * 43)
+    join(c, HOME, "h" * 43)  # another address: not flagged
+    check(core, c)
+    (flag,) = flags(core, c.moderator)
+    assert flag["kind"] == "ban_evasion" and flag["participant_ids"] == [again.participant_id]
+    assert flag["evidence"]["banned_participant_id"] == troll.participant_id
+
+
+def test_joining_from_that_address_long_after_the_ban_is_not_flagged(core, clock, c):
+    troll = join(c, OFFICE, "p" * 43)
+    questions.ban(core, c.moderator, troll.participant_id)
+    clock.advance(31 * 60)
+    join(c, OFFICE, "l" * 43)
+    check(core, c)
+    assert flags(core, c.moderator) == []
+
+
+# ------------------------------------------------------------ decisions
+
+
+@pytest.fixture
+def stuffed(core, clock, c):
+    """Three honest voters for option 0, then five new ones from one address for 1."""
+    poll_id = new_poll(core, c, open=True)
+    for n in range(3):
+        ballots.cast_ballot(core, join(c, address=f"{n:032d}"), poll_id, 0)
+        clock.advance(30)
+    crowd = [join(c) for _ in range(5)]
+    for voter in crowd:
+        ballots.cast_ballot(core, voter, poll_id, 1)
+    check(core, c)
+    burst = next(f for f in flags(core, c.moderator) if f["kind"] == "join_burst")
+    return poll_id, burst["id"]
+
+
+def counts(core, viewer, poll_id):
+    return [row["value"] for row in results_for(core, viewer, poll_id)["rows"]][:2]
+
+
+def test_excluding_a_flag_takes_its_ballots_out_of_every_count(core, c, stuffed):
+    poll_id, flag_id = stuffed
+    assert counts(core, present_view(c), poll_id) == [3, 5]
+    refused("empty_reason", integrity.exclude_flagged, core, c.moderator, flag_id, " ")
+    done = integrity.exclude_flagged(core, c.moderator, flag_id, "One laptop, five names")
+    (event,) = done.events
+    assert (event.type, event.visibility) == ("integrity_flag_excluded", "staff")
+    assert event.actor_id == c.moderator.participant_id
+    assert event.payload["reason"] == "One laptop, five names"
+    assert event.payload["flag"]["excluded_ballots"] == 5
+    assert counts(core, present_view(c), poll_id) == [3, 0]
+    staff = results_for(core, c.moderator, poll_id)
+    assert staff["voters"] == 3 and staff["excluded"] == 5
+    (flag,) = [f for f in flags(core, c.moderator) if f["id"] == flag_id]
+    assert flag["state"] == "excluded" and flag["decided_by"] == c.moderator.participant_id
+    refused("flag_excluded", integrity.exclude_flagged, core, c.moderator, flag_id, "again")
+
+
+def test_included_again_the_ballots_count_again_and_the_log_keeps_both(core, c, stuffed):
+    poll_id, flag_id = stuffed
+    integrity.exclude_flagged(core, c.moderator, flag_id, "One laptop")
+    refused("flag_decided", integrity.dismiss_flag, core, c.moderator, flag_id, None)
+    (event,) = integrity.include_flagged(core, c.moderator, flag_id, "A school's lab").events
+    assert event.type == "integrity_flag_included"
+    assert counts(core, present_view(c), poll_id) == [3, 5]
+    refused("flag_not_excluded", integrity.include_flagged, core, c.moderator, flag_id, "x")
+
+
+def test_only_moderators_decide(core, c, stuffed):
+    _poll_id, flag_id = stuffed
+    refused("forbidden", integrity.exclude_flagged, core, c.rapporteur(), flag_id, "no")
+    refused("forbidden", integrity.dismiss_flag, core, join(c, HOME), flag_id, None)
+    refused("unknown_flag", integrity.dismiss_flag, core, c.moderator, 999_999, None)
+    refused("unknown_flag", integrity.dismiss_flag, core, c.moderator, "1; drop", None)
+
+
+def test_a_dismissed_flag_stays_and_excludes_nothing(core, c, stuffed):
+    poll_id, flag_id = stuffed
+    (event,) = integrity.dismiss_flag(core, c.moderator, flag_id, "Known office").events
+    assert event.type == "integrity_flag_dismissed"
+    assert counts(core, present_view(c), poll_id) == [3, 5]
+    (flag,) = [f for f in flags(core, c.moderator) if f["id"] == flag_id]
+    assert (flag["state"], flag["reason"]) == ("dismissed", "Known office")
+
+
+def test_newcomers_after_a_decision_raise_a_new_flag(core, c, stuffed):
+    _poll_id, flag_id = stuffed
+    integrity.dismiss_flag(core, c.moderator, flag_id, "Known office")
+    join(c)
+    (event,) = [e for e in check(core, c) if e.payload["flag"]["kind"] == "join_burst"]
+    assert event.type == "integrity_flag_raised" and event.payload["flag"]["id"] != flag_id
+    assert event.payload["flag"]["evidence"]["count"] == 1
+
+
+def test_excluded_upvotes_leave_the_counts(core, c):
+    author = join(c, HOME)
+    question_id = questions.ask(core, author, "Who pays?", None, False).reply["question"]["id"]
+    questions.approve(core, c.moderator, question_id)
+    for n in range(4):
+        votes.vote(core, join(c, address=f"{n:032d}"), question_id)
+    check(core, c)
+    (flag,) = flags(core, c.moderator)
+    assert questions.vote_counts(core, c.moderator)[str(question_id)] == 4
+    integrity.exclude_flagged(core, c.moderator, flag["id"], "Coordinated")
+    assert questions.vote_counts(core, c.moderator)[str(question_id)] == 0
+    assert questions.vote_counts(core, author)[str(question_id)] == 0
+
+
+# ------------------------------------------------------------ reports and retention
+
+
+def report(core, c, audience):
+    chosen = exports.FORMATS["markdown"]
+    return b"".join(exports.stream(core, c.id, chosen, Audience(audience))).decode()
+
+
+def test_every_report_says_what_was_excluded_and_why(core, c, stuffed):
+    _poll_id, flag_id = stuffed
+    integrity.exclude_flagged(core, c.moderator, flag_id, "One laptop, five names")
+    for audience in ("shareable", "full"):
+        text = report(core, c, audience)
+        part = text[text.index("## Integrity") :]
+        assert "**Ballots excluded from the results:** 5" in part
+        assert "One laptop, five names" in part
+    full = report(core, c, "full")
+    part = full[full.index("## Integrity") :]
+    assert "Many joins from one address" in part and "Excluded" in part
+    shareable = report(core, c, "shareable")
+    assert "Many joins from one address" not in shareable[shareable.index("## Integrity") :]
+
+
+def test_retention_erases_the_address_hash(core, clock, c):
+    person = join(c)
+    with core.store.transaction() as tx:
+        row = tx.get_one(Participant, person.participant_id)
+        assert row.address_hash == OFFICE
+    agenda.start_item(core, c.moderator, c.item_ids()[0])
+    agenda.end_consultation(core, c.moderator)
+    clock.advance(31 * 24 * 3600)
+    retention.erase_due(core)
+    with core.store.reading() as tx:
+        hashes = tx.scalars(
+            select(Participant.address_hash).where(Participant.consultation_id == c.id)
+        )
+        assert set(hashes) == {None}
