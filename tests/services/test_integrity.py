@@ -336,3 +336,30 @@ def test_retention_erases_the_address_hash(core, clock, c):
             select(Participant.address_hash).where(Participant.consultation_id == c.id)
         )
         assert set(hashes) == {None}
+
+
+# ------------------------------------------------------------ the server's clock, settings
+
+
+def test_the_clock_checks_every_consultation_people_joined_lately(core, clock, c, monkeypatch):
+    monkeypatch.setenv("INTEGRITY_JOIN_BURST", "5")
+    for _ in range(5):
+        join(c)
+    join(c, HOME)  # a moment later: the burst is still within the clock's look back
+    clock.advance(60)
+
+    def ours(events):  # PostgreSQL's database is shared by the run's tests
+        return [event for event in events if event.consultation_id == c.id]
+
+    (event,) = ours(integrity.check_due(core))
+    assert event.type == "integrity_flag_raised"
+    clock.advance(31 * 60)  # no one joined lately: the consultation is not read
+    assert ours(integrity.check_due(core)) == []
+
+
+def test_thresholds_come_from_the_environment_and_0_turns_a_signal_off():
+    read = Thresholds.from_env(
+        {"INTEGRITY_JOIN_BURST": "0", "INTEGRITY_LATE_SHARE": "0.8", "INTEGRITY_NEW_MINUTES": "x"}
+    )
+    assert (read.join_burst, read.late_share, read.new_minutes) == (0, 0.8, 10)
+    assert Thresholds.from_env({}) == Thresholds()

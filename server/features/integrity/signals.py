@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from server.core.events import ATTENDEE
 from server.core.models import Participant
 from server.core.times import iso
+from server.features.polls import rules as poll_rules
 from server.features.polls.models import Ballot, Poll
 from server.features.questions.models import QuestionVote
 
@@ -45,7 +46,7 @@ def all_signals(
         *join_bursts(tx, consultation_id, thresholds, now),
         *identical_ballots(tx, consultation_id, thresholds, now),
         *identical_upvotes(tx, consultation_id, thresholds, now),
-        *late_ballots(tx, consultation_id, thresholds),
+        *late_ballots(tx, consultation_id, thresholds, now),
         *ban_evasions(tx, consultation_id, thresholds, now),
     ]
 
@@ -205,25 +206,30 @@ def identical_upvotes(
     ]
 
 
-def late_ballots(tx: Session, consultation_id: int, thresholds: Thresholds) -> list[Signal]:
+def late_ballots(
+    tx: Session, consultation_id: int, thresholds: Thresholds, now: datetime
+) -> list[Signal]:
     """(c) A poll a large share of whose ballots came from attendees who joined after it
-    opened."""
+    opened: polls open now, or closed within the last `new_minutes`."""
     if not thresholds.late_ballots:
         return []
-    rows = tx.execute(
-        select(Ballot.poll_id, Ballot.participant_id, Ballot.cast_at, Participant.joined_at)
-        .join(Poll, Poll.id == Ballot.poll_id)
-        .join(Participant, Participant.id == Ballot.participant_id)
-        .where(Poll.consultation_id == consultation_id, Poll.opened_at.is_not(None))
-        .where(Ballot.excluded_by_flag.is_(None))
-    ).all()
+    since = now - timedelta(minutes=max(thresholds.new_minutes, 1))
     opened = dict(
         tx.execute(
             select(Poll.id, Poll.opened_at).where(
-                Poll.consultation_id == consultation_id, Poll.opened_at.is_not(None)
+                Poll.consultation_id == consultation_id,
+                Poll.opened_at.is_not(None),
+                or_(Poll.state == poll_rules.OPEN, Poll.closed_at >= since),
             )
         ).all()
     )
+    if not opened:
+        return []
+    rows = tx.execute(
+        select(Ballot.poll_id, Ballot.participant_id, Ballot.cast_at, Participant.joined_at)
+        .join(Participant, Participant.id == Ballot.participant_id)
+        .where(Ballot.poll_id.in_(list(opened)), Ballot.excluded_by_flag.is_(None))
+    ).all()
     totals: dict[int, int] = defaultdict(int)
     late: dict[int, dict[int, datetime]] = defaultdict(dict)
     for poll_id, person, cast_at, joined_at in rows:
