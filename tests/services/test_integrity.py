@@ -317,7 +317,7 @@ def test_every_report_says_what_was_excluded_and_why(core, c, stuffed):
         assert "One laptop, five names" in part
     full = report(core, c, "full")
     part = full[full.index("## Integrity") :]
-    assert "Many joins from one address" in part and "Excluded" in part
+    assert "Many joins from one address" in part and "Excluded from the results" in part
     shareable = report(core, c, "shareable")
     assert "Many joins from one address" not in shareable[shareable.index("## Integrity") :]
 

@@ -116,7 +116,7 @@ def integrity_section(ctx: ReportContext) -> Section | None:
                     _("Flag"),
                     _("Raised"),
                     _("Attendees"),
-                    _("About"),
+                    _("Poll or question"),
                     _("State"),
                     _("Reason"),
                 ),
@@ -143,10 +143,10 @@ def integrity_section(ctx: ReportContext) -> Section | None:
 
 def state_label(state: str) -> str:
     labels = {
-        "open": _("Open"),
-        "dismissed": _("Dismissed"),
-        "excluded": _("Excluded"),
-        "included": _("Included again"),
+        "open": _("Awaiting a decision"),
+        "dismissed": _("Dismissed, nothing excluded"),
+        "excluded": _("Excluded from the results"),
+        "included": _("Counted again"),
     }
     return labels.get(state, state)
 

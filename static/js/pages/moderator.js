@@ -1,8 +1,10 @@
 // The moderator page's own part, loaded by the shared core (core/index.js) once the link is opening:
-// the status strip (always in view) and the panes — agenda, questions, speakers, polls.
+// the status strip (always in view) and the panes — agenda, questions, speakers, polls,
+// integrity flags.
 import { mountAgenda } from "../agenda/agenda.js";
 import { mountAgendaControls } from "../agenda/controls.js";
 import { live, state } from "../core/index.js";
+import { mount as mountIntegrity } from "../integrity/moderator.js";
 import { messages, t } from "../core/messages.js";
 import { mount as mountPolls } from "../polls/moderator.js";
 import { mount as mountQuestions } from "../questions/moderator.js";
@@ -18,6 +20,7 @@ mountQuestions(live, state);
 mountPolls(live, state, { strip });
 mountSpeakers(live, state, { strip });
 mountScreen(live);
+mountIntegrity(live);
 
 // The link's state, said in words at all times (not only when it is down).
 const c = messages("console");
