@@ -51,6 +51,7 @@ def test_the_archive_is_versioned_and_holds_every_event_in_order(scripted, downl
         "poll_ballots",
         "speaker_hands",
         "closed_speaker_lists",
+        "integrity_flags",
     ]
     assert "join_code" not in archive["consultation"]
     assert "token" not in json.dumps(archive)

@@ -7,9 +7,12 @@ threshold; then exclusion, inclusion and dismissal, and what the reports say.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
+from server.archive.restore import restore
 from server.core.errors import DomainError
 from server.core.models import Participant
 from server.features.agenda import service as agenda
@@ -303,8 +306,12 @@ def test_excluded_upvotes_leave_the_counts(core, c):
 
 
 def report(core, c, audience):
-    chosen = exports.FORMATS["markdown"]
-    return b"".join(exports.stream(core, c.id, chosen, Audience(audience))).decode()
+    return written(core, c.id, "markdown", audience).decode()
+
+
+def written(core, consultation_id, fmt, audience="full"):
+    chosen = exports.FORMATS[fmt]
+    return b"".join(exports.stream(core, consultation_id, chosen, Audience(audience)))
 
 
 def test_every_report_says_what_was_excluded_and_why(core, c, stuffed):
@@ -320,6 +327,20 @@ def test_every_report_says_what_was_excluded_and_why(core, c, stuffed):
     assert "Many joins from one address" in part and "Excluded from the results" in part
     shareable = report(core, c, "shareable")
     assert "Many joins from one address" not in shareable[shareable.index("## Integrity") :]
+
+
+def test_the_archive_keeps_flags_and_what_they_exclude(core, c, stuffed):
+    _poll_id, flag_id = stuffed
+    integrity.exclude_flagged(core, c.moderator, flag_id, "One laptop, five names")
+    original = written(core, c.id, "json")
+    tables = json.loads(original)["tables"]["integrity_flags"]
+    assert {flag["state"] for flag in tables} >= {"excluded"}
+    restored = restore(core, original).consultation_id
+    assert written(core, restored, "json") == original
+    for audience in ("full", "shareable"):
+        assert written(core, restored, "markdown", audience) == written(
+            core, c.id, "markdown", audience
+        )
 
 
 def test_retention_erases_the_address_hash(core, clock, c):

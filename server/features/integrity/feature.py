@@ -1,8 +1,8 @@
 """What integrity flags add to Baraza (installed by server/bootstrap.py)."""
 
-from server.core.features import Feature, Part, each
+from server.core.features import ArchiveTable, Feature, Part, each
 
-from . import handlers, report, service
+from . import archive, handlers, report, service
 
 EVENTS = (
     "integrity_flag_raised",
@@ -19,4 +19,8 @@ FEATURE = Feature(
     report_sections=[Part("integrity", 92, report.integrity_section)],
     csv_tables=[Part("integrity.csv", 46, report.integrity_csv)],
     event_summaries=each(EVENTS, report.flag_summary),
+    archive_tables=[
+        ArchiveTable("integrity_flags", 70, archive.export_flags, archive.restore_flags)
+    ],
+    payload_ids=each(EVENTS, archive.flag_payload),
 )

@@ -24,6 +24,7 @@ BAN_EVASION = "ban_evasion"
 KINDS = (JOIN_BURST, IDENTICAL_VOTES, LATE_BALLOTS, BAN_EVASION)
 
 OPEN, DISMISSED, EXCLUDED, INCLUDED = "open", "dismissed", "excluded", "included"
+STATES = (OPEN, DISMISSED, EXCLUDED, INCLUDED)
 # A flag whose people may still be added to it (its signal going on) rather than to a new one.
 GROWING = (OPEN,)
 
