@@ -30,6 +30,7 @@ export function connectLive({ code, view, ready = null }) {
   const handlers = new Map();
   const snapshotHandlers = [];
   const stateHandlers = new Map();
+  const stateCommands = new Map(); // state name -> the command that answers it afresh
   const statusHandlers = [];
   let seq = null;
   let offsetMs = 0; // server clock minus ours
@@ -106,25 +107,43 @@ export function connectLive({ code, view, ready = null }) {
         if (ack.snapshot) { applySnapshot(ack.snapshot); }
         else { ack.events.forEach((e) => { if (e.seq > seq) apply(e); }); }
         setStatus("live");
+        if (cut) { cut = false; askStates(); }
         outbox.pump();
       });
     });
   }
 
+  // State pushes are coalesced, not logged: a sync does not replay them, so after a cut
+  // each state that names its command is asked for once more.
+  let cut = false;
+  function askStates() {
+    stateCommands.forEach((command, name) => {
+      outbox.command(command).then((ack) => { if (ack.ok) deliverState(name, ack[name]); });
+    });
+  }
+  function deliverState(name, data) {
+    (stateHandlers.get(name) || []).forEach((fn) => fn(data));
+  }
+
   const outbox = createOutbox(socket);
   socket.on("connect", () => { setStatus("syncing"); resync(); });
-  socket.on("disconnect", () => setStatus("reconnecting"));
+  socket.on("disconnect", () => { cut = true; setStatus("reconnecting"); });
   socket.on("connect_error", () => setStatus("reconnecting"));
   // One message per command: its envelopes, in seq order, each received as it comes.
   // At a gap the first asks for a sync and the rest are skipped: having been logged
   // before they were sent, they are in the sync's answer.
   socket.on("events", (envelopes) => envelopes.forEach(receive));
-  socket.on("state", ({ name, data }) => (stateHandlers.get(name) || []).forEach((fn) => fn(data)));
+  socket.on("state", ({ name, data }) => deliverState(name, data));
 
   return {
     on(type, fn) { handlers.set(type, [...(handlers.get(type) || []), fn]); },
     onSnapshot(fn) { snapshotHandlers.push(fn); },
-    onState(name, fn) { stateHandlers.set(name, [...(stateHandlers.get(name) || []), fn]); },
+    // `askWith`: the command whose acknowledgement carries this state under its name,
+    // sent after a reconnect.
+    onState(name, fn, { askWith = null } = {}) {
+      stateHandlers.set(name, [...(stateHandlers.get(name) || []), fn]);
+      if (askWith) stateCommands.set(name, askWith);
+    },
     onStatus(fn) { statusHandlers.push(fn); },
     onNotice(fn) { socket.on("notice", fn); },
     now() { return Date.now() + offsetMs; },
