@@ -19,6 +19,7 @@ from .core.features import Feature, merged
 from .features.agenda.feature import FEATURE as AGENDA
 from .features.consultations import service as consultations
 from .features.consultations import snapshots
+from .features.invitations.feature import FEATURE as INVITATIONS
 from .features.notes.feature import FEATURE as NOTES
 from .features.polls.feature import FEATURE as POLLS
 from .features.presence.feature import FEATURE as PRESENCE
@@ -44,6 +45,7 @@ FEATURES: tuple[Feature, ...] = (
     PRESENCE,
     SCREEN,
     SERIES,
+    INVITATIONS,
 )
 
 
