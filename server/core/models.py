@@ -82,7 +82,7 @@ class Invitation(Base):
     """A person on a consultation's registration list, and their personal link.
 
     The link's token is never stored: it is derived from the secret key and `salt`
-    (features/invitations/links.py), and looked up by its hash like every token.
+    (features/invitations/service.py, `link_token`), and looked up by its hash like every token.
     """
 
     __tablename__ = "invitations"

@@ -27,6 +27,7 @@ from server.reports.csv_export import BOM, csv_line
 from .api import json_body
 from .auth import request_device, request_viewer, set_device_cookie, set_token_cookie
 from .errors import status_of
+from .security import check_csrf
 
 blueprint = Blueprint("invitations", __name__)
 
@@ -142,6 +143,7 @@ def invitations_page(code: str) -> BaseResponse | str:
 
 @blueprint.post("/c/<code>/invitations")
 def upload_page(code: str) -> tuple[str, int] | str | BaseResponse:
+    check_csrf()
     code = normalise_join_code(code)
     try:
         viewer = _moderator(code)
@@ -202,6 +204,7 @@ def invitation_form(token: str) -> tuple[str, int] | str:
 @blueprint.post("/i/<token>")
 def join_by_link(token: str) -> BaseResponse:
     """The invited person joins (or comes back, on any device) and goes to the consultation."""
+    check_csrf()
     device = request_device()
     admitted = service.join_by_link(current_core(), token, device)
     if admitted.events:
