@@ -130,7 +130,8 @@ def parse_registrations(
 ) -> list[Registration]:
     """Every row of a registration list (CSV with a header row: name, email (optional),
     stakeholder_group, country, language), or `RegistrationListError` naming each wrong
-    line. `taken_emails`: addresses already invited (compared case-blind)."""
+    line. `taken_emails`: addresses already invited (compared case-blind; see also
+    `check_not_taken`)."""
     reader = csv.reader(io.StringIO(decode(data), newline=""))
     header = _header(next(reader, None))
     people: list[Registration] = []
@@ -153,6 +154,23 @@ def parse_registrations(
     if not people:
         raise DomainError("empty_registration_list", N_("The registration list has no one."))
     return people
+
+
+def check_not_taken(people: list[Registration], taken_emails: Collection[str]) -> None:
+    """Refuse the list if one of its addresses is already invited (read under the lock,
+    after the file was read without it)."""
+    taken = {email.casefold() for email in taken_emails if email}
+    errors = [
+        RowError(person.line, "email", _duplicate())
+        for person in people
+        if person.email and person.email.casefold() in taken
+    ]
+    if errors:
+        raise RegistrationListError(errors)
+
+
+def _duplicate() -> DomainError:
+    return DomainError("duplicate_email", N_("This e-mail address is already on the list."))
 
 
 def _header(row: list[str] | None) -> list[str]:
@@ -194,10 +212,7 @@ def _row(
         except DomainError as error:
             errors.append(RowError(line, column, error))
     if not errors and values["email"] and values["email"].casefold() in seen:
-        duplicate = DomainError(
-            "duplicate_email", N_("This e-mail address is already on the list.")
-        )
-        errors.append(RowError(line, "email", duplicate))
+        errors.append(RowError(line, "email", _duplicate()))
     if errors:
         return None, errors
     return Registration(

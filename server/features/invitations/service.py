@@ -66,15 +66,21 @@ def link_token(secret: str, salt: str) -> str:
 
 def import_list(core: Core, viewer: Viewer, data: bytes, secret: str) -> Outcome:
     """A moderator imports a registration list: every row, or none (`invalid_registration_list`
-    naming each wrong line). The reply says how many were invited."""
+    naming each wrong line). The reply says how many were invited.
+
+    The file is read before the consultation is locked (5,000 rows take a while); the
+    addresses already invited are checked under the lock."""
+    with core.store.reading() as tx:
+        _check_moderator(tx, viewer)
+        languages = tx.get_one(Consultation, viewer.consultation_id).languages
+    people = rules.parse_registrations(data, languages[0] if languages else "en")
     with unit_of_work(core, viewer, {MODERATOR}) as uow:
         taken = uow.tx.scalars(
             select(Invitation.email).where(
                 Invitation.consultation_id == uow.consultation.id, Invitation.revoked_at.is_(None)
             )
         ).all()
-        default = uow.consultation.languages[0] if uow.consultation.languages else "en"
-        people = rules.parse_registrations(data, default, taken)
+        rules.check_not_taken(people, taken)
         for person in people:
             salt = secrets.token_hex(16)
             uow.tx.add(
