@@ -43,7 +43,7 @@ def _docx(ctx: ReportContext) -> Iterator[bytes]:
 
 
 def _json(ctx: ReportContext) -> Iterator[bytes]:
-    return _joined(json_archive.export(ctx.tx, ctx.consultation))
+    return _joined(json_archive.export(ctx.tx, ctx.consultation, ctx.wiring))
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def stream(core: Core, consultation_id: int, fmt: Format, audience: Audience) ->
     """The file in pieces, all read from one consistent snapshot of the database."""
     with core.store.reading() as tx:
         consultation = tx.get_one(Consultation, consultation_id)
-        yield from fmt.render(open_report(tx, consultation, audience, core.now()))
+        yield from fmt.render(open_report(tx, consultation, audience, core.now(), core.wiring))
 
 
 def archive_to_file(core: Core, join_code: str, path: Path | None) -> Path:

@@ -114,7 +114,7 @@ def _present_at_close(ctx: ReportContext) -> dict[Any, int]:
     types = (attendance.ARRIVED, attendance.LEFT, "poll_closed")
     for event in logged_events(ctx.tx, ctx.consultation.id, types):
         if event.type == "poll_closed":
-            poll = safe_event(event).payload.get("poll") or {}
+            poll = safe_event(event, ctx.wiring).payload.get("poll") or {}
             present[poll.get("id")] = len(peaks.present)
         else:
             peaks.apply(event.type, event.payload, event.at)
