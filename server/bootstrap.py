@@ -19,6 +19,7 @@ from .archive.restore import FEATURE as ARCHIVE
 from .core.features import Feature
 from .core.wiring import Wiring
 from .features.agenda.feature import FEATURE as AGENDA
+from .features.consultations.feature import FEATURE as CONSULTATIONS
 from .features.notes.feature import FEATURE as NOTES
 from .features.polls.feature import FEATURE as POLLS
 from .features.presence.feature import FEATURE as PRESENCE
@@ -27,12 +28,11 @@ from .features.screen.feature import FEATURE as SCREEN
 from .features.series.feature import FEATURE as SERIES
 from .features.speakers.feature import FEATURE as SPEAKERS
 from .realtime.links import FEATURE as LINKS
-from .reports.foundation import FEATURE as FOUNDATION
 
 # In this order: snapshot parts merge in it (later keys win), sections of equal order
 # sort by key.
 FEATURES: tuple[Feature, ...] = (
-    FOUNDATION,
+    CONSULTATIONS,
     ARCHIVE,
     LINKS,
     AGENDA,

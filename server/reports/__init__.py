@@ -52,8 +52,11 @@ application's core (`core.wiring`, server/core/wiring.py):
    consultation's settings (ids are renumbered per consultation).
 
 The features' parts: features/questions/report.py, features/polls/report.py,
-features/speakers/report.py, and the foundation's, foundation.py (each says what
-it shows to which audience).
+features/speakers/report.py, features/screen/report.py, features/series/report.py,
+features/presence/report.py (attendance) and features/consultations/report.py (the
+header, the agenda, the notes, the timeline's lines of the consultation's own
+events); each says what it shows to which audience. The timeline itself is
+machinery (timeline.py), placed by the consultations feature.
 
 The audience rules every provider must keep
 -------------------------------------------

@@ -24,12 +24,12 @@ from sqlalchemy import select
 
 from server.core.errors import N_, DomainError
 from server.core.events import Payload
+from server.features.consultations.report import group_label, places
 from server.features.presence import replay as attendance
 from server.i18n import gettext as _
 from server.i18n import pgettext
 from server.reports.bidi import isolate
 from server.reports.containment import log
-from server.reports.foundation import group_label, places
 from server.reports.json_archive import (
     ExportContext,
     Remap,
