@@ -32,11 +32,11 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         SESSION_COOKIE_SECURE=config.public_url.startswith("https://"),
     )
     logs.configure(config.log_level, config.log_format)
-    bootstrap.install()  # the features' commands and parts (server/bootstrap.py)
     core = Core(
         Store(config.database_url, config.database_timeout),
         pacer=Pacer(config.event_window),
         tallies=Tallies(config.tally_interval),
+        wiring=bootstrap.wire(),  # the features' commands and parts (server/bootstrap.py)
     )
     app.extensions["baraza"] = core
     Babel(app, locale_selector=select_locale)

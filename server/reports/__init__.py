@@ -2,11 +2,12 @@
 
 How it fits together
 --------------------
-`model.build(ctx)` asks every registered *provider* for plain data — a `Section`
+`model.build(ctx)` asks every installed *provider* for plain data — a `Section`
 of `Facts`, `Table`, `Text` and nested `Section` blocks — inside one consistent
-read (`ReportContext`: `tx`, `consultation`, `audience`, `now`, `items`).
+read (`ReportContext`: `tx`, `consultation`, `audience`, `now`, `wiring` — the
+application's installed parts, `core.wiring` — and `items`).
 `markdown.py` and `docx.py` render any section generically (title as a heading,
-then its blocks); `csv_export.py` zips the registered CSV tables;
+then its blocks); `csv_export.py` zips the installed CSV tables;
 `json_archive.py` writes the whole log and state (and reads it back for
 `server/archive/restore.py`, which restores it as a new consultation). `exports.py`
 says who may download what, under which name; `web/downloads.py` serves it.
@@ -16,7 +17,8 @@ Adding a feature's part (questions, polls, speakers…)
 Write the providers in the feature's own module (e.g.
 `server/features/questions/report.py`) and list them in the feature's `Feature`
 (`server/features/questions/feature.py`, see server/core/features.py); nothing
-registers itself on import, `server/bootstrap.py` installs the list:
+registers itself on import, `server/bootstrap.py` wires the list into each
+application's core (`core.wiring`, server/core/wiring.py):
 
 1. `report_sections=[Part(key, order, provide)]`: a part of the whole report,
    `provide(ctx) -> Section | None`, placed by `order` (header 0, attendance 10,
@@ -50,8 +52,11 @@ registers itself on import, `server/bootstrap.py` installs the list:
    consultation's settings (ids are renumbered per consultation).
 
 The features' parts: features/questions/report.py, features/polls/report.py,
-features/speakers/report.py, and the foundation's, foundation.py (each says what
-it shows to which audience).
+features/speakers/report.py, features/screen/report.py, features/series/report.py,
+features/presence/report.py (attendance) and features/consultations/report.py (the
+header, the agenda, the notes, the timeline's lines of the consultation's own
+events); each says what it shows to which audience. The timeline itself is
+machinery (timeline.py), placed by the consultations feature.
 
 The audience rules every provider must keep
 -------------------------------------------

@@ -30,7 +30,6 @@ from sqlalchemy import select
 
 from server.core import commands
 from server.core.access import Viewer
-from server.core.commands import COMMANDS
 from server.core.events import ATTENDEE, MODERATOR, PUBLIC, RAPPORTEUR
 from server.core.models import Consultation as ConsultationRow
 from server.core.models import Event
@@ -40,8 +39,10 @@ from server.features.polls.models import Ballot
 from server.features.series import service as series
 from server.features.series.rules import parse_series
 from server.storage.metadata import metadata
-from tests.conftest import DEMO_SPEC, Consultation, new_consultation
+from tests.conftest import DEMO_SPEC, WIRING, Consultation, new_consultation
 from tests.realtime.messages import envelopes
+
+COMMANDS = WIRING.commands  # every command the features add
 
 NONE = "none"
 OTHER = "other"

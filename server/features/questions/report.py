@@ -37,9 +37,9 @@ from sqlalchemy import func, select
 
 from server.core.access import hash_token, new_token
 from server.core.events import Payload
+from server.features.consultations.report import group_label, iso_local, places
 from server.i18n import gettext as _
 from server.reports.bidi import isolate
-from server.reports.foundation import group_label, iso_local, places
 from server.reports.json_archive import (
     ExportContext,
     Remap,
@@ -403,7 +403,7 @@ def banned_summary(ctx: ReportContext, payload: Payload) -> str:
 
 
 def no_name(payload: Payload) -> Payload:
-    """Reports name no attendee (see foundation.PERSON_EVENTS)."""
+    """Reports name no attendee (see features/consultations/report.py, PERSON_EVENTS)."""
     person = payload.get("participant")
     if not isinstance(person, dict):
         return payload

@@ -30,7 +30,7 @@ from server.core.ids import as_id
 from server.core.models import Consultation, Participant
 from server.core.runtime import Core
 from server.core.times import iso
-from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work, within
+from server.core.unit_of_work import Follower, Outcome, UnitOfWork, unit_of_work, within
 from server.features.agenda import rules as agenda_rules
 from server.features.consultations.rules import ConsultationSpec
 
@@ -51,15 +51,29 @@ def ask(core: Core, viewer: Viewer, text: Any, item_id: Any, anonymous: Any) -> 
     savepoint: a crowd asking at once shares the consultation's lock instead of
     queueing for it one transaction at a time.
     """
-    asking = partial(_ask_one, viewer, rules.question_text(text), item_id, anonymous, core.now())
+    asking = partial(
+        _ask_one,
+        viewer,
+        rules.question_text(text),
+        item_id,
+        anonymous,
+        core.now(),
+        core.wiring.followers,
+    )
     outcome: Outcome = batched(core, viewer.consultation_id, asking, each_in_savepoint)
     return outcome
 
 
 def _ask_one(
-    viewer: Viewer, cleaned: str, item_id: Any, anonymous: Any, now: datetime, tx: Session
+    viewer: Viewer,
+    cleaned: str,
+    item_id: Any,
+    anonymous: Any,
+    now: datetime,
+    followers: Sequence[Follower],
+    tx: Session,
 ) -> Outcome:
-    uow = within(tx, viewer, {ATTENDEE, WALK_IN_ASKING}, now)
+    uow = within(tx, viewer, {ATTENDEE, WALK_IN_ASKING}, now, followers)
     settings = rules.settings_of(uow.consultation.settings)
     target_item = _target_item(uow.consultation, item_id)
     rules.check_open(settings, target_item)

@@ -22,9 +22,9 @@ from sqlalchemy import select
 
 from server.core.events import Payload
 from server.core.models import Participant
+from server.features.consultations.report import group_label, iso_local
 from server.i18n import gettext as _
 from server.reports.bidi import isolate
-from server.reports.foundation import group_label, iso_local
 from server.reports.json_archive import (
     ExportContext,
     Remap,
