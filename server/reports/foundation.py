@@ -57,10 +57,13 @@ def header(ctx: ReportContext) -> Section:
         (_("Held"), _held(ctx)),
         (_("Planned duration"), duration(c.planned_minutes * 60)),
         (_("Actual duration"), _actual_duration(ctx)),
-        (_("Moderators"), ", ".join(map(isolate, _staff_names(ctx, MODERATOR))) or "–"),
-        (_("Rapporteurs"), ", ".join(map(isolate, _staff_names(ctx, RAPPORTEUR))) or "–"),
-        (_("This report"), _audience_line(ctx)),
     ]
+    if ctx.audience != Audience.PUBLIC:
+        facts += [
+            (_("Moderators"), ", ".join(map(isolate, _staff_names(ctx, MODERATOR))) or "–"),
+            (_("Rapporteurs"), ", ".join(map(isolate, _staff_names(ctx, RAPPORTEUR))) or "–"),
+        ]
+    facts.append((_("This report"), _audience_line(ctx)))
     return Section("header", _("About the consultation"), (Facts(tuple(facts)),))
 
 
@@ -139,6 +142,12 @@ def _staff_names(ctx: ReportContext, role: str) -> list[str]:
 
 def _audience_line(ctx: ReportContext) -> str:
     made = _("made %(at)s", at=ctx.both(ctx.now))
+    if ctx.audience == Audience.PUBLIC:
+        return _(
+            "published: nobody is named; dismissed questions are counted, not listed; groups "
+            "and countries of fewer than 5 people are not shown apart; %(made)s",
+            made=made,
+        )
     if ctx.audience == Audience.FULL:
         return _(
             "full record for moderators: dismissed questions listed, authors who asked "
@@ -433,8 +442,11 @@ def event_label(event_type: str) -> str:
     return event_type.replace("_", " ").capitalize()
 
 
-def timeline(ctx: ReportContext) -> Section:
-    """Every event the audience may see, in order, read from the log as it is rendered."""
+def timeline(ctx: ReportContext) -> Section | None:
+    """Every event the audience may see, in order, read from the log as it is rendered;
+    the public page has none (its lines name staff and speakers)."""
+    if ctx.audience == Audience.PUBLIC:
+        return None
     columns = (
         _("#"),
         _("Time (%(zone)s)", zone=ctx.in_zone(ctx.now).tzname()),
