@@ -265,6 +265,16 @@ def test_the_end_screen_leads_to_the_report_once_published_live_and_on_reload(fr
     screenshot(page, "published-report-phone", full_page=False)
     assert serious_violations(page) == []
 
+    assert command(fresh, token, "publish_moderation_page")["ok"]
+    page.go_back()
+    expect(page.locator("body")).to_have_attribute("data-live", "live")
+    figures = page.get_by_role("link", name="Moderation in figures")
+    expect(figures).to_be_visible()
+    figures.click()
+    expect(page.locator(".published-moderation h1")).to_be_visible()
+    screenshot(page, "published-moderation-phone", full_page=False)
+    assert serious_violations(page) == []
+
     assert command(fresh, token, "withdraw_report")["ok"]
     page.go_back()
     expect(page.locator("body")).to_have_attribute("data-live", "live")
