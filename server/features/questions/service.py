@@ -27,7 +27,6 @@ from server.core.errors import N_, Conflict, Forbidden, NotFound
 from server.core.events import ATTENDEE, MODERATOR, PUBLIC, STAFF, EventDraft, Payload
 from server.core.group_commit import batched, each_in_savepoint
 from server.core.ids import as_id
-from server.core.lifecycle import ENDED
 from server.core.models import Consultation, Participant
 from server.core.runtime import Core
 from server.core.times import iso
@@ -420,7 +419,6 @@ def by_receipt(core: Core, receipt: str) -> ReceiptView | None:
             "question": own_view(question),
             "consultation_title": consultation.title,
             "item_title": f"{item.position + 1}. {item.title}" if item is not None else None,
-            "ended": consultation.state == ENDED,
         }
 
 

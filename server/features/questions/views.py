@@ -71,4 +71,3 @@ class ReceiptView(TypedDict):
     question: OwnQuestionView
     consultation_title: str
     item_title: str | None
-    ended: bool
