@@ -59,6 +59,7 @@ def _register_web(app: Flask, config: Config) -> None:
         pages,
         probes,
         prometheus,
+        public_pages,
         security,
         series_api,
         series_pages,
@@ -71,6 +72,7 @@ def _register_web(app: Flask, config: Config) -> None:
     app.register_blueprint(invitations.blueprint)
     app.register_blueprint(series_api.blueprint)
     app.register_blueprint(series_pages.blueprint)
+    app.register_blueprint(public_pages.blueprint)
     probes.register(app)
     prometheus.register(app)
     errors.register(app)

@@ -24,6 +24,7 @@ from .features.invitations.feature import FEATURE as INVITATIONS
 from .features.notes.feature import FEATURE as NOTES
 from .features.polls.feature import FEATURE as POLLS
 from .features.presence.feature import FEATURE as PRESENCE
+from .features.publication.feature import FEATURE as PUBLICATION
 from .features.questions.feature import FEATURE as QUESTIONS
 from .features.screen.feature import FEATURE as SCREEN
 from .features.series.feature import FEATURE as SERIES
@@ -45,6 +46,7 @@ FEATURES: tuple[Feature, ...] = (
     SCREEN,
     SERIES,
     INVITATIONS,
+    PUBLICATION,
 )
 
 

@@ -63,6 +63,10 @@ The audience rules every provider must keep
 - `Audience.SHAREABLE` (rapporteurs and moderators): dismissed questions are
   counted, not listed; poll answers a moderator excluded are absent.
   `Audience.FULL` (moderators only): they are listed (excluded answers marked).
+- `Audience.PUBLIC` (the published report's page, server/web/public_pages.py) is
+  the shareable report naming nobody: no staff in the header, no speaker, no
+  question author, no timeline; `audience.shareable` is true for it as for
+  `SHAREABLE`, so every shareable rule holds for it too. No download has it.
 - Shareable breakdowns by stakeholder group or country pass through
   `small_groups.protect`: no group of fewer than 5 people shows its figures,
   nor can they be had by subtraction. The full record shows every group.

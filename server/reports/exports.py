@@ -56,7 +56,7 @@ class Format:
     audiences: frozenset[Audience]
 
 
-BOTH = frozenset(Audience)
+BOTH = frozenset({Audience.SHAREABLE, Audience.FULL})
 FORMATS = {
     "markdown": Format("md", "text/markdown; charset=utf-8", _markdown, Audience.SHAREABLE, BOTH),
     "docx": Format(
@@ -87,10 +87,9 @@ def choose_audience(fmt: Format, asked: str | None, role: str) -> Audience:
     """The audience asked for (or the format's default), if this role may have it."""
     if role not in STAFF_ROLES:
         raise Forbidden("forbidden", N_("Only moderators and rapporteurs can download reports."))
-    try:
-        audience = Audience(asked) if asked else fmt.default_audience
-    except ValueError as error:
-        raise DomainError("invalid_audience", N_("The audience is shareable or full.")) from error
+    if asked and asked not in BOTH:  # the public page's audience is no download's
+        raise DomainError("invalid_audience", N_("The audience is shareable or full."))
+    audience = Audience(asked) if asked else fmt.default_audience
     if audience not in fmt.audiences:
         raise DomainError(
             "invalid_audience", N_("The JSON archive is the whole record: ask for audience=full.")

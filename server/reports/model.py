@@ -34,6 +34,14 @@ class Audience(StrEnum):
 
     SHAREABLE = "shareable"
     FULL = "full"
+    # The shareable report as its public page shows it (server/web/public_pages.py): no
+    # name at all (no staff, speaker or question author) and no timeline.
+    PUBLIC = "public"
+
+    @property
+    def shareable(self) -> bool:
+        """Whether this audience reads the shareable report (the public page's included)."""
+        return self != Audience.FULL
 
 
 # ---------------------------------------------------------------- blocks
@@ -93,6 +101,8 @@ class Report:
         """The first line of every format: which of the two reports this is, then the title."""
         if self.audience == Audience.FULL:
             return _("Full record (moderators only): %(title)s", title=isolate(self.title))
+        if self.audience == Audience.PUBLIC:
+            return _("Report: %(title)s", title=isolate(self.title))
         return _("Shareable report: %(title)s", title=isolate(self.title))
 
 
@@ -315,14 +325,14 @@ def report_events(ctx: ReportContext, types: Sequence[str] | None = None) -> Ite
 
 def _unreadable_event(event: ReportEvent, audience: Audience) -> ReportEvent | None:
     """An event no view could read: its number, time and type, nothing of what it held."""
-    if audience == Audience.SHAREABLE and event.visibility != PUBLIC:
+    if audience.shareable and event.visibility != PUBLIC:
         return None
     return replace(event, payload={}, actor_id=None, actor_name="", readable=False)
 
 
 def view_event(event: ReportEvent, audience: Audience, wiring: Wiring) -> ReportEvent | None:
     if (
-        audience == Audience.SHAREABLE
+        audience.shareable
         and event.visibility != PUBLIC
         and event.type not in wiring.shareable_staff_events
     ):

@@ -10,7 +10,7 @@ from datetime import UTC
 from server.core.events import ATTENDEE
 from server.i18n import gettext as _
 
-from .model import Cell, ReportContext, Section, Table, report_events, summarise
+from .model import Audience, Cell, ReportContext, Section, Table, report_events, summarise
 
 
 def event_label(event_type: str) -> str:
@@ -18,8 +18,11 @@ def event_label(event_type: str) -> str:
     return event_type.replace("_", " ").capitalize()
 
 
-def timeline(ctx: ReportContext) -> Section:
-    """Every event the audience may see, in order, read from the log as it is rendered."""
+def timeline(ctx: ReportContext) -> Section | None:
+    """Every event the audience may see, in order, read from the log as it is rendered;
+    the public page has none (its lines name staff and speakers)."""
+    if ctx.audience == Audience.PUBLIC:
+        return None
     columns = (
         _("#"),
         _("Time (%(zone)s)", zone=ctx.in_zone(ctx.now).tzname()),

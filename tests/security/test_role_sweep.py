@@ -210,6 +210,17 @@ COMMANDS_ALLOWED: dict[str, tuple[set[str], Example]] = {
     # The shared screen
     "show_on_screen": ({MODERATOR}, lambda w: {"subject": "join"}),
     "current_screen": (STAFF_AND_ATTENDEES, lambda w: {}),
+    # Publishing: the report once ended, the moderation counts at any time
+    "publish_report": ({MODERATOR, RAPPORTEUR}, lambda w: w.then({}, ("end_consultation", {}))),
+    "withdraw_report": (
+        {MODERATOR, RAPPORTEUR},
+        lambda w: w.then({}, ("end_consultation", {}), ("publish_report", {})),
+    ),
+    "publish_moderation_page": ({MODERATOR}, lambda w: {}),
+    "withdraw_moderation_page": (
+        {MODERATOR},
+        lambda w: w.then({}, ("publish_moderation_page", {})),
+    ),
     # Rapporteur's notes
     "save_note": ({RAPPORTEUR}, lambda w: {"item_id": None, "text": "Opening", "revision": 1}),
     # Questions
@@ -305,6 +316,11 @@ PAGES_ALLOWED: dict[str, set[str]] = {
     "invitations.invitations_page": {MODERATOR},
     # The personal link is the path; no role's token opens it (test_invitations_http.py).
     "invitations.invitation_form": set(),
+    # The link is the path (an unguessable public id, a question's receipt); no role's
+    # token opens them (tests/web/test_public_pages.py tests the links).
+    "public_pages.published_report": set(),
+    "public_pages.published_moderation": set(),
+    "public_pages.question_receipt": set(),
     "probes.healthz": set(ROLES),
     "probes.readyz": set(ROLES),
     "prometheus.scrape": set(),  # 404 without METRICS_TOKEN; its token is no participant's
@@ -492,6 +508,9 @@ def test_each_page_opens_only_for_its_roles(app, new_world, role):
         "token": world.consultation.moderator_link,
         "lang": "fr",
         "fmt": "markdown",
+        # No role's join code or link opens a published page or a receipt.
+        "public_id": world.consultation.join_code,
+        "receipt": world.consultation.moderator_link,
     }
     violations = []
     rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods]

@@ -54,10 +54,13 @@ def header(ctx: ReportContext) -> Section:
         (_("Held"), _held(ctx)),
         (_("Planned duration"), duration(c.planned_minutes * 60)),
         (_("Actual duration"), _actual_duration(ctx)),
-        (_("Moderators"), ", ".join(map(isolate, _staff_names(ctx, MODERATOR))) or "–"),
-        (_("Rapporteurs"), ", ".join(map(isolate, _staff_names(ctx, RAPPORTEUR))) or "–"),
-        (_("This report"), _audience_line(ctx)),
     ]
+    if ctx.audience != Audience.PUBLIC:
+        facts += [
+            (_("Moderators"), ", ".join(map(isolate, _staff_names(ctx, MODERATOR))) or "–"),
+            (_("Rapporteurs"), ", ".join(map(isolate, _staff_names(ctx, RAPPORTEUR))) or "–"),
+        ]
+    facts.append((_("This report"), _audience_line(ctx)))
     return Section("header", _("About the consultation"), (Facts(tuple(facts)),))
 
 
@@ -136,6 +139,12 @@ def _staff_names(ctx: ReportContext, role: str) -> list[str]:
 
 def _audience_line(ctx: ReportContext) -> str:
     made = _("made %(at)s", at=ctx.both(ctx.now))
+    if ctx.audience == Audience.PUBLIC:
+        return _(
+            "published: nobody is named; dismissed questions are counted, not listed; groups "
+            "and countries of fewer than 5 people are not shown apart; %(made)s",
+            made=made,
+        )
     if ctx.audience == Audience.FULL:
         return _(
             "full record for moderators: dismissed questions listed, authors who asked "

@@ -95,6 +95,8 @@ def on_the_record(ctx: ReportContext) -> bool:
 
 def _shareable_view(ctx: ReportContext, view: Payload) -> Payload:
     """The view as this audience may name its author (see `on_the_record`)."""
+    if ctx.audience == Audience.PUBLIC and view.get("author") is not None:
+        return {**view, "author": None, "unnamed": True}
     if ctx.audience == Audience.FULL or view.get("author") is None or on_the_record(ctx):
         return view
     return {**view, "author": None, "unnamed": True}
@@ -230,7 +232,7 @@ def _counts(ctx: ReportContext, entries: list[Entry]) -> Counter[str]:
     for entry in entries:
         for member in _family(entry):
             state = rules.MERGED if member is not entry else entry.view["state"]
-            if state == rules.HIDDEN and ctx.audience == Audience.SHAREABLE:
+            if state == rules.HIDDEN and ctx.audience.shareable:
                 state = rules.PENDING
             counted[state] += 1
     return counted

@@ -36,7 +36,14 @@ from server.features.consultations.rules import ConsultationSpec
 
 from . import rules
 from .models import Question, QuestionQuota, QuestionVote
-from .views import AuthorView, OwnQuestionView, QuestionsPart, QuestionView, QueueView
+from .views import (
+    AuthorView,
+    OwnQuestionView,
+    QuestionsPart,
+    QuestionView,
+    QueueView,
+    ReceiptView,
+)
 
 VOTES_TOPIC = "question_votes"
 
@@ -409,6 +416,24 @@ def my_questions(core: Core, viewer: Viewer, receipts: Any) -> list[OwnQuestionV
             .order_by(Question.id)
         )
         return [own_view(question) for question in found]
+
+
+def by_receipt(core: Core, receipt: str) -> ReceiptView | None:
+    """The question a receipt was given for, as its asker sees it (None: no such receipt).
+
+    The receipt is the asker's secret, kept by their browser since they asked: whoever
+    holds it may read the question's state from any device, without joining."""
+    with core.store.reading() as tx:
+        question = tx.scalar(select(Question).where(Question.receipt_hash == hash_token(receipt)))
+        if question is None:
+            return None
+        consultation = tx.get_one(Consultation, question.consultation_id)
+        item = next((i for i in consultation.items if i.id == question.item_id), None)
+        return {
+            "question": own_view(question),
+            "consultation_title": consultation.title,
+            "item_title": f"{item.position + 1}. {item.title}" if item is not None else None,
+        }
 
 
 def vote_counts(core: Core, viewer: Viewer) -> dict[str, int]:
