@@ -73,7 +73,7 @@ def openapi() -> Response:
     """docs/openapi.yaml, with every command this server knows as the names of a command."""
     document = copy.deepcopy(_openapi_file())
     command = document["paths"]["/api/commands/{name}"]
-    command["parameters"][0]["schema"]["enum"] = sorted(commands.COMMANDS)
+    command["parameters"][0]["schema"]["enum"] = sorted(current_core().wiring.commands)
     return jsonify(document)
 
 

@@ -8,6 +8,7 @@ import { mount as mountIntegrity } from "../integrity/moderator.js";
 import { messages, t } from "../core/messages.js";
 import { mount as mountPolls } from "../polls/moderator.js";
 import { mount as mountQuestions } from "../questions/moderator.js";
+import { mount as mountPublish } from "../reports/publish.js";
 import { mount as mountScreen } from "../screen/moderator.js";
 import { mount as mountSpeakers } from "../speakers/moderator.js";
 
@@ -21,6 +22,7 @@ mountPolls(live, state, { strip });
 mountSpeakers(live, state, { strip });
 mountScreen(live);
 mountIntegrity(live);
+mountPublish(live, state);
 
 // The link's state, said in words at all times (not only when it is down).
 const c = messages("console");

@@ -1,7 +1,7 @@
 """integrity: flags for staff, the address hash attendees joined from, excluded ballots and votes
 
-Revision ID: 0014
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 import server.core.base
 
-revision = "0014"
-down_revision = "0012"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
