@@ -19,6 +19,7 @@ from .core.features import Feature, merged
 from .features.agenda.feature import FEATURE as AGENDA
 from .features.consultations import service as consultations
 from .features.consultations import snapshots
+from .features.consultations.feature import FEATURE as CHATHAM_HOUSE
 from .features.notes.feature import FEATURE as NOTES
 from .features.polls.feature import FEATURE as POLLS
 from .features.presence.feature import FEATURE as PRESENCE
@@ -36,6 +37,7 @@ FEATURES: tuple[Feature, ...] = (
     FOUNDATION,
     ARCHIVE,
     LINKS,
+    CHATHAM_HOUSE,
     AGENDA,
     QUESTIONS,
     POLLS,

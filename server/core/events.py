@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .chatham import nameless
+
 PUBLIC = "public"
 STAFF = "staff"
 
@@ -56,6 +58,9 @@ class LoggedEvent:
     # For an event just logged to be sent live, the seq of the last one sent live
     # before it: staff detect gaps with it. None when read back from the log.
     live_prev_seq: int | None = None
+    # Its consultation was under the Chatham House rule when it was sent (core/chatham.py):
+    # attendees and the present view read it without names.
+    chatham: bool = False
 
     def visible_to(self, role: str) -> bool:
         return self.visibility == PUBLIC or role in STAFF_ROLES
@@ -71,8 +76,14 @@ class LoggedEvent:
             "prev": prev,
             "type": self.type,
             "at": self.created_at.isoformat(),
-            "data": project(self.type, self.payload, role),
+            "data": self.data_for(role),
         }
+
+    def data_for(self, role: str) -> Payload:
+        """The payload as `role` may read it: its projection, and no name for the public
+        audience of a consultation under the Chatham House rule."""
+        data = project(self.type, self.payload, role)
+        return nameless(data) if self.chatham and role == ATTENDEE else data
 
 
 # Filled by `install` (server/bootstrap.py), never by importing a feature.

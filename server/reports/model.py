@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.core.chatham import applies_to, nameless
 from server.core.events import ATTENDEE, PUBLIC, RAPPORTEUR, STAFF_ROLES, Payload, project
 from server.core.features import Feature, Part, merged, ordered
 from server.core.models import AgendaItem, Consultation, Event, Participant
@@ -86,13 +87,30 @@ class Report:
     title: str
     audience: Audience
     sections: tuple[Section, ...]
+    chatham: bool = False  # under the Chatham House rule (core/chatham.py)
 
     @property
     def heading(self) -> str:
         """The first line of every format: which of the two reports this is, then the title."""
-        if self.audience == Audience.FULL:
-            return _("Full record (moderators only): %(title)s", title=isolate(self.title))
-        return _("Shareable report: %(title)s", title=isolate(self.title))
+        return heading(self.title, self.audience, chatham=self.chatham)
+
+
+def heading(title: str, audience: Audience, *, chatham: bool) -> str:
+    """Which of the two reports this is, then the title; under the Chatham House rule the
+    full record says first that it is for staff only."""
+    if audience == Audience.FULL and chatham:
+        return _(
+            "Staff only — under the Chatham House rule. Full record (moderators only): %(title)s",
+            title=isolate(title),
+        )
+    if audience == Audience.FULL:
+        return _("Full record (moderators only): %(title)s", title=isolate(title))
+    if chatham:
+        return _(
+            "Shareable report, under the Chatham House rule (no names): %(title)s",
+            title=isolate(title),
+        )
+    return _("Shareable report: %(title)s", title=isolate(title))
 
 
 # ---------------------------------------------------------------- context
@@ -124,6 +142,16 @@ class ReportContext:
     audience: Audience
     now: datetime
     items: tuple[ReportItem, ...] = ()
+
+    @property
+    def chatham(self) -> bool:
+        """Under the Chatham House rule: the shareable audience reads no participant's name."""
+        return applies_to(self.consultation)
+
+    @property
+    def names_shown(self) -> bool:
+        """Whether this report may name participants (as each feature's rules allow)."""
+        return self.audience == Audience.FULL or not self.chatham
 
     @property
     def zone(self) -> ZoneInfo:
@@ -239,7 +267,7 @@ def build(ctx: ReportContext) -> Report:
         for key, provider in _sections
         if (section := _provided(key, partial(provider, ctx))) is not None
     )
-    return Report(ctx.consultation.title, ctx.audience, sections)
+    return Report(ctx.consultation.title, ctx.audience, sections, ctx.chatham)
 
 
 def item_sections(ctx: ReportContext, item: ReportItem) -> tuple[Section, ...]:
@@ -356,10 +384,12 @@ def safe_event(event: ReportEvent) -> ReportEvent:
 
 def report_events(ctx: ReportContext, types: Sequence[str] | None = None) -> Iterator[ReportEvent]:
     """The consultation's events in order, as `ctx.audience` may see them, read in batches."""
-    staff = _staff_names(ctx.tx, ctx.consultation.id)
+    staff = _staff_names(ctx.tx, ctx.consultation.id) if ctx.names_shown else {}
     for event in logged_events(ctx.tx, ctx.consultation.id, types):
         name = staff.get(event.actor_id, "") if event.actor_id is not None else ""
         named = replace(event, actor_name=name)
+        if not ctx.names_shown:
+            named = replace(named, payload=nameless(named.payload))
         shown = contained(
             partial(view_event, named, ctx.audience),
             partial(_unreadable_event, named, ctx.audience),
