@@ -23,7 +23,7 @@ from server.features.consultations.snapshots import catch_up, snapshot
 from server.reports import exports
 from server.reports.csv_export import CHATHAM_FILE
 from server.reports.model import Audience
-from tests.conftest import DEMO_SPEC, app_for, new_consultation
+from tests.conftest import DEMO_SPEC, app_for, form_data, new_consultation
 from tests.realtime.messages import envelopes
 
 # Every kind of participant a page could name: an asker, a speaker, a note author
@@ -256,3 +256,17 @@ def test_the_rule_is_documented():
     for word in ("set_chatham_house", "chatham_house_set", "invalid_chatham_house"):
         assert word in api, word
     assert "chatham_house" in openapi and "invalid_chatham_house" in openapi
+
+
+def test_the_new_consultation_form_puts_a_sister_session_under_the_rule(app, app_consultation):
+    from tests.web.test_pages import _moderator_browser
+
+    client = _moderator_browser(app, app_consultation)
+    path = f"/c/{app_consultation.join_code}/new"
+    assert 'name="chatham_house"' in client.get(path).text
+    codes = []
+    for name, ticked in (("asia", {"chatham_house": "on"}), ("americas", {})):
+        created = client.post(path, data=form_data(client, path, short_name=name, **ticked))
+        codes.append(created.text.split("/j/")[1][:6])
+    read = [app.test_client().get(f"/api/consultations/{code}").json for code in codes]
+    assert [info["consultation"]["chatham_house"] for info in read] == [True, False]

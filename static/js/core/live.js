@@ -127,6 +127,9 @@ export function connectLive({ code, view, ready = null }) {
     onState(name, fn) { stateHandlers.set(name, [...(stateHandlers.get(name) || []), fn]); },
     onStatus(fn) { statusHandlers.push(fn); },
     onNotice(fn) { socket.on("notice", fn); },
+    // Read the whole state again (a fresh snapshot): what changes how everything reads,
+    // the Chatham House rule say. Events meanwhile wait for it, as at the start.
+    refresh() { seq = null; resync(); },
     now() { return Date.now() + offsetMs; },
     command: outbox.command,
     onPending: outbox.onPending,
