@@ -7,5 +7,9 @@ export function mountChatham(live) {
     const on = Boolean(snap.consultation.chatham_house);
     notices.forEach((notice) => { notice.hidden = !on; });
   });
-  live.on("chatham_house_set", () => live.refresh());
+  live.on("chatham_house_set", () => {
+    // The snapshot the page came with may name people: it is read once, and goes now.
+    document.getElementById("bz-snapshot")?.remove();
+    live.refresh();
+  });
 }
