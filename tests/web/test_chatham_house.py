@@ -270,3 +270,17 @@ def test_the_new_consultation_form_puts_a_sister_session_under_the_rule(app, app
         codes.append(created.text.split("/j/")[1][:6])
     read = [app.test_client().get(f"/api/consultations/{code}").json for code in codes]
     assert [info["consultation"]["chatham_house"] for info in read] == [True, False]
+
+
+def test_the_latest_events_sent_again_after_lost_messages_name_nobody(app, socket_client):
+    from server.core.events import ATTENDEE
+    from server.features.presence import service as presence
+
+    world = sessions(app, socket_client, chatham=True)
+    act(world)
+    clients = world["clients"]
+    assert clients["speaker"].emit("raise_hand", {}, callback=True)["ok"]
+    assert clients["chair"].emit("give_floor", {}, callback=True)["ok"]  # the latest, named
+    _, latest = presence.latest_events_of_attended(world["core"])
+    sent = [event.envelope(ATTENDEE) for event in latest if event.visibility == "public"]
+    assert sent and named_in(json.dumps(sent, ensure_ascii=False)) == []
