@@ -54,6 +54,7 @@ def _register_web(app: Flask, config: Config) -> None:
         compression,
         downloads,
         errors,
+        invitations,
         join_limits,
         pages,
         probes,
@@ -67,6 +68,7 @@ def _register_web(app: Flask, config: Config) -> None:
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(downloads.blueprint)
+    app.register_blueprint(invitations.blueprint)
     app.register_blueprint(series_api.blueprint)
     app.register_blueprint(series_pages.blueprint)
     probes.register(app)

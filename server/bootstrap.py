@@ -20,6 +20,7 @@ from .features.agenda.feature import FEATURE as AGENDA
 from .features.consultations import service as consultations
 from .features.consultations import snapshots
 from .features.consultations.feature import FEATURE as CHATHAM_HOUSE
+from .features.invitations.feature import FEATURE as INVITATIONS
 from .features.notes.feature import FEATURE as NOTES
 from .features.polls.feature import FEATURE as POLLS
 from .features.presence.feature import FEATURE as PRESENCE
@@ -46,6 +47,7 @@ FEATURES: tuple[Feature, ...] = (
     PRESENCE,
     SCREEN,
     SERIES,
+    INVITATIONS,
 )
 
 

@@ -201,7 +201,7 @@ def admit_all(store: Store, batch: Sequence[Pending[Joining]]) -> list[Any]:
     with store.transaction() as tx:
         consultation = locked_consultation(tx, batch[0].command.consultation_id)
         people = [_attendee(pending.command) for pending in batch]
-        return _admit(tx, consultation, people, [pending.command.token for pending in batch])
+        return admit_people(tx, consultation, people, [pending.command.token for pending in batch])
 
 
 def _attendee(joining: Joining) -> Participant:
@@ -269,10 +269,10 @@ def claim_link(core: Core, link_token: object, form: object) -> Admitted:
             role_link_id=link.id,
             joined_at=now,
         )
-        return _admit(tx, consultation, [person], [token])[0]
+        return admit_people(tx, consultation, [person], [token])[0]
 
 
-def _admit(
+def admit_people(
     tx: Session, consultation: Consultation, people: list[Participant], tokens: list[str]
 ) -> list[Admitted]:
     """Store new participants and log each one's arrival: one INSERT each for them and events."""

@@ -189,7 +189,9 @@ def _first_ballots(
         poll = polls.get(ballot.poll_id) if as_id(ballot.poll_id) is not None else None
         if actor is None or poll is None or poll.consultation_id != consultation.id:
             continue
-        if (poll.id, actor.id) in voted or refused(check_actor, tx, actor, {ATTENDEE}):
+        if (poll.id, actor.id) in voted:
+            continue
+        if refused(check_actor, tx, consultation, actor, {ATTENDEE}):
             continue
         if refused(rules.check_open, poll.state):
             continue

@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.sql.elements import ColumnElement
 
-from server.core.access import Viewer, hash_token, new_token
+from server.core.access import WALK_IN_ASKING, Viewer, hash_token, new_token
 from server.core.errors import N_, Conflict, Forbidden, NotFound
 from server.core.events import ATTENDEE, MODERATOR, PUBLIC, STAFF, EventDraft, Payload
 from server.core.group_commit import batched, each_in_savepoint
@@ -59,7 +59,7 @@ def ask(core: Core, viewer: Viewer, text: Any, item_id: Any, anonymous: Any) -> 
 def _ask_one(
     viewer: Viewer, cleaned: str, item_id: Any, anonymous: Any, now: datetime, tx: Session
 ) -> Outcome:
-    uow = within(tx, viewer, {ATTENDEE}, now)
+    uow = within(tx, viewer, {ATTENDEE, WALK_IN_ASKING}, now)
     settings = rules.settings_of(uow.consultation.settings)
     target_item = _target_item(uow.consultation, item_id)
     rules.check_open(settings, target_item)

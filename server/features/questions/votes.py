@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from server.core import event_log, receipts
-from server.core.access import Viewer, check_actor
+from server.core.access import WALK_IN, Viewer, check_actor
 from server.core.base import table_of
 from server.core.errors import N_, Conflict
 from server.core.events import ATTENDEE, STAFF, EventDraft, LoggedEvent
@@ -151,7 +151,9 @@ def _first_votes(
         question = questions.get(as_id(command.question_id))
         if actor is None or question is None or question.consultation_id != consultation.id:
             continue
-        if (question.id, actor.id) in voted or refused(check_actor, tx, actor, {ATTENDEE}):
+        if (question.id, actor.id) in voted:
+            continue
+        if refused(check_actor, tx, consultation, actor, {ATTENDEE}):
             continue
         own = question.author_id == actor.id
         if question.state == rules.HIDDEN or refused(rules.check_votable, question.state, own=own):
@@ -171,7 +173,7 @@ def withdraw_vote(core: Core, viewer: Viewer, question_id: Any) -> Outcome:
 
 
 def _withdraw_one(viewer: Viewer, question_id: Any, now: datetime, tx: Session) -> Outcome:
-    uow = within(tx, viewer, {ATTENDEE}, now)
+    uow = within(tx, viewer, {ATTENDEE, WALK_IN}, now)
     question = find_question(tx, uow.consultation, question_id)
     if question.state == rules.PENDING:
         raise rules.unknown_question()
