@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from server.core.errors import N_, Conflict
-from server.core.text import clean_text, name_fields, optional_text
+from server.core.text import clean_text, optional_text
 
 JOIN_BURST = "join_burst"
 IDENTICAL_VOTES = "identical_votes"
@@ -28,9 +28,7 @@ STATES = (OPEN, DISMISSED, EXCLUDED, INCLUDED)
 # A flag whose people may still be added to it (its signal going on) rather than to a new one.
 GROWING = (OPEN,)
 
-REASON_MAX = 500
-
-name_fields({"reason": N_("The reason")})
+REASON_MAX = 500  # the field's label, "The reason", is in core/text.py's FIELD_LABELS
 
 
 @dataclass(frozen=True)
