@@ -22,6 +22,7 @@ from .features.consultations import snapshots
 from .features.notes.feature import FEATURE as NOTES
 from .features.polls.feature import FEATURE as POLLS
 from .features.presence.feature import FEATURE as PRESENCE
+from .features.privacy.feature import FEATURE as PRIVACY
 from .features.questions.feature import FEATURE as QUESTIONS
 from .features.screen.feature import FEATURE as SCREEN
 from .features.series.feature import FEATURE as SERIES
@@ -44,6 +45,7 @@ FEATURES: tuple[Feature, ...] = (
     PRESENCE,
     SCREEN,
     SERIES,
+    PRIVACY,
 )
 
 

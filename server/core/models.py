@@ -93,6 +93,10 @@ class Participant(Base):
     banned_at: Mapped[datetime | None]
     # The hash of the device cookie the attendee joined with: a ban covers the device.
     device_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # When the person accepted the privacy notice, and which text (its version, a digest):
+    # None for staff and for those a JSON client joined without `consent: true`.
+    consented_at: Mapped[datetime | None]
+    privacy_notice_version: Mapped[str | None] = mapped_column(String(64))
 
 
 class Connection(Base):
