@@ -4,10 +4,14 @@ everyone else's names stay where they were."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pytest
 
+from server.archive.restore import restore
+from server.features.consultations import service as consultations
+from server.features.consultations.service import Consent
 from server.features.privacy import service as privacy
 from tests.reports.scripted import QUIET_NAME, SECRET_NAME
 
@@ -48,3 +52,16 @@ def test_the_full_record_says_a_name_was_erased_without_saying_whose(core, scrip
     record = download(scripted.consultation.id, "markdown", "full").decode()
     line = next(line for line in record.splitlines() if "Name erased" in line)
     assert "at their request" in line and "Amina" not in line
+
+
+def test_consent_and_erasure_survive_the_archive(core, create_consultation, download):
+    c = create_consultation()
+    accepted = Consent(version="0123456789abcdef", language="en")
+    amina = consultations.join(core, c.join_code, {"display_name": "Amina"}, consent=accepted)
+    privacy.erase_my_name(core, amina.viewer)
+    original = download(c.id, "json", "full")
+    restored = restore(core, original)
+    assert download(restored.consultation_id, "json", "full") == original
+    events = json.loads(original)["events"]
+    kinds = [e["type"] for e in events]
+    assert "privacy_notice_accepted" in kinds and "name_erased" in kinds

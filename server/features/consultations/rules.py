@@ -254,6 +254,6 @@ def parse_consent(value: Any, *, required: bool) -> bool:
     if required and not accepted:
         raise DomainError(
             "consent_required",
-            N_("Tick the box to accept the privacy notice: you can join only once you have."),
+            N_("Tick the box to accept the privacy notice before joining."),
         )
     return accepted

@@ -9,7 +9,11 @@ FEATURE = Feature(
     "privacy",
     commands={"erase_my_name": calling(service.erase_my_name)},
     event_summaries={
-        "privacy_notice_accepted": report.accepted_summary,
+        service.ACCEPTED: report.accepted_summary,
         service.ERASED: report.erased_summary,
+    },
+    payload_ids={
+        service.ACCEPTED: report.person_payload,
+        service.ERASED: report.person_payload,
     },
 )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.core.events import Payload
 from server.i18n import gettext as _
+from server.reports.json_archive import Remap, remap_fields
 
 
 def accepted_summary(_ctx: Any, payload: dict[str, Any]) -> str:
@@ -19,3 +21,8 @@ def erased_summary(_ctx: Any, payload: dict[str, Any]) -> str:
     return _(
         "a participant's name, at their request, from %(n)s log entries", n=payload.get("events", 0)
     )
+
+
+def person_payload(payload: Payload, remap: Remap) -> Payload:
+    """An imported archive's entry names the person by their new id."""
+    return remap_fields(payload, remap, {"participant_id": "participant"})
