@@ -175,7 +175,20 @@ def _page(code: str, template: str, role: str) -> BaseResponse | str:
         return redirect(url_for("pages.join_form", code=code))
     if viewer.role != role and not (role == ATTENDEE and viewer.role == MODERATOR):
         return redirect(url_for(_home_of(viewer.role), code=code))
-    return render_template(template, code=code, role=viewer.role)
+    return render_template(template, code=code, role=viewer.role, snapshot=_first(viewer, role))
+
+
+def _first(viewer: Viewer, role: str) -> dict[str, Any] | None:
+    """The attendee page's snapshot, sent with it: a phone on a slow link shows the
+    consultation as soon as its script runs, while the connection is still opening
+    (the connection then replays what happened since). None if the store is away:
+    the page gets it over the connection as other pages do."""
+    if role != ATTENDEE:
+        return None
+    try:
+        return snapshots.snapshot(current_core(), viewer)
+    except DomainError:
+        return None
 
 
 def _home_of(role: str) -> str:

@@ -131,6 +131,38 @@ def test_a_reconnecting_client_catches_up_on_exactly_what_it_missed(
     assert all(e["seq"] > seq for e in ack["events"])
 
 
+def test_a_client_that_asks_in_its_auth_is_sent_its_snapshot_with_the_connection(
+    socket_client, app_consultation
+):
+    _, token = app_consultation.join_with_token(display_name="Amina")
+    client = socket_client(token, sync=True)
+    (synced,) = sent(client, "synced")
+    assert synced["ok"] is True
+    assert synced["snapshot"]["me"]["display_name"] == "Amina"
+    assert synced["snapshot"]["seq"] > 0
+
+
+def test_a_client_back_with_since_in_its_auth_is_sent_what_it_missed(
+    socket_client, app_consultation
+):
+    c = app_consultation
+    _, token = c.join_with_token()
+    moderator = socket_client(c.moderator_token)
+    first = socket_client(token, sync=True)
+    (synced,) = sent(first, "synced")
+    seq = synced["snapshot"]["seq"]
+    first.disconnect()
+    moderator.emit("start_item", {"item_id": c.item_ids()[0]}, callback=True)
+    again = socket_client(token, sync=True, since=seq)
+    (synced,) = sent(again, "synced")
+    assert [e["type"] for e in synced["events"]] == ["consultation_started", "item_started"]
+
+
+def test_a_client_that_does_not_ask_is_not_sent_a_snapshot_unasked(socket_client, app_consultation):
+    _, token = app_consultation.join_with_token()
+    assert sent(socket_client(token), "synced") == []
+
+
 def test_a_client_far_behind_gets_a_fresh_snapshot(socket_client, app_consultation):
     _, token = app_consultation.join_with_token()
     client = socket_client(token)

@@ -27,7 +27,9 @@ def test_every_page_loads_one_committed_bundle():
     for page in LIVE_PAGES:
         template = (ROOT / "templates" / f"{page}.html").read_text()
         assert f'data-page="{page}"' in template, page
-        assert template.count("<script") == 1 and "filename='dist/core.js'" in template, page
+        # One script to run (the attendee's page also carries its snapshot, as data).
+        assert template.count('<script type="module"') == 1, page
+        assert "filename='dist/core.js'" in template, page
     assert "filename='dist/join.js'" in (ROOT / "templates" / "join.html").read_text()
 
 

@@ -1,5 +1,6 @@
 """Pages and the JSON API over HTTP."""
 
+import json
 import re
 
 import sqlalchemy as sa
@@ -7,8 +8,13 @@ import sqlalchemy as sa
 from server.core.languages import LANGUAGES
 from server.core.models import Participant
 from server.features.consultations.rules import STAKEHOLDER_GROUPS
+from server.features.consultations.snapshots import snapshot as fresh_snapshot_of
 from server.i18n import LANGUAGE_COOKIE
 from tests.conftest import form_data
+
+
+def fresh_snapshot(c):
+    return fresh_snapshot_of(c.core, c.moderator)
 
 
 def test_the_join_page_shows_the_consultation(app, app_consultation):
@@ -43,6 +49,32 @@ def test_joining_sets_a_private_cookie_and_opens_the_attendee_page(app, app_cons
     assert f"bz_{code}=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     page = client.get(f"/c/{code}")
     assert page.status_code == 200 and 'data-page="attendee"' in page.text
+
+
+def test_the_attendee_page_carries_its_snapshot_so_a_slow_phone_need_not_wait_for_it(
+    app, app_consultation
+):
+    client = app.test_client()
+    code = app_consultation.join_code
+    name = "</script><script>alert(1)</script>"
+    client.post(
+        f"/j/{code}",
+        data=form_data(client, f"/j/{code}", display_name=name, stakeholder_group="academia"),
+    )
+    page = client.get(f"/c/{code}").text
+    carried = re.search(r'<script type="application/json" id="bz-snapshot">(.*?)</script>', page)
+    assert carried, "no snapshot in the page"
+    snapshot = json.loads(carried.group(1))
+    assert snapshot["me"]["display_name"] == name  # kept whole, and inert in the page
+    assert "<script>alert" not in page
+    assert snapshot["seq"] == fresh_snapshot(app_consultation)["seq"]
+    assert snapshot["consultation"]["title"] == "Regional Cybercrime Consultations for Africa"
+
+
+def test_staff_pages_carry_no_snapshot(app, app_consultation):
+    client = app.test_client()
+    assert client.get(f"/m/{app_consultation.moderator_link}").status_code in (200, 302)
+    assert "bz-snapshot" not in client.get(f"/c/{app_consultation.join_code}/moderate").text
 
 
 def test_a_bad_join_form_is_shown_again_with_the_reason(app, app_consultation):

@@ -79,6 +79,7 @@ def catch_up(core: Core, viewer: Viewer, since: int) -> dict[str, Any]:
         return {"snapshot": snapshot(core, viewer)}
     return {
         "seq": consultation.last_seq,
+        "server_time": core.now().isoformat(),
         "events": [event.envelope(viewer.role) for event in events],
     }
 

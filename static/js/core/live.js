@@ -11,6 +11,8 @@ import { t } from "./messages.js";
 // attempt, a second or so later, start on polling and upgrade where it can; the device
 // remembers, until a WebSocket works again.
 const OPEN_TIMEOUT_MS = 8000;
+// How long after `connect` a missing `synced` makes the client ask with `sync`.
+const SYNCED_WAIT_MS = 5000;
 const POLLING_FIRST = "baraza:polling-first";
 const WEBSOCKET_FIRST = ["websocket", "polling"];
 const POLLING_THEN_UPGRADE = ["polling", "websocket"];
@@ -25,11 +27,12 @@ function remembered(key) {
 
 // `ready`: a promise the page's parts are mounted by; no state is applied before it
 // resolves, so none of them misses the snapshot (core/index.js loads them meanwhile).
-export function connectLive({ code, view, ready = null }) {
+export function connectLive({ code, view, ready = null, initial = null }) {
   const mounted = Promise.resolve(ready).catch(() => undefined);
   const handlers = new Map();
   const snapshotHandlers = [];
   const stateHandlers = new Map();
+  const stateCommands = new Map(); // state name -> the command that answers it afresh
   const statusHandlers = [];
   let seq = null;
   let offsetMs = 0; // server clock minus ours
@@ -37,7 +40,7 @@ export function connectLive({ code, view, ready = null }) {
 
   const pollingFirst = remembered(POLLING_FIRST);
   const socket = io({
-    auth: (cb) => cb({ code, view, since: seq }),
+    auth: (cb) => cb({ code, view, since: seq ?? initial?.seq ?? null, sync: true }),
     transports: pollingFirst ? POLLING_THEN_UPGRADE : WEBSOCKET_FIRST,
     tryAllTransports: true,
     timeout: OPEN_TIMEOUT_MS,
@@ -73,9 +76,13 @@ export function connectLive({ code, view, ready = null }) {
     statusHandlers.forEach((fn) => fn(status));
   }
 
+  function setClock(serverTime) {
+    offsetMs = Date.parse(serverTime) - Date.now();
+  }
+
   function applySnapshot(snapshot) {
     seq = snapshot.seq;
-    offsetMs = Date.parse(snapshot.server_time) - Date.now();
+    setClock(snapshot.server_time);
     snapshotHandlers.forEach((fn) => fn(snapshot));
     const pending = buffered;
     buffered = [];
@@ -96,35 +103,81 @@ export function connectLive({ code, view, ready = null }) {
   }
 
   let syncing = false;
+  function settle(ack) {
+    if (!ack || !ack.ok) { syncing = false; setTimeout(resync, 2000); return; }
+    mounted.then(() => {
+      syncing = false;
+      if (ack.snapshot) { applySnapshot(ack.snapshot); }
+      else {
+        if (ack.server_time) setClock(ack.server_time);
+        ack.events.forEach((e) => { if (e.seq > seq) apply(e); });
+      }
+      setStatus("live");
+      if (cut) { cut = false; askStates(); }
+      outbox.pump();
+    });
+  }
   function resync() {
     if (syncing) return;
     syncing = true;
-    socket.timeout(15000).emit("sync", seq === null ? {} : { since: seq }, (err, ack) => {
-      if (err || !ack || !ack.ok) { syncing = false; setTimeout(resync, 2000); return; }
-      mounted.then(() => {
-        syncing = false;
-        if (ack.snapshot) { applySnapshot(ack.snapshot); }
-        else { ack.events.forEach((e) => { if (e.seq > seq) apply(e); }); }
-        setStatus("live");
-        outbox.pump();
-      });
-    });
+    socket.timeout(15000).emit("sync", seq === null ? {} : { since: seq }, (err, ack) => settle(err ? null : ack));
   }
 
+  // State pushes are coalesced, not logged: a sync does not replay them, so after a cut
+  // each state that names its command is asked for once more.
+  let cut = false;
+  function askStates() {
+    stateCommands.forEach((command, name) => {
+      outbox.command(command).then((ack) => { if (ack.ok) deliverState(name, ack[name]); });
+    });
+  }
+  function deliverState(name, data) {
+    (stateHandlers.get(name) || []).forEach((fn) => fn(data));
+  }
+
+  // A snapshot sent with the page is shown first; the connection brings what followed.
+  if (initial) mounted.then(() => { if (seq === null) applySnapshot(initial); });
+
   const outbox = createOutbox(socket);
-  socket.on("connect", () => { setStatus("syncing"); resync(); });
-  socket.on("disconnect", () => setStatus("reconnecting"));
+  // The auth's `sync: true` has the server send sync's answer with the connection
+  // (`synced`), a round trip sooner; a server that did not is asked as usual.
+  // Socket.IO hands over what came with the connection before `connect`.
+  let synced = false;
+  let unsynced = null;
+  socket.on("synced", (ack) => {
+    synced = true;
+    syncing = true;
+    clearTimeout(unsynced);
+    settle(ack);
+  });
+  socket.on("connect", () => {
+    if (synced) return;
+    setStatus("syncing");
+    syncing = true;
+    unsynced = setTimeout(() => { syncing = false; resync(); }, SYNCED_WAIT_MS);
+  });
+  socket.on("disconnect", () => {
+    synced = false;
+    cut = true;
+    clearTimeout(unsynced);
+    setStatus("reconnecting");
+  });
   socket.on("connect_error", () => setStatus("reconnecting"));
   // One message per command: its envelopes, in seq order, each received as it comes.
   // At a gap the first asks for a sync and the rest are skipped: having been logged
   // before they were sent, they are in the sync's answer.
   socket.on("events", (envelopes) => envelopes.forEach(receive));
-  socket.on("state", ({ name, data }) => (stateHandlers.get(name) || []).forEach((fn) => fn(data)));
+  socket.on("state", ({ name, data }) => deliverState(name, data));
 
   return {
     on(type, fn) { handlers.set(type, [...(handlers.get(type) || []), fn]); },
     onSnapshot(fn) { snapshotHandlers.push(fn); },
-    onState(name, fn) { stateHandlers.set(name, [...(stateHandlers.get(name) || []), fn]); },
+    // `askWith`: the command whose acknowledgement carries this state under its name,
+    // sent after a reconnect.
+    onState(name, fn, { askWith = null } = {}) {
+      stateHandlers.set(name, [...(stateHandlers.get(name) || []), fn]);
+      if (askWith) stateCommands.set(name, askWith);
+    },
     onStatus(fn) { statusHandlers.push(fn); },
     onNotice(fn) { socket.on("notice", fn); },
     now() { return Date.now() + offsetMs; },

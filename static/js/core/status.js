@@ -14,6 +14,8 @@ export function mountStatus(live, el) {
     document.body.dataset.live = status;
   };
   live.onStatus((next) => { status = next; show(); });
+  // <body data-snapshot="applied">: the consultation is on the page (tests measure it).
+  live.onSnapshot(() => { document.body.dataset.snapshot = "applied"; });
   live.onPending((count) => { pending = count; show(); });
 }
 

@@ -23,14 +23,5 @@ export function mount(live, { polls, questions }) {
 
   live.onSnapshot((snap) => { seq = -1; show(snap.screen, snap.seq); });
   live.on("screen_chosen", (screen, event) => show(screen, event.seq));
-  live.onState("screen", (screen) => show(screen, screen.seq));
-  // Pushes are not replayed after a cut: ask what the screen shows once back.
-  let wasDown = false;
-  live.onStatus((status) => {
-    if (status === "reconnecting") wasDown = true;
-    if (status === "live" && wasDown) {
-      wasDown = false;
-      live.command("current_screen").then((ack) => { if (ack.ok) show(ack.screen, ack.screen.seq); });
-    }
-  });
+  live.onState("screen", (screen) => show(screen, screen.seq), { askWith: "current_screen" });
 }
