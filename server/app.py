@@ -32,11 +32,11 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         SESSION_COOKIE_SECURE=config.public_url.startswith("https://"),
     )
     logs.configure(config.log_level, config.log_format)
-    bootstrap.install()  # the features' commands and parts (server/bootstrap.py)
     core = Core(
         Store(config.database_url, config.database_timeout),
         pacer=Pacer(config.event_window),
         tallies=Tallies(config.tally_interval),
+        wiring=bootstrap.wire(),  # the features' commands and parts (server/bootstrap.py)
     )
     app.extensions["baraza"] = core
     Babel(app, locale_selector=select_locale)
@@ -54,10 +54,12 @@ def _register_web(app: Flask, config: Config) -> None:
         compression,
         downloads,
         errors,
+        invitations,
         join_limits,
         pages,
         probes,
         prometheus,
+        public_pages,
         security,
         series_api,
         series_pages,
@@ -67,8 +69,10 @@ def _register_web(app: Flask, config: Config) -> None:
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(downloads.blueprint)
+    app.register_blueprint(invitations.blueprint)
     app.register_blueprint(series_api.blueprint)
     app.register_blueprint(series_pages.blueprint)
+    app.register_blueprint(public_pages.blueprint)
     probes.register(app)
     prometheus.register(app)
     errors.register(app)

@@ -1,12 +1,14 @@
-"""The features Baraza runs, in one list, and the one place that installs them.
+"""The features Baraza runs, in one list, and the one place that wires them.
 
 A feature declares what it adds in a `Feature` (server/core/features.py), most often
 in its own `feature.py`: commands, event projections, tally topics, parts of the
 snapshot, creation hooks, parts of the report, CSV files and archive tables.
-Importing a module registers nothing; `install()` — called by `create_app`, and
-by the tests — puts the features listed here into the registries that read them,
-replacing whatever was there. So what runs is what this list says, whatever was
-imported first: adding a feature is adding its folder and its line here.
+Importing a module registers nothing, and there is no module-level registry:
+`wire()` makes one immutable `Wiring` (server/core/wiring.py) of the features listed
+here, which `create_app` puts on the application's `Core` (`core.wiring`) and the
+tests on theirs. So what runs is what this list says, whatever was imported first,
+and two cores wired with different lists never see each other's parts: adding a
+feature is adding its folder and its line here.
 """
 
 from __future__ import annotations
@@ -14,27 +16,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .archive.restore import FEATURE as ARCHIVE
-from .core import commands, events, tallies, unit_of_work
-from .core.features import Feature, merged
+from .core.features import Feature
+from .core.wiring import Wiring
 from .features.agenda.feature import FEATURE as AGENDA
-from .features.consultations import service as consultations
-from .features.consultations import snapshots
+from .features.consultations.feature import FEATURE as CONSULTATIONS
+from .features.invitations.feature import FEATURE as INVITATIONS
 from .features.notes.feature import FEATURE as NOTES
 from .features.polls.feature import FEATURE as POLLS
 from .features.presence.feature import FEATURE as PRESENCE
 from .features.privacy.feature import FEATURE as PRIVACY
+from .features.publication.feature import FEATURE as PUBLICATION
 from .features.questions.feature import FEATURE as QUESTIONS
 from .features.screen.feature import FEATURE as SCREEN
 from .features.series.feature import FEATURE as SERIES
 from .features.speakers.feature import FEATURE as SPEAKERS
 from .realtime.links import FEATURE as LINKS
-from .reports import json_archive, model
-from .reports.foundation import FEATURE as FOUNDATION
 
 # In this order: snapshot parts merge in it (later keys win), sections of equal order
 # sort by key.
 FEATURES: tuple[Feature, ...] = (
-    FOUNDATION,
+    CONSULTATIONS,
     ARCHIVE,
     LINKS,
     AGENDA,
@@ -45,17 +46,12 @@ FEATURES: tuple[Feature, ...] = (
     PRESENCE,
     SCREEN,
     SERIES,
+    INVITATIONS,
+    PUBLICATION,
     PRIVACY,
 )
 
 
-def install(features: Sequence[Feature] = FEATURES) -> None:
-    """Install `features` in every registry, replacing what any earlier install put there."""
-    commands.install(features)
-    events.install(merged(features, "projection", lambda feature: feature.projections))
-    tallies.install(features)
-    unit_of_work.install(features)
-    snapshots.install(features)
-    consultations.install(features)
-    model.install(features)
-    json_archive.install(features)
+def wire(features: Sequence[Feature] = FEATURES) -> Wiring:
+    """Every table `features` fill (commands, projections, topics, …), for one `Core`."""
+    return Wiring.of(features)

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from sqlalchemy.orm import Session
 
 from .core.errors import DomainError
 from .core.events import MODERATOR, RAPPORTEUR
+from .core.models import Consultation
 from .core.runtime import Core
 from .features.consultations import service as consultations
 from .seed import create_from_file, seed_demo_if_empty
@@ -101,8 +103,11 @@ def register_cli(app: Flask) -> None:
         """Write a consultation's JSON archive (default: its usual file name, here)."""
         from .reports import exports
 
+        def find(tx: Session) -> Consultation:
+            return consultations.find_by_code(tx, join_code)
+
         try:
-            written = exports.archive_to_file(current_app.extensions["baraza"], join_code, output)
+            written = exports.archive_to_file(current_app.extensions["baraza"], find, output)
         except DomainError as error:
             raise click.ClickException(f"{error.code}: {error.message}") from error
         click.echo(f"archive written to {written}")

@@ -33,8 +33,8 @@ from server.features.consultations import service as consultations
 from server.features.consultations.rules import parse_spec
 from server.storage.migrate import upgrade
 
-# Every feature installed, as create_app does (tests read the registries without an app).
-bootstrap.install()
+# Every feature wired, as create_app wires its core (tests read the tables without an app).
+WIRING = bootstrap.wire()
 
 PG_SERVER = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
@@ -113,7 +113,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def core(store: Store, clock: Clock) -> Core:
-    return Core(store, clock)
+    return Core(store, clock, wiring=WIRING)
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from server.core.features import ArchiveTable, Feature
 from server.core.lifecycle import DRAFT, ENDED, LIVE
 from server.core.models import AgendaItem, Consultation, Event, Participant
 from server.core.runtime import Core
+from server.core.wiring import Wiring
 from server.features.agenda import rules as agenda_rules
 from server.features.consultations.rules import (
     STAKEHOLDER_GROUPS,
@@ -35,7 +36,6 @@ from server.features.consultations.rules import (
 )
 from server.features.consultations.service import issue_link
 from server.features.notes.models import GENERAL_SLOT, Note
-from server.reports import json_archive
 from server.reports.json_archive import (
     INSERT_BATCH,
     Ids,
@@ -67,16 +67,19 @@ def restore(core: Core, data: bytes) -> Restored:
     now = core.now()
     try:
         with core.store.transaction() as tx:
-            return restore_document(tx, document, now)
+            return restore_document(tx, document, now, core.wiring)
     except SQLAlchemyError as error:  # a row the database refuses: a value out of bounds
         raise damaged(N_("the database refused one of its rows")) from error
 
 
-def restore_document(tx: Session, document: dict[str, Any], now: datetime) -> Restored:
-    """Restore an archive read by `read_archive`, in `tx` (a series restores several in one)."""
+def restore_document(
+    tx: Session, document: dict[str, Any], now: datetime, wiring: Wiring
+) -> Restored:
+    """Restore an archive read by `read_archive`, in `tx` (a series restores several in one),
+    with the tables and translations `wiring` installed."""
     top = Record(document, "the archive")
     tables = top.mapping("tables")
-    installed = json_archive.tables()
+    installed = wiring.archive_tables
     known = {table.name for table in installed}
     for name in tables:
         if name not in known:
@@ -89,13 +92,13 @@ def restore_document(tx: Session, document: dict[str, Any], now: datetime) -> Re
     consultation = _restore_consultation(
         tx, Record(top.mapping("consultation"), "the consultation")
     )
-    ctx = RestoreContext(tx, consultation, Ids())
+    ctx = RestoreContext(tx, consultation, Ids(), wiring)
     for table in installed:
         rows = tables.get(table.name, [])
         if not isinstance(rows, list):
             raise damaged(N_("table %(table)s is not a list"), table=table.name)
         table.restore(ctx, rows)
-    consultation.settings = remap_settings(consultation.settings, ctx.ids.from_archive)
+    consultation.settings = remap_settings(wiring, consultation.settings, ctx.ids.from_archive)
     _restore_events(ctx, events)
     moderator = issue_link(tx, consultation, "moderator", now)
     rapporteur = issue_link(tx, consultation, "rapporteur", now)
@@ -158,7 +161,7 @@ def _restore_events(ctx: RestoreContext, events: list[Any]) -> None:
                 "visibility": visibility,
                 "type": event_type,
                 "payload": remap_payload(
-                    event_type, record.mapping("payload"), ctx.ids.from_archive
+                    ctx.wiring, event_type, record.mapping("payload"), ctx.ids.from_archive
                 ),
                 "actor_id": ctx.ids.from_archive(
                     "participant", record.integer("actor", minimum=1, null=True)

@@ -74,7 +74,7 @@ def restore(core: Core, data: bytes) -> RestoredSeries:
             series = store_series(tx, spec, now)
             restored = []
             for entry, archive in zip(listed, archives, strict=True):
-                done = restore_document(tx, archive, now)
+                done = restore_document(tx, archive, now, core.wiring)
                 consultation = tx.get_one(Consultation, done.consultation_id)
                 join_series(
                     tx,

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .errors import N_, DomainError, Forbidden, NotFound
-from .models import Consultation, Participant, RoleLink
+from .events import ATTENDEE
+from .models import Consultation, Invitation, Participant, RoleLink
 from .runtime import Core
 
 # The cookie holding a participant's token, one per consultation (pages and Socket.IO read it).
@@ -57,6 +58,13 @@ def find_participant(tx: Session, token: object) -> Participant:
 
 
 def check_link_standing(tx: Session, participant: Participant) -> None:
+    """Refuse a participant whose staff link or invitation was revoked."""
+    if participant.invitation_id is not None:
+        invitation = tx.get(Invitation, participant.invitation_id)
+        if invitation is None or invitation.revoked_at is not None:
+            if participant.banned_at is not None:
+                raise Forbidden("banned", N_("A moderator has removed you from this consultation."))
+            raise Forbidden("invitation_revoked", N_("This invitation has been revoked."))
     if participant.role_link_id is None:
         return
     link = tx.get(RoleLink, participant.role_link_id)
@@ -109,7 +117,7 @@ def open_command(
     participant = tx.get(Participant, viewer.participant_id)
     if participant is None:
         raise NotFound("unknown_consultation", N_("This consultation does not exist."))
-    check_actor(tx, participant, roles)
+    check_actor(tx, consultation, participant, roles)
     return consultation, participant
 
 
@@ -128,13 +136,53 @@ def locked_consultation(tx: Session, consultation_id: int) -> Consultation:
     return consultation
 
 
-def check_actor(tx: Session, participant: Participant, roles: Collection[str]) -> None:
-    """Refuse a participant whose link was revoked, whose role may not act, or who was banned."""
+# Who may take part (features/invitations): a consultation is open (anyone with the join
+# code) or invited (`settings.invitations.mode`). In an invited one, an attendee who came
+# without an invitation — a walk-in — may watch, and give only the commands that list
+# WALK_IN among their roles, or WALK_IN_ASKING if the moderator lets walk-ins ask.
+OPEN, INVITED = "open", "invited"
+WALK_IN = "walk_in"
+WALK_IN_ASKING = "walk_in_asking"
+INVITATIONS_KEY = "invitations"
+
+
+def participation(settings: dict[str, Any]) -> tuple[str, bool]:
+    """A consultation's mode (open or invited) as its settings say, and whether walk-ins
+    may ask."""
+    part = (settings or {}).get(INVITATIONS_KEY)
+    if not isinstance(part, dict):
+        return OPEN, False
+    mode = INVITED if part.get("mode") == INVITED else OPEN
+    return mode, part.get("walk_in_questions") is True
+
+
+def is_walk_in(consultation: Consultation, participant: Participant) -> bool:
+    """An attendee of an invited consultation who came with the join code, not an invitation."""
+    return (
+        participant.role == ATTENDEE
+        and participant.invitation_id is None
+        and participation(consultation.settings)[0] == INVITED
+    )
+
+
+def check_actor(
+    tx: Session, consultation: Consultation, participant: Participant, roles: Collection[str]
+) -> None:
+    """Refuse a participant whose link was revoked, whose role may not act, who was banned,
+    or who walked in to an invited consultation (unless the command lets walk-ins give it)."""
     check_link_standing(tx, participant)
     if participant.role not in roles:
         raise Forbidden("forbidden", N_("Your role cannot do this."))
     if participant.banned_at is not None:
         raise Forbidden("banned", N_("A moderator has removed you from this consultation."))
+    if is_walk_in(consultation, participant) and not _walk_ins_may(consultation, roles):
+        raise Forbidden(
+            "invitation_required", N_("Only invited participants can do this; you may watch.")
+        )
+
+
+def _walk_ins_may(consultation: Consultation, roles: Collection[str]) -> bool:
+    return WALK_IN in roles or (WALK_IN_ASKING in roles and participation(consultation.settings)[1])
 
 
 def normalise_join_code(value: Any) -> str:

@@ -1,6 +1,7 @@
 """Client commands: one registry, one way to parse, authorise, run and acknowledge.
 
-Every command handler is `handler(core, viewer, payload) -> Outcome` (the one
+The registry is the application's: `core.wiring.commands` (core/wiring.py). Every
+command handler is `handler(core, viewer, payload) -> Outcome` (the one
 result type, core/unit_of_work.py). The wrapper turns a payload that is not an
 object, a DomainError or any surprise into `{"ok": false, "error": {"code",
 "message"}}`; for a committed command it sends the notices, marks the tallies
@@ -18,7 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from server import metrics
@@ -26,7 +27,6 @@ from server import metrics
 from . import acknowledgements, emitter, inflight, logs, receipts
 from .access import Viewer
 from .errors import N_, DomainError
-from .features import Feature, merged
 from .runtime import Core
 from .unit_of_work import Outcome
 
@@ -34,16 +34,6 @@ log = logging.getLogger(__name__)
 
 
 Handler = Callable[[Core, Viewer, dict[str, Any]], Outcome]
-
-# Filled by `install` (server/bootstrap.py), never by importing a feature.
-COMMANDS: dict[str, Handler] = {}
-
-
-def install(features: Sequence[Feature]) -> None:
-    """Make the features' commands the ones clients may send (replacing any before)."""
-    commands = merged(features, "command", lambda feature: feature.commands)
-    COMMANDS.clear()
-    COMMANDS.update(commands)
 
 
 def calling(service: Callable[..., Outcome], *keys: str, **fixed: Any) -> Handler:
@@ -94,7 +84,7 @@ def payload_object(payload: Any) -> dict[str, Any]:
 Translate = Callable[[DomainError], str]
 
 
-@logs.logged(COMMANDS.__contains__)
+@logs.logged
 @inflight.counted
 def run(
     core: Core,
@@ -107,7 +97,8 @@ def run(
     """Run command `name` for `viewer` and return its acknowledgement (counted, timed)."""
     started = time.perf_counter()
     reply = _acknowledge(core, viewer, name, payload, translate, limit)
-    metrics.command_answered(name, name in COMMANDS, reply, time.perf_counter() - started)
+    known = name in core.wiring.commands
+    metrics.command_answered(name, known, reply, time.perf_counter() - started)
     return reply
 
 
@@ -132,7 +123,7 @@ def _acknowledge(
     claim = None
     try:
         check_rate(limit)
-        handler = COMMANDS.get(name)
+        handler = core.wiring.commands.get(name)
         if handler is None:
             raise DomainError("unknown_command", N_("There is no such command."))
         if viewer is None:

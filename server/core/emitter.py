@@ -38,11 +38,11 @@ def publish(core: Core, events: Iterable[LoggedEvent]) -> None:
     send per recipient: one message per command instead of one per event. An
     audience that sees none of them gets nothing.
     """
-    for (consultation_id, role), envelopes in _by_audience(events).items():
+    for (consultation_id, role), envelopes in _by_audience(core, events).items():
         core.pacer.send(rooms.audience(consultation_id, role), envelopes)
 
 
-def _by_audience(events: Iterable[LoggedEvent]) -> dict[tuple[int, str], list[Payload]]:
+def _by_audience(core: Core, events: Iterable[LoggedEvent]) -> dict[tuple[int, str], list[Payload]]:
     """Each audience's envelopes, in seq order, keyed by (consultation, role)."""
     by_audience: dict[tuple[int, str], list[Payload]] = {}
     for event in sorted(events, key=lambda event: (event.consultation_id, event.seq)):
@@ -51,7 +51,7 @@ def _by_audience(events: Iterable[LoggedEvent]) -> dict[tuple[int, str], list[Pa
         for role in rooms.AUDIENCES:
             if event.visible_to(role):
                 audience = by_audience.setdefault((event.consultation_id, role), [])
-                audience.append(event.envelope(role))
+                audience.append(event.envelope(role, core.wiring))
     return by_audience
 
 

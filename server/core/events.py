@@ -8,10 +8,13 @@ what they must not see (an anonymous author, say) in one place.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .wiring import Wiring
 
 PUBLIC = "public"
 STAFF = "staff"
@@ -60,8 +63,9 @@ class LoggedEvent:
     def visible_to(self, role: str) -> bool:
         return self.visibility == PUBLIC or role in STAFF_ROLES
 
-    def envelope(self, role: str) -> Payload:
-        """The event as sent to `role`: its number, the number before it, its data."""
+    def envelope(self, role: str, wiring: Wiring) -> Payload:
+        """The event as sent to `role` (read through `wiring`'s projections): its number,
+        the number before it, its data."""
         if role == ATTENDEE:
             prev = self.public_prev_seq
         else:
@@ -71,18 +75,8 @@ class LoggedEvent:
             "prev": prev,
             "type": self.type,
             "at": self.created_at.isoformat(),
-            "data": project(self.type, self.payload, role),
+            "data": wiring.project(self.type, self.payload, role),
         }
-
-
-# Filled by `install` (server/bootstrap.py), never by importing a feature.
-_projections: dict[tuple[str, str], Projection] = {}
-
-
-def install(projections: Mapping[tuple[str, str], Projection]) -> None:
-    """How each `(event_type, role)` reads its events (default: the payload as logged)."""
-    _projections.clear()
-    _projections.update(projections)
 
 
 def projecting(
@@ -90,8 +84,3 @@ def projecting(
 ) -> dict[tuple[str, str], Projection]:
     """`Feature.projections` entries: `roles` read `event_type` through `function`."""
     return {(event_type, role): function for role in roles}
-
-
-def project(event_type: str, payload: Payload, role: str) -> Payload:
-    function = _projections.get((event_type, role))
-    return function(payload) if function else payload

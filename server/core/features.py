@@ -1,12 +1,11 @@
-"""What a feature contributes, declared as data: `server/bootstrap.py` installs it.
+"""What a feature contributes, declared as data: `server/bootstrap.py` wires it.
 
 Nothing registers itself when a module is imported. A feature lists what it
-offers in one `Feature` (its `feature.py`), and `bootstrap.install()` — called by
-`create_app` and by the tests — puts every listed feature's parts into the
-registries that read them (the command registry, the event projections, the
-tallies' topics, the snapshot, the report, the CSV download, the archive).
-Installing again replaces what was installed, so what runs is what the list says,
-whatever was imported first.
+offers in one `Feature` (its `feature.py`), and `bootstrap.wire()` — called by
+`create_app` and by the tests — makes of every listed feature's parts one immutable
+`Wiring` (core/wiring.py) for one application's `Core`: the command registry, the
+event projections, the tallies' topics, the snapshot, the report, the CSV download,
+the archive. So what runs is what the list says, whatever was imported first.
 
 The report's and the archive's parts are typed where they are read
 (`server/reports/model.py`, `server/reports/json_archive.py`); core cannot import

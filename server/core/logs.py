@@ -100,24 +100,22 @@ def command_id_digest(payload: Any) -> str | None:
 Run = Callable[..., dict[str, Any]]
 
 
-def logged(known: Callable[[str], bool]) -> Callable[[Run], Run]:
-    """Log one line for every command `run(core, viewer, name, payload, ...)` answers."""
+def logged(run: Run) -> Run:
+    """Log one line for every command `run(core, viewer, name, payload, ...)` answers (a name
+    not in `core.wiring.commands` is logged as "unknown")."""
 
-    def decorate(run: Run) -> Run:
-        @wraps(run)
-        def run_and_log(
-            core: Core, viewer: Viewer | None, name: str, payload: Any, *rest: Any
-        ) -> dict[str, Any]:
-            started = time.monotonic()
-            reply = run(core, viewer, name, payload, *rest)
-            if command_log.isEnabledFor(logging.INFO):
-                shown = name if known(name) else "unknown"
-                log_command(core, viewer, shown, payload, reply, started)
-            return reply
+    @wraps(run)
+    def run_and_log(
+        core: Core, viewer: Viewer | None, name: str, payload: Any, *rest: Any
+    ) -> dict[str, Any]:
+        started = time.monotonic()
+        reply = run(core, viewer, name, payload, *rest)
+        if command_log.isEnabledFor(logging.INFO):
+            shown = name if name in core.wiring.commands else "unknown"
+            log_command(core, viewer, shown, payload, reply, started)
+        return reply
 
-        return run_and_log
-
-    return decorate
+    return run_and_log
 
 
 def log_command(

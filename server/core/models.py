@@ -78,6 +78,30 @@ class RoleLink(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class Invitation(Base):
+    """A person on a consultation's registration list, and their personal link.
+
+    The link's token is never stored: it is derived from the secret key and `salt`
+    (features/invitations/service.py, `link_token`), and looked up by its hash like every token.
+    """
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    stakeholder_group: Mapped[str] = mapped_column(String(30))
+    country: Mapped[str] = mapped_column(String(2), default="")
+    language: Mapped[str] = mapped_column(String(5))
+    salt: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    # Why it was revoked: "revoked" by staff, or "banned" with its person (lifted by an unban).
+    revoked_reason: Mapped[str] = mapped_column(String(10), default="")
+
+
 class Participant(Base):
     __tablename__ = "participants"
 
@@ -93,6 +117,9 @@ class Participant(Base):
     banned_at: Mapped[datetime | None]
     # The hash of the device cookie the attendee joined with: a ban covers the device.
     device_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The invitation this person came in by (an invited consultation): one person, however
+    # many devices open the link.
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), unique=True)
     # When the person accepted the privacy notice, and which text (its version, a digest):
     # None for staff and for those a JSON client joined without `consent: true`.
     consented_at: Mapped[datetime | None]

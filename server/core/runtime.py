@@ -1,12 +1,13 @@
-"""What every service needs, one per application: the store, the clock, and the state
-the server keeps between commands (the pacer of events, the dirty tallies, the group
-commits, the connections this worker holds, the join codes it has read)."""
+"""What every service needs, one per application: the store, the clock, the installed
+features (`wiring`), and the state the server keeps between commands (the pacer of
+events, the dirty tallies and kept counts, the group commits, the connections this
+worker holds, the join codes it has read)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import KW_ONLY, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, cast
 
@@ -15,6 +16,7 @@ from flask import current_app
 from .emitter import Pacer
 from .store import Store
 from .tallies import Tallies
+from .wiring import Wiring
 
 if TYPE_CHECKING:
     from .access import Viewer
@@ -37,6 +39,9 @@ class Core:
     """The application's runtime, made by `create_app` (tests make their own).
 
     `clock` tells the time of day; `timer` measures intervals in seconds (rate limits).
+    `wiring` is what the application's features add, installed (core/wiring.py: the
+    commands, the projections, the topics, the report's parts…), made by
+    `bootstrap.wire()`; it is always given, so a core never runs an empty list by mistake.
     `claim` is set only on a command's own copy (`taking`): the receipt its write
     transactions take, so that a retried command takes effect once.
     """
@@ -52,6 +57,8 @@ class Core:
     # Join codes already read, by consultation id (they never change; core/logs.py).
     join_codes: dict[int, str] = field(default_factory=dict)
     claim: Claim | None = None
+    _: KW_ONLY
+    wiring: Wiring
 
     def now(self) -> datetime:
         return self.clock()

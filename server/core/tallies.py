@@ -22,17 +22,21 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from server import metrics
 
 from . import emitter
-from .features import Feature, merged
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from .runtime import Core
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -50,21 +54,6 @@ class Push:
 
 
 Renderer = Callable[["Core", int, frozenset[Any]], Iterable[Push]]
-
-# Filled by `install` (server/bootstrap.py), never by importing a feature.
-_renderers: dict[str, Renderer] = {}
-_every: dict[str, float] = {}
-
-
-def install(features: Sequence[Feature]) -> None:
-    """The features' topics: how to render each, pushed at most once per `every` seconds
-    (0: at every tick)."""
-    topics = merged(features, "tally topic", lambda feature: feature.topics)
-    _renderers.clear()
-    _every.clear()
-    for name, topic in topics.items():
-        _renderers[name] = topic.render
-        _every[name] = topic.every
 
 
 class DirtySet:
@@ -160,12 +149,58 @@ def _hashable(value: Any) -> Any:
     return tuple(_hashable(v) for v in value) if isinstance(value, list) else value
 
 
+class Counts:
+    """Counts by (database, what, revision), most recently used kept: a reconnect storm
+    re-reads no ballots.
+
+    A feature keys a count by something whose revision moves in the same transaction
+    as any change to what it counts (a poll's revision), so a committed revision stands
+    for exactly one count. Only read transactions fill it: a write that rolls back must
+    not leave its revision behind.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple[str, Hashable], Any] = OrderedDict()
+
+    def get(self, tx: Session, key: Hashable, count: Callable[[], T]) -> T:
+        """The count under `key` in `tx`'s database, counted by `count()` if not kept."""
+        entry = (str(tx.get_bind().engine.url), key)
+        with self._lock:
+            if entry in self._entries:
+                self._entries.move_to_end(entry)
+                return cast(T, self._entries[entry])
+        counted = count()
+        with self._lock:
+            self._entries[entry] = counted
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return counted
+
+
+_COUNTS = "baraza.counts"
+
+
+def reading_counts(tx: Session, counts: Counts) -> None:
+    """Let the parts reading in `tx` (a read transaction: a snapshot) use `counts`."""
+    tx.info[_COUNTS] = counts
+
+
+def counts_of(tx: Session) -> Counts | None:
+    """The application's `Counts` a read transaction was given (`reading_counts`), if any."""
+    counts = tx.info.get(_COUNTS)
+    return counts if isinstance(counts, Counts) else None
+
+
 class Tallies:
-    """One application's coalesced tallies: what is dirty, and how often it is flushed."""
+    """One application's coalesced tallies: what is dirty, how often it is flushed, and
+    the counts kept for read transactions (`counts`)."""
 
     def __init__(self, interval: float = INTERVAL) -> None:
         self.interval = interval
         self.dirty: DirtySet | RedisDirtySet = DirtySet()
+        self.counts = Counts()
 
     def share_through(self, client: Any | None, prefix: str) -> None:
         """Keep the dirty set in Redis (`client`) so workers share it, or in memory (None)."""
@@ -175,11 +210,12 @@ class Tallies:
         """Push topic `name` of the consultation at a coming tick (`key`: what changed)."""
         self.dirty.mark(consultation_id, name, key)
 
-    def due(self, name: str, tick: int | None) -> bool:
-        """Whether topic `name` may go out on wall-clock `tick` (None: always, as tests flush)."""
+    def due(self, every: float, tick: int | None) -> bool:
+        """Whether a topic pushed at most once per `every` seconds may go out on wall-clock
+        `tick` (None: always, as tests flush)."""
         if tick is None:
             return True
-        return tick % max(1, round(_every.get(name, 0.0) / self.interval)) == 0
+        return tick % max(1, round(every / self.interval)) == 0
 
 
 def flush(core: Core, tick: int | None = None) -> int:
@@ -188,17 +224,18 @@ def flush(core: Core, tick: int | None = None) -> int:
     A topic taken before its tick is marked again, so no change is lost.
     """
     tallies = core.tallies
+    topics = core.wiring.topics
     sent = 0
     for (consultation_id, name), keys in tallies.dirty.take(tick).items():
-        if not tallies.due(name, tick):
+        topic = topics.get(name)
+        if topic is None:
+            log.error("no renderer for tally topic %s", name)
+            continue
+        if not tallies.due(topic.every, tick):
             for key in keys:
                 tallies.mark(consultation_id, name, key)
             continue
-        renderer = _renderers.get(name)
-        if renderer is None:
-            log.error("no renderer for tally topic %s", name)
-            continue
-        for push in renderer(core, consultation_id, frozenset(keys)):
+        for push in topic.render(core, consultation_id, frozenset(keys)):
             emitter.push_state(consultation_id, push.roles, push.name, push.data)
             metrics.TALLY_PUSHES.labels(name).inc()
             sent += 1

@@ -32,7 +32,6 @@ from sqlalchemy.orm import Session
 from . import event_log
 from .access import Viewer, open_command
 from .events import EventDraft, LoggedEvent, Payload
-from .features import Feature
 from .lifecycle import check_not_ended
 from .models import Consultation, Participant
 from .runtime import Core
@@ -68,14 +67,6 @@ class Outcome:
 
 Follower = Callable[["UnitOfWork", list[LoggedEvent]], None]
 
-# Filled by `install` (server/bootstrap.py), never by importing a feature.
-FOLLOWERS: list[Follower] = []
-
-
-def install(features: Sequence[Feature]) -> None:
-    """Make the features' followers the ones every unit of work calls (replacing any before)."""
-    FOLLOWERS[:] = [follow for feature in features for follow in feature.followers]
-
 
 @dataclass
 class UnitOfWork:
@@ -85,6 +76,7 @@ class UnitOfWork:
     consultation: Consultation
     actor: Participant
     now: datetime
+    followers: Sequence[Follower] = ()  # the application's (`core.wiring.followers`)
     outcome: Outcome = field(default_factory=Outcome)
 
     def log(
@@ -93,7 +85,7 @@ class UnitOfWork:
         """Number and store `drafts` in this transaction, as the actor's (or as `actor`'s)."""
         logged = event_log.append(self.tx, self.consultation, actor or self.actor, drafts, self.now)
         self.outcome.events += logged
-        for follow in FOLLOWERS:
+        for follow in self.followers:
             follow(self, logged)
         return logged
 
@@ -114,7 +106,7 @@ def unit_of_work(
     """One command in one transaction; its outcome is `uow.outcome` once the block commits."""
     now = core.now()
     with core.store.transaction() as tx:
-        yield within(tx, viewer, roles, now, not_ended=not_ended)
+        yield within(tx, viewer, roles, now, core.wiring.followers, not_ended=not_ended)
 
 
 def within(
@@ -122,11 +114,13 @@ def within(
     viewer: Viewer,
     roles: Collection[str],
     now: datetime,
+    followers: Sequence[Follower],
     *,
     not_ended: bool = True,
 ) -> UnitOfWork:
-    """A unit of work in a transaction already open (a group commit's savepoint)."""
+    """A unit of work in a transaction already open (a group commit's savepoint), calling
+    the application's `followers` (`core.wiring.followers`)."""
     consultation, actor = open_command(tx, viewer, roles)
     if not_ended:
         check_not_ended(consultation.state)
-    return UnitOfWork(tx, consultation, actor, now)
+    return UnitOfWork(tx, consultation, actor, now, followers)

@@ -1,4 +1,5 @@
-"""Staff link commands: a moderator replaces a leaked moderator or rapporteur link.
+"""Link commands: a moderator replaces a leaked moderator or rapporteur link, or revokes
+an invitation's personal link.
 
 Replacing a link cuts off at once every connection made with it, on every
 worker: revoking access must not leave a socket in the staff rooms.
@@ -13,6 +14,7 @@ from server.core.features import Feature
 from server.core.runtime import Core
 from server.core.unit_of_work import Outcome
 from server.features.consultations import service as consultations
+from server.features.invitations import service as invitations
 
 from .connection import drop_revoked
 
@@ -24,5 +26,15 @@ def replace_link(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
     return outcome
 
 
+def revoke_invitation(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
+    """Moderator → the invitation revoked: its link stops working, and its person's
+    connections are closed (staff hear `invitation_revoked`)."""
+    outcome = invitations.revoke(core, viewer, data.get("invitation_id"))
+    drop_revoked(core, viewer.consultation_id)
+    return outcome
+
+
 # Installed by server/bootstrap.py with the consultations feature.
-FEATURE = Feature("links", commands={"replace_link": replace_link})
+FEATURE = Feature(
+    "links", commands={"replace_link": replace_link, "revoke_invitation": revoke_invitation}
+)

@@ -2,11 +2,12 @@
 
 How it fits together
 --------------------
-`model.build(ctx)` asks every registered *provider* for plain data — a `Section`
+`model.build(ctx)` asks every installed *provider* for plain data — a `Section`
 of `Facts`, `Table`, `Text` and nested `Section` blocks — inside one consistent
-read (`ReportContext`: `tx`, `consultation`, `audience`, `now`, `items`).
+read (`ReportContext`: `tx`, `consultation`, `audience`, `now`, `wiring` — the
+application's installed parts, `core.wiring` — and `items`).
 `markdown.py` and `docx.py` render any section generically (title as a heading,
-then its blocks); `csv_export.py` zips the registered CSV tables;
+then its blocks); `csv_export.py` zips the installed CSV tables;
 `json_archive.py` writes the whole log and state (and reads it back for
 `server/archive/restore.py`, which restores it as a new consultation). `exports.py`
 says who may download what, under which name; `web/downloads.py` serves it.
@@ -16,7 +17,8 @@ Adding a feature's part (questions, polls, speakers…)
 Write the providers in the feature's own module (e.g.
 `server/features/questions/report.py`) and list them in the feature's `Feature`
 (`server/features/questions/feature.py`, see server/core/features.py); nothing
-registers itself on import, `server/bootstrap.py` installs the list:
+registers itself on import, `server/bootstrap.py` wires the list into each
+application's core (`core.wiring`, server/core/wiring.py):
 
 1. `report_sections=[Part(key, order, provide)]`: a part of the whole report,
    `provide(ctx) -> Section | None`, placed by `order` (header 0, attendance 10,
@@ -50,14 +52,21 @@ registers itself on import, `server/bootstrap.py` installs the list:
    consultation's settings (ids are renumbered per consultation).
 
 The features' parts: features/questions/report.py, features/polls/report.py,
-features/speakers/report.py, and the foundation's, foundation.py (each says what
-it shows to which audience).
+features/speakers/report.py, features/screen/report.py, features/series/report.py,
+features/presence/report.py (attendance) and features/consultations/report.py (the
+header, the agenda, the notes, the timeline's lines of the consultation's own
+events); each says what it shows to which audience. The timeline itself is
+machinery (timeline.py), placed by the consultations feature.
 
 The audience rules every provider must keep
 -------------------------------------------
 - `Audience.SHAREABLE` (rapporteurs and moderators): dismissed questions are
   counted, not listed; poll answers a moderator excluded are absent.
   `Audience.FULL` (moderators only): they are listed (excluded answers marked).
+- `Audience.PUBLIC` (the published report's page, server/web/public_pages.py) is
+  the shareable report naming nobody: no staff in the header, no speaker, no
+  question author, no timeline; `audience.shareable` is true for it as for
+  `SHAREABLE`, so every shareable rule holds for it too. No download has it.
 - Shareable breakdowns by stakeholder group or country pass through
   `small_groups.protect`: no group of fewer than 5 people shows its figures,
   nor can they be had by subtraction. The full record shows every group.

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from server.core.errors import N_, DomainError, Forbidden, NotFound
 from server.core.events import MODERATOR, STAFF_ROLES
 from server.core.models import Consultation
 from server.core.runtime import Core
-from server.features.consultations import service as consultations
 
 from . import csv_export, docx, json_archive, markdown
 from .containment import utf8
@@ -43,7 +44,7 @@ def _docx(ctx: ReportContext) -> Iterator[bytes]:
 
 
 def _json(ctx: ReportContext) -> Iterator[bytes]:
-    return _joined(json_archive.export(ctx.tx, ctx.consultation))
+    return _joined(json_archive.export(ctx.tx, ctx.consultation, ctx.wiring))
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Format:
     audiences: frozenset[Audience]
 
 
-BOTH = frozenset(Audience)
+BOTH = frozenset({Audience.SHAREABLE, Audience.FULL})
 FORMATS = {
     "markdown": Format("md", "text/markdown; charset=utf-8", _markdown, Audience.SHAREABLE, BOTH),
     "docx": Format(
@@ -86,10 +87,9 @@ def choose_audience(fmt: Format, asked: str | None, role: str) -> Audience:
     """The audience asked for (or the format's default), if this role may have it."""
     if role not in STAFF_ROLES:
         raise Forbidden("forbidden", N_("Only moderators and rapporteurs can download reports."))
-    try:
-        audience = Audience(asked) if asked else fmt.default_audience
-    except ValueError as error:
-        raise DomainError("invalid_audience", N_("The audience is shareable or full.")) from error
+    if asked and asked not in BOTH:  # the public page's audience is no download's
+        raise DomainError("invalid_audience", N_("The audience is shareable or full."))
+    audience = Audience(asked) if asked else fmt.default_audience
     if audience not in fmt.audiences:
         raise DomainError(
             "invalid_audience", N_("The JSON archive is the whole record: ask for audience=full.")
@@ -111,14 +111,15 @@ def stream(core: Core, consultation_id: int, fmt: Format, audience: Audience) ->
     """The file in pieces, all read from one consistent snapshot of the database."""
     with core.store.reading() as tx:
         consultation = tx.get_one(Consultation, consultation_id)
-        yield from fmt.render(open_report(tx, consultation, audience, core.now()))
+        yield from fmt.render(open_report(tx, consultation, audience, core.now(), core.wiring))
 
 
-def archive_to_file(core: Core, join_code: str, path: Path | None) -> Path:
-    """From the command line: the JSON archive of the consultation with `join_code`."""
+def archive_to_file(core: Core, find: Callable[[Session], Consultation], path: Path | None) -> Path:
+    """From the command line: the JSON archive of the consultation `find(tx)` reads (by
+    its join code: the consultations feature's `find_by_code`)."""
     fmt = FORMATS["json"]
     with core.store.reading() as tx:
-        consultation = consultations.find_by_code(tx, join_code)
+        consultation = find(tx)
         consultation_id = consultation.id
         target = path or Path(file_name(consultation, fmt, Audience.FULL))
     with target.open("wb") as out:

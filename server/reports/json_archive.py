@@ -28,13 +28,14 @@ links), live connections, and who wrote anything anonymously: events go
 through the rapporteurs' projection and an attendee is never an event's actor.
 
 A feature adds its rows with `Feature.archive_tables` and tells how ids sit inside
-its events' payloads with `Feature.payload_ids` (server/core/features.py).
+its events' payloads with `Feature.payload_ids` (server/core/features.py); the
+application's are in its `core.wiring` (server/core/wiring.py).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -45,13 +46,14 @@ from sqlalchemy.orm import Session
 
 from server.core.errors import N_, DomainError, Label
 from server.core.events import ATTENDEE, Payload
-from server.core.features import ArchiveTable, Feature, each, merged
+from server.core.features import each
 from server.core.json_input import NOT_JSON, UnreadableJson, read_json
 from server.core.models import AgendaItem, Consultation, Participant
+from server.core.wiring import Wiring
 from server.features.notes.models import Note
 
 from .containment import contained
-from .model import Registry, logged_events, safe_event
+from .model import logged_events, safe_event
 
 FORMAT = "baraza-archive"
 VERSION = 1
@@ -105,6 +107,7 @@ class ExportContext:
     tx: Session
     consultation: Consultation
     ids: Ids
+    wiring: Wiring
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,7 @@ class RestoreContext:
     tx: Session
     consultation: Consultation
     ids: Ids
+    wiring: Wiring
 
 
 Exporter = Callable[[ExportContext], Iterable[dict[str, Any]]]
@@ -119,37 +123,13 @@ Restorer = Callable[[RestoreContext, list[Any]], None]
 PayloadIds = Callable[[Payload, Remap], Payload]
 
 
-# Filled by `install` (server/bootstrap.py), in order, never by importing a feature.
-_tables: list[ArchiveTable] = []
-
-payload_ids = Registry[PayloadIds](
-    """How to translate the ids inside these event types' payloads:
-    `(payload, remap) -> payload`, calling `remap(kind, value)` on each id."""
-)
-
-
-settings_ids = Registry[PayloadIds](
-    """How to translate the ids inside a feature's part of the consultation's
-    settings, keyed by the settings key: `(part, remap) -> part` (agenda item ids only:
-    the consultation is written before any other table is numbered)."""
-)
-
-
-def tables() -> list[ArchiveTable]:
-    """The installed tables, in the order they are written and restored."""
-    return list(_tables)
-
-
-def install(features: Sequence[Feature]) -> None:
-    """The features' archive tables (lower `order` first, so a table comes after the
-    tables it refers to) and where ids sit in their events and settings."""
-    tables = [table for feature in features for table in feature.archive_tables]
-    names = [table.name for table in tables]
-    if len(set(names)) != len(names):
-        raise ValueError(f"an archive table registered twice: {sorted(names)}")
-    _tables[:] = sorted(tables, key=lambda table: (table.order, table.name))
-    payload_ids.install(merged(features, "payload ids", lambda feature: feature.payload_ids))
-    settings_ids.install(merged(features, "settings ids", lambda feature: feature.settings_ids))
+# Installed in `Wiring` (core/wiring.py): `archive_tables`, in the order they are
+# written and restored (lower `order` first, so a table comes after the tables it
+# refers to); `payload_ids`, how to translate the ids inside these event types'
+# payloads: `(payload, remap) -> payload`, calling `remap(kind, value)` on each id;
+# `settings_ids`, how to translate the ids inside a feature's part of the
+# consultation's settings, keyed by the settings key: `(part, remap) -> part` (agenda
+# item ids only: the consultation is written before any other table is numbered).
 
 
 def remap_fields(data: Payload, remap: Remap, kinds: dict[str, str]) -> Payload:
@@ -158,15 +138,15 @@ def remap_fields(data: Payload, remap: Remap, kinds: dict[str, str]) -> Payload:
     return {key: remap(kinds[key], value) if key in kinds else value for key, value in data.items()}
 
 
-def remap_payload(event_type: str, payload: Payload, remap: Remap) -> Payload:
-    function = payload_ids.get(event_type)
+def remap_payload(wiring: Wiring, event_type: str, payload: Payload, remap: Remap) -> Payload:
+    function = wiring.payload_ids.get(event_type)
     return function(payload, remap) if function else payload
 
 
-def remap_settings(settings: dict[str, Any], remap: Remap) -> dict[str, Any]:
+def remap_settings(wiring: Wiring, settings: dict[str, Any], remap: Remap) -> dict[str, Any]:
     remapped = {}
     for key, part in settings.items():
-        function = settings_ids.get(key)
+        function = wiring.settings_ids.get(key)
         remapped[key] = function(part, remap) if function and isinstance(part, dict) else part
     return remapped
 
@@ -182,13 +162,14 @@ def iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def export(tx: Session, consultation: Consultation) -> Iterator[str]:
-    """The archive, piece by piece: tables first, then the events as the log is read."""
-    ctx = ExportContext(tx, consultation, Ids())
+def export(tx: Session, consultation: Consultation, wiring: Wiring) -> Iterator[str]:
+    """The archive, piece by piece: tables first, then the events as the log is read
+    (the tables and events' translations `wiring` installed)."""
+    ctx = ExportContext(tx, consultation, Ids(), wiring)
     numbered(ctx, "agenda_item", AgendaItem)  # settings name items: number them first
     yield f'{{"format":{dump(FORMAT)},"version":{VERSION},\n'
     yield f'"consultation":{dump(_consultation_record(ctx))},\n"tables":{{'
-    for number, table in enumerate(_tables):
+    for number, table in enumerate(wiring.archive_tables):
         yield f"{',' if number else ''}\n{dump(table.name)}:["
         yield from _records(table.export(ctx))
         yield "]"
@@ -225,7 +206,7 @@ def _contained_event(ctx: ExportContext, event: Any) -> dict[str, Any]:
 
 
 def _event_record(ctx: ExportContext, event: Any) -> dict[str, Any]:
-    shown = safe_event(event)
+    shown = safe_event(event, ctx.wiring)
     return {
         "seq": shown.seq,
         "at": iso(shown.at),
@@ -233,7 +214,7 @@ def _event_record(ctx: ExportContext, event: Any) -> dict[str, Any]:
         "visibility": shown.visibility,
         "actor": ctx.ids.to_archive("participant", shown.actor_id),
         "actor_role": shown.actor_role,
-        "payload": remap_payload(shown.type, shown.payload, ctx.ids.to_archive),
+        "payload": remap_payload(ctx.wiring, shown.type, shown.payload, ctx.ids.to_archive),
     }
 
 
@@ -254,7 +235,7 @@ def _consultation_record(ctx: ExportContext) -> dict[str, Any]:
         "last_seq": c.last_seq,
         "last_public_seq": c.last_public_seq,
         "peak_present": c.peak_present,
-        "settings": remap_settings(c.settings, ctx.ids.to_archive),
+        "settings": remap_settings(ctx.wiring, c.settings, ctx.ids.to_archive),
         "created_at": iso(c.created_at),
     }
 

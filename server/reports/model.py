@@ -1,4 +1,5 @@
-"""The report as plain data: sections of blocks, built by registered providers.
+"""The report as plain data: sections of blocks, built by the installed providers
+(the application's `core.wiring`, carried by every `ReportContext`).
 
 Markdown, DOCX and CSV render the same `Report`; the JSON archive is separate
 (json_archive.py). Providers read the database inside one consistent read and
@@ -7,20 +8,20 @@ return data; they never format for a particular kind of file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.core.events import ATTENDEE, PUBLIC, RAPPORTEUR, STAFF_ROLES, Payload, project
-from server.core.features import Feature, Part, merged, ordered
+from server.core.events import ATTENDEE, PUBLIC, RAPPORTEUR, STAFF_ROLES, Payload
 from server.core.models import AgendaItem, Consultation, Event, Participant
+from server.core.wiring import Wiring
 from server.features.agenda import rules as agenda_rules
 from server.i18n import gettext as _
 
@@ -33,6 +34,14 @@ class Audience(StrEnum):
 
     SHAREABLE = "shareable"
     FULL = "full"
+    # The shareable report as its public page shows it (server/web/public_pages.py): no
+    # name at all (no staff, speaker or question author) and no timeline.
+    PUBLIC = "public"
+
+    @property
+    def shareable(self) -> bool:
+        """Whether this audience reads the shareable report (the public page's included)."""
+        return self != Audience.FULL
 
 
 # ---------------------------------------------------------------- blocks
@@ -92,6 +101,8 @@ class Report:
         """The first line of every format: which of the two reports this is, then the title."""
         if self.audience == Audience.FULL:
             return _("Full record (moderators only): %(title)s", title=isolate(self.title))
+        if self.audience == Audience.PUBLIC:
+            return _("Report: %(title)s", title=isolate(self.title))
         return _("Shareable report: %(title)s", title=isolate(self.title))
 
 
@@ -117,12 +128,14 @@ class ReportItem:
 
 @dataclass(frozen=True)
 class ReportContext:
-    """What every provider receives: one consistent read of one consultation."""
+    """What every provider receives: one consistent read of one consultation, and the
+    application's installed features (`wiring`: the sections, summaries, redactions…)."""
 
     tx: Session
     consultation: Consultation
     audience: Audience
     now: datetime
+    wiring: Wiring
     items: tuple[ReportItem, ...] = ()
 
     @property
@@ -161,83 +174,30 @@ def duration(seconds: int | float) -> str:
     return f"{secs} s"
 
 
-# ---------------------------------------------------------------- registries
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class Registry(Generic[F]):
-    """Functions kept under keys (an event type, a section's key), filled by `install`."""
-
-    def __init__(self, doc: str) -> None:
-        self.__doc__ = doc
-        self._functions: dict[str, F] = {}
-
-    def install(self, functions: Mapping[str, F]) -> None:
-        """Replace what the registry holds (server/bootstrap.py, never an import)."""
-        self._functions = dict(functions)
-
-    def get(self, key: str) -> F | None:
-        return self._functions.get(key)
-
+# ---------------------------------------------------------------- providers
 
 SectionProvider = Callable[[ReportContext], Section | None]
 ItemSectionProvider = Callable[[ReportContext, ReportItem], Section | None]
 TableProvider = Callable[[ReportContext], Table | None]
-
-# Filled by `install` (server/bootstrap.py), in order, never by importing a feature.
-_sections: list[tuple[str, SectionProvider]] = []
-_item_sections: list[tuple[str, ItemSectionProvider]] = []
-_csv_files: list[tuple[str, TableProvider]] = []
-
-
-def install(features: Sequence[Feature]) -> None:
-    """The features' report sections, item sections, CSV files and timeline entries."""
-    _sections[:] = [
-        (part.key, part.provide) for part in ordered(features, "report section", _sections_of)
-    ]
-    _item_sections[:] = [
-        (part.key, part.provide) for part in ordered(features, "item section", _items_of)
-    ]
-    _csv_files[:] = [(part.key, part.provide) for part in ordered(features, "CSV file", _csv_of)]
-    event_summary.install(merged(features, "event summary", lambda f: f.event_summaries))
-    event_redaction.install(merged(features, "event redaction", lambda f: f.event_redactions))
-    event_view.install(merged(features, "event view", lambda f: f.event_views))
-    _shareable_staff_events.clear()
-    _shareable_staff_events.update(
-        event_type for feature in features for event_type in feature.shareable_staff_events
-    )
-
-
-def _sections_of(feature: Feature) -> Sequence[Part]:
-    return feature.report_sections
-
-
-def _items_of(feature: Feature) -> Sequence[Part]:
-    return feature.item_sections
-
-
-def _csv_of(feature: Feature) -> Sequence[Part]:
-    return feature.csv_tables
 
 
 # ---------------------------------------------------------------- building
 
 
 def open_report(
-    tx: Session, consultation: Consultation, audience: Audience, now: datetime
+    tx: Session, consultation: Consultation, audience: Audience, now: datetime, wiring: Wiring
 ) -> ReportContext:
     """The context every provider reads from, with the agenda's timings as of `now`."""
     items = tuple(_report_item(item, now) for item in consultation.items)
-    return ReportContext(tx, consultation, audience, now, items)
+    return ReportContext(tx, consultation, audience, now, wiring, items)
 
 
 def build(ctx: ReportContext) -> Report:
-    """Ask every registered provider for its section; providers with nothing to say skip."""
+    """Ask every installed provider for its section; providers with nothing to say skip."""
     sections = tuple(
         section
-        for key, provider in _sections
-        if (section := _provided(key, partial(provider, ctx))) is not None
+        for part in ctx.wiring.report_sections
+        if (section := _provided(part.key, partial(part.provide, ctx))) is not None
     )
     return Report(ctx.consultation.title, ctx.audience, sections)
 
@@ -245,8 +205,8 @@ def build(ctx: ReportContext) -> Report:
 def item_sections(ctx: ReportContext, item: ReportItem) -> tuple[Section, ...]:
     return tuple(
         section
-        for key, provider in _item_sections
-        if (section := _provided(key, partial(provider, ctx, item))) is not None
+        for part in ctx.wiring.item_sections
+        if (section := _provided(part.key, partial(part.provide, ctx, item))) is not None
     )
 
 
@@ -260,14 +220,14 @@ def _provided(key: str, provide: Callable[[], Section | None]) -> Section | None
 
 
 def csv_tables(ctx: ReportContext) -> Iterator[tuple[str, Table]]:
-    for name, provider in _csv_files:
+    for part in ctx.wiring.csv_tables:
         table = contained(
-            partial(provider, ctx),
+            partial(part.provide, ctx),
             lambda: Table(("error",), [(unreadable(),)]),
-            f"the file {name}",
+            f"the file {part.key}",
         )
         if table is not None:
-            yield name, table
+            yield part.key, table
 
 
 def _report_item(item: AgendaItem, now: datetime) -> ReportItem:
@@ -309,27 +269,21 @@ EventView = Callable[[ReportEvent, Audience], ReportEvent | None]
 Redaction = Callable[[Payload], Payload]
 Summary = Callable[[ReportContext, Payload], str]
 
-event_redaction = Registry[Redaction](
-    """What every report and the archive strip from these event types' payloads,
-    after the rapporteurs' projection (an attendee's name, say)."""
-)
-event_view = Registry[EventView](
-    """A further redaction of an event type for one audience's timeline.
-
-    It receives the event already safe (see `safe_event`) and may strip more, or
-    return None to leave it out of the shareable timeline; the full audience
-    keeps every event."""
-)
-event_summary = Registry[Summary](
-    """The one line the timeline shows for an event type (default: its title)."""
-)
-_shareable_staff_events: set[str] = set()  # staff events the shareable timeline shows
+# Installed in `Wiring` (core/wiring.py), by event type:
+#   event_redactions  what every report and the archive strip from these event types'
+#                     payloads, after the rapporteurs' projection (an attendee's name, say);
+#   event_views       a further redaction for one audience's timeline: it receives the
+#                     event already safe (see `safe_event`) and may strip more, or return
+#                     None to leave it out of the shareable timeline; the full audience
+#                     keeps every event;
+#   event_summaries   the one line the timeline shows (default: its title);
+#   shareable_staff_events  the staff events the shareable timeline shows.
 
 
 def summarise(ctx: ReportContext, event: ReportEvent) -> str:
     if not event.readable:
         return unreadable()
-    summary = event_summary.get(event.type)
+    summary = ctx.wiring.event_summaries.get(event.type)
     if summary is not None:
         return contained(
             lambda: summary(ctx, event.payload), unreadable, f"event {event.seq} ({event.type})"
@@ -338,15 +292,15 @@ def summarise(ctx: ReportContext, event: ReportEvent) -> str:
     return title if isinstance(title, str) else ""
 
 
-def safe_event(event: ReportEvent) -> ReportEvent:
+def safe_event(event: ReportEvent, wiring: Wiring) -> ReportEvent:
     """An event as every report and the archive hold it: what rapporteurs may read, redacted,
     and never an attendee as its actor.
 
     The rapporteurs' projection is where a feature strips an anonymous author, so
     applying it here keeps that promise in every format.
     """
-    payload = project(event.type, event.payload, RAPPORTEUR)
-    redaction = event_redaction.get(event.type)
+    payload = wiring.project(event.type, event.payload, RAPPORTEUR)
+    redaction = wiring.event_redactions.get(event.type)
     if redaction is not None:
         payload = redaction(payload)
     if event.actor_role in STAFF_ROLES:
@@ -361,7 +315,7 @@ def report_events(ctx: ReportContext, types: Sequence[str] | None = None) -> Ite
         name = staff.get(event.actor_id, "") if event.actor_id is not None else ""
         named = replace(event, actor_name=name)
         shown = contained(
-            partial(view_event, named, ctx.audience),
+            partial(view_event, named, ctx.audience, ctx.wiring),
             partial(_unreadable_event, named, ctx.audience),
             f"event {event.seq} ({event.type})",
         )
@@ -371,20 +325,20 @@ def report_events(ctx: ReportContext, types: Sequence[str] | None = None) -> Ite
 
 def _unreadable_event(event: ReportEvent, audience: Audience) -> ReportEvent | None:
     """An event no view could read: its number, time and type, nothing of what it held."""
-    if audience == Audience.SHAREABLE and event.visibility != PUBLIC:
+    if audience.shareable and event.visibility != PUBLIC:
         return None
     return replace(event, payload={}, actor_id=None, actor_name="", readable=False)
 
 
-def view_event(event: ReportEvent, audience: Audience) -> ReportEvent | None:
+def view_event(event: ReportEvent, audience: Audience, wiring: Wiring) -> ReportEvent | None:
     if (
-        audience == Audience.SHAREABLE
+        audience.shareable
         and event.visibility != PUBLIC
-        and event.type not in _shareable_staff_events
+        and event.type not in wiring.shareable_staff_events
     ):
         return None
-    shown = safe_event(event)
-    view = event_view.get(event.type)
+    shown = safe_event(event, wiring)
+    view: EventView | None = wiring.event_views.get(event.type)
     if view is None:
         return shown
     viewed = view(shown, audience)

@@ -78,7 +78,7 @@ def openapi() -> Response:
     """docs/openapi.yaml, with every command this server knows as the names of a command."""
     document = copy.deepcopy(_openapi_file())
     command = document["paths"]["/api/commands/{name}"]
-    command["parameters"][0]["schema"]["enum"] = sorted(commands.COMMANDS)
+    command["parameters"][0]["schema"]["enum"] = sorted(current_core().wiring.commands)
     return jsonify(document)
 
 
@@ -91,7 +91,7 @@ def consultation_info(code: str) -> Response:
         return jsonify({"ok": True, "consultation": snapshots.consultation_view(consultation)})
 
 
-def _notice(code: str, language: object) -> Notice:
+def requested_notice(code: str, language: object) -> Notice:
     """The consultation's privacy notice in `language` if Baraza speaks it, else the request's."""
     chosen = language if isinstance(language, str) and language in LANGUAGES else select_locale()
     with flask_babel.force_locale(chosen):
@@ -102,7 +102,7 @@ def _notice(code: str, language: object) -> Notice:
 @guarding_codes
 def privacy_notice(code: str) -> Response:
     """The privacy notice a client joining people must show them before sending `consent`."""
-    notice = _notice(code, request.args.get("lang"))
+    notice = requested_notice(code, request.args.get("lang"))
     return jsonify(
         {
             "ok": True,
@@ -124,7 +124,7 @@ def join(code: str) -> Response:
     body = json_body()
     consent = None
     if parse_consent(body.get("consent"), required=False):
-        notice = _notice(code, body.get("language"))
+        notice = requested_notice(code, body.get("language"))
         consent = Consent(notice.version, notice.language)
     admitted = consultations.join(current_core(), code, body, device, consent=consent)
     metrics.JOINS.inc()

@@ -40,6 +40,8 @@ STATUS_OF_CODE = {
     "not_your_hand": 403,
     "anonymity_not_allowed": 403,
     "wrong_series": 403,
+    "invitation_required": 403,
+    "invitation_revoked": 403,
     # the thing exists but is not in a state that allows this
     "answer_excluded": 409,
     "ballot_final": 409,
@@ -88,6 +90,8 @@ STATUS_OF_CODE = {
     "consent_required": 422,
     # a file past its size (the body may be well under the server's 1 MB)
     "agenda_file_too_large": 413,
+    "registration_list_too_large": 413,
+    "duplicate_email": 422,
     "unsupported_archive_version": 422,
     # wait, or try again
     "rate_limited": 429,

@@ -73,7 +73,7 @@ def export_series(series_id: str) -> Response:
     core = current_core()
     with core.store.reading() as tx:
         found = series.organiser_of(tx, _number(series_id), bearer_token())
-        body = archive.export(tx, found.id)
+        body = archive.export(tx, found.id, core.wiring)
     response = Response(body, mimetype="application/json")
     name = f"series-{found.short_name}.json"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -109,8 +109,9 @@ def download(token: str, fmt: str) -> Response:
     if fmt not in DOWNLOADS:
         raise NotFound("unknown_format", N_("This download format does not exist."))
     if fmt == "json":  # the archive of the whole series, not only its comparison
-        with current_core().store.reading() as tx:
-            written = archive.export(tx, series_id)
+        core = current_core()
+        with core.store.reading() as tx:
+            written = archive.export(tx, series_id, core.wiring)
         response = Response(written, mimetype=DOWNLOADS[fmt])
         response.headers["Content-Disposition"] = f'attachment; filename="series-{series_id}.json"'
         return response

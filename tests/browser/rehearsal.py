@@ -1,10 +1,12 @@
 """A whole consultation rehearsed in separate browsers: the script itself.
 
-A moderator and a rapporteur at desks, three attendees — Amina on a phone in English,
-Camille at a desk in French, Youssef on a phone in Arabic — and the present view the
-chair shares. They join with the code, follow the agenda, ask, approve, upvote, answer,
-vote in a poll of each kind, take the floor and write the notes. Every step asserts
-what each person sees, in their own language.
+A moderator at a desk in English and a rapporteur at hers in Portuguese, three
+attendees — Amina on a phone in English, Camille at a desk in French, Youssef on a phone
+in Arabic — and the present view the chair shares. They join with the code, follow the
+agenda, ask, approve, upvote, answer, vote in a poll of each kind, take the floor and
+write the notes; the chair ends, the rapporteur publishes the report, and every
+attendee's end screen leads to it. Every step asserts what each person sees, in their
+own language.
 
 The rehearsal test runs it for what people see and screenshots; the accessibility test
 runs the same script and checks every state with axe. `checkpoint(state, people)` is
@@ -85,6 +87,7 @@ ANSWER = "Article 24 asks for judicial review before any access to sources."
 # The live poll's results on an attendee's page, or the poll on the present view.
 LIVE_RESULTS = ".poll-live .poll-results, [data-poll-stage] .poll-results"
 RATIFY = "Should your country ratify the Convention?"
+TITLE = "Regional Cybercrime Consultations for Africa"
 NOTE = "Participants asked for capacity building; two of three favour ratification."
 
 
@@ -163,7 +166,7 @@ class Rehearsal:
         self.everyone.append(self.present.watch())
         self.present.page.goto(self.moderator.page.url.replace("/moderate", "/present"))
         self.present.live()
-        self.rapporteur = self.person("rapporteur-desktop")
+        self.rapporteur = self.person("rapporteur-desktop", "pt")
         self.claim(self.rapporteur, "r", self.server.links["rapporteur"], "Ngozi", r"/report$")
 
         self.amina = self.person("attendee-phone", viewport=PHONE)
@@ -318,7 +321,7 @@ class Rehearsal:
         mine = self.amina.sees("[data-q-mine] li.q").filter(has_text=Q_AMINA)
         expect(mine).to_contain_text("Answered")
         expect(self.rapporteur.sees("[data-q-list] li.q").filter(has_text=Q_AMINA)).to_contain_text(
-            f"Answer: {ANSWER}"
+            braces(self.rapporteur.say("Answer: {answer}"), answer=ANSWER)
         )
 
     # Polls --------------------------------------------------------------------------
@@ -600,10 +603,51 @@ class Rehearsal:
     # The record ---------------------------------------------------------------------
 
     def the_rapporteur_writes_a_note(self) -> None:
+        say = self.rapporteur.say
         note = self.rapporteur.sees("[data-note]").filter(has=self.rapporteur.sees("#note-general"))
-        note.get_by_label("General notes").fill(NOTE)
-        expect(note.locator("[data-note-status]")).to_have_text("Saved", timeout=10_000)
+        note.get_by_label(say("General notes")).fill(NOTE)
+        expect(note.locator("[data-note-status]")).to_have_text(say("Saved"), timeout=10_000)
         self.checkpoint("notes-typed", [self.rapporteur])
+
+    def the_report_is_published(self) -> None:
+        """The chair ends; the rapporteur publishes the report; each attendee's end screen
+        leads to it, live; the public page opens on every device, nobody named on it."""
+        console = self.moderator.page
+        console.locator("[data-action=end_consultation]").click()
+        console.get_by_role("dialog").get_by_role("button", name="End consultation").click()
+        for attendee in self.attendees:
+            expect(attendee.sees("[data-end]")).to_be_visible()
+            expect(attendee.sees("[data-end-report]")).to_be_hidden()
+        say = self.rapporteur.say
+        part = self.rapporteur.sees("[data-publish-part=report]")
+        part.get_by_role("button", name=say("Publish")).click()
+        expect(part.locator("[data-publish-state]")).to_have_text(say("Published"))
+        link = part.locator("[data-publish-link]")
+        expect(link).to_have_text(re.compile(r"/p/[\w-]{40,}$"))
+        address = link.get_attribute("href")
+        assert address and self.server.links["join_code"] not in address
+        expect(self.moderator.sees("[data-publish-part=report] [data-publish-link]")).to_have_text(
+            address
+        )
+        for attendee in self.attendees:
+            read = attendee.sees("[data-end-report-link]")
+            expect(read).to_be_visible()
+            expect(read).to_have_text(attendee.say("Read the report"))
+            expect(read).to_have_attribute("href", address.removeprefix(self.server.url))
+        self.checkpoint("report-published", [*self.attendees, self.rapporteur, self.moderator])
+
+        for attendee in self.attendees:
+            reader = attendee.page.context.new_page()
+            reader.goto(address)
+            expect(reader.locator("html")).to_have_attribute("lang", attendee.lang)
+            expect(reader.locator("h1")).to_have_text(TITLE)
+            text = reader.locator("main").inner_text()
+            for secret in ("Amina", "Camille", "Youssef", "Chair", "Ngozi"):
+                assert secret not in text, f"{secret} named on the public report"
+            assert Q_AMINA in text and RATIFY in text
+            shot = attendee.shot.replace("attendee", "published-report")
+            self.checkpoint("shown", [Person(shot, reader, attendee.say, attendee.lang)])
+            reader.close()
 
 
 def rehearse(
@@ -621,4 +665,5 @@ def rehearse(
     rehearsal.polls_of_every_kind()
     rehearsal.a_hand_is_raised_and_given_the_floor()
     rehearsal.the_rapporteur_writes_a_note()
+    rehearsal.the_report_is_published()
     return rehearsal

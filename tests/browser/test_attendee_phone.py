@@ -237,6 +237,80 @@ def test_the_end_screen_thanks_and_disables_every_input(fresh, new_page):
     assert serious_violations(page) == []
 
 
+def test_the_end_screen_leads_to_the_report_once_published_live_and_on_reload(fresh, new_page):
+    token = moderator_token(fresh)
+    start_first_item(fresh, token)
+    page = phone(new_page, fresh)
+    assert command(fresh, token, "end_consultation")["ok"]
+    read = page.get_by_role("link", name="Read the report")
+    expect(page.locator("[data-end]")).to_be_visible()
+    expect(read).to_be_hidden()
+
+    published = command(fresh, token, "publish_report")  # long after the end: still live
+    path = published["publication"]["report"]
+
+    expect(read).to_be_visible()
+    expect(read).to_have_attribute("href", path)
+    expect(page.locator("[data-tab-announce]")).to_have_text("The report is published.")
+    page.evaluate("scrollTo(0, 0)")
+    screenshot(page, "attendee-phone-ended-report", full_page=False)
+    assert serious_violations(page) == []
+    page.reload()
+    expect(page.locator("body")).to_have_attribute("data-live", "live")
+    expect(read).to_be_visible()
+    read.click()
+    page.wait_for_url(re.compile(re.escape(path) + "$"))
+    expect(page.locator("h1")).to_have_text("Regional Cybercrime Consultations for Africa")
+    assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0
+    screenshot(page, "published-report-phone", full_page=False)
+    assert serious_violations(page) == []
+
+    assert command(fresh, token, "publish_moderation_page")["ok"]
+    page.go_back()
+    expect(page.locator("body")).to_have_attribute("data-live", "live")
+    figures = page.get_by_role("link", name="Moderation in figures")
+    expect(figures).to_be_visible()
+    figures.click()
+    expect(page.locator(".published-moderation h1")).to_be_visible()
+    screenshot(page, "published-moderation-phone", full_page=False)
+    assert serious_violations(page) == []
+
+    assert command(fresh, token, "withdraw_report")["ok"]
+    page.go_back()
+    expect(page.locator("body")).to_have_attribute("data-live", "live")
+    expect(read).to_be_hidden()
+    page.goto(f"{fresh.url}{path}")
+    expect(page.locator("h1")).to_have_text("This report is not published")
+
+
+def test_a_question_s_receipt_opens_its_state_on_another_device(fresh, new_page):
+    token = moderator_token(fresh)
+    start_first_item(fresh, token)
+    page = phone(new_page, fresh)
+    page.get_by_label("Your question", exact=True).fill("Who pays for the training?")
+    page.get_by_role("button", name="Ask", exact=True).click()
+    mine = page.locator("[data-q-mine] li.q").filter(has_text="Who pays for the training?")
+    receipt = mine.get_by_role("link", name="Follow this question from any device")
+    expect(receipt).to_be_visible()
+    screenshot(page, "attendee-phone-receipt-link", full_page=False)
+    address = fresh.url + receipt.get_attribute("href")
+    question_id = snapshot(fresh, token)["questions"]["list"][0]["id"]
+    dismissed = command(
+        fresh, token, "dismiss_question", {"question_id": question_id, "reason": "Asked already"}
+    )
+    assert dismissed["ok"], dismissed
+
+    other = new_page(viewport=PHONE, locale="ar")  # another device, in Arabic, never joined
+    other.goto(address)
+    expect(other.locator(".receipt-text")).to_have_text("Who pays for the training?")
+    expect(other.locator(".receipt-state")).to_have_attribute("data-state", "dismissed")
+    expect(other.locator(".receipt-reason")).to_contain_text("Asked already")
+    screenshot(other, "receipt-phone-arabic", full_page=False)
+    assert serious_violations(other) == []
+    other.goto(f"{fresh.url}/q/not-a-receipt")
+    expect(other.locator("h1")).to_be_visible()
+
+
 @pytest.mark.parametrize(
     ("theme", "options"),
     [

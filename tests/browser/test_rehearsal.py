@@ -1,4 +1,5 @@
-"""A whole consultation rehearsed in five browsers, and the log the rapporteur takes away.
+"""A whole consultation rehearsed in five browsers, in four languages, and the log the
+rapporteur (in Portuguese) takes away and publishes.
 
 The script is tests/browser/rehearsal.py. It runs twice: against one process on SQLite
 (`make run`), where every state it reaches is photographed (tests/artifacts/screenshots/,
@@ -88,9 +89,10 @@ def photograph(state: str, people: list[Person]) -> None:
 
 
 def download(stage: Stage, person: Person, link: str) -> Path:
-    """Click a download link; the file is kept in tests/artifacts/ to read."""
+    """Click a download link (named in the person's language); the file is kept in
+    tests/artifacts/ to read."""
     with person.page.expect_download() as started:
-        person.page.get_by_role("link", name=link).click()
+        person.page.get_by_role("link", name=person.say(link)).click()
     suffix = Path(started.value.suggested_filename).suffix
     slug = re.sub(r"\W+", "-", link.split("(")[0].strip().lower())
     target = ARTIFACTS / f"rehearsal-{stage.name}-{person.shot}-{slug}{suffix}"
@@ -149,10 +151,11 @@ def test_a_consultation_rehearsed_from_join_to_report(stage, new_page, logs):
         assert NOTE in words(file), link
     archive = json.loads(files["Archive (JSON), to restore elsewhere"].read_text())
     assert NOTE in [note["text"] for note in archive["tables"]["notes"]]
-    assert "**Attendees who joined:** 3" in log.markdown
+    say = cast.rapporteur.say  # the rapporteur's files are in her language, Portuguese
+    assert f"**{say('Attendees who joined')}:** 3" in log.markdown
     # People are named only where they spoke up in public, beside their question;
     # anonymous authors are kept out of every format by tests/reports.
-    assert "Amina (Civil society, NG)" in log.markdown
+    assert f"Amina ({say('Civil society')}, NG)" in log.markdown
     expect(cast.rapporteur.page.locator("[data-attendance-joined]")).to_have_text("3")
     assert cast.errors == []
 

@@ -22,7 +22,7 @@ from server.core.models import Consultation as ConsultationRow
 from server.core.runtime import Core
 from server.core.store import Store
 from tests.cluster.follower import Follower
-from tests.conftest import Consultation, new_consultation
+from tests.conftest import WIRING, Consultation, new_consultation
 from tests.realtime.servers import NO_JOIN_LIMITS, RunningServer, start_server
 
 SHARED_REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -110,7 +110,7 @@ def start_cluster(
                 **NO_JOIN_LIMITS,
                 **env,
             },
-            core=Core(Store(pg_url)),
+            core=Core(Store(pg_url), wiring=WIRING),
         )
         clusters.append(cluster)
         # One after the other: the first migrates and seeds, the others find it done.

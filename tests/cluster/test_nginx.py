@@ -14,7 +14,7 @@ import socketio
 from server.core.runtime import Core
 from server.core.store import Store
 from tests.cluster.nginx import launch
-from tests.conftest import new_consultation
+from tests.conftest import WIRING, new_consultation
 
 pytestmark = [
     pytest.mark.slow,
@@ -34,7 +34,7 @@ def cluster(pg_url, tmp_path_factory):
 @pytest.fixture(scope="module")
 def consultation(pg_url):
     store = Store(pg_url)
-    yield new_consultation(Core(store))
+    yield new_consultation(Core(store, wiring=WIRING))
     store.dispose()
 
 

@@ -39,7 +39,7 @@ from server.core.store import Store
 from server.features.questions.models import Question, QuestionVote
 from tests.cluster.conftest import SHARED_REDIS
 from tests.cluster.nginx import BROWSER, start_nginx
-from tests.conftest import new_consultation
+from tests.conftest import WIRING, new_consultation
 from tests.realtime.servers import NO_JOIN_LIMITS, ROOT, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
@@ -292,7 +292,7 @@ class Deployment:
 @pytest.fixture
 def deployment(pg_url: str, tmp_path: Path) -> Iterator[Deployment]:
     """Two gunicorn workers behind nginx, each stopped gracefully at the end."""
-    core = Core(Store(pg_url))
+    core = Core(Store(pg_url), wiring=WIRING)
     env = {
         **os.environ,
         "DATABASE_URL": pg_url,

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, project
+from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR
 from server.features.polls.counting import (
     BREAKDOWNS,
     BallotRow,
@@ -14,6 +14,7 @@ from server.features.polls.counting import (
     with_turnout,
 )
 from server.features.polls.rules import parse_answer, parse_poll
+from tests.conftest import WIRING
 
 OPTIONS = ["Prevention", "Prosecution", "Cooperation"]
 GROUPS = ["government", "civil_society", "academia", "private_sector"]
@@ -180,14 +181,14 @@ def _closed(visibility):
 
 def test_attendees_read_final_results_of_a_moderators_only_poll_as_nothing():
     payload = _closed("moderators")
-    assert project("poll_closed", payload, ATTENDEE)["results"] is None
-    assert project("poll_closed", payload, MODERATOR)["results"]["voters"] == 3
-    assert project("poll_closed", payload, RAPPORTEUR)["results"]["voters"] == 3
+    assert WIRING.project("poll_closed", payload, ATTENDEE)["results"] is None
+    assert WIRING.project("poll_closed", payload, MODERATOR)["results"]["voters"] == 3
+    assert WIRING.project("poll_closed", payload, RAPPORTEUR)["results"]["voters"] == 3
 
 
 @pytest.mark.parametrize("visibility", ["live", "after_close"])
 def test_attendees_read_final_results_without_the_breakdown(visibility):
-    seen = project("poll_closed", _closed(visibility), ATTENDEE)["results"]
+    seen = WIRING.project("poll_closed", _closed(visibility), ATTENDEE)["results"]
     assert seen["voters"] == 3 and "breakdown" not in seen
 
 

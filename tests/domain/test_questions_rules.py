@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from server.core.errors import DomainError
-from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, project
+from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR
 from server.features.questions import rules
+from tests.conftest import WIRING
 
 NOW = datetime(2024, 1, 18, 8, 30, tzinfo=UTC)
 
@@ -175,9 +176,9 @@ def test_rapporteurs_read_named_authors_only_and_no_pending_question():
 
 def test_event_projections_strip_authors_for_every_reader_but_moderators():
     payload = {"question": staff_view(anonymity="attendees"), "into": staff_view(id=8)}
-    assert project("questions_merged", payload, MODERATOR) is payload
+    assert WIRING.project("questions_merged", payload, MODERATOR) is payload
     for role in (ATTENDEE, RAPPORTEUR):
-        projected = project("questions_merged", payload, role)
+        projected = WIRING.project("questions_merged", payload, role)
         assert projected["question"]["author"] is None
         assert projected["into"]["author"]["display_name"] == "Amina"
     assert payload["question"]["author"]["display_name"] == "Amina"  # the log is untouched
@@ -185,8 +186,8 @@ def test_event_projections_strip_authors_for_every_reader_but_moderators():
 
 def test_ban_events_reach_rapporteurs_without_the_questions_involved():
     payload = {"participant": {"participant_id": 3}, "hidden": [7, 9]}
-    assert project("participant_banned", payload, RAPPORTEUR) == {
+    assert WIRING.project("participant_banned", payload, RAPPORTEUR) == {
         "participant": {"participant_id": 3}
     }
     restored = {"participant": {"participant_id": 3}, "restored": [staff_view(state="pending")]}
-    assert "restored" not in project("participant_unbanned", restored, RAPPORTEUR)
+    assert "restored" not in WIRING.project("participant_unbanned", restored, RAPPORTEUR)

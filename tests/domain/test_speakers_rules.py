@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from server.core.errors import DomainError
-from server.core.events import ATTENDEE, MODERATOR, project
+from server.core.events import ATTENDEE, MODERATOR
 from server.features.speakers import rules
+from tests.conftest import WIRING
 
 T0 = datetime(2024, 1, 18, 9, 0, tzinfo=UTC)
 
@@ -168,8 +169,8 @@ def test_the_floor_can_move_on_from_the_turn_the_chair_saw():
 
 def test_attendees_read_turns_without_the_topic_or_participant_number():
     turn = {"hand_id": 3, "participant_id": 9, "display_name": "Amina", "topic": "Budget"}
-    assert project("floor_given", turn, ATTENDEE) == {"hand_id": 3, "display_name": "Amina"}
-    assert project("turn_ended", turn, MODERATOR) == turn
+    assert WIRING.project("floor_given", turn, ATTENDEE) == {"hand_id": 3, "display_name": "Amina"}
+    assert WIRING.project("turn_ended", turn, MODERATOR) == turn
 
 
 def test_a_topic_is_one_line():

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from server.core.errors import DomainError
 from server.core.models import Connection
 from server.features.consultations import service as consultations
+from server.features.invitations import service as invitations
 from server.features.presence import service as presence
 
 
@@ -58,3 +59,22 @@ def test_a_connection_arriving_after_its_link_was_revoked_is_refused_and_not_cou
     with core.store.reading() as tx:
         counted = select(func.count()).where(Connection.consultation_id == c.id)
         assert tx.scalar(counted) == 0  # the PostgreSQL database is shared by the whole run
+
+
+INVITED_LIST = b"name,stakeholder_group,country,language\nAmina Diallo,civil_society,SN,fr\n"
+
+
+def test_revoking_an_invitation_closes_its_persons_sockets(socket_client, app_consultation):
+    c = app_consultation
+    invitations.import_list(c.core, c.moderator, INVITED_LIST, "test-secret")
+    (person,) = invitations.invitations(c.core, c.moderator, "test-secret")
+    amina = invitations.join_by_link(c.core, person["link"].removeprefix("/i/"))
+    phone, laptop = socket_client(amina.token), socket_client(amina.token)
+    chair = socket_client(c.moderator_token)
+    assert chair.emit("sync", {}, callback=True)["snapshot"]["present"] == 2  # one person
+
+    ack = chair.emit("revoke_invitation", {"invitation_id": person["invitation_id"]}, callback=True)
+
+    assert ack["ok"] is True
+    assert not phone.is_connected() and not laptop.is_connected()
+    assert chair.emit("sync", {}, callback=True)["snapshot"]["present"] == 1

@@ -24,24 +24,24 @@ SLOW = Feature("slow", topics={"slow-count": Topic(render_slow_count, every=1.0)
 
 @pytest.fixture
 def slow_count(monkeypatch):
-    """`pushed = slow_count()`: from then on, a topic pushed at most once a second is
-    installed; `pushed` holds the (consultation, keys) of each push."""
+    """`pushed = slow_count(*cores)`: from then on, the cores are wired with a topic pushed
+    at most once a second too; `pushed` holds the (consultation, keys) of each push."""
     pushed = []
     monkeypatch.setattr(
         tallies.emitter, "push_state", lambda cid, _roles, name, data: pushed.append((cid, data))
     )
 
-    def install():
-        bootstrap.install((*bootstrap.FEATURES, SLOW))
+    def install(*cores):
+        for core in cores:
+            core.wiring = bootstrap.wire((*bootstrap.FEATURES, SLOW))
         return pushed
 
-    yield install
-    bootstrap.install()
+    return install
 
 
 def test_a_topic_waits_its_interval_between_pushes_and_loses_no_change(app, slow_count):
     core = app.extensions["baraza"]
-    pushed = slow_count()
+    pushed = slow_count(core)
     core.tallies.mark(7, "slow-count", "a")
     assert tallies.flush(core, tick=400) == 1  # every 1 s = every 4th quarter-second tick
     core.tallies.mark(7, "slow-count", "b")
@@ -53,7 +53,7 @@ def test_a_topic_waits_its_interval_between_pushes_and_loses_no_change(app, slow
 
 def test_a_topic_keeps_its_interval_whatever_the_tally_interval_setting(app, slow_count):
     core = core_of(app, tally_interval=0.5)
-    pushed = slow_count()
+    pushed = slow_count(core)
     core.tallies.mark(7, "slow-count", "a")
     assert tallies.flush(core, tick=200) == 1  # every 1 s = every 2nd half-second tick
     core.tallies.mark(7, "slow-count", "b")
@@ -64,7 +64,7 @@ def test_a_topic_keeps_its_interval_whatever_the_tally_interval_setting(app, slo
 
 def test_each_application_keeps_its_own_dirty_tallies(app, slow_count):
     first, second = core_of(app), core_of(app)
-    slow_count()
+    slow_count(first, second)
     first.tallies.mark(7, "slow-count", "a")
     assert tallies.flush(second, tick=400) == 0
     assert tallies.flush(first, tick=400) == 1

@@ -40,6 +40,8 @@ REMARKS = Feature(
     projections=projecting(_hide_author, REMARK, ATTENDEE, RAPPORTEUR),
     event_summaries={REMARK: lambda ctx, payload: payload.get("text", "")},
 )
+# Every feature and the tests' remarks, as the scripted consultation's core is wired.
+REMARKED = bootstrap.wire((*bootstrap.FEATURES, REMARKS))
 
 
 def anonymous_remark(core: Any, c: Consultation, author: Viewer, text: str) -> None:
@@ -64,9 +66,9 @@ def run_script(core: Any, clock: Clock) -> Scripted:
 
     Questions and two polls in item 2, a poll in item 1, two polls and three
     speakers in item 3, a speaker in item 2, a question before the agenda starts.
-    The tests' remarks are installed with the features (until the next app installs).
+    `core` (the test's own) is wired with the tests' remarks too (`REMARKED`).
     """
-    bootstrap.install((*bootstrap.FEATURES, REMARKS))
+    core.wiring = REMARKED
     c = new_consultation(core)
     rapporteur = _claim(c, "Ngozi Okafor")
     people = {

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 
 from server.reports.model import ReportEvent, safe_event
-from tests.reports.scripted import QUIET_NAME, REMARK, SECRET_NAME
+from tests.reports.scripted import QUIET_NAME, REMARK, REMARKED, SECRET_NAME
 
 
 def _text_of(fmt: str, data: bytes) -> str:
@@ -68,5 +68,5 @@ def test_the_safe_view_of_an_event_is_the_rapporteurs_without_an_attendee_actor(
         "attendee",
         "X",
     )
-    shown = safe_event(event)
+    shown = safe_event(event, REMARKED)
     assert (shown.actor_id, shown.actor_name, shown.payload) == (None, "", {"text": "t"})

@@ -34,6 +34,7 @@ def test_the_zip_holds_agenda_attendance_and_timeline_tables(scripted, download)
         "consultation.csv",
         "agenda.csv",
         "attendance.csv",
+        "participation.csv",
         "questions.csv",
         "moderation.csv",
         "polls.csv",

@@ -19,11 +19,12 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from server.core.commands import COMMANDS
 from server.core.socket import socketio
 from server.core.store import Store
 from server.features.consultations import service as consultations
-from tests.conftest import Consultation, app_for, new_consultation
+from tests.conftest import WIRING, Consultation, app_for, new_consultation
+
+COMMANDS = WIRING.commands  # every command the features add
 
 NUMBERS = [2**31 - 1, 2**31, 2**53, 10**20]
 TEXTS = [

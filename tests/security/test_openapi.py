@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from server.core.commands import COMMANDS
-from tests.conftest import new_consultation
+from tests.conftest import WIRING, new_consultation
 from tests.security.test_fuzz import assert_clear
+
+COMMANDS = WIRING.commands  # every command the features add
 
 OPENAPI_FILE = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 

@@ -30,17 +30,19 @@ from sqlalchemy import select
 
 from server.core import commands
 from server.core.access import Viewer
-from server.core.commands import COMMANDS
 from server.core.events import ATTENDEE, MODERATOR, PUBLIC, RAPPORTEUR
 from server.core.models import Consultation as ConsultationRow
 from server.core.models import Event
 from server.features.consultations import service as consultations
+from server.features.invitations import service as invitations
 from server.features.polls.models import Ballot
 from server.features.series import service as series
 from server.features.series.rules import parse_series
 from server.storage.metadata import metadata
-from tests.conftest import DEMO_SPEC, Consultation, new_consultation
+from tests.conftest import DEMO_SPEC, WIRING, Consultation, new_consultation
 from tests.realtime.messages import envelopes
+
+COMMANDS = WIRING.commands  # every command the features add
 
 NONE = "none"
 OTHER = "other"
@@ -129,6 +131,17 @@ class World:
         hand_id: int = self.run(by, "raise_hand", {"topic": "Budget"})["hand_id"]
         return self.then(hand_id, ("give_floor", {"hand_id": hand_id})) if floor else hand_id
 
+    def invitation(self) -> int:
+        """An invitation of this consultation (its person has not come)."""
+        core, c = self.consultation.core, self.consultation
+        invitations.import_list(core, c.moderator, INVITED_LIST, "test-secret")
+        return invitations.invitations(core, c.moderator, "test-secret")[-1]["invitation_id"]
+
+    def invitation_link(self) -> str:
+        core, c = self.consultation.core, self.consultation
+        self.invitation()
+        return invitations.invitations(core, c.moderator, "test-secret")[-1]["link"][3:]
+
     def question(self, by: str = SECOND, *, approved: bool = False) -> int:
         asked = self.run(by, "ask_question", {"text": f"When will {by} hear back?"})
         question_id: int = asked["question"]["id"]
@@ -139,6 +152,7 @@ class World:
 
 Example = Callable[[World], dict[str, Any]]
 
+INVITED_LIST = b"name,stakeholder_group,country,language\nInvited Person,academia,,en\n"
 SECOND_POLL = {"type": "single", "question": "Ready now?", "options": ["Yes", "No"]}
 STAFF_AND_ATTENDEES = {ATTENDEE, RAPPORTEUR, MODERATOR, OTHER}  # anyone with a token
 
@@ -160,6 +174,9 @@ COMMANDS_ALLOWED: dict[str, tuple[set[str], Example]] = {
     "update_item": ({MODERATOR}, lambda w: {"item_id": w.items[0], "title": "Opening"}),
     "end_consultation": ({MODERATOR}, lambda w: {}),
     "replace_link": ({MODERATOR}, lambda w: {"role": "rapporteur"}),
+    # Invitations
+    "set_participation": ({MODERATOR}, lambda w: {"mode": "invited"}),
+    "revoke_invitation": ({MODERATOR}, lambda w: {"invitation_id": w.invitation()}),
     # Polls
     "create_poll": ({MODERATOR}, lambda w: SECOND_POLL),
     "update_poll": ({MODERATOR}, lambda w: {**SECOND_POLL, "poll_id": w.poll()}),
@@ -193,6 +210,17 @@ COMMANDS_ALLOWED: dict[str, tuple[set[str], Example]] = {
     # The shared screen
     "show_on_screen": ({MODERATOR}, lambda w: {"subject": "join"}),
     "current_screen": (STAFF_AND_ATTENDEES, lambda w: {}),
+    # Publishing: the report once ended, the moderation counts at any time
+    "publish_report": ({MODERATOR, RAPPORTEUR}, lambda w: w.then({}, ("end_consultation", {}))),
+    "withdraw_report": (
+        {MODERATOR, RAPPORTEUR},
+        lambda w: w.then({}, ("end_consultation", {}), ("publish_report", {})),
+    ),
+    "publish_moderation_page": ({MODERATOR}, lambda w: {}),
+    "withdraw_moderation_page": (
+        {MODERATOR},
+        lambda w: w.then({}, ("publish_moderation_page", {})),
+    ),
     # Rapporteur's notes
     "save_note": ({RAPPORTEUR}, lambda w: {"item_id": None, "text": "Opening", "revision": 1}),
     # Questions
@@ -254,6 +282,10 @@ ENDPOINTS_ALLOWED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/consultations/<code>/privacy-notice"): set(ROLES),
     ("GET", "/api/my-data"): PARTICIPANTS,
     ("POST", "/api/commands/<name>"): set(),  # swept command by command above
+    ("POST", "/api/consultations/<code>/invitations"): {MODERATOR},
+    ("GET", "/api/consultations/<code>/invitations"): {MODERATOR},
+    ("GET", "/api/consultations/<code>/invitations.csv"): {MODERATOR},
+    ("POST", "/api/invitations/join"): set(ROLES),  # the personal link is the key
     # Series: created by a moderator; the rest takes the series' organiser link,
     # which no role's token is (tests/web/test_series_api.py tests the link).
     ("POST", "/api/series"): {MODERATOR, OTHER},
@@ -287,6 +319,14 @@ PAGES_ALLOWED: dict[str, set[str]] = {
     "pages.my_data_download": {ATTENDEE, RAPPORTEUR, MODERATOR},
     "pages.join_qr": set(ROLES),  # the join link, which every screen shows anyway
     "downloads.download": {MODERATOR, RAPPORTEUR},
+    "invitations.invitations_page": {MODERATOR},
+    # The personal link is the path; no role's token opens it (test_invitations_http.py).
+    "invitations.invitation_form": set(),
+    # The link is the path (an unguessable public id, a question's receipt); no role's
+    # token opens them (tests/web/test_public_pages.py tests the links).
+    "public_pages.published_report": set(),
+    "public_pages.published_moderation": set(),
+    "public_pages.question_receipt": set(),
     "probes.healthz": set(ROLES),
     "probes.readyz": set(ROLES),
     "prometheus.scrape": set(),  # 404 without METRICS_TOKEN; its token is no participant's
@@ -433,6 +473,8 @@ def endpoint_request(world: World, method: str, rule: str) -> tuple[str, dict[st
         "/api/consultations": {**DEMO_SPEC, "short_name": "sister"},
         "/api/commands/<name>": {},
     }
+    if rule == "/api/invitations/join":
+        return path, {"link": world.invitation_link()}
     return path, bodies.get(rule) if method == "POST" else None
 
 
@@ -445,7 +487,11 @@ def test_each_endpoint_answers_each_role_as_the_allow_list_says(app, new_world, 
             continue
         world = new_world()
         path, body = endpoint_request(world, method, rule)
-        response = client.open(path, method=method, json=body, headers=bearer(world.tokens[role]))
+        if rule == "/api/consultations/<code>/invitations" and method == "POST":
+            sent: dict[str, Any] = {"data": INVITED_LIST, "content_type": "text/csv"}
+        else:
+            sent = {"json": body}
+        response = client.open(path, method=method, headers=bearer(world.tokens[role]), **sent)
         if role in allowed and not 200 <= response.status_code < 300:
             violations.append(f"{role} was refused {method} {rule}: {response.json}")
         if role not in allowed:
@@ -468,6 +514,9 @@ def test_each_page_opens_only_for_its_roles(app, new_world, role):
         "token": world.consultation.moderator_link,
         "lang": "fr",
         "fmt": "markdown",
+        # No role's join code or link opens a published page or a receipt.
+        "public_id": world.consultation.join_code,
+        "receipt": world.consultation.moderator_link,
     }
     violations = []
     rules = [r for r in app.url_map.iter_rules() if "GET" in r.methods]

@@ -15,6 +15,7 @@ from server.features.polls import service as polls
 from server.features.polls.ballots import BallotCommand
 from server.features.polls.models import Ballot
 from server.features.questions import service as questions
+from tests.conftest import WIRING
 from tests.threads import together
 
 CHOICES = {"type": "single", "question": "Ratify?", "options": ["Yes", "No", "Unsure"]}
@@ -22,7 +23,7 @@ NOW = datetime(2024, 1, 18, 8, 45, tzinfo=UTC)
 
 
 def sent(viewer, poll_id, answer, claim=None):
-    return Pending(BallotCommand(viewer, poll_id, answer, NOW), claim)
+    return Pending(BallotCommand(viewer, poll_id, answer, NOW, WIRING.followers), claim)
 
 
 def recorded(outcome):

@@ -16,7 +16,7 @@ from server.features.polls import ballots
 from server.features.polls import service as polls
 from server.features.polls.models import Ballot, Poll
 from server.features.presence import service as presence
-from tests.conftest import DEMO_SPEC
+from tests.conftest import DEMO_SPEC, WIRING
 
 CHOICES = {
     "type": "single",
@@ -416,8 +416,8 @@ def test_closing_logs_the_final_tallies_for_the_record(create_consultation, core
         ("No", 1),
     ]
     assert final["breakdown"]["stakeholder_group"][0]["voters"] == 2
-    assert closed.envelope("attendee")["data"]["results"]["rows"] == final["rows"]
-    assert "breakdown" not in closed.envelope("attendee")["data"]["results"]
+    assert closed.envelope("attendee", WIRING)["data"]["results"]["rows"] == final["rows"]
+    assert "breakdown" not in closed.envelope("attendee", WIRING)["data"]["results"]
 
 
 def test_a_snapshot_after_a_ballot_counts_it(create_consultation, core):

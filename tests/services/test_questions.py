@@ -17,6 +17,7 @@ from server.features.consultations.snapshots import snapshot
 from server.features.questions import service as questions
 from server.features.questions import votes
 from server.features.questions.models import Question, QuestionQuota
+from tests.conftest import WIRING
 from tests.threads import together
 
 
@@ -89,7 +90,7 @@ def test_approval_publishes_the_question_to_everyone(core, c):
     done = questions.approve(core, c.moderator, question_id)
     (event,) = done.events
     assert (event.type, event.visibility) == ("question_approved", "public")
-    assert event.envelope(ATTENDEE)["data"]["question"]["author"]["display_name"] == "Amina"
+    assert event.envelope(ATTENDEE, WIRING)["data"]["question"]["author"]["display_name"] == "Amina"
     (public,) = queue(core, c.join())["list"]
     assert (public["id"], public["state"], public["votes"]) == (question_id, "approved", 0)
 
@@ -232,7 +233,7 @@ def test_a_banned_attendee_is_refused_and_their_pending_questions_hidden(core, o
     (event,) = done.events
     assert (event.type, event.visibility) == ("participant_banned", "staff")
     assert event.payload["hidden"] == [pending]
-    assert "hidden" not in event.envelope(RAPPORTEUR)["data"]
+    assert "hidden" not in event.envelope(RAPPORTEUR, WIRING)["data"]
     assert pending not in by_id(queue(core, c.moderator)["list"])
     refused("banned", questions.ask, core, troll, "Let me back", None, False)
     refused("banned", votes.vote, core, troll, other)
@@ -408,7 +409,7 @@ def test_a_dismissal_reason_reaches_the_author_and_no_one_else(core, open_mic):
     done = questions.dismiss(core, c.moderator, public, "Please stay courteous")
     (event,) = done.events
     assert event.visibility == "public"
-    assert "dismiss_reason" not in event.envelope(ATTENDEE)["data"]["question"]
+    assert "dismiss_reason" not in event.envelope(ATTENDEE, WIRING)["data"]["question"]
     mine = by_id(queue(core, author)["mine"])
     assert mine[pending]["dismiss_reason"] == "Not about this session"
     assert mine[public]["dismiss_reason"] == "Please stay courteous"
@@ -419,8 +420,8 @@ def test_an_edit_fixes_the_text_and_the_log_keeps_the_original(core, c):
     question_id = approved(core, c, c.join(), "Wat about SMEs?")
     (event,) = questions.edit(core, c.moderator, question_id, "What about SMEs?").events
     assert event.payload["previous_text"] == "Wat about SMEs?"
-    assert event.envelope(RAPPORTEUR)["data"]["previous_text"] == "Wat about SMEs?"
-    public = event.envelope(ATTENDEE)["data"]
+    assert event.envelope(RAPPORTEUR, WIRING)["data"]["previous_text"] == "Wat about SMEs?"
+    public = event.envelope(ATTENDEE, WIRING)["data"]
     assert "previous_text" not in public
     assert (public["question"]["text"], public["question"]["edited"]) == ("What about SMEs?", True)
     refused("empty_question", questions.edit, core, c.moderator, question_id, " ")
@@ -636,14 +637,14 @@ def test_anonymous_authors_appear_nowhere_an_attendee_or_rapporteur_can_read(cor
         log = events_since(tx, c.id, 0, public_only=False, limit=10_000)
     # A ban names the person banned, of course; what must not appear is their questions.
     rapporteur_events = [
-        e.envelope(RAPPORTEUR) for e in log if not e.type.startswith("participant_")
+        e.envelope(RAPPORTEUR, WIRING) for e in log if not e.type.startswith("participant_")
     ] + [
-        {k: v for k, v in e.envelope(RAPPORTEUR)["data"].items() if k != "participant"}
+        {k: v for k, v in e.envelope(RAPPORTEUR, WIRING)["data"].items() if k != "participant"}
         for e in log
         if e.type in ("participant_banned", "participant_unbanned")
     ]
     readable = {
-        "attendee events": [e.envelope(ATTENDEE) for e in log if e.visible_to(ATTENDEE)],
+        "attendee events": [e.envelope(ATTENDEE, WIRING) for e in log if e.visible_to(ATTENDEE)],
         "rapporteur events": rapporteur_events,
         "attendee snapshot": queue(core, observer),
         "rapporteur snapshot": queue(core, rapporteur),
@@ -655,7 +656,7 @@ def test_anonymous_authors_appear_nowhere_an_attendee_or_rapporteur_can_read(cor
         for name in names.values():
             assert name not in text, f"{name} leaked through the {where}"
     banned = next(e for e in log if e.type == "participant_banned")
-    assert "hidden" not in banned.envelope(RAPPORTEUR)["data"]
+    assert "hidden" not in banned.envelope(RAPPORTEUR, WIRING)["data"]
     moderator_view = by_id(queue(core, c.moderator)["list"])
     assert moderator_view[ids["attendees"]]["author"]["display_name"] == names["attendees"]
     assert moderator_view[ids["full"]]["author"] is None
@@ -672,7 +673,9 @@ def test_rapporteurs_see_decided_questions_but_nothing_pending(core, open_mic):
     rapporteur = c.rapporteur()
     assert list(by_id(queue(core, rapporteur)["list"])) == [public]
     (event,) = questions.edit(core, c.moderator, pending, "Still waiting!").events
-    assert event.envelope(RAPPORTEUR)["data"] == {"question": {"id": pending, "state": "pending"}}
+    assert event.envelope(RAPPORTEUR, WIRING)["data"] == {
+        "question": {"id": pending, "state": "pending"}
+    }
     assert queue(core, rapporteur)["list"][0]["author"]["display_name"] == "Named Person"
 
 

@@ -9,6 +9,7 @@ from server.core.access import lock_consultation
 from server.core.emitter import _by_audience
 from server.core.events import MODERATOR, PUBLIC, STAFF, EventDraft
 from server.features.consultations.snapshots import catch_up
+from tests.conftest import WIRING
 
 NOW = datetime(2024, 1, 18, 8, 45, tzinfo=UTC)
 
@@ -31,9 +32,9 @@ def test_staff_envelopes_skip_quiet_events_and_replays_hold_them(create_consulta
         EventDraft("loud_marker", {}, PUBLIC),
     )
 
-    assert loud.envelope(MODERATOR)["prev"] == before
-    assert next_loud.envelope(MODERATOR)["prev"] == loud.seq  # the quiet two are no gap
-    sent = _by_audience([loud, quiet, quiet_too, next_loud])[(c.id, MODERATOR)]
+    assert loud.envelope(MODERATOR, WIRING)["prev"] == before
+    assert next_loud.envelope(MODERATOR, WIRING)["prev"] == loud.seq  # the quiet two are no gap
+    sent = _by_audience(core, [loud, quiet, quiet_too, next_loud])[(c.id, MODERATOR)]
     assert [e["seq"] for e in sent] == [loud.seq, next_loud.seq]
     replay = catch_up(core, c.moderator, before)["events"]
     assert [e["seq"] for e in replay] == [loud.seq, quiet.seq, quiet_too.seq, next_loud.seq]

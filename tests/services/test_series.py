@@ -470,13 +470,13 @@ def test_the_series_archive_round_trips_and_keeps_the_comparison(
 
     series_id, token = three_regions
     with core.store.reading() as tx:
-        written = archive.export(tx, series_id)
-    other = Core(second_store, clock)
+        written = archive.export(tx, series_id, core.wiring)
+    other = Core(second_store, clock, wiring=core.wiring)
 
     restored = series_archive.restore(other, written.encode("utf-8"))
     assert len(restored.consultations) == 3
     with other.store.reading() as tx:
-        assert archive.export(tx, restored.series_id) == written
+        assert archive.export(tx, restored.series_id, core.wiring) == written
     before = comparison.read_comparison(core, series_id, token)
     after = comparison.read_comparison(other, restored.series_id, restored.organiser_token)
     assert after["differ_most"] == before["differ_most"]
@@ -494,9 +494,9 @@ def test_a_damaged_series_archive_restores_nothing(core, clock, three_regions, s
 
     series_id, _token = three_regions
     with core.store.reading() as tx:
-        document = json_.loads(archive.export(tx, series_id))
+        document = json_.loads(archive.export(tx, series_id, core.wiring))
     document["consultations"][2]["poll_keys"][0][1] = "poll.unknown"  # the last one is bad
-    other = Core(second_store, clock)
+    other = Core(second_store, clock, wiring=core.wiring)
     data = json_.dumps(document).encode("utf-8")
     assert refused(series_archive.restore, other, data) == "unknown_series_key"
     assert (rows(other, Consultation), rows(other, SeriesMember)) == (0, 0)

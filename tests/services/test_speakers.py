@@ -12,6 +12,7 @@ from server.features.consultations import service as consultations
 from server.features.consultations.snapshots import snapshot
 from server.features.speakers import service as speakers
 from server.features.speakers.models import SpeakerHand
+from tests.conftest import WIRING
 from tests.threads import together
 
 
@@ -182,7 +183,7 @@ def test_the_chair_gives_the_floor_to_the_next_in_the_queue(meeting, core, clock
         180,
         180,
     )
-    public = event.envelope("attendee")["data"]
+    public = event.envelope("attendee", WIRING)["data"]
     assert "topic" not in public and "participant_id" not in public
     assert snapshot(core, kofi)["speakers"]["floor"]["display_name"] == "Amina"
     assert names_in_queue(core, c, c.item_ids()[0]) == ["Kofi"]

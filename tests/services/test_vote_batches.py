@@ -12,6 +12,7 @@ from server.features.questions import service as questions
 from server.features.questions import votes
 from server.features.questions.models import QuestionVote
 from server.features.questions.votes import VoteCommand
+from tests.conftest import WIRING
 from tests.threads import together
 
 NOW = datetime(2024, 1, 18, 8, 45, tzinfo=UTC)
@@ -26,7 +27,7 @@ def asked(core, c, author, text, approve=True):
 
 
 def sent(viewer, question_id):
-    return Pending(VoteCommand(viewer, question_id, NOW), None)
+    return Pending(VoteCommand(viewer, question_id, NOW, WIRING.followers), None)
 
 
 def votes_for(core, question_id):

@@ -3,7 +3,8 @@
 Each consultation keeps personal data `settings.retention.days` days after it ends
 (30 unless its agenda file says otherwise). Then, in one transaction:
 
-- every participant's display name and device hash are erased, staff included;
+- every participant's display name and device hash are erased, staff included, and the
+  registration list's names and e-mail addresses (features/invitations);
 - the same names copied into the log (`display_name`, `author_name` in any payload)
   are erased too, so that no report or replay brings them back;
 - the consultation is marked erased, and the log says so (`personal_data_erased`).
@@ -28,7 +29,7 @@ from server.core import event_log
 from server.core.access import lock_consultation
 from server.core.events import STAFF, EventDraft, LoggedEvent
 from server.core.lifecycle import ENDED
-from server.core.models import Consultation, Event, Participant
+from server.core.models import Consultation, Event, Invitation, Participant
 from server.core.runtime import Core
 
 from .rules import retention_days
@@ -88,6 +89,11 @@ def erase(core: Core, consultation_id: int) -> Erased | None:
             .values(display_name="", device_hash=None)
         )
         people: int = erased.rowcount  # type: ignore[attr-defined]
+        tx.execute(
+            update(Invitation)
+            .where(Invitation.consultation_id == consultation_id)
+            .values(display_name="", email="")
+        )
         events = 0
         for event in tx.scalars(select(Event).where(Event.consultation_id == consultation_id)):
             scrubbed = without_names(event.payload)

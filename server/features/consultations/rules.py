@@ -27,7 +27,7 @@ STAKEHOLDER_GROUPS = (
 )
 # The features that keep settings on a consultation (docs/agenda-format.md); any
 # other key would be stored, unread, with the consultation and sent in its snapshots.
-SETTINGS_KEYS = ("questions", "speakers", "retention", "privacy_notice")
+SETTINGS_KEYS = ("questions", "speakers", "retention", "invitations", "privacy_notice")
 # Days a consultation's personal data is kept after it ends (retention.py).
 RETENTION_DAYS = 30
 RETENTION_MAX_DAYS = 3650

@@ -23,7 +23,6 @@ from server.core.access import (
 )
 from server.core.errors import N_, Forbidden, NotFound
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, STAFF, EventDraft, LoggedEvent
-from server.core.features import Feature
 from server.core.group_commit import Pending, batched
 from server.core.lifecycle import DRAFT
 from server.core.models import AgendaItem, Consultation, Participant, RoleLink
@@ -37,13 +36,8 @@ from .views import ProfileView
 CreationHook = Callable[[Session, Consultation, ConsultationSpec, datetime], None]
 
 # Features that read their own part of an agenda file (draft polls, say) list a hook
-# (`Feature.creation_hooks`), installed by server/bootstrap.py; a hook that raises
-# DomainError refuses the whole file.
-CREATION_HOOKS: list[CreationHook] = []
-
-
-def install(features: Sequence[Feature]) -> None:
-    CREATION_HOOKS[:] = [hook for feature in features for hook in feature.creation_hooks]
+# (`Feature.creation_hooks`, installed in `core.wiring.creation_hooks`); a hook that
+# raises DomainError refuses the whole file.
 
 
 @dataclass(frozen=True)
@@ -107,7 +101,7 @@ def _create_once(
                 )
             )
         tx.flush()
-        for hook in CREATION_HOOKS:
+        for hook in core.wiring.creation_hooks:
             hook(tx, consultation, spec, now)
         tokens = {role: issue_link(tx, consultation, role, now) for role in (MODERATOR, RAPPORTEUR)}
         event_log.append(
@@ -214,7 +208,7 @@ def admit_all(store: Store, batch: Sequence[Pending[Joining]]) -> list[Any]:
         people = [_attendee(pending.command) for pending in batch]
         tokens = [pending.command.token for pending in batch]
         consents = [pending.command.consent for pending in batch]
-        return _admit(tx, consultation, people, tokens, consents)
+        return admit_people(tx, consultation, people, tokens, consents)
 
 
 def _attendee(joining: Joining) -> Participant:
@@ -284,10 +278,10 @@ def claim_link(core: Core, link_token: object, form: object) -> Admitted:
             role_link_id=link.id,
             joined_at=now,
         )
-        return _admit(tx, consultation, [person], [token])[0]
+        return admit_people(tx, consultation, [person], [token])[0]
 
 
-def _admit(
+def admit_people(
     tx: Session,
     consultation: Consultation,
     people: list[Participant],

@@ -6,7 +6,7 @@ client then applies only events numbered after it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -17,9 +17,9 @@ from server.core.access import Viewer
 from server.core.errors import N_, NotFound
 from server.core.event_log import events_since
 from server.core.events import ATTENDEE
-from server.core.features import Feature
 from server.core.models import Connection, Consultation, Participant
 from server.core.runtime import Core
+from server.core.tallies import reading_counts
 from server.core.times import iso
 from server.features.agenda.service import agenda_view
 
@@ -31,15 +31,8 @@ from .views import ConsultationView, SnapshotView
 REPLAY_LIMIT = 500
 
 # A feature's part: a TypedDict of its own keys (`NotesPart`, say), empty if none apply.
+# The application's parts are `core.wiring.snapshot_parts`, merged in their order.
 SnapshotPart = Callable[[Session, Consultation, Viewer, datetime], Mapping[str, object]]
-
-# Each feature's part, filled by `install` (server/bootstrap.py), never by an import.
-PARTS: list[SnapshotPart] = []
-
-
-def install(features: Sequence[Feature]) -> None:
-    """The features' parts of every snapshot (keys each returns are merged in), in order."""
-    PARTS[:] = [part for feature in features for part in feature.snapshot_parts]
 
 
 def snapshot(core: Core, viewer: Viewer) -> dict[str, Any]:
@@ -58,7 +51,8 @@ def snapshot(core: Core, viewer: Viewer) -> dict[str, Any]:
             "present": present_count(tx, consultation.id),
         }
         result: dict[str, Any] = dict(base)
-        for part in PARTS:
+        reading_counts(tx, core.tallies.counts)
+        for part in core.wiring.snapshot_parts:
             result.update(part(tx, consultation, viewer, now))
         return result
 
@@ -80,7 +74,7 @@ def catch_up(core: Core, viewer: Viewer, since: int) -> dict[str, Any]:
     return {
         "seq": consultation.last_seq,
         "server_time": core.now().isoformat(),
-        "events": [event.envelope(viewer.role) for event in events],
+        "events": [event.envelope(viewer.role, core.wiring) for event in events],
     }
 
 

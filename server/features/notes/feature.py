@@ -1,5 +1,6 @@
-"""What notes add to Baraza (installed by server/bootstrap.py); their report and archive
-parts are the foundation's (server/reports/foundation.py)."""
+"""What notes add to Baraza (installed by server/bootstrap.py); their report parts are
+the consultation's (features/consultations/report.py), their archive table the
+foundation's (reports/json_archive.py)."""
 
 from server.core.features import Feature
 

@@ -31,7 +31,7 @@ from server.core.ids import as_id
 from server.core.models import Consultation, Participant
 from server.core.runtime import Core
 from server.core.store import Store
-from server.core.unit_of_work import Notice, Outcome, Recount, within
+from server.core.unit_of_work import Follower, Notice, Outcome, Recount, within
 from server.features.presence.service import with_other_pages
 
 from . import models as storage
@@ -50,6 +50,7 @@ class BallotCommand:
     poll_id: Any
     answer: Any
     now: datetime
+    followers: Sequence[Follower]  # the application's (`core.wiring.followers`)
 
 
 def cast_ballot(core: Core, viewer: Viewer, poll_id: Any, answer: Any) -> Outcome:
@@ -59,9 +60,8 @@ def cast_ballot(core: Core, viewer: Viewer, poll_id: Any, answer: Any) -> Outcom
     earlier one; a ballot that was new or changed pushes the poll's results, and
     the voter's other pages, if any, hear `ballot_recorded`.
     """
-    outcome: Outcome = batched(
-        core, viewer.consultation_id, BallotCommand(viewer, poll_id, answer, core.now()), cast_all
-    )
+    command = BallotCommand(viewer, poll_id, answer, core.now(), core.wiring.followers)
+    outcome: Outcome = batched(core, viewer.consultation_id, command, cast_all)
     return outcome
 
 
@@ -73,7 +73,7 @@ def cast_all(store: Store, batch: Sequence[Pending[BallotCommand]]) -> list[Any]
 def _cast_one(tx: Session, command: BallotCommand) -> Outcome:
     """The rules of one ballot: check, insert or change, log."""
     viewer, poll_id, answer, now = command.viewer, command.poll_id, command.answer, command.now
-    uow = within(tx, viewer, {ATTENDEE}, now)
+    uow = within(tx, viewer, {ATTENDEE}, now, command.followers)
     poll = find_poll(tx, uow.consultation, poll_id)
     rules.check_open(poll.state)
     parsed = rules.parse_answer(definition_of(poll), answer)
@@ -189,7 +189,9 @@ def _first_ballots(
         poll = polls.get(ballot.poll_id) if as_id(ballot.poll_id) is not None else None
         if actor is None or poll is None or poll.consultation_id != consultation.id:
             continue
-        if (poll.id, actor.id) in voted or refused(check_actor, tx, actor, {ATTENDEE}):
+        if (poll.id, actor.id) in voted:
+            continue
+        if refused(check_actor, tx, consultation, actor, {ATTENDEE}):
             continue
         if refused(rules.check_open, poll.state):
             continue

@@ -24,12 +24,12 @@ from sqlalchemy import select
 
 from server.core.errors import N_, DomainError
 from server.core.events import Payload
+from server.features.consultations.report import group_label, places
 from server.features.presence import replay as attendance
 from server.i18n import gettext as _
 from server.i18n import pgettext
 from server.reports.bidi import isolate
 from server.reports.containment import log
-from server.reports.foundation import group_label, places
 from server.reports.json_archive import (
     ExportContext,
     Remap,
@@ -114,7 +114,7 @@ def _present_at_close(ctx: ReportContext) -> dict[Any, int]:
     types = (attendance.ARRIVED, attendance.LEFT, "poll_closed")
     for event in logged_events(ctx.tx, ctx.consultation.id, types):
         if event.type == "poll_closed":
-            poll = safe_event(event).payload.get("poll") or {}
+            poll = safe_event(event, ctx.wiring).payload.get("poll") or {}
             present[poll.get("id")] = len(peaks.present)
         else:
             peaks.apply(event.type, event.payload, event.at)

@@ -8,12 +8,11 @@ a poll's final tallies go into the log when it closes.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import func, select
@@ -25,6 +24,7 @@ from server.core.events import MODERATOR, STAFF, STAFF_ROLES, EventDraft
 from server.core.ids import as_id
 from server.core.models import Consultation
 from server.core.runtime import Core
+from server.core.tallies import counts_of, reading_counts
 from server.core.times import iso
 from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
 from server.features.agenda.rules import find_item
@@ -186,6 +186,7 @@ def current_results(core: Core, consultation_id: int, poll_ids: Collection[Any])
     """The results of the given polls now, for the coalesced tally pushes."""
     ids = [poll_id for poll_id in poll_ids if as_id(poll_id) is not None]
     with core.store.reading() as tx:
+        reading_counts(tx, core.tallies.counts)
         polls = tx.scalars(
             select(Poll).where(
                 Poll.consultation_id == consultation_id,
@@ -351,41 +352,16 @@ def _close(tx: Session, poll: Poll, now: datetime) -> EventDraft:
 
 
 def _tallied(tx: Session, poll: Poll, present: int, *, cached: bool = True) -> Tallied:
-    """Results with turnout; `cached` only in read transactions, which see committed data."""
-    counted = _cache.tally(tx, poll) if cached else _count(tx, poll)
+    """Results with turnout; `cached` only in read transactions, which see committed data,
+    in the application's counts (`core.tallies.counts`) the transaction was given."""
+    counts = counts_of(tx) if cached else None
+    if counts is None:
+        counted = _count(tx, poll)
+    else:
+        counted = counts.get(tx, ("poll", poll.id, poll.revision), partial(_count, tx, poll))
     results = {"poll_id": poll.id, **with_turnout(counted, present)}
     visible = rules.results_public(poll.visibility, poll.state)
     return Tallied(poll.id, results, public_results(results) if visible else None)
-
-
-class TallyCache:
-    """Tallies by (database, poll, revision): a reconnect storm re-reads no ballots.
-
-    A poll's revision moves in the same transaction as any change to its ballots,
-    so a committed revision stands for exactly one tally. Only read transactions
-    fill the cache: a write that rolls back must not leave its revision behind.
-    """
-
-    def __init__(self, size: int = 256) -> None:
-        self._size = size
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple[str, int, int], dict[str, Any]] = OrderedDict()
-
-    def tally(self, tx: Session, poll: Poll) -> dict[str, Any]:
-        key = (str(tx.get_bind().engine.url), poll.id, poll.revision)
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        results = _count(tx, poll)
-        with self._lock:
-            self._entries[key] = results
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-        return results
-
-
-_cache = TallyCache()
 
 
 def _count(tx: Session, poll: Poll) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from server.core import event_log
@@ -22,7 +22,14 @@ from server.core.access import Viewer, check_link_standing, locked_consultation
 from server.core.errors import DomainError
 from server.core.events import STAFF, EventDraft, LoggedEvent
 from server.core.group_commit import Pending, batched, rows_by_id
-from server.core.models import Connection, Consultation, Event, Participant, RoleLink
+from server.core.models import (
+    Connection,
+    Consultation,
+    Event,
+    Invitation,
+    Participant,
+    RoleLink,
+)
 from server.core.runtime import Core
 from server.core.store import Store
 from server.features.consultations.service import public_profile
@@ -148,13 +155,15 @@ def leave_all(store: Store, batch: Sequence[Pending[Departure]]) -> list[Any]:
 def revoked_connections(
     core: Core, *, consultation_id: int | None = None, worker: str | None = None
 ) -> list[str]:
-    """The connections made with a staff link revoked since (of one consultation, or
-    through one worker): they must be dropped, whatever the link's holder does next."""
+    """The connections made with a staff link or an invitation revoked since (of one
+    consultation, or through one worker): they must be dropped, whatever the link's holder
+    does next."""
     query = (
         select(Connection.sid)
         .join(Participant, Participant.id == Connection.participant_id)
-        .join(RoleLink, RoleLink.id == Participant.role_link_id)
-        .where(RoleLink.revoked_at.is_not(None))
+        .outerjoin(RoleLink, RoleLink.id == Participant.role_link_id)
+        .outerjoin(Invitation, Invitation.id == Participant.invitation_id)
+        .where(or_(RoleLink.revoked_at.is_not(None), Invitation.revoked_at.is_not(None)))
     )
     if consultation_id is not None:
         query = query.where(Connection.consultation_id == consultation_id)

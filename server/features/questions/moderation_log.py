@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from server.core.models import Participant
 from server.i18n import gettext as _
-from server.reports.model import Audience, Facts, ReportContext, Section, Table
+from server.reports.model import Facts, ReportContext, Section, Table
 
 from . import rules
 from .models import Question
@@ -64,7 +64,7 @@ def _counts(ctx: ReportContext) -> dict[str, int]:
     states, edited = _states(ctx)
     if not states:
         return {}
-    if ctx.audience == Audience.SHAREABLE:
+    if ctx.audience.shareable:
         states[rules.PENDING] += states.pop(rules.HIDDEN, 0)
     counts = {
         "asked": sum(states.values()),

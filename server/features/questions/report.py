@@ -37,9 +37,9 @@ from sqlalchemy import func, select
 
 from server.core.access import hash_token, new_token
 from server.core.events import Payload
+from server.features.consultations.report import group_label, iso_local, places
 from server.i18n import gettext as _
 from server.reports.bidi import isolate
-from server.reports.foundation import group_label, iso_local, places
 from server.reports.json_archive import (
     ExportContext,
     Remap,
@@ -95,6 +95,8 @@ def on_the_record(ctx: ReportContext) -> bool:
 
 def _shareable_view(ctx: ReportContext, view: Payload) -> Payload:
     """The view as this audience may name its author (see `on_the_record`)."""
+    if ctx.audience == Audience.PUBLIC and view.get("author") is not None:
+        return {**view, "author": None, "unnamed": True}
     if ctx.audience == Audience.FULL or view.get("author") is None or on_the_record(ctx):
         return view
     return {**view, "author": None, "unnamed": True}
@@ -230,7 +232,7 @@ def _counts(ctx: ReportContext, entries: list[Entry]) -> Counter[str]:
     for entry in entries:
         for member in _family(entry):
             state = rules.MERGED if member is not entry else entry.view["state"]
-            if state == rules.HIDDEN and ctx.audience == Audience.SHAREABLE:
+            if state == rules.HIDDEN and ctx.audience.shareable:
                 state = rules.PENDING
             counted[state] += 1
     return counted
@@ -403,7 +405,7 @@ def banned_summary(ctx: ReportContext, payload: Payload) -> str:
 
 
 def no_name(payload: Payload) -> Payload:
-    """Reports name no attendee (see foundation.PERSON_EVENTS)."""
+    """Reports name no attendee (see features/consultations/report.py, PERSON_EVENTS)."""
     person = payload.get("participant")
     if not isinstance(person, dict):
         return payload

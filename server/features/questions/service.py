@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.sql.elements import ColumnElement
 
-from server.core.access import Viewer, hash_token, new_token
+from server.core.access import WALK_IN_ASKING, Viewer, hash_token, new_token
 from server.core.errors import N_, Conflict, Forbidden, NotFound
 from server.core.events import ATTENDEE, MODERATOR, PUBLIC, STAFF, EventDraft, Payload
 from server.core.group_commit import batched, each_in_savepoint
@@ -30,13 +30,20 @@ from server.core.ids import as_id
 from server.core.models import Consultation, Participant
 from server.core.runtime import Core
 from server.core.times import iso
-from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work, within
+from server.core.unit_of_work import Follower, Outcome, UnitOfWork, unit_of_work, within
 from server.features.agenda import rules as agenda_rules
 from server.features.consultations.rules import ConsultationSpec
 
 from . import rules
 from .models import Question, QuestionQuota, QuestionVote
-from .views import AuthorView, OwnQuestionView, QuestionsPart, QuestionView, QueueView
+from .views import (
+    AuthorView,
+    OwnQuestionView,
+    QuestionsPart,
+    QuestionView,
+    QueueView,
+    ReceiptView,
+)
 
 VOTES_TOPIC = "question_votes"
 
@@ -51,15 +58,29 @@ def ask(core: Core, viewer: Viewer, text: Any, item_id: Any, anonymous: Any) -> 
     savepoint: a crowd asking at once shares the consultation's lock instead of
     queueing for it one transaction at a time.
     """
-    asking = partial(_ask_one, viewer, rules.question_text(text), item_id, anonymous, core.now())
+    asking = partial(
+        _ask_one,
+        viewer,
+        rules.question_text(text),
+        item_id,
+        anonymous,
+        core.now(),
+        core.wiring.followers,
+    )
     outcome: Outcome = batched(core, viewer.consultation_id, asking, each_in_savepoint)
     return outcome
 
 
 def _ask_one(
-    viewer: Viewer, cleaned: str, item_id: Any, anonymous: Any, now: datetime, tx: Session
+    viewer: Viewer,
+    cleaned: str,
+    item_id: Any,
+    anonymous: Any,
+    now: datetime,
+    followers: Sequence[Follower],
+    tx: Session,
 ) -> Outcome:
-    uow = within(tx, viewer, {ATTENDEE}, now)
+    uow = within(tx, viewer, {ATTENDEE, WALK_IN_ASKING}, now, followers)
     settings = rules.settings_of(uow.consultation.settings)
     target_item = _target_item(uow.consultation, item_id)
     rules.check_open(settings, target_item)
@@ -395,6 +416,24 @@ def my_questions(core: Core, viewer: Viewer, receipts: Any) -> list[OwnQuestionV
             .order_by(Question.id)
         )
         return [own_view(question) for question in found]
+
+
+def by_receipt(core: Core, receipt: str) -> ReceiptView | None:
+    """The question a receipt was given for, as its asker sees it (None: no such receipt).
+
+    The receipt is the asker's secret, kept by their browser since they asked: whoever
+    holds it may read the question's state from any device, without joining."""
+    with core.store.reading() as tx:
+        question = tx.scalar(select(Question).where(Question.receipt_hash == hash_token(receipt)))
+        if question is None:
+            return None
+        consultation = tx.get_one(Consultation, question.consultation_id)
+        item = next((i for i in consultation.items if i.id == question.item_id), None)
+        return {
+            "question": own_view(question),
+            "consultation_title": consultation.title,
+            "item_title": f"{item.position + 1}. {item.title}" if item is not None else None,
+        }
 
 
 def vote_counts(core: Core, viewer: Viewer) -> dict[str, int]:

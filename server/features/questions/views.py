@@ -63,3 +63,11 @@ class QueueView(TypedDict):
 
 class QuestionsPart(TypedDict):
     questions: QueueView
+
+
+class ReceiptView(TypedDict):
+    """A question as its receipt page shows it, on any device: where it was asked too."""
+
+    question: OwnQuestionView
+    consultation_title: str
+    item_title: str | None

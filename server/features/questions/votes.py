@@ -22,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from server.core import event_log, receipts
-from server.core.access import Viewer, check_actor
+from server.core.access import WALK_IN, Viewer, check_actor
 from server.core.base import table_of
 from server.core.errors import N_, Conflict
 from server.core.events import ATTENDEE, STAFF, EventDraft, LoggedEvent
@@ -38,7 +38,7 @@ from server.core.ids import as_id
 from server.core.models import Consultation, Participant
 from server.core.runtime import Core
 from server.core.store import Store
-from server.core.unit_of_work import Outcome, Recount, within
+from server.core.unit_of_work import Follower, Outcome, Recount, within
 
 from . import rules
 from .models import Question, QuestionVote
@@ -52,11 +52,12 @@ class VoteCommand:
     viewer: Viewer
     question_id: Any
     now: datetime
+    followers: Sequence[Follower]  # the application's (`core.wiring.followers`)
 
 
 def vote(core: Core, viewer: Viewer, question_id: Any) -> Outcome:
     """An attendee upvotes someone else's approved question, once."""
-    command = VoteCommand(viewer, question_id, core.now())
+    command = VoteCommand(viewer, question_id, core.now(), core.wiring.followers)
     outcome: Outcome = batched(core, viewer.consultation_id, command, vote_all)
     return outcome
 
@@ -68,7 +69,7 @@ def vote_all(store: Store, batch: Sequence[Pending[VoteCommand]]) -> list[Any]:
 
 def _vote_one(tx: Session, command: VoteCommand) -> Outcome:
     """The rules of one upvote: check, insert, log."""
-    uow = within(tx, command.viewer, {ATTENDEE}, command.now)
+    uow = within(tx, command.viewer, {ATTENDEE}, command.now, command.followers)
     question = find_question(tx, uow.consultation, command.question_id)
     rules.check_votable(question.state, own=question.author_id == uow.actor.id)
     if not _insert_vote(tx, question.id, uow.actor.id, command.now):
@@ -151,7 +152,9 @@ def _first_votes(
         question = questions.get(as_id(command.question_id))
         if actor is None or question is None or question.consultation_id != consultation.id:
             continue
-        if (question.id, actor.id) in voted or refused(check_actor, tx, actor, {ATTENDEE}):
+        if (question.id, actor.id) in voted:
+            continue
+        if refused(check_actor, tx, consultation, actor, {ATTENDEE}):
             continue
         own = question.author_id == actor.id
         if question.state == rules.HIDDEN or refused(rules.check_votable, question.state, own=own):
@@ -165,13 +168,15 @@ def _first_votes(
 
 def withdraw_vote(core: Core, viewer: Viewer, question_id: Any) -> Outcome:
     """An attendee takes their vote back (in the votes' batches, one savepoint each)."""
-    unvote = partial(_withdraw_one, viewer, question_id, core.now())
+    unvote = partial(_withdraw_one, viewer, question_id, core.now(), core.wiring.followers)
     outcome: Outcome = batched(core, viewer.consultation_id, unvote, each_in_savepoint)
     return outcome
 
 
-def _withdraw_one(viewer: Viewer, question_id: Any, now: datetime, tx: Session) -> Outcome:
-    uow = within(tx, viewer, {ATTENDEE}, now)
+def _withdraw_one(
+    viewer: Viewer, question_id: Any, now: datetime, followers: Sequence[Follower], tx: Session
+) -> Outcome:
+    uow = within(tx, viewer, {ATTENDEE, WALK_IN}, now, followers)
     question = find_question(tx, uow.consultation, question_id)
     if question.state == rules.PENDING:
         raise rules.unknown_question()

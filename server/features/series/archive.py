@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.core.models import AgendaItem, Consultation
+from server.core.wiring import Wiring
 from server.features.polls.models import Poll
 from server.reports import json_archive
 
@@ -36,7 +37,7 @@ FORMAT = "baraza-series-archive"
 VERSION = 1
 
 
-def export(tx: Session, series_id: int) -> str:
+def export(tx: Session, series_id: int, wiring: Wiring) -> str:
     """The series and every consultation of it, as one JSON document."""
     series = tx.get_one(Series, series_id)
     document = {
@@ -44,7 +45,7 @@ def export(tx: Session, series_id: int) -> str:
         "version": VERSION,
         "series": _series_file(tx, series),
         "consultations": [
-            _member_record(tx, member, consultation)
+            _member_record(tx, member, consultation, wiring)
             for member, consultation in members(tx, series_id)
         ],
     }
@@ -98,7 +99,9 @@ def numbers(tx: Session, model: Any, consultation_id: int) -> dict[int, int]:
     return {row_id: number for number, row_id in enumerate(ids, start=1)}
 
 
-def _member_record(tx: Session, member: SeriesMember, consultation: Consultation) -> dict[str, Any]:
+def _member_record(
+    tx: Session, member: SeriesMember, consultation: Consultation, wiring: Wiring
+) -> dict[str, Any]:
     items = numbers(tx, AgendaItem, consultation.id)
     polls = numbers(tx, Poll, consultation.id)
     item_keys = tx.scalars(
@@ -107,7 +110,7 @@ def _member_record(tx: Session, member: SeriesMember, consultation: Consultation
     poll_keys = tx.scalars(
         select(KeyedPoll).where(KeyedPoll.consultation_id == consultation.id)
     ).all()
-    archive = "".join(json_archive.export(tx, consultation))
+    archive = "".join(json_archive.export(tx, consultation, wiring))
     return {
         "dates_unknown": member.dates_unknown,
         "sample": member.sample,

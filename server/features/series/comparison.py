@@ -33,6 +33,7 @@ from server.core.events import ATTENDEE
 from server.core.models import AgendaItem, Consultation, Participant
 from server.core.runtime import Core
 from server.core.times import iso
+from server.core.wiring import Wiring
 from server.features.polls import models as poll_storage
 from server.features.polls.counting import BallotRow, tally
 from server.features.polls.models import Poll
@@ -80,13 +81,13 @@ def region_name(consultation: Consultation) -> str:
     return consultation.region or consultation.title
 
 
-def comparison(tx: Session, series_id: int, now: datetime) -> ComparisonView:
+def comparison(tx: Session, series_id: int, now: datetime, wiring: Wiring) -> ComparisonView:
     """The whole comparison of a series, as of `now` (the series checked by the caller)."""
     series = tx.get_one(Series, series_id)
     regions = members(tx, series_id)
     keys = {consultation.id: keys_of(tx, consultation.id) for _member, consultation in regions}
     polls = [
-        compare_poll(tx, poll, regions, {cid: k[1] for cid, k in keys.items()})
+        compare_poll(tx, poll, regions, {cid: k[1] for cid, k in keys.items()}, wiring)
         for poll in shared_polls(tx, series_id)
     ]
     divergences = [poll["divergence"] for poll in polls if poll["divergence"] is not None]
@@ -116,11 +117,12 @@ def compare_poll(
     shared: rules.SharedPoll,
     regions: Sequence[tuple[SeriesMember, Consultation]],
     keyed_polls: dict[int, dict[str, Any]],
+    wiring: Wiring,
 ) -> PollComparisonView:
     """One shared poll, region by region; `empty` when no region has a counted answer."""
     labels = option_labels(shared)
     results = [
-        _region_result(tx, shared, member, consultation, keyed_polls[consultation.id])
+        _region_result(tx, shared, member, consultation, keyed_polls[consultation.id], wiring)
         for member, consultation in regions
     ]
     compared = {
@@ -164,6 +166,7 @@ def _region_result(
     member: SeriesMember,
     consultation: Consultation,
     keyed: dict[str, Any],
+    wiring: Wiring,
 ) -> RegionResultView:
     view: RegionResultView = {
         "consultation_id": consultation.id,
@@ -195,7 +198,11 @@ def _region_result(
     if status != rules.COUNTED:
         return view
     rows = counted["rows"]
-    present = _present_at_close(tx, consultation.id).get(poll.id) if poll.state == CLOSED else None
+    present = (
+        _present_at_close(tx, consultation.id, wiring).get(poll.id)
+        if poll.state == CLOSED
+        else None
+    )
     view["voters"] = counted["voters"]
     view["present_at_close"] = present
     view["turnout"] = round(counted["voters"] / present, 3) if present else None
@@ -229,7 +236,7 @@ def _group_results(counted: dict[str, Any], option_keys: Sequence[str]) -> list[
     ]
 
 
-def _present_at_close(tx: Session, consultation_id: int) -> dict[Any, int]:
+def _present_at_close(tx: Session, consultation_id: int, wiring: Wiring) -> dict[Any, int]:
     """Attendees connected when each poll last closed, replayed from the log (as the
     poll report's turnout is)."""
     present: dict[Any, int] = {}
@@ -237,7 +244,7 @@ def _present_at_close(tx: Session, consultation_id: int) -> dict[Any, int]:
     types = (attendance_replay.ARRIVED, attendance_replay.LEFT, "poll_closed")
     for event in logged_events(tx, consultation_id, types):
         if event.type == "poll_closed":
-            poll = safe_event(event).payload.get("poll") or {}
+            poll = safe_event(event, wiring).payload.get("poll") or {}
             present[poll.get("id")] = len(peaks.present)
         else:
             peaks.apply(event.type, event.payload, event.at)
@@ -424,7 +431,7 @@ def read_comparison(core: Core, series_id: Any, token: object) -> ComparisonView
     """The comparison, for the series' organiser."""
     with core.store.reading() as tx:
         series = organiser_of(tx, series_id, token)
-        return comparison(tx, series.id, core.now())
+        return comparison(tx, series.id, core.now(), core.wiring)
 
 
 def read_poll(core: Core, series_id: Any, token: object, key: object) -> PollComparisonView:
@@ -436,7 +443,7 @@ def read_poll(core: Core, series_id: Any, token: object, key: object) -> PollCom
             raise rules.unknown_key(str(key))
         regions = members(tx, series.id)
         keyed = {consultation.id: keys_of(tx, consultation.id)[1] for _m, consultation in regions}
-        return compare_poll(tx, shared, regions, keyed)
+        return compare_poll(tx, shared, regions, keyed, core.wiring)
 
 
 def organiser_view(core: Core, series_id: Any, token: object) -> SeriesView:

@@ -22,9 +22,9 @@ from sqlalchemy import select
 
 from server.core.events import Payload
 from server.core.models import Participant
+from server.features.consultations.report import group_label, iso_local
 from server.i18n import gettext as _
 from server.reports.bidi import isolate
-from server.reports.foundation import group_label, iso_local
 from server.reports.json_archive import (
     ExportContext,
     Remap,
@@ -80,9 +80,10 @@ def item_speakers(ctx: ReportContext, item: ReportItem) -> Section | None:
             (_("Speaking time"), duration(sum(turn["duration"] for turn in turns))),
         )
     )
+    named = ctx.audience != Audience.PUBLIC  # the public page names nobody
     columns = (
         _("#"),
-        _("Speaker"),
+        *((_("Speaker"),) if named else ()),
         _("Stakeholder group"),
         _("Country"),
         _("Topic"),
@@ -94,7 +95,7 @@ def item_speakers(ctx: ReportContext, item: ReportItem) -> Section | None:
     rows = [
         (
             number,
-            speaker_name(turn),
+            *((speaker_name(turn),) if named else ()),
             group_label(turn["stakeholder_group"]),
             turn["country"] or "–",
             turn["topic"],

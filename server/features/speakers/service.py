@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.core import event_log
-from server.core.access import Viewer
+from server.core.access import WALK_IN, Viewer
 from server.core.errors import N_, Conflict, NotFound
 from server.core.events import ATTENDEE, MODERATOR, STAFF, EventDraft, LoggedEvent
 from server.core.lifecycle import ENDED
@@ -105,7 +105,7 @@ def raise_hand(core: Core, viewer: Viewer, item_id: Any, topic: Any) -> Outcome:
 
 def withdraw_hand(core: Core, viewer: Viewer, hand_id: Any) -> Outcome:
     """Take back one's own request to speak."""
-    with _queue_command(core, viewer, {ATTENDEE}) as uow:
+    with _queue_command(core, viewer, {ATTENDEE, WALK_IN}) as uow:
         hand, person = _hand(uow.tx, uow.consultation, hand_id)
         rules.check_owner(hand.participant_id, uow.actor.id)
         uow.log(_off_the_list(hand, person, rules.WITHDRAWN, "hand_withdrawn", uow.now))
@@ -160,7 +160,7 @@ def end_turn(core: Core, viewer: Viewer, hand_id: Any = None) -> Outcome:
 
     Allowed after the consultation has ended, so a turn left open can be closed.
     """
-    with _queue_command(core, viewer, {MODERATOR, ATTENDEE}, not_ended=False) as uow:
+    with _queue_command(core, viewer, {MODERATOR, ATTENDEE, WALK_IN}, not_ended=False) as uow:
         current = _speaking(uow.tx, uow.consultation.id)
         rules.check_someone_speaking(current[0].id if current else None, hand_id)
         assert current is not None

@@ -45,3 +45,25 @@ export function mountEndScreen(state, card, { ended } = {}) {
   new MutationObserver(() => { if (state.ended()) apply(); })
     .observe(document.querySelector("[data-panels]"), { childList: true, subtree: true });
 }
+
+// The end screen's links to what staff published: the report (its button), and the
+// moderation counts beside it. Live — the event may come long after the end — and on
+// reload, from the snapshot. `published` is told when the report's link appears.
+export function mountPublished(live, card, { published } = {}) {
+  if (!card) return;
+  const line = card.querySelector("[data-end-report]");
+  const report = card.querySelector("[data-end-report-link]");
+  const figures = card.querySelector("[data-end-figures-link]");
+  const paths = { report: null, moderation: null };
+  function render() {
+    line.hidden = !paths.report;
+    if (paths.report) report.href = paths.report;
+    figures.hidden = !paths.moderation;
+    if (paths.moderation) figures.href = paths.moderation;
+  }
+  live.onSnapshot((snap) => { Object.assign(paths, snap.publication); render(); });
+  live.on("report_published", ({ path }) => { paths.report = path; render(); published?.(); });
+  live.on("report_withdrawn", () => { paths.report = null; render(); });
+  live.on("moderation_page_published", ({ path }) => { paths.moderation = path; render(); });
+  live.on("moderation_page_withdrawn", () => { paths.moderation = null; render(); });
+}

@@ -4,7 +4,7 @@
 // and a poll that opens comes to the person (its tab is chosen, it is announced, and a button
 // leads back to where they were).
 import { mountAgenda } from "../agenda/agenda.js";
-import { mountEndScreen, mountLiveBar } from "../agenda/attendee.js";
+import { mountEndScreen, mountLiveBar, mountPublished } from "../agenda/attendee.js";
 import { announcer } from "../core/dom.js";
 import { live, messages, state } from "../core/index.js";
 import { mount as mountPolls } from "../polls/attendee.js";
@@ -106,6 +106,7 @@ mountLiveBar(live, state, document.querySelector("[data-live-bar]"));
 mountEndScreen(state, document.querySelector("[data-end]"), {
   ended: () => { say(t("ended")); document.querySelector("[data-end]").focus({ preventScroll: true }); },
 });
+mountPublished(live, document.querySelector("[data-end]"), { published: () => say(t("reportPublished")) });
 mountAgenda(live, state, document.querySelector("[data-agenda]"));
 mountQuestions(live, state);
 mountPolls(live, state);

@@ -6,6 +6,7 @@ import { live, state } from "../core/index.js";
 import { messages, t } from "../core/messages.js";
 import { mount as mountPolls } from "../polls/moderator.js";
 import { mount as mountQuestions } from "../questions/moderator.js";
+import { mount as mountPublish } from "../reports/publish.js";
 import { mount as mountScreen } from "../screen/moderator.js";
 import { mount as mountSpeakers } from "../speakers/moderator.js";
 
@@ -18,6 +19,7 @@ mountQuestions(live, state);
 mountPolls(live, state, { strip });
 mountSpeakers(live, state, { strip });
 mountScreen(live);
+mountPublish(live, state);
 
 // The link's state, said in words at all times (not only when it is down).
 const c = messages("console");

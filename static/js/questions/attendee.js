@@ -8,7 +8,8 @@
 // Your own questions: the server lists those it knows you asked in your snapshot.
 // A fully anonymous question is stored without you, so this page keeps the
 // receipt from the acknowledgement in localStorage and asks for those questions
-// by receipt (`my_questions`) — the server never learns they are yours.
+// by receipt (`my_questions`) — the server never learns they are yours. Each card links
+// its receipt's page (`/q/<receipt>`), which shows the question's state on any device.
 import { isPublic, matchesItem, renderQuestion, setUp, sortQuestions, votesLabel } from "./common.js";
 import { announcer, fillItemSelect, setText } from "../core/dom.js";
 import { putText } from "../core/messages.js";
@@ -110,6 +111,7 @@ export function mount(live, state) {
 
   function renderMine() {
     const list = [...mine.values()].sort((a, b) => b.id - a.id);
+    const kept = new Map(receipts().map((r) => [r.id, r.receipt]));
     const template = $("[data-q-mine-template]");
     $("[data-q-mine]").replaceChildren(...list.map((q) => renderQuestion(template, q, (node, slot) => {
       const pinned = queue.pinned()?.id === q.id;
@@ -124,6 +126,10 @@ export function mount(live, state) {
       const into = q.state === "merged" && q.merged_into_id ? (queue.get(q.merged_into_id) || mine.get(q.merged_into_id)) : null;
       const mergedText = q.merged_into_text || into?.text;
       slot("state").textContent = mergedText ? t("mergedInto", { text: mergedText }) : stateOf(q);
+      // The receipt this browser kept, as a link: the question's state on any device.
+      const receipt = kept.get(q.id);
+      slot("receipt-line").hidden = !receipt;
+      if (receipt) slot("receipt").href = `/q/${encodeURIComponent(receipt)}`;
     })));
     $("[data-q-mine-section]").hidden = list.length === 0;
   }

@@ -1,7 +1,7 @@
 """consent: when each participant accepted the privacy notice, and which version of it
 
-Revision ID: 0015
-Revises: 0012
+Revision ID: 0016
+Revises: 0014
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,9 @@ from alembic import op
 
 import server.core.base
 
-revision = "0015"
-down_revision = "0012"
+revision = "0016"
+# "0014" until 0015_integrity is merged on main; then "0015".
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -1,30 +1,29 @@
-"""The report's parts that the foundation owns: header, attendance, agenda, notes, timeline.
+"""The consultation's own parts of the report: the header, its agenda (an overview, then
+a section per item holding every feature's item sections), the rapporteur's notes, and
+how the timeline sums up the consultation's own events (people, links, the agenda,
+notes, erasure). Declared in this feature's `feature.py`.
 
-Features add theirs the same way (see the package's docstring).
+The notes are read here, not in the notes feature: the archive's foundation tables
+(server/reports/json_archive.py) read the notes' rows, so the notes feature cannot
+import the report machinery without a cycle.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, Payload
-from server.core.features import Feature, Part, each
 from server.core.lifecycle import ENDED
 from server.core.models import Participant
-from server.features.consultations.labels import GROUP_LABELS
 from server.features.notes.service import notes_of
-from server.features.presence import replay as attendance
 from server.i18n import gettext as _
 from server.i18n import pgettext
-
-from . import json_archive
-from .bidi import isolate
-from .model import (
+from server.reports.bidi import isolate
+from server.reports.model import (
     Audience,
     Cell,
     Facts,
@@ -35,11 +34,9 @@ from .model import (
     Text,
     duration,
     item_sections,
-    logged_events,
-    report_events,
-    summarise,
 )
-from .small_groups import CSV_MARKS, Marks, protect, report_marks
+
+from .labels import GROUP_LABELS
 
 # ---------------------------------------------------------------- header
 
@@ -57,10 +54,13 @@ def header(ctx: ReportContext) -> Section:
         (_("Held"), _held(ctx)),
         (_("Planned duration"), duration(c.planned_minutes * 60)),
         (_("Actual duration"), _actual_duration(ctx)),
-        (_("Moderators"), ", ".join(map(isolate, _staff_names(ctx, MODERATOR))) or "–"),
-        (_("Rapporteurs"), ", ".join(map(isolate, _staff_names(ctx, RAPPORTEUR))) or "–"),
-        (_("This report"), _audience_line(ctx)),
     ]
+    if ctx.audience != Audience.PUBLIC:
+        facts += [
+            (_("Moderators"), ", ".join(map(isolate, _staff_names(ctx, MODERATOR))) or "–"),
+            (_("Rapporteurs"), ", ".join(map(isolate, _staff_names(ctx, RAPPORTEUR))) or "–"),
+        ]
+    facts.append((_("This report"), _audience_line(ctx)))
     return Section("header", _("About the consultation"), (Facts(tuple(facts)),))
 
 
@@ -139,6 +139,12 @@ def _staff_names(ctx: ReportContext, role: str) -> list[str]:
 
 def _audience_line(ctx: ReportContext) -> str:
     made = _("made %(at)s", at=ctx.both(ctx.now))
+    if ctx.audience == Audience.PUBLIC:
+        return _(
+            "published: nobody is named; dismissed questions are counted, not listed; groups "
+            "and countries of fewer than 5 people are not shown apart; %(made)s",
+            made=made,
+        )
     if ctx.audience == Audience.FULL:
         return _(
             "full record for moderators: dismissed questions listed, authors who asked "
@@ -152,127 +158,6 @@ def _audience_line(ctx: ReportContext) -> str:
         "apart; %(made)s",
         made=made,
     )
-
-
-# ---------------------------------------------------------------- attendance
-
-
-def attendance_figures(ctx: ReportContext) -> dict[str, Any]:
-    """Joined and peak concurrent attendees, overall, by stakeholder group and by country."""
-    joined = ctx.tx.execute(
-        select(Participant.stakeholder_group, Participant.country, func.count())
-        .where(Participant.consultation_id == ctx.consultation.id, Participant.role == ATTENDEE)
-        .group_by(Participant.stakeholder_group, Participant.country)
-    ).all()
-    by_group: Counter[str] = Counter()
-    by_country: Counter[str] = Counter()
-    for group, country, count in joined:
-        by_group[group] += count
-        by_country[country] += count
-    peaks = attendance.replay(
-        (e.type, e.payload, e.at)
-        for e in logged_events(ctx.tx, ctx.consultation.id, (attendance.ARRIVED, attendance.LEFT))
-    )
-    return {
-        "joined": sum(by_group.values()),
-        "peak": peaks.peak,
-        "peak_at": peaks.peak_at,
-        "peak_everyone": ctx.consultation.peak_present,
-        "by_group": _breakdown(by_group, peaks.peak_by_group),
-        "by_country": _breakdown(by_country, peaks.peak_by_country),
-    }
-
-
-def _breakdown(joined: Counter[str], peaks: Counter[str]) -> list[tuple[str, int, int]]:
-    # Most joined first; "not given" (an empty country) last.
-    keys = sorted(set(joined) | set(peaks), key=lambda k: (k == "", -joined[k], k))
-    return [(key, joined[key], peaks[key]) for key in keys]
-
-
-def group_label(group: str) -> str:
-    label = GROUP_LABELS.get(group)
-    return str(label) if label is not None else group
-
-
-def _peak_among(ctx: ReportContext, field: str, keys: Iterable[str]) -> int:
-    """The most attendees of these groups (or countries) connected at once, together."""
-    together = set(keys)
-    merged = "\0others"  # no group or country is called this
-
-    def as_one(payload: Payload) -> Payload:
-        value = str(payload.get(field) or ("other" if field == "stakeholder_group" else ""))
-        return {**payload, field: merged} if value in together else payload
-
-    peaks = attendance.replay(
-        (e.type, as_one(e.payload), e.at)
-        for e in logged_events(ctx.tx, ctx.consultation.id, (attendance.ARRIVED, attendance.LEFT))
-    )
-    counted = peaks.peak_by_group if field == "stakeholder_group" else peaks.peak_by_country
-    return counted[merged]
-
-
-def _attendance_rows(
-    ctx: ReportContext,
-    figures: dict[str, Any],
-    dimension: str,
-    label: Callable[[str], Cell],
-    marks: Marks,
-) -> list[tuple[Cell, ...]]:
-    """A breakdown's rows, `(group, joined, peak)`; small groups hidden in shareable ones."""
-    field = {"by_group": "stakeholder_group", "by_country": "country"}[dimension]
-    protected = protect(figures[dimension], lambda row: int(row[1]), ctx.audience)
-    return protected.rows(
-        lambda row: label(row[0]),
-        lambda row: row[1:],
-        lambda rows: (sum(r[1] for r in rows), _peak_among(ctx, field, (r[0] for r in rows))),
-        marks,
-    )
-
-
-def attendance_section(ctx: ReportContext) -> Section:
-    figures = attendance_figures(ctx)
-    facts = (
-        (_("Attendees who joined"), str(figures["joined"])),
-        (
-            _("Most attendees connected at once"),
-            _("%(n)s, at %(at)s", n=figures["peak"], at=ctx.both(figures["peak_at"]))
-            if figures["peak_at"]
-            else "0",
-        ),
-        (_("Most people connected at once, staff included"), str(figures["peak_everyone"])),
-    )
-    marks = report_marks()
-    groups = Table(
-        (_("Stakeholder group"), _("Joined"), _("Peak at once")),
-        _attendance_rows(ctx, figures, "by_group", group_label, marks),
-    )
-    countries = Table(
-        (_("Country"), _("Joined"), _("Peak at once")),
-        _attendance_rows(
-            ctx, figures, "by_country", lambda country: country or _("not given"), marks
-        ),
-    )
-    return Section(
-        "attendance",
-        _("Attendance"),
-        (
-            Facts(facts),
-            Section("attendance_groups", _("By stakeholder group"), (groups,)),
-            Section("attendance_countries", _("By country"), (countries,)),
-        ),
-        data=figures if ctx.audience == Audience.FULL else {},
-    )
-
-
-def attendance_csv(ctx: ReportContext) -> Table:
-    figures = attendance_figures(ctx)
-    rows: list[tuple[Cell, ...]] = [("all", "", figures["joined"], figures["peak"])]
-    for dimension, breakdown in (("by_group", "stakeholder_group"), ("by_country", "country")):
-        rows += [
-            (breakdown, *row)
-            for row in _attendance_rows(ctx, figures, dimension, lambda key: key, CSV_MARKS)
-        ]
-    return Table(("breakdown", "value", "joined", "peak_concurrent"), rows)
 
 
 # ---------------------------------------------------------------- agenda
@@ -425,59 +310,15 @@ def item_notes(ctx: ReportContext, item: ReportItem) -> Section | None:
     return Section("notes", _("Rapporteur's notes"), (Text(text),), data={"item_id": item.id})
 
 
-# ---------------------------------------------------------------- timeline
+# ---------------------------------------------------------------- people and labels
 
 
-def event_label(event_type: str) -> str:
-    """ "item_started" → "Item started"."""
-    return event_type.replace("_", " ").capitalize()
+def group_label(group: str) -> str:
+    label = GROUP_LABELS.get(group)
+    return str(label) if label is not None else group
 
 
-def timeline(ctx: ReportContext) -> Section:
-    """Every event the audience may see, in order, read from the log as it is rendered."""
-    columns = (
-        _("#"),
-        _("Time (%(zone)s)", zone=ctx.in_zone(ctx.now).tzname()),
-        _("UTC"),
-        _("Event"),
-        _("By"),
-        _("Details"),
-    )
-    return Section("timeline", _("Timeline"), (Table(columns, _timeline_rows(ctx)),))
-
-
-def _timeline_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
-    day = ctx.in_zone(ctx.consultation.scheduled_start).date()
-    for event in report_events(ctx):
-        there, utc = ctx.in_zone(event.at), event.at.astimezone(UTC)
-        # Only a consultation that runs past midnight needs dates in its timeline.
-        pattern = "%H:%M:%S" if there.date() == day else "%Y-%m-%d %H:%M:%S"
-        yield (
-            event.seq,
-            there.strftime(pattern),
-            utc.strftime(pattern),
-            event_label(event.type),
-            event.actor_name or (_("an attendee") if event.actor_role == ATTENDEE else ""),
-            summarise(ctx, event),
-        )
-
-
-def timeline_csv(ctx: ReportContext) -> Table:
-    columns = ("seq", "at", "at_local", "type", "visibility", "actor_role", "actor", "details")
-    rows = (
-        (
-            e.seq,
-            e.at.isoformat(),
-            ctx.in_zone(e.at).isoformat(),
-            e.type,
-            e.visibility,
-            e.actor_role,
-            e.actor_name,
-            summarise(ctx, e),
-        )
-        for e in report_events(ctx)
-    )
-    return Table(columns, rows)
+# ---------------------------------------------------------------- the timeline's lines
 
 
 def _item_title(ctx: ReportContext, item_id: Any) -> str:
@@ -487,25 +328,25 @@ def _item_title(ctx: ReportContext, item_id: Any) -> str:
     return _("general notes") if item_id is None else ""
 
 
-def _extended(ctx: ReportContext, payload: Payload) -> str:
+def extended(ctx: ReportContext, payload: Payload) -> str:
     return f"{isolate(str(payload.get('title', '')))} (+{payload.get('minutes')} min)"
 
 
-def _reordered(ctx: ReportContext, payload: Payload) -> str:
+def reordered(ctx: ReportContext, payload: Payload) -> str:
     return ", ".join(_item_title(ctx, item_id) for item_id in payload.get("order", []))
 
 
 PERSON_EVENTS = ("participant_joined", "participant_arrived", "participant_left")
 
 
-def _no_attendee_names(payload: Payload) -> Payload:
+def no_attendee_names(payload: Payload) -> Payload:
     """Reports name staff, never attendees: who spoke up anonymously stays unknowable."""
     if payload.get("role") == ATTENDEE:
         return {**payload, "display_name": ""}
     return payload
 
 
-def _person(ctx: ReportContext, payload: Payload) -> str:
+def person(ctx: ReportContext, payload: Payload) -> str:
     """Staff by name and role; an attendee only by group and country."""
     if payload.get("role") == ATTENDEE:
         group = group_label(str(payload.get("stakeholder_group", "")))
@@ -517,51 +358,19 @@ def _person(ctx: ReportContext, payload: Payload) -> str:
     return who if present is None else _("%(who)s; %(n)s connected", who=who, n=present)
 
 
-def _link(ctx: ReportContext, payload: Payload) -> str:
+def link(ctx: ReportContext, payload: Payload) -> str:
     return str(payload.get("role", ""))
 
 
-def _erased(ctx: ReportContext, payload: Payload) -> str:
+def erased(ctx: ReportContext, payload: Payload) -> str:
     return _(
         "the names of %(n)s people, their retention period over",
         n=payload.get("participants", 0),
     )
 
 
-def _note(ctx: ReportContext, payload: Payload) -> str:
+def note(ctx: ReportContext, payload: Payload) -> str:
     text = payload.get("text", "")
     return _(
         "%(note)s, %(n)s characters", note=_item_title(ctx, payload.get("item_id")), n=len(text)
     )
-
-
-# What the foundation (the consultation, its agenda, people and notes) adds to the
-# report and the archive; server/bootstrap.py installs it with the consultations feature.
-FEATURE = Feature(
-    "consultations",
-    report_sections=[
-        Part("header", 0, header),
-        Part("attendance", 10, attendance_section),
-        Part("general_notes", 15, general_notes),
-        Part("agenda", 20, agenda_section),
-        Part("timeline", 100, timeline),
-    ],
-    item_sections=[Part("notes", 90, item_notes)],
-    csv_tables=[
-        Part("consultation.csv", 10, consultation_csv),
-        Part("agenda.csv", 20, agenda_csv),
-        Part("attendance.csv", 30, attendance_csv),
-        Part("timeline.csv", 90, timeline_csv),
-    ],
-    event_summaries={
-        "item_extended": _extended,
-        "agenda_reordered": _reordered,
-        **each(PERSON_EVENTS, _person),
-        "link_replaced": _link,
-        "personal_data_erased": _erased,
-        "note_saved": _note,
-    },
-    event_redactions=each(PERSON_EVENTS, _no_attendee_names),
-    shareable_staff_events=("consultation_created", "note_saved"),
-    payload_ids=json_archive.PAYLOAD_IDS,
-)

@@ -1,0 +1,1 @@
+"""Who may take part: open or invited consultations, registration lists, personal links."""
