@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from .base import table_of
+from .chatham import applies_to
 from .events import PUBLIC, STAFF, EventDraft, LoggedEvent
 from .models import Consultation, Event, Participant
 
@@ -59,6 +60,7 @@ def append_each(
                 created_at=now,
                 live=draft.live,
                 live_prev_seq=live_prev,
+                chatham=applies_to(consultation),
             )
         )
     if logged:
@@ -70,11 +72,12 @@ def append_each(
 def _row(event: LoggedEvent) -> dict[str, object]:
     """The columns of an event's row: how it was sent live is not part of the record."""
     row = vars(event).copy()
-    del row["live"], row["live_prev_seq"]
+    del row["live"], row["live_prev_seq"], row["chatham"]
     return row
 
 
-def to_logged(row: Event) -> LoggedEvent:
+def to_logged(row: Event, *, chatham: bool = False) -> LoggedEvent:
+    """A logged row as an event to send; `chatham`: its consultation is under the rule now."""
     return LoggedEvent(
         consultation_id=row.consultation_id,
         seq=row.seq,
@@ -85,15 +88,22 @@ def to_logged(row: Event) -> LoggedEvent:
         actor_id=row.actor_id,
         actor_role=row.actor_role,
         created_at=row.created_at,
+        chatham=chatham,
     )
 
 
 def events_since(
-    tx: Session, consultation_id: int, since: int, *, public_only: bool, limit: int
+    tx: Session,
+    consultation_id: int,
+    since: int,
+    *,
+    public_only: bool,
+    limit: int,
+    chatham: bool = False,
 ) -> Sequence[LoggedEvent]:
-    """Events after `since`, oldest first, at most `limit`."""
+    """Events after `since`, oldest first, at most `limit`; `chatham`: see `to_logged`."""
     query = select(Event).where(Event.consultation_id == consultation_id, Event.seq > since)
     if public_only:
         query = query.where(Event.visibility == PUBLIC)
     rows = tx.scalars(query.order_by(Event.seq).limit(limit))
-    return [to_logged(row) for row in rows]
+    return [to_logged(row, chatham=chatham) for row in rows]

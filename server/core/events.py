@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .wiring import Wiring
 
+from .chatham import nameless
+
 PUBLIC = "public"
 STAFF = "staff"
 
@@ -59,6 +61,9 @@ class LoggedEvent:
     # For an event just logged to be sent live, the seq of the last one sent live
     # before it: staff detect gaps with it. None when read back from the log.
     live_prev_seq: int | None = None
+    # Its consultation was under the Chatham House rule when it was sent (core/chatham.py):
+    # attendees and the present view read it without names.
+    chatham: bool = False
 
     def visible_to(self, role: str) -> bool:
         return self.visibility == PUBLIC or role in STAFF_ROLES
@@ -75,8 +80,14 @@ class LoggedEvent:
             "prev": prev,
             "type": self.type,
             "at": self.created_at.isoformat(),
-            "data": wiring.project(self.type, self.payload, role),
+            "data": self.data_for(role, wiring),
         }
+
+    def data_for(self, role: str, wiring: Wiring) -> Payload:
+        """The payload as `role` may read it: its projection, and no name for the public
+        audience of a consultation under the Chatham House rule."""
+        data = wiring.project(self.type, self.payload, role)
+        return nameless(data) if self.chatham and role == ATTENDEE else data
 
 
 def projecting(

@@ -16,11 +16,13 @@ from datetime import UTC
 from typing import IO
 
 from .containment import utf8
-from .model import Cell, ReportContext, Table, csv_tables
+from .model import Cell, ReportContext, Table, csv_tables, heading
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 CHUNK_BYTES = 64 * 1024
+# Under the Chatham House rule, the zip's first file says which record it is.
+CHATHAM_FILE = "00-chatham-house-rule.txt"
 
 
 def neutralise(value: Cell) -> Cell:
@@ -66,6 +68,10 @@ def render(ctx: ReportContext) -> Iterator[bytes]:
     sink = _Sink()
     stamp = ctx.now.astimezone(UTC).timetuple()[:6]
     with zipfile.ZipFile(sink, "w") as archive:  # the sink cannot seek: zipfile streams
+        if ctx.chatham:  # the mark comes first, before any table is opened
+            info = zipfile.ZipInfo(CHATHAM_FILE, date_time=stamp)
+            mark = heading(ctx.consultation.title, ctx.audience, chatham=True)
+            archive.writestr(info, utf8(BOM + mark + "\r\n"))
         for name, table in csv_tables(ctx):
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED

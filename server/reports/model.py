@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.core.chatham import applies_to, nameless
 from server.core.events import ATTENDEE, PUBLIC, RAPPORTEUR, STAFF_ROLES, Payload
 from server.core.models import AgendaItem, Consultation, Event, Participant
 from server.core.wiring import Wiring
@@ -95,15 +96,32 @@ class Report:
     title: str
     audience: Audience
     sections: tuple[Section, ...]
+    chatham: bool = False  # under the Chatham House rule (core/chatham.py)
 
     @property
     def heading(self) -> str:
         """The first line of every format: which of the two reports this is, then the title."""
-        if self.audience == Audience.FULL:
-            return _("Full record (moderators only): %(title)s", title=isolate(self.title))
-        if self.audience == Audience.PUBLIC:
-            return _("Report: %(title)s", title=isolate(self.title))
-        return _("Shareable report: %(title)s", title=isolate(self.title))
+        return heading(self.title, self.audience, chatham=self.chatham)
+
+
+def heading(title: str, audience: Audience, *, chatham: bool) -> str:
+    """Which of the reports this is, then the title; under the Chatham House rule the
+    full record says first that it is for staff only."""
+    if audience == Audience.FULL and chatham:
+        return _(
+            "Staff only — under the Chatham House rule. Full record (moderators only): %(title)s",
+            title=isolate(title),
+        )
+    if audience == Audience.FULL:
+        return _("Full record (moderators only): %(title)s", title=isolate(title))
+    if audience == Audience.PUBLIC:
+        return _("Report: %(title)s", title=isolate(title))
+    if chatham:
+        return _(
+            "Shareable report, under the Chatham House rule (no names): %(title)s",
+            title=isolate(title),
+        )
+    return _("Shareable report: %(title)s", title=isolate(title))
 
 
 # ---------------------------------------------------------------- context
@@ -137,6 +155,16 @@ class ReportContext:
     now: datetime
     wiring: Wiring
     items: tuple[ReportItem, ...] = ()
+
+    @property
+    def chatham(self) -> bool:
+        """Under the Chatham House rule: the shareable audience reads no participant's name."""
+        return applies_to(self.consultation)
+
+    @property
+    def names_shown(self) -> bool:
+        """Whether this report may name participants (as each feature's rules allow)."""
+        return self.audience == Audience.FULL or not self.chatham
 
     @property
     def zone(self) -> ZoneInfo:
@@ -199,7 +227,7 @@ def build(ctx: ReportContext) -> Report:
         for part in ctx.wiring.report_sections
         if (section := _provided(part.key, partial(part.provide, ctx))) is not None
     )
-    return Report(ctx.consultation.title, ctx.audience, sections)
+    return Report(ctx.consultation.title, ctx.audience, sections, ctx.chatham)
 
 
 def item_sections(ctx: ReportContext, item: ReportItem) -> tuple[Section, ...]:
@@ -310,10 +338,12 @@ def safe_event(event: ReportEvent, wiring: Wiring) -> ReportEvent:
 
 def report_events(ctx: ReportContext, types: Sequence[str] | None = None) -> Iterator[ReportEvent]:
     """The consultation's events in order, as `ctx.audience` may see them, read in batches."""
-    staff = _staff_names(ctx.tx, ctx.consultation.id)
+    staff = _staff_names(ctx.tx, ctx.consultation.id) if ctx.names_shown else {}
     for event in logged_events(ctx.tx, ctx.consultation.id, types):
         name = staff.get(event.actor_id, "") if event.actor_id is not None else ""
         named = replace(event, actor_name=name)
+        if not ctx.names_shown:
+            named = replace(named, payload=nameless(named.payload))
         shown = contained(
             partial(view_event, named, ctx.audience, ctx.wiring),
             partial(_unreadable_event, named, ctx.audience),

@@ -362,6 +362,8 @@ def sister_spec(base: dict[str, object]) -> object:
     spec = {**base, **{f: request.form[f] for f in fields if request.form.get(f)}}
     if request.form.getlist("languages"):
         spec["languages"] = request.form.getlist("languages")
+    if request.form.get("chatham_house") == "on":
+        spec["settings"] = {"chatham_house": True}
     return spec
 
 

@@ -206,6 +206,7 @@ COMMANDS_ALLOWED: dict[str, tuple[set[str], Example]] = {
         lambda w: w.item_running() or w.then({}, ("close_speakers_list", {})),
     ),
     "set_speakers_ordering": ({MODERATOR}, lambda w: {"ordering": "balanced"}),
+    "set_chatham_house": ({MODERATOR}, lambda w: {"on": True}),
     "set_speaking_time": ({MODERATOR}, lambda w: {"seconds": 120}),
     # The shared screen
     "show_on_screen": ({MODERATOR}, lambda w: {"subject": "join"}),

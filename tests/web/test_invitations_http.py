@@ -235,6 +235,15 @@ def test_the_json_api_records_consent_when_sent(http, c):
 NAMES = ("Amina Diallo", "João Silva")
 
 
+def test_erasing_my_name_erases_it_from_the_registration_list_too(app, http, c):
+    upload(http, c, LIST)
+    browser, _ = open_link(app, c, link_of(http, c))
+    token = browser.get_cookie(f"bz_{c.join_code}").value
+    erased = http.post("/api/commands/erase_my_name", json={}, headers=bearer(token))
+    assert erased.status_code == 200, erased.json
+    assert [p["display_name"] for p in listed(http, c)] == ["", "João Silva"]
+
+
 def test_a_revoked_link_no_longer_opens(app, http, c):
     upload(http, c, LIST)
     path = link_of(http, c)

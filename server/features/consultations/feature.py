@@ -1,14 +1,16 @@
-"""What the consultation itself adds to the report and the archive (wired by
-server/bootstrap.py): its header, agenda, notes and timeline, the CSV files of them,
+"""What the consultation itself adds (wired by server/bootstrap.py): the Chatham House
+switch, its header, agenda, notes and timeline in the report, the CSV files of them,
 and how the timeline and the archive read its own events."""
 
+from server.core.commands import calling
 from server.core.features import Feature, Part, each
 from server.reports import json_archive, timeline
 
-from . import report
+from . import chatham, report
 
 FEATURE = Feature(
     "consultations",
+    commands={"set_chatham_house": calling(chatham.set_chatham_house, "on")},
     report_sections=[
         Part("header", 0, report.header),
         Part("general_notes", 15, report.general_notes),
@@ -28,6 +30,7 @@ FEATURE = Feature(
         "link_replaced": report.link,
         "personal_data_erased": report.erased,
         "note_saved": report.note,
+        "chatham_house_set": report.chatham_switch,
     },
     event_redactions=each(report.PERSON_EVENTS, report.no_attendee_names),
     shareable_staff_events=("consultation_created", "note_saved"),

@@ -57,8 +57,8 @@ def header(ctx: ReportContext) -> Section:
     ]
     if ctx.audience != Audience.PUBLIC:
         facts += [
-            (_("Moderators"), ", ".join(map(isolate, _staff_names(ctx, MODERATOR))) or "–"),
-            (_("Rapporteurs"), ", ".join(map(isolate, _staff_names(ctx, RAPPORTEUR))) or "–"),
+            (_("Moderators"), _staff_line(ctx, MODERATOR)),
+            (_("Rapporteurs"), _staff_line(ctx, RAPPORTEUR)),
         ]
     facts.append((_("This report"), _audience_line(ctx)))
     return Section("header", _("About the consultation"), (Facts(tuple(facts)),))
@@ -72,6 +72,7 @@ def consultation_csv(ctx: ReportContext) -> Table:
     actual = (c.ended_at or ctx.now) - c.started_at if c.started_at else None
     rows: list[tuple[str, Cell]] = [
         ("audience", str(ctx.audience)),  # first: which of the two records this is
+        ("chatham_house", "yes" if ctx.chatham else "no"),
         ("title", c.title),
         ("short_name", c.short_name),
         ("region", c.region),
@@ -127,8 +128,17 @@ def _actual_duration(ctx: ReportContext) -> str:
     return spent if c.state == ENDED else _("%(time)s so far", time=spent)
 
 
+def _staff_line(ctx: ReportContext, role: str) -> str:
+    if not ctx.names_shown:
+        return _("not named (Chatham House rule)")
+    return ", ".join(map(isolate, _staff_names(ctx, role))) or "–"
+
+
 def _staff_names(ctx: ReportContext, role: str) -> list[str]:
-    """Distinct names in the order people joined (a link opened twice is one person)."""
+    """Distinct names in the order people joined (a link opened twice is one person);
+    none where the report names nobody (the Chatham House rule)."""
+    if not ctx.names_shown:
+        return []
     names = ctx.tx.scalars(
         select(Participant.display_name)
         .where(Participant.consultation_id == ctx.consultation.id, Participant.role == role)
@@ -143,6 +153,19 @@ def _audience_line(ctx: ReportContext) -> str:
         return _(
             "published: nobody is named; dismissed questions are counted, not listed; groups "
             "and countries of fewer than 5 people are not shown apart; %(made)s",
+            made=made,
+        )
+    if ctx.audience == Audience.FULL and ctx.chatham:
+        return _(
+            "staff only, under the Chatham House rule: the full record names participants, "
+            "who were named to nobody else; not to be shared; %(made)s",
+            made=made,
+        )
+    if ctx.chatham:
+        return _(
+            "shareable, under the Chatham House rule: no participant is named (speakers by "
+            "stakeholder group and country only); dismissed questions are counted, not "
+            "listed; groups and countries of fewer than 5 people are not shown apart; %(made)s",
             made=made,
         )
     if ctx.audience == Audience.FULL:
@@ -356,6 +379,13 @@ def person(ctx: ReportContext, payload: Payload) -> str:
         who = f"{name} ({payload.get('role', '')})"
     present = payload.get("present")
     return who if present is None else _("%(who)s; %(n)s connected", who=who, n=present)
+
+
+def chatham_switch(ctx: ReportContext, payload: Payload) -> str:
+    """The Chatham House switch (features/consultations/chatham.py); the log says who."""
+    if payload.get("on") is True:
+        return _("names hidden from attendees and the shareable report")
+    return _("names shown again")
 
 
 def link(ctx: ReportContext, payload: Payload) -> str:

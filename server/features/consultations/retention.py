@@ -21,12 +21,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select, update
 
 from server.core import event_log
 from server.core.access import lock_consultation
+from server.core.chatham import nameless
 from server.core.events import STAFF, EventDraft, LoggedEvent
 from server.core.lifecycle import ENDED
 from server.core.models import Consultation, Event, Invitation, Participant
@@ -35,8 +35,6 @@ from server.core.runtime import Core
 from .rules import retention_days
 
 log = logging.getLogger(__name__)
-
-NAME_KEYS = ("display_name", "author_name")
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,7 @@ def erase(core: Core, consultation_id: int) -> Erased | None:
         )
         events = 0
         for event in tx.scalars(select(Event).where(Event.consultation_id == consultation_id)):
-            scrubbed = without_names(event.payload)
+            scrubbed = nameless(event.payload)
             if scrubbed != event.payload:
                 event.payload = scrubbed
                 events += 1
@@ -107,15 +105,3 @@ def erase(core: Core, consultation_id: int) -> Erased | None:
         code = consultation.join_code
     log.info("personal data erased", extra={"consultation": code, **counts})
     return Erased(code, people, events, logged)
-
-
-def without_names(value: Any) -> Any:
-    """`value` with every name-holding field emptied, at any depth."""
-    if isinstance(value, dict):
-        return {
-            key: "" if key in NAME_KEYS and isinstance(item, str) else without_names(item)
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [without_names(item) for item in value]
-    return value

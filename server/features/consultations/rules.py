@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
+from server.core import chatham
 from server.core.errors import N_, DomainError
 from server.core.languages import LANGUAGES
 from server.core.text import clean_text, name_fields, optional_text, require_int
@@ -27,7 +28,7 @@ STAKEHOLDER_GROUPS = (
 )
 # The features that keep settings on a consultation (docs/agenda-format.md); any
 # other key would be stored, unread, with the consultation and sent in its snapshots.
-SETTINGS_KEYS = ("questions", "speakers", "retention", "invitations", "privacy_notice")
+SETTINGS_KEYS = ("questions", "speakers", "retention", "invitations", chatham.KEY, "privacy_notice")
 # Days a consultation's personal data is kept after it ends (retention.py).
 RETENTION_DAYS = 30
 RETENTION_MAX_DAYS = 3650
@@ -88,6 +89,8 @@ def parse_spec(data: Any) -> ConsultationSpec:
     planned = data.get("planned_minutes", sum(i.planned_minutes for i in parsed_items))
     settings = parse_settings_keys(data.get("settings", {}))
     parse_retention(settings.get("retention"))
+    if chatham.KEY in settings:
+        parse_chatham_house(settings[chatham.KEY])
     languages = parse_languages(data.get("languages", ["en"]))
     if "privacy_notice" in settings:
         settings = {
@@ -213,6 +216,15 @@ def parse_retention(value: Any) -> None:
     if not isinstance(value, dict) or set(value) != {"days"}:
         raise DomainError("invalid_retention", N_("Retention is a mapping with one key, days."))
     require_int(value["days"], "retention_days", minimum=1, maximum=RETENTION_MAX_DAYS)
+
+
+def parse_chatham_house(value: Any) -> bool:
+    """`settings.chatham_house` or `set_chatham_house`'s `on`: true or false, nothing else."""
+    if not isinstance(value, bool):
+        raise DomainError(
+            "invalid_chatham_house", N_("The Chatham House rule is on (true) or off (false).")
+        )
+    return value
 
 
 def retention_days(settings: Any) -> int:

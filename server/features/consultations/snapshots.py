@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.core.access import Viewer
+from server.core.chatham import applies_to, nameless
 from server.core.errors import N_, NotFound
 from server.core.event_log import events_since
 from server.core.events import ATTENDEE
@@ -54,7 +55,9 @@ def snapshot(core: Core, viewer: Viewer) -> dict[str, Any]:
         reading_counts(tx, core.tallies.counts)
         for part in core.wiring.snapshot_parts:
             result.update(part(tx, consultation, viewer, now))
-        return result
+        # Under the Chatham House rule the public audience reads no name, its own
+        # included (the present view opened by a moderator reads as an attendee).
+        return nameless(result) if viewer.role == ATTENDEE and applies_to(consultation) else result
 
 
 def catch_up(core: Core, viewer: Viewer, since: int) -> dict[str, Any]:
@@ -67,7 +70,12 @@ def catch_up(core: Core, viewer: Viewer, since: int) -> dict[str, Any]:
             events = None
         else:
             events = events_since(
-                tx, consultation.id, since, public_only=viewer.role == ATTENDEE, limit=REPLAY_LIMIT
+                tx,
+                consultation.id,
+                since,
+                public_only=viewer.role == ATTENDEE,
+                limit=REPLAY_LIMIT,
+                chatham=applies_to(consultation),
             )
     if events is None:
         return {"snapshot": snapshot(core, viewer)}
@@ -93,6 +101,7 @@ def consultation_view(consultation: Consultation) -> ConsultationView:
         "join_code": consultation.join_code,
         "started_at": iso(consultation.started_at),
         "ended_at": iso(consultation.ended_at),
+        "chatham_house": applies_to(consultation),
     }
 
 

@@ -24,6 +24,8 @@ class ConsultationView(TypedDict):
     join_code: str
     started_at: str | None
     ended_at: str | None
+    # Under the Chatham House rule: attendees and the present view read no name.
+    chatham_house: bool
 
 
 class ProfileView(TypedDict):

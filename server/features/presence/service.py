@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from server.core import event_log
 from server.core.access import Viewer, check_link_standing, locked_consultation
+from server.core.chatham import applies_to
 from server.core.errors import DomainError
 from server.core.events import STAFF, EventDraft, LoggedEvent
 from server.core.group_commit import Pending, batched, rows_by_id
@@ -206,7 +207,8 @@ def latest_events_of_attended(core: Core) -> tuple[list[int], list[LoggedEvent]]
                 .where(Event.consultation_id == consultation.id, Event.seq.in_(seqs))
                 .order_by(Event.seq)
             )
-            latest += [event_log.to_logged(row) for row in rows]
+            chatham = applies_to(consultation)
+            latest += [event_log.to_logged(row, chatham=chatham) for row in rows]
             consultation_ids.append(consultation.id)
     return consultation_ids, latest
 

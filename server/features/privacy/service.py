@@ -5,10 +5,11 @@ they accepted, their questions (those asked under their name or anonymously to
 attendees: a fully anonymous question is stored without anyone, so no one can find
 it for them), how many questions they upvoted, their ballots and their hands.
 
-`erase_my_name` empties their display name and every copy of it the log holds for
-them, as the retention period's erasure does for everyone (retention.py): a copy is
-a `display_name` or `author_name` in a part of a payload that names them by id, or in
-an event they logged that names no one else. It is logged without the name, for
+`erase_my_name` empties their display name, the registration list's (if they came by
+invitation) and every copy of it the log holds for them, as the retention period's
+erasure does for everyone (retention.py): a copy is a `display_name` or `author_name`
+in a part of a payload that names them by id, or in an event they logged that names
+no one else. It is logged without the name, for
 staff; done again, it changes nothing more and logs nothing.
 """
 
@@ -21,11 +22,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.core.access import Viewer
+from server.core.chatham import NAME_KEYS
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, STAFF, EventDraft
-from server.core.models import AgendaItem, Consultation, Event, Participant
+from server.core.models import AgendaItem, Consultation, Event, Invitation, Participant
 from server.core.runtime import Core
 from server.core.unit_of_work import Outcome, unit_of_work
-from server.features.consultations.retention import NAME_KEYS
 from server.features.consultations.service import find_by_code
 from server.features.polls.models import Ballot, Poll
 from server.features.questions.models import Question, QuestionVote
@@ -187,6 +188,8 @@ def erase_my_name(core: Core, viewer: Viewer) -> Outcome:
             uow.reply(erased=False)
         else:
             person.display_name = ""
+            if person.invitation_id is not None:  # the registration list's copy
+                uow.tx.get_one(Invitation, person.invitation_id).display_name = ""
             events = erase_copies(uow.tx, person)
             payload = {"participant_id": person.id, "events": events}
             uow.log([EventDraft(ERASED, payload, STAFF)])

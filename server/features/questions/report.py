@@ -94,10 +94,11 @@ def on_the_record(ctx: ReportContext) -> bool:
 
 
 def _shareable_view(ctx: ReportContext, view: Payload) -> Payload:
-    """The view as this audience may name its author (see `on_the_record`)."""
-    if ctx.audience == Audience.PUBLIC and view.get("author") is not None:
-        return {**view, "author": None, "unnamed": True}
-    if ctx.audience == Audience.FULL or view.get("author") is None or on_the_record(ctx):
+    """The view as this audience may name its author (see `on_the_record`; the public
+    page, and under the Chatham House rule the shareable report, name no author)."""
+    if ctx.audience == Audience.FULL or view.get("author") is None:
+        return view
+    if on_the_record(ctx) and ctx.names_shown and ctx.audience != Audience.PUBLIC:
         return view
     return {**view, "author": None, "unnamed": True}
 

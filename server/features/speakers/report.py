@@ -58,7 +58,11 @@ def _turns(ctx: ReportContext) -> dict[int, list[dict[str, Any]]]:
     return {entry["item_id"]: entry["speakers"] for entry in record}
 
 
-def speaker_name(turn: Payload) -> str:
+def speaker_name(turn: Payload, ctx: ReportContext | None = None) -> str:
+    """The speaker's name; under the Chatham House rule, in the shareable report, a neutral
+    label (their stakeholder group and country stay: see `item_speakers`)."""
+    if ctx is not None and not ctx.names_shown:
+        return _("A participant")
     return str(turn.get("display_name") or _("(no name given)"))
 
 
@@ -95,7 +99,7 @@ def item_speakers(ctx: ReportContext, item: ReportItem) -> Section | None:
     rows = [
         (
             number,
-            *((speaker_name(turn),) if named else ()),
+            *((speaker_name(turn, ctx),) if named else ()),
             group_label(turn["stakeholder_group"]),
             turn["country"] or "–",
             turn["topic"],
@@ -210,7 +214,7 @@ def _turn_rows(ctx: ReportContext) -> Iterator[tuple[Cell, ...]]:
                 item.number,
                 item.title,
                 number,
-                turn["display_name"],
+                turn["display_name"] if ctx.names_shown else "",
                 turn["stakeholder_group"],
                 turn["country"],
                 turn["topic"],
@@ -241,32 +245,33 @@ def speaking_time_csv(ctx: ReportContext) -> Table:
 # ---------------------------------------------------------------- the timeline
 
 
-def _who(payload: Payload) -> str:
+def _who(ctx: ReportContext, payload: Payload) -> str:
     """ "Amina (Civil society, NG)"."""
     where = (group_label(str(payload.get("stakeholder_group", ""))), payload.get("country") or "")
-    return f"{isolate(speaker_name(payload))} ({', '.join(part for part in where if part)})"
+    name = speaker_name(payload, ctx)
+    return f"{isolate(name)} ({', '.join(part for part in where if part)})"
 
 
 def hand_summary(ctx: ReportContext, payload: Payload) -> str:
     topic = payload.get("topic")
-    return f"{_who(payload)}: {isolate(str(topic))}" if topic else _who(payload)
+    return f"{_who(ctx, payload)}: {isolate(str(topic))}" if topic else _who(ctx, payload)
 
 
 def floor_summary(ctx: ReportContext, payload: Payload) -> str:
-    return _who(payload)
+    return _who(ctx, payload)
 
 
 def extended_summary(ctx: ReportContext, payload: Payload) -> str:
-    return f"{_who(payload)}, +{duration(payload.get('seconds', 0))}"
+    return f"{_who(ctx, payload)}, +{duration(payload.get('seconds', 0))}"
 
 
 def overran_summary(ctx: ReportContext, payload: Payload) -> str:
     allotted = payload.get("limit_seconds", 0) + payload.get("extra_seconds", 0)
-    return _("%(who)s, past %(time)s", who=_who(payload), time=duration(allotted))
+    return _("%(who)s, past %(time)s", who=_who(ctx, payload), time=duration(allotted))
 
 
 def ended_summary(ctx: ReportContext, payload: Payload) -> str:
-    return f"{_who(payload)}, {duration(payload.get('duration', 0))}"
+    return f"{_who(ctx, payload)}, {duration(payload.get('duration', 0))}"
 
 
 def _item_line(ctx: ReportContext, item_id: Any) -> str:

@@ -180,6 +180,9 @@ export function connectLive({ code, view, ready = null, initial = null }) {
     },
     onStatus(fn) { statusHandlers.push(fn); },
     onNotice(fn) { socket.on("notice", fn); },
+    // Read the whole state again (a fresh snapshot): what changes how everything reads,
+    // the Chatham House rule say. Events meanwhile wait for it, as at the start.
+    refresh() { seq = null; resync(); },
     now() { return Date.now() + offsetMs; },
     command: outbox.command,
     onPending: outbox.onPending,

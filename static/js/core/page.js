@@ -1,5 +1,6 @@
 // What every live page starts with: the link to the server, the consultation's
 // state fed by it, the connection status line and the count of people here.
+import { mountChatham } from "./chatham.js";
 import { trackConsultation } from "./consultation.js";
 import { connectLive } from "./live.js";
 import { mountPresence, mountStatus } from "./status.js";
@@ -16,5 +17,6 @@ export function startPage({ view, ready } = {}) {
   const state = trackConsultation(live);
   mountStatus(live, document.querySelector("[data-live-status]"));
   mountPresence(live, document.querySelector("[data-present]"));
+  mountChatham(live);
   return { live, state };
 }

@@ -21,6 +21,17 @@ mountSpeakers(live, state, { strip });
 mountScreen(live);
 mountPublish(live, state);
 
+// The Chatham House switch: as the snapshot says (every page reads a fresh one when it
+// changes, this one included), and sent as `set_chatham_house` when ticked or unticked.
+const chatham = document.querySelector("[data-chatham-switch]");
+const chathamError = document.querySelector("[data-chatham-error]");
+live.onSnapshot((snap) => { chatham.checked = Boolean(snap.consultation.chatham_house); });
+chatham.addEventListener("change", async () => {
+  chathamError.textContent = "";
+  const ack = await live.command("set_chatham_house", { on: chatham.checked });
+  if (!ack.ok) { chathamError.textContent = ack.error.message; chatham.checked = !chatham.checked; }
+});
+
 // The link's state, said in words at all times (not only when it is down).
 const c = messages("console");
 const connection = strip.querySelector("[data-connection]");
