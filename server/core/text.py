@@ -12,27 +12,39 @@ from .errors import N_, DomainError
 # a field holds, and pages render every field escaped.
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
-# How a field is named in messages; translated with the message. A feature names
-# its own fields with `name_fields(...)`; an unnamed field shows its key.
-_FIELD_LABELS = {
+# How a field is named in messages, translated with the message: one vocabulary for
+# every feature (as the error codes are), so that a field two features share — a poll's
+# and an attendee's "question" — reads the same in both, and nothing is registered when
+# a module is imported. A field not named here shows its key.
+FIELD_LABELS = {
     "title": N_("The title"),
     "description": N_("The description"),
     "region": N_("The region"),
     "display_name": N_("The name"),
     "minutes": N_("The minutes"),
     "planned_minutes": N_("The planned minutes"),
+    # questions and polls
+    "question": N_("The question"),
+    "answer": N_("The answer"),
+    "reason": N_("The reason"),
+    "min_interval_seconds": N_("The seconds between questions"),
+    "max_per_person": N_("The number of questions per person"),
+    "option": N_("An option"),
+    "label": N_("A label of the scale"),
+    "max_choices": N_("The number of choices"),
+    # speakers, notes, invitations
+    "topic": N_("The topic"),
+    "seconds": N_("The seconds"),
+    "note": N_("The note"),
+    "name": N_("The name"),
+    "email": N_("The e-mail address"),
+    # privacy
+    "privacy_notice": N_("The privacy notice"),
 }
 
 
-def name_fields(labels: dict[str, str]) -> None:
-    """Name a feature's fields; two features may share a field only under one name."""
-    for field, label in labels.items():
-        if _FIELD_LABELS.setdefault(field, label) != label:
-            raise ValueError(f"field {field!r} is already named {_FIELD_LABELS[field]!r}")
-
-
 def _label(field: str) -> str:
-    return _FIELD_LABELS.get(field, field)
+    return FIELD_LABELS.get(field, field)
 
 
 def whole_characters(text: str, field: str) -> str:

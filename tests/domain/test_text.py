@@ -2,8 +2,8 @@
 
 import pytest
 
-from server.core.errors import N_, DomainError
-from server.core.text import clean_text, name_fields, require_int
+from server.core.errors import DomainError
+from server.core.text import clean_text, require_int
 
 
 def test_text_is_trimmed():
@@ -59,7 +59,10 @@ def test_characters_of_every_plane_are_kept(value):
     assert clean_text(value, "question", max_length=100) == value
 
 
-def test_two_features_may_share_a_field_only_under_one_name() -> None:
-    name_fields({"question": N_("The question")})  # questions and polls both name it so
-    with pytest.raises(ValueError, match="already named"):
-        name_fields({"question": N_("The poll's question")})
+def test_a_field_is_named_in_its_message_and_an_unnamed_one_by_its_key() -> None:
+    with pytest.raises(DomainError) as named:
+        clean_text("", "question", max_length=10)
+    assert named.value.params["field"] == "The question"
+    with pytest.raises(DomainError) as unnamed:
+        clean_text("", "colour", max_length=10)
+    assert unnamed.value.params["field"] == "colour"

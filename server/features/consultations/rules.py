@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from server.core import chatham
 from server.core.errors import N_, DomainError
 from server.core.languages import LANGUAGES
-from server.core.text import clean_text, name_fields, optional_text, require_int
+from server.core.text import clean_text, optional_text, require_int
 from server.features.agenda.files import check_depth
 
 from .countries import country_code
@@ -34,8 +34,6 @@ RETENTION_DAYS = 30
 RETENTION_MAX_DAYS = 3650
 # The organiser's privacy notice, per language: short enough to read on a phone.
 PRIVACY_NOTICE_MAX = 2000
-
-name_fields({"privacy_notice": N_("The privacy notice")})
 
 # No 0/O, 1/I/L: a code read aloud on a call must survive being typed on a phone.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -18,7 +18,7 @@ from typing import Any
 from server.core.access import INVITED, OPEN, participation
 from server.core.errors import N_, DomainError
 from server.core.languages import LANGUAGES
-from server.core.text import clean_text, name_fields
+from server.core.text import clean_text
 from server.features.consultations.countries import country_code
 from server.features.consultations.rules import STAKEHOLDER_GROUPS
 
@@ -29,8 +29,6 @@ MAX_BYTES = 1_000_000
 COLUMNS = ("name", "email", "stakeholder_group", "country", "language")
 REQUIRED_COLUMNS = ("name", "stakeholder_group", "country", "language")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-name_fields({"name": N_("The name"), "email": N_("The e-mail address")})
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from server.core.errors import N_, Conflict, DomainError
-from server.core.text import name_fields, whole_characters
-
-name_fields({"note": N_("The note")})
+from server.core.text import whole_characters
 
 # A save travels in one Socket.IO message (at most 16 KB, see realtime/__init__.py;
 # a bigger one closes the connection). So a note is bounded by its size on the

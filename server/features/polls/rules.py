@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from server.core.errors import N_, Conflict, DomainError
-from server.core.text import clean_text, name_fields, optional_text, require_int
+from server.core.text import clean_text, optional_text, require_int
 
 SINGLE = "single"
 MULTIPLE = "multiple"
@@ -43,16 +43,6 @@ LABEL_MAX = 40
 WORDS_PER_PERSON = 3
 WORD_MAX = 40
 OPEN_TEXT_MAX = 280
-
-name_fields(
-    {
-        "question": N_("The question"),
-        "option": N_("An option"),
-        "label": N_("A label of the scale"),
-        "max_choices": N_("The number of choices"),
-        "answer": N_("The answer"),
-    }
-)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import Any
 from server.core.errors import N_, Conflict, DomainError, Forbidden, Label, NotFound
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, Payload, Projection
 from server.core.ids import as_id
-from server.core.text import clean_text, name_fields, optional_text, require_int
+from server.core.text import clean_text, optional_text, require_int
 
 SETTINGS_KEY = "questions"
 
@@ -52,16 +52,6 @@ MAX_ANSWER = 2000
 MAX_REASON = 300
 MAX_BULK = 200
 MAX_RECEIPTS = 100
-
-name_fields(
-    {
-        "question": N_("The question"),
-        "answer": N_("The answer"),
-        "reason": N_("The reason"),
-        "min_interval_seconds": N_("The seconds between questions"),
-        "max_per_person": N_("The number of questions per person"),
-    }
-)
 
 
 @dataclass(frozen=True)

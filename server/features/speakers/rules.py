@@ -19,7 +19,7 @@ from typing import Any, TypeGuard
 from server.core.errors import N_, Conflict, DomainError, Forbidden, Label, NotFound
 from server.core.events import ATTENDEE, Payload, Projection
 from server.core.ids import as_id
-from server.core.text import name_fields, optional_text, require_int
+from server.core.text import optional_text, require_int
 
 WAITING, SPEAKING, DONE, WITHDRAWN, REMOVED = "waiting", "speaking", "done", "withdrawn", "removed"
 OPEN_STATES = (WAITING, SPEAKING)
@@ -32,7 +32,6 @@ MIN_TIME_LIMIT, MAX_TIME_LIMIT = 15, 60 * 60
 MIN_EXTENSION, MAX_EXTENSION = 10, 10 * 60
 MAX_TOPIC_LENGTH = 120
 
-name_fields({"topic": N_("The topic"), "seconds": N_("The seconds")})
 
 ALREADY_IN_QUEUE = N_("This person already has a request to speak on this agenda item.")
 FLOOR_TAKEN = N_("Someone else has the floor; end their turn first.")
