@@ -25,6 +25,7 @@ from .features.invitations.feature import FEATURE as INVITATIONS
 from .features.notes.feature import FEATURE as NOTES
 from .features.polls.feature import FEATURE as POLLS
 from .features.presence.feature import FEATURE as PRESENCE
+from .features.privacy.feature import FEATURE as PRIVACY
 from .features.publication.feature import FEATURE as PUBLICATION
 from .features.questions.feature import FEATURE as QUESTIONS
 from .features.screen.feature import FEATURE as SCREEN
@@ -49,6 +50,7 @@ FEATURES: tuple[Feature, ...] = (
     INVITATIONS,
     PUBLICATION,
     INTEGRITY,
+    PRIVACY,
 )
 
 

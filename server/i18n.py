@@ -56,3 +56,8 @@ def gettext(text: str, **variables: Any) -> str:
 def pgettext(context: str, text: str, **variables: Any) -> str:
     """Like `gettext`, for an English `text` that reads differently in another `context`."""
     return str(flask_babel.pgettext(context, text, **variables))
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """`singular` or `plural` as the request's language counts `num` (`%(num)s` filled)."""
+    return str(flask_babel.ngettext(singular, plural, num, **variables))

@@ -246,8 +246,12 @@ def socket_client(app: Flask) -> Iterator[Callable[..., Any]]:
 
 
 def form_data(client: Any, path: str, **fields: Any) -> dict[str, Any]:
-    """The form at `path` filled in as a browser would: its CSRF token included."""
+    """The form at `path` filled in as a browser would: its CSRF token included, and the
+    privacy notice accepted where the form asks (`consent=None`: left unticked)."""
     page = client.get(path).text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert token, f"no form with a CSRF token at {path}"
-    return {**fields, "csrf_token": token.group(1)}
+    if 'name="consent"' in page:
+        fields = {"consent": "yes", **fields}
+    filled = {name: value for name, value in fields.items() if value is not None}
+    return {**filled, "csrf_token": token.group(1)}

@@ -123,6 +123,10 @@ class Participant(Base):
     # The invitation this person came in by (an invited consultation): one person, however
     # many devices open the link.
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), unique=True)
+    # When the person accepted the privacy notice, and which text (its version, a digest):
+    # None for staff and for those a JSON client joined without `consent: true`.
+    consented_at: Mapped[datetime | None]
+    privacy_notice_version: Mapped[str | None] = mapped_column(String(64))
 
 
 class Connection(Base):

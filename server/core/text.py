@@ -38,6 +38,8 @@ FIELD_LABELS = {
     "note": N_("The note"),
     "name": N_("The name"),
     "email": N_("The e-mail address"),
+    # privacy
+    "privacy_notice": N_("The privacy notice"),
 }
 
 

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import flask_babel
 import yaml
 from flask import Blueprint, Response, jsonify, request
 
@@ -19,11 +20,15 @@ from server.core import commands, emitter
 from server.core.errors import N_, DomainError, Forbidden, Label
 from server.core.events import MODERATOR
 from server.core.json_input import UnreadableJson, read_json
+from server.core.languages import LANGUAGES
 from server.core.runtime import current_core
 from server.features.consultations import service as consultations
 from server.features.consultations import snapshots
-from server.features.consultations.rules import parse_spec
-from server.i18n import translate_error
+from server.features.consultations.rules import parse_consent, parse_spec
+from server.features.consultations.service import Consent
+from server.features.privacy import service as privacy
+from server.features.privacy.notice import Notice
+from server.i18n import select_locale, translate_error
 
 from .auth import request_device, request_viewer, set_device_cookie, set_token_cookie
 from .errors import error_body, error_reply
@@ -86,13 +91,43 @@ def consultation_info(code: str) -> Response:
         return jsonify({"ok": True, "consultation": snapshots.consultation_view(consultation)})
 
 
+def requested_notice(code: str, language: object) -> Notice:
+    """The consultation's privacy notice in `language` if Baraza speaks it, else the request's."""
+    chosen = language if isinstance(language, str) and language in LANGUAGES else select_locale()
+    with flask_babel.force_locale(chosen):
+        return privacy.notice_of(current_core(), code, chosen)
+
+
+@blueprint.get("/consultations/<code>/privacy-notice")
+@guarding_codes
+def privacy_notice(code: str) -> Response:
+    """The privacy notice a client joining people must show them before sending `consent`."""
+    notice = requested_notice(code, request.args.get("lang"))
+    return jsonify(
+        {
+            "ok": True,
+            "privacy_notice": {
+                "language": notice.language,
+                "text": notice.text,
+                "version": notice.version,
+                "custom": notice.custom,
+            },
+        }
+    )
+
+
 @blueprint.post("/consultations/<code>/join")
 @guarding_codes
 def join(code: str) -> Response:
     admit(code)
     device = request_device()
+    body = json_body()
+    consent = None
+    if parse_consent(body.get("consent"), required=False):
+        notice = requested_notice(code, body.get("language"))
+        consent = Consent(notice.version, notice.language)
     admitted = consultations.join(
-        current_core(), code, json_body(), device, address_hash=address_hash()
+        current_core(), code, body, device, address_hash=address_hash(), consent=consent
     )
     metrics.JOINS.inc()
     emitter.publish(current_core(), admitted.events)
@@ -127,6 +162,12 @@ def create_consultation() -> tuple[Response, int]:
             "rapporteur_link": created.rapporteur_token,
         }
     ), 201
+
+
+@blueprint.get("/my-data")
+def my_data() -> Response:
+    """What Baraza holds about the person whose token is sent (docs/api.md, "My data")."""
+    return jsonify({"ok": True, "my_data": privacy.my_data(current_core(), request_viewer())})
 
 
 @blueprint.get("/snapshot")

@@ -90,6 +90,7 @@ STATUS_OF_CODE = {
     "unknown_settings_key": 422,
     "agenda_file_aliases": 422,
     "agenda_too_deep": 422,
+    "consent_required": 422,
     # a file past its size (the body may be well under the server's 1 MB)
     "agenda_file_too_large": 413,
     "registration_list_too_large": 413,

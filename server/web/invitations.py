@@ -17,14 +17,17 @@ from server.core import commands, emitter
 from server.core.access import Viewer, normalise_join_code
 from server.core.errors import N_, DomainError, Forbidden
 from server.core.events import MODERATOR
-from server.core.models import Consultation
+from server.core.models import Consultation, Invitation
 from server.core.runtime import current_core
+from server.features.consultations.rules import parse_consent
+from server.features.consultations.service import Consent
 from server.features.invitations import rules, service
 from server.features.invitations.views import InvitationView
-from server.i18n import LANGUAGE_COOKIE, translate_error
+from server.features.privacy.notice import Notice, notice_for
+from server.i18n import LANGUAGE_COOKIE, select_locale, translate_error
 from server.reports.csv_export import BOM, csv_line
 
-from .api import json_body
+from .api import json_body, requested_notice
 from .auth import request_device, request_viewer, set_device_cookie, set_token_cookie
 from .errors import status_of
 from .security import check_csrf
@@ -184,29 +187,54 @@ def _page(code: str, viewer: Viewer, **shown: Any) -> str:
 
 @blueprint.get("/i/<token>")
 def invitation_form(token: str) -> tuple[str, int] | str:
-    """Say whom the link invites, to what, with one button (a mail scanner's visit is no
-    arrival)."""
+    """Say whom the link invites, to what, with the privacy notice, its box and one button
+    (a mail scanner's visit is no arrival)."""
     try:
         invitation = service.invited_by(current_core(), token)
     except DomainError as error:
         page = render_template("error.html", message=translate_error(error), code=None)
         return page, status_of(error.code)
+    return _invitation_page(invitation, field_errors={}, form={})
+
+
+def _invitation_page(invitation: Invitation, **shown: Any) -> str:
+    """The personal link's page, its privacy notice in the page's language."""
     with current_core().store.reading() as tx:
         consultation = tx.get_one(Consultation, invitation.consultation_id)
+        notice = notice_for(consultation.settings, consultation.languages, select_locale())
         return render_template(
             "invitations/open.html",
             invitation=invitation,
             title=consultation.title,
             region=consultation.region,
+            notice=notice,
+            **shown,
         )
 
 
+def _notice_of(invitation: Invitation) -> Notice:
+    """The privacy notice the link's page showed (in the page's language)."""
+    with current_core().store.reading() as tx:
+        consultation = tx.get_one(Consultation, invitation.consultation_id)
+        return notice_for(consultation.settings, consultation.languages, select_locale())
+
+
 @blueprint.post("/i/<token>")
-def join_by_link(token: str) -> BaseResponse:
-    """The invited person joins (or comes back, on any device) and goes to the consultation."""
+def join_by_link(token: str) -> BaseResponse | tuple[str, int]:
+    """The invited person accepts the privacy notice and joins (or comes back, on any
+    device) and goes to the consultation; an unticked box is said under it (422)."""
     check_csrf()
     device = request_device()
-    admitted = service.join_by_link(current_core(), token, device)
+    invitation = service.invited_by(current_core(), token)
+    try:
+        parse_consent(request.form.get("consent"), required=True)
+    except DomainError as error:
+        errors = {"consent": translate_error(error)}
+        page = _invitation_page(invitation, field_errors=errors, form=request.form)
+        return page, status_of(error.code)
+    notice = _notice_of(invitation)
+    consent = Consent(notice.version, notice.language)
+    admitted = service.join_by_link(current_core(), token, device, consent=consent)
     if admitted.events:
         metrics.JOINS.inc()
     emitter.publish(current_core(), admitted.events)
@@ -219,9 +247,19 @@ def join_by_link(token: str) -> BaseResponse:
 
 @blueprint.post("/api/invitations/join")
 def join_api() -> Response:
-    """`{"link": token}` → the invited person's token (the same on every device)."""
+    """`{"link": token}` → the invited person's token (the same on every device); with
+    `"consent": true` (and the `"language"` shown) the privacy notice's acceptance is
+    recorded, as for `POST /api/consultations/<code>/join`."""
     device = request_device()
-    admitted = service.join_by_link(current_core(), json_body().get("link"), device)
+    body = json_body()
+    consent = None
+    if parse_consent(body.get("consent"), required=False):
+        invitation = service.invited_by(current_core(), body.get("link"))
+        with current_core().store.reading() as tx:
+            code = tx.get_one(Consultation, invitation.consultation_id).join_code
+        notice = requested_notice(code, body.get("language"))
+        consent = Consent(notice.version, notice.language)
+    admitted = service.join_by_link(current_core(), body.get("link"), device, consent=consent)
     emitter.publish(current_core(), admitted.events)
     with current_core().store.reading() as tx:
         code = tx.get_one(Consultation, admitted.viewer.consultation_id).join_code

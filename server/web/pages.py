@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import (
@@ -18,17 +19,21 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from server import metrics
-from server.core import emitter
+from server.core import commands, emitter
 from server.core.access import Viewer, normalise_join_code
 from server.core.errors import DomainError
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR
-from server.core.languages import LANGUAGES
+from server.core.languages import LANGUAGES, NAMES
 from server.core.models import Consultation
 from server.core.runtime import current_core
 from server.features.consultations import service as consultations
 from server.features.consultations import snapshots
-from server.features.consultations.rules import parse_spec
+from server.features.consultations.countries import names as country_names
+from server.features.consultations.rules import parse_consent, parse_profile, parse_spec
+from server.features.consultations.service import Consent
 from server.features.consultations.time_zones import zone_choices
+from server.features.privacy import service as privacy
+from server.features.privacy.notice import notice_for
 from server.i18n import LANGUAGE_COOKIE, select_locale, translate_error
 from server.seed import parse_agenda_text
 
@@ -73,44 +78,74 @@ def join_form(code: str) -> str | Response:
     """The join form; a code no consultation has is said on the home page's form."""
     try:
         refuse_if_locked_out()
-        with current_core().store.reading() as tx:
-            consultation = snapshots.consultation_view(consultations.find_by_code(tx, code))
+        return _join_page(code, error=None)
     except DomainError as error:
         if error.code == "unknown_consultation":
             wrong_code()
         return _code_form(error, code)
-    return render_template("join.html", consultation=consultation, error=None)
+
+
+def _join_page(code: str, **shown: Any) -> str:
+    """The join form with the consultation's facts and its privacy notice in the page's language."""
+    with current_core().store.reading() as tx:
+        row = consultations.find_by_code(tx, code)
+        consultation = snapshots.consultation_view(row)
+        notice = notice_for(row.settings, row.languages, select_locale())
+    return render_template("join.html", consultation=consultation, notice=notice, **shown)
 
 
 @blueprint.post("/j/<code>")
 @guarding_codes
 def join(code: str) -> BaseResponse:
     device = request_device()
+    form = request.form.to_dict()
     try:
         admit(code)
-        form = request.form.to_dict()
+        parse_consent(form.get("consent"), required=True)
+        notice = privacy.notice_of(current_core(), code, select_locale())
+        consent = Consent(notice.version, notice.language)
         admitted = consultations.join(
-            current_core(), code, form, device, group_required=True, address_hash=address_hash()
+            current_core(),
+            code,
+            form,
+            device,
+            group_required=True,
+            address_hash=address_hash(),
+            consent=consent,
         )
         metrics.JOINS.inc()
     except DomainError as error:
-        with current_core().store.reading() as tx:
-            consultation = snapshots.consultation_view(consultations.find_by_code(tx, code))
-        # A field's own error is said under that field; others above the form.
-        field = "stakeholder_group" if error.code.endswith("stakeholder_group") else None
-        page = render_template(
-            "join.html",
-            consultation=consultation,
-            error=None if field else translate_error(error),
-            field_errors={field: translate_error(error)} if field else {},
-            form=request.form,
-        )
+        general, field_errors = _join_errors(error, form)
+        page = _join_page(code, error=general, field_errors=field_errors, form=request.form)
         return with_retry_after(Response(page, status_of(error.code)), error)
     emitter.publish(current_core(), admitted.events)
     response = redirect(url_for("pages.attendee", code=normalise_join_code(code)))
     set_token_cookie(response, code, admitted.token)
     set_device_cookie(response, device)
     return response
+
+
+def _join_errors(error: DomainError, form: dict[str, str]) -> tuple[str | None, dict[str, str]]:
+    """What the join form says: a field's own error under that field, others above the
+    form; with the notice not accepted, what else is wrong is said at once too."""
+    errors = [error]
+    if error.code == "consent_required":
+        try:
+            parse_profile(form, group_required=True)
+        except DomainError as also:
+            errors.append(also)
+    general, fields = None, {}
+    for each in errors:
+        field = next((f for f in JOIN_FIELDS if f in each.code), None)
+        if field is None:
+            general = translate_error(each)
+        else:
+            fields[field] = translate_error(each)
+    return general, fields
+
+
+# The join form's fields that say their own errors (named in the error's code).
+JOIN_FIELDS = ("stakeholder_group", "consent")
 
 
 @blueprint.get("/m/<token>")
@@ -181,6 +216,75 @@ def moderate(code: str) -> BaseResponse | str:
 @blueprint.get("/c/<code>/report")
 def report(code: str) -> BaseResponse | str:
     return _page(code, "rapporteur.html", RAPPORTEUR)
+
+
+@blueprint.get("/c/<code>/my-data")
+def my_data(code: str) -> BaseResponse | str:
+    """What Baraza holds about the person this browser joined as, with a download and a
+    way to erase their name."""
+    code = normalise_join_code(code)
+    try:
+        viewer = request_viewer(code)
+    except DomainError:
+        return redirect(url_for("pages.join_form", code=code))
+    return _my_data_page(code, viewer, erased=request.args.get("erased") == "1", error=None)
+
+
+def _my_data_page(code: str, viewer: Viewer, **shown: Any) -> str:
+    data = privacy.my_data(current_core(), viewer)
+    country = data["profile"]["country"]
+    return render_template(
+        "my_data.html",
+        code=code,
+        data=data,
+        home=_home_of(viewer.role),
+        country_name=country_names(select_locale()).get(country, country),
+        language_name=NAMES.get(data["consent"]["language"] or ""),
+        question_states={
+            "pending": _("Waiting for a moderator"),
+            "approved": _("In the queue"),
+            "answered": _("Answered"),
+            "dismissed": _("Not taken up"),
+            "archived": _("Archived"),
+            "merged": _("Merged with a similar question"),
+            "hidden": _("Hidden"),
+        },
+        hand_states={
+            "waiting": _("Waiting"),
+            "speaking": _("Speaking"),
+            "done": _("Spoke"),
+            "withdrawn": _("Withdrawn"),
+            "removed": _("Removed by the chair"),
+        },
+        **shown,
+    )
+
+
+@blueprint.get("/c/<code>/my-data.json")
+def my_data_download(code: str) -> Response:
+    """The same, as a JSON file to keep."""
+    code = normalise_join_code(code)
+    data = privacy.my_data(current_core(), request_viewer(code))
+    response = make_response(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    response.mimetype = "application/json"
+    response.headers["Content-Disposition"] = f'attachment; filename="baraza-my-data-{code}.json"'
+    response.cache_control.no_store = True
+    return response
+
+
+@blueprint.post("/c/<code>/my-data/erase-name")
+def erase_my_name(code: str) -> BaseResponse | tuple[str, int]:
+    """Erase the person's name (once; again changes nothing), then show their data."""
+    code = normalise_join_code(code)
+    try:
+        viewer = request_viewer(code)
+    except DomainError:
+        return redirect(url_for("pages.join_form", code=code))
+    reply = commands.run(current_core(), viewer, "erase_my_name", {}, translate_error)
+    if not reply["ok"]:
+        page = _my_data_page(code, viewer, erased=False, error=reply["error"]["message"])
+        return page, status_of(reply["error"]["code"])
+    return redirect(url_for("pages.my_data", code=code, erased=1))
 
 
 @blueprint.get("/c/<code>/present")

@@ -152,6 +152,7 @@ class Rehearsal:
         page.get_by_label(say("Your name (optional)")).fill(name)
         page.get_by_label(say("Stakeholder group")).select_option(group)
         page.get_by_label(say("Country (optional)")).fill(country)
+        page.locator("#consent").check()  # the privacy notice, accepted
         page.get_by_role("button", name=say("Join")).click()
         page.wait_for_url(re.compile(r"/c/\w+$"))
         person.live()

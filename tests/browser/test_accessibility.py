@@ -166,6 +166,9 @@ def join_by_keyboard(page, server, name: str) -> None:
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Tab")
     page.keyboard.type("KE")
+    tab_to(page, page.locator("#consent"))  # past the notice's "Read the whole notice"
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Join"))
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/c/\w+$"))
     expect(page.locator("body")).to_have_attribute("data-live", "live")

@@ -17,6 +17,7 @@ def join_as_attendee(page, server, name="Amina", group="civil_society", country=
     page.fill("#display_name", name)
     page.select_option("#stakeholder_group", group)
     page.fill("#country", country)
+    page.check("#consent")
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/c/\w+$"))
 

@@ -21,6 +21,7 @@ def enter(page, url: str, name: str, lands_on: str) -> None:
     page.fill("input[name=display_name]", name)
     if page.locator("#stakeholder_group").count():  # attendees choose a group; staff are not asked
         page.select_option("#stakeholder_group", "civil_society")
+        page.check("#consent")
     page.click("main button[type=submit]")
     page.wait_for_url(re.compile(lands_on))
     page.wait_for_function("() => document.body.dataset.live === 'live'")

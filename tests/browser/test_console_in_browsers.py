@@ -294,5 +294,6 @@ def test_the_join_form_makes_the_person_choose_a_group(server, new_page):
     screenshot(page, "join-phone-group-missing")
     group.select_option("academia")
     expect(error).to_be_hidden()
+    page.locator("#consent").check()
     page.get_by_role("button", name="Join").click()
     page.wait_for_url(re.compile(r"/c/\w+$"))

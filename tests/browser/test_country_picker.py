@@ -33,6 +33,7 @@ def test_a_partial_name_is_refused_and_the_full_name_taken(
     page.fill("#display_name", "Amina")
     page.select_option("#stakeholder_group", "civil_society")
     page.fill("#country", "Nigeri")
+    page.check("#consent")
     page.click("main button[type=submit]")
     expect(page.locator("main")).to_contain_text(refusal)
     assert re.search(r"/j/\w+$", page.url)

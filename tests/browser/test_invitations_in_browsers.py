@@ -1,6 +1,6 @@
 """The registration list in a browser: a moderator imports it and prints the links; an
-invited person opens theirs on a phone and is in, by name, without a form. (English:
-the new strings are not translated yet.)"""
+invited person opens theirs on a phone, accepts the privacy notice and is in, by name,
+without a form. (English: the new strings are not translated yet.)"""
 
 from __future__ import annotations
 
@@ -45,7 +45,12 @@ def test_a_moderator_imports_the_list_and_an_invited_person_joins_by_link(server
     phone = new_page(viewport=PHONE)
     phone.goto(link)
     expect(phone.get_by_text("You will take part as Amina Diallo.")).to_be_visible()
+    expect(phone.locator(".privacy-notice")).to_be_visible()
     screenshot(phone, "invitation-phone")
+    phone.get_by_role("button", name="Join").click()  # the privacy notice not yet accepted
+    expect(phone.locator("#consent-error")).to_be_visible()
+    expect(phone.locator("#consent")).to_be_focused()
+    phone.locator("#consent").check()
     phone.get_by_role("button", name="Join").click()
     phone.wait_for_url(re.compile(rf"/c/{code}$"))
     screenshot(phone, "invitation-joined-phone", full_page=False)

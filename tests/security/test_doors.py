@@ -57,7 +57,13 @@ def test_https_adds_strict_transport_security_and_secure_cookies(make_app):
     form = client.get(path)
     token = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
     response = client.post(
-        path, data={"display_name": "Ama", "stakeholder_group": "other", "csrf_token": token}
+        path,
+        data={
+            "display_name": "Ama",
+            "stakeholder_group": "other",
+            "consent": "yes",
+            "csrf_token": token,
+        },
     )
     assert response.status_code == 302
     session_cookie = form.headers["Set-Cookie"]

@@ -279,6 +279,8 @@ COMMANDS_ALLOWED: dict[str, tuple[set[str], Example]] = {
     "set_question_settings": ({MODERATOR}, lambda w: {"moderation": "post"}),
     "close_questions": ({MODERATOR}, lambda w: {}),
     "open_questions": ({MODERATOR}, lambda w: w.then({}, ("close_questions", {}))),
+    # Privacy: anyone with a token erases their own name (again: nothing more happens)
+    "erase_my_name": (STAFF_AND_ATTENDEES, lambda w: {}),
     "ban_participant": (
         {MODERATOR},
         lambda w: {"participant_id": w.viewers[SECOND].participant_id},
@@ -300,6 +302,8 @@ ENDPOINTS_ALLOWED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/links/claim"): set(ROLES),
     ("POST", "/api/consultations"): {MODERATOR, OTHER},
     ("GET", "/api/snapshot"): PARTICIPANTS,
+    ("GET", "/api/consultations/<code>/privacy-notice"): set(ROLES),
+    ("GET", "/api/my-data"): PARTICIPANTS,
     ("POST", "/api/commands/<name>"): set(),  # swept command by command above
     ("POST", "/api/consultations/<code>/invitations"): {MODERATOR},
     ("GET", "/api/consultations/<code>/invitations"): {MODERATOR},
@@ -334,6 +338,8 @@ PAGES_ALLOWED: dict[str, set[str]] = {
     "pages.report": {RAPPORTEUR},
     "pages.present": {ATTENDEE, RAPPORTEUR, MODERATOR},
     "pages.sister_form": {MODERATOR},
+    "pages.my_data": {ATTENDEE, RAPPORTEUR, MODERATOR},
+    "pages.my_data_download": {ATTENDEE, RAPPORTEUR, MODERATOR},
     "pages.join_qr": set(ROLES),  # the join link, which every screen shows anyway
     "downloads.download": {MODERATOR, RAPPORTEUR},
     "invitations.invitations_page": {MODERATOR},

@@ -8,8 +8,10 @@ import csv
 import io
 
 import pytest
+from sqlalchemy import select
 
 from server.core.commands import run
+from server.core.models import Event, Participant
 from tests.conftest import form_data
 
 LIST = (
@@ -179,6 +181,67 @@ def test_the_json_api_joins_by_link_too(http, c):
     assert first.json["participant_id"] == again.json["participant_id"]
     bad = http.post("/api/invitations/join", json={"link": "x" * 43})
     assert (bad.status_code, bad.json["error"]["code"]) == (404, "unknown_invitation")
+
+
+def logged_consents(c) -> list[dict]:
+    with c.core.store.reading() as tx:
+        events = tx.scalars(
+            select(Event).where(
+                Event.consultation_id == c.id, Event.type == "privacy_notice_accepted"
+            )
+        )
+        return [event.payload for event in events]
+
+
+def test_the_link_shows_the_privacy_notice_and_its_box_is_required(app, http, c):
+    upload(http, c, LIST)
+    path = link_of(http, c)
+    browser = app.test_client()
+    page = browser.get(path).text
+    assert "Privacy notice" in page and 'name="consent"' in page and "required" in page
+    refused = browser.post(path, data=form_data(browser, path, consent=None))
+    assert refused.status_code == 422
+    assert "Tick the box to accept the privacy notice" in refused.text
+    assert browser.get_cookie(f"bz_{c.join_code}") is None
+    assert [p["participant_id"] for p in listed(http, c)] == [None, None]
+    assert logged_consents(c) == []
+
+
+def test_joining_by_link_records_the_notice_accepted_once(app, http, c):
+    upload(http, c, LIST)
+    path = link_of(http, c)
+    phone, _ = open_link(app, c, path)
+    open_link(app, c, path)  # a second device: the same person, no second arrival
+    (amina,) = [p for p in listed(http, c) if p["display_name"] == "Amina Diallo"]
+    with c.core.store.reading() as tx:
+        person = tx.get_one(Participant, amina["participant_id"])
+        version = person.privacy_notice_version
+        assert person.consented_at is not None and version
+    (accepted,) = logged_consents(c)
+    assert accepted == {"participant_id": person.id, "version": version, "language": "en"}
+
+
+def test_the_json_api_records_consent_when_sent(http, c):
+    upload(http, c, LIST)
+    amina, joao = (link_of(http, c, name).removeprefix("/i/") for name in NAMES)
+    http.post("/api/invitations/join", json={"link": amina, "consent": True, "language": "pt"})
+    http.post("/api/invitations/join", json={"link": joao})
+    (accepted,) = logged_consents(c)
+    assert accepted["language"] == "pt"
+    wrong = http.post("/api/invitations/join", json={"link": joao, "consent": "maybe"})
+    assert (wrong.status_code, wrong.json["error"]["code"]) == (422, "invalid_consent")
+
+
+NAMES = ("Amina Diallo", "João Silva")
+
+
+def test_erasing_my_name_erases_it_from_the_registration_list_too(app, http, c):
+    upload(http, c, LIST)
+    browser, _ = open_link(app, c, link_of(http, c))
+    token = browser.get_cookie(f"bz_{c.join_code}").value
+    erased = http.post("/api/commands/erase_my_name", json={}, headers=bearer(token))
+    assert erased.status_code == 200, erased.json
+    assert [p["display_name"] for p in listed(http, c)] == ["", "João Silva"]
 
 
 def test_a_revoked_link_no_longer_opens(app, http, c):

@@ -28,10 +28,12 @@ STAKEHOLDER_GROUPS = (
 )
 # The features that keep settings on a consultation (docs/agenda-format.md); any
 # other key would be stored, unread, with the consultation and sent in its snapshots.
-SETTINGS_KEYS = ("questions", "speakers", "retention", "invitations", chatham.KEY)
+SETTINGS_KEYS = ("questions", "speakers", "retention", "invitations", chatham.KEY, "privacy_notice")
 # Days a consultation's personal data is kept after it ends (retention.py).
 RETENTION_DAYS = 30
 RETENTION_MAX_DAYS = 3650
+# The organiser's privacy notice, per language: short enough to read on a phone.
+PRIVACY_NOTICE_MAX = 2000
 
 # No 0/O, 1/I/L: a code read aloud on a call must survive being typed on a phone.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -87,6 +89,12 @@ def parse_spec(data: Any) -> ConsultationSpec:
     parse_retention(settings.get("retention"))
     if chatham.KEY in settings:
         parse_chatham_house(settings[chatham.KEY])
+    languages = parse_languages(data.get("languages", ["en"]))
+    if "privacy_notice" in settings:
+        settings = {
+            **settings,
+            "privacy_notice": parse_privacy_notice(settings["privacy_notice"], languages),
+        }
     return ConsultationSpec(
         short_name=parse_short_name(data.get("short_name")),
         title=clean_text(data.get("title"), "title", max_length=200),
@@ -95,7 +103,7 @@ def parse_spec(data: Any) -> ConsultationSpec:
         time_zone=time_zone,
         scheduled_start=parse_start(data.get("start"), time_zone),
         planned_minutes=require_int(planned, "planned_minutes", minimum=5, maximum=24 * 60),
-        languages=parse_languages(data.get("languages", ["en"])),
+        languages=languages,
         items=parsed_items,
         settings=settings,
         raw=data,
@@ -222,3 +230,40 @@ def retention_days(settings: Any) -> int:
     part = settings.get("retention") if isinstance(settings, dict) else None
     days = part.get("days") if isinstance(part, dict) else None
     return days if isinstance(days, int) and not isinstance(days, bool) else RETENTION_DAYS
+
+
+def parse_privacy_notice(value: Any, languages: tuple[str, ...]) -> dict[str, str]:
+    """`settings.privacy_notice`: `{language: text}` for languages the consultation offers,
+    each text 1–2000 characters; the default notice stands in for a language left out."""
+    if not isinstance(value, dict) or not value:
+        raise DomainError(
+            "invalid_privacy_notice",
+            N_("The privacy notice is a mapping of languages to texts."),
+        )
+    notice = {}
+    for language, text in value.items():
+        if language not in languages:
+            raise DomainError(
+                "invalid_privacy_notice",
+                N_("The privacy notice is in %(language)s, a language not offered here."),
+                language=str(language)[:10],
+            )
+        notice[language] = clean_text(text, "privacy_notice", max_length=PRIVACY_NOTICE_MAX)
+    return notice
+
+
+def parse_consent(value: Any, *, required: bool) -> bool:
+    """Whether the person accepted the privacy notice: the form's ticked box ("on", "yes",
+    "true") or JSON's `true`; `required` (the join form): not accepting is refused."""
+    if value is None or value == "" or value is False:
+        accepted = False
+    elif value is True or (isinstance(value, str) and value.lower() in ("on", "yes", "true")):
+        accepted = True
+    else:
+        raise DomainError("invalid_consent", N_("Consent is true, or left out."))
+    if required and not accepted:
+        raise DomainError(
+            "consent_required",
+            N_("Tick the box to accept the privacy notice before joining."),
+        )
+    return accepted

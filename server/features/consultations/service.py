@@ -139,6 +139,14 @@ def find_by_code(tx: Session, code: object, *, lock: bool = False) -> Consultati
 
 
 @dataclass(frozen=True)
+class Consent:
+    """The privacy notice a person accepted on joining: its version and language."""
+
+    version: str
+    language: str
+
+
+@dataclass(frozen=True)
 class Joining:
     """An attendee's arrival through the join form, waiting for its batch's commit."""
 
@@ -148,6 +156,7 @@ class Joining:
     now: datetime
     device_hash: str | None = None
     address_hash: str | None = None
+    consent: Consent | None = None
 
 
 def join(
@@ -158,9 +167,11 @@ def join(
     *,
     group_required: bool = False,
     address_hash: str | None = None,
+    consent: Consent | None = None,
 ) -> Admitted:
     """Admit an attendee with the join code and their profile, from `device` (the
-    secret of the browser's device cookie) unless a person banned here joined from it.
+    secret of the browser's device cookie) unless a person banned here joined from it;
+    `consent`: the privacy notice they accepted, recorded with them and logged.
 
     Joins go through a group commit (core/group_commit.py): when hundreds
     arrive at the start of a session, those waiting for one consultation are
@@ -175,7 +186,9 @@ def join(
         consultation_id = find_by_code(tx, code).id
         if device_hash is not None:
             check_device_not_banned(tx, consultation_id, device_hash)
-    joining = Joining(consultation_id, profile, new_token(), core.now(), device_hash, address_hash)
+    joining = Joining(
+        consultation_id, profile, new_token(), core.now(), device_hash, address_hash, consent
+    )
     admitted: Admitted = batched(core, consultation_id, joining, admit_all)
     return admitted
 
@@ -198,7 +211,9 @@ def admit_all(store: Store, batch: Sequence[Pending[Joining]]) -> list[Any]:
     with store.transaction() as tx:
         consultation = locked_consultation(tx, batch[0].command.consultation_id)
         people = [_attendee(pending.command) for pending in batch]
-        return admit_people(tx, consultation, people, [pending.command.token for pending in batch])
+        tokens = [pending.command.token for pending in batch]
+        consents = [pending.command.consent for pending in batch]
+        return admit_people(tx, consultation, people, tokens, consents)
 
 
 def _attendee(joining: Joining) -> Participant:
@@ -212,6 +227,8 @@ def _attendee(joining: Joining) -> Participant:
         joined_at=joining.now,
         device_hash=joining.device_hash,
         address_hash=joining.address_hash,
+        consented_at=joining.now if joining.consent else None,
+        privacy_notice_version=joining.consent.version if joining.consent else None,
     )
 
 
@@ -271,23 +288,42 @@ def claim_link(core: Core, link_token: object, form: object) -> Admitted:
 
 
 def admit_people(
-    tx: Session, consultation: Consultation, people: list[Participant], tokens: list[str]
+    tx: Session,
+    consultation: Consultation,
+    people: list[Participant],
+    tokens: list[str],
+    consents: Sequence[Consent | None] | None = None,
 ) -> list[Admitted]:
-    """Store new participants and log each one's arrival: one INSERT each for them and events."""
+    """Store new participants and log each one's arrival (and the privacy notice they
+    accepted, for staff: never their name): one INSERT each for them and events."""
     tx.add_all(people)
     tx.flush()
-    events = event_log.append_each(
-        tx,
-        consultation,
-        [
-            (p, EventDraft("participant_joined", dict(public_profile(p)), STAFF), p.joined_at)
-            for p in people
-        ],
-    )
-    return [
-        Admitted(viewer_of(person), token, [event])
-        for person, token, event in zip(people, tokens, events, strict=True)
-    ]
+    entries: list[tuple[Participant | None, EventDraft, datetime]] = []
+    counts = []
+    for person, consent in zip(people, consents or [None] * len(people), strict=True):
+        entries.append(
+            (
+                person,
+                EventDraft("participant_joined", dict(public_profile(person)), STAFF),
+                person.joined_at,
+            )
+        )
+        if consent is not None:
+            accepted = {
+                "participant_id": person.id,
+                "version": consent.version,
+                "language": consent.language,
+            }
+            entries.append(
+                (person, EventDraft("privacy_notice_accepted", accepted, STAFF), person.joined_at)
+            )
+        counts.append(1 if consent is None else 2)
+    events = event_log.append_each(tx, consultation, entries)
+    admitted = []
+    for person, token, count in zip(people, tokens, counts, strict=True):
+        admitted.append(Admitted(viewer_of(person), token, events[:count]))
+        events = events[count:]
+    return admitted
 
 
 def replace_link(core: Core, viewer: Viewer, role: object) -> Outcome:

@@ -45,6 +45,7 @@ from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
 from server.features.consultations.rules import ConsultationSpec
 from server.features.consultations.service import (
     Admitted,
+    Consent,
     admit_people,
     check_device_not_banned,
 )
@@ -228,9 +229,13 @@ def check_not_revoked(invitation: Invitation) -> None:
     raise Forbidden("invitation_revoked", N_("This invitation has been revoked."))
 
 
-def join_by_link(core: Core, token: object, device: str | None = None) -> Admitted:
+def join_by_link(
+    core: Core, token: object, device: str | None = None, *, consent: Consent | None = None
+) -> Admitted:
     """Whoever opens a personal link joins as the invited person, with the list's profile;
-    opening it again, on this device or another, is the same person (no new arrival)."""
+    opening it again, on this device or another, is the same person (no new arrival).
+    `consent`: the privacy notice they accepted, recorded and logged on their arrival
+    as on the join form's (a person already in keeps what their arrival recorded)."""
     invitation = invited_by(core, token)
     assert isinstance(token, str)
     device_hash = hash_token(device) if device is not None else None
@@ -255,8 +260,10 @@ def join_by_link(core: Core, token: object, device: str | None = None) -> Admitt
             joined_at=now,
             device_hash=device_hash,
             invitation_id=invitation.id,
+            consented_at=now if consent else None,
+            privacy_notice_version=consent.version if consent else None,
         )
-        return admit_people(tx, consultation, [person], [token])[0]
+        return admit_people(tx, consultation, [person], [token], [consent])[0]
 
 
 def language_of(core: Core, token: str) -> str | None:
