@@ -243,6 +243,16 @@ def test_walk_ins_ask_when_the_moderator_allows_it(core, c):
     refused("invitation_required", speakers.raise_hand, core, walk_in, None, None)
 
 
+def test_staff_see_that_a_question_is_a_walk_ins_and_not_an_invited_persons(core, c):
+    walk_in = c.join(display_name="Walk-in")
+    invitations.set_participation(core, c.moderator, {"walk_in_questions": True})
+    asked = questions.ask(core, walk_in, "May I?", None, False).events[0].payload["question"]
+    assert asked["author"]["walk_in"] is True
+    amina = invited(core, c)
+    asked = questions.ask(core, amina, "And I?", None, False).events[0].payload["question"]
+    assert "walk_in" not in asked["author"]
+
+
 def test_an_open_consultation_lets_everyone_with_the_code_take_part(core, c):
     walk_in = c.join(display_name="Walk-in")
     outcome = invitations.set_participation(core, c.moderator, {"mode": "open"})

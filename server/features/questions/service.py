@@ -22,7 +22,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.sql.elements import ColumnElement
 
-from server.core.access import WALK_IN_ASKING, Viewer, hash_token, new_token
+from server.core.access import WALK_IN_ASKING, Viewer, hash_token, is_walk_in, new_token
 from server.core.errors import N_, Conflict, Forbidden, NotFound
 from server.core.events import ATTENDEE, MODERATOR, PUBLIC, STAFF, EventDraft, Payload
 from server.core.group_commit import batched, each_in_savepoint
@@ -580,12 +580,24 @@ def own_view(question: Question) -> OwnQuestionView:
 
 
 def _person(person: Participant) -> AuthorView:
-    return {
+    view: AuthorView = {
         "participant_id": person.id,
         "display_name": person.display_name,
         "stakeholder_group": person.stakeholder_group,
         "country": person.country,
     }
+    if _walked_in(person):
+        view["walk_in"] = True
+    return view
+
+
+def _walked_in(person: Participant) -> bool:
+    """Whether `person` came to an invited consultation without an invitation."""
+    if person.role != ATTENDEE or person.invitation_id is not None:
+        return False
+    session = object_session(person)
+    consultation = session.get(Consultation, person.consultation_id) if session else None
+    return consultation is not None and is_walk_in(consultation, person)
 
 
 def _tell_author(uow: UnitOfWork, question: Question) -> None:

@@ -16,6 +16,9 @@ class AuthorView(TypedDict):
     display_name: str
     stakeholder_group: str
     country: str
+    # Present, true, when the author came to an invited consultation with the join code,
+    # not an invitation (features/invitations): staff see the question is a walk-in's.
+    walk_in: NotRequired[bool]
 
 
 class _QuestionFields(TypedDict):

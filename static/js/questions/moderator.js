@@ -41,7 +41,8 @@ export function mount(live, state) {
   function authorText(q) {
     if (q.anonymity === "full") return t("anonymousFull");
     const name = (q.author && q.author.display_name) || t("noName");
-    return q.anonymity === "attendees" ? `${isolate(name)} (${t("anonymousAttendees")})` : name;
+    const who = q.anonymity === "attendees" ? `${isolate(name)} (${t("anonymousAttendees")})` : name;
+    return q.author && q.author.walk_in ? `${isolate(who)} · ${t("walkIn")}` : who;
   }
 
   function inTab(q) { return TABS[tab].includes(q.state); }
