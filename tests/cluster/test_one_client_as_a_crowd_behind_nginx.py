@@ -14,17 +14,7 @@ import pytest
 import requests
 
 from tests.cluster.nginx import make_cluster_on_a_new_database
-from tests.realtime.attack import (
-    CROWD,
-    PER_ADDRESS,
-    Console,
-    ask,
-    check_flags,
-    crowd_joins,
-    crowd_votes,
-    prepare,
-    results,
-)
+from tests.realtime.attack import Console, attack_and_check
 
 pytestmark = [
     pytest.mark.slow,
@@ -43,24 +33,7 @@ def test_one_client_through_nginx_gets_no_more_than_the_limit_in_and_staff_are_t
         moderator = claimed.json()["token"]
         console = Console(url, moderator)
         try:
-            poll_id, _item = prepare(url, moderator)
-
-            attack = crowd_joins(url, code)
-
-            joined = len(attack.tokens)
-            if attack.windows == 1:
-                assert joined == PER_ADDRESS
-            else:  # the joins straddled a minute of the clock: two windows' worth at most
-                assert PER_ADDRESS <= joined <= PER_ADDRESS * attack.windows
-            assert len(attack.refusals) == CROWD - joined
-            assert set(attack.refusals) == {(429, "too_many_joins")}
-
-            question_id = ask(url, attack.tokens[0], moderator)
-            crowd_votes(url, attack, poll_id, question_id)
-            assert (attack.ballots, attack.upvotes) == (joined, joined - 1)
-            assert results(url, moderator, poll_id, question_id) == (joined, joined - 1)
-
-            flags = check_flags(console, attack, poll_id, question_id)
+            flags = attack_and_check(url, code, moderator, console).flags
             assert sum(f["kind"] == "join_burst" for f in flags.values()) == 1  # raised once
         finally:
             console.close()

@@ -201,3 +201,33 @@ def results(url: str, moderator: str, poll_id: int, question_id: int) -> tuple[i
     voters = snapshot["polls"]["results"][str(poll_id)]["voters"]
     upvotes = next(q["votes"] for q in snapshot["questions"]["list"] if q["id"] == question_id)
     return voters, upvotes
+
+
+@dataclass
+class Outcome:
+    """What the attack achieved and what staff were told."""
+
+    poll_id: int
+    question_id: int
+    flags: dict
+
+
+def attack_and_check(url: str, code: str, moderator: str, console: Console) -> Outcome:
+    """One client, CROWD joins from one address, then a ballot and an upvote from each
+    attendee it got in: no more than the limit per address get in (two windows' worth
+    if the joins straddle a minute of the clock), every one of their ballots and upvotes
+    counts until a moderator decides, and staff hear the flags naming them."""
+    poll_id, _item = prepare(url, moderator)
+    attack = crowd_joins(url, code)
+    joined = len(attack.tokens)
+    if attack.windows == 1:
+        assert joined == PER_ADDRESS
+    else:
+        assert PER_ADDRESS <= joined <= PER_ADDRESS * attack.windows
+    assert len(attack.refusals) == CROWD - joined
+    assert set(attack.refusals) == {(429, "too_many_joins")}
+    question_id = ask(url, attack.tokens[0], moderator)
+    crowd_votes(url, attack, poll_id, question_id)
+    assert (attack.ballots, attack.upvotes) == (joined, joined - 1)
+    assert results(url, moderator, poll_id, question_id) == (joined, joined - 1)
+    return Outcome(poll_id, question_id, check_flags(console, attack, poll_id, question_id))

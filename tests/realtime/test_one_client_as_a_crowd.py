@@ -12,18 +12,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.realtime.attack import (
-    CROWD,
-    PER_ADDRESS,
-    Console,
-    ask,
-    check_flags,
-    command,
-    crowd_joins,
-    crowd_votes,
-    prepare,
-    results,
-)
+from tests.realtime.attack import Console, attack_and_check, command, results
 from tests.realtime.servers import start_server
 
 pytestmark = pytest.mark.slow
@@ -41,26 +30,8 @@ def test_one_client_gets_no_more_than_the_limit_in_and_staff_are_told(tmp_path):
         moderator = claim(url, server.links["moderator"])
         console = Console(url, moderator)
         try:
-            poll_id, _item = prepare(url, moderator)
-
-            attack = crowd_joins(url, code)
-
-            joined = len(attack.tokens)
-            if attack.windows == 1:
-                assert joined == PER_ADDRESS
-            else:  # the joins straddled a minute of the clock: two windows' worth at most
-                assert PER_ADDRESS <= joined <= PER_ADDRESS * attack.windows
-            assert len(attack.refusals) == CROWD - joined
-            assert set(attack.refusals) == {(429, "too_many_joins")}
-
-            question_id = ask(url, attack.tokens[0], moderator)
-            crowd_votes(url, attack, poll_id, question_id)
-            assert (attack.ballots, attack.upvotes) == (joined, joined - 1)
-            assert results(url, moderator, poll_id, question_id) == (joined, joined - 1)
-
-            flags = check_flags(console, attack, poll_id, question_id)
-
-            burst = next(f for f in flags.values() if f["kind"] == "join_burst")
+            outcome = attack_and_check(url, code, moderator, console)
+            burst = next(f for f in outcome.flags.values() if f["kind"] == "join_burst")
             with requests.Session() as session:
                 done = command(
                     session,
@@ -71,7 +42,7 @@ def test_one_client_gets_no_more_than_the_limit_in_and_staff_are_told(tmp_path):
                     reason="One client, 200 names",
                 )
             assert done["ok"], done
-            assert results(url, moderator, poll_id, question_id) == (0, 0)
+            assert results(url, moderator, outcome.poll_id, outcome.question_id) == (0, 0)
         finally:
             console.close()
     finally:
