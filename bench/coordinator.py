@@ -146,13 +146,21 @@ def python_env(**extra: str) -> dict[str, str]:
 
 
 async def start_baraza(
-    mode: str, raw: Path, servers: int, database_url: str | None, redis_url: str | None
+    mode: str,
+    raw: Path,
+    servers: int,
+    database_url: str | None,
+    redis_url: str | None,
+    settings: dict[str, str] | None = None,
 ) -> Server:
-    """`python -m server` (as `make run` does) on fresh storage; several share one database."""
+    """`python -m server` (as `make run` does) on fresh storage; several share one database.
+
+    `settings`: more environment for the servers (the soak's METRICS_TOKEN).
+    """
     instance = Path(tempfile.mkdtemp(prefix="baraza-bench-"))
     server = Server("baraza", "baraza", mode, [])
     server.cleanup.append(lambda: shutil.rmtree(instance, ignore_errors=True))
-    env = {"ASYNC_MODE": mode, "BARAZA_INSTANCE": str(instance)}
+    env = {"ASYNC_MODE": mode, "BARAZA_INSTANCE": str(instance), **(settings or {})}
     # The bench is one client playing the whole crowd: the join limits are off.
     env |= {"JOIN_LIMIT_PER_ADDRESS": "0", "JOIN_LIMIT_PER_CONSULTATION": "0"}
     # The server's own default (server/config.py) unless a PostgreSQL server is given.

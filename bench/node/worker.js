@@ -25,7 +25,11 @@ const sleepUntil = (at) => new Promise((resolve) => setTimeout(resolve, Math.max
 // Broadcasts whose arrival times are kept, keyed by their seq: the moderator's
 // agenda moves end with item_started; the question and poll steps time pins,
 // openings and closings (bench/steps.py).
-const TRACKED_EVENTS = new Set(["item_started", "question_pinned", "poll_opened", "poll_closed"]);
+// The soak (bench/soak) also times the floor given and taken back, and answers.
+const TRACKED_EVENTS = new Set([
+  "item_started", "question_pinned", "poll_opened", "poll_closed",
+  "floor_given", "turn_ended", "question_answered",
+]);
 const PACKET_KINDS = { 0: "connect", 1: "disconnect", 3: "ack", 4: "connect_error" };
 const STATE_PREFIX = '2["state",{"name":"';
 
@@ -58,6 +62,55 @@ class Crowd {
     this.messages[kind] = (this.messages[kind] || 0) + 1;
   }
 
+  // Take a message's envelopes as the page does (static/js/core/live.js): skip what was
+  // applied, apply in order, and on a gap ask for what was missed with `sync {since}`.
+  receive(attendee, envelopes) {
+    for (const envelope of envelopes) {
+      if (attendee.seq === null) attendee.buffered.push(envelope); // until the snapshot
+      if (attendee.seq !== null && envelope.seq <= attendee.seq) continue;
+      if (attendee.seq !== null && envelope.prev > attendee.seq) {
+        attendee.gaps += 1;
+        this.resync(attendee);
+        return;
+      }
+      if (attendee.seq !== null) attendee.seq = envelope.seq;
+      if (TRACKED_EVENTS.has(envelope.type)) this.saw(attendee, envelope.seq);
+    }
+  }
+
+  // The answer to a sync: a snapshot (too far behind), or the events after `since`.
+  settle(attendee, ack, first = false) {
+    if (ack.snapshot) {
+      attendee.seq = ack.snapshot.seq;
+      if (!first) attendee.snapshotSeq = ack.snapshot.seq;
+      const buffered = attendee.buffered;
+      attendee.buffered = [];
+      this.receive(attendee, buffered);
+      return "snapshot";
+    }
+    for (const envelope of ack.events) {
+      if (attendee.seq !== null && envelope.seq <= attendee.seq) continue;
+      attendee.seq = envelope.seq;
+      if (TRACKED_EVENTS.has(envelope.type) && !attendee.seen.has(envelope.seq)) {
+        attendee.caughtUp.set(envelope.seq, now());
+      }
+    }
+    return "events";
+  }
+
+  async resync(attendee) {
+    if (attendee.syncing) return;
+    attendee.syncing = true;
+    try {
+      const ack = await attendee.socket.timeout(15000).emitWithAck("sync", { since: attendee.seq });
+      if (ack.ok) this.settle(attendee, ack);
+    } catch {
+      // a drop meanwhile: the reconnection's own catch-up covers it
+    } finally {
+      attendee.syncing = false;
+    }
+  }
+
   saw(attendee, key) {
     if (attendee.seen.has(key)) return;
     const at = now();
@@ -75,10 +128,10 @@ class Crowd {
       });
     });
     if (this.settings.target === "baraza") {
-      socket.on("events", (envelopes) => {
-        for (const envelope of envelopes) {
-          if (TRACKED_EVENTS.has(envelope.type)) this.saw(attendee, envelope.seq);
-        }
+      socket.on("events", (envelopes) => this.receive(attendee, envelopes));
+      // The answer to `since` in the auth, sent with the connection (a reconnection).
+      socket.on("synced", (ack) => {
+        if (attendee.onSynced) attendee.onSynced(ack);
       });
       socket.on("state", (state) => {
         if (state.name === "present" && state.data.present !== attendee.present) {
@@ -125,10 +178,13 @@ class Crowd {
     const reply = await response.json();
     if (!reply.ok) throw new Error(`join refused: ${reply.error && reply.error.code}`);
     attendee.participantId = reply.participant_id;
+    attendee.token = reply.token;
     await this.connect(attendee, { token: reply.token });
     attendee.connectedAt = now();
     const synced = await attendee.socket.timeout(30000).emitWithAck("sync", {});
     if (!synced.ok) throw new Error(`sync refused: ${synced.error && synced.error.code}`);
+    this.settle(attendee, synced, true);
+    attendee.live = true;
   }
 
   // Bring in `count` attendees, one every 1/`rate` seconds from `start_at`.
@@ -139,7 +195,11 @@ class Crowd {
     const one = async (index) => {
       const number = this.settings.first_number + this.attendees.length;
       const urls = this.settings.urls;
-      const attendee = { number, url: urls[number % urls.length], seen: new Map(), present: 0, presentAt: 0, connectedAt: 0 };
+      const attendee = {
+        number, url: urls[number % urls.length], seen: new Map(), present: 0, presentAt: 0, connectedAt: 0,
+        // The soak's: the last seq applied, events caught up by a sync, whether synced now.
+        seq: null, buffered: [], caughtUp: new Map(), snapshotSeq: null, gaps: 0, syncing: false, live: false,
+      };
       this.attendees.push(attendee);
       await sleepUntil(start_at + index / rate);
       const began = now();
@@ -252,7 +312,140 @@ class Crowd {
   }
 }
 
-const ACTIONS = { burst: (crowd, params) => crowd.burst(params) };
+// ---- the soak (bench/soak): scheduled commands, drops and rejoins, arrivals by key
+
+Crowd.prototype.byNumber = function byNumber(number) {
+  return this.attendees[number - this.settings.first_number];
+};
+
+// Resolve once the attendee is connected and synced, or after `within` seconds.
+Crowd.prototype.whenLive = async function whenLive(attendee, within) {
+  const deadline = now() + within;
+  while (!(attendee.live && attendee.socket && attendee.socket.connected)) {
+    if (now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return true;
+};
+
+// Soak action: each command {number, event, payload, at} is sent by attendee `number`
+// at `at` (monotonic s) with a fresh command id, as the page's outbox does: an attendee
+// away at that moment sends it once back and synced (counted as `deferred`).
+// Replies, one per command: sent (when last emitted), ack (s), code, deferred, resent,
+// and the reply's ids (question, hand_id).
+Crowd.prototype.commands = async function commands({ commands }) {
+  const one = async (command) => {
+    const attendee = this.byNumber(command.number);
+    await sleepUntil(command.at);
+    const deferred = !(attendee.live && attendee.socket && attendee.socket.connected);
+    const result = { index: command.index, deferred, sent: null, ack: null, code: null, reply: null };
+    if (!(await this.whenLive(attendee, 60))) {
+      result.code = "not_connected";
+      return result;
+    }
+    // A command cut off by a drop is sent again once back, with the same command id, as
+    // the outbox does; its ack is timed from that last send.
+    const payload = { ...command.payload, command_id: randomId() };
+    result.resent = 0;
+    for (;;) {
+      result.sent = now();
+      try {
+        const reply = await attendee.socket.timeout(30000).emitWithAck(command.event, payload);
+        result.ack = now() - result.sent;
+        result.code = reply.ok ? "ok" : (reply.error && reply.error.code) || "?";
+        if (reply.ok && reply.question) result.reply = { question_id: reply.question.id };
+        if (reply.ok && reply.hand_id !== undefined) result.reply = { hand_id: reply.hand_id };
+        return result;
+      } catch (error) {
+        const dropped = !attendee.live || !attendee.socket.connected;
+        if (!dropped || result.resent >= 3 || !(await this.whenLive(attendee, 60))) {
+          result.code = `${error.name}: ${String(error.message).slice(0, 40)}`;
+          return result;
+        }
+        result.resent += 1;
+      }
+    }
+  };
+  return { results: await Promise.all(commands.map(one)) };
+};
+
+// Soak action: each drop {number, at, away} closes attendee `number`'s connection at
+// `at` and opens a new one `away` seconds later, as the page does after a cut: the
+// same token, auth {since: the last seq applied, sync: true}, and the answer taken
+// from `synced` (a `sync` asked after 5 s without it). Replies, one per drop:
+// dropped (when), resync (s from the new connection's start to its answer applied),
+// kind (events or snapshot), code.
+Crowd.prototype.churn = async function churn({ drops }) {
+  const one = async (drop) => {
+    const attendee = this.byNumber(drop.number);
+    await sleepUntil(drop.at);
+    const result = { dropped: null, resync: null, kind: null, code: null };
+    if (!(await this.whenLive(attendee, 60))) {
+      result.code = "not_connected";
+      return result;
+    }
+    attendee.live = false;
+    attendee.socket.disconnect();
+    result.dropped = now();
+    await sleepUntil(result.dropped + drop.away);
+    const began = now();
+    try {
+      const synced = new Promise((resolve, reject) => {
+        const late = setTimeout(() => {
+          attendee.socket.timeout(15000).emitWithAck("sync", { since: attendee.seq }).then(resolve, reject);
+        }, 5000);
+        attendee.onSynced = (ack) => { clearTimeout(late); resolve(ack); };
+      });
+      await this.connect(attendee, { token: attendee.token, since: attendee.seq, sync: true });
+      const ack = await synced;
+      attendee.onSynced = null;
+      if (!ack.ok) throw new Error(`sync refused: ${ack.error && ack.error.code}`);
+      result.kind = this.settle(attendee, ack);
+      result.resync = now() - began;
+      result.code = "ok";
+      attendee.live = true;
+    } catch (error) {
+      attendee.onSynced = null;
+      result.code = `${error.name}: ${String(error.message).slice(0, 60)}`;
+    }
+    return result;
+  };
+  return { results: await Promise.all(drops.map(one)) };
+};
+
+// Soak action: for each key, when the last attendee received it live, how many did live,
+// how many caught it up in a sync's answer or a snapshot, how many moved past it without
+// it (missed),
+// and how many have not reached it yet (away, or behind).
+Crowd.prototype.arrivals = function arrivals({ keys }) {
+  const found = {};
+  for (const key of keys) {
+    const entry = { last: null, live: 0, caught_up: 0, snapshot: 0, missed: 0, behind: 0 };
+    for (const attendee of this.attendees) {
+      if (attendee.seen.has(key)) {
+        entry.live += 1;
+        entry.last = Math.max(entry.last ?? 0, attendee.seen.get(key));
+      } else if (attendee.caughtUp.has(key)) {
+        entry.caught_up += 1;
+      } else if (attendee.snapshotSeq !== null && attendee.snapshotSeq >= key) {
+        entry.snapshot += 1; // a sync's snapshot holds it as state, not as an event
+      } else if (attendee.seq !== null && attendee.seq >= key) {
+        entry.missed += 1;
+      } else {
+        entry.behind += 1;
+      }
+    }
+    found[JSON.stringify(key)] = entry;
+  }
+  return found;
+};
+
+const ACTIONS = {
+  burst: (crowd, params) => crowd.burst(params),
+  commands: (crowd, params) => crowd.commands(params),
+  churn: (crowd, params) => crowd.churn(params),
+  arrivals: async (crowd, params) => crowd.arrivals(params),
+};
 
 const COMMANDS = {
   join: (crowd, m) => crowd.join(m),

@@ -1,0 +1,152 @@
+"""The soak's verdicts against its targets, its table, and its Markdown file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+P99_DRIFT = 1.2  # the last window's p99 within 1.2 times the first's
+RSS_GROWTH = 0.10  # RSS growth after the arrivals under 10 %
+PAUSE_CEILING_MS = 100  # no collection pausing the server longer
+
+
+def verdicts(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target, what was measured, and whether it was met."""
+    rows = results.get("windows", [])
+    if not rows:
+        return []
+    first, last = rows[0], rows[-1]
+    found: list[dict[str, Any]] = []
+    for name, path in (
+        ("moderator action to the last attendee", ("chair", "last_attendee_ms")),
+        ("attendee command acknowledged", ("commands", "ack_ms")),
+    ):
+        before, after = first[path[0]][path[1]]["p99"], last[path[0]][path[1]]["p99"]
+        ratio = after / before if before and after is not None else None
+        found.append(
+            {
+                "target": f"{name}: last window's p99 ≤ {P99_DRIFT}× the first's",
+                "measured": f"{before} ms → {after} ms"
+                + (f" ({ratio:.2f}×)" if ratio is not None else ""),
+                "met": ratio is not None and ratio <= P99_DRIFT,
+            }
+        )
+    base = results["arrivals"]["server_rss_mb"]
+    end = last["server"]["rss_mb"]
+    peak = max(row["server"]["rss_peak_mb"] for row in rows)
+    growth = (end - base) / base
+    found.append(
+        {
+            "target": f"server RSS growth after the arrivals < {RSS_GROWTH:.0%}",
+            "measured": f"{base} MB → {end} MB at the end ({growth:+.1%}); peak {peak} MB"
+            f" ({(peak - base) / base:+.1%})",
+            "met": growth < RSS_GROWTH,
+        }
+    )
+    over_50 = sum(row["server"]["gc"]["over_50ms"] for row in rows)
+    over_100 = sum(row["server"]["gc"]["over_100ms"] for row in rows)
+    found.append(
+        {
+            "target": f"no garbage-collection pause over {PAUSE_CEILING_MS} ms",
+            "measured": f"{over_100} over 100 ms, {over_50} over 50 ms",
+            "met": over_100 == 0,
+        }
+    )
+    return found
+
+
+COLUMNS = (
+    "window",
+    "minutes",
+    "chair actions",
+    "**mod→last p99 ms**",
+    "max ms",
+    "commands",
+    "**ack p99 ms**",
+    "rejoins",
+    "resync p99 ms",
+    "missed",
+    "**RSS MB**",
+    "GC pauses >50 / >100 ms",
+    "GC s",
+    "server CPU",
+    "others' CPU s",
+    "load avg",
+)
+
+
+def cells(row: dict[str, Any]) -> list[str]:
+    chair, commands, rejoins = row["chair"], row["commands"], row["rejoins"]
+    server, machine = row["server"], row["machine"]
+    gc = server["gc"]
+    failed = sum(chair["errors"].values())
+    return [
+        str(row["window"] + 1),
+        f"{row['minutes'][0]}–{row['minutes'][1]}",
+        str(chair["actions"]) + (f" ({failed} failed)" if failed else ""),
+        f"**{chair['last_attendee_ms']['p99']}**",
+        str(chair["last_attendee_ms"]["max"]),
+        str(commands["sent"]),
+        f"**{commands['ack_ms']['p99']}**",
+        str(rejoins["drops"]),
+        str(rejoins["resync_ms"]["p99"]),
+        str(chair["missed"]),
+        f"**{server['rss_mb']}**",
+        f"{gc['over_50ms']} / {gc['over_100ms']}",
+        str(gc["pause_s"]),
+        f"{server['cpu_share']:.0%}",
+        str(machine["other_processes_cpu_s"]),
+        machine["load_average"][0],
+    ]
+
+
+def table(results: dict[str, Any]) -> str:
+    """The per-window table, in Markdown."""
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    lines += ["| " + " | ".join(cells(row)) + " |" for row in results.get("windows", [])]
+    return "\n".join(lines)
+
+
+def write_markdown(results: dict[str, Any], path: Path) -> None:
+    meta, arrivals = results["meta"], results["arrivals"]
+    lines = [
+        f"# Soak: {meta['n']:,} attendees, {meta['consultation_minutes']} consultation minutes"
+        f" in {meta['real_minutes']:g} real minutes",
+        "",
+        f"Started {meta['started']} at commit {meta['commit']} on {meta['machine']}"
+        f" ({meta['mode']}, {meta['generator']} load generators × {meta['load_workers']});"
+        f" load average at start {' '.join(meta['load_average_at_start'])},"
+        f" at the end {' '.join(results.get('load_average_at_end', []))}."
+        + (f" Note: {meta['note']}" if meta.get("note") else ""),
+        "",
+        f"Arrivals: {arrivals['joined']} of {arrivals['attendees']} joined at"
+        f" {arrivals['rate_achieved']}/s (join p99 {arrivals['latency_ms']['p99']} ms);"
+        f" server RSS after the arrivals {arrivals['server_rss_mb']} MB.",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | met? |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| {v['target']} | {v['measured']} | {'**yes**' if v['met'] else '**no**'} |"
+        for v in results.get("verdicts", [])
+    ]
+    lines += [
+        "",
+        "## Per window (5 consultation minutes each)",
+        "",
+        table(results),
+        "",
+        "mod→last: from the moderator's command to the last attendee receiving its event live"
+        " (an attendee away at that moment catches it up in its rejoin's sync and is counted"
+        " there). ack: every attendee command of the window, from its send to its"
+        " acknowledgement. GC: the server's own `baraza_gc_pause_seconds` histogram."
+        " server CPU: of one core. others' CPU: the machine's busy time less the server, the"
+        " load generators and the coordinator.",
+        "",
+        "## Totals",
+        "",
+    ]
+    lines += [f"- {key}: {value}" for key, value in results.get("totals", {}).items()]
+    path.write_text("\n".join(lines) + "\n")
