@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run cluster test test-machine lint format clean translations messages bench bundles
+.PHONY: run cluster test test-machine lint format clean translations messages bench soak bundles
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || test -n "$(PYTHON)" || \
@@ -45,6 +45,13 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -r bench/requirements.txt
 	cd bench/node && npm ci --no-audit --no-fund --loglevel=error
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+## A whole consultation, 2,000 attendees, 90 minutes in 20 (docs/performance.md, "Soak"):
+## `make soak SOAK_ARGS="--n 200 --minutes 3"`, `--full` for the real 90 minutes.
+soak: $(STAMP)
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	cd bench/node && npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 # esbuild, pinned in package-lock.json: for `make bundles` and tests/web/test_bundles.py.
 $(NODE_STAMP): package.json package-lock.json

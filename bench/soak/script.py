@@ -27,8 +27,9 @@ SPEAKERS = 40
 DROPS_PER_MINUTE = 0.05  # the share of attendees who drop, and rejoin, each minute
 AWAY_SECONDS = (1.0, 5.0)  # real seconds a dropped attendee stays away: a network blip
 VOTERS = 0.85  # the share of attendees who answer each poll
-VOTE_AFTER = 3.0  # minutes between a question and its first upvote
-PIN_AFTER = 1.0  # minutes between a question and its pin, at the soonest
+VOTE_AFTER = 2.0  # minutes between a question and its first upvote (its id known by then)
+PIN_AFTER = 2.0  # minutes between a question and its pin, at the soonest
+ANSWERED = 0.43  # the share of questions the chair pins and answers (86 of 200)
 ANSWER_AFTER = 0.5  # minutes between a pin and the answer; no upvote for it after
 POLL_OPEN_AFTER, POLL_VOTING, POLL_CLOSE_AFTER = 3.0, 2.0, 6.0  # minutes from the item's start
 
@@ -170,12 +171,15 @@ def _questions(script: Script, rng: random.Random, questions: int) -> list[tuple
 
 
 def _pins(script: Script, asked: list[tuple[float, int]]) -> dict[int, float]:
-    """Each minute the chair pins the oldest question not yet taken (asked a minute before
-    at least) and answers it half a minute later. Returns the minute each was answered."""
+    """At a steady pace (each minute for 2,000 attendees), the chair pins the oldest question
+    not yet taken (asked two minutes before at least) and answers it half a minute later.
+    Returns the minute each was answered."""
     answered: dict[int, float] = {}
     waiting = iter(range(len(asked)))
     question = next(waiting, None)
-    for minute in range(1, MINUTES - 1):
+    pins = max(1, round(ANSWERED * len(asked)))
+    every = max(1, (MINUTES - 2) // pins)
+    for minute in range(1, MINUTES - 1, every):
         if question is None or asked[question][0] > minute - PIN_AFTER:
             continue
         script.chair.append(Chair(minute + 0.3, "pin_question", question))
@@ -192,7 +196,7 @@ def _upvotes(
     answered: dict[int, float],
     upvotes: int,
 ) -> None:
-    """Upvotes of questions asked 3 minutes before at least and not answered yet (the
+    """Upvotes of questions asked 2 minutes before at least and not answered yet (the
     page offers no vote on an answered one), never one's own nor twice."""
     voted: set[tuple[int, int]] = set()
     first_vote = asked[0][0] + VOTE_AFTER
