@@ -66,14 +66,19 @@ class Crowd {
   // applied, apply in order, and on a gap ask for what was missed with `sync {since}`.
   receive(attendee, envelopes) {
     for (const envelope of envelopes) {
-      if (attendee.seq === null) attendee.buffered.push(envelope); // until the snapshot
-      if (attendee.seq !== null && envelope.seq <= attendee.seq) continue;
-      if (attendee.seq !== null && envelope.prev > attendee.seq) {
+      if (attendee.seq === null) {
+        // Before the first snapshot: kept to apply after it, and timed as it arrives.
+        attendee.buffered.push(envelope);
+        if (TRACKED_EVENTS.has(envelope.type)) this.saw(attendee, envelope.seq);
+        continue;
+      }
+      if (envelope.seq <= attendee.seq) continue;
+      if (envelope.prev > attendee.seq) {
         attendee.gaps += 1;
         this.resync(attendee);
         return;
       }
-      if (attendee.seq !== null) attendee.seq = envelope.seq;
+      attendee.seq = envelope.seq;
       if (TRACKED_EVENTS.has(envelope.type)) this.saw(attendee, envelope.seq);
     }
   }
