@@ -335,11 +335,19 @@ async def figures(soak: Soak, window: int, acted: list[Acted]) -> dict[str, Any]
     keyed = [a for a in acted if a.key is not None]
     arrivals = await soak.run.crowds.act("arrivals", {"keys": [a.key for a in keyed]})
     last, caught_up, snapshot, missed, behind = [], 0, 0, 0, 0
+    each: list[dict[str, Any]] = []
     for done in keyed:
         entries = [reply[str(done.key)] for reply in arrivals]
         times = [entry["last"] for entry in entries if entry["last"] is not None]
         if times:
             last.append(max(times) - done.sent)
+            each.append(
+                {
+                    "minute": round(done.action.minute, 2),
+                    "command": done.action.command,
+                    "last_attendee_ms": round(last[-1] * 1000, 1),
+                }
+            )
         caught_up += sum(entry["caught_up"] for entry in entries)
         snapshot += sum(entry["snapshot"] for entry in entries)
         missed += sum(entry["missed"] for entry in entries)
@@ -375,6 +383,7 @@ async def figures(soak: Soak, window: int, acted: list[Acted]) -> dict[str, Any]
             "covered_by_snapshot": snapshot,
             "missed": missed,
             "not_reached_yet": behind,
+            "each": each,
         },
         "commands": {
             "sent": len(acks),
