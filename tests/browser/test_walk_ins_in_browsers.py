@@ -1,0 +1,113 @@
+"""Walk-ins and invitations in real browsers (issue 19): on a phone, someone who came with
+the join code to an invited consultation reads that they are watching, and finds the
+controls they may not use held and described by that line — live, as the moderator lets
+walk-ins ask; on the invitations page a moderator revokes an invitation after confirming.
+(Its own module: it makes the module's consultation invited. English and an Arabic look:
+the new sentences are not translated yet.)"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE, screenshot
+from tests.browser.test_agenda_in_browsers import join_as_attendee, open_console
+from tests.browser.test_weak_networks import command, moderator_token
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WATCHING = "You are watching: only invited participants can ask, vote and raise a hand."
+MAY_ASK = (
+    "You are watching: only invited participants can vote and raise a hand. "
+    "You can ask questions."
+)
+LIST = (
+    "name,email,stakeholder_group,country,language\n"
+    "Amina Diallo,amina@example.org,civil_society,SN,en\n"
+    "João Silva,,government,MZ,en\n"
+).encode()
+
+
+def someone_asks(server, text: str) -> None:
+    """An attendee who came before the consultation was made invited asks `text`."""
+    code = server.links["join_code"]
+    joined = requests.post(
+        f"{server.url}/api/consultations/{code}/join",
+        json={"display_name": "Kofi", "stakeholder_group": "academia"},
+        timeout=10,
+    ).json()
+    assert command(server, joined["token"], "ask_question", {"text": text})["ok"]
+
+
+def held(page, selector: str) -> None:
+    control = page.locator(selector).first
+    expect(control).to_be_disabled()
+    expect(control).to_have_attribute("aria-describedby", re.compile(r"\bwalk-in-line\b"))
+
+
+def test_a_walk_in_watches_on_a_phone_and_may_ask_once_allowed(server, new_page):
+    token = moderator_token(server)
+    items = command(server, token, "next_item")
+    assert items["ok"], items
+    assert command(server, token, "set_question_settings", {"moderation": "post"})["ok"]
+    someone_asks(server, "How will the convention protect journalists?")
+    poll = {"type": "single", "question": "Ratify?", "options": ["Yes", "No"], "open": True}
+    assert command(server, token, "create_poll", poll)["ok"]
+    assert command(server, token, "set_participation", {"mode": "invited"})["ok"]
+
+    phone = new_page(viewport=PHONE)
+    join_as_attendee(phone, server, name="Walk-in", group="other", country="KE")
+    line = phone.locator("[data-walk-in]")
+    expect(line).to_be_visible()
+    expect(line).to_have_text(WATCHING)
+    # The open poll comes first; its Vote is held.
+    expect(phone.get_by_role("tab", name="Poll")).to_have_attribute("aria-selected", "true")
+    held(phone, "[data-polls] .poll-form button[type=submit]")
+    ballot = phone.locator("[data-polls] .poll-form fieldset")
+    expect(ballot).to_have_attribute("aria-describedby", re.compile(r"\bwalk-in-line\b"))
+    expect(ballot.get_by_role("radio", name="Yes")).to_be_disabled()
+    screenshot(phone, "walk-in-phone", full_page=False)
+    phone.get_by_role("tab", name="Questions").click()
+    held(phone, "#q-text")
+    held(phone, ".q-ask-button")
+    held(phone, "[data-q-list] [data-slot=vote]")
+    phone.get_by_role("tab", name="Speak").click()
+    held(phone, "[data-raise]")
+    expect(line).to_be_visible()  # above every part
+
+    assert command(server, token, "set_participation", {"walk_in_questions": True})["ok"]
+    expect(line).to_have_text(MAY_ASK)
+    held(phone, "[data-raise]")
+    phone.get_by_role("tab", name="Questions").click()
+    expect(phone.locator("#q-text")).to_be_enabled()
+    expect(phone.locator("#q-text")).not_to_have_attribute(
+        "aria-describedby", re.compile("walk-in-line")
+    )
+    held(phone, "[data-q-list] [data-slot=vote]")
+    phone.fill("#q-text", "May walk-ins follow the report?")
+    phone.get_by_role("button", name="Ask", exact=True).click()
+    expect(phone.locator("[data-q-mine] li")).to_have_count(1)
+    expect(phone.locator("#q-text")).to_be_enabled()  # kept free after sending
+    phone.evaluate("scrollTo(0, 0)")
+    screenshot(phone, "walk-in-may-ask-phone", full_page=False)
+
+    assert command(server, token, "set_participation", {"walk_in_questions": False})["ok"]
+    expect(line).to_have_text(WATCHING)
+    held(phone, "#q-text")
+
+    arabic = new_page(viewport=PHONE, locale="ar")
+    join_as_attendee(arabic, server, name="عمر", group="government", country="MA")
+    expect(arabic.locator("html")).to_have_attribute("dir", "rtl")
+    expect(arabic.locator("[data-walk-in]")).to_be_visible()
+    held(arabic, "[data-polls] .poll-form button[type=submit]")
+    screenshot(arabic, "walk-in-phone-ar", full_page=False)
+
+    assert command(server, token, "set_participation", {"mode": "open"})["ok"]
+    expect(line).to_be_hidden()
+    expect(phone.locator("#q-text")).to_be_enabled()
+    phone.get_by_role("tab", name="Speak").click()
+    expect(phone.locator("[data-raise]")).to_be_enabled()
+    expect(phone.locator("[data-held]")).to_have_count(0)
