@@ -14,15 +14,14 @@ import requests
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, screenshot
-from tests.browser.test_agenda_in_browsers import join_as_attendee, open_console
+from tests.browser.test_agenda_in_browsers import join_as_attendee
 from tests.browser.test_weak_networks import command, moderator_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WATCHING = "You are watching: only invited participants can ask, vote and raise a hand."
 MAY_ASK = (
-    "You are watching: only invited participants can vote and raise a hand. "
-    "You can ask questions."
+    "You are watching: only invited participants can vote and raise a hand. You can ask questions."
 )
 LIST = (
     "name,email,stakeholder_group,country,language\n"
