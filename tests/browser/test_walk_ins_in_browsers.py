@@ -14,7 +14,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, screenshot
-from tests.browser.test_agenda_in_browsers import join_as_attendee
+from tests.browser.test_agenda_in_browsers import join_as_attendee, open_console
 from tests.browser.test_weak_networks import command, moderator_token
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -110,3 +110,33 @@ def test_a_walk_in_watches_on_a_phone_and_may_ask_once_allowed(server, new_page)
     phone.get_by_role("tab", name="Speak").click()
     expect(phone.locator("[data-raise]")).to_be_enabled()
     expect(phone.locator("[data-held]")).to_have_count(0)
+
+
+def test_a_moderator_revokes_an_invitation_after_confirming(server, new_page):
+    page = new_page()
+    open_console(page, server)
+    page.goto(f"{server.url}/c/{server.links['join_code']}/invitations")
+    page.set_input_files(
+        "#registration-file",
+        files=[{"name": "registration.csv", "mimeType": "text/csv", "buffer": LIST}],
+    )
+    page.get_by_role("button", name="Import").click()
+    row = page.locator("table.invitations tbody tr").filter(has_text="Amina Diallo")
+    row.get_by_role("button", name=re.compile("Revoke")).click()
+    dialog = page.locator("dialog[data-confirm]")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("[data-confirm-title]")).to_have_text(
+        re.compile("Revoke the invitation of .*Amina Diallo.*\\?")
+    )
+    screenshot(page, "invitation-revoke-confirm-desktop", full_page=False)
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    expect(row.locator("[data-status]")).to_contain_text("Not yet joined")
+
+    row.get_by_role("button", name=re.compile("Revoke")).click()
+    dialog.locator("[data-confirm-ok]").click()
+    page.wait_for_url(re.compile(r"\?revoked=\d+$"))
+    expect(page.locator("[data-revoked]")).to_contain_text("Amina Diallo")
+    expect(row.locator("[data-status]")).to_have_text("Revoked")
+    expect(row.get_by_role("button")).to_have_count(0)
+    screenshot(page, "invitation-revoked-desktop")
