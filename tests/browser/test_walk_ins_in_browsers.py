@@ -1,7 +1,8 @@
 """Walk-ins and invitations in real browsers (issue 19): on a phone, someone who came with
 the join code to an invited consultation reads that they are watching, and finds the
 controls they may not use held and described by that line — live, as the moderator lets
-walk-ins ask; on the invitations page a moderator revokes an invitation after confirming.
+walk-ins ask; on the invitations page a moderator revokes an invitation after confirming;
+a question whose author erased their name reads "Someone", not "Anonymous".
 (Its own module: it makes the module's consultation invited. English and an Arabic look:
 the new sentences are not translated yet.)"""
 
@@ -30,15 +31,16 @@ LIST = (
 ).encode()
 
 
-def someone_asks(server, text: str) -> None:
-    """An attendee who came before the consultation was made invited asks `text`."""
+def someone_asks(server, text: str, name: str = "Kofi") -> str:
+    """An attendee who came before the consultation was made invited asks `text`; their token."""
     code = server.links["join_code"]
     joined = requests.post(
         f"{server.url}/api/consultations/{code}/join",
-        json={"display_name": "Kofi", "stakeholder_group": "academia"},
+        json={"display_name": name, "stakeholder_group": "academia"},
         timeout=10,
     ).json()
     assert command(server, joined["token"], "ask_question", {"text": text})["ok"]
+    return str(joined["token"])
 
 
 def held(page, selector: str) -> None:
@@ -140,3 +142,19 @@ def test_a_moderator_revokes_an_invitation_after_confirming(server, new_page):
     expect(row.locator("[data-status]")).to_have_text("Revoked")
     expect(row.get_by_role("button")).to_have_count(0)
     screenshot(page, "invitation-revoked-desktop")
+
+
+def test_a_question_whose_author_erased_their_name_says_someone(server, new_page):
+    token = moderator_token(server)
+    assert command(server, token, "set_participation", {"mode": "open"})["ok"]
+    assert command(server, token, "set_question_settings", {"moderation": "post"})["ok"]
+    asker = someone_asks(server, "Who keeps the evidence?", name="Nia")
+    phone = new_page(viewport=PHONE)
+    join_as_attendee(phone, server, name="Reader")
+    phone.get_by_role("tab", name="Questions").click()
+    question = phone.locator("[data-q-list] li").filter(has_text="Who keeps the evidence?")
+    expect(question.locator("[data-slot=author]")).to_have_text("Nia")
+    assert command(server, asker, "erase_my_name")["ok"]
+    phone.reload()
+    phone.get_by_role("tab", name="Questions").click()
+    expect(question.locator("[data-slot=author]")).to_have_text("Someone")
