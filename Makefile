@@ -10,6 +10,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 NODE_STAMP := node_modules/.installed
+# pytest-xdist processes for `make test`: one per core by default; `make test TEST_WORKERS=0` runs serially.
+TEST_WORKERS ?= auto
 
 .PHONY: run cluster test test-machine lint format clean translations messages bench bundles
 
@@ -34,7 +36,7 @@ test: test-machine $(STAMP) $(NODE_STAMP) translations
 	$(BIN)/ruff check server tests
 	$(BIN)/ruff format --check server tests
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## Start PostgreSQL and Redis, install Chromium and nginx when allowed; else say what is missing.
 test-machine:

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from server import bootstrap
 from server.core import group_commit
 from server.core.runtime import Core
 from server.core.store import Store
@@ -72,10 +73,10 @@ def database(kind: str, postgres: str) -> Iterator[str]:
 def measure(url: str, voters: int, threads: int, grouped: bool) -> tuple[float, int]:
     """Ballots per second with `threads` casting at once, and the rows found."""
     store = Store(url)
-    core = Core(store)
+    core = Core(store, wiring=bootstrap.wire())
     created = consultations.create(core, parse_spec(SPEC))
     chair = consultations.claim_link(core, created.moderator_token, {}).viewer
-    poll_id, _ = polls.create_poll(core, chair, POLL)
+    poll_id = polls.create_poll(core, chair, POLL).reply["poll_id"]
     crowd = [consultations.join(core, created.join_code, {}).viewer for _ in range(voters)]
     work: queue.Queue[tuple[int, object]] = queue.Queue()
     for number, viewer in enumerate(crowd):
@@ -90,7 +91,13 @@ def measure(url: str, voters: int, threads: int, grouped: bool) -> tuple[float, 
             if grouped:
                 ballots.cast_ballot(core, viewer, poll_id, number % 4)  # type: ignore[arg-type]
             else:
-                alone = ballots.BallotCommand(viewer, poll_id, number % 4, datetime.now(UTC))  # type: ignore[arg-type]
+                alone = ballots.BallotCommand(
+                    viewer,  # type: ignore[arg-type]
+                    poll_id,
+                    number % 4,
+                    datetime.now(UTC),
+                    core.wiring.followers,
+                )
                 ballots.cast_all(store, [group_commit.Pending(alone, None)])
 
     pool = [threading.Thread(target=cast) for _ in range(threads)]

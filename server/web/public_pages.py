@@ -16,14 +16,25 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, render_template
+from sqlalchemy.orm import Session
 
 from server.core.errors import DomainError
 from server.core.models import Consultation
 from server.core.runtime import current_core
 from server.features.publication import service as publication
+from server.features.publication.service import Published
 from server.features.questions import service as questions
 from server.features.questions.moderation_log import moderation_log
-from server.reports.model import Audience, Facts, Section, Table, Text, build, open_report
+from server.reports.model import (
+    Audience,
+    Facts,
+    ReportContext,
+    Section,
+    Table,
+    Text,
+    build,
+    open_report,
+)
 
 blueprint = Blueprint("public_pages", __name__)
 
@@ -51,25 +62,34 @@ def paragraphs(text: str) -> list[list[str]]:
     return [[line.strip() for line in part.split("\n")] for part in flat.split("\n\n") if part]
 
 
+def _published(tx: Session, public_id: str, part: str) -> tuple[Published, ReportContext] | None:
+    """The publication at `public_id` and its public report's context, if its `part`
+    ("report" or "moderation") is published; None for an unknown or withdrawn link."""
+    try:
+        published = publication.find_published(tx, public_id)
+    except DomainError:
+        return None
+    if not getattr(published, part):
+        return None
+    core = current_core()
+    consultation = tx.get_one(Consultation, published.consultation_id)
+    return published, open_report(tx, consultation, Audience.PUBLIC, core.now(), core.wiring)
+
+
 @blueprint.get("/p/<public_id>")
 def published_report(public_id: str) -> Response:
     """The published report, or a 404 page if it is not (or no longer) published."""
-    core = current_core()
-    with core.store.reading() as tx:
-        try:
-            published = publication.find_published(tx, public_id)
-        except DomainError:
+    with current_core().store.reading() as tx:
+        found = _published(tx, public_id, "report")
+        if found is None:
             return _unavailable("report")
-        if not published.report:
-            return _unavailable("report")
-        consultation = tx.get_one(Consultation, published.consultation_id)
-        report = build(open_report(tx, consultation, Audience.PUBLIC, core.now(), core.wiring))
+        published, ctx = found
         figures = publication.moderation_path(public_id) if published.moderation else None
         # Rendered inside the read: tables' rows are read from the database as they render.
         html = render_template(
             "public/report.html",
-            report=report,
-            consultation=consultation,
+            report=build(ctx),
+            consultation=ctx.consultation,
             moderation_path=figures,
             block_kind=block_kind,
             paragraphs=paragraphs,
@@ -80,20 +100,15 @@ def published_report(public_id: str) -> Response:
 @blueprint.get("/p/<public_id>/moderation")
 def published_moderation(public_id: str) -> Response:
     """The moderation log's counts, or a 404 page if they are not published."""
-    core = current_core()
-    with core.store.reading() as tx:
-        try:
-            published = publication.find_published(tx, public_id)
-        except DomainError:
+    with current_core().store.reading() as tx:
+        found = _published(tx, public_id, "moderation")
+        if found is None:
             return _unavailable("moderation")
-        if not published.moderation:
-            return _unavailable("moderation")
-        consultation = tx.get_one(Consultation, published.consultation_id)
-        ctx = open_report(tx, consultation, Audience.PUBLIC, core.now(), core.wiring)
+        published, ctx = found
         html = render_template(
             "public/moderation.html",
             section=moderation_log(ctx),
-            consultation=consultation,
+            consultation=ctx.consultation,
             made=ctx.both(ctx.now),
             report_path=publication.report_path(public_id) if published.report else None,
             block_kind=block_kind,

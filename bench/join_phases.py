@@ -1,0 +1,152 @@
+"""Where an attendee's join spends the server's CPU, phase by phase, and the snapshot part by part.
+
+`python -m bench.join_phases [--attendees 300]` runs the application in this
+process (threading mode, a fresh SQLite file, no join limits) and walks each
+attendee through what the attendee page does: the HTTP join, the Socket.IO
+connection (presence records the arrival), `sync` for a snapshot, then a
+disconnect, a reconnection and `sync` from the last seq (the catch-up). It
+prints the CPU time (`time.process_time`) per attendee of each phase, then the
+snapshot's queries and CPU per part (`core.wiring.snapshot_parts`).
+
+It measures CPU, not latency, so a busy machine changes it little; the Flask and
+Socket.IO test clients' own work is included, the network is not. `python -m
+bench` measures the whole server over real sockets; this says where its join
+CPU goes (docs/performance.md, "Where a join's CPU goes").
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+
+from server.app import create_app
+from server.config import Config
+from server.core.socket import socketio
+from server.features.consultations import service as consultations
+from server.features.consultations import snapshots
+from server.features.consultations.rules import parse_spec
+from server.storage.migrate import upgrade
+
+SPEC = {
+    "short_name": "bench-joins",
+    "title": "Joins",
+    "time_zone": "Africa/Lagos",
+    "start": "2024-01-18T09:30:00",
+    "agenda": [{"title": "Opening", "minutes": 5}, {"title": "Discussion", "minutes": 85}],
+}
+PHASES = ("join", "connect", "sync", "disconnect", "reconnect", "catch_up")
+WARM_UP = 30
+
+
+@contextmanager
+def application(folder: Path) -> Iterator[Flask]:
+    url = f"sqlite:///{folder / 'joins.sqlite3'}"
+    upgrade(url)
+    config = Config(
+        database_url=url,
+        secret_key="bench",
+        async_mode="threading",
+        instance_path=str(folder),
+        join_limit_per_address=0,
+        join_limit_per_consultation=0,
+        event_window=0.0,
+    )
+    yield create_app(config)
+
+
+class Phases:
+    """CPU seconds spent in each phase, summed over the attendees measured."""
+
+    def __init__(self) -> None:
+        self.seconds = dict.fromkeys(PHASES, 0.0)
+
+    def timed(self, phase: str, step: Callable[[], Any]) -> Any:
+        began = time.process_time()
+        result = step()
+        self.seconds[phase] += time.process_time() - began
+        return result
+
+
+def attend(app: Flask, join_code: str, number: int, phases: Phases) -> Any:
+    """One attendee through the page's steps; their last connection stays open."""
+    http = app.test_client()
+    profile = {"display_name": f"Attendee {number}", "group": "academia", "country": "KE"}
+    joined = phases.timed(
+        "join", lambda: http.post(f"/api/consultations/{join_code}/join", json=profile)
+    )
+    token = joined.json["token"]
+    first = phases.timed("connect", lambda: socketio.test_client(app, auth={"token": token}))
+    answer = phases.timed("sync", lambda: first.emit("sync", {}, callback=True))
+    seq = answer["snapshot"]["seq"]
+    phases.timed("disconnect", first.disconnect)
+    again = phases.timed("reconnect", lambda: socketio.test_client(app, auth={"token": token}))
+    caught_up = phases.timed("catch_up", lambda: again.emit("sync", {"since": seq}, callback=True))
+    if not caught_up.get("ok") or "events" not in caught_up:
+        raise RuntimeError(f"the catch-up was not a list of events: {caught_up}")
+    return again
+
+
+def by_part(app: Flask, join_code: str) -> list[tuple[str, int, float]]:
+    """Each snapshot part's queries and CPU milliseconds, for one more attendee."""
+    core = app.extensions["baraza"]
+    viewer = consultations.join(core, join_code, {}).viewer
+    queries = [0]
+    sa.event.listen(core.store.engine, "before_cursor_execute", lambda *_: _count(queries))
+    rows: list[tuple[str, int, float]] = []
+
+    def measured(part: Any) -> Any:
+        def run(tx: Any, consultation: Any, viewer: Any, now: datetime) -> Any:
+            before, began = queries[0], time.process_time()
+            result = part(tx, consultation, viewer, now)
+            spent = (time.process_time() - began) * 1000
+            rows.append((f"{part.__module__}.{part.__name__}", queries[0] - before, spent))
+            return result
+
+        return run
+
+    parts = core.wiring.snapshot_parts
+    core.wiring = replace(core.wiring, snapshot_parts=tuple(measured(part) for part in parts))
+    queries[0] = 0
+    began = time.process_time()
+    snapshots.snapshot(core, viewer)
+    whole = (time.process_time() - began) * 1000
+    core.wiring = replace(core.wiring, snapshot_parts=parts)
+    return [("the whole snapshot", queries[0], whole), *rows]
+
+
+def _count(queries: list[int]) -> None:
+    queries[0] += 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--attendees", type=int, default=300)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder, application(Path(folder)) as app:
+        core = app.extensions["baraza"]
+        join_code = consultations.create(core, parse_spec(SPEC)).join_code
+        connected = [attend(app, join_code, -n, Phases()) for n in range(1, WARM_UP + 1)]
+        phases = Phases()
+        connected += [attend(app, join_code, n, phases) for n in range(options.attendees)]
+        print(f"CPU per attendee, ms ({options.attendees} attendees, in process, SQLite):")
+        for phase, seconds in phases.seconds.items():
+            print(f"  {phase:12} {seconds / options.attendees * 1000:6.2f}")
+        print("The snapshot, part by part (one more attendee):")
+        for name, queries, milliseconds in by_part(app, join_code):
+            print(f"  {name:60} {queries:3} queries {milliseconds:6.2f} ms")
+        for client in connected:
+            client.disconnect()
+
+
+if __name__ == "__main__":
+    main()

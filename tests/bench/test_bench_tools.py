@@ -1,0 +1,37 @@
+"""The in-process benchmarks still run: they print the figures docs/performance.md quotes.
+
+Tiny sizes, to show each tool works on today's code, not to measure anything.
+"""
+
+from __future__ import annotations
+
+from bench import ballots, join_phases
+from server.features.consultations import service as consultations
+from server.features.consultations.rules import parse_spec
+
+
+def test_the_database_path_benchmark_casts_one_ballot_per_voter(sqlite_url):
+    for grouped in (False, True):
+        rate, rows = ballots.measure(sqlite_url, voters=12, threads=3, grouped=grouped)
+
+        assert rows == 12
+        assert rate > 0
+
+
+def test_the_join_profile_times_every_phase_and_every_snapshot_part(tmp_path):
+    with join_phases.application(tmp_path) as app:
+        core = app.extensions["baraza"]
+        join_code = consultations.create(core, parse_spec(join_phases.SPEC)).join_code
+        phases = join_phases.Phases()
+
+        client = join_phases.attend(app, join_code, 1, phases)
+        parts = join_phases.by_part(app, join_code)
+
+        client.disconnect()
+    assert set(phases.seconds) == set(join_phases.PHASES)
+    assert all(seconds > 0 for seconds in phases.seconds.values())
+    whole, *each = parts
+    assert whole[0] == "the whole snapshot" and whole[1] > 0
+    assert [name.rsplit(".", 1)[1] for name, _, _ in each] == [
+        part.__name__ for part in core.wiring.snapshot_parts
+    ]
