@@ -75,6 +75,7 @@ def test_a_walk_in_watches_on_a_phone_and_may_ask_once_allowed(server, new_page)
     held(phone, "#q-text")
     held(phone, ".q-ask-button")
     held(phone, "[data-q-list] [data-slot=vote]")
+    screenshot(phone, "walk-in-questions-phone")
     phone.get_by_role("tab", name="Speak").click()
     held(phone, "[data-raise]")
     expect(line).to_be_visible()  # above every part
