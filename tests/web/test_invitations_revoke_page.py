@@ -107,10 +107,14 @@ def test_the_revoked_persons_link_stops_working(app, c, moderator):
 
 def test_the_revoked_persons_connections_are_closed(app, c, moderator, socket_client):
     """The page runs the command as the console does: the person's socket is let out."""
-    (amina, *_) = app.test_client().get(
-        f"/api/consultations/{c.join_code}/invitations",
-        headers={"Authorization": f"Bearer {c.moderator_token}"},
-    ).json["invitations"]
+    (amina, *_) = (
+        app.test_client()
+        .get(
+            f"/api/consultations/{c.join_code}/invitations",
+            headers={"Authorization": f"Bearer {c.moderator_token}"},
+        )
+        .json["invitations"]
+    )
     link = amina["link"].rsplit("/", 1)[1]
     joined = app.test_client().post("/api/invitations/join", json={"link": link}).json
     socket = socket_client(joined["token"])
