@@ -168,3 +168,25 @@ def test_only_a_moderator_revokes(app, c, moderator):
     assert (reply.status_code, error_code(reply.text)) == (403, "forbidden")
     assert "Amina Diallo" not in reply.text  # no list for them
     assert "Revoked" not in page_of(moderator, c)
+
+
+def test_an_erased_name_reads_no_name_on_the_list_and_its_button(app, c, moderator):
+    listed = (
+        app.test_client()
+        .get(
+            f"/api/consultations/{c.join_code}/invitations",
+            headers={"Authorization": f"Bearer {c.moderator_token}"},
+        )
+        .json["invitations"]
+    )
+    link = listed[0]["link"].rsplit("/", 1)[1]
+    joined = app.test_client().post("/api/invitations/join", json={"link": link}).json
+    erased = app.test_client().post(
+        "/api/commands/erase_my_name",
+        json={},
+        headers={"Authorization": f"Bearer {joined['token']}"},
+    )
+    assert erased.status_code == 200, erased.json
+    page = page_of(moderator, c)
+    row = re.search(rf'data-invitation-id="{listed[0]["invitation_id"]}".*?</tr>', page, re.S)[0]
+    assert '<th scope="row" dir="auto">(no name)' in row and 'data-name="(no name)"' in row
