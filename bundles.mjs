@@ -2,7 +2,8 @@
 // (static/js/core/ and the Socket.IO client from static/vendor/), the one script a
 // live page loads; <page>.js, each live page's own part, which core.js loads and which
 // takes the core from it (never a copy); attendee-results.js, the attendee's poll results'
-// drawing, which attendee.js loads once the page is live; join.js, the join page's script, on its own;
+// drawing, which attendee.js loads once the page is live; join.js, the join page's script, and
+// invitations.js, the moderators' invitations page's (its confirmation), each on its own;
 // pages.css, every style sheet, and audience.css, the attendee's and the join form's. `make bundles` (or `node bundles.mjs [OUTDIR]`); the
 // output is committed, so that `make run` needs no Node.js, and
 // tests/web/test_bundles.py fails when it is stale.
@@ -40,7 +41,10 @@ const common = {
 };
 
 const scripts = { ...common, outdir, format: "esm", target: "es2020" };
-await esbuild.build({ ...scripts, entryPoints: { core: "static/js/core/index.js", join: "static/js/pages/join.js" } });
+await esbuild.build({
+  ...scripts,
+  entryPoints: { core: "static/js/core/index.js", join: "static/js/pages/join.js", invitations: "static/js/pages/invitations.js" },
+});
 await esbuild.build({
   ...scripts,
   entryPoints: Object.fromEntries(LIVE_PAGES.filter((page) => page !== "attendee").map((page) => [page, `static/js/pages/${page}.js`])),

@@ -141,7 +141,8 @@ def invitations_page(code: str) -> BaseResponse | str:
         viewer = _moderator(code)
     except DomainError:
         return redirect(url_to("pages.join_form", code=code))
-    return _page(code, viewer)
+    # `?revoked=<id>`: the revoking just done, said above the list.
+    return _page(code, viewer, revoked_id=request.args.get("revoked", ""))
 
 
 @blueprint.post("/c/<code>/invitations")
@@ -161,6 +162,31 @@ def upload_page(code: str) -> tuple[str, int] | str | BaseResponse:
         return _page(code, viewer, error=translate_error(error)), status_of(error.code)
     commands.send(current_core(), outcome)
     return _page(code, viewer, imported=outcome.reply["imported"])
+
+
+@blueprint.post("/c/<code>/invitations/<invitation_id>/revoke")
+def revoke_page(code: str, invitation_id: str) -> tuple[str, int] | BaseResponse:
+    """A moderator revokes an invitation (after the page's confirmation) by the command
+    the console and the API run, `revoke_invitation`, which also closes its person's
+    connections; back to the list, which says so (`?revoked=<id>`). A refusal is said
+    on the list, its code in `data-error-code`; someone not a moderator is refused on
+    the error page, which shows no list."""
+    code = normalise_join_code(code)
+    viewer = _moderator(code)
+    try:
+        check_csrf()
+    except DomainError as error:
+        return _refused(code, viewer, error.code, translate_error(error))
+    wanted = int(invitation_id) if invitation_id.isdecimal() else invitation_id
+    payload = {"invitation_id": wanted}
+    reply = commands.run(current_core(), viewer, "revoke_invitation", payload, translate_error)
+    if not reply["ok"]:
+        return _refused(code, viewer, reply["error"]["code"], reply["error"]["message"])
+    return redirect(url_to("invitations.invitations_page", code=code, revoked=wanted))
+
+
+def _refused(code: str, viewer: Viewer, error_code: str, message: str) -> tuple[str, int]:
+    return _page(code, viewer, error=message, error_code=error_code), status_of(error_code)
 
 
 def _page(code: str, viewer: Viewer, **shown: Any) -> str:

@@ -167,6 +167,7 @@ def test_the_link_joins_as_the_invited_person_with_the_list_profile(core, c):
         "mode": "invited",
         "walk_in_questions": False,
         "walk_in": False,
+        "came_with_code": False,
     }
 
 
@@ -261,6 +262,19 @@ def test_an_open_consultation_lets_everyone_with_the_code_take_part(core, c):
     ]
     speakers.raise_hand(core, walk_in, None, None)
     assert snapshot(core, walk_in)["participation"]["walk_in"] is False
+
+
+def test_the_snapshot_says_who_came_with_the_code_whatever_the_mode(core, c):
+    """The page of someone who came with the code knows they become a walk-in when the
+    consultation turns invited (`participation_changed` says only the mode)."""
+    amina = invited(core, c)
+    walk_in = c.join(display_name="Walk-in")
+    assert snapshot(core, walk_in)["participation"]["came_with_code"] is True
+    assert snapshot(core, amina)["participation"]["came_with_code"] is False
+    assert snapshot(core, c.moderator)["participation"]["came_with_code"] is False
+    invitations.set_participation(core, c.moderator, {"mode": "open"})
+    part = snapshot(core, walk_in)["participation"]
+    assert (part["walk_in"], part["came_with_code"]) == (False, True)
 
 
 def test_staff_see_who_walked_in_and_the_turnout(core, c):

@@ -20,9 +20,12 @@ LIVE_PAGES = ["attendee", "moderator", "present", "rapporteur"]
 
 
 def test_every_page_loads_one_committed_bundle():
-    """A live page loads the shared core, which loads the page's own part; join its own.
-    The attendee's part fetches its poll results' drawing once the page is live."""
-    scripts = {f"{page}.js" for page in [*LIVE_PAGES, "core", "join", "attendee-results"]}
+    """A live page loads the shared core, which loads the page's own part; join and the
+    invitations page their own. The attendee's part fetches its poll results' drawing
+    once the page is live."""
+    scripts = {
+        f"{page}.js" for page in [*LIVE_PAGES, "core", "join", "invitations", "attendee-results"]
+    }
     assert {path.name for path in DIST.iterdir()} == scripts | {"pages.css", "audience.css"}
     for page in LIVE_PAGES:
         template = (ROOT / "templates" / f"{page}.html").read_text()
@@ -31,6 +34,8 @@ def test_every_page_loads_one_committed_bundle():
         assert template.count('<script type="module"') == 1, page
         assert "filename='dist/core.js'" in template, page
     assert "filename='dist/join.js'" in (ROOT / "templates" / "join.html").read_text()
+    invitations = (ROOT / "templates" / "invitations" / "list.html").read_text()
+    assert "filename='dist/invitations.js'" in invitations
 
 
 def test_phones_load_only_the_style_sheets_of_their_pages(app, app_consultation):

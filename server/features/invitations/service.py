@@ -280,12 +280,15 @@ def language_of(core: Core, token: str) -> str | None:
 def participation_part(
     tx: Session, consultation: Consultation, viewer: Viewer, _now: datetime
 ) -> ParticipationPart:
-    """Everyone: the mode, and whether they walked in; staff: the counts and the walk-ins."""
+    """Everyone: the mode, whether they walked in, and whether they came with the code
+    (which `participation_changed` alone cannot tell the page: with it, the page knows
+    whether a change of mode makes its person a walk-in); staff: the counts and the walk-ins."""
     settings = rules.participation_of(consultation.settings)
     me = tx.get_one(Participant, viewer.participant_id)
     view: ParticipationView = {
         **settings.as_dict(),  # type: ignore[typeddict-item]
         "walk_in": is_walk_in(consultation, me),
+        "came_with_code": me.role == ATTENDEE and me.invitation_id is None,
     }
     if viewer.role in STAFF_ROLES:
         view.update(turnout(tx, consultation))  # type: ignore[typeddict-item]

@@ -21,12 +21,15 @@ class InvitationView(TypedDict):
 
 
 class ParticipationView(TypedDict):
-    """Open or invited; whether walk-ins may ask; whether this viewer walked in. Staff also
-    read the turnout and which attendees walked in."""
+    """Open or invited; whether walk-ins may ask; whether this viewer walked in, and
+    whether they came with the join code (an attendee without an invitation: a walk-in
+    whenever the consultation is invited). Staff also read the turnout and which
+    attendees walked in."""
 
     mode: str
     walk_in_questions: bool
     walk_in: bool
+    came_with_code: bool
     invited: NotRequired[int]
     joined_invited: NotRequired[int]
     joined_walk_ins: NotRequired[int]

@@ -2,6 +2,7 @@
 // its clock), and the end screen once the consultation is over. The items and the
 // consultation come from the page's one store (core/consultation.js).
 import { duration } from "../core/format.js";
+import { holdControls } from "../core/held.js";
 import { putText, t } from "../core/messages.js";
 
 export function mountLiveBar(live, state, bar) {
@@ -32,18 +33,16 @@ export function mountLiveBar(live, state, bar) {
 export function mountEndScreen(state, card, { ended } = {}) {
   if (!card) return;
   let shown = false;
-  function apply() {
+  const held = holdControls(document.querySelector("[data-panels]"),
+    ":is(input, select, textarea, button[type=submit], [data-action], [data-slot=vote])",
+    { reason: "ended", describedBy: card.getAttribute("aria-labelledby") });
+  state.onChange(() => {
     if (!state.ended()) return;
     document.body.dataset.ended = "true";
     card.hidden = false;
-    document.querySelectorAll("[data-panels] :is(input, select, textarea, button[type=submit], [data-action], [data-slot=vote])")
-      .forEach((control) => { control.disabled = true; });
+    held.hold(true); // and kept held as parts re-render their controls
     if (!shown) { shown = true; ended?.(); }
-  }
-  state.onChange(apply);
-  // Parts re-render their controls: keep them disabled.
-  new MutationObserver(() => { if (state.ended()) apply(); })
-    .observe(document.querySelector("[data-panels]"), { childList: true, subtree: true });
+  });
 }
 
 // The end screen's links to what staff published: the report (its button), and the

@@ -9,6 +9,7 @@ export * from "./dom.js";
 export * from "./format.js";
 export * from "./messages.js";
 export * from "./confirm.js";
+export * from "./held.js";
 
 const page = document.body.dataset.page;
 const part = new URL(`${page}.js`, import.meta.url).href;

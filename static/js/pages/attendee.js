@@ -7,6 +7,7 @@ import { mountAgenda } from "../agenda/agenda.js";
 import { mountEndScreen, mountLiveBar, mountPublished } from "../agenda/attendee.js";
 import { announcer } from "../core/dom.js";
 import { live, messages, state } from "../core/index.js";
+import { mountWalkIn } from "../invitations/attendee.js";
 import { mount as mountPolls } from "../polls/attendee.js";
 import { mount as mountQuestions } from "../questions/attendee.js";
 import { mount as mountSpeakers } from "../speakers/attendee.js";
@@ -107,6 +108,7 @@ mountEndScreen(state, document.querySelector("[data-end]"), {
   ended: () => { say(t("ended")); document.querySelector("[data-end]").focus({ preventScroll: true }); },
 });
 mountPublished(live, document.querySelector("[data-end]"), { published: () => say(t("reportPublished")) });
+mountWalkIn(state, document.querySelector("[data-walk-in]"), t);
 mountAgenda(live, state, document.querySelector("[data-agenda]"));
 mountQuestions(live, state);
 mountPolls(live, state);

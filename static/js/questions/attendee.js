@@ -82,7 +82,8 @@ export function mount(live, state) {
     const template = $("[data-q-template]");
     $("[data-q-list]").replaceChildren(...shown.map((q) => renderQuestion(template, q, (node, slot) => {
       const own = mine.has(q.id);
-      putText(slot("author"), own ? t("yours") : (q.author ? q.author.display_name || t("anonymous") : t("anonymous")));
+      // No author: asked anonymously; an author without a name: they erased it.
+      putText(slot("author"), own ? t("yours") : (q.author ? q.author.display_name || t("someone") : t("anonymous")));
       putText(slot("item"), itemLabel(q.item_id));
       setText(slot("edited"), q.edited ? t("edited") : "");
       setText(slot("badge"), q.state === "answered" ? t("answered") : "");

@@ -10,7 +10,8 @@ export function mount(live, state) {
   const part = setUp(live, state, isPublic);
   if (!part) return { feature() {} };
   const { $, t, queue } = part;
-  const author = (q) => (q.author && q.author.display_name) || t("anonymous");
+  // No author: asked anonymously; an author without a name: they erased it.
+  const author = (q) => (q.author ? q.author.display_name || t("someone") : t("anonymous"));
   let chosen = null;
 
   function render() {
