@@ -168,15 +168,12 @@ def upload_page(code: str) -> tuple[str, int] | str | BaseResponse:
 def revoke_page(code: str, invitation_id: str) -> tuple[str, int] | BaseResponse:
     """A moderator revokes an invitation (after the page's confirmation) by the command
     the console and the API run, `revoke_invitation`, which also closes its person's
-    connections; back to the list, which says so (`?revoked=<id>`). A refusal is said
-    on the list, its code in `data-error-code`; someone not a moderator is refused on
-    the error page, which shows no list."""
+    connections; back to the list, which says so (`?revoked=<id>`). A refusal of the
+    command is said on the list, its code in `data-error-code`; a form without its CSRF
+    token, or someone not a moderator, is refused on the error page, with no list."""
+    check_csrf()  # first, as every form: a forged post learns nothing, not even a role
     code = normalise_join_code(code)
     viewer = _moderator(code)
-    try:
-        check_csrf()
-    except DomainError as error:
-        return _refused(code, viewer, error.code, translate_error(error))
     wanted = int(invitation_id) if invitation_id.isdecimal() else invitation_id
     payload = {"invitation_id": wanted}
     reply = commands.run(current_core(), viewer, "revoke_invitation", payload, translate_error)

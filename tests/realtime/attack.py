@@ -69,29 +69,44 @@ class Attack:
     upvotes: int = 0
 
 
-def command(session: requests.Session, url: str, token: str, name: str, **payload: Any) -> Any:
-    """A command over HTTP; nginx's per-address rate (`rate_limited`) is waited out."""
+def patiently(send: Any) -> requests.Response:
+    """`send()` again while nginx answers its own per-address rate (`rate_limited`)."""
     for _ in range(200):
-        answer = session.post(
+        answer: requests.Response = send()
+        if answer.status_code == 429 and answer.json()["error"]["code"] == "rate_limited":
+            time.sleep(0.05)  # nginx's own limit, not the application's: wait and resend
+            continue
+        return answer
+    raise AssertionError("still rate limited")
+
+
+def command(session: requests.Session, url: str, token: str, name: str, **payload: Any) -> Any:
+    """A command over HTTP; nginx's per-address rate is waited out."""
+    return patiently(
+        lambda: session.post(
             f"{url}/api/commands/{name}",
             json=payload,
             headers={"Authorization": f"Bearer {token}"},
             timeout=20,
         )
-        body = answer.json()
-        if answer.status_code == 429 and body["error"]["code"] == "rate_limited":
-            time.sleep(0.05)  # nginx's own limit, not the application's: wait and resend
-            continue
-        return body
-    raise AssertionError("still rate limited")
+    ).json()
+
+
+def snapshot_of(session: requests.Session, url: str, token: str) -> Any:
+    """`GET /api/snapshot`'s snapshot; nginx's per-address rate is waited out."""
+    response = patiently(
+        lambda: session.get(
+            f"{url}/api/snapshot", headers={"Authorization": f"Bearer {token}"}, timeout=20
+        )
+    )
+    assert response.status_code == 200, (response.status_code, response.text)
+    return response.json()["snapshot"]
 
 
 def prepare(url: str, moderator: str) -> tuple[int, int]:
     """The moderator starts the first item and opens a poll: (poll id, first item id)."""
     with requests.Session() as session:
-        snapshot = session.get(
-            f"{url}/api/snapshot", headers={"Authorization": f"Bearer {moderator}"}, timeout=20
-        ).json()["snapshot"]
+        snapshot = snapshot_of(session, url, moderator)
         item_id = snapshot["agenda"]["items"][0]["id"]
         assert command(session, url, moderator, "start_item", item_id=item_id)["ok"]
         poll = command(
@@ -117,17 +132,16 @@ def crowd_joins(url: str, code: str) -> Attack:
     def join(n: int) -> requests.Response:
         if not hasattr(local, "session"):
             local.session = requests.Session()
-        while True:
-            answer = local.session.post(
+        # A patient attacker resends what nginx's own rate per address refused.
+        return patiently(
+            lambda: local.session.post(
                 f"{url}/api/consultations/{code}/join",
                 json={"display_name": f"Voter {n}", "stakeholder_group": "civil_society"},
                 # Believed by no one: the app and nginx count the address they saw.
                 headers={"X-Forwarded-For": f"10.9.{n // 250}.{n % 250}"},
                 timeout=20,
             )
-            if answer.status_code != 429 or answer.json()["error"]["code"] != "rate_limited":
-                return answer
-            time.sleep(0.05)  # nginx's own rate per address: a patient attacker resends
+        )
 
     started = time.time()
     with ThreadPoolExecutor(THREADS) as pool:
@@ -195,9 +209,8 @@ def check_flags(console: Console, attack: Attack, poll_id: int, question_id: int
 
 def results(url: str, moderator: str, poll_id: int, question_id: int) -> tuple[int, int]:
     """(voters in the poll, upvotes of the question) as the moderator's snapshot says."""
-    snapshot = requests.get(
-        f"{url}/api/snapshot", headers={"Authorization": f"Bearer {moderator}"}, timeout=20
-    ).json()["snapshot"]
+    with requests.Session() as session:
+        snapshot = snapshot_of(session, url, moderator)
     voters = snapshot["polls"]["results"][str(poll_id)]["voters"]
     upvotes = next(q["votes"] for q in snapshot["questions"]["list"] if q["id"] == question_id)
     return voters, upvotes

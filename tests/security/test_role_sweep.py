@@ -575,6 +575,7 @@ def test_every_form_post_without_its_csrf_token_is_refused(app, app_core, new_wo
         "code": world.consultation.join_code,
         "token": world.consultation.moderator_link,
         "consultation_id": str(world.consultation.id),
+        "invitation_id": "1",
     }
     posts = [
         r
