@@ -20,6 +20,7 @@ def join_as_attendee(page, server, name="Amina", group="civil_society", country=
     page.check("#consent")
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/c/\w+$"))
+    wait_until_live(page)
 
 
 def open_console(page, server):
@@ -27,6 +28,13 @@ def open_console(page, server):
     page.fill("#display_name", "Chair")
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/moderate$"))
+    wait_until_live(page)
+
+
+def wait_until_live(page):
+    """Until the page's part is mounted and in step: a click before that has no listener
+    yet (the part loads after the page does) and would be lost."""
+    expect(page.locator("body")).to_have_attribute("data-live", "live")
 
 
 def test_moderator_starts_the_agenda_and_the_attendee_sees_the_same_item_and_timer(
