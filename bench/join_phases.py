@@ -6,7 +6,9 @@ attendee through what the attendee page does: the HTTP join, the Socket.IO
 connection (presence records the arrival), `sync` for a snapshot, then a
 disconnect, a reconnection and `sync` from the last seq (the catch-up). It
 prints the CPU time (`time.process_time`) per attendee of each phase, then the
-snapshot's queries and CPU per part (`core.wiring.snapshot_parts`).
+snapshot's queries and CPU per part (`core.wiring.snapshot_parts`), then what a
+rejoin costs after a vote logged `--ballots` staff-only events meanwhile: the
+catch-up it gets, beside the snapshot it got while every logged event counted.
 
 It measures CPU, not latency, so a busy machine changes it little; the Flask and
 Socket.IO test clients' own work is included, the network is not. `python -m
@@ -31,6 +33,9 @@ from flask import Flask
 
 from server.app import create_app
 from server.config import Config
+from server.core import event_log
+from server.core.access import lock_consultation
+from server.core.events import STAFF, EventDraft
 from server.core.socket import socketio
 from server.features.consultations import service as consultations
 from server.features.consultations import snapshots
@@ -124,6 +129,30 @@ def by_part(app: Flask, join_code: str) -> list[tuple[str, int, float]]:
     return [("the whole snapshot", queries[0], whole), *rows]
 
 
+def after_a_vote(
+    app: Flask, join_code: str, ballots: int, rejoins: int = 20
+) -> tuple[float, float]:
+    """CPU ms of a rejoin's catch-up after `ballots` staff-only events, and of a snapshot."""
+    core = app.extensions["baraza"]
+    caught_up = snapshot = 0.0
+    for _ in range(rejoins):
+        viewer = consultations.join(core, join_code, {}).viewer
+        since = snapshots.snapshot(core, viewer)["seq"]
+        with core.store.transaction() as tx:
+            consultation = lock_consultation(tx, viewer.consultation_id)
+            quiet = EventDraft("bench_ballot", {}, STAFF, live=False)
+            event_log.append(tx, consultation, None, [quiet] * ballots, core.now())
+        began = time.process_time()
+        answer = snapshots.catch_up(core, viewer, since)
+        caught_up += time.process_time() - began
+        if "events" not in answer:
+            raise RuntimeError("a rejoin after staff-only events was sent a snapshot")
+        began = time.process_time()
+        snapshots.snapshot(core, viewer)
+        snapshot += time.process_time() - began
+    return caught_up / rejoins * 1000, snapshot / rejoins * 1000
+
+
 def _count(queries: list[int]) -> None:
     queries[0] += 1
 
@@ -131,6 +160,7 @@ def _count(queries: list[int]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--attendees", type=int, default=300)
+    parser.add_argument("--ballots", type=int, default=2 * snapshots.REPLAY_LIMIT)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, application(Path(folder)) as app:
         core = app.extensions["baraza"]
@@ -144,6 +174,9 @@ def main() -> None:
         print("The snapshot, part by part (one more attendee):")
         for name, queries, milliseconds in by_part(app, join_code):
             print(f"  {name:60} {queries:3} queries {milliseconds:6.2f} ms")
+        caught_up, snapshot = after_a_vote(app, join_code, options.ballots)
+        print(f"A rejoin after {options.ballots} staff-only events (a vote's ballots), CPU ms:")
+        print(f"  {'catch-up':12} {caught_up:6.2f}   (a snapshot: {snapshot:6.2f})")
         for client in connected:
             client.disconnect()
 

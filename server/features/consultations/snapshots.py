@@ -6,7 +6,7 @@ client then applies only events numbered after it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ from server.core.access import Viewer
 from server.core.chatham import applies_to, nameless
 from server.core.errors import N_, NotFound
 from server.core.event_log import events_since
-from server.core.events import ATTENDEE
+from server.core.events import ATTENDEE, LoggedEvent
 from server.core.models import Connection, Consultation, Participant
 from server.core.runtime import Core
 from server.core.tallies import reading_counts
@@ -30,6 +30,9 @@ from .views import ConsultationView, SnapshotView
 # How far back a reconnecting client is replayed event by event; past this, a
 # fresh snapshot is cheaper than the events.
 REPLAY_LIMIT = 500
+# How many logged events an attendee's replay may look through for its public ones;
+# past this, a snapshot is sent however few of them were public.
+SCAN_LIMIT = 20 * REPLAY_LIMIT
 
 # A feature's part: a TypedDict of its own keys (`NotesPart`, say), empty if none apply.
 # The application's parts are `core.wiring.snapshot_parts`, merged in their order.
@@ -66,17 +69,7 @@ def catch_up(core: Core, viewer: Viewer, since: int) -> dict[str, Any]:
         consultation = tx.get(Consultation, viewer.consultation_id)
         if consultation is None:
             raise NotFound("unknown_consultation", N_("This consultation does not exist."))
-        if since > consultation.last_seq or consultation.last_seq - since > REPLAY_LIMIT:
-            events = None
-        else:
-            events = events_since(
-                tx,
-                consultation.id,
-                since,
-                public_only=viewer.role == ATTENDEE,
-                limit=REPLAY_LIMIT,
-                chatham=applies_to(consultation),
-            )
+        events = _missed(tx, consultation, viewer, since)
     if events is None:
         return {"snapshot": snapshot(core, viewer)}
     return {
@@ -84,6 +77,31 @@ def catch_up(core: Core, viewer: Viewer, since: int) -> dict[str, Any]:
         "server_time": core.now().isoformat(),
         "events": [event.envelope(viewer.role, core.wiring) for event in events],
     }
+
+
+def _missed(
+    tx: Session, consultation: Consultation, viewer: Viewer, since: int
+) -> Sequence[LoggedEvent] | None:
+    """What the viewer missed since `since`, or None where a snapshot serves better.
+
+    "Too far behind" counts the events this viewer would be sent: during a vote the
+    log fills with staff-only ballots, and an attendee back from a short drop is
+    replayed the vote's few public events rather than sent a snapshot."""
+    public_only = viewer.role == ATTENDEE
+    behind = consultation.last_seq - since
+    if behind < 0 or behind > (SCAN_LIMIT if public_only else REPLAY_LIMIT):
+        return None
+    if public_only and since >= consultation.last_public_seq:
+        return []  # nothing public since: no need to read the log
+    events = events_since(
+        tx,
+        consultation.id,
+        since,
+        public_only=public_only,
+        limit=REPLAY_LIMIT + 1,
+        chatham=applies_to(consultation),
+    )
+    return None if len(events) > REPLAY_LIMIT else events
 
 
 def consultation_view(consultation: Consultation) -> ConsultationView:
