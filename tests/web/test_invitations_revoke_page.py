@@ -71,6 +71,15 @@ def revoke(browser, c, invitation_id, token=None):
     return browser.post(f"/c/{c.join_code}/invitations/{invitation_id}/revoke", data=fields)
 
 
+def invitations_listed(app, c) -> list[dict]:
+    """The registration list as the API gives it to a moderator, links included."""
+    reply = app.test_client().get(
+        f"/api/consultations/{c.join_code}/invitations",
+        headers={"Authorization": f"Bearer {c.moderator_token}"},
+    )
+    return reply.json["invitations"]
+
+
 def error_code(page: str) -> str | None:
     found = re.search(r'data-error-code="([a-z_]+)"', page)
     return found.group(1) if found else None
@@ -90,14 +99,7 @@ def test_a_moderator_revokes_an_invitation_and_the_page_says_so(app, c, moderato
 
 
 def test_the_revoked_persons_link_stops_working(app, c, moderator):
-    listed = (
-        app.test_client()
-        .get(
-            f"/api/consultations/{c.join_code}/invitations",
-            headers={"Authorization": f"Bearer {c.moderator_token}"},
-        )
-        .json["invitations"]
-    )
+    listed = invitations_listed(app, c)
     link = listed[0]["link"].removeprefix("http://localhost")
     assert app.test_client().get(link).status_code == 200
     revoke(moderator, c, listed[0]["invitation_id"])
@@ -173,14 +175,7 @@ def test_only_a_moderator_revokes(app, c, moderator):
 
 
 def test_an_erased_name_reads_no_name_on_the_list_and_its_button(app, c, moderator):
-    listed = (
-        app.test_client()
-        .get(
-            f"/api/consultations/{c.join_code}/invitations",
-            headers={"Authorization": f"Bearer {c.moderator_token}"},
-        )
-        .json["invitations"]
-    )
+    listed = invitations_listed(app, c)
     link = listed[0]["link"].rsplit("/", 1)[1]
     joined = app.test_client().post("/api/invitations/join", json={"link": link}).json
     erased = app.test_client().post(
