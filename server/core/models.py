@@ -147,7 +147,9 @@ class Event(Base):
     __tablename__ = "events"
     __table_args__ = (
         UniqueConstraint("consultation_id", "seq"),
-        Index("ix_events_consultation_type", "consultation_id", "type"),
+        # The last event of a type (what the screen shows, say) is one step away,
+        # however long the log has grown.
+        Index("ix_events_consultation_type_seq", "consultation_id", "type", "seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
