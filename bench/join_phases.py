@@ -6,9 +6,10 @@ attendee through what the attendee page does: the HTTP join, the Socket.IO
 connection (presence records the arrival), `sync` for a snapshot, then a
 disconnect, a reconnection and `sync` from the last seq (the catch-up). It
 prints the CPU time (`time.process_time`) per attendee of each phase, then the
-snapshot's queries and CPU per part (`core.wiring.snapshot_parts`), then what a
-rejoin costs after a vote logged `--ballots` staff-only events meanwhile: the
-catch-up it gets, beside the snapshot it got while every logged event counted.
+snapshot's queries and CPU per part (`core.wiring.snapshot_parts`), then, as the
+log grows to 50,000 events, a snapshot's CPU and a rejoin's: the catch-up it gets
+after a vote logged `--ballots` staff-only events while it was away (it got a
+snapshot while every logged event counted toward the replay limit).
 
 It measures CPU, not latency, so a busy machine changes it little; the Flask and
 Socket.IO test clients' own work is included, the network is not. `python -m
@@ -129,28 +130,43 @@ def by_part(app: Flask, join_code: str) -> list[tuple[str, int, float]]:
     return [("the whole snapshot", queries[0], whole), *rows]
 
 
-def after_a_vote(
-    app: Flask, join_code: str, ballots: int, rejoins: int = 20
-) -> tuple[float, float]:
-    """CPU ms of a rejoin's catch-up after `ballots` staff-only events, and of a snapshot."""
+LOG_LENGTHS = (1_000, 10_000, 50_000)
+
+
+def as_the_log_grows(
+    app: Flask, join_code: str, ballots: int, lengths: tuple[int, ...] = LOG_LENGTHS
+) -> list[tuple[int, float, float]]:
+    """At each log length: CPU ms of a snapshot, and of a rejoin's catch-up after
+    `ballots` more staff-only events (a vote's ballots, logged while it was away)."""
     core = app.extensions["baraza"]
-    caught_up = snapshot = 0.0
-    for _ in range(rejoins):
-        viewer = consultations.join(core, join_code, {}).viewer
+    viewer = consultations.join(core, join_code, {}).viewer
+    rows = []
+    for length in lengths:
+        logged = snapshots.snapshot(core, viewer)["seq"]
+        _log_quietly(core, viewer.consultation_id, length - ballots - logged)
         since = snapshots.snapshot(core, viewer)["seq"]
-        with core.store.transaction() as tx:
-            consultation = lock_consultation(tx, viewer.consultation_id)
-            quiet = EventDraft("bench_ballot", {}, STAFF, live=False)
-            event_log.append(tx, consultation, None, [quiet] * ballots, core.now())
-        began = time.process_time()
+        _log_quietly(core, viewer.consultation_id, ballots)
         answer = snapshots.catch_up(core, viewer, since)
-        caught_up += time.process_time() - began
         if "events" not in answer:
             raise RuntimeError("a rejoin after staff-only events was sent a snapshot")
-        began = time.process_time()
-        snapshots.snapshot(core, viewer)
-        snapshot += time.process_time() - began
-    return caught_up / rejoins * 1000, snapshot / rejoins * 1000
+        caught_up = _cpu_ms(lambda since=since: snapshots.catch_up(core, viewer, since))
+        rows.append((length, caught_up, _cpu_ms(lambda: snapshots.snapshot(core, viewer))))
+    return rows
+
+
+def _log_quietly(core: Any, consultation_id: int, count: int) -> None:
+    """Log `count` quiet staff-only events (none if it is not positive), as ballots are."""
+    with core.store.transaction() as tx:
+        consultation = lock_consultation(tx, consultation_id)
+        quiet = EventDraft("bench_ballot", {}, STAFF, live=False)
+        event_log.append(tx, consultation, None, [quiet] * count, core.now())
+
+
+def _cpu_ms(step: Callable[[], Any], times: int = 20) -> float:
+    began = time.process_time()
+    for _ in range(times):
+        step()
+    return (time.process_time() - began) / times * 1000
 
 
 def _count(queries: list[int]) -> None:
@@ -160,7 +176,7 @@ def _count(queries: list[int]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--attendees", type=int, default=300)
-    parser.add_argument("--ballots", type=int, default=2 * snapshots.REPLAY_LIMIT)
+    parser.add_argument("--ballots", type=int, default=1_000)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, application(Path(folder)) as app:
         core = app.extensions["baraza"]
@@ -174,9 +190,14 @@ def main() -> None:
         print("The snapshot, part by part (one more attendee):")
         for name, queries, milliseconds in by_part(app, join_code):
             print(f"  {name:60} {queries:3} queries {milliseconds:6.2f} ms")
-        caught_up, snapshot = after_a_vote(app, join_code, options.ballots)
-        print(f"A rejoin after {options.ballots} staff-only events (a vote's ballots), CPU ms:")
-        print(f"  {'catch-up':12} {caught_up:6.2f}   (a snapshot: {snapshot:6.2f})")
+        print(
+            f"As the log grows: CPU ms of a snapshot, and of a rejoin's catch-up after"
+            f" {options.ballots} staff-only events (a vote's ballots) logged meanwhile:"
+        )
+        for length, caught_up, snapshot in as_the_log_grows(app, join_code, options.ballots):
+            print(
+                f"  {length:6} events logged: snapshot {snapshot:6.2f}, catch-up {caught_up:6.2f}"
+            )
         for client in connected:
             client.disconnect()
 

@@ -26,12 +26,13 @@ def test_the_join_profile_times_every_phase_and_every_snapshot_part(tmp_path):
 
         client = join_phases.attend(app, join_code, 1, phases)
         parts = join_phases.by_part(app, join_code)
-        after_a_vote = join_phases.after_a_vote(app, join_code, ballots=600, rejoins=1)
+        log_grows = join_phases.as_the_log_grows(app, join_code, ballots=600, lengths=(700,))
 
         client.disconnect()
     assert set(phases.seconds) == set(join_phases.PHASES)
     assert all(seconds > 0 for seconds in phases.seconds.values())
-    assert all(milliseconds > 0 for milliseconds in after_a_vote)
+    ((length, caught_up, snapshot),) = log_grows
+    assert length == 700 and caught_up > 0 and snapshot > 0
     whole, *each = parts
     assert whole[0] == "the whole snapshot" and whole[1] > 0
     assert [name.rsplit(".", 1)[1] for name, _, _ in each] == [
