@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from server.core.events import ATTENDEE
@@ -26,6 +26,18 @@ from server.features.polls.models import Ballot, Poll
 from server.features.questions.models import QuestionVote
 
 from .rules import BAN_EVASION, IDENTICAL_VOTES, JOIN_BURST, LATE_BALLOTS, Thresholds
+
+# How far back past a burst's own span each check looks. Checks run every few
+# seconds (the ticker), so a burst, at most `…_seconds` long, is seen whole by a
+# check; flags grow by union (service.py), so what check after check finds adds
+# up. Looking minutes back instead read every act of the last ten minutes on
+# every tick: a vote's 2,000 ballots, 30 times a minute.
+OVERLAP = timedelta(seconds=60)
+
+
+def looked_at_since(now: datetime, burst_seconds: int) -> datetime:
+    """The oldest act a check reads for bursts at most `burst_seconds` long."""
+    return now - timedelta(seconds=burst_seconds) - OVERLAP
 
 
 @dataclass(frozen=True)
@@ -86,7 +98,7 @@ def join_bursts(
     """(a) Many attendees joining from one address within seconds of each other."""
     if not thresholds.join_burst:
         return []
-    since = now - timedelta(minutes=max(thresholds.new_minutes, 1))
+    since = looked_at_since(now, thresholds.join_burst_seconds)
     rows = tx.execute(
         select(Participant.address_hash, Participant.id, Participant.joined_at).where(
             Participant.consultation_id == consultation_id,
@@ -133,6 +145,7 @@ def identical_ballots(
     if not thresholds.identical_voters:
         return []
     new = timedelta(minutes=thresholds.new_minutes)
+    since = looked_at_since(now, thresholds.identical_seconds)
     found = tx.execute(
         select(
             Ballot.poll_id,
@@ -143,7 +156,8 @@ def identical_ballots(
         )
         .join(Poll, Poll.id == Ballot.poll_id)
         .join(Participant, Participant.id == Ballot.participant_id)
-        .where(Poll.consultation_id == consultation_id, Ballot.cast_at >= now - new)
+        .where(Poll.consultation_id == consultation_id, Ballot.cast_at >= since)
+        .where(Participant.joined_at >= since - new)  # new when they voted, at the least
     ).all()
     rows = [row for row in found if row[4] >= row[3] - new]  # by attendees new then
     answers = {(row[0], answer_key(row[1])): row[1] for row in rows}
@@ -173,6 +187,7 @@ def identical_upvotes(
     if not thresholds.identical_voters:
         return []
     new = timedelta(minutes=thresholds.new_minutes)
+    since = looked_at_since(now, thresholds.identical_seconds)
     found = tx.execute(
         select(
             QuestionVote.question_id,
@@ -182,7 +197,8 @@ def identical_upvotes(
         )
         .join(Participant, Participant.id == QuestionVote.participant_id)
         .where(Participant.consultation_id == consultation_id)
-        .where(QuestionVote.created_at >= now - new)
+        .where(QuestionVote.created_at >= since)
+        .where(Participant.joined_at >= since - new)  # new when they voted, at the least
     ).all()
     rows = [row for row in found if row[3] >= row[2] - new]  # by attendees new then
     bursts = _grouped_bursts(
@@ -225,18 +241,22 @@ def late_ballots(
     )
     if not opened:
         return []
+    counted = (Ballot.poll_id.in_(list(opened)), Ballot.excluded_by_flag.is_(None))
+    totals: dict[int, int] = {
+        poll_id: count
+        for poll_id, count in tx.execute(
+            select(Ballot.poll_id, func.count()).where(*counted).group_by(Ballot.poll_id)
+        )
+    }
     rows = tx.execute(
-        select(Ballot.poll_id, Ballot.participant_id, Ballot.cast_at, Participant.joined_at)
+        select(Ballot.poll_id, Ballot.participant_id, Ballot.cast_at)
         .join(Participant, Participant.id == Ballot.participant_id)
-        .where(Ballot.poll_id.in_(list(opened)), Ballot.excluded_by_flag.is_(None))
+        .join(Poll, Poll.id == Ballot.poll_id)
+        .where(*counted, Participant.joined_at > Poll.opened_at)
     ).all()
-    totals: dict[int, int] = defaultdict(int)
     late: dict[int, dict[int, datetime]] = defaultdict(dict)
-    for poll_id, person, cast_at, joined_at in rows:
-        totals[poll_id] += 1
-        opened_at = opened[poll_id]
-        if opened_at is not None and joined_at > opened_at:
-            late[poll_id][person] = cast_at
+    for poll_id, person, cast_at in rows:
+        late[poll_id][person] = cast_at
     signals = []
     for poll_id, members in late.items():
         if len(members) < thresholds.late_ballots:
