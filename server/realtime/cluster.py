@@ -5,10 +5,10 @@ With `REDIS_URL` set, each worker (one process, one event loop) joins a cluster:
 - Socket.IO's Redis message queue carries every emit to every worker. Its
   listener here notices a dead connection (it pings when idle) and reconnects
   within a second, where the library's own backs off to a minute.
-- Messages can be lost while Redis is away. Once it is back, the worker sends
-  each audience its latest event again: clients ignore what they already hold,
-  and a client that missed something sees the gap and asks for it (docs/api.md,
-  "Staying in step").
+- Messages can be lost while Redis is away. Once it is back and the worker
+  hears the queue again, it sends each audience its latest event again: clients
+  ignore what they already hold, and a client that missed something sees the
+  gap and asks for it (docs/api.md, "Staying in step").
 - Each worker says it is alive every few seconds. Connections of a worker that
   stopped saying so (killed, say) are forgotten by the others, so presence
   counts only people who are really connected. A worker that was only cut off
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import redis
@@ -71,22 +71,37 @@ class MessageQueue(python_socketio.RedisManager):  # type: ignore[misc]
     PING_SECONDS = 5.0
     DEAD_SECONDS = 15.0
 
-    def __init__(self, url: str, channel: str) -> None:
+    def __init__(self, url: str, channel: str, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(url, channel=channel, redis_options=dict(REDIS_OPTIONS))
         # Set when messages may have been lost; the heartbeat repairs and clears it.
         self.lost = False
+        # Whether this worker hears the queue now: subscribed, and not failed since.
+        self.listening = False
+        self._clock = clock
         self._paused_until = 0.0
 
+    @property
+    def needs_repair(self) -> bool:
+        """Messages were lost and this worker hears the others again.
+
+        Not before it hears them: what the others publish until then is lost too,
+        so a repair sent earlier (which reaches this worker's own clients directly)
+        would be followed by more losses and no repair.
+        """
+        return self.lost and self.listening
+
     def _publish(self, data: Any) -> Any:
-        # After a failure, do not make every emit of the next second wait for Redis.
-        if time.monotonic() < self._paused_until:
-            sent = None
-        else:
-            with metrics.REDIS_PUBLISH_SECONDS.time():
-                sent = super()._publish(data)
-        if sent is None:  # the library gave up on this message, or we did
+        # After a failure, do not make every emit of the next second wait for
+        # Redis; a skipped emit does not prolong the pause, or a busy worker
+        # would never try again.
+        if self._clock() < self._paused_until:
             self.lost = True
-            self._paused_until = time.monotonic() + self.RETRY_SECONDS
+            return None
+        with metrics.REDIS_PUBLISH_SECONDS.time():
+            sent = super()._publish(data)
+        if sent is None:  # the library gave up on this message
+            self.lost = True
+            self._paused_until = self._clock() + self.RETRY_SECONDS
         return sent
 
     def _redis_listen_with_retries(self) -> Iterator[Any]:
@@ -101,8 +116,10 @@ class MessageQueue(python_socketio.RedisManager):  # type: ignore[misc]
                     log.warning("message queue reconnected")
                     self.lost = True
                 failed = False
+                self.listening = True
                 yield from self._messages(pubsub)
             except Exception as error:
+                self.listening = False
                 if not failed:
                     log.error("message queue lost (%s); reconnecting", error)
                 failed = True
@@ -159,7 +176,7 @@ class Membership:
         if not self.client.exists(key):  # silent long enough to be forgotten, or Redis new
             self.rejoin_beats = REJOIN_BEATS
         self.client.set(key, "1", ex=int(SILENT_SECONDS))
-        if self.queue.lost:
+        if self.queue.needs_repair:
             self.queue.lost = False
             replay_latest(self.core)
         if self.rejoin_beats > 0:
