@@ -23,7 +23,7 @@ from typing import Any
 from server.realtime.serving import raise_open_files_limit
 
 from .coordinator import ROOT, Options, Server, run_once, start_baraza, start_relay
-from .report import table, write_markdown
+from .report import results_path, table, write_markdown
 from .steps import SCENARIO
 
 TARGETS = ("baraza", "flask-relay", "node-relay")
@@ -103,7 +103,7 @@ async def start(target: str, mode: str, args: argparse.Namespace, raw: Path) -> 
 async def main() -> int:
     args = parse()
     raise_open_files_limit()  # the load generators inherit it: a socket each
-    out = Path(args.out)
+    out = results_path(args.out)
     raw = out.parent / "raw"
     raw.mkdir(parents=True, exist_ok=True)
     options = Options(

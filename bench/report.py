@@ -10,6 +10,14 @@ import math
 from pathlib import Path
 from typing import Any
 
+
+def results_path(given: str) -> Path:
+    """Where a run's JSON goes for `--out`: `.json` added if missing, so `--out run3`
+    writes `run3.json` beside `run3.md` rather than a file with no extension."""
+    path = Path(given)
+    return path if path.suffix == ".json" else path.with_name(path.name + ".json")
+
+
 COLUMNS = (
     ("target", "target"),
     ("mode", "mode"),

@@ -22,7 +22,6 @@ import subprocess
 import sys
 from collections import Counter
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -30,6 +29,7 @@ import aiohttp
 from server.realtime.serving import raise_open_files_limit
 
 from ..coordinator import ROOT, Options, start_baraza, started
+from ..report import results_path
 from ..steps import Join, Presence
 from .report import table, verdicts, write_markdown
 from .run import Soak
@@ -117,7 +117,7 @@ def line(row: dict[str, Any]) -> str:
 async def main() -> int:
     args = parse()
     raise_open_files_limit()  # the load generators inherit it: a socket each
-    out = Path(args.out)
+    out = results_path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     raw = ROOT / "bench" / "results" / "raw" / f"soak-{out.stem}"
     raw.mkdir(parents=True, exist_ok=True)

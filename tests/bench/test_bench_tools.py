@@ -5,7 +5,10 @@ Tiny sizes, to show each tool works on today's code, not to measure anything.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bench import ballots, join_phases
+from bench.report import results_path
 from server.features.consultations import service as consultations
 from server.features.consultations.rules import parse_spec
 
@@ -38,3 +41,9 @@ def test_the_join_profile_times_every_phase_and_every_snapshot_part(tmp_path):
     assert [name.rsplit(".", 1)[1] for name, _, _ in each] == [
         part.__name__ for part in core.wiring.snapshot_parts
     ]
+
+
+def test_a_run_named_without_an_extension_is_written_as_json_beside_its_markdown():
+    assert results_path("bench/results/soak/run3") == Path("bench/results/soak/run3.json")
+    assert results_path("bench/results/soak/run3.5") == Path("bench/results/soak/run3.5.json")
+    assert results_path("bench/results/latest.json") == Path("bench/results/latest.json")
