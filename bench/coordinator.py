@@ -152,10 +152,12 @@ async def start_baraza(
     database_url: str | None,
     redis_url: str | None,
     settings: dict[str, str] | None = None,
+    module: str = "server",
 ) -> Server:
     """`python -m server` (as `make run` does) on fresh storage; several share one database.
 
-    `settings`: more environment for the servers (the soak's METRICS_TOKEN).
+    `settings`: more environment for the servers (the soak's METRICS_TOKEN);
+    `module`: what runs them (`bench.traced_server` traces their memory).
     """
     instance = Path(tempfile.mkdtemp(prefix="baraza-bench-"))
     server = Server("baraza", "baraza", mode, [])
@@ -174,7 +176,7 @@ async def start_baraza(
         url = f"http://127.0.0.1:{port}"
         log = raw / f"baraza-{mode}-{number}.log"
         process = await spawn(
-            [sys.executable, "-m", "server"],
+            [sys.executable, "-m", module],
             log,
             python_env(PORT=str(port), PUBLIC_URL=url, **env),
             instance,

@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -28,6 +29,7 @@ import aiohttp
 
 from server.realtime.serving import raise_open_files_limit
 
+from .. import memory
 from ..coordinator import ROOT, Options, start_baraza, started
 from ..report import results_path
 from ..steps import Join, Presence
@@ -49,6 +51,12 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0, help="of the script")
     parser.add_argument("--out", default=str(ROOT / "bench/results/soak/latest.json"))
     parser.add_argument("--note", default="", help="free text kept with the results")
+    parser.add_argument(
+        "--trace-memory",
+        action="store_true",
+        help="trace the server's allocations (bench/traced_server.py) and report what grew"
+        " from the arrivals' end to the consultation's; slows the server",
+    )
     args = parser.parse_args()
     if args.full:
         args.minutes = MINUTES
@@ -136,7 +144,14 @@ async def main() -> int:
         f" minutes; script {results['script']}",
         flush=True,
     )
-    server = await start_baraza(args.mode, raw, 1, None, None, {"METRICS_TOKEN": token})
+    settings = {"METRICS_TOKEN": token}
+    traced = raw / "memory"
+    if args.trace_memory:
+        shutil.rmtree(traced, ignore_errors=True)
+        traced.mkdir()
+        settings["TRACE_MEMORY_DIR"] = str(traced)
+    module = "bench.traced_server" if args.trace_memory else "server"
+    server = await start_baraza(args.mode, raw, 1, None, None, settings, module)
     options = Options(rate=args.rate, load_workers=args.load_workers, raw_dir=raw)
 
     def save() -> None:
@@ -164,6 +179,8 @@ async def main() -> int:
                 f" presence behind {presence['attendees_behind']}",
                 flush=True,
             )
+            if args.trace_memory:
+                first = await memory.snapshot(server.pids[0], traced)
             soak = Soak(run, script, args.minutes * 60 / MINUTES, token, print)
             results["arrivals"] = {**join, "presence": presence}
 
@@ -178,6 +195,9 @@ async def main() -> int:
                 soak.boundaries[0].reading.rss_of(server.pids) / 2**20, 1
             )
             await play
+            if args.trace_memory:
+                last = await memory.snapshot(server.pids[0], traced)
+                results["memory_growth"] = memory.growth(first, last)
     finally:
         await server.stop()
     with open("/proc/loadavg") as loadavg:

@@ -150,4 +150,22 @@ def write_markdown(results: dict[str, Any], path: Path) -> None:
         "",
     ]
     lines += [f"- {key}: {value}" for key, value in results.get("totals", {}).items()]
+    if "memory_growth" in results:
+        lines += ["", *memory_lines(results["memory_growth"])]
     path.write_text("\n".join(lines) + "\n")
+
+
+def memory_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """The traced run's allocation sites that grew most from the arrivals' end to the last."""
+    lines = [
+        "## What grew (tracemalloc, from the arrivals' end to the consultation's)",
+        "",
+        "| KB | objects | allocated at | from Baraza's line |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {row['kb']:,} | {row['objects']:,} | `{row['allocated_at']}` |"
+        f" `{row['from_baraza'] or '-'}` |"
+        for row in rows
+    ]
+    return lines

@@ -5,9 +5,11 @@ Tiny sizes, to show each tool works on today's code, not to measure anything.
 
 from __future__ import annotations
 
+import inspect
+import tracemalloc
 from pathlib import Path
 
-from bench import ballots, join_phases
+from bench import ballots, join_phases, memory
 from bench.report import results_path
 from server.features.consultations import service as consultations
 from server.features.consultations.rules import parse_spec
@@ -47,3 +49,21 @@ def test_a_run_named_without_an_extension_is_written_as_json_beside_its_markdown
     assert results_path("bench/results/soak/run3") == Path("bench/results/soak/run3.json")
     assert results_path("bench/results/soak/run3.5") == Path("bench/results/soak/run3.5.json")
     assert results_path("bench/results/latest.json") == Path("bench/results/latest.json")
+
+
+def test_memory_growth_names_the_line_whose_allocations_are_still_alive(tmp_path):
+    tracemalloc.start(8)
+    try:
+        tracemalloc.take_snapshot().dump(str(tmp_path / "first"))
+        held = [bytearray(1024) for _ in range(2000)]  # about 2 MB, alive at the second
+        line = inspect.currentframe().f_lineno - 1
+        tracemalloc.take_snapshot().dump(str(tmp_path / "last"))
+    finally:
+        tracemalloc.stop()
+
+    biggest = memory.growth(tmp_path / "first", tmp_path / "last")[0]
+
+    assert biggest["allocated_at"] == f"tests/bench/test_bench_tools.py:{line}"
+    assert biggest["kb"] >= 2000 and biggest["objects"] >= 2000
+    assert biggest["from_baraza"] is None  # nothing under server/ asked for it
+    assert len(held) == 2000

@@ -1,0 +1,34 @@
+"""`python -m server` with its allocations traced, for `python -m bench.soak --trace-memory`.
+
+tracemalloc starts before the server is imported, so every allocation of the
+run is attributed to the lines that made it. On SIGUSR2 the server writes a
+snapshot of what is allocated now to `$TRACE_MEMORY_DIR/<n>.snapshot` (the
+event loop stops while it does: seconds, on a heap of hundreds of megabytes).
+Tracing costs CPU on every allocation, so a traced run's latencies are not
+comparable with an untraced one's; its memory growth is.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import signal
+import tracemalloc
+from pathlib import Path
+from types import FrameType
+
+FRAMES = 8  # enough to see which of Baraza's lines called the library that allocated
+
+
+def dump(_signal: int, _frame: FrameType | None) -> None:
+    folder = Path(os.environ["TRACE_MEMORY_DIR"])
+    final = folder / f"{len(list(folder.glob('*.snapshot'))):03}.snapshot"
+    partial = final.with_suffix(".partial")
+    tracemalloc.take_snapshot().dump(str(partial))
+    partial.rename(final)  # whole, or not there: the soak waits for this name
+
+
+if __name__ == "__main__":
+    tracemalloc.start(FRAMES)
+    signal.signal(signal.SIGUSR2, dump)
+    runpy.run_module("server", run_name="__main__", alter_sys=True)
