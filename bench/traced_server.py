@@ -1,9 +1,10 @@
 """`python -m server` with its allocations traced, for `python -m bench.soak --trace-memory`.
 
-tracemalloc starts before the server is imported, so every allocation of the
-run is attributed to the lines that made it. On SIGUSR2 the server writes a
-snapshot of what is allocated now to `$TRACE_MEMORY_DIR/<n>.snapshot` (the
-event loop stops while it does: seconds, on a heap of hundreds of megabytes).
+On each SIGUSR2 the server writes a tracemalloc snapshot of what it holds to
+`$TRACE_MEMORY_DIR/<n>.snapshot` (the event loop stops while it does). Tracing
+starts at the first signal, not at start-up: what was allocated before is in no
+snapshot, so comparing the first with the last shows what the run since the
+first allocated and still holds, and start-up and the arrivals are not slowed.
 Tracing costs CPU on every allocation, so a traced run's latencies are not
 comparable with an untraced one's; its memory growth is.
 """
@@ -21,6 +22,8 @@ FRAMES = 8  # enough to see which of Baraza's lines called the library that allo
 
 
 def dump(_signal: int, _frame: FrameType | None) -> None:
+    if not tracemalloc.is_tracing():
+        tracemalloc.start(FRAMES)
     folder = Path(os.environ["TRACE_MEMORY_DIR"])
     final = folder / f"{len(list(folder.glob('*.snapshot'))):03}.snapshot"
     partial = final.with_suffix(".partial")
@@ -29,6 +32,5 @@ def dump(_signal: int, _frame: FrameType | None) -> None:
 
 
 if __name__ == "__main__":
-    tracemalloc.start(FRAMES)
     signal.signal(signal.SIGUSR2, dump)
     runpy.run_module("server", run_name="__main__", alter_sys=True)
