@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import time
 import tracemalloc
@@ -54,8 +55,9 @@ def growth(first: Path, last: Path, top: int = 15) -> list[dict[str, Any]]:
 
 
 def _where(frame: tracemalloc.Frame) -> str:
-    path = frame.filename
-    for prefix in (f"{ROOT}/", "/site-packages/", "/lib/python3"):
-        if prefix in path:
-            path = path.split(prefix, 1)[1]
+    """`server/x.py:12`, `eventlet/wsgi.py:837`, `socket.py:338`: the path from the
+    project, the installed package or the standard library."""
+    path = frame.filename.removeprefix(f"{ROOT}/")
+    path = re.sub(r"^.*/site-packages/", "", path)
+    path = re.sub(r"^.*/lib/python3\.\d+/", "", path)
     return f"{path}:{frame.lineno}"
