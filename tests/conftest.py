@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -170,6 +171,18 @@ class Consultation:
         from server.features.consultations.snapshots import snapshot
 
         return [item["id"] for item in snapshot(self.core, self.moderator)["agenda"]["items"]]
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, every: float = 0.01) -> None:
+    """Look at `condition` every `every` seconds until it holds; fail after `timeout`.
+
+    For what a real process does in its own time (a server, Redis), where no clock
+    of the test's own can be moved instead.
+    """
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(every)
 
 
 def new_consultation(core: Core, **overrides: Any) -> Consultation:

@@ -7,14 +7,13 @@ records them again and they count as present again.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import func, select
 
 from server.core.models import Connection, Event
 from tests.cluster.conftest import SHARED_REDIS
 from tests.cluster.faults import relayed
+from tests.conftest import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 
@@ -30,13 +29,6 @@ def recorded(cluster, consultation, pid: int) -> int:
                 Connection.worker.like(f"%:{pid}"),
             )
         )
-
-
-def wait_for(condition, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.5)
 
 
 def presence_events(cluster, consultation) -> list[tuple[str, int]]:
@@ -60,16 +52,16 @@ def test_a_worker_back_from_a_redis_cut_records_its_people_again(start_cluster):
     c = cluster.consultation()
     moderator = cluster.follow(0, c.moderator_token)
     people = [cluster.follow(1, cluster.join(c, f"Steady {n}"), reconnect=False) for n in range(3)]
-    wait_for(lambda: recorded(cluster, c, cut_off.process.pid) == len(people), 10)
+    wait_until(lambda: recorded(cluster, c, cut_off.process.pid) == len(people), 10, every=0.5)
 
     relay.cut()
     # The other worker declares it dead (6 s without a beat, then 6 s more)...
-    wait_for(lambda: recorded(cluster, c, cut_off.process.pid) == 0, 40)
+    wait_until(lambda: recorded(cluster, c, cut_off.process.pid) == 0, 40, every=0.5)
     assert moderator.call("sync")["snapshot"]["present"] == 1
     relay.restore()
 
     # ...and once it is back, its people are present again, without reconnecting.
-    wait_for(lambda: recorded(cluster, c, cut_off.process.pid) == len(people), 20)
+    wait_until(lambda: recorded(cluster, c, cut_off.process.pid) == len(people), 20, every=0.5)
     assert moderator.call("sync")["snapshot"]["present"] == len(people) + 1
     assert all(person.client.connected for person in people)
     assert all(person.call("sync")["ok"] for person in people)

@@ -10,14 +10,14 @@ messages are lost too, and a repair sent earlier would be followed by more losse
 from __future__ import annotations
 
 import threading
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
 from server.realtime.cluster import Membership, MessageQueue, redis_client
 from tests.cluster.faults import RedisServer
+from tests.conftest import wait_until
 
 pytestmark = pytest.mark.redis
 
@@ -27,13 +27,6 @@ def redis_server(tmp_path) -> Iterator[RedisServer]:
     server = RedisServer(tmp_path)
     yield server
     server.stop()
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
 
 
 class Listening:
@@ -55,7 +48,7 @@ class Listening:
     def stop(self) -> None:
         """End the thread: it looks at the flag on the next message it hears."""
         self._stopping.set()
-        wait_until(lambda: self.queue.listening)
+        wait_until(lambda: self.queue.listening, 10)
         redis_client(self.queue.redis_url).publish(self.queue.channel, b"stop")
         self._thread.join(timeout=10)
 
@@ -90,14 +83,14 @@ def test_lost_messages_are_repaired_once_the_worker_hears_the_queue_again(core, 
     assert queue.lost and not queue.needs_repair
 
     listening = Listening(queue)
-    wait_until(lambda: queue.listening)
+    wait_until(lambda: queue.listening, 10)
     membership.beat()
     assert not queue.lost  # repaired
 
     redis_server.stop()
-    wait_until(lambda: not queue.listening)
+    wait_until(lambda: not queue.listening, 10)
     redis_server.start()
-    wait_until(lambda: queue.listening)
+    wait_until(lambda: queue.listening, 10)
     assert queue.needs_repair  # what the others sent meanwhile is lost to this worker
     membership.beat()
     assert not queue.lost
