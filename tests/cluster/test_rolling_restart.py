@@ -374,7 +374,11 @@ def test_a_rolling_restart_loses_and_doubles_nothing_and_leaves_nobody_behind(de
     assert len(asks) > ATTENDEES and len(votes) > ATTENDEES
     with core.store.reading() as tx:
         texts = tx.scalars(select(Question.text).where(Question.consultation_id == c.id)).all()
-        voted = tx.execute(select(QuestionVote.participant_id, QuestionVote.question_id)).all()
+        voted = tx.execute(
+            select(QuestionVote.participant_id, QuestionVote.question_id)
+            .join(Question, Question.id == QuestionVote.question_id)
+            .where(Question.consultation_id == c.id)
+        ).all()
     # Every acknowledged command is there once, and nothing else is.
     assert sorted(texts) == sorted(asks)
     assert sorted(map(tuple, voted)) == sorted(votes)
