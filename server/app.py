@@ -10,6 +10,7 @@ from flask_babel import Babel
 from . import bootstrap
 from .config import Config
 from .core import logs
+from .core.departures import Departures
 from .core.emitter import Pacer
 from .core.runtime import Core
 from .core.socket import MAX_MESSAGE_BYTES, socketio
@@ -36,6 +37,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         Store(config.database_url, config.database_timeout),
         pacer=Pacer(config.event_window),
         tallies=Tallies(config.tally_interval),
+        departures=Departures(config.presence_grace),
         wiring=bootstrap.wire(),  # the features' commands and parts (server/bootstrap.py)
     )
     app.extensions["baraza"] = core

@@ -57,6 +57,9 @@ class Config:
     trusted_proxies: int = 0
     # Seconds between pushes of coalesced tallies (vote counts, presence).
     tally_interval: float = 0.25
+    # Seconds a dropped connection still counts as present (core/departures.py): a
+    # person back within it is neither logged leaving nor arriving.
+    presence_grace: float = 10.0
     # Seconds an audience's events may be held to go as one message (core/emitter.py).
     event_window: float = 0.1
     # Seconds a command may wait for PostgreSQL (connect, statement, lock) before
@@ -91,6 +94,7 @@ class Config:
             trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
             tally_interval=float(env.get("TALLY_INTERVAL", "0.25")),
             event_window=float(env.get("EVENT_WINDOW", "0.1")),
+            presence_grace=float(env.get("PRESENCE_GRACE", "10")),
             database_timeout=float(env.get("DATABASE_TIMEOUT", "5")),
             metrics_token=env.get("METRICS_TOKEN") or None,
             log_level=env.get("LOG_LEVEL", "INFO").upper(),

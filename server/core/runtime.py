@@ -1,7 +1,7 @@
 """What every service needs, one per application: the store, the clock, the installed
 features (`wiring`), and the state the server keeps between commands (the pacer of
 events, the dirty tallies and kept counts, the group commits, the connections this
-worker holds, the join codes it has read)."""
+worker holds and those it saw close, the join codes it has read)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, cast
 
 from flask import current_app
 
+from .departures import Departures
 from .emitter import Pacer
 from .store import Store
 from .tallies import Tallies
@@ -54,6 +55,8 @@ class Core:
     groups: GroupCommits = field(default_factory=_group_commits)
     # This worker's Socket.IO connections, by sid (realtime/connection.py keeps them).
     held: dict[str, Viewer] = field(default_factory=dict)
+    # Its connections closed but still counted present for a grace (core/departures.py).
+    departures: Departures = field(default_factory=Departures)
     # Join codes already read, by consultation id (they never change; core/logs.py).
     join_codes: dict[int, str] = field(default_factory=dict)
     claim: Claim | None = None

@@ -19,6 +19,7 @@ from typing import Any, NoReturn, cast
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError as ConnectionRefused
 from flask_socketio import emit, join_room
+from socketio import Server as SocketIOServer
 
 from server.core import commands, emitter, rooms
 from server.core.access import COOKIE, Viewer, confirm, identify
@@ -96,12 +97,29 @@ def on_connect(auth: Any = None) -> bool:
     return True
 
 
+# Why a connection ended, when nobody ended it on purpose (Socket.IO's reasons).
+DROPPED = frozenset(
+    {
+        SocketIOServer.reason.TRANSPORT_CLOSE,
+        SocketIOServer.reason.TRANSPORT_ERROR,
+        SocketIOServer.reason.PING_TIMEOUT,
+    }
+)
+
+
 @socketio.on("disconnect")  # type: ignore[untyped-decorator]
-def on_disconnect(*_reason: Any) -> None:
+def on_disconnect(reason: str = "") -> None:
+    """A connection that dropped may come back within seconds: presence holds it for
+    its grace. One the client or the server closed on purpose is forgotten at once."""
     core = current_core()
-    core.held.pop(current_sid(), None)
+    viewer = core.held.pop(current_sid(), None) or current_viewer()
+    if viewer is None:  # refused on connecting: nothing was recorded
+        return
     try:
-        consultation_id, events = presence.leave(core, current_sid())
+        if reason in DROPPED:
+            consultation_id, events = presence.close(core, current_sid(), viewer.consultation_id)
+        else:
+            consultation_id, events = presence.leave(core, current_sid())
     except DomainError:
         log.warning("departure not recorded for %s", current_sid())
         return

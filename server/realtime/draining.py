@@ -14,9 +14,11 @@ worker also drains:
    dropped connection and reconnect, where a server "disconnect" would tell
    them to stay away. Through nginx they reach a live worker and catch up from
    their last sequence number (docs/api.md, "Staying in step").
-4. Each closing logs a departure as usual (their arrival on the other worker
-   logs them back), the worker's leftover presence rows are dropped, and its
-   heartbeat key is deleted, so the others need not wait for it to expire.
+4. The closed connections are forgotten without waiting out their grace
+   (core/departures.py): a person already back through another worker is not
+   logged leaving, the others are (their arrival on the other worker logs them
+   back). The worker's leftover presence rows are dropped, and its heartbeat
+   key is deleted, so the others need not wait for it to expire.
    Then the process exits (`drain_and_exit`).
 """
 
@@ -32,7 +34,7 @@ from typing import Any
 
 from flask import Flask
 
-from server.core import inflight
+from server.core import emitter, inflight
 from server.core.runtime import Core
 from server.core.socket import socketio
 from server.features.presence import service as presence
@@ -93,6 +95,8 @@ def drain(app: Flask) -> None:
     closing: set[str] = set()
     if not wait_until(closed, CONNECTIONS_SECONDS):
         log.warning("stopping with %d connections still open", len(core.held))
+    # The closed connections held for their grace: nobody here will forget them later.
+    emitter.publish(core, presence.leave_held(core))
     presence.forget_worker(core, WORKER)
     membership = app.extensions.get("baraza_cluster")
     if membership is not None:

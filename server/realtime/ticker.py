@@ -17,6 +17,7 @@ from server.features.agenda import service as agenda
 from server.features.consultations import retention
 from server.features.integrity import service as integrity
 from server.features.notes import service as notes
+from server.features.presence import service as presence
 from server.features.speakers import service as speakers
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ CHECKS: tuple[Callable[[Core], list[LoggedEvent]], ...] = (
     notes.log_pending,  # a rapporteur's note waiting for its once-a-minute log entry
     retention.log_due,  # a consultation whose personal data is due to be erased
     integrity.check_due,  # joins and votes staff should look at (integrity flags)
+    presence.leave_due,  # a closed connection whose grace ran out (core/departures.py)
 )
 
 

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 from server.core import event_log
 from server.core.access import Viewer, check_link_standing, locked_consultation
 from server.core.chatham import applies_to
+from server.core.departures import Closed
 from server.core.errors import DomainError
 from server.core.events import STAFF, EventDraft, LoggedEvent
-from server.core.group_commit import Pending, batched, rows_by_id
+from server.core.group_commit import MAX_BATCH, Pending, batched, rows_by_id
 from server.core.models import (
     Connection,
     Consultation,
@@ -113,8 +114,52 @@ def _refused(
     return refused
 
 
+def close(core: Core, sid: str, consultation_id: int) -> tuple[int | None, list[LoggedEvent]]:
+    """A connection closed: forget it, or with a grace (core/departures.py) hold it,
+    still present, for `leave_due` to forget once the grace runs out."""
+    if core.departures.grace <= 0:
+        return leave(core, sid)
+    core.departures.hold(Closed(sid, consultation_id, core.now()))
+    return None, []
+
+
+def leave_due(core: Core) -> list[LoggedEvent]:
+    """Forget the closed connections whose grace has run out (the ticker's check)."""
+    return _forget(core, core.departures.due(core.now()))
+
+
+def leave_held(core: Core) -> list[LoggedEvent]:
+    """Forget every closed connection held, grace or not (a worker stopping)."""
+    return _forget(core, core.departures.all())
+
+
+def _forget(core: Core, closed: Sequence[Closed]) -> list[LoggedEvent]:
+    """Forget these connections, one transaction per consultation and batch; a person
+    whose every connection is now gone logs their departure. It is logged now, not
+    when the connection closed, so that the log's times follow its order: the
+    attendance record counts a person up to the grace (and a tick) longer."""
+    now = core.now()
+    by_consultation: dict[int, list[Closed]] = {}
+    for each in closed:
+        by_consultation.setdefault(each.consultation_id, []).append(each)
+    logged: list[LoggedEvent] = []
+    for consultation_id, connections in by_consultation.items():
+        for start in range(0, len(connections), MAX_BATCH):
+            batch = connections[start : start + MAX_BATCH]
+            departures = [Pending(Departure(c.consultation_id, c.sid, now), None) for c in batch]
+            try:
+                outcomes = leave_all(core.store, departures)
+            except Exception:  # the database away: held again, forgotten on a later tick
+                for each in connections[start:]:
+                    core.departures.hold(each)
+                raise
+            logged += [event for events in outcomes for event in events]
+        core.tallies.mark(consultation_id, "presence")
+    return logged
+
+
 def leave(core: Core, sid: str) -> tuple[int | None, list[LoggedEvent]]:
-    """Forget a connection; the last one of a person logs their departure."""
+    """Forget a connection now; the last one of a person logs their departure."""
     with core.store.reading() as tx:
         consultation_id = tx.scalar(select(Connection.consultation_id).where(Connection.sid == sid))
     if consultation_id is None:

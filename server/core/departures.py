@@ -1,0 +1,62 @@
+"""Dropped connections still counted present for a short grace (features/presence).
+
+A page reloaded, a phone moving from Wi-Fi to mobile data, a laptop's blip: the
+connection closes and the same person is back within seconds. Each departure used
+to log `participant_left` at once and the return `participant_arrived`: two staff
+events, two commits under the consultation's lock, and a head count that dipped
+and came back. A closed connection is held here instead, its presence row kept;
+a person who connects again meanwhile arrives while still present (no event),
+and once the grace has run out the presence service forgets the row as before,
+logging the departure only if no other connection of theirs is open by then.
+Only a connection that dropped is held (realtime/connection.py): one the client
+or the server closed on purpose is forgotten at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Closed:
+    """A closed connection: its Socket.IO session id, its consultation, when it closed."""
+
+    sid: str
+    consultation_id: int
+    at: datetime
+
+
+class Departures:
+    """The connections this worker has seen close and not yet forgotten.
+
+    With `grace` 0 nothing is held: the presence service forgets a connection as it
+    closes."""
+
+    def __init__(self, grace: float = 0.0) -> None:
+        self.grace = grace
+        self._lock = threading.Lock()
+        self._held: dict[str, Closed] = {}
+
+    def hold(self, closed: Closed) -> None:
+        with self._lock:
+            self._held[closed.sid] = closed
+
+    def due(self, now: datetime) -> list[Closed]:
+        """Take the connections whose grace has run out by `now`, oldest first."""
+        cutoff = now - timedelta(seconds=self.grace)
+        with self._lock:
+            taken = [closed for closed in self._held.values() if closed.at <= cutoff]
+            for closed in taken:
+                del self._held[closed.sid]
+        return taken
+
+    def all(self) -> list[Closed]:
+        """Take every held connection, whatever its grace (a worker stopping)."""
+        with self._lock:
+            taken, self._held = list(self._held.values()), {}
+        return taken
+
+    def __len__(self) -> int:
+        return len(self._held)

@@ -1,0 +1,170 @@
+"""A dropped link that comes back within seconds is neither a departure nor an arrival.
+
+With a grace (core/departures.py, PRESENCE_GRACE) a closed connection still counts as
+present; the ticker's `leave_due` forgets it once the grace has run out, logging the
+person's departure only if no other connection of theirs is open by then.
+"""
+
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
+from server.core.departures import Departures
+from server.core.errors import DomainError
+from server.core.models import Connection, Event
+from server.core.store import Store
+from server.features.consultations.snapshots import present_count
+from server.features.presence import service as presence
+
+GRACE = 10.0
+
+
+@pytest.fixture
+def core(core):
+    """The application's core with a presence grace of 10 s (the default configuration)."""
+    return replace(core, departures=Departures(GRACE))
+
+
+def presence_log(core, consultation_id):
+    """(type, name, head count, seconds after the first) of each presence event, in order."""
+    with core.store.reading() as tx:
+        rows = tx.scalars(
+            select(Event)
+            .where(
+                Event.consultation_id == consultation_id,
+                Event.type.in_(["participant_arrived", "participant_left"]),
+            )
+            .order_by(Event.seq)
+        ).all()
+    first = rows[0].created_at if rows else None
+    return [
+        (
+            row.type,
+            row.payload["display_name"],
+            row.payload["present"],
+            (row.created_at - first).total_seconds(),
+        )
+        for row in rows
+    ]
+
+
+def present(core, consultation_id):
+    with core.store.reading() as tx:
+        return present_count(tx, consultation_id)
+
+
+def rows_of(core, consultation_id):
+    with core.store.reading() as tx:
+        query = select(Connection.sid).where(Connection.consultation_id == consultation_id)
+        return sorted(tx.scalars(query))
+
+
+def test_a_person_back_within_the_grace_is_neither_logged_leaving_nor_arriving(
+    create_consultation, core, clock
+):
+    c = create_consultation()
+    amina = c.join(display_name="Amina")
+    presence.arrive(core, amina, "amina-wifi", "worker-1")
+
+    assert presence.close(core, "amina-wifi", c.id) == (None, [])
+    clock.advance(3)
+    assert presence.arrive(core, amina, "amina-mobile-data", "worker-2") == []
+    assert present(core, c.id) == 1
+    clock.advance(GRACE)
+    assert presence.leave_due(core) == []
+
+    assert presence_log(core, c.id) == [("participant_arrived", "Amina", 1, 0.0)]
+    assert rows_of(core, c.id) == ["amina-mobile-data"]
+    assert present(core, c.id) == 1
+
+
+def test_a_person_who_does_not_come_back_is_logged_leaving_once_the_grace_runs_out(
+    create_consultation, core, clock
+):
+    c = create_consultation()
+    amina, bola = c.join(display_name="Amina"), c.join(display_name="Bola")
+    presence.arrive(core, amina, "amina-phone", "worker-1")
+    presence.arrive(core, bola, "bola-phone", "worker-1")
+
+    presence.close(core, "amina-phone", c.id)
+    clock.advance(GRACE - 1)
+    assert presence.leave_due(core) == []
+    assert present(core, c.id) == 2  # still counted: she may be back
+    clock.advance(1)
+    left = presence.leave_due(core)
+
+    assert [(e.type, e.payload["display_name"], e.payload["present"]) for e in left] == [
+        ("participant_left", "Amina", 1)
+    ]
+    # Logged when the grace ran out, so that the log's times follow its order.
+    assert presence_log(core, c.id)[-1] == ("participant_left", "Amina", 1, GRACE)
+    assert rows_of(core, c.id) == ["bola-phone"]
+    assert present(core, c.id) == 1
+    assert presence.leave_due(core) == []  # forgotten once
+
+
+def test_the_departures_due_together_share_one_commit(
+    create_consultation, core, clock, count_commits
+):
+    c = create_consultation()
+    crowd = [c.join(display_name=f"Attendee {n}") for n in range(30)]
+    for n, viewer in enumerate(crowd):
+        presence.arrive(core, viewer, f"sid-{n}", "worker-1")
+    for n in range(30):
+        presence.close(core, f"sid-{n}", c.id)
+
+    clock.advance(GRACE)
+    commits = count_commits()
+    left = presence.leave_due(core)
+
+    assert len(commits) == 1
+    assert [e.payload["present"] for e in left] == list(range(29, -1, -1))
+    assert present(core, c.id) == 0
+
+
+def test_a_stopping_worker_forgets_what_it_holds_without_waiting(create_consultation, core):
+    c = create_consultation()
+    amina, bola = c.join(display_name="Amina"), c.join(display_name="Bola")
+    presence.arrive(core, amina, "amina-1", "worker-1")
+    presence.arrive(core, bola, "bola-1", "worker-1")
+    presence.close(core, "amina-1", c.id)
+    presence.close(core, "bola-1", c.id)
+    presence.arrive(core, bola, "bola-2", "worker-2")  # already back through another worker
+
+    left = presence.leave_held(core)
+
+    assert [(e.type, e.payload["display_name"]) for e in left] == [("participant_left", "Amina")]
+    assert rows_of(core, c.id) == ["bola-2"]
+    assert len(core.departures) == 0
+
+
+def test_without_a_grace_a_closed_connection_is_forgotten_at_once(create_consultation, core):
+    c = create_consultation()
+    amina = c.join(display_name="Amina")
+    presence.arrive(core, amina, "amina-phone", "worker-1")
+    immediate = replace(core, departures=Departures(0))
+
+    consultation_id, left = presence.close(immediate, "amina-phone", c.id)
+
+    assert consultation_id == c.id
+    assert [(e.type, e.payload["present"]) for e in left] == [("participant_left", 0)]
+    assert len(immediate.departures) == 0
+
+
+def test_departures_the_database_could_not_take_are_tried_again_on_a_later_tick(
+    create_consultation, core, clock
+):
+    c = create_consultation()
+    amina = c.join(display_name="Amina")
+    presence.arrive(core, amina, "amina-phone", "worker-1")
+    presence.close(core, "amina-phone", c.id)
+    clock.advance(GRACE)
+    nowhere = Store("postgresql+psycopg2://baraza@127.0.0.1:1/nothing_listens_here")
+
+    with pytest.raises(DomainError):
+        presence.leave_due(replace(core, store=nowhere))
+    nowhere.dispose()
+
+    assert len(core.departures) == 1
+    assert [e.type for e in presence.leave_due(core)] == ["participant_left"]
