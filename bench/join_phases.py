@@ -4,7 +4,9 @@
 process (threading mode, a fresh SQLite file, no join limits) and walks each
 attendee through what the attendee page does: the HTTP join, the Socket.IO
 connection (presence records the arrival), `sync` for a snapshot, then a
-disconnect, a reconnection and `sync` from the last seq (the catch-up). It
+dropped link, a reconnection and `sync` from the last seq (the catch-up), and
+what the ticker does once the first connection's presence grace has run out
+(`--grace`, PRESENCE_GRACE; with 0 the disconnect forgets it at once). It
 prints the CPU time (`time.process_time`) per attendee of each phase, then the
 snapshot's queries and CPU per part (`core.wiring.snapshot_parts`), then, as the
 log grows to 50,000 events, a snapshot's CPU and a rejoin's: the catch-up it gets
@@ -41,6 +43,7 @@ from server.core.socket import socketio
 from server.features.consultations import service as consultations
 from server.features.consultations import snapshots
 from server.features.consultations.rules import parse_spec
+from server.features.presence import service as presence
 from server.storage.migrate import upgrade
 
 SPEC = {
@@ -50,12 +53,12 @@ SPEC = {
     "start": "2024-01-18T09:30:00",
     "agenda": [{"title": "Opening", "minutes": 5}, {"title": "Discussion", "minutes": 85}],
 }
-PHASES = ("join", "connect", "sync", "disconnect", "reconnect", "catch_up")
+PHASES = ("join", "connect", "sync", "disconnect", "reconnect", "catch_up", "forget")
 WARM_UP = 30
 
 
 @contextmanager
-def application(folder: Path) -> Iterator[Flask]:
+def application(folder: Path, grace: float = Config.presence_grace) -> Iterator[Flask]:
     url = f"sqlite:///{folder / 'joins.sqlite3'}"
     upgrade(url)
     config = Config(
@@ -66,6 +69,7 @@ def application(folder: Path) -> Iterator[Flask]:
         join_limit_per_address=0,
         join_limit_per_consultation=0,
         event_window=0.0,
+        presence_grace=grace,
     )
     yield create_app(config)
 
@@ -94,12 +98,21 @@ def attend(app: Flask, join_code: str, number: int, phases: Phases) -> Any:
     first = phases.timed("connect", lambda: socketio.test_client(app, auth={"token": token}))
     answer = phases.timed("sync", lambda: first.emit("sync", {}, callback=True))
     seq = answer["snapshot"]["seq"]
-    phases.timed("disconnect", first.disconnect)
+    phases.timed("disconnect", lambda: drop(first))
     again = phases.timed("reconnect", lambda: socketio.test_client(app, auth={"token": token}))
     caught_up = phases.timed("catch_up", lambda: again.emit("sync", {"since": seq}, callback=True))
+    # The first connection's presence row, held for the grace: what the ticker will do.
+    phases.timed("forget", lambda: presence.leave_held(app.extensions["baraza"]))
     if not caught_up.get("ok") or "events" not in caught_up:
         raise RuntimeError(f"the catch-up was not a list of events: {caught_up}")
     return again
+
+
+def drop(client: Any) -> None:
+    """End a test client's connection as a phone's link drops: no goodbye, the transport
+    closes (the test client itself can only say goodbye)."""
+    socketio.server._handle_eio_disconnect(client.eio_sid, "transport close")
+    client.connected.clear()
 
 
 def by_part(app: Flask, join_code: str) -> list[tuple[str, int, float]]:
@@ -177,14 +190,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--attendees", type=int, default=300)
     parser.add_argument("--ballots", type=int, default=1_000)
+    parser.add_argument(
+        "--grace", type=float, default=Config.presence_grace, help="PRESENCE_GRACE, seconds"
+    )
     options = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder, application(Path(folder)) as app:
+    with tempfile.TemporaryDirectory() as folder, application(Path(folder), options.grace) as app:
         core = app.extensions["baraza"]
         join_code = consultations.create(core, parse_spec(SPEC)).join_code
         connected = [attend(app, join_code, -n, Phases()) for n in range(1, WARM_UP + 1)]
         phases = Phases()
         connected += [attend(app, join_code, n, phases) for n in range(options.attendees)]
-        print(f"CPU per attendee, ms ({options.attendees} attendees, in process, SQLite):")
+        print(
+            f"CPU per attendee, ms ({options.attendees} attendees, in process, SQLite,"
+            f" presence grace {options.grace:g} s):"
+        )
         for phase, seconds in phases.seconds.items():
             print(f"  {phase:12} {seconds / options.attendees * 1000:6.2f}")
         print("The snapshot, part by part (one more attendee):")

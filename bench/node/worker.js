@@ -374,8 +374,10 @@ Crowd.prototype.commands = async function commands({ commands }) {
   return { results: await Promise.all(commands.map(one)) };
 };
 
-// Soak action: each drop {number, at, away} closes attendee `number`'s connection at
-// `at` and opens a new one `away` seconds later, as the page does after a cut: the
+// Soak action: each drop {number, at, away} cuts attendee `number`'s connection at
+// `at` (its WebSocket closed with no Socket.IO goodbye, as a phone's link drops: the
+// server holds its presence for PRESENCE_GRACE) and opens a new one `away` seconds
+// later, as the page does after a cut: the
 // same token, auth {since: the last seq applied, sync: true}, and the answer taken
 // from `synced` (a `sync` asked after 5 s without it). Replies, one per drop:
 // dropped (when), resync (s from the new connection's start to its answer applied),
@@ -390,7 +392,7 @@ Crowd.prototype.churn = async function churn({ drops }) {
       return result;
     }
     attendee.live = false;
-    attendee.socket.disconnect();
+    attendee.socket.io.engine.close();
     result.dropped = now();
     await sleepUntil(result.dropped + drop.away);
     const began = now();
