@@ -21,15 +21,16 @@ from datetime import datetime, timedelta
 
 @dataclass(frozen=True)
 class Closed:
-    """A closed connection: its Socket.IO session id, its consultation, when it closed."""
+    """A closed connection: its Socket.IO session id, whose it was, when it closed."""
 
     sid: str
     consultation_id: int
+    participant_id: int
     at: datetime
 
 
 class Departures:
-    """The connections this worker has seen close and not yet forgotten.
+    """The connections this worker has seen drop and not yet forgotten, by sid and by person.
 
     With `grace` 0 nothing is held: the presence service forgets a connection as it
     closes."""
@@ -37,26 +38,39 @@ class Departures:
     def __init__(self, grace: float = 0.0) -> None:
         self.grace = grace
         self._lock = threading.Lock()
-        self._held: dict[str, Closed] = {}
+        self._held: dict[str, Closed] = {}  # in the order they closed
+        self._by_person: dict[int, list[str]] = {}
 
     def hold(self, closed: Closed) -> None:
         with self._lock:
             self._held[closed.sid] = closed
+            self._by_person.setdefault(closed.participant_id, []).append(closed.sid)
+
+    def take_of(self, participant_id: int) -> Closed | None:
+        """Take the person's most recently closed connection, if one is held."""
+        with self._lock:
+            sids = self._by_person.get(participant_id)
+            return self._take(sids[-1]) if sids else None
 
     def due(self, now: datetime) -> list[Closed]:
         """Take the connections whose grace has run out by `now`, oldest first."""
         cutoff = now - timedelta(seconds=self.grace)
         with self._lock:
-            taken = [closed for closed in self._held.values() if closed.at <= cutoff]
-            for closed in taken:
-                del self._held[closed.sid]
-        return taken
+            due = [sid for sid, closed in self._held.items() if closed.at <= cutoff]
+            return [self._take(sid) for sid in due]
 
     def all(self) -> list[Closed]:
         """Take every held connection, whatever its grace (a worker stopping)."""
         with self._lock:
-            taken, self._held = list(self._held.values()), {}
-        return taken
+            return [self._take(sid) for sid in list(self._held)]
+
+    def _take(self, sid: str) -> Closed:
+        closed = self._held.pop(sid)
+        sids = self._by_person[closed.participant_id]
+        sids.remove(sid)
+        if not sids:
+            del self._by_person[closed.participant_id]
+        return closed
 
     def __len__(self) -> int:
         return len(self._held)

@@ -93,7 +93,8 @@ def on_connect(auth: Any = None) -> bool:
     core.tallies.mark(viewer.consultation_id, "presence")
     if isinstance(auth, dict) and auth.get("sync") is True:
         # Sent before Socket.IO's own CONNECT: the client holds it until `connect`.
-        emit("synced", state_since(core, viewer, auth.get("since")))
+        # Its link's standing was read on the way in (and again after the arrival).
+        emit("synced", state_since(core, viewer, auth.get("since"), confirmed=True))
     return True
 
 
@@ -117,7 +118,7 @@ def on_disconnect(reason: str = "") -> None:
         return
     try:
         if reason in DROPPED:
-            consultation_id, events = presence.close(core, current_sid(), viewer.consultation_id)
+            consultation_id, events = presence.close(core, current_sid(), viewer)
         else:
             consultation_id, events = presence.leave(core, current_sid())
     except DomainError:
@@ -165,10 +166,12 @@ def on_sync(payload: Any = None) -> dict[str, Any]:
     return state_since(current_core(), viewer, payload.get("since"))
 
 
-def state_since(core: Core, viewer: Viewer, since: Any) -> dict[str, Any]:
-    """`sync`'s answer: the events after `since` (a seq) when given, else a snapshot."""
+def state_since(core: Core, viewer: Viewer, since: Any, confirmed: bool = False) -> dict[str, Any]:
+    """`sync`'s answer: the events after `since` (a seq) when given, else a snapshot;
+    for a viewer whose link may have been revoked since it connected, unless `confirmed`."""
     try:
-        confirm(core, viewer)
+        if not confirmed:
+            confirm(core, viewer)
         if isinstance(since, int) and not isinstance(since, bool) and since >= 0:
             return {"ok": True, **snapshots.catch_up(core, viewer, since)}
         return {"ok": True, "snapshot": snapshots.snapshot(core, viewer)}

@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from server.core.departures import Departures
-from server.core.errors import DomainError
+from server.core.errors import DomainError, Forbidden
 from server.core.models import Connection, Event
 from server.core.store import Store
+from server.features.consultations import service as consultations
 from server.features.consultations.snapshots import present_count
 from server.features.presence import service as presence
 
@@ -55,9 +56,11 @@ def present(core, consultation_id):
 
 
 def rows_of(core, consultation_id):
+    """The sids of the consultation's presence rows (sids are unique across the database:
+    each test's start with its consultation's id, left out here)."""
     with core.store.reading() as tx:
         query = select(Connection.sid).where(Connection.consultation_id == consultation_id)
-        return sorted(tx.scalars(query))
+        return sorted(sid.removeprefix(f"{consultation_id}-") for sid in tx.scalars(query))
 
 
 def test_a_person_back_within_the_grace_is_neither_logged_leaving_nor_arriving(
@@ -65,11 +68,11 @@ def test_a_person_back_within_the_grace_is_neither_logged_leaving_nor_arriving(
 ):
     c = create_consultation()
     amina = c.join(display_name="Amina")
-    presence.arrive(core, amina, "amina-wifi", "worker-1")
+    presence.arrive(core, amina, f"{c.id}-amina-wifi", "worker-1")
 
-    assert presence.close(core, "amina-wifi", c.id) == (None, [])
+    assert presence.close(core, f"{c.id}-amina-wifi", amina) == (None, [])
     clock.advance(3)
-    assert presence.arrive(core, amina, "amina-mobile-data", "worker-2") == []
+    assert presence.arrive(core, amina, f"{c.id}-amina-mobile-data", "worker-1") == []
     assert present(core, c.id) == 1
     clock.advance(GRACE)
     assert presence.leave_due(core) == []
@@ -84,10 +87,10 @@ def test_a_person_who_does_not_come_back_is_logged_leaving_once_the_grace_runs_o
 ):
     c = create_consultation()
     amina, bola = c.join(display_name="Amina"), c.join(display_name="Bola")
-    presence.arrive(core, amina, "amina-phone", "worker-1")
-    presence.arrive(core, bola, "bola-phone", "worker-1")
+    presence.arrive(core, amina, f"{c.id}-amina-phone", "worker-1")
+    presence.arrive(core, bola, f"{c.id}-bola-phone", "worker-1")
 
-    presence.close(core, "amina-phone", c.id)
+    presence.close(core, f"{c.id}-amina-phone", amina)
     clock.advance(GRACE - 1)
     assert presence.leave_due(core) == []
     assert present(core, c.id) == 2  # still counted: she may be back
@@ -110,9 +113,9 @@ def test_the_departures_due_together_share_one_commit(
     c = create_consultation()
     crowd = [c.join(display_name=f"Attendee {n}") for n in range(30)]
     for n, viewer in enumerate(crowd):
-        presence.arrive(core, viewer, f"sid-{n}", "worker-1")
+        presence.arrive(core, viewer, f"{c.id}-sid-{n}", "worker-1")
     for n in range(30):
-        presence.close(core, f"sid-{n}", c.id)
+        presence.close(core, f"{c.id}-sid-{n}", crowd[n])
 
     clock.advance(GRACE)
     commits = count_commits()
@@ -126,11 +129,11 @@ def test_the_departures_due_together_share_one_commit(
 def test_a_stopping_worker_forgets_what_it_holds_without_waiting(create_consultation, core):
     c = create_consultation()
     amina, bola = c.join(display_name="Amina"), c.join(display_name="Bola")
-    presence.arrive(core, amina, "amina-1", "worker-1")
-    presence.arrive(core, bola, "bola-1", "worker-1")
-    presence.close(core, "amina-1", c.id)
-    presence.close(core, "bola-1", c.id)
-    presence.arrive(core, bola, "bola-2", "worker-2")  # already back through another worker
+    presence.arrive(core, amina, f"{c.id}-amina-1", "worker-1")
+    presence.arrive(core, bola, f"{c.id}-bola-1", "worker-1")
+    presence.close(core, f"{c.id}-amina-1", amina)
+    presence.close(core, f"{c.id}-bola-1", bola)
+    presence.arrive(core, bola, f"{c.id}-bola-2", "worker-1")  # already back
 
     left = presence.leave_held(core)
 
@@ -142,10 +145,10 @@ def test_a_stopping_worker_forgets_what_it_holds_without_waiting(create_consulta
 def test_without_a_grace_a_closed_connection_is_forgotten_at_once(create_consultation, core):
     c = create_consultation()
     amina = c.join(display_name="Amina")
-    presence.arrive(core, amina, "amina-phone", "worker-1")
+    presence.arrive(core, amina, f"{c.id}-amina-phone", "worker-1")
     immediate = replace(core, departures=Departures(0))
 
-    consultation_id, left = presence.close(immediate, "amina-phone", c.id)
+    consultation_id, left = presence.close(immediate, f"{c.id}-amina-phone", amina)
 
     assert consultation_id == c.id
     assert [(e.type, e.payload["present"]) for e in left] == [("participant_left", 0)]
@@ -157,8 +160,8 @@ def test_departures_the_database_could_not_take_are_tried_again_on_a_later_tick(
 ):
     c = create_consultation()
     amina = c.join(display_name="Amina")
-    presence.arrive(core, amina, "amina-phone", "worker-1")
-    presence.close(core, "amina-phone", c.id)
+    presence.arrive(core, amina, f"{c.id}-amina-phone", "worker-1")
+    presence.close(core, f"{c.id}-amina-phone", amina)
     clock.advance(GRACE)
     nowhere = Store("postgresql+psycopg2://baraza@127.0.0.1:1/nothing_listens_here")
 
@@ -168,3 +171,37 @@ def test_departures_the_database_could_not_take_are_tried_again_on_a_later_tick(
 
     assert len(core.departures) == 1
     assert [e.type for e in presence.leave_due(core)] == ["participant_left"]
+
+
+def test_a_person_back_through_the_same_worker_takes_their_dropped_connections_row_over(
+    create_consultation, core, clock
+):
+    c = create_consultation()
+    amina, bola = c.join(display_name="Amina"), c.join(display_name="Bola")
+    presence.arrive(core, amina, f"{c.id}-amina-wifi", "worker-1")
+    presence.arrive(core, bola, f"{c.id}-bola-phone", "worker-1")
+    presence.close(core, f"{c.id}-amina-wifi", amina)
+    clock.advance(3)
+
+    assert presence.arrive(core, amina, f"{c.id}-amina-mobile-data", "worker-1") == []
+
+    assert len(core.departures) == 0  # nothing left for the ticker to forget
+    assert rows_of(core, c.id) == ["amina-mobile-data", "bola-phone"]
+    assert present(core, c.id) == 2
+
+
+def test_a_person_whose_link_was_revoked_while_away_is_refused_and_forgotten(
+    create_consultation, core
+):
+    c = create_consultation()
+    deputy = consultations.claim_link(core, c.moderator_link, {"display_name": "Deputy"}).viewer
+    presence.arrive(core, deputy, f"{c.id}-deputy-laptop", "worker-1")
+    presence.close(core, f"{c.id}-deputy-laptop", deputy)
+    consultations.replace_link(core, c.moderator, "moderator")
+
+    with pytest.raises(Forbidden) as refused:
+        presence.arrive(core, deputy, f"{c.id}-deputy-laptop-again", "worker-1")
+
+    assert refused.value.code == "link_revoked"
+    assert rows_of(core, c.id) == []
+    assert presence_log(core, c.id)[-1][:2] == ("participant_left", "Deputy")

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.core import event_log
-from server.core.access import Viewer, check_link_standing, locked_consultation
+from server.core.access import Viewer, check_link_standing, confirm, locked_consultation
 from server.core.chatham import applies_to
 from server.core.departures import Closed
-from server.core.errors import DomainError
+from server.core.errors import DomainError, Forbidden
 from server.core.events import STAFF, EventDraft, LoggedEvent
 from server.core.group_commit import MAX_BATCH, Pending, batched, rows_by_id
 from server.core.models import (
@@ -54,10 +54,41 @@ class Departure:
 
 
 def arrive(core: Core, viewer: Viewer, sid: str, worker: str) -> list[LoggedEvent]:
-    """Record a connection; the first one of a person logs their arrival."""
+    """Record a connection; the first one of a person logs their arrival. A person back
+    through the worker that holds their dropped connection takes its row over."""
+    dropped = core.departures.take_of(viewer.participant_id)
+    if dropped is not None and _took_over(core, dropped, viewer, sid, worker):
+        return []
     arrival = Arrival(viewer, sid, worker, core.now())
     events: list[LoggedEvent] = batched(core, viewer.consultation_id, arrival, arrive_all)
     return events
+
+
+def _took_over(core: Core, dropped: Closed, viewer: Viewer, sid: str, worker: str) -> bool:
+    """Give a dropped connection's presence row to the person's new one: the head count
+    is unchanged and nothing is logged, so the consultation's lock is not taken.
+
+    The link's standing is read after the commit: a revocation racing this either
+    finds the new sid when it drops the link's connections, or has committed before
+    the check and is refused here (its row then forgotten, as when a link is revoked).
+    False if the row is gone (forgotten meanwhile): the connection arrives as any does.
+    """
+    with core.store.transaction() as tx:
+        moved = tx.execute(
+            update(Connection)
+            .where(Connection.sid == dropped.sid)
+            .values(sid=sid, worker=worker, connected_at=core.now())
+            .returning(Connection.sid)
+            .execution_options(synchronize_session=False)
+        ).all()
+    if not moved:
+        return False
+    try:
+        confirm(core, viewer)
+    except Forbidden:
+        leave(core, sid)
+        raise
+    return True
 
 
 def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
@@ -114,12 +145,12 @@ def _refused(
     return refused
 
 
-def close(core: Core, sid: str, consultation_id: int) -> tuple[int | None, list[LoggedEvent]]:
-    """A connection closed: forget it, or with a grace (core/departures.py) hold it,
+def close(core: Core, sid: str, viewer: Viewer) -> tuple[int | None, list[LoggedEvent]]:
+    """A connection dropped: forget it, or with a grace (core/departures.py) hold it,
     still present, for `leave_due` to forget once the grace runs out."""
     if core.departures.grace <= 0:
         return leave(core, sid)
-    core.departures.hold(Closed(sid, consultation_id, core.now()))
+    core.departures.hold(Closed(sid, viewer.consultation_id, viewer.participant_id, core.now()))
     return None, []
 
 
