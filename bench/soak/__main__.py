@@ -106,6 +106,9 @@ def totals(soak: Soak) -> dict[str, Any]:
             sum((Counter(row["server"]["gc"]["collections"]) for row in rows), Counter())
         ),
         "GC pause s in all": round(sum(row["server"]["gc"]["pause_s"] for row in rows), 2),
+        "collections a finalizer yielded in": sum(
+            row["server"]["gc"].get("yielded", 0) for row in rows
+        ),
     }
 
 
@@ -117,7 +120,8 @@ def line(row: dict[str, Any]) -> str:
         f" {chair['missed']} missed), ack p99 {commands['ack_ms']['p99']} ms"
         f" ({commands['sent']} cmds {commands['codes']}), rejoins {row['rejoins']['drops']}"
         f" p99 {row['rejoins']['resync_ms']['p99']} ms, RSS {server['rss_mb']} MB,"
-        f" GC >50/>100 ms {server['gc']['over_50ms']}/{server['gc']['over_100ms']},"
+        f" GC >50/>100 ms {server['gc']['over_50ms']}/{server['gc']['over_100ms']}"
+        f" ({server['gc'].get('yielded', 0)} yielded),"
         f" CPU {server['cpu_share']:.0%}, load {row['machine']['load_average'][0]}"
     )
 

@@ -292,13 +292,18 @@ class Soak:
 async def garbage_collections(
     http: aiohttp.ClientSession, url: str, token: str
 ) -> dict[str, dict[str, float]]:
-    """The server's `baraza_gc_pause_seconds` histogram: count, sum and the buckets of
-    GC_OVER, by generation."""
+    """The server's `baraza_gc_pause_seconds` histogram (count, sum and the buckets of
+    GC_OVER) and `baraza_gc_yielded` counter (collections a finalizer yielded in), by
+    generation."""
     headers = {"Authorization": f"Bearer {token}"}
     async with http.get(f"{url}/metrics", headers=headers) as response:
         text = await response.text()
     found: dict[str, dict[str, float]] = defaultdict(dict)
     for family in text_string_to_metric_families(text):
+        if family.name == "baraza_gc_yielded":
+            for sample in family.samples:
+                if sample.name.endswith("_total"):
+                    found[sample.labels["generation"]]["yielded"] = sample.value
         if family.name != "baraza_gc_pause_seconds":
             continue
         for sample in family.samples:
@@ -314,7 +319,7 @@ async def garbage_collections(
 
 def gc_between(before: Boundary, after: Boundary) -> dict[str, Any]:
     """Collections and pauses between two readings: by generation, and over each threshold."""
-    figures: dict[str, Any] = {"collections": {}, "pause_s": 0.0}
+    figures: dict[str, Any] = {"collections": {}, "pause_s": 0.0, "yielded": 0}
     for over in GC_OVER:
         figures[f"over_{round(over * 1000)}ms"] = 0
     for generation, now in sorted(after.gc.items()):
@@ -322,6 +327,7 @@ def gc_between(before: Boundary, after: Boundary) -> dict[str, Any]:
         count = now.get("count", 0) - then.get("count", 0)
         figures["collections"][generation] = int(count)
         figures["pause_s"] += now.get("sum", 0) - then.get("sum", 0)
+        figures["yielded"] += int(now.get("yielded", 0) - then.get("yielded", 0))
         for over in GC_OVER:
             below = now.get(f"le={over}", 0) - then.get(f"le={over}", 0)
             figures[f"over_{round(over * 1000)}ms"] += int(count - below)
