@@ -5,8 +5,9 @@ connection closes and the same person is back within seconds. Each departure use
 to log `participant_left` at once and the return `participant_arrived`: two staff
 events, two commits under the consultation's lock, and a head count that dipped
 and came back. A closed connection is held here instead, its presence row kept;
-a person who connects again meanwhile arrives while still present (no event),
-and once the grace has run out the presence service forgets the row as before,
+a person who connects again meanwhile arrives while still present (no event;
+through this worker, their new connection takes the row over), and once the
+grace has run out the presence service forgets the row as before,
 logging the departure only if no other connection of theirs is open by then.
 Only a connection that dropped is held (realtime/connection.py): one the client
 or the server closed on purpose is forgotten at once.

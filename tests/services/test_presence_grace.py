@@ -205,3 +205,21 @@ def test_a_person_whose_link_was_revoked_while_away_is_refused_and_forgotten(
     assert refused.value.code == "link_revoked"
     assert rows_of(core, c.id) == []
     assert presence_log(core, c.id)[-1][:2] == ("participant_left", "Deputy")
+
+
+def test_a_takeover_the_database_could_not_take_leaves_the_dropped_connection_to_forget(
+    create_consultation, core, clock
+):
+    c = create_consultation()
+    amina = c.join(display_name="Amina")
+    presence.arrive(core, amina, f"{c.id}-amina-wifi", "worker-1")
+    presence.close(core, f"{c.id}-amina-wifi", amina)
+    nowhere = Store("postgresql+psycopg2://baraza@127.0.0.1:1/nothing_listens_here")
+
+    with pytest.raises(DomainError):
+        presence.arrive(replace(core, store=nowhere), amina, f"{c.id}-amina-4g", "worker-1")
+    nowhere.dispose()
+    clock.advance(GRACE)
+
+    assert [e.type for e in presence.leave_due(core)] == ["participant_left"]
+    assert rows_of(core, c.id) == []

@@ -73,14 +73,18 @@ def _took_over(core: Core, dropped: Closed, viewer: Viewer, sid: str, worker: st
     the check and is refused here (its row then forgotten, as when a link is revoked).
     False if the row is gone (forgotten meanwhile): the connection arrives as any does.
     """
-    with core.store.transaction() as tx:
-        moved = tx.execute(
-            update(Connection)
-            .where(Connection.sid == dropped.sid)
-            .values(sid=sid, worker=worker, connected_at=core.now())
-            .returning(Connection.sid)
-            .execution_options(synchronize_session=False)
-        ).all()
+    try:
+        with core.store.transaction() as tx:
+            moved = tx.execute(
+                update(Connection)
+                .where(Connection.sid == dropped.sid)
+                .values(sid=sid, worker=worker, connected_at=core.now())
+                .returning(Connection.sid)
+                .execution_options(synchronize_session=False)
+            ).all()
+    except Exception:  # the database away: the dropped one is still to be forgotten
+        core.departures.hold(dropped)
+        raise
     if not moved:
         return False
     try:
