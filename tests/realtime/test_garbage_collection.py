@@ -1,8 +1,12 @@
-"""A worker's garbage collector is tuned for a heap of thousands of long-lived connections."""
+"""A worker's garbage collector is tuned for a heap of thousands of long-lived connections,
+and handling an event leaves it no cycle to find."""
 
+import gc
 import json
 import subprocess
 import sys
+
+from werkzeug.exceptions import NotFound
 
 PROBE = """
 import gc, json
@@ -25,3 +29,26 @@ def test_a_sized_worker_collects_rarely_and_never_rescans_what_start_up_built():
     assert state["thresholds"] == [50_000, 20, 10]
     assert state["frozen"] > 50_000  # the modules, models and app built at start-up
     assert state["tracked"] < state["frozen"] / 10  # left for collections to scan
+
+
+def test_socket_events_leave_no_routing_error_in_a_reference_cycle(socket_client, app_consultation):
+    """Flask-SocketIO handles each event in a request context of the handshake's URL, which
+    no route matches; the NotFound Flask kept for it, with its traceback's frames, was a
+    cycle per event: most of what a worker's young collections found (server/core/socket.py)."""
+    _, token = app_consultation.join_with_token(display_name="Amina")
+    client = socket_client(token)
+    seq = client.emit("sync", {}, callback=True)["snapshot"]["seq"]
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what a collection finds is kept in gc.garbage to look at
+    try:
+        for _ in range(20):
+            assert client.emit("sync", {"since": seq}, callback=True)["ok"] is True
+        gc.collect()
+        cycles = [found for found in gc.garbage if isinstance(found, NotFound)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+
+    assert cycles == []
