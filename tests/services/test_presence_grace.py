@@ -63,6 +63,15 @@ def rows_of(core, consultation_id):
         return sorted(sid.removeprefix(f"{consultation_id}-") for sid in tx.scalars(query))
 
 
+def amina_dropped(core, c, device):
+    """Amina and Bola connected (Bola's phone), then Amina's `device` dropped: Amina."""
+    amina, bola = c.join(display_name="Amina"), c.join(display_name="Bola")
+    presence.arrive(core, amina, f"{c.id}-{device}", "worker-1")
+    presence.arrive(core, bola, f"{c.id}-bola-phone", "worker-1")
+    presence.close(core, f"{c.id}-{device}", amina)
+    return amina
+
+
 def test_a_person_back_within_the_grace_is_neither_logged_leaving_nor_arriving(
     create_consultation, core, clock
 ):
@@ -86,11 +95,7 @@ def test_a_person_who_does_not_come_back_is_logged_leaving_once_the_grace_runs_o
     create_consultation, core, clock
 ):
     c = create_consultation()
-    amina, bola = c.join(display_name="Amina"), c.join(display_name="Bola")
-    presence.arrive(core, amina, f"{c.id}-amina-phone", "worker-1")
-    presence.arrive(core, bola, f"{c.id}-bola-phone", "worker-1")
-
-    presence.close(core, f"{c.id}-amina-phone", amina)
+    amina_dropped(core, c, "amina-phone")
     clock.advance(GRACE - 1)
     assert presence.leave_due(core) == []
     assert present(core, c.id) == 2  # still counted: she may be back
@@ -155,19 +160,23 @@ def test_without_a_grace_a_closed_connection_is_forgotten_at_once(create_consult
     assert len(immediate.departures) == 0
 
 
+@pytest.fixture
+def database_away(core):
+    """The same core, its database unreachable (nothing listens on port 1)."""
+    nowhere = Store("postgresql+psycopg2://baraza@127.0.0.1:1/nothing_listens_here")
+    yield replace(core, store=nowhere)
+    nowhere.dispose()
+
+
 def test_departures_the_database_could_not_take_are_tried_again_on_a_later_tick(
-    create_consultation, core, clock
+    create_consultation, core, clock, database_away
 ):
     c = create_consultation()
-    amina = c.join(display_name="Amina")
-    presence.arrive(core, amina, f"{c.id}-amina-phone", "worker-1")
-    presence.close(core, f"{c.id}-amina-phone", amina)
+    amina_dropped(core, c, "amina-phone")
     clock.advance(GRACE)
-    nowhere = Store("postgresql+psycopg2://baraza@127.0.0.1:1/nothing_listens_here")
 
     with pytest.raises(DomainError):
-        presence.leave_due(replace(core, store=nowhere))
-    nowhere.dispose()
+        presence.leave_due(database_away)
 
     assert len(core.departures) == 1
     assert [e.type for e in presence.leave_due(core)] == ["participant_left"]
@@ -177,10 +186,7 @@ def test_a_person_back_through_the_same_worker_takes_their_dropped_connections_r
     create_consultation, core, clock
 ):
     c = create_consultation()
-    amina, bola = c.join(display_name="Amina"), c.join(display_name="Bola")
-    presence.arrive(core, amina, f"{c.id}-amina-wifi", "worker-1")
-    presence.arrive(core, bola, f"{c.id}-bola-phone", "worker-1")
-    presence.close(core, f"{c.id}-amina-wifi", amina)
+    amina = amina_dropped(core, c, "amina-wifi")
     clock.advance(3)
 
     assert presence.arrive(core, amina, f"{c.id}-amina-mobile-data", "worker-1") == []
@@ -208,18 +214,14 @@ def test_a_person_whose_link_was_revoked_while_away_is_refused_and_forgotten(
 
 
 def test_a_takeover_the_database_could_not_take_leaves_the_dropped_connection_to_forget(
-    create_consultation, core, clock
+    create_consultation, core, clock, database_away
 ):
     c = create_consultation()
-    amina = c.join(display_name="Amina")
-    presence.arrive(core, amina, f"{c.id}-amina-wifi", "worker-1")
-    presence.close(core, f"{c.id}-amina-wifi", amina)
-    nowhere = Store("postgresql+psycopg2://baraza@127.0.0.1:1/nothing_listens_here")
+    amina = amina_dropped(core, c, "amina-wifi")
 
     with pytest.raises(DomainError):
-        presence.arrive(replace(core, store=nowhere), amina, f"{c.id}-amina-4g", "worker-1")
-    nowhere.dispose()
+        presence.arrive(database_away, amina, f"{c.id}-amina-4g", "worker-1")
     clock.advance(GRACE)
 
     assert [e.type for e in presence.leave_due(core)] == ["participant_left"]
-    assert rows_of(core, c.id) == []
+    assert rows_of(core, c.id) == ["bola-phone"]
