@@ -182,6 +182,21 @@ def test_departures_the_database_could_not_take_are_tried_again_on_a_later_tick(
     assert [e.type for e in presence.leave_due(core)] == ["participant_left"]
 
 
+def test_a_failed_forget_holds_again_the_other_consultations_departures_too(
+    create_consultation, core, clock, database_away
+):
+    first, second = create_consultation(), create_consultation()
+    amina_dropped(core, first, "amina-phone")
+    amina_dropped(core, second, "amina-laptop")
+    clock.advance(GRACE)
+
+    with pytest.raises(DomainError):
+        presence.leave_due(database_away)
+
+    assert len(core.departures) == 2
+    assert [e.type for e in presence.leave_due(core)] == ["participant_left"] * 2
+
+
 def test_a_person_back_through_the_same_worker_takes_their_dropped_connections_row_over(
     create_consultation, core, clock
 ):

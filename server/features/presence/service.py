@@ -177,19 +177,22 @@ def _forget(core: Core, closed: Sequence[Closed]) -> list[LoggedEvent]:
     by_consultation: dict[int, list[Closed]] = {}
     for each in closed:
         by_consultation.setdefault(each.consultation_id, []).append(each)
+    batches = [
+        connections[start : start + MAX_BATCH]
+        for connections in by_consultation.values()
+        for start in range(0, len(connections), MAX_BATCH)
+    ]
     logged: list[LoggedEvent] = []
-    for consultation_id, connections in by_consultation.items():
-        for start in range(0, len(connections), MAX_BATCH):
-            batch = connections[start : start + MAX_BATCH]
-            departures = [Pending(Departure(c.consultation_id, c.sid, now), None) for c in batch]
-            try:
-                outcomes = leave_all(core.store, departures)
-            except Exception:  # the database away: held again, forgotten on a later tick
-                for each in connections[start:]:
-                    core.departures.hold(each)
-                raise
-            logged += [event for events in outcomes for event in events]
-        core.tallies.mark(consultation_id, "presence")
+    for number, batch in enumerate(batches):
+        departures = [Pending(Departure(c.consultation_id, c.sid, now), None) for c in batch]
+        try:
+            outcomes = leave_all(core.store, departures)
+        except Exception:  # the database away: these and the rest held again, for a later tick
+            for each in (c for later in batches[number:] for c in later):
+                core.departures.hold(each)
+            raise
+        logged += [event for events in outcomes for event in events]
+        core.tallies.mark(batch[0].consultation_id, "presence")
     return logged
 
 
