@@ -48,7 +48,7 @@ class Config:
     command_burst: int = 30
     command_rate: float = 10.0
     # Limits on the way in (web/join_limits.py), 0 for none: joins per client address
-    # and per consultation a minute; wrong join codes per address in ten minutes.
+    # and per consultation in any sixty seconds; wrong join codes per address in ten minutes.
     join_limit_per_address: int = 200
     join_limit_per_consultation: int = 3000
     wrong_code_limit: int = 30

@@ -2,14 +2,18 @@
 
 One client must not act as a crowd, nor find a consultation by trying codes:
 
-- joins per client address per minute, and per consultation per minute;
-- wrong join codes per client address per ten minutes: past the limit, that
-  address is refused every code, right or wrong, until the window ends.
+- joins per client address, and per consultation, in any sixty seconds;
+- wrong join codes per client address in any ten minutes: past the limit, that
+  address is refused every code, right or wrong, until the oldest of them is ten
+  minutes old.
 
-Counts are kept in fixed windows. With Redis configured (several workers) they are
-Redis counters every worker shares, expiring with their window; in one process they
-are kept in memory. A client address is kept only as a keyed hash, and only for the
-window it counts in. Behind a proxy the address is the one the proxy saw
+Windows slide: each counted key keeps the times of what it admitted within its
+window, so no turn of the clock's minute lets a client through twice the limit.
+Refusals are not counted; a refusal says when the next would be admitted. With
+Redis configured (several workers) the times are Redis sorted sets every worker
+shares, checked and added in one script, expiring with their window; in one process
+they are kept in memory. A client address is kept only as a keyed hash, and only for
+the window it counts in. Behind a proxy the address is the one the proxy saw
 (`TRUSTED_PROXIES`, docs/deployment.md); a limit set to 0 is off.
 """
 
@@ -17,9 +21,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import math
+import os
 import threading
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ParamSpec, Protocol, TypeVar
 
@@ -34,60 +41,105 @@ from server.core.runtime import current_core
 MINUTE = 60
 WRONG_CODE_WINDOW = 10 * MINUTE
 
+Limits = Sequence[tuple[str, int]]
+"""Counted keys, each with the most it admits in a window."""
+
 
 class Counters(Protocol):
-    def hit(self, key: str, window: int, now: float) -> int:
-        """Count one more in `key`'s current window of `window` seconds; the count so far."""
+    def take(self, limits: Limits, window: int, now: float) -> float:
+        """Count one at every key unless one is at its limit in the last `window`
+        seconds: 0 when counted, else the seconds until all would admit it."""
 
-    def count(self, key: str, window: int, now: float) -> int:
-        """The count of `key`'s current window, without adding to it."""
+    def wait(self, limits: Limits, window: int, now: float) -> float:
+        """What `take` would answer, counting nothing."""
 
 
 class MemoryCounters:
-    """Counters of one process, for the one-process shape; ended windows are dropped."""
+    """Counters of one process, for the one-process shape; keys gone quiet are dropped."""
 
     def __init__(self, keep: int = 10_000) -> None:
-        self._counts: dict[tuple[str, int, int], int] = {}
+        self._times: dict[str, deque[float]] = {}
         self._keep = keep
         self._lock = threading.Lock()
 
-    def hit(self, key: str, window: int, now: float) -> int:
-        slot = (key, window, int(now // window))
+    def take(self, limits: Limits, window: int, now: float) -> float:
         with self._lock:
-            if len(self._counts) >= self._keep:
-                self._counts = {s: n for s, n in self._counts.items() if (s[2] + 1) * s[1] > now}
-            self._counts[slot] = self._counts.get(slot, 0) + 1
-            return self._counts[slot]
+            wait = self._wait(limits, window, now)
+            if not wait:
+                if len(self._times) >= self._keep:
+                    self._forget_quiet(window, now)
+                for key, _ in limits:
+                    self._times.setdefault(key, deque()).append(now)
+            return wait
 
-    def count(self, key: str, window: int, now: float) -> int:
+    def wait(self, limits: Limits, window: int, now: float) -> float:
         with self._lock:
-            return self._counts.get((key, window, int(now // window)), 0)
+            return self._wait(limits, window, now)
+
+    def _wait(self, limits: Limits, window: int, now: float) -> float:
+        wait = 0.0
+        for key, limit in limits:
+            times = self._times.get(key, deque())
+            while times and times[0] <= now - window:
+                times.popleft()
+            if len(times) >= limit:
+                wait = max(wait, times[len(times) - limit] + window - now)
+        return wait
+
+    def _forget_quiet(self, window: int, now: float) -> None:
+        self._times = {k: t for k, t in self._times.items() if t and t[-1] > now - window}
 
     def __len__(self) -> int:
-        return len(self._counts)
+        return len(self._times)
+
+
+# KEYS: the counted keys. ARGV: now, window, this count's member, 1 to count (0 to
+# only ask), then each key's limit. Answers the wait, as a string (Lua numbers would
+# come back as integers).
+_TAKE = """
+local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local wait = 0
+for i, key in ipairs(KEYS) do
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local limit = tonumber(ARGV[4 + i])
+  local n = redis.call('ZCARD', key)
+  if n >= limit then
+    local nth = redis.call('ZRANGE', key, n - limit, n - limit, 'WITHSCORES')
+    wait = math.max(wait, tonumber(nth[2]) + window - now)
+  end
+end
+if wait == 0 and ARGV[4] == '1' then
+  for _, key in ipairs(KEYS) do
+    redis.call('ZADD', key, now, ARGV[3])
+    redis.call('EXPIRE', key, window + 1)
+  end
+end
+return tostring(wait)
+"""
 
 
 class RedisCounters:
-    """Counters every worker shares: one Redis key per window, expiring with it."""
+    """Counters every worker shares: a sorted set of admitted times per key, expiring
+    with its window."""
 
     def __init__(self, client: redis.Redis, prefix: str) -> None:
-        self._client = client
+        self._script = client.register_script(_TAKE)
         self._prefix = f"{prefix}:limits:"
+        self._member_prefix = os.urandom(6).hex()
+        self._members = itertools.count()
 
-    def hit(self, key: str, window: int, now: float) -> int:
-        name = self._name(key, window, now)
-        pipe = self._client.pipeline()
-        pipe.incr(name)
-        pipe.expire(name, window + 1)
-        count, _ = pipe.execute()
-        return int(count)
+    def take(self, limits: Limits, window: int, now: float) -> float:
+        return self._run(limits, window, now, count=True)
 
-    def count(self, key: str, window: int, now: float) -> int:
-        value = self._client.get(self._name(key, window, now))
-        return int(value) if value is not None else 0
+    def wait(self, limits: Limits, window: int, now: float) -> float:
+        return self._run(limits, window, now, count=False)
 
-    def _name(self, key: str, window: int, now: float) -> str:
-        return f"{self._prefix}{key}:{int(now // window)}"
+    def _run(self, limits: Limits, window: int, now: float, count: bool) -> float:
+        member = f"{self._member_prefix}:{next(self._members)}"
+        keys = [f"{self._prefix}{key}:{window}" for key, _ in limits]
+        args: list[str | int] = [repr(now), window, member, int(count)]
+        args += [limit for _, limit in limits]
+        return float(self._script(keys=keys, args=args))
 
 
 @dataclass(frozen=True)
@@ -101,34 +153,41 @@ class JoinLimits:
     secret: bytes
 
     def check_not_locked_out(self, address: str, now: float) -> None:
-        """Refuse an address that has tried too many wrong codes in this window."""
+        """Refuse an address that has tried too many wrong codes in the last ten minutes."""
         if not self.wrong_codes:
             return
-        tried = self.counters.count(self._address_key("wrong", address), WRONG_CODE_WINDOW, now)
-        if tried >= self.wrong_codes:
+        counted = [(self._address_key("wrong", address), self.wrong_codes)]
+        wait = self.counters.wait(counted, WRONG_CODE_WINDOW, now)
+        if wait:
             raise TooManyRequests(
                 "too_many_wrong_codes",
                 N_("Too many wrong codes from this network; try again in a few minutes."),
-                _retry_after(WRONG_CODE_WINDOW, now),
+                _seconds(wait),
             )
 
     def wrong_code(self, address: str, now: float) -> None:
         if self.wrong_codes:
-            self.counters.hit(self._address_key("wrong", address), WRONG_CODE_WINDOW, now)
+            counted = [(self._address_key("wrong", address), self.wrong_codes)]
+            self.counters.take(counted, WRONG_CODE_WINDOW, now)
 
     def admit(self, address: str, code: str, now: float) -> None:
-        """Count a join; refuse it past the address's or the consultation's limit."""
-        over = self._over(self.per_address, self._address_key("join", address), now)
-        over = self._over(self.per_consultation, f"join-code:{code}", now) or over
-        if over:
+        """Count a join; refuse it, uncounted, past the address's or the consultation's
+        limit."""
+        counted = [
+            (key, limit)
+            for key, limit in (
+                (self._address_key("join", address), self.per_address),
+                (f"join-code:{code}", self.per_consultation),
+            )
+            if limit
+        ]
+        wait = self.counters.take(counted, MINUTE, now) if counted else 0
+        if wait:
             raise TooManyRequests(
                 "too_many_joins",
                 N_("Too many people are joining from here at once; try again in a minute."),
-                _retry_after(MINUTE, now),
+                _seconds(wait),
             )
-
-    def _over(self, limit: int, key: str, now: float) -> bool:
-        return bool(limit) and self.counters.hit(key, MINUTE, now) > limit
 
     def _address_key(self, kind: str, address: str) -> str:
         digest = hashlib.blake2b(address.encode(), key=self.secret[:64], digest_size=12)
@@ -143,8 +202,9 @@ class JoinLimits:
         return digest.hexdigest()
 
 
-def _retry_after(window: int, now: float) -> int:
-    return max(1, math.ceil((int(now // window) + 1) * window - now))
+def _seconds(wait: float) -> int:
+    """A wait as `Retry-After` says it: whole seconds, at least one."""
+    return max(1, math.ceil(wait))
 
 
 def limits_for(config: Config) -> JoinLimits:
