@@ -23,6 +23,9 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     """Build the application; `overrides` replace settings read from the environment."""
     config = config or Config.from_env(**overrides)
     app = Flask(__name__, static_folder="../static", template_folder="../templates")
+    # An address with an empty segment is not found, not redirected to the one with its
+    # slashes merged: that redirect is an HTML page, even under /api/.
+    app.url_map.merge_slashes = False
     app.config.update(
         SECRET_KEY=config.secret_key,
         TESTING=config.testing,

@@ -149,3 +149,10 @@ def test_a_socket_message_whose_payload_is_not_an_object_is_invalid_payload(
     ack = moderator.emit(event, payload, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "invalid_payload"
     assert nothing_started(app_consultation)
+
+
+@pytest.mark.parametrize("path", ["/api/consultations//questions", "/api/consultations//join"])
+def test_an_api_address_with_an_empty_segment_is_not_found_in_json(app, path):
+    """Not redirected to the address with the slashes merged, an HTML page."""
+    response = app.test_client().get(path)
+    assert (response.status_code, response.json["error"]["code"]) == (404, "not_found")
