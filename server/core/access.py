@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from .errors import N_, DomainError, Forbidden, NotFound
@@ -45,12 +45,18 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+# The statements of the way in, built once: building one costs more CPU than running it
+# (docs/performance.md, "What a statement costs").
+_BY_TOKEN = select(Participant).where(Participant.token_hash == bindparam("digest"))
+_LOCKED = select(Consultation).where(Consultation.id == bindparam("id")).with_for_update()
+
+
 def find_participant(tx: Session, token: object) -> Participant:
     """The participant holding `token`, if their access still stands."""
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         raise Forbidden("invalid_token", N_("This link or session is not valid."))
     digest = hash_token(token)
-    participant = tx.scalar(select(Participant).where(Participant.token_hash == digest))
+    participant = tx.scalar(_BY_TOKEN, {"digest": digest})
     if participant is None or not hmac.compare_digest(participant.token_hash, digest):
         raise Forbidden("invalid_token", N_("This link or session is not valid."))
     check_link_standing(tx, participant)
@@ -123,9 +129,7 @@ def open_command(
 
 def lock_consultation(tx: Session, consultation_id: int) -> Consultation | None:
     """The consultation, locked for this transaction's command(s)."""
-    return tx.scalar(
-        select(Consultation).where(Consultation.id == consultation_id).with_for_update()
-    )
+    return tx.scalar(_LOCKED, {"id": consultation_id})
 
 
 def locked_consultation(tx: Session, consultation_id: int) -> Consultation:

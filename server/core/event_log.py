@@ -25,6 +25,9 @@ def append(
     return append_each(tx, consultation, [(actor, draft, now) for draft in drafts])
 
 
+_INSERT = insert(table_of(Event))  # built once: every command runs it
+
+
 def append_each(
     tx: Session,
     consultation: Consultation,
@@ -64,7 +67,7 @@ def append_each(
             )
         )
     if logged:
-        tx.execute(insert(table_of(Event)), [_row(event) for event in logged])
+        tx.execute(_INSERT, [_row(event) for event in logged])
     tx.flush()
     return logged
 

@@ -22,7 +22,7 @@ from flask_socketio import emit, join_room
 from socketio import Server as SocketIOServer
 
 from server.core import commands, emitter, rooms
-from server.core.access import COOKIE, Viewer, confirm, identify
+from server.core.access import COOKIE, Viewer, identify
 from server.core.errors import DomainError, Forbidden
 from server.core.events import ATTENDEE
 from server.core.runtime import Core, current_core
@@ -93,8 +93,7 @@ def on_connect(auth: Any = None) -> bool:
     core.tallies.mark(viewer.consultation_id, "presence")
     if isinstance(auth, dict) and auth.get("sync") is True:
         # Sent before Socket.IO's own CONNECT: the client holds it until `connect`.
-        # Its link's standing was read on the way in (and again after the arrival).
-        emit("synced", state_since(core, viewer, auth.get("since"), confirmed=True))
+        emit("synced", state_since(core, viewer, auth.get("since")))
     return True
 
 
@@ -166,12 +165,10 @@ def on_sync(payload: Any = None) -> dict[str, Any]:
     return state_since(current_core(), viewer, payload.get("since"))
 
 
-def state_since(core: Core, viewer: Viewer, since: Any, confirmed: bool = False) -> dict[str, Any]:
+def state_since(core: Core, viewer: Viewer, since: Any) -> dict[str, Any]:
     """`sync`'s answer: the events after `since` (a seq) when given, else a snapshot;
-    for a viewer whose link may have been revoked since it connected, unless `confirmed`."""
+    refused to a viewer whose link was revoked since it connected (both read it)."""
     try:
-        if not confirmed:
-            confirm(core, viewer)
         if isinstance(since, int) and not isinstance(since, bool) and since >= 0:
             return {"ok": True, **snapshots.catch_up(core, viewer, since)}
         return {"ok": True, "snapshot": snapshots.snapshot(core, viewer)}

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -127,12 +127,24 @@ def issue_link(tx: Session, consultation: Consultation, role: str, now: datetime
     return token
 
 
+# Built once, as the join's path runs them for each arrival (docs/performance.md).
+_BY_CODE = select(Consultation).where(Consultation.join_code == bindparam("code"))
+_BY_CODE_LOCKED = _BY_CODE.with_for_update()
+_BANNED_DEVICE = (
+    select(Participant.id)
+    .where(Participant.consultation_id == bindparam("consultation_id"))
+    .where(Participant.device_hash == bindparam("device_hash"))
+    .where(Participant.banned_at.is_not(None))
+    .limit(1)
+)
+
+
 def find_by_code(tx: Session, code: object, *, lock: bool = False) -> Consultation:
     wanted = normalise_join_code(code)
-    query = select(Consultation).where(Consultation.join_code == wanted)
     # A code no consultation can have (a lone surrogate, a megabyte) is never queried.
     possible = len(wanted) <= JOIN_CODE_MAX and wanted.isascii()
-    consultation = tx.scalar(query.with_for_update() if lock else query) if possible else None
+    query = _BY_CODE_LOCKED if lock else _BY_CODE
+    consultation = tx.scalar(query, {"code": wanted}) if possible else None
     if consultation is None:
         raise NotFound("unknown_consultation", N_("No consultation has this code."))
     return consultation
@@ -196,11 +208,7 @@ def join(
 def check_device_not_banned(tx: Session, consultation_id: int, device_hash: str) -> None:
     """A ban covers the device: whoever joins again from it is refused, until unbanned."""
     banned = tx.scalar(
-        select(Participant.id)
-        .where(Participant.consultation_id == consultation_id)
-        .where(Participant.device_hash == device_hash)
-        .where(Participant.banned_at.is_not(None))
-        .limit(1)
+        _BANNED_DEVICE, {"consultation_id": consultation_id, "device_hash": device_hash}
     )
     if banned is not None:
         raise Forbidden("banned", N_("A moderator has removed you from this consultation."))

@@ -1,7 +1,9 @@
 """The snapshot a client starts from, and the catch-up after a reconnect.
 
 A snapshot and its sequence number are read in one consistent transaction; the
-client then applies only events numbered after it.
+client then applies only events numbered after it. Both read, in that same
+transaction, that the viewer's link or invitation still stands: a connection
+opened before a revocation gets nothing more.
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from server.core.access import Viewer
+from server.core.access import Viewer, check_link_standing
 from server.core.chatham import applies_to, nameless
 from server.core.errors import N_, NotFound
 from server.core.event_log import events_since
@@ -46,6 +48,7 @@ def snapshot(core: Core, viewer: Viewer) -> dict[str, Any]:
         me = tx.get(Participant, viewer.participant_id)
         if consultation is None or me is None:
             raise NotFound("unknown_consultation", N_("This consultation does not exist."))
+        check_link_standing(tx, me)
         base: SnapshotView = {
             "seq": consultation.last_seq,
             "server_time": now.isoformat(),
@@ -67,8 +70,10 @@ def catch_up(core: Core, viewer: Viewer, since: int) -> dict[str, Any]:
     """Events after `since` if they are few, else a fresh snapshot."""
     with core.store.reading() as tx:
         consultation = tx.get(Consultation, viewer.consultation_id)
-        if consultation is None:
+        me = tx.get(Participant, viewer.participant_id)
+        if consultation is None or me is None:
             raise NotFound("unknown_consultation", N_("This consultation does not exist."))
+        check_link_standing(tx, me)
         events = _missed(tx, consultation, viewer, since)
     if events is None:
         return {"snapshot": snapshot(core, viewer)}
@@ -123,24 +128,18 @@ def consultation_view(consultation: Consultation) -> ConsultationView:
     }
 
 
+_PRESENT = select(func.count(func.distinct(Connection.participant_id))).where(
+    Connection.consultation_id == bindparam("consultation_id")
+)
+_ATTENDEES_PRESENT = _PRESENT.join(Participant, Participant.id == Connection.participant_id).where(
+    Participant.role == ATTENDEE
+)
+
+
 def present_count(tx: Session, consultation_id: int) -> int:
-    return (
-        tx.scalar(
-            select(func.count(func.distinct(Connection.participant_id))).where(
-                Connection.consultation_id == consultation_id
-            )
-        )
-        or 0
-    )
+    return tx.scalar(_PRESENT, {"consultation_id": consultation_id}) or 0
 
 
 def attendees_present(tx: Session, consultation_id: int) -> int:
     """Attendees connected now: a poll's turnout counts those who could vote, not staff."""
-    return (
-        tx.scalar(
-            select(func.count(func.distinct(Connection.participant_id)))
-            .join(Participant, Participant.id == Connection.participant_id)
-            .where(Connection.consultation_id == consultation_id, Participant.role == ATTENDEE)
-        )
-        or 0
-    )
+    return tx.scalar(_ATTENDEES_PRESENT, {"consultation_id": consultation_id}) or 0

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.core import event_log
@@ -64,6 +64,21 @@ def arrive(core: Core, viewer: Viewer, sid: str, worker: str) -> list[LoggedEven
     return events
 
 
+# Built once: each connection and each reconnection runs them (docs/performance.md).
+_TAKE_OVER = (
+    update(Connection)
+    .where(Connection.sid == bindparam("dropped"))
+    .values(sid=bindparam("sid"), worker=bindparam("worker"), connected_at=bindparam("at"))
+    .returning(Connection.sid)
+    .execution_options(synchronize_session=False)
+)
+_CONNECTED = (
+    select(Connection.participant_id)
+    .where(Connection.participant_id.in_(bindparam("people", expanding=True)))
+    .distinct()
+)
+
+
 def _took_over(core: Core, dropped: Closed, viewer: Viewer, sid: str, worker: str) -> bool:
     """Give a dropped connection's presence row to the person's new one: the head count
     is unchanged and nothing is logged, so the consultation's lock is not taken.
@@ -75,13 +90,8 @@ def _took_over(core: Core, dropped: Closed, viewer: Viewer, sid: str, worker: st
     """
     try:
         with core.store.transaction() as tx:
-            moved = tx.execute(
-                update(Connection)
-                .where(Connection.sid == dropped.sid)
-                .values(sid=sid, worker=worker, connected_at=core.now())
-                .returning(Connection.sid)
-                .execution_options(synchronize_session=False)
-            ).all()
+            values = {"dropped": dropped.sid, "sid": sid, "worker": worker, "at": core.now()}
+            moved = tx.execute(_TAKE_OVER, values).all()
     except Exception:  # the database away: the dropped one is still to be forgotten
         core.departures.hold(dropped)
         raise
@@ -310,13 +320,7 @@ def with_other_pages(tx: Session, participant_ids: Collection[int]) -> set[int]:
 
 def _connected(tx: Session, people: dict[int, Participant]) -> set[int]:
     """Which of these people have a connection now."""
-    return set(
-        tx.scalars(
-            select(Connection.participant_id)
-            .where(Connection.participant_id.in_(list(people)))
-            .distinct()
-        )
-    )
+    return set(tx.scalars(_CONNECTED, {"people": list(people)}))
 
 
 def _presence(kind: str, person: Participant, present: int) -> EventDraft:

@@ -18,7 +18,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -455,6 +455,34 @@ def counted_vote(question_id: Any) -> ColumnElement[bool]:
     return and_(QuestionVote.question_id == question_id, QuestionVote.excluded_by_flag.is_(None))
 
 
+# The snapshot's statements, built once: each attendee's join runs them (docs/performance.md).
+_IN_STATES = Question.state.in_(bindparam("states", expanding=True))
+_COUNTS = (
+    select(Question.id, func.count(QuestionVote.id))
+    .outerjoin(QuestionVote, counted_vote(Question.id))
+    .where(Question.consultation_id == bindparam("consultation_id"), _IN_STATES)
+    .group_by(Question.id)
+)
+_COUNTS_OF = _COUNTS.where(Question.id.in_(bindparam("only", expanding=True)))
+_QUEUE = (
+    select(Question)
+    .where(Question.consultation_id == bindparam("consultation_id"), _IN_STATES)
+    .order_by(Question.id)
+)
+_AUTHORED = (
+    select(Question).where(Question.author_id == bindparam("author_id")).order_by(Question.id)
+)
+_MY_VOTES = (
+    select(QuestionVote.question_id)
+    .join(Question, Question.id == QuestionVote.question_id)
+    .where(
+        QuestionVote.participant_id == bindparam("participant_id"),
+        Question.state.in_(list(rules.PUBLIC_STATES)),
+    )
+    .order_by(QuestionVote.question_id)
+)
+
+
 def _counts(
     tx: Session,
     consultation_id: int,
@@ -462,15 +490,11 @@ def _counts(
     only: Sequence[int] | None = None,
 ) -> dict[str, int]:
     """Vote counts by question id (as strings: they travel as JSON object keys)."""
-    query = (
-        select(Question.id, func.count(QuestionVote.id))
-        .outerjoin(QuestionVote, counted_vote(Question.id))
-        .where(Question.consultation_id == consultation_id, Question.state.in_(list(states)))
-        .group_by(Question.id)
-    )
+    values: dict[str, Any] = {"consultation_id": consultation_id, "states": list(states)}
     if only is not None:
-        query = query.where(Question.id.in_(only))
-    return {str(question_id): count for question_id, count in tx.execute(query)}
+        values["only"] = list(only)
+    rows = tx.execute(_COUNTS if only is None else _COUNTS_OF, values)
+    return {str(question_id): count for question_id, count in rows}
 
 
 def questions_part(
@@ -478,11 +502,8 @@ def questions_part(
 ) -> QuestionsPart:
     """The queue as the viewer's role may see it; an attendee also gets their own."""
     states = rules.SEEN_BY[viewer.role]
-    questions = tx.scalars(
-        select(Question)
-        .where(Question.consultation_id == consultation.id, Question.state.in_(list(states)))
-        .order_by(Question.id)
-    ).all()
+    values = {"consultation_id": consultation.id, "states": list(states)}
+    questions = tx.scalars(_QUEUE, values).all()
     counts = _counts(tx, consultation.id, states)
     authors = _authors(tx, questions)
     part: QueueView = {
@@ -500,24 +521,13 @@ def questions_part(
     }
     if viewer.role == ATTENDEE:
         part["mine"] = [own_view(q) for q in _all_authored(tx, viewer.participant_id)]
-        part["my_votes"] = list(
-            tx.scalars(
-                select(QuestionVote.question_id)
-                .join(Question, Question.id == QuestionVote.question_id)
-                .where(
-                    QuestionVote.participant_id == viewer.participant_id,
-                    Question.state.in_(list(rules.PUBLIC_STATES)),
-                )
-                .order_by(QuestionVote.question_id)
-            )
-        )
+        mine = {"participant_id": viewer.participant_id}
+        part["my_votes"] = list(tx.scalars(_MY_VOTES, mine))
     return {"questions": part}
 
 
 def _all_authored(tx: Session, author_id: int) -> Sequence[Question]:
-    return tx.scalars(
-        select(Question).where(Question.author_id == author_id).order_by(Question.id)
-    ).all()
+    return tx.scalars(_AUTHORED, {"author_id": author_id}).all()
 
 
 def _authors(tx: Session, questions: Sequence[Question]) -> dict[int | None, Participant]:

@@ -12,10 +12,11 @@ with the log's sequence number it was read at.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, true
+from sqlalchemy import ColumnElement, Select, bindparam, func, select, true
 from sqlalchemy.orm import Session
 
 from server.core.access import Viewer
@@ -97,44 +98,63 @@ def current(tx: Session, consultation: Consultation) -> rules.Screen:
     return rules.shown(_followed(tx, consultation.id), _item_running(consultation))
 
 
+@dataclass(frozen=True)
+class _Reads:
+    """The screen's reads of the log within one bound, built once: every snapshot runs
+    them (docs/performance.md, "What a statement costs")."""
+
+    choice: Select[Any]
+    taken: Select[Any]
+    followed: Select[Any]
+
+    @classmethod
+    def within(cls, bound: ColumnElement[bool]) -> _Reads:
+        ours = Event.consultation_id == bindparam("consultation_id")
+        return cls(
+            select(Event.seq, Event.payload)
+            .where(ours, Event.type == EVENT, bound)
+            .order_by(Event.seq.desc())
+            .limit(1),
+            select(func.max(Event.seq)).where(ours, Event.type.in_(rules.TAKING), bound),
+            select(Event.type, Event.payload)
+            .where(ours, Event.type.in_(FOLLOWED), Event.seq >= bindparam("taken"), bound)
+            .order_by(Event.seq),
+        )
+
+
+_WHOLE_LOG = _Reads.within(true())
+_BEFORE = _Reads.within(Event.seq < bindparam("until"))
+
+
+def _reading(consultation_id: int, until: int | None) -> tuple[_Reads, dict[str, Any]]:
+    """The reads of the log before `until` (all of it), and their values."""
+    if until is None:
+        return _WHOLE_LOG, {"consultation_id": consultation_id}
+    return _BEFORE, {"consultation_id": consultation_id, "until": until}
+
+
 def _followed(tx: Session, consultation_id: int, until: int | None = None) -> rules.Screen:
     """The screen as chosen, or as the action left it, from the log before `until` (all of it)."""
-    bound = Event.seq < until if until is not None else true()
-    choice = tx.execute(
-        select(Event.seq, Event.payload)
-        .where(Event.consultation_id == consultation_id, Event.type == EVENT, bound)
-        .order_by(Event.seq.desc())
-        .limit(1)
-    ).first()
+    reads, values = _reading(consultation_id, until)
+    choice = tx.execute(reads.choice, values).first()
     screen = rules.read(choice.payload if choice else None)
     if not screen.follow:
         return screen
-    screen, taken = _action(tx, consultation_id, bound)
+    screen, taken = _action(tx, consultation_id, until)
     return rules.resumed(screen) if choice and taken < choice.seq else screen
 
 
-def _action(tx: Session, consultation_id: int, bound: Any = None) -> tuple[rules.Screen, int]:
+def _action(
+    tx: Session, consultation_id: int, until: int | None = None
+) -> tuple[rules.Screen, int]:
     """What the action puts on a following screen, and the number of the event that took it
     last (0: none did). Only that event and those after it decide."""
-    bound = true() if bound is None else bound
-    taken = tx.scalar(
-        select(func.max(Event.seq)).where(
-            Event.consultation_id == consultation_id, Event.type.in_(rules.TAKING), bound
-        )
-    )
+    reads, values = _reading(consultation_id, until)
+    taken = tx.scalar(reads.taken, values)
     screen = rules.REST
     if taken is None:
         return screen, 0
-    events = tx.execute(
-        select(Event.type, Event.payload)
-        .where(
-            Event.consultation_id == consultation_id,
-            Event.type.in_(FOLLOWED),
-            Event.seq >= taken,
-            bound,
-        )
-        .order_by(Event.seq)
-    )
+    events = tx.execute(reads.followed, {**values, "taken": taken})
     for event_type, payload in events:
         screen = rules.followed(screen, event_type, payload)
     return screen, taken

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -394,13 +394,29 @@ _FACTS = select(
 ).join(Participant, Participant.id == SpeakerHand.participant_id)
 
 
+# The snapshot's statements, built once: every attendee's join runs them
+# (docs/performance.md, "What a statement costs").
+_HANDS_IN = _FACTS.where(
+    SpeakerHand.consultation_id == bindparam("consultation_id"),
+    SpeakerHand.state.in_(bindparam("states", expanding=True)),
+).order_by(SpeakerHand.spoke_at, SpeakerHand.id)
+_CLOSED_LISTS = select(ClosedSpeakerList.item_id).where(
+    ClosedSpeakerList.consultation_id == bindparam("consultation_id")
+)
+_MY_OPEN_HANDS = (
+    select(SpeakerHand)
+    .where(
+        SpeakerHand.consultation_id == bindparam("consultation_id"),
+        SpeakerHand.participant_id == bindparam("participant_id"),
+        SpeakerHand.state.in_(rules.OPEN_STATES),
+    )
+    .order_by(SpeakerHand.requested_at, SpeakerHand.id)
+)
+
+
 def _facts(tx: Session, consultation_id: int, states: Iterable[str]) -> list[HandFacts]:
     """The consultation's hands in `states`; turns taken come in the order they were taken."""
-    rows = tx.execute(
-        _FACTS.where(
-            SpeakerHand.consultation_id == consultation_id, SpeakerHand.state.in_(tuple(states))
-        ).order_by(SpeakerHand.spoke_at, SpeakerHand.id)
-    )
+    rows = tx.execute(_HANDS_IN, {"consultation_id": consultation_id, "states": list(states)})
     return [HandFacts(**row._mapping) for row in rows]
 
 
@@ -436,13 +452,7 @@ def load_queue(tx: Session, consultation: Consultation) -> QueueState:
             requests, settings.ordering, spoken=set(state.turns), history=history
         )
         state.queues[item_id] = [by_id[r.hand_id] for r in ordered]
-    state.closed = sorted(
-        tx.scalars(
-            select(ClosedSpeakerList.item_id).where(
-                ClosedSpeakerList.consultation_id == consultation.id
-            )
-        )
-    )
+    state.closed = sorted(tx.scalars(_CLOSED_LISTS, {"consultation_id": consultation.id}))
     return state
 
 
@@ -500,15 +510,8 @@ def speakers_snapshot(
 
 def my_hands(tx: Session, consultation_id: int, participant_id: int) -> list[OwnHandView]:
     """A person's open hands (waiting or on the floor), with their own topic."""
-    hands = tx.scalars(
-        select(SpeakerHand)
-        .where(
-            SpeakerHand.consultation_id == consultation_id,
-            SpeakerHand.participant_id == participant_id,
-            SpeakerHand.state.in_(rules.OPEN_STATES),
-        )
-        .order_by(SpeakerHand.requested_at, SpeakerHand.id)
-    )
+    values = {"consultation_id": consultation_id, "participant_id": participant_id}
+    hands = tx.scalars(_MY_OPEN_HANDS, values)
     return [
         {
             "id": h.id,
