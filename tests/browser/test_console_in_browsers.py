@@ -101,6 +101,10 @@ def test_the_strip_and_the_frequent_controls_are_in_view_at_1440_by_900(server, 
         expect(control).to_be_in_viewport()
     expect(console.locator("[data-connection]")).to_have_text("Connected")
     expect(console.get_by_role("button", name="Popular")).to_have_attribute("aria-pressed", "true")
+    # The one waiting to speak shows whole in the speakers' card, their badge included.
+    waiting = console.locator(".speakers-console [data-queue] li").first
+    for part in (waiting.locator(".badge"), waiting.get_by_role("button", name="Give the floor")):
+        expect(part).to_be_in_viewport(ratio=1)
     screenshot(console, "moderator-1440")
     keep("moderator-1440")
     assert whole_page_fits(console), "the console itself must not scroll at 1440×900"

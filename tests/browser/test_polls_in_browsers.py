@@ -31,6 +31,10 @@ def test_a_poll_made_on_the_console_is_voted_on_a_phone_and_drawn_on_the_present
     moderator.fill("#poll-options", "Yes\nNo\nNot yet")
     moderator.click("[data-submit=open]")
     expect(moderator.locator(".poll-badge-open")).to_be_visible()
+    # The form closes above the new poll: the pane shows the poll from its top, not
+    # scrolled to where the form's buttons were.
+    made = moderator.get_by_role("heading", name="Should your country ratify the Convention?")
+    expect(made).to_be_in_viewport(ratio=1)
     present = present_of(moderator)
     attendee = new_page(viewport=PHONE)
     join_as_attendee(attendee, server, name="Ngozi")

@@ -220,19 +220,33 @@ function mountForm(root, live, store) {
     defaultItem();
   }
 
+  // The poll just created or rewritten, to scroll to once the list shows it: the form
+  // closing above it would otherwise leave the pane scrolled to the middle of another.
+  let reveal = null;
+  function revealPoll() {
+    const article = reveal === null ? null : root.querySelector(`[data-poll-id="${reveal}"]`);
+    if (!article) return;
+    reveal = null;
+    article.scrollIntoView({ block: "start" });
+  }
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const open = event.submitter?.dataset.submit === "open";
+    const rewritten = editing;
     const ack = editing
       ? await live.command("update_poll", { ...payload(), poll_id: editing })
       : await live.command("create_poll", { ...payload(), open });
     if (!ack.ok) { formError.textContent = ack.error.message; return; }
     reset();
     details.open = false; // the poll is in the list below: the pane shows it, not the empty form
+    reveal = rewritten ?? ack.poll_id;
+    revealPoll();
   });
   fields.type.addEventListener("change", showFields);
   cancel.addEventListener("click", reset);
   store.onChange((change) => {
+    queueMicrotask(revealPoll); // after the list has drawn this change
     if (change.kind === "snapshot" || change.kind === "agenda") {
       fillItemSelect(fields.item_id, store.agendaItems());
       defaultItem();
