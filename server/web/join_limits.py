@@ -59,6 +59,7 @@ class MemoryCounters:
 
     def __init__(self, keep: int = 10_000) -> None:
         self._times: dict[str, deque[float]] = {}
+        self._windows: dict[str, int] = {}  # each key's own, for dropping it once quiet
         self._keep = keep
         self._lock = threading.Lock()
 
@@ -67,9 +68,10 @@ class MemoryCounters:
             wait = self._wait(limits, window, now)
             if not wait:
                 if len(self._times) >= self._keep:
-                    self._forget_quiet(window, now)
+                    self._forget_quiet(now)
                 for key, _ in limits:
                     self._times.setdefault(key, deque()).append(now)
+                    self._windows[key] = window
             return wait
 
     def wait(self, limits: Limits, window: int, now: float) -> float:
@@ -86,8 +88,13 @@ class MemoryCounters:
                 wait = max(wait, times[len(times) - limit] + window - now)
         return wait
 
-    def _forget_quiet(self, window: int, now: float) -> None:
-        self._times = {k: t for k, t in self._times.items() if t and t[-1] > now - window}
+    def _forget_quiet(self, now: float) -> None:
+        self._times = {
+            key: times
+            for key, times in self._times.items()
+            if times and times[-1] > now - self._windows[key]
+        }
+        self._windows = {key: self._windows[key] for key in self._times}
 
     def __len__(self) -> int:
         return len(self._times)

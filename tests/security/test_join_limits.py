@@ -224,3 +224,13 @@ def test_one_process_forgets_keys_gone_quiet():
         counters.take([(f"join-address:{n}", 5)], 60, START.timestamp())
     counters.take([("join-address:late", 5)], 60, START.timestamp() + 60)
     assert len(counters) == 1
+
+
+def test_one_process_keeps_each_key_for_its_own_window():
+    """A lockout's ten minutes outlive a sweep made for a join's minute."""
+    counters = MemoryCounters(keep=2)
+    start = START.timestamp()
+    counters.take([("wrong-address:a", 1)], 600, start)
+    for n in range(2):
+        counters.take([(f"join-address:{n}", 5)], 60, start + 120)
+    assert counters.wait([("wrong-address:a", 1)], 600, start + 120) == 480
