@@ -58,8 +58,8 @@ class MemoryCounters:
     """Counters of one process, for the one-process shape; keys gone quiet are dropped."""
 
     def __init__(self, keep: int = 10_000) -> None:
-        self._times: dict[str, deque[float]] = {}
-        self._windows: dict[str, int] = {}  # each key's own, for dropping it once quiet
+        # By key and window: each key is dropped once quiet for its own window.
+        self._times: dict[tuple[str, int], deque[float]] = {}
         self._keep = keep
         self._lock = threading.Lock()
 
@@ -70,8 +70,7 @@ class MemoryCounters:
                 if len(self._times) >= self._keep:
                     self._forget_quiet(now)
                 for key, _ in limits:
-                    self._times.setdefault(key, deque()).append(now)
-                    self._windows[key] = window
+                    self._times.setdefault((key, window), deque()).append(now)
             return wait
 
     def wait(self, limits: Limits, window: int, now: float) -> float:
@@ -81,7 +80,7 @@ class MemoryCounters:
     def _wait(self, limits: Limits, window: int, now: float) -> float:
         wait = 0.0
         for key, limit in limits:
-            times = self._times.get(key, deque())
+            times = self._times.get((key, window), deque())
             while times and times[0] <= now - window:
                 times.popleft()
             if len(times) >= limit:
@@ -90,11 +89,10 @@ class MemoryCounters:
 
     def _forget_quiet(self, now: float) -> None:
         self._times = {
-            key: times
-            for key, times in self._times.items()
-            if times and times[-1] > now - self._windows[key]
+            (key, window): times
+            for (key, window), times in self._times.items()
+            if times and times[-1] > now - window
         }
-        self._windows = {key: self._windows[key] for key in self._times}
 
     def __len__(self) -> int:
         return len(self._times)

@@ -41,14 +41,20 @@ SCAN_LIMIT = 20 * REPLAY_LIMIT
 SnapshotPart = Callable[[Session, Consultation, Viewer, datetime], Mapping[str, object]]
 
 
+def _standing(tx: Session, viewer: Viewer) -> tuple[Consultation, Participant]:
+    """The viewer's consultation and person, refused if their link no longer stands."""
+    consultation = tx.get(Consultation, viewer.consultation_id)
+    me = tx.get(Participant, viewer.participant_id)
+    if consultation is None or me is None:
+        raise NotFound("unknown_consultation", N_("This consultation does not exist."))
+    check_link_standing(tx, me)
+    return consultation, me
+
+
 def snapshot(core: Core, viewer: Viewer) -> dict[str, Any]:
     now = core.now()
     with core.store.reading() as tx:
-        consultation = tx.get(Consultation, viewer.consultation_id)
-        me = tx.get(Participant, viewer.participant_id)
-        if consultation is None or me is None:
-            raise NotFound("unknown_consultation", N_("This consultation does not exist."))
-        check_link_standing(tx, me)
+        consultation, me = _standing(tx, viewer)
         base: SnapshotView = {
             "seq": consultation.last_seq,
             "server_time": now.isoformat(),
@@ -69,11 +75,7 @@ def snapshot(core: Core, viewer: Viewer) -> dict[str, Any]:
 def catch_up(core: Core, viewer: Viewer, since: int) -> dict[str, Any]:
     """Events after `since` if they are few, else a fresh snapshot."""
     with core.store.reading() as tx:
-        consultation = tx.get(Consultation, viewer.consultation_id)
-        me = tx.get(Participant, viewer.participant_id)
-        if consultation is None or me is None:
-            raise NotFound("unknown_consultation", N_("This consultation does not exist."))
-        check_link_standing(tx, me)
+        consultation, _ = _standing(tx, viewer)
         events = _missed(tx, consultation, viewer, since)
     if events is None:
         return {"snapshot": snapshot(core, viewer)}
