@@ -60,6 +60,13 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--database-url", help="PostgreSQL server (a fresh database per run)")
     parser.add_argument("--redis-url", help="Redis for Socket.IO's message queue")
     parser.add_argument("--profile", action="store_true", help="py-spy the server (raw/)")
+    parser.add_argument(
+        "--profile-step",
+        action="append",
+        default=[],
+        metavar="STEP",
+        help="py-spy the server during this step only (raw/, one file per step; repeatable)",
+    )
     parser.add_argument("--max-minutes", type=float, default=60, help="stop the matrix after")
     parser.add_argument("--out", default=str(ROOT / "bench/results/latest.json"))
     parser.add_argument("--note", default="", help="free text kept with the results")
@@ -115,6 +122,7 @@ async def main() -> int:
         load_workers=args.load_workers,
         transports=tuple(args.transports.split(",")),
         profile=args.profile,
+        profile_steps=frozenset(args.profile_step),
         generator=args.generator,
         raw_dir=raw,
     )

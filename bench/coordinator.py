@@ -53,6 +53,7 @@ class Options:
     load_workers: int = 2
     transports: tuple[str, ...] = ("websocket",)
     profile: bool = False
+    profile_steps: frozenset[str] = frozenset()
     generator: str = "node"
     raw_dir: Path = ROOT / "bench" / "results" / "raw"
 
@@ -651,23 +652,30 @@ async def run_once(
                 if server.kind not in step.targets:
                     continue
                 began = time.monotonic()
+                step_profiler = None
+                if step.name in options.profile_steps:
+                    step_profiler = await start_profiler(server, n, options, step.name)
                 try:
                     figures[step.name] = await step.run(run)
                 except Exception as error:
                     figures[step.name] = {"status": f"failed: {type(error).__name__}: {error}"}
                     raise
+                finally:
+                    if step_profiler is not None:
+                        await stop_profiler(step_profiler)
                 took = time.monotonic() - began
                 log(f"    {step.name}: {summary(step.name, figures[step.name])} ({took:.1f} s)")
     finally:
         if profiler is not None:
-            profiler.send_signal(signal.SIGINT)
-            await asyncio.wait_for(profiler.wait(), 60)
+            await stop_profiler(profiler)
 
 
-async def start_profiler(server: Server, n: int, options: Options) -> Any:
-    """py-spy sampling the first server process for the whole run, as collapsed stacks."""
+async def start_profiler(server: Server, n: int, options: Options, step: str = "") -> Any:
+    """py-spy sampling the first server process, as collapsed stacks: for the whole
+    run, or for one `step` of it (a burst is seconds among the run's minutes)."""
     py_spy = Path(sys.executable).with_name("py-spy")
-    output = options.raw_dir / f"profile-{server.name}-{server.mode}-{n}.txt"
+    name = f"profile-{server.name}-{server.mode}-{n}" + (f"-{step}" if step else "")
+    output = options.raw_dir / f"{name}.txt"
     return await asyncio.create_subprocess_exec(
         str(py_spy),
         "record",
@@ -683,6 +691,11 @@ async def start_profiler(server: Server, n: int, options: Options) -> Any:
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )
+
+
+async def stop_profiler(profiler: Any) -> None:
+    profiler.send_signal(signal.SIGINT)
+    await asyncio.wait_for(profiler.wait(), 60)
 
 
 def summary(name: str, figures: dict[str, Any]) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
 from flask_babel import Babel
 
 from . import bootstrap
@@ -13,7 +12,7 @@ from .core import logs
 from .core.departures import Departures
 from .core.emitter import Pacer
 from .core.runtime import Core
-from .core.socket import MAX_MESSAGE_BYTES, socketio
+from .core.socket import MAX_MESSAGE_BYTES, Flask, socketio
 from .core.store import Store
 from .core.tallies import Tallies
 from .i18n import select_locale
