@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from .events import ATTENDEE, MODERATOR, RAPPORTEUR
 
+# The present views' own room: they are also in the public room, whose events they
+# show, but a push only a screen uses (what it shows) need not reach every phone.
+PRESENT_VIEWS = "present"
+
 
 def audience(consultation_id: int, role: str) -> str:
-    """Attendees and the present view share the public room; each staff role has its own."""
+    """Attendees and the present view share the public room; each staff role has its own;
+    `PRESENT_VIEWS` names the present views' room."""
     return f"c{consultation_id}:{role}"
 
 

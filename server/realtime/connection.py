@@ -55,9 +55,13 @@ def authenticate(auth: Any) -> Viewer:
     if token is None and isinstance(code, str) and len(code) <= 12:
         token = request.cookies.get(COOKIE.format(code=code.upper()))
     viewer = identify(current_core(), token, code)
-    if auth.get("view") == "present":
+    if is_present_view(auth):
         return Viewer(viewer.consultation_id, viewer.participant_id, ATTENDEE)
     return viewer
+
+
+def is_present_view(auth: Any) -> bool:
+    return isinstance(auth, dict) and auth.get("view") == "present"
 
 
 def refuse(error: DomainError) -> NoReturn:
@@ -80,6 +84,8 @@ def on_connect(auth: Any = None) -> bool:
     session["rate"] = commands.RateLimit(config.command_rate, config.command_burst, core.timer)
     join_room(rooms.audience(viewer.consultation_id, viewer.role))
     join_room(rooms.person(viewer.participant_id))
+    if is_present_view(auth):
+        join_room(rooms.audience(viewer.consultation_id, rooms.PRESENT_VIEWS))
     try:
         emitter.publish(core, presence.arrive(core, viewer, current_sid(), WORKER))
     except Forbidden as error:  # its link revoked since it was authenticated

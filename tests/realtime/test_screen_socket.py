@@ -1,7 +1,8 @@
 """Socket.IO: the present view is told what to show, as chosen or as the action moves it."""
 
 from server.core import tallies
-from tests.realtime.messages import events_of
+from server.features.consultations import service as consultations
+from tests.realtime.messages import envelopes, events_of
 
 POLL = {"type": "single", "question": "Ratify?", "options": ["Yes", "No"], "open": True}
 
@@ -67,3 +68,28 @@ def test_a_page_back_from_a_cut_asks_what_the_screen_shows(socket_client, app_co
     assert ack["ok"] is True
     assert (ack["screen"]["subject"], ack["screen"]["follow"]) == ("poll", True)
     assert ack["screen"]["seq"] == present.emit("sync", {}, callback=True)["snapshot"]["seq"]
+
+
+def test_only_screens_and_staff_are_pushed_what_the_screen_shows(
+    app, socket_client, app_consultation
+):
+    """Each push goes to a whole audience, and an attendee's phone shows no screen: an
+    agenda move cost every attendee a second message (the bench's fan-out, 2 per action)."""
+    c = app_consultation
+    moderator = socket_client(c.moderator_token)
+    rapporteur = socket_client(consultations.claim_link(c.core, c.rapporteur_link, {}).token)
+    present = socket_client(c.join_with_token()[1], view="present")
+    attendee = socket_client(c.join_with_token()[1])
+    tallies.flush(app.extensions["baraza"])
+    for client in (moderator, rapporteur, present, attendee):
+        client.get_received()
+
+    moderator.emit("start_item", {"item_id": c.item_ids()[0]}, callback=True)
+    tallies.flush(app.extensions["baraza"])
+
+    for screen in (moderator, rapporteur, present):
+        (pushed,) = screen_pushes(screen)
+        assert pushed["subject"] == "agenda"
+    received = attendee.get_received()
+    assert "item_started" in [event["type"] for event in envelopes(received)]
+    assert [m["args"][0]["name"] for m in received if m["name"] == "state"] == []

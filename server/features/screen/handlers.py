@@ -2,18 +2,18 @@
 
 Moderator → `show_on_screen {"subject": "follow"|"agenda"|"question"|"poll"|"floor"|"join",
 "id"?}`; every audience (the present view among them) gets `screen_chosen`. When the
-screen follows the action, every audience gets the `screen` state as the action moves it;
-a page back from a cut asks `current_screen`.
+screen follows the action, staff and the present views get the `screen` state as the
+action moves it; a page back from a cut asks `current_screen`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from server.core import tallies
+from server.core import rooms, tallies
 from server.core.access import Viewer
 from server.core.commands import Handler, calling
-from server.core.rooms import AUDIENCES
+from server.core.events import MODERATOR, RAPPORTEUR
 from server.core.runtime import Core
 from server.core.unit_of_work import Outcome
 
@@ -26,8 +26,10 @@ def current_screen(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
 
 
 def render_screen(core: Core, consultation_id: int, _keys: frozenset[Any]) -> list[tallies.Push]:
-    """Everyone gets what the screen shows, read from the log."""
-    return [tallies.Push(AUDIENCES, screen.TOPIC, screen.shown_now(core, consultation_id))]
+    """Staff and the present views get what the screen shows, read from the log. An
+    attendee's phone shows no screen (it has what the screen showed in its snapshot)."""
+    shown = screen.shown_now(core, consultation_id)
+    return [tallies.Push((MODERATOR, RAPPORTEUR, rooms.PRESENT_VIEWS), screen.TOPIC, shown)]
 
 
 # The commands this feature answers, installed by server/bootstrap.py.
