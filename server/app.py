@@ -38,7 +38,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     core = Core(
         Store(config.database_url, config.database_timeout),
         pacer=Pacer(config.event_window),
-        tallies=Tallies(config.tally_interval),
+        tallies=Tallies(config.tally_interval, config.tally_room_rate),
         departures=Departures(config.presence_grace),
         wiring=bootstrap.wire(),  # the features' commands and parts (server/bootstrap.py)
     )

@@ -57,6 +57,9 @@ class Config:
     trusted_proxies: int = 0
     # Seconds between pushes of coalesced tallies (vote counts, presence).
     tally_interval: float = 0.25
+    # Messages a second one tally topic may send a consultation's room (core/tallies.py):
+    # a room bigger than this times the interval is pushed that topic less often.
+    tally_room_rate: int = 8_000
     # Seconds a dropped connection still counts as present (core/departures.py): a
     # person back within it is neither logged leaving nor arriving.
     presence_grace: float = 10.0
@@ -93,6 +96,7 @@ class Config:
             wrong_code_limit=int(env.get("WRONG_CODE_LIMIT", "30")),
             trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
             tally_interval=float(env.get("TALLY_INTERVAL", "0.25")),
+            tally_room_rate=int(env.get("TALLY_ROOM_RATE", "8000")),
             event_window=float(env.get("EVENT_WINDOW", "0.1")),
             presence_grace=float(env.get("PRESENCE_GRACE", "10")),
             database_timeout=float(env.get("DATABASE_TIMEOUT", "5")),
@@ -107,4 +111,6 @@ class Config:
             raise ValueError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
         if config.log_level not in LOG_LEVELS:
             raise ValueError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+        if config.tally_room_rate < 1:
+            raise ValueError("TALLY_ROOM_RATE must be a positive number of messages a second")
         return config

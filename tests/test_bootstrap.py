@@ -161,6 +161,14 @@ def test_a_part_declared_twice_is_refused():
         bootstrap.wire((*bootstrap.FEATURES, echo))
 
 
+def test_only_one_feature_sizes_a_room():
+    """Presence says how many a push reaches; a second answer would be a mistake."""
+    assert bootstrap.wire().room_size is not None
+    counter = Feature("counter", room_size=lambda _core, _consultation_id: 0)
+    with pytest.raises(ValueError, match="room size given twice"):
+        bootstrap.wire((*bootstrap.FEATURES, counter))
+
+
 def _answer(core: Core, name: str) -> dict:
     viewer = Viewer(consultation_id=1, participant_id=1, role="moderator")
     return commands.run(core, viewer, name, {"n": 3}, lambda error: error.code)

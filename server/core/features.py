@@ -81,6 +81,8 @@ class Feature:
     settings_ids      {settings key: translate(part, remap) -> part}
     followers         [follow(uow, logged)], after every batch a unit of work logs
                                                                         (core/unit_of_work.py)
+    room_size         room_size(core, consultation_id) -> people connected now: big rooms
+                      are pushed tallies less often (core/tallies.py); one feature gives it
     """
 
     name: str
@@ -100,6 +102,7 @@ class Feature:
     payload_ids: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     settings_ids: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     followers: Sequence[Callable[..., None]] = ()
+    room_size: Callable[..., int] | None = None
 
 
 K = TypeVar("K")

@@ -13,13 +13,19 @@ not repeated once per worker.
 A topic that need not move that fast says so (`Topic(render, every=seconds)`):
 each push reaches the whole audience, so its cost grows with the room. Its
 pushes fall on every n-th tick of the shared wall clock (n = every / interval),
-the same on every worker.
+the same on every worker. For the same reason a big room is pushed every topic
+less often: one topic sends a room at most `room_rate` messages a second (the
+TALLY_ROOM_RATE setting, 8,000: every tick up to 2,000 people connected, every
+third at 5,000). At 5,000 attendees a vote burst's counts at four a second were
+20,000 messages a second, most of a worker's CPU, and the votes' acknowledgements
+queued behind them (docs/performance.md).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -42,6 +48,8 @@ log = logging.getLogger(__name__)
 
 # The default tick, in seconds (Config.tally_interval, TALLY_INTERVAL).
 INTERVAL = 0.25
+# Messages a second one topic may send a room (Config.tally_room_rate, TALLY_ROOM_RATE).
+ROOM_RATE = 8_000
 
 
 @dataclass(frozen=True)
@@ -197,8 +205,9 @@ class Tallies:
     """One application's coalesced tallies: what is dirty, how often it is flushed, and
     the counts kept for read transactions (`counts`)."""
 
-    def __init__(self, interval: float = INTERVAL) -> None:
+    def __init__(self, interval: float = INTERVAL, room_rate: int = ROOM_RATE) -> None:
         self.interval = interval
+        self.room_rate = room_rate
         self.dirty: DirtySet | RedisDirtySet = DirtySet()
         self.counts = Counts()
 
@@ -210,12 +219,14 @@ class Tallies:
         """Push topic `name` of the consultation at a coming tick (`key`: what changed)."""
         self.dirty.mark(consultation_id, name, key)
 
-    def due(self, every: float, tick: int | None) -> bool:
-        """Whether a topic pushed at most once per `every` seconds may go out on wall-clock
-        `tick` (None: always, as tests flush)."""
+    def due(self, every: float, tick: int | None, room: int = 0) -> bool:
+        """Whether a topic pushed at most once per `every` seconds, to `room` people, may
+        go out on wall-clock `tick` (None: always, as tests flush)."""
         if tick is None:
             return True
-        return tick % max(1, round(every / self.interval)) == 0
+        by_topic = round(every / self.interval)
+        by_room = math.ceil(room / (self.room_rate * self.interval))
+        return tick % max(1, by_topic, by_room) == 0
 
 
 def flush(core: Core, tick: int | None = None) -> int:
@@ -225,13 +236,16 @@ def flush(core: Core, tick: int | None = None) -> int:
     """
     tallies = core.tallies
     topics = core.wiring.topics
+    rooms: dict[int, int] = {}
     sent = 0
     for (consultation_id, name), keys in tallies.dirty.take(tick).items():
         topic = topics.get(name)
         if topic is None:
             log.error("no renderer for tally topic %s", name)
             continue
-        if not tallies.due(topic.every, tick):
+        if tick is not None and consultation_id not in rooms:
+            rooms[consultation_id] = room_size(core, consultation_id)
+        if not tallies.due(topic.every, tick, rooms.get(consultation_id, 0)):
             for key in keys:
                 tallies.mark(consultation_id, name, key)
             continue
@@ -240,6 +254,12 @@ def flush(core: Core, tick: int | None = None) -> int:
             metrics.TALLY_PUSHES.labels(name).inc()
             sent += 1
     return sent
+
+
+def room_size(core: Core, consultation_id: int) -> int:
+    """How many a push to the consultation reaches; 0 if unsized (pushed at every tick)."""
+    size = core.wiring.room_size
+    return 0 if size is None else size(core, consultation_id)
 
 
 def run_flusher(core: Core) -> None:

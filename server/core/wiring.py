@@ -54,6 +54,7 @@ class Wiring:
                                                         reports/model.py
     archive_tables    (ArchiveTable, …) by order, then name
     payload_ids, settings_ids                           reports/json_archive.py
+    room_size         room_size(core, consultation_id)  core/tallies.py (None: rooms unsized)
     """
 
     features: tuple[str, ...] = ()
@@ -73,6 +74,7 @@ class Wiring:
     archive_tables: tuple[ArchiveTable, ...] = ()
     payload_ids: Mapping[str, Callable[..., Any]] = field(default_factory=_empty)
     settings_ids: Mapping[str, Callable[..., Any]] = field(default_factory=_empty)
+    room_size: Callable[..., int] | None = None
 
     @classmethod
     def of(cls, features: Sequence[Feature]) -> Wiring:
@@ -101,12 +103,20 @@ class Wiring:
             archive_tables=tuple(sorted(archive_tables, key=lambda t: (t.order, t.name))),
             payload_ids=_frozen(merged(features, "payload ids", lambda f: f.payload_ids)),
             settings_ids=_frozen(merged(features, "settings ids", lambda f: f.settings_ids)),
+            room_size=_only_room_size(features),
         )
 
     def project(self, event_type: str, payload: Payload, role: str) -> Payload:
         """`payload` as `role` reads it (default: as logged)."""
         function = self.projections.get((event_type, role))
         return function(payload) if function else payload
+
+
+def _only_room_size(features: Sequence[Feature]) -> Callable[..., int] | None:
+    given = [feature for feature in features if feature.room_size is not None]
+    if len(given) > 1:
+        raise ValueError(f"room size given twice ({', '.join(f.name for f in given)})")
+    return given[0].room_size if given else None
 
 
 def _sections_of(feature: Feature) -> Sequence[Part]:

@@ -6,6 +6,7 @@ import pytest
 
 from server import bootstrap
 from server.app import create_app
+from server.config import Config
 from server.core import tallies
 from server.core.features import Feature, Topic
 
@@ -68,3 +69,58 @@ def test_each_application_keeps_its_own_dirty_tallies(app, slow_count):
     first.tallies.mark(7, "slow-count", "a")
     assert tallies.flush(second, tick=400) == 0
     assert tallies.flush(first, tick=400) == 1
+
+
+def render_fast_count(_core, _consultation_id, keys):
+    return [tallies.Push(("attendee",), "fast-count", sorted(keys))]
+
+
+FAST = Feature("fast", topics={"fast-count": Topic(render_fast_count)})
+
+
+def test_a_topic_goes_out_at_every_tick_up_to_2000_people_then_less_often():
+    """One topic sends a room at most 8,000 messages a second by default: each push
+    reaches everyone connected."""
+    every_tick = tallies.Tallies(interval=0.25)
+
+    def pushed_on(room):
+        return [tick for tick in range(12) if every_tick.due(0.0, tick, room)]
+
+    assert pushed_on(0) == pushed_on(2_000) == list(range(12))
+    assert pushed_on(2_001) == [0, 2, 4, 6, 8, 10]
+    assert pushed_on(5_000) == [0, 3, 6, 9]
+    assert pushed_on(20_000) == [0, 10]
+    assert [tick for tick in range(12) if every_tick.due(1.0, tick, 5_000)] == [0, 4, 8]
+
+
+def test_a_big_room_is_pushed_less_often_and_loses_no_change(
+    app, app_consultation, socket_client, monkeypatch
+):
+    """Here a topic may send 8 messages a second, 2 a quarter-second tick: five people
+    connected are pushed every third tick."""
+    core = core_of(app, tally_room_rate=8)
+    core.wiring = bootstrap.wire((*bootstrap.FEATURES, FAST))
+    pushed = []
+    monkeypatch.setattr(
+        tallies.emitter, "push_state", lambda cid, _roles, name, data: pushed.append(data)
+    )
+    room = app_consultation.id
+    people = [socket_client(app_consultation.join_with_token()[1]) for _ in range(2)]
+    core.tallies.mark(room, "fast-count", "a")
+    assert tallies.flush(core, tick=301) == 1  # two people: every tick
+
+    people += [socket_client(app_consultation.join_with_token()[1]) for _ in range(3)]
+    core.tallies.dirty.take()  # their arrivals' head counts
+    core.tallies.mark(room, "fast-count", "b")
+    assert tallies.flush(core, tick=301) == 0
+    core.tallies.mark(room, "fast-count", "c")
+    assert tallies.flush(core, tick=302) == 0
+    assert tallies.flush(core, tick=303) == 1
+    assert pushed == [["a"], ["b", "c"]]
+
+
+def test_the_room_rate_is_a_positive_number_of_messages(monkeypatch, tmp_path):
+    monkeypatch.setenv("BARAZA_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("TALLY_ROOM_RATE", "0")
+    with pytest.raises(ValueError, match="TALLY_ROOM_RATE must be a positive number"):
+        Config.from_env()

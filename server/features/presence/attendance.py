@@ -39,6 +39,12 @@ def attendance_part(
 PRESENCE_EVERY = 1.0
 
 
+def room_size(core: Core, consultation_id: int) -> int:
+    """How many people a push to the consultation reaches now (staff and screens too)."""
+    with core.store.reading() as tx:
+        return snapshots.present_count(tx, consultation_id)
+
+
 def render_presence(core: Core, consultation_id: int, _keys: frozenset[Any]) -> list[tallies.Push]:
     """Everyone sees how many people are connected now."""
     with core.store.reading() as tx:

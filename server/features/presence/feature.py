@@ -10,4 +10,5 @@ FEATURE = Feature(
     snapshot_parts=[attendance.attendance_part],
     report_sections=[Part("attendance", 10, report.attendance_section)],
     csv_tables=[Part("attendance.csv", 30, report.attendance_csv)],
+    room_size=attendance.room_size,
 )
