@@ -70,13 +70,19 @@ def test_a_burst_of_toggled_votes_is_applied_in_the_order_sent(server):
         for n in range(VOTERS)
     ]
     sent = ["vote_question" if n % 2 else "unvote_question" for n in range(TOGGLES)]
-    acks: list[list[dict]] = [[] for _ in voters]
+    # Each reply kept by the command it answers: the Socket.IO client runs every
+    # message's callback in a thread of its own, so replies may be *handled* out of
+    # order here though they arrived in order. What each says is the server's order.
+    acks: list[dict[int, dict]] = [{} for _ in voters]
+    lock = threading.Lock()
     done = threading.Semaphore(0)
 
-    def acknowledged(voter: int):
+    def acknowledged(voter: int, command: int):
         def keep(ack: dict) -> None:
-            acks[voter].append(ack)
-            if len(acks[voter]) == len(sent):
+            with lock:
+                acks[voter][command] = ack
+                finished = len(acks[voter]) == len(sent)
+            if finished:
                 done.release()
 
         return keep
@@ -85,11 +91,12 @@ def test_a_burst_of_toggled_votes_is_applied_in_the_order_sent(server):
         for voter in voters:
             assert voter.call("vote_question", {"question_id": question_id}, timeout=10)["ok"]
         for n, voter in enumerate(voters):
-            for name in sent:
-                voter.emit(name, {"question_id": question_id}, callback=acknowledged(n))
+            for k, name in enumerate(sent):
+                voter.emit(name, {"question_id": question_id}, callback=acknowledged(n, k))
         for _ in voters:
             assert done.acquire(timeout=60)
-        for replies in acks:
+        for by_command in acks:
+            replies = [by_command[k] for k in range(len(sent))]
             assert [ack.get("error", {}).get("code") for ack in replies] == [None] * len(sent)
             assert replies == [
                 {"ok": True, "question_id": question_id, "voted": name == "vote_question"}
