@@ -59,6 +59,8 @@ class Core:
     departures: Departures = field(default_factory=Departures)
     # Join codes already read, by consultation id (they never change; core/logs.py).
     join_codes: dict[int, str] = field(default_factory=dict)
+    # And the other way, consultations by join code (features/consultations/service.py).
+    consultation_ids: dict[str, int] = field(default_factory=dict)
     claim: Claim | None = None
     _: KW_ONLY
     wiring: Wiring

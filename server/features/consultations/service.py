@@ -21,7 +21,7 @@ from server.core.access import (
     normalise_join_code,
     viewer_of,
 )
-from server.core.errors import N_, Forbidden, NotFound
+from server.core.errors import N_, DomainError, Forbidden, NotFound
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, STAFF, EventDraft, LoggedEvent
 from server.core.group_commit import Pending, batched
 from server.core.lifecycle import DRAFT
@@ -130,12 +130,11 @@ def issue_link(tx: Session, consultation: Consultation, role: str, now: datetime
 # Built once, as the join's path runs them for each arrival (docs/performance.md).
 _BY_CODE = select(Consultation).where(Consultation.join_code == bindparam("code"))
 _BY_CODE_LOCKED = _BY_CODE.with_for_update()
-_BANNED_DEVICE = (
-    select(Participant.id)
+_BANNED_DEVICES = (
+    select(Participant.device_hash)
     .where(Participant.consultation_id == bindparam("consultation_id"))
-    .where(Participant.device_hash == bindparam("device_hash"))
+    .where(Participant.device_hash.in_(bindparam("device_hashes", expanding=True)))
     .where(Participant.banned_at.is_not(None))
-    .limit(1)
 )
 
 
@@ -163,6 +162,7 @@ class Joining:
     """An attendee's arrival through the join form, waiting for its batch's commit."""
 
     consultation_id: int
+    code: str
     profile: Profile
     token: str
     now: datetime
@@ -194,34 +194,87 @@ def join(
     """
     profile = parse_profile(form, group_required=group_required)
     device_hash = hash_token(device) if device is not None else None
-    with core.store.reading() as tx:
-        consultation_id = find_by_code(tx, code).id
-        if device_hash is not None:
-            check_device_not_banned(tx, consultation_id, device_hash)
+    wanted = normalise_join_code(code)
+    consultation_id = consultation_by_code(core, wanted)
     joining = Joining(
-        consultation_id, profile, new_token(), core.now(), device_hash, address_hash, consent
+        consultation_id,
+        wanted,
+        profile,
+        new_token(),
+        core.now(),
+        device_hash,
+        address_hash,
+        consent,
     )
     admitted: Admitted = batched(core, consultation_id, joining, admit_all)
     return admitted
 
 
-def check_device_not_banned(tx: Session, consultation_id: int, device_hash: str) -> None:
-    """A ban covers the device: whoever joins again from it is refused, until unbanned."""
-    banned = tx.scalar(
-        _BANNED_DEVICE, {"consultation_id": consultation_id, "device_hash": device_hash}
-    )
-    if banned is not None:
-        raise Forbidden("banned", N_("A moderator has removed you from this consultation."))
+def consultation_by_code(core: Core, code: str) -> int:
+    """The id of the consultation `code` (normalised) opens, read once per application:
+    join codes never change and consultations are never deleted, so the rush at the
+    start of a session reads it once, not once per arrival. `admit_all` checks it
+    again under the consultation's lock."""
+    known = core.consultation_ids
+    if code not in known:
+        with core.store.reading() as tx:
+            found = find_by_code(tx, code).id
+        if len(known) >= KNOWN_CODES:
+            known.clear()
+        known[code] = found
+    return known[code]
+
+
+# More consultations than a worker serves at once; past it the ids are read again.
+KNOWN_CODES = 10_000
 
 
 def admit_all(store: Store, batch: Sequence[Pending[Joining]]) -> list[Any]:
-    """Admit a batch of attendees of one consultation: one INSERT for them, one for their events."""
+    """Admit a batch of attendees of one consultation: one INSERT for them, one for their
+    events. A ban covers the device: whoever joins again from it is refused, until
+    unbanned; it is checked here, under the consultation's lock, so a ban and a join
+    racing it are decided in one order."""
     with store.transaction() as tx:
         consultation = locked_consultation(tx, batch[0].command.consultation_id)
-        people = [_attendee(pending.command) for pending in batch]
-        tokens = [pending.command.token for pending in batch]
-        consents = [pending.command.consent for pending in batch]
-        return admit_people(tx, consultation, people, tokens, consents)
+        joinings = [pending.command for pending in batch]
+        banned = _banned_devices(tx, consultation.id, [j.device_hash for j in joinings])
+        outcomes: list[Any] = [_refusal(j, consultation, banned) for j in joinings]
+        welcome = [j for j, refusal in zip(joinings, outcomes, strict=True) if refusal is None]
+        admitted = iter(
+            admit_people(
+                tx,
+                consultation,
+                [_attendee(j) for j in welcome],
+                [j.token for j in welcome],
+                [j.consent for j in welcome],
+            )
+        )
+        return [next(admitted) if refusal is None else refusal for refusal in outcomes]
+
+
+def check_device_not_banned(tx: Session, consultation_id: int, device_hash: str) -> None:
+    """A ban covers the device: whoever joins again from it is refused, until unbanned."""
+    if _banned_devices(tx, consultation_id, [device_hash]):
+        raise Forbidden("banned", N_("A moderator has removed you from this consultation."))
+
+
+def _banned_devices(tx: Session, consultation_id: int, devices: list[str | None]) -> set[str]:
+    """Which of `devices` (hashes) a person banned in the consultation joined from."""
+    hashes = {device for device in devices if device is not None}
+    if not hashes:
+        return set()
+    found = tx.scalars(
+        _BANNED_DEVICES, {"consultation_id": consultation_id, "device_hashes": list(hashes)}
+    )
+    return {device_hash for device_hash in found if device_hash is not None}
+
+
+def _refusal(joining: Joining, consultation: Consultation, banned: set[str]) -> DomainError | None:
+    if joining.code != consultation.join_code:  # its database was replaced under this worker
+        return NotFound("unknown_consultation", N_("No consultation has this code."))
+    if joining.device_hash in banned:
+        return Forbidden("banned", N_("A moderator has removed you from this consultation."))
+    return None
 
 
 def _attendee(joining: Joining) -> Participant:
