@@ -47,6 +47,5 @@ def room_size(core: Core, consultation_id: int) -> int:
 
 def render_presence(core: Core, consultation_id: int, _keys: frozenset[Any]) -> list[tallies.Push]:
     """Everyone sees how many people are connected now."""
-    with core.store.reading() as tx:
-        present = snapshots.present_count(tx, consultation_id)
+    present = room_size(core, consultation_id)
     return [tallies.Push(rooms.AUDIENCES, "present", {"present": present})]
