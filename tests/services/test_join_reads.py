@@ -59,6 +59,18 @@ def test_an_unknown_code_is_refused_every_time(core, c):
         assert refused.value.code == "unknown_consultation"
 
 
+def test_an_id_kept_for_a_code_that_names_another_consultation_is_read_again(
+    core, c, create_consultation
+):
+    """As when the database was replaced under a running worker: refused once, not forever."""
+    other = create_consultation(short_name="americas-2024")
+    core.consultation_ids[c.join_code] = other.id
+    with pytest.raises(DomainError) as refused:
+        consultations.join(core, c.join_code, PERSON)
+    assert refused.value.code == "unknown_consultation"
+    assert consultations.join(core, c.join_code, PERSON).viewer.consultation_id == c.id
+
+
 def test_a_batch_refuses_the_banned_device_alone(core, c):
     troll = consultations.join(core, c.join_code, PERSON, PHONE).viewer
     questions.ban(core, c.moderator, troll.participant_id)

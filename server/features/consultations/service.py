@@ -206,7 +206,11 @@ def join(
         address_hash,
         consent,
     )
-    admitted: Admitted = batched(core, consultation_id, joining, admit_all)
+    try:
+        admitted: Admitted = batched(core, consultation_id, joining, admit_all)
+    except NotFound:  # the id kept for the code named another consultation: read it again
+        core.consultation_ids.pop(wanted, None)
+        raise
     return admitted
 
 
