@@ -64,15 +64,22 @@ def all_signals(
 
 
 def in_bursts(moments: Sequence[tuple[int, datetime]], seconds: float, least: int) -> set[int]:
-    """The ids whose moment falls in some span of `seconds` holding at least `least` moments."""
+    """The ids whose moment falls in some span of `seconds` holding at least `least` moments.
+
+    One pass over the moments in order: a window that holds enough adds only what
+    the windows before it did not. A crowd behind one address (a venue, a mobile
+    carrier) can be thousands of moments in one window, checked every few seconds.
+    """
     ordered = sorted(moments, key=lambda pair: pair[1])
+    span = timedelta(seconds=seconds)
     found: set[int] = set()
-    start = 0
+    start = taken = 0  # ordered[:taken] are in `found` or in no burst
     for end in range(len(ordered)):
-        while (ordered[end][1] - ordered[start][1]).total_seconds() > seconds:
+        while ordered[end][1] - ordered[start][1] > span:
             start += 1
         if end - start + 1 >= least:
-            found.update(pair[0] for pair in ordered[start : end + 1])
+            found.update(pair[0] for pair in ordered[max(start, taken) : end + 1])
+            taken = end + 1
     return found
 
 
