@@ -5,9 +5,12 @@ fresh consultation with an open poll, then casts one ballot each from
 `--threads` threads at once, first with each ballot committed in its own
 transaction (`ballots.cast_all` called with a batch of one: how every command
 was committed before the group commit), then through `ballots.cast_ballot`, the
-group commit the server runs; on a fresh SQLite file and a fresh
+group commit the server runs, then as the server's command path runs a
+ballot sent with a command id (`commands.run`: the receipt taken with the
+ballot, the acknowledgement kept after); on a fresh SQLite file and a fresh
 PostgreSQL database (`--postgres`, created and dropped here). It prints ballots
-per second and checks that the rows are exactly one per voter. No Socket.IO:
+per second, this process's CPU per ballot, and checks that the rows are
+exactly one per voter. No Socket.IO:
 this isolates what the database path can take; `python -m bench` measures the
 whole server.
 """
@@ -27,7 +30,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from server import bootstrap
-from server.core import group_commit
+from server.core import commands, group_commit
 from server.core.runtime import Core
 from server.core.store import Store
 from server.features.consultations import service as consultations
@@ -70,8 +73,11 @@ def database(kind: str, postgres: str) -> Iterator[str]:
         admin.dispose()
 
 
-def measure(url: str, voters: int, threads: int, grouped: bool) -> tuple[float, int]:
-    """Ballots per second with `threads` casting at once, and the rows found."""
+ALONE, GROUPED, WITH_IDS = "one per transaction", "group commit", "commands with ids"
+
+
+def measure(url: str, voters: int, threads: int, way: str) -> tuple[float, float, int]:
+    """Ballots per second with `threads` casting at once, CPU ms a ballot, the rows found."""
     store = Store(url)
     core = Core(store, wiring=bootstrap.wire())
     created = consultations.create(core, parse_spec(SPEC))
@@ -88,8 +94,16 @@ def measure(url: str, voters: int, threads: int, grouped: bool) -> tuple[float, 
                 number, viewer = work.get_nowait()
             except queue.Empty:
                 return
-            if grouped:
+            if way == GROUPED:
                 ballots.cast_ballot(core, viewer, poll_id, number % 4)  # type: ignore[arg-type]
+            elif way == WITH_IDS:
+                payload = {
+                    "poll_id": poll_id,
+                    "answer": number % 4,
+                    "command_id": f"ballot-{run}-{number}",
+                }
+                reply = commands.run(core, viewer, "cast_ballot", payload, str)  # type: ignore[arg-type]
+                assert reply["ok"], reply
             else:
                 alone = ballots.BallotCommand(
                     viewer,  # type: ignore[arg-type]
@@ -100,17 +114,18 @@ def measure(url: str, voters: int, threads: int, grouped: bool) -> tuple[float, 
                 )
                 ballots.cast_all(store, [group_commit.Pending(alone, None)])
 
+    run = uuid.uuid4().hex
     pool = [threading.Thread(target=cast) for _ in range(threads)]
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join()
-    seconds = time.perf_counter() - began
+    seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
     with store.reading() as tx:
         rows = tx.scalar(sa.select(sa.func.count()).where(Ballot.poll_id == poll_id)) or 0
     store.dispose()
-    return voters / seconds, rows
+    return voters / seconds, cpu * 1000 / voters, rows
 
 
 def main() -> None:
@@ -120,11 +135,14 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgresql+psycopg2://postgres@127.0.0.1:5432")
     options = parser.parse_args()
     for kind in ("sqlite", "postgresql"):
-        for label, grouped in (("one per transaction", False), ("group commit", True)):
+        for way in (ALONE, GROUPED, WITH_IDS):
             with database(kind, options.postgres) as url:
-                rate, rows = measure(url, options.voters, options.threads, grouped)
+                rate, cpu, rows = measure(url, options.voters, options.threads, way)
             check = "exact" if rows == options.voters else f"WRONG: {rows} rows"
-            print(f"{kind:10} {label:20} {rate:7.0f} ballots/s  ({rows} rows, {check})")
+            print(
+                f"{kind:10} {way:20} {rate:7.0f} ballots/s  {cpu:5.2f} ms CPU a ballot"
+                f"  ({rows} rows, {check})"
+            )
 
 
 if __name__ == "__main__":

@@ -13,8 +13,9 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 
+from .base import table_of
 from .errors import DomainError
 from .group_commit import Pending, batched
 from .receipt_rows import CommandReceipt
@@ -38,21 +39,35 @@ def keep(core: Core, claim: Claim, reply: dict[str, Any]) -> None:
         log.warning("acknowledgement of %s not kept for repeats", claim.command)
 
 
+_RECEIPTS = table_of(CommandReceipt)
+# Built once (docs/performance.md); Core statements, as a batch's rows need no ORM objects.
+_SEAL = (
+    update(_RECEIPTS)
+    .where(_RECEIPTS.c.id == bindparam("receipt_id"))
+    .values(reply=bindparam("sealed"))
+)
+_FORGET_OLD = delete(_RECEIPTS).where(
+    _RECEIPTS.c.participant_id.in_(bindparam("senders", expanding=True)),
+    _RECEIPTS.c.created_at < bindparam("before"),
+)
+
+
 def keep_all(store: Store, batch: Sequence[Pending[tuple[Claim, dict[str, Any]]]]) -> list[Any]:
     """Seal each acknowledgement into its receipt, in one transaction."""
     claims = [pending.command[0] for pending in batch]
     with store.transaction() as tx:
         tx.execute(
-            update(CommandReceipt),
+            _SEAL,
             [
-                {"id": claim.receipt_id, "reply": seal(claim.command_id, reply)}
+                {"receipt_id": claim.receipt_id, "sealed": seal(claim.command_id, reply)}
                 for claim, reply in (pending.command for pending in batch)
             ],
         )
         tx.execute(
-            delete(CommandReceipt).where(
-                CommandReceipt.participant_id.in_({claim.participant_id for claim in claims}),
-                CommandReceipt.created_at < min(claim.now for claim in claims) - KEEP,
-            )
+            _FORGET_OLD,
+            {
+                "senders": sorted({claim.participant_id for claim in claims}),
+                "before": min(claim.now for claim in claims) - KEEP,
+            },
         )
     return [None] * len(batch)

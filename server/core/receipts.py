@@ -27,11 +27,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from .base import table_of
 from .errors import N_, Conflict, DomainError, try_again
 from .receipt_rows import CommandReceipt
 
@@ -113,27 +114,38 @@ def _insert_one(connection: Connection, claim: Claim, session: Session) -> None:
         raise Repeated(claim.command)
 
 
+def _taking(dialect: Any) -> Insert:
+    """The INSERT of receipts in `dialect`, skipping those taken already; what it took."""
+    table = table_of(CommandReceipt)
+    statement: Insert = (
+        dialect.insert(table)
+        .on_conflict_do_nothing(index_elements=["participant_id", "command_key"])
+        .returning(table.c.id, table.c.participant_id, table.c.command_key)
+    )
+    return statement
+
+
+# Built once, the rows given at the call (docs/performance.md): a statement with a
+# batch's rows in its VALUES was built and compiled anew for every batch.
+_TAKE = {"postgresql": _taking(postgresql), "sqlite": _taking(sqlite)}
+
+
 def _insert(connection: Connection, claims: dict[tuple[int, str], Claim], session: Session) -> None:
     """Insert the receipts of `claims` (keyed by participant and command key) in one statement;
     each claim whose receipt was free gets its id, the others keep none."""
     if not claims:
         return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     rows = connection.execute(
-        dialect.insert(CommandReceipt)
-        .values(
-            [
-                {
-                    "participant_id": participant_id,
-                    "command_key": key,
-                    "command": claim.command,
-                    "created_at": claim.now,
-                }
-                for (participant_id, key), claim in claims.items()
-            ]
-        )
-        .on_conflict_do_nothing(index_elements=["participant_id", "command_key"])
-        .returning(CommandReceipt.id, CommandReceipt.participant_id, CommandReceipt.command_key)
+        _TAKE["postgresql" if connection.dialect.name == "postgresql" else "sqlite"],
+        [
+            {
+                "participant_id": participant_id,
+                "command_key": key,
+                "command": claim.command,
+                "created_at": claim.now,
+            }
+            for (participant_id, key), claim in claims.items()
+        ],
     )
     for receipt_id, participant_id, key in rows:
         claims[(participant_id, key)].receipt_id = receipt_id

@@ -2,6 +2,8 @@
 
 from functools import partial
 
+from sqlalchemy import event
+
 from server.core import acknowledgements, receipts
 from server.features.polls import ballots
 from server.features.polls import service as polls
@@ -48,3 +50,29 @@ def test_a_command_that_wrote_nothing_keeps_nothing(create_consultation, core, c
     acknowledgements.keep(core, claim, {"ok": True})
 
     assert commits == []
+
+
+def test_receipts_are_taken_by_one_statement_whatever_the_batch_size(create_consultation, core):
+    """A burst's batches differ in size; the INSERT taking their receipts is compiled once,
+    not once per batch with the batch's rows written into it."""
+    c = create_consultation()
+    voters = iter([c.join() for _ in range(9)])
+    compiled: list[str] = []
+
+    def seen(_connection, _cursor, statement, _parameters, context, _many):
+        if statement.startswith("INSERT INTO command_receipts"):
+            compiled.append(context.cache_hit.name)
+
+    event.listen(core.store.engine, "after_cursor_execute", seen)
+    for size in (2, 3, 4):
+        claims = [
+            receipts.Claim(
+                next(voters).participant_id, "cast_ballot", f"id-{n}-0123456789ab", core.now()
+            )
+            for n in range(size)
+        ]
+        with core.store.transaction() as tx:
+            assert receipts.take_all(tx, claims) == [True] * size
+    event.remove(core.store.engine, "after_cursor_execute", seen)
+
+    assert compiled == ["CACHE_MISS", "CACHE_HIT", "CACHE_HIT"]
