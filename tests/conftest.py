@@ -118,6 +118,19 @@ def core(store: Store, clock: Clock) -> Core:
 
 
 @pytest.fixture
+def statements(core: Core) -> Iterator[list[str]]:
+    """The SQL statements `core`'s store runs from now on."""
+    ran: list[str] = []
+
+    def record(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        ran.append(statement)
+
+    sa.event.listen(core.store.engine, "before_cursor_execute", record)
+    yield ran
+    sa.event.remove(core.store.engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
 def count_commits(core: Core) -> Callable[[], list[int]]:
     """`commits = count_commits()`: from then on, `len(commits)` is how many
     transactions `core`'s database committed (how batch tests see batching)."""

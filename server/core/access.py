@@ -127,9 +127,27 @@ def open_command(
     return consultation, participant
 
 
+# Where a session keeps the consultations it locked (`Session.info`).
+_LOCKED_HERE = "locked_consultations"
+
+
 def lock_consultation(tx: Session, consultation_id: int) -> Consultation | None:
-    """The consultation, locked for this transaction's command(s)."""
-    return tx.scalar(_LOCKED, {"id": consultation_id})
+    """The consultation, locked for this transaction's command(s).
+
+    The session keeps it until the transaction ends. A session holds unchanged
+    objects only weakly, so each command of a group commit loaded the row again,
+    and its agenda with it; under the lock nobody else changes them.
+    """
+    consultation = tx.scalar(_LOCKED, {"id": consultation_id})
+    if consultation is not None:
+        tx.info.setdefault(_LOCKED_HERE, {})[consultation_id] = consultation
+    return consultation
+
+
+def forget_locked(tx: Session) -> None:
+    """Let go of the consultations `tx` keeps, after a savepoint rolled back: on
+    PostgreSQL that also released a lock taken in it, so they are read afresh."""
+    tx.info.pop(_LOCKED_HERE, None)
 
 
 def locked_consultation(tx: Session, consultation_id: int) -> Consultation:

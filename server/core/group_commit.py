@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from server.core.lifecycle import check_not_ended
 
 from . import receipts
-from .access import Viewer, lock_consultation
+from .access import Viewer, forget_locked, lock_consultation
 from .errors import DomainError, Unavailable, try_again
 from .models import Consultation
 from .runtime import Core
@@ -228,6 +228,7 @@ def in_savepoint(tx: Session, work: Callable[[Session], T], claim: receipts.Clai
             return work(tx)
     except Exception as error:  # raised again in the caller's own thread
         receipts.give_back(claim)
+        forget_locked(tx)
         return error
 
 

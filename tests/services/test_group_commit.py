@@ -5,9 +5,12 @@ from functools import partial
 
 import pytest
 
-from server.core.errors import Unavailable, try_again
-from server.core.group_commit import GroupCommit
+from server.core.errors import DomainError, Unavailable, try_again
+from server.core.events import ATTENDEE
+from server.core.group_commit import GroupCommit, Pending, each_in_savepoint
 from server.core.store import Store
+from server.core.unit_of_work import within
+from tests.conftest import DEMO_SPEC
 from tests.threads import together
 
 
@@ -100,3 +103,53 @@ def test_an_unavailable_store_refuses_the_whole_batch_without_retrying_each(stor
     results = together([partial(group.run, 1, i) for i in range(20)], timeout=30)
     assert all(isinstance(r, Unavailable) and r.code == "try_again" for r in results)
     assert sum(batches) == 20  # each command tried once
+
+
+AGENDA = len(DEMO_SPEC["agenda"])
+
+
+def agenda_reads(ran: list[str]) -> int:
+    return sum("FROM agenda_items" in statement for statement in ran)
+
+
+def test_the_commands_of_a_batch_share_the_consultation_the_first_locked(
+    create_consultation, core, statements
+):
+    """Under the lock nobody else changes the consultation: the batch's commands read it,
+    and its agenda, once between them, not once each."""
+    c = create_consultation()
+    attendees = [c.join() for _ in range(3)]
+
+    def reads_the_agenda(viewer, tx):
+        uow = within(tx, viewer, {ATTENDEE}, core.now(), core.wiring.followers)
+        return len(uow.consultation.items)
+
+    batch = [Pending(partial(reads_the_agenda, viewer), None) for viewer in attendees]
+    assert each_in_savepoint(core.store, batch) == [AGENDA] * 3
+    assert agenda_reads(statements) == 1
+
+
+def test_after_a_command_is_rolled_back_the_next_reads_the_consultation_afresh(
+    create_consultation, core, statements
+):
+    """A savepoint rolled back on PostgreSQL lets go of a lock taken in it: what was read
+    under that lock is read again."""
+    c = create_consultation()
+    first, second = c.join(), c.join()
+
+    def refused_after_reading(viewer, tx):
+        len(within(tx, viewer, {ATTENDEE}, core.now(), core.wiring.followers).consultation.items)
+        raise DomainError("refused", "Refused after reading the agenda.")
+
+    def reads_the_agenda(viewer, tx):
+        return len(
+            within(tx, viewer, {ATTENDEE}, core.now(), core.wiring.followers).consultation.items
+        )
+
+    batch = [
+        Pending(partial(refused_after_reading, first), None),
+        Pending(partial(reads_the_agenda, second), None),
+    ]
+    refusal, read = each_in_savepoint(core.store, batch)
+    assert isinstance(refusal, DomainError) and read == AGENDA
+    assert agenda_reads(statements) == 2

@@ -9,7 +9,6 @@ shared transaction, under the consultation's lock.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from server.core.access import hash_token
 from server.core.errors import DomainError
@@ -24,19 +23,6 @@ PHONE, LAPTOP = "p" * 43, "l" * 43
 @pytest.fixture
 def c(create_consultation):
     return create_consultation()
-
-
-@pytest.fixture
-def statements(core):
-    """The SQL statements `core`'s store runs from now on."""
-    ran: list[str] = []
-
-    def record(_connection, _cursor, statement, *_):
-        ran.append(statement)
-
-    event.listen(core.store.engine, "before_cursor_execute", record)
-    yield ran
-    event.remove(core.store.engine, "before_cursor_execute", record)
 
 
 def test_the_join_code_is_read_once_for_every_arrival(core, c, statements):
