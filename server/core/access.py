@@ -134,13 +134,17 @@ _LOCKED_HERE = "locked_consultations"
 def lock_consultation(tx: Session, consultation_id: int) -> Consultation | None:
     """The consultation, locked for this transaction's command(s).
 
-    The session keeps it until the transaction ends. A session holds unchanged
-    objects only weakly, so each command of a group commit loaded the row again,
-    and its agenda with it; under the lock nobody else changes them.
+    Locked once: the session keeps it until the transaction ends, and a second
+    call returns it as it is. A session holds unchanged objects only weakly, so
+    each command of a group commit locked and loaded the row again, and its
+    agenda with it; under the lock nobody else changes them.
     """
+    held: dict[int, Consultation] = tx.info.setdefault(_LOCKED_HERE, {})
+    if consultation_id in held:
+        return held[consultation_id]
     consultation = tx.scalar(_LOCKED, {"id": consultation_id})
     if consultation is not None:
-        tx.info.setdefault(_LOCKED_HERE, {})[consultation_id] = consultation
+        held[consultation_id] = consultation
     return consultation
 
 

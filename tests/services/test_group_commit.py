@@ -108,15 +108,15 @@ def test_an_unavailable_store_refuses_the_whole_batch_without_retrying_each(stor
 AGENDA = len(DEMO_SPEC["agenda"])
 
 
-def agenda_reads(ran: list[str]) -> int:
-    return sum("FROM agenda_items" in statement for statement in ran)
+def reads(table: str, ran: list[str]) -> int:
+    return sum(f"FROM {table}" in statement for statement in ran)
 
 
 def test_the_commands_of_a_batch_share_the_consultation_the_first_locked(
     create_consultation, core, statements
 ):
-    """Under the lock nobody else changes the consultation: the batch's commands read it,
-    and its agenda, once between them, not once each."""
+    """Under the lock nobody else changes the consultation: the batch's commands lock and
+    read it, and its agenda, once between them, not once each."""
     c = create_consultation()
     attendees = [c.join() for _ in range(3)]
 
@@ -125,15 +125,16 @@ def test_the_commands_of_a_batch_share_the_consultation_the_first_locked(
         return len(uow.consultation.items)
 
     batch = [Pending(partial(reads_the_agenda, viewer), None) for viewer in attendees]
+    statements.clear()
     assert each_in_savepoint(core.store, batch) == [AGENDA] * 3
-    assert agenda_reads(statements) == 1
+    assert reads("consultations", statements) == reads("agenda_items", statements) == 1
 
 
 def test_after_a_command_is_rolled_back_the_next_reads_the_consultation_afresh(
     create_consultation, core, statements
 ):
-    """A savepoint rolled back on PostgreSQL lets go of a lock taken in it: what was read
-    under that lock is read again."""
+    """A savepoint rolled back on PostgreSQL lets go of a lock taken in it: the next
+    command locks the consultation again, and reads what it holds afresh."""
     c = create_consultation()
     first, second = c.join(), c.join()
 
@@ -150,6 +151,7 @@ def test_after_a_command_is_rolled_back_the_next_reads_the_consultation_afresh(
         Pending(partial(refused_after_reading, first), None),
         Pending(partial(reads_the_agenda, second), None),
     ]
+    statements.clear()
     refusal, read = each_in_savepoint(core.store, batch)
     assert isinstance(refusal, DomainError) and read == AGENDA
-    assert agenda_reads(statements) == 2
+    assert reads("consultations", statements) == reads("agenda_items", statements) == 2
