@@ -63,13 +63,19 @@ def find_participant(tx: Session, token: object) -> Participant:
     return participant
 
 
+def ban_refusal() -> Forbidden:
+    """The refusal of someone a moderator removed: one code and one message wherever the
+    ban is met (a command, a join from their device, their invitation)."""
+    return Forbidden("banned", N_("A moderator has removed you from this consultation."))
+
+
 def check_link_standing(tx: Session, participant: Participant) -> None:
     """Refuse a participant whose staff link or invitation was revoked."""
     if participant.invitation_id is not None:
         invitation = tx.get(Invitation, participant.invitation_id)
         if invitation is None or invitation.revoked_at is not None:
             if participant.banned_at is not None:
-                raise Forbidden("banned", N_("A moderator has removed you from this consultation."))
+                raise ban_refusal()
             raise Forbidden("invitation_revoked", N_("This invitation has been revoked."))
     if participant.role_link_id is None:
         return
@@ -200,7 +206,7 @@ def check_actor(
     if participant.role not in roles:
         raise Forbidden("forbidden", N_("Your role cannot do this."))
     if participant.banned_at is not None:
-        raise Forbidden("banned", N_("A moderator has removed you from this consultation."))
+        raise ban_refusal()
     if is_walk_in(consultation, participant) and not _walk_ins_may(consultation, roles):
         raise Forbidden(
             "invitation_required", N_("Only invited participants can do this; you may watch.")

@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session
 from server.core import event_log
 from server.core.access import (
     Viewer,
+    ban_refusal,
     hash_token,
     locked_consultation,
     new_token,
     normalise_join_code,
     viewer_of,
 )
-from server.core.errors import N_, DomainError, Forbidden, NotFound
+from server.core.errors import N_, DomainError, NotFound
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, STAFF, EventDraft, LoggedEvent
 from server.core.group_commit import Pending, batched
 from server.core.lifecycle import DRAFT
@@ -138,6 +139,10 @@ _BANNED_DEVICES = (
 )
 
 
+def _no_such_code() -> NotFound:
+    return NotFound("unknown_consultation", N_("No consultation has this code."))
+
+
 def find_by_code(tx: Session, code: object, *, lock: bool = False) -> Consultation:
     wanted = normalise_join_code(code)
     # A code no consultation can have (a lone surrogate, a megabyte) is never queried.
@@ -145,7 +150,7 @@ def find_by_code(tx: Session, code: object, *, lock: bool = False) -> Consultati
     query = _BY_CODE_LOCKED if lock else _BY_CODE
     consultation = tx.scalar(query, {"code": wanted}) if possible else None
     if consultation is None:
-        raise NotFound("unknown_consultation", N_("No consultation has this code."))
+        raise _no_such_code()
     return consultation
 
 
@@ -259,7 +264,7 @@ def admit_all(store: Store, batch: Sequence[Pending[Joining]]) -> list[Any]:
 def check_device_not_banned(tx: Session, consultation_id: int, device_hash: str) -> None:
     """A ban covers the device: whoever joins again from it is refused, until unbanned."""
     if _banned_devices(tx, consultation_id, [device_hash]):
-        raise Forbidden("banned", N_("A moderator has removed you from this consultation."))
+        raise ban_refusal()
 
 
 def _banned_devices(tx: Session, consultation_id: int, devices: list[str | None]) -> set[str]:
@@ -275,9 +280,9 @@ def _banned_devices(tx: Session, consultation_id: int, devices: list[str | None]
 
 def _refusal(joining: Joining, consultation: Consultation, banned: set[str]) -> DomainError | None:
     if joining.code != consultation.join_code:  # its database was replaced under this worker
-        return NotFound("unknown_consultation", N_("No consultation has this code."))
+        return _no_such_code()
     if joining.device_hash in banned:
-        return Forbidden("banned", N_("A moderator has removed you from this consultation."))
+        return ban_refusal()
     return None
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from server.core.access import (
     INVITED,
     Viewer,
+    ban_refusal,
     hash_token,
     is_walk_in,
     locked_consultation,
@@ -225,7 +226,7 @@ def check_not_revoked(invitation: Invitation) -> None:
     if invitation.revoked_at is None:
         return
     if invitation.revoked_reason == BANNED:
-        raise Forbidden("banned", N_("A moderator has removed you from this consultation."))
+        raise ban_refusal()
     raise Forbidden("invitation_revoked", N_("This invitation has been revoked."))
 
 
@@ -246,7 +247,7 @@ def join_by_link(
         person = _person_of(tx, invitation.id)
         if person is not None:
             if person.banned_at is not None:
-                raise Forbidden("banned", N_("A moderator has removed you from this consultation."))
+                raise ban_refusal()
             return Admitted(viewer_of(person), token, [])
         if device_hash is not None:
             check_device_not_banned(tx, consultation.id, device_hash)
