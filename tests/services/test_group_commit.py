@@ -112,6 +112,11 @@ def reads(table: str, ran: list[str]) -> int:
     return sum(f"FROM {table}" in statement for statement in ran)
 
 
+def agenda_length(core, viewer, tx) -> int:
+    """A command that reads its consultation's agenda."""
+    return len(within(tx, viewer, {ATTENDEE}, core.now(), core.wiring.followers).consultation.items)
+
+
 def test_the_commands_of_a_batch_share_the_consultation_the_first_locked(
     create_consultation, core, statements
 ):
@@ -119,12 +124,7 @@ def test_the_commands_of_a_batch_share_the_consultation_the_first_locked(
     read it, and its agenda, once between them, not once each."""
     c = create_consultation()
     attendees = [c.join() for _ in range(3)]
-
-    def reads_the_agenda(viewer, tx):
-        uow = within(tx, viewer, {ATTENDEE}, core.now(), core.wiring.followers)
-        return len(uow.consultation.items)
-
-    batch = [Pending(partial(reads_the_agenda, viewer), None) for viewer in attendees]
+    batch = [Pending(partial(agenda_length, core, viewer), None) for viewer in attendees]
     statements.clear()
     assert each_in_savepoint(core.store, batch) == [AGENDA] * 3
     assert reads("consultations", statements) == reads("agenda_items", statements) == 1
@@ -139,17 +139,12 @@ def test_after_a_command_is_rolled_back_the_next_reads_the_consultation_afresh(
     first, second = c.join(), c.join()
 
     def refused_after_reading(viewer, tx):
-        len(within(tx, viewer, {ATTENDEE}, core.now(), core.wiring.followers).consultation.items)
+        agenda_length(core, viewer, tx)
         raise DomainError("refused", "Refused after reading the agenda.")
-
-    def reads_the_agenda(viewer, tx):
-        return len(
-            within(tx, viewer, {ATTENDEE}, core.now(), core.wiring.followers).consultation.items
-        )
 
     batch = [
         Pending(partial(refused_after_reading, first), None),
-        Pending(partial(reads_the_agenda, second), None),
+        Pending(partial(agenda_length, core, second), None),
     ]
     statements.clear()
     refusal, read = each_in_savepoint(core.store, batch)
