@@ -145,9 +145,9 @@ def _acknowledge(
         return failure(
             DomainError("internal_error", N_("Something went wrong; nothing was saved.")), translate
         )
-    reply = {"ok": True, **outcome.reply}
+    reply = outcome.acknowledgement()
     send(core, outcome)
-    if claim is not None:
+    if claim is not None and not claim.sealed:
         acknowledgements.keep(core, claim, reply)
     return reply
 

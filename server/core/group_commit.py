@@ -39,6 +39,7 @@ from .errors import DomainError, Unavailable, try_again
 from .models import Consultation
 from .runtime import Core
 from .store import Store
+from .unit_of_work import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +185,9 @@ def _checked(outcomes: Sequence[Any], count: int) -> Sequence[Any]:
 def each_in_savepoint(store: Store, batch: Sequence[Pending[Callable[[Session], T]]]) -> list[Any]:
     """A `Commit` for commands given as `work(tx)`: each alone in its own savepoint."""
     with store.transaction() as tx:
-        return [in_savepoint(tx, pending.command, pending.claim) for pending in batch]
+        outcomes = [in_savepoint(tx, pending.command, pending.claim) for pending in batch]
+        seal_acknowledgements(tx, batch, outcomes)
+    return outcomes
 
 
 # Writes, in one go, the commands of a batch it is sure of; their outcomes by index.
@@ -213,6 +216,7 @@ def bulk_then_each(
             if outcomes[index] is None:
                 work = partial(_alone, single, pending.command)
                 outcomes[index] = in_savepoint(tx, work, pending.claim)
+        seal_acknowledgements(tx, batch, outcomes)
     return outcomes
 
 
@@ -230,6 +234,22 @@ def in_savepoint(tx: Session, work: Callable[[Session], T], claim: receipts.Clai
         receipts.give_back(claim)
         forget_locked(tx)
         return error
+
+
+def seal_acknowledgements(tx: Session, batch: Sequence[Pending[Any]], outcomes: list[Any]) -> None:
+    """Seal the acknowledgement of each command sent with an id into its receipt, in the
+    batch's own transaction: a repeat is answered from the commit on, and keeping it
+    takes no second transaction (core/acknowledgements.py)."""
+    receipts.seal_all(
+        tx,
+        [
+            (pending.claim, outcome.acknowledgement())
+            for pending, outcome in zip(batch, outcomes, strict=True)
+            if pending.claim is not None
+            and pending.claim.receipt_id is not None
+            and isinstance(outcome, Outcome)
+        ],
+    )
 
 
 def refused(check: Callable[..., object], *args: Any, **kwargs: Any) -> bool:

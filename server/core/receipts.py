@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Insert, select
+from sqlalchemy import Insert, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -62,6 +62,8 @@ class Claim:
     now: datetime
     receipt_id: int | None = None
     session: Session | None = None
+    # Its acknowledgement is sealed into the receipt, in the command's own transaction.
+    sealed: bool = False
 
     @property
     def key(self) -> str:
@@ -155,7 +157,43 @@ def _insert(connection: Connection, claims: dict[tuple[int, str], Claim], sessio
 def give_back(claim: Claim | None) -> None:
     """Forget a receipt whose writes were rolled back: a retry runs the command again."""
     if claim is not None:
-        claim.receipt_id, claim.session = None, None
+        claim.receipt_id, claim.session, claim.sealed = None, None, False
+
+
+_RECEIPTS = table_of(CommandReceipt)
+# Built once (docs/performance.md); Core statements, as a batch's rows need no ORM objects.
+_SEAL = (
+    update(_RECEIPTS)
+    .where(_RECEIPTS.c.id == bindparam("receipt_id"))
+    .values(reply=bindparam("sealed"))
+)
+_FORGET_OLD = delete(_RECEIPTS).where(
+    _RECEIPTS.c.participant_id.in_(bindparam("senders", expanding=True)),
+    _RECEIPTS.c.created_at < bindparam("before"),
+)
+
+
+def seal_all(tx: Session, answered: Sequence[tuple[Claim, dict[str, Any]]]) -> None:
+    """Seal each acknowledgement into its taken receipt, and forget its sender's receipts
+    older than `KEEP`."""
+    if not answered:
+        return
+    tx.execute(
+        _SEAL,
+        [
+            {"receipt_id": claim.receipt_id, "sealed": seal(claim.command_id, reply)}
+            for claim, reply in answered
+        ],
+    )
+    tx.execute(
+        _FORGET_OLD,
+        {
+            "senders": sorted({claim.participant_id for claim, _ in answered}),
+            "before": min(claim.now for claim, _ in answered) - KEEP,
+        },
+    )
+    for claim, _ in answered:
+        claim.sealed = True
 
 
 def earlier_reply(core: Core, claim: Claim) -> dict[str, Any]:

@@ -64,6 +64,10 @@ class Outcome:
     notices: list[Notice] = field(default_factory=list)
     recounts: list[Recount] = field(default_factory=list)
 
+    def acknowledgement(self) -> dict[str, Any]:
+        """What the sender is answered, and a repeat of the command after it."""
+        return {"ok": True, **self.reply}
+
 
 Follower = Callable[["UnitOfWork", list[LoggedEvent]], None]
 
