@@ -21,7 +21,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import false, func, select, update
+from sqlalchemy import bindparam, false, func, select, update
 from sqlalchemy.orm import Session
 
 from server.core import event_log
@@ -86,25 +86,27 @@ def check(core: Core, consultation_id: int, thresholds: Thresholds) -> list[Logg
         return event_log.append(tx, consultation, None, drafts, now)
 
 
-def _flags_about(tx: Session, consultation_id: int) -> dict[str, list[IntegrityFlag]]:
-    flags: dict[str, list[IntegrityFlag]] = {}
-    for flag in tx.scalars(
-        select(IntegrityFlag)
-        .where(IntegrityFlag.consultation_id == consultation_id)
-        .order_by(IntegrityFlag.id)
-    ):
-        flags.setdefault(f"{flag.kind}|{flag.subject}", []).append(flag)
-    return flags
+# Whom each flag names, about what: columns, not flags (every tick of a vote reads them).
+_NAMED = select(IntegrityFlag.kind, IntegrityFlag.subject, IntegrityFlag.participant_ids).where(
+    IntegrityFlag.consultation_id == bindparam("consultation_id")
+)
+
+
+def _named_by_subject(tx: Session, consultation_id: int) -> dict[str, set[int]]:
+    """Everyone the consultation's flags name, by `kind|subject`."""
+    named: dict[str, set[int]] = {}
+    for kind, subject, people in tx.execute(_NAMED, {"consultation_id": consultation_id}):
+        named.setdefault(f"{kind}|{subject}", set()).update(map(int, people))
+    return named
 
 
 def _news(tx: Session, consultation_id: int, signals: Iterable[Signal]) -> bool:
     """Whether any signal names someone no flag about its subject names yet."""
-    flags = _flags_about(tx, consultation_id)
-    for signal in signals:
-        known = _covered(flags.get(f"{signal.kind}|{signal.subject}", []))
-        if set(signal.members) - known:
-            return True
-    return False
+    named = _named_by_subject(tx, consultation_id)
+    return any(
+        set(signal.members) - named.get(f"{signal.kind}|{signal.subject}", set())
+        for signal in signals
+    )
 
 
 def _covered(flags: Iterable[IntegrityFlag]) -> set[int]:

@@ -166,10 +166,11 @@ def identical_ballots(
         .where(Poll.consultation_id == consultation_id, Ballot.cast_at >= since)
         .where(Participant.joined_at >= since - new)  # new when they voted, at the least
     ).all()
-    rows = [row for row in found if row[4] >= row[3] - new]  # by attendees new then
-    answers = {(row[0], answer_key(row[1])): row[1] for row in rows}
+    # By attendees new then; each keyed once (a tick during a vote reads its every ballot).
+    keyed = [((row[0], answer_key(row[1])), row) for row in found if row[4] >= row[3] - new]
+    answers = {key: row[1] for key, row in keyed}
     bursts = _grouped_bursts(
-        [((row[0], answer_key(row[1])), row[2], row[3]) for row in rows],
+        [(key, row[2], row[3]) for key, row in keyed],
         thresholds.identical_seconds,
         thresholds.identical_voters,
     )
