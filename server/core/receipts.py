@@ -173,6 +173,29 @@ _FORGET_OLD = delete(_RECEIPTS).where(
 )
 
 
+_USED = select(_RECEIPTS.c.participant_id, _RECEIPTS.c.command_key).where(
+    _RECEIPTS.c.participant_id.in_(bindparam("people", expanding=True)),
+    _RECEIPTS.c.command_key.in_(bindparam("keys", expanding=True)),
+)
+
+
+def used_before(tx: Session, claims: Sequence[Claim | None]) -> list[bool]:
+    """Whether each claim's command id was used before: its command, sent again, is
+    answered as the first was (`take` raises `Repeated`), not refused anew. None: no id."""
+    sent = [claim for claim in claims if claim is not None]
+    if not sent:
+        return [False] * len(claims)
+    rows = tx.execute(
+        _USED,
+        {
+            "people": sorted({claim.participant_id for claim in sent}),
+            "keys": sorted({claim.key for claim in sent}),
+        },
+    )
+    used = {(participant_id, key) for participant_id, key in rows}
+    return [claim is not None and (claim.participant_id, claim.key) in used for claim in claims]
+
+
 def seal_all(tx: Session, answered: Sequence[tuple[Claim, dict[str, Any]]]) -> None:
     """Seal each acknowledgement into its taken receipt, and forget its sender's receipts
     older than `KEEP`."""

@@ -6,6 +6,7 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
+from server.core import receipts
 from server.core.errors import DomainError
 from server.core.group_commit import Pending
 from server.features.questions import service as questions
@@ -80,6 +81,38 @@ def test_every_vote_of_a_batch_ends_as_it_would_alone(core, c):
     assert votes_for(core, open_question) == sorted([fan.participant_id, early.participant_id])
     assert [r.key for r in outcomes[0].recounts] == [open_question]
     assert [e.type for e in outcomes[0].events] == ["question_voted"]
+
+
+def test_votes_sent_again_are_refused_without_a_savepoint_each(core, c, statements):
+    """A burst's repeats are refused in bulk, with the single path's own refusal: on the
+    single path each took a savepoint of its own."""
+    question = asked(core, c, c.join(), "Who funds the regional centre?")
+    crowd = [c.join() for _ in range(5)]
+    votes.vote_all(core.store, [sent(v, question) for v in crowd])
+    statements.clear()
+
+    outcomes = votes.vote_all(core.store, [sent(v, question) for v in crowd])
+
+    assert [(o.code, o.message) for o in outcomes] == [
+        ("already_voted", "You have already voted for this question.")
+    ] * 5
+    assert not [s for s in statements if s.startswith("SAVEPOINT")]
+    assert votes_for(core, question) == sorted(v.participant_id for v in crowd)
+
+
+def test_a_vote_sent_again_with_its_first_command_id_is_answered_as_then(core, c):
+    question = asked(core, c, c.join(), "Who funds the regional centre?")
+    fan = c.join()
+    command_id = "upvote-0123456789abcdef"
+    first = receipts.Claim(fan.participant_id, "vote_question", command_id, NOW)
+    votes.vote(core.taking(first), fan, question)
+    again = receipts.Claim(fan.participant_id, "vote_question", command_id, NOW)
+
+    (outcome,) = votes.vote_all(
+        core.store, [Pending(VoteCommand(fan, question, NOW, WIRING.followers), again)]
+    )
+
+    assert isinstance(outcome, receipts.Repeated)  # the registry answers with the first ack
 
 
 def test_an_id_no_database_can_hold_is_an_unknown_question_and_fails_no_other_vote(core, c):

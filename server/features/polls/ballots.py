@@ -4,11 +4,12 @@ When a poll opens, most attendees vote within seconds. Ballots therefore go
 through a group commit (core/group_commit.py): those waiting for one
 consultation are committed together. Within a batch, *first* ballots — nearly
 all of a burst — are checked in memory against rows loaded once per batch and
-written with one INSERT for the ballots and one for their log events. Any
-other ballot (a changed answer, a resend, a second tab, or one that will be
-refused) goes through `_cast_one`, the rules of a single ballot, in its own
-savepoint: the bulk path only ever takes the case it is sure of, and every
-refusal is the single path's own.
+written with one INSERT for the ballots and one for their log events; the
+answer an earlier batch recorded, sent again (from a second tab, say), is
+answered unchanged there too. Any other ballot (a changed answer, a voter's
+second in one batch, or one that will be refused) goes through `_cast_one`,
+the rules of a single ballot, in its own savepoint: the bulk path only ever
+takes the cases it is sure of, and every refusal is the single path's own.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def cast_ballot(core: Core, viewer: Viewer, poll_id: Any, answer: Any) -> Outcom
 
 def cast_all(store: Store, batch: Sequence[Pending[BallotCommand]]) -> list[Any]:
     """Commit a batch of ballots of one consultation: an `Outcome` or an error for each."""
-    return bulk_then_each(store, batch, _cast_first_ballots, _cast_one)
+    return bulk_then_each(store, batch, _ballots_in_bulk, _cast_one)
 
 
 def _cast_one(tx: Session, command: BallotCommand) -> Outcome:
@@ -127,21 +128,35 @@ def _logged(poll_id: int, outcome: str) -> EventDraft:
 
 
 @dataclass(frozen=True)
-class _First:
+class _Taken:
+    """A ballot the bulk path takes: a first one (CAST), or the answer an earlier batch
+    recorded sent again (UNCHANGED: nothing written)."""
+
     index: int
     actor: Participant
     poll: Poll
     answer: Any
     now: datetime
+    outcome: str = CAST
 
 
-def _cast_first_ballots(
+def _ballots_in_bulk(
     tx: Session, consultation: Consultation, batch: Sequence[Pending[BallotCommand]]
 ) -> dict[int, Outcome]:
-    """Write, in bulk, the batch's ballots that are surely first ballots; their outcomes."""
-    firsts = _first_ballots(tx, consultation, batch)
-    if not firsts:
-        return {}
+    """The outcomes of the batch's ballots the bulk path is sure of: first ballots,
+    written in bulk, and resends, answered as the single path answers them."""
+    taken = _taken_ballots(tx, consultation, batch)
+    firsts = [t for t in taken if t.outcome == CAST]
+    outcomes = _cast(tx, consultation, firsts) if firsts else {}
+    for resent in (t for t in taken if t.outcome == UNCHANGED):
+        outcomes[resent.index] = _recorded(
+            resent.poll, resent.actor.id, resent.answer, UNCHANGED, [], False
+        )
+    return outcomes
+
+
+def _cast(tx: Session, consultation: Consultation, firsts: list[_Taken]) -> dict[int, Outcome]:
+    """Write first ballots: one INSERT for the ballots, one for their log events."""
     tx.execute(
         insert(table_of(Ballot)),
         [
@@ -170,26 +185,27 @@ def _cast_first_ballots(
     }
 
 
-def _first_ballots(
+def _taken_ballots(
     tx: Session, consultation: Consultation, batch: Sequence[Pending[BallotCommand]]
-) -> list[_First]:
-    """The ballots the bulk path may write: valid, and their voter's first in this poll."""
+) -> list[_Taken]:
+    """The ballots the bulk path may take: valid, and their voter's first in this poll, or
+    the answer an earlier batch recorded sent again (from a second tab, say): on the
+    single path each took a savepoint of its own (docs/performance.md, step 26)."""
     ballots = [pending.command for pending in batch]
     actors = rows_by_id(tx, Participant, {b.viewer.participant_id for b in ballots})
     polls = rows_by_id(tx, Poll, {b.poll_id for b in ballots if as_id(b.poll_id) is not None})
     rows = tx.execute(
-        select(Ballot.poll_id, Ballot.participant_id).where(
+        select(Ballot.poll_id, Ballot.participant_id, Ballot.answer).where(
             Ballot.poll_id.in_(list(polls)), Ballot.participant_id.in_(list(actors))
         )
     )
-    voted = {(poll_id, participant_id) for poll_id, participant_id in rows}
-    firsts = []
+    stored = {(poll_id, participant_id): answer for poll_id, participant_id, answer in rows}
+    seen: set[tuple[int, int]] = set()  # voters in polls an earlier ballot here may write
+    taken = []
     for index, ballot in enumerate(ballots):
         actor = actors.get(ballot.viewer.participant_id)
         poll = polls.get(ballot.poll_id) if as_id(ballot.poll_id) is not None else None
         if actor is None or poll is None or poll.consultation_id != consultation.id:
-            continue
-        if (poll.id, actor.id) in voted:
             continue
         if refused(check_actor, tx, consultation, actor, {ATTENDEE}):
             continue
@@ -199,8 +215,14 @@ def _first_ballots(
             answer = rules.parse_answer(definition_of(poll), ballot.answer)
         except DomainError:
             continue
-        voted.add((poll.id, actor.id))
-        firsts.append(_First(index, actor, poll, answer, ballot.now))
+        pair = (poll.id, actor.id)
+        if pair in seen:  # the second of a voter's ballots in one batch: in order, alone
+            continue
+        seen.add(pair)
+        if pair not in stored:
+            taken.append(_Taken(index, actor, poll, answer, ballot.now))
+        elif stored[pair] == answer:
+            taken.append(_Taken(index, actor, poll, answer, ballot.now, UNCHANGED))
     # Their receipts, in one INSERT: a repeated command id leaves the bulk path.
-    taken = receipts.take_all(tx, [batch[first.index].claim for first in firsts])
-    return [first for first, ok in zip(firsts, taken, strict=True) if ok]
+    receipts_taken = receipts.take_all(tx, [batch[t.index].claim for t in taken])
+    return [t for t, ok in zip(taken, receipts_taken, strict=True) if ok]

@@ -4,8 +4,10 @@ Like ballots (features/polls/ballots.py), votes go through a group commit: those
 waiting for one consultation are committed together. A batch's *first* votes —
 by someone who has not voted for that question, for a question open to votes —
 are checked in memory and written with one INSERT for the votes and one for
-their log events; any other vote, and every withdrawal, goes through the rules
-of a single vote in its own savepoint, which give every refusal.
+their log events, and a vote an earlier batch recorded, sent again, is refused
+there with the single path's own refusal (`already_voted`); any other vote, and
+every withdrawal, goes through the rules of a single vote in its own
+savepoint, which give every other refusal.
 """
 
 from __future__ import annotations
@@ -73,8 +75,12 @@ def _vote_one(tx: Session, command: VoteCommand) -> Outcome:
     question = find_question(tx, uow.consultation, command.question_id)
     rules.check_votable(question.state, own=question.author_id == uow.actor.id)
     if not _insert_vote(tx, question.id, uow.actor.id, command.now):
-        raise Conflict("already_voted", N_("You have already voted for this question."))
+        raise _already_voted()
     return _voted(question, uow.log([_logged(question, uow.actor)]))
+
+
+def _already_voted() -> Conflict:
+    return Conflict("already_voted", N_("You have already voted for this question."))
 
 
 def _logged(question: Question, actor: Participant) -> EventDraft:
@@ -110,11 +116,13 @@ class _First:
 
 def _first_votes_in_bulk(
     tx: Session, consultation: Consultation, batch: Sequence[Pending[VoteCommand]]
-) -> dict[int, Outcome]:
-    """Write, in bulk, the batch's votes that are surely first votes; their outcomes."""
-    firsts = _first_votes(tx, consultation, batch)
+) -> dict[int, Any]:
+    """Write, in bulk, the batch's votes that are surely first votes; their outcomes, and
+    the refusal of each vote an earlier batch recorded, sent again."""
+    firsts, repeated = _first_votes(tx, consultation, batch)
+    outcomes: dict[int, Any] = {index: _already_voted() for index in repeated}
     if not firsts:
-        return {}
+        return outcomes
     tx.execute(
         insert(table_of(QuestionVote)),
         [
@@ -125,16 +133,17 @@ def _first_votes_in_bulk(
     logged = event_log.append_each(
         tx, consultation, [(f.actor, _logged(f.question, f.actor), f.now) for f in firsts]
     )
-    return {
-        first.index: _voted(first.question, [event])
-        for first, event in zip(firsts, logged, strict=True)
-    }
+    for first, event in zip(firsts, logged, strict=True):
+        outcomes[first.index] = _voted(first.question, [event])
+    return outcomes
 
 
 def _first_votes(
     tx: Session, consultation: Consultation, batch: Sequence[Pending[VoteCommand]]
-) -> list[_First]:
-    """The votes the bulk path may write: valid, and their voter's first for that question."""
+) -> tuple[list[_First], list[int]]:
+    """The votes the bulk path may write (valid, their voter's first for that question),
+    and those it may refuse: a vote an earlier batch recorded, sent again (on the single
+    path each took a savepoint of its own: docs/performance.md, step 26)."""
     commands = [pending.command for pending in batch]
     actors = rows_by_id(tx, Participant, {c.viewer.participant_id for c in commands})
     wanted = {as_id(c.question_id) for c in commands} - {None}
@@ -145,25 +154,35 @@ def _first_votes(
             QuestionVote.participant_id.in_(list(actors)),
         )
     )
-    voted = {(question_id, participant_id) for question_id, participant_id in rows}
-    firsts = []
+    stored = {(question_id, participant_id) for question_id, participant_id in rows}
+    seen: set[tuple[int, int]] = set()  # voters on questions an earlier vote here may write
+    firsts, repeated = [], []
     for index, command in enumerate(commands):
         actor = actors.get(command.viewer.participant_id)
         question = questions.get(as_id(command.question_id))
         if actor is None or question is None or question.consultation_id != consultation.id:
-            continue
-        if (question.id, actor.id) in voted:
             continue
         if refused(check_actor, tx, consultation, actor, {ATTENDEE}):
             continue
         own = question.author_id == actor.id
         if question.state == rules.HIDDEN or refused(rules.check_votable, question.state, own=own):
             continue
-        voted.add((question.id, actor.id))
-        firsts.append(_First(index, actor, question, command.now))
-    # Their receipts, in one INSERT: a repeated command id leaves the bulk path.
+        pair = (question.id, actor.id)
+        if pair in seen:  # a voter's second vote in one batch: in order, alone
+            continue
+        seen.add(pair)
+        if pair in stored:
+            repeated.append(index)
+        else:
+            firsts.append(_First(index, actor, question, command.now))
+    # Their receipts, in one INSERT: a repeated command id leaves the bulk path, and so
+    # does a vote sent again with the id it was first sent with (answered as then).
     taken = receipts.take_all(tx, [batch[first.index].claim for first in firsts])
-    return [first for first, ok in zip(firsts, taken, strict=True) if ok]
+    resent = receipts.used_before(tx, [batch[index].claim for index in repeated])
+    return (
+        [first for first, ok in zip(firsts, taken, strict=True) if ok],
+        [index for index, used in zip(repeated, resent, strict=True) if not used],
+    )
 
 
 def withdraw_vote(core: Core, viewer: Viewer, question_id: Any) -> Outcome:
