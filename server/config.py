@@ -64,7 +64,7 @@ class Config:
     # person back within it is neither logged leaving nor arriving.
     presence_grace: float = 10.0
     # Seconds an audience's events may be held to go as one message (core/emitter.py).
-    event_window: float = 0.1
+    event_window: float = 0.25
     # Seconds a command may wait for PostgreSQL (connect, statement, lock) before
     # it is answered `try_again` (core/store.py).
     database_timeout: float = 5.0
@@ -97,7 +97,7 @@ class Config:
             trusted_proxies=int(env.get("TRUSTED_PROXIES", "0")),
             tally_interval=float(env.get("TALLY_INTERVAL", "0.25")),
             tally_room_rate=int(env.get("TALLY_ROOM_RATE", "8000")),
-            event_window=float(env.get("EVENT_WINDOW", "0.1")),
+            event_window=float(env.get("EVENT_WINDOW", "0.25")),
             presence_grace=float(env.get("PRESENCE_GRACE", "10")),
             database_timeout=float(env.get("DATABASE_TIMEOUT", "5")),
             metrics_token=env.get("METRICS_TOKEN") or None,

@@ -8,9 +8,10 @@ Tallies (vote counts, presence) are state, not events: they carry absolute
 values, so a missed one is repaired by the next.
 
 An audience's messages are paced (`Pacer`, one per application: `core.pacer`):
-the first goes at once, and what follows within the window goes as one message
-at its end. A crowd asking questions at once would otherwise send every attendee
-a message per question.
+the first goes at once, and what the crowd's own commands log within the window
+goes as one message at its end. A crowd asking questions at once would otherwise
+send every attendee a message per question. What staff or the server's clock
+log goes at once, with whatever the window held before it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import rooms
-from .events import LoggedEvent, Payload
+from .events import ATTENDEE, LoggedEvent, Payload
 from .socket import socketio
 
 if TYPE_CHECKING:
@@ -38,8 +39,10 @@ def publish(core: Core, events: Iterable[LoggedEvent]) -> None:
     send per recipient: one message per command instead of one per event. An
     audience that sees none of them gets nothing.
     """
+    events = list(events)
+    at_once = any(event.actor_role != ATTENDEE for event in events)
     for (consultation_id, role), envelopes in _by_audience(core, events).items():
-        core.pacer.send(rooms.audience(consultation_id, role), envelopes)
+        core.pacer.send(rooms.audience(consultation_id, role), envelopes, at_once=at_once)
 
 
 def _by_audience(core: Core, events: Iterable[LoggedEvent]) -> dict[tuple[int, str], list[Payload]]:
@@ -62,13 +65,15 @@ class _Room:
 
 
 class Pacer:
-    """At most one `events` message per room per `window` seconds, none delayed needlessly.
+    """At most one message of the crowd's events per room per `window` seconds, none
+    delayed needlessly.
 
     Leading edge and trailing edge: a message to a room quiet for a window goes
-    at once, so a moderator's action is never held back; messages following it
-    within the window are held and sent together, in seq order, when it ends.
-    Under a burst every attendee gets one message per window, whatever the rate
-    of commands; with `window` 0 every message goes at once.
+    at once; messages following it within the window are held and sent together,
+    in seq order, when it ends. Under a burst every attendee gets one message per
+    window, whatever the rate of commands; with `window` 0 every message goes at
+    once. A message sent `at_once` (a moderator's action) is never held back: it
+    goes now, with what the window held, as one message in seq order.
 
     `clock` reads seconds and `sleep` waits for some (tests give a clock of their own).
     """
@@ -85,14 +90,17 @@ class Pacer:
         self._lock = threading.Lock()
         self._rooms: dict[str, _Room] = {}
 
-    def send(self, room: str, envelopes: list[Payload]) -> None:
+    def send(self, room: str, envelopes: list[Payload], at_once: bool = False) -> None:
         if self.window <= 0:
             socketio.emit("events", envelopes, to=room)
             return
         with self._lock:
             state = self._rooms.setdefault(room, _Room())
             now = self._clock()
-            held = bool(state.waiting) or now - state.last_sent < self.window
+            held = not at_once and (bool(state.waiting) or now - state.last_sent < self.window)
+            if at_once and state.waiting:  # the window's flush then finds nothing to send
+                envelopes = sorted(state.waiting + envelopes, key=lambda envelope: envelope["seq"])
+                state.waiting = []
             if held:
                 if not state.waiting:  # the first held: its flush goes at the window's end
                     socketio.start_background_task(self._flush, room, state.last_sent + self.window)
@@ -109,8 +117,10 @@ class Pacer:
             state = self._rooms.setdefault(room, _Room())
             envelopes = sorted(state.waiting, key=lambda envelope: envelope["seq"])
             state.waiting = []
-            state.last_sent = self._clock()
-        socketio.emit("events", envelopes, to=room)
+            if envelopes:
+                state.last_sent = self._clock()
+        if envelopes:
+            socketio.emit("events", envelopes, to=room)
 
 
 def push_state(consultation_id: int, roles: Iterable[str], name: str, data: Any) -> None:

@@ -112,3 +112,28 @@ def test_a_burst_reaches_each_attendee_as_one_message_per_window_in_seq_order(
     assert rest == [["question_asked"] * 5]
     seqs = [e["seq"] for e in watcher.get_received()]  # nothing more came
     assert seqs == []
+
+
+def test_a_moderators_action_is_not_held_and_takes_the_held_questions_along(
+    paced, app_consultation, clock
+):
+    """The window paces the crowd's own commands; staff's go at once, after what the
+    window held, as one message in seq order, and the window's end then sends nothing."""
+    c = app_consultation
+    moderator, watcher = paced(c.moderator_token), paced(c.join_with_token()[1])
+    command(moderator, "set_question_settings", moderation="post", min_interval_seconds=0)
+    askers = [paced(c.join_with_token()[1]) for _ in range(3)]
+    clock.advance(WINDOW)
+    events_messages(watcher)
+
+    for index, asker in enumerate(askers):
+        command(asker, "ask_question", text=f"Question number {index}?")
+    first = events_messages(watcher)
+    command(moderator, "next_item")
+    at_once = events_messages(watcher)
+    clock.advance(WINDOW)
+    after = next_events_messages(watcher, timeout=0.3)
+
+    assert first == [["question_asked"]]
+    assert at_once == [["question_asked"] * 2 + ["consultation_started", "item_started"]]
+    assert after == []
