@@ -186,7 +186,7 @@ def each_in_savepoint(store: Store, batch: Sequence[Pending[Callable[[Session], 
     """A `Commit` for commands given as `work(tx)`: each alone in its own savepoint."""
     with store.transaction() as tx:
         outcomes = [in_savepoint(tx, pending.command, pending.claim) for pending in batch]
-        seal_acknowledgements(tx, batch, outcomes)
+        _seal_acknowledgements(tx, batch, outcomes)
     return outcomes
 
 
@@ -216,7 +216,7 @@ def bulk_then_each(
             if outcomes[index] is None:
                 work = partial(_alone, single, pending.command)
                 outcomes[index] = in_savepoint(tx, work, pending.claim)
-        seal_acknowledgements(tx, batch, outcomes)
+        _seal_acknowledgements(tx, batch, outcomes)
     return outcomes
 
 
@@ -236,7 +236,7 @@ def in_savepoint(tx: Session, work: Callable[[Session], T], claim: receipts.Clai
         return error
 
 
-def seal_acknowledgements(tx: Session, batch: Sequence[Pending[Any]], outcomes: list[Any]) -> None:
+def _seal_acknowledgements(tx: Session, batch: Sequence[Pending[Any]], outcomes: list[Any]) -> None:
     """Seal the acknowledgement of each command sent with an id into its receipt, in the
     batch's own transaction: a repeat is answered from the commit on, and keeping it
     takes no second transaction (core/acknowledgements.py)."""
