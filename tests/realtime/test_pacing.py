@@ -79,6 +79,19 @@ def command(client, name, **payload):
     return ack
 
 
+def asking(paced, c, clock, askers):
+    """A moderator and a watching attendee, once `askers` attendees have asked at once
+    (questions post-moderated, the arrivals' own messages out of the window)."""
+    moderator, watcher = paced(c.moderator_token), paced(c.join_with_token()[1])
+    command(moderator, "set_question_settings", moderation="post", min_interval_seconds=0)
+    crowd = [paced(c.join_with_token()[1]) for _ in range(askers)]
+    clock.advance(WINDOW)
+    events_messages(watcher)
+    for index, asker in enumerate(crowd):
+        command(asker, "ask_question", text=f"Question number {index}?")
+    return moderator, watcher
+
+
 def test_a_command_after_a_quiet_window_reaches_everyone_at_once(paced, app_consultation, clock):
     c = app_consultation
     moderator, attendee = paced(c.moderator_token), paced(c.join_with_token()[1])
@@ -92,15 +105,7 @@ def test_a_command_after_a_quiet_window_reaches_everyone_at_once(paced, app_cons
 def test_a_burst_reaches_each_attendee_as_one_message_per_window_in_seq_order(
     paced, app_consultation, clock
 ):
-    c = app_consultation
-    moderator, watcher = paced(c.moderator_token), paced(c.join_with_token()[1])
-    command(moderator, "set_question_settings", moderation="post", min_interval_seconds=0)
-    askers = [paced(c.join_with_token()[1]) for _ in range(6)]
-    clock.advance(WINDOW)
-    events_messages(watcher)
-
-    for index, asker in enumerate(askers):
-        command(asker, "ask_question", text=f"Question number {index}?")
+    _, watcher = asking(paced, app_consultation, clock, askers=6)
     first = events_messages(watcher)
     clock.advance(WINDOW / 2)
     held = events_messages(watcher)
@@ -119,15 +124,7 @@ def test_a_moderators_action_is_not_held_and_takes_the_held_questions_along(
 ):
     """The window paces the crowd's own commands; staff's go at once, after what the
     window held, as one message in seq order, and the window's end then sends nothing."""
-    c = app_consultation
-    moderator, watcher = paced(c.moderator_token), paced(c.join_with_token()[1])
-    command(moderator, "set_question_settings", moderation="post", min_interval_seconds=0)
-    askers = [paced(c.join_with_token()[1]) for _ in range(3)]
-    clock.advance(WINDOW)
-    events_messages(watcher)
-
-    for index, asker in enumerate(askers):
-        command(asker, "ask_question", text=f"Question number {index}?")
+    moderator, watcher = asking(paced, app_consultation, clock, askers=3)
     first = events_messages(watcher)
     command(moderator, "next_item")
     at_once = events_messages(watcher)
