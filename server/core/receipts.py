@@ -25,6 +25,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Insert, bindparam, delete, select, update
@@ -65,8 +66,9 @@ class Claim:
     # Its acknowledgement is sealed into the receipt, in the command's own transaction.
     sealed: bool = False
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """The command id as the database keeps it: hashed once, read by every step."""
         return hashlib.sha256(self.command_id.encode()).hexdigest()
 
     def take(self, tx: Session) -> None:
