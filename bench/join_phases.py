@@ -4,8 +4,10 @@
 process (threading mode, a fresh SQLite file, no join limits) and walks each
 attendee through what the attendee page does: the HTTP join, the Socket.IO
 connection (presence records the arrival), `sync` for a snapshot, then a
-dropped link, a reconnection and `sync` from the last seq (the catch-up), and
-what the ticker does once the first connection's presence grace has run out
+dropped link and a reconnection as the page makes it (`auth.sync` with the last
+seq: the catch-up comes with the connection), then `sync` from the last seq on
+it (what a client whose `synced` did not come asks: the catch-up), and what
+the ticker does once the first connection's presence grace has run out
 (`--grace`, PRESENCE_GRACE; with 0 the disconnect forgets it at once). It
 prints the CPU time (`time.process_time`) per attendee of each phase, then the
 snapshot's queries and CPU per part (`core.wiring.snapshot_parts`), then, as the
@@ -99,12 +101,17 @@ def attend(app: Flask, join_code: str, number: int, phases: Phases) -> Any:
     answer = phases.timed("sync", lambda: first.emit("sync", {}, callback=True))
     seq = answer["snapshot"]["seq"]
     phases.timed("disconnect", lambda: drop(first))
-    again = phases.timed("reconnect", lambda: socketio.test_client(app, auth={"token": token}))
+    again = phases.timed(
+        "reconnect",
+        lambda: socketio.test_client(app, auth={"token": token, "since": seq, "sync": True}),
+    )
+    synced = again.get_received()[0]
     caught_up = phases.timed("catch_up", lambda: again.emit("sync", {"since": seq}, callback=True))
     # The first connection's presence row, held for the grace: what the ticker will do.
     phases.timed("forget", lambda: presence.leave_held(app.extensions["baraza"]))
-    if not caught_up.get("ok") or "events" not in caught_up:
-        raise RuntimeError(f"the catch-up was not a list of events: {caught_up}")
+    for answer in (synced["args"][0], caught_up):
+        if synced["name"] != "synced" or not answer.get("ok") or "events" not in answer:
+            raise RuntimeError(f"the catch-up was not a list of events: {synced}, {caught_up}")
     return again
 
 

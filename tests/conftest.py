@@ -120,6 +120,16 @@ def core(store: Store, clock: Clock) -> Core:
 @pytest.fixture
 def statements(core: Core) -> Iterator[list[str]]:
     """The SQL statements `core`'s store runs from now on."""
+    yield from _recording(core)
+
+
+@pytest.fixture
+def app_statements(app_core: Core) -> Iterator[list[str]]:
+    """The SQL statements the application's store runs from now on."""
+    yield from _recording(app_core)
+
+
+def _recording(core: Core) -> Iterator[list[str]]:
     ran: list[str] = []
 
     def record(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, Row, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from .errors import N_, DomainError, Forbidden, NotFound
@@ -45,22 +45,50 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-# The statements of the way in, built once: building one costs more CPU than running it
-# (docs/performance.md, "What a statement costs").
-_BY_TOKEN = select(Participant).where(Participant.token_hash == bindparam("digest"))
+# Who holds a token (or an id), whether their access still stands, and what else the way
+# in needs of their consultation: one Core statement, built once (docs/performance.md,
+# "What a statement costs"). Every connection and reconnection runs it.
+def standing_query(*columns: Any) -> Select[*tuple[Any, ...]]:
+    """A person's standing (see `check_standing`) with `columns` of their consultation."""
+    return (
+        select(
+            Participant.id,
+            Participant.consultation_id,
+            Participant.role,
+            Participant.token_hash,
+            Participant.banned_at,
+            Participant.invitation_id,
+            Invitation.revoked_at.label("invitation_revoked_at"),
+            Invitation.id.label("invitation_found"),
+            Participant.role_link_id,
+            RoleLink.revoked_at.label("link_revoked_at"),
+            RoleLink.id.label("link_found"),
+            *columns,
+        )
+        .join(Consultation, Consultation.id == Participant.consultation_id)
+        .outerjoin(Invitation, Invitation.id == Participant.invitation_id)
+        .outerjoin(RoleLink, RoleLink.id == Participant.role_link_id)
+    )
+
+
+_BY_TOKEN = standing_query(Consultation.join_code).where(
+    Participant.token_hash == bindparam("digest")
+)
+_BY_ID = standing_query().where(Participant.id == bindparam("id"))
 _LOCKED = select(Consultation).where(Consultation.id == bindparam("id")).with_for_update()
 
 
-def find_participant(tx: Session, token: object) -> Participant:
-    """The participant holding `token`, if their access still stands."""
+def _holder(connection: Connection, token: object) -> Row[Any]:
+    """The standing of the participant holding `token` (`standing_query`, with the
+    consultation's join code), if their access still stands."""
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         raise Forbidden("invalid_token", N_("This link or session is not valid."))
     digest = hash_token(token)
-    participant = tx.scalar(_BY_TOKEN, {"digest": digest})
-    if participant is None or not hmac.compare_digest(participant.token_hash, digest):
+    row = connection.execute(_BY_TOKEN, {"digest": digest}).first()
+    if row is None or not hmac.compare_digest(row.token_hash, digest):
         raise Forbidden("invalid_token", N_("This link or session is not valid."))
-    check_link_standing(tx, participant)
-    return participant
+    check_standing(row)
+    return row
 
 
 def ban_refusal() -> Forbidden:
@@ -71,16 +99,40 @@ def ban_refusal() -> Forbidden:
 
 def check_link_standing(tx: Session, participant: Participant) -> None:
     """Refuse a participant whose staff link or invitation was revoked."""
-    if participant.invitation_id is not None:
-        invitation = tx.get(Invitation, participant.invitation_id)
-        if invitation is None or invitation.revoked_at is not None:
-            if participant.banned_at is not None:
-                raise ban_refusal()
-            raise Forbidden("invitation_revoked", N_("This invitation has been revoked."))
-    if participant.role_link_id is None:
-        return
-    link = tx.get(RoleLink, participant.role_link_id)
-    if link is None or link.revoked_at is not None:
+    invitation = (
+        None if participant.invitation_id is None else tx.get(Invitation, participant.invitation_id)
+    )
+    link = None if participant.role_link_id is None else tx.get(RoleLink, participant.role_link_id)
+    _refuse_fallen(
+        invited=participant.invitation_id is not None,
+        invitation_stands=invitation is not None and invitation.revoked_at is None,
+        banned=participant.banned_at is not None,
+        linked=participant.role_link_id is not None,
+        link_stands=link is not None and link.revoked_at is None,
+    )
+
+
+def check_standing(row: Row[Any]) -> None:
+    """`check_link_standing` for a row of `standing_query`."""
+    _refuse_fallen(
+        invited=row.invitation_id is not None,
+        invitation_stands=row.invitation_found is not None and row.invitation_revoked_at is None,
+        banned=row.banned_at is not None,
+        linked=row.role_link_id is not None,
+        link_stands=row.link_found is not None and row.link_revoked_at is None,
+    )
+
+
+def _refuse_fallen(
+    *, invited: bool, invitation_stands: bool, banned: bool, linked: bool, link_stands: bool
+) -> None:
+    """The rule both checks apply: a revoked invitation (a ban revokes it too), a
+    revoked staff link."""
+    if invited and not invitation_stands:
+        if banned:
+            raise ban_refusal()
+        raise Forbidden("invitation_revoked", N_("This invitation has been revoked."))
+    if linked and not link_stands:
         raise Forbidden("link_revoked", N_("This link has been revoked; ask for the new one."))
 
 
@@ -98,22 +150,20 @@ def identify(core: Core, token: object, join_code: object = None) -> Viewer:
     """
     if token is None:
         raise Forbidden("not_authenticated", N_("Join the consultation first."))
-    with core.store.reading() as tx:
-        participant = find_participant(tx, token)
-        if join_code is not None:
-            consultation = tx.get_one(Consultation, participant.consultation_id)
-            if consultation.join_code != normalise_join_code(join_code):
-                raise Forbidden("forbidden", N_("This link is for another consultation."))
-        return viewer_of(participant)
+    with core.store.reading_rows() as connection:
+        row = _holder(connection, token)
+    if join_code is not None and row.join_code != normalise_join_code(join_code):
+        raise Forbidden("forbidden", N_("This link is for another consultation."))
+    return Viewer(row.consultation_id, row.id, row.role)
 
 
 def confirm(core: Core, viewer: Viewer) -> None:
     """Refuse a viewer whose access ended after it connected (its link revoked)."""
-    with core.store.reading() as tx:
-        participant = tx.get(Participant, viewer.participant_id)
-        if participant is None:
-            raise Forbidden("invalid_token", N_("This link or session is not valid."))
-        check_link_standing(tx, participant)
+    with core.store.reading_rows() as connection:
+        row = connection.execute(_BY_ID, {"id": viewer.participant_id}).first()
+    if row is None:
+        raise Forbidden("invalid_token", N_("This link or session is not valid."))
+    check_standing(row)
 
 
 def open_command(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, Row, insert, select
 from sqlalchemy.orm import Session
 
 from .base import table_of
@@ -79,7 +80,10 @@ def _row(event: LoggedEvent) -> dict[str, object]:
     return row
 
 
-def to_logged(row: Event, *, chatham: bool = False) -> LoggedEvent:
+_EVENTS = table_of(Event)  # read as rows, not objects: a catch-up may replay hundreds
+
+
+def to_logged(row: Event | Row[Any], *, chatham: bool = False) -> LoggedEvent:
     """A logged row as an event to send; `chatham`: its consultation is under the rule now."""
     return LoggedEvent(
         consultation_id=row.consultation_id,
@@ -96,7 +100,7 @@ def to_logged(row: Event, *, chatham: bool = False) -> LoggedEvent:
 
 
 def events_since(
-    tx: Session,
+    tx: Session | Connection,
     consultation_id: int,
     since: int,
     *,
@@ -105,8 +109,8 @@ def events_since(
     chatham: bool = False,
 ) -> Sequence[LoggedEvent]:
     """Events after `since`, oldest first, at most `limit`; `chatham`: see `to_logged`."""
-    query = select(Event).where(Event.consultation_id == consultation_id, Event.seq > since)
+    query = select(_EVENTS).where(Event.consultation_id == consultation_id, Event.seq > since)
     if public_only:
         query = query.where(Event.visibility == PUBLIC)
-    rows = tx.scalars(query.order_by(Event.seq).limit(limit))
+    rows = tx.execute(query.order_by(Event.seq).limit(limit))
     return [to_logged(row, chatham=chatham) for row in rows]

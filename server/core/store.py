@@ -13,7 +13,7 @@ from typing import Any, Protocol
 import psycopg2
 import psycopg2.extensions
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
@@ -148,7 +148,10 @@ class Receipt(Protocol):
 
 
 class Store:
-    """Hands out sessions: `transaction()` for commands, `reading()` for snapshots.
+    """Hands out sessions: `transaction()` for commands, `reading()` for snapshots;
+    and, for the way in that every connection and reconnection runs, bare connections
+    (`reading_rows()`, `writing_rows()`): a Core statement on one costs half what it
+    costs in a session (docs/performance.md, "What a statement costs").
 
     A command sent with an id runs with a copy (`taking(receipt)`) whose write
     transactions take its receipt, so the command's effect and its receipt
@@ -174,6 +177,7 @@ class Store:
         )
         self._writer = sessionmaker(writer, expire_on_commit=False)
         self._reader = sessionmaker(reader, expire_on_commit=False)
+        self._writer_engine, self._reader_engine = writer, reader
         self.shared = self
 
     def taking(self, receipt: Receipt | None) -> Store:
@@ -201,6 +205,20 @@ class Store:
         """A consistent read: one snapshot of the database for the whole block."""
         with _unavailable_on_disconnect(), self._reader() as session, session.begin():
             yield session
+
+    @contextmanager
+    def reading_rows(self) -> Iterator[Connection]:
+        """`reading()` on a bare connection, for Core statements only."""
+        with _unavailable_on_disconnect(), self._reader_engine.connect() as connection:
+            with connection.begin():
+                yield connection
+
+    @contextmanager
+    def writing_rows(self) -> Iterator[Connection]:
+        """`transaction()` on a bare connection, for Core statements only; it takes no
+        command's receipt (`taking`): for what is not a command (presence, say)."""
+        with _unavailable_on_disconnect(), self._writer_engine.begin() as connection:
+            yield connection
 
     def ping(self) -> None:
         """Ask the database for an answer now; `try_again` if it gives none in time."""

@@ -86,21 +86,52 @@ def on_connect(auth: Any = None) -> bool:
     join_room(rooms.person(viewer.participant_id))
     if is_present_view(auth):
         join_room(rooms.audience(viewer.consultation_id, rooms.PRESENT_VIEWS))
+    synced = arrive(core, viewer, auth)
+    # What this worker holds, so that it can record it in presence again if the
+    # others forgot it (cluster.py, `rejoin`).
+    core.held[current_sid()] = viewer
+    if synced is not None:
+        # Sent before Socket.IO's own CONNECT: the client holds it until `connect`.
+        emit("synced", synced)
+    return True
+
+
+def arrive(core: Core, viewer: Viewer, auth: Any) -> dict[str, Any] | None:
+    """Record the connection in presence; with `auth.sync`, `sync`'s answer to send with it.
+
+    A person back through the worker that holds their dropped connection takes its
+    row over (`presence.take_over`); the catch-up sent with the connection reads the
+    link's standing, so it is the takeover's confirmation too: one read fewer on the
+    way back (docs/performance.md)."""
+    sid = current_sid()
+    since = auth.get("since") if isinstance(auth, dict) else None
+    syncing = isinstance(auth, dict) and auth.get("sync") is True
     try:
-        emitter.publish(core, presence.arrive(core, viewer, current_sid(), WORKER))
+        if syncing and presence.take_over(core, viewer, sid, WORKER):
+            return caught_up_or_leave(core, viewer, sid, since)
+        arrived = presence.arrive(core, viewer, sid, WORKER)
     except Forbidden as error:  # its link revoked since it was authenticated
         log.info("connection refused on arrival: %s", error.code)
         refuse(error)
     except DomainError:  # the database away: serve it; a page refused would not retry
-        log.warning("presence not recorded for %s", current_sid())
-    # What this worker holds, so that it can record it in presence again if the
-    # others forgot it (cluster.py, `rejoin`).
-    core.held[current_sid()] = viewer
-    core.tallies.mark(viewer.consultation_id, "presence")
-    if isinstance(auth, dict) and auth.get("sync") is True:
-        # Sent before Socket.IO's own CONNECT: the client holds it until `connect`.
-        emit("synced", state_since(core, viewer, auth.get("since")))
-    return True
+        log.warning("presence not recorded for %s", sid)
+    else:
+        emitter.publish(core, arrived)
+        if arrived:  # someone new is here: the head count changed
+            core.tallies.mark(viewer.consultation_id, "presence")
+    return state_since(core, viewer, since) if syncing else None
+
+
+def caught_up_or_leave(core: Core, viewer: Viewer, sid: str, since: Any) -> dict[str, Any]:
+    """`sync`'s answer after a takeover; a viewer whose link fell meanwhile is forgotten
+    and refused (`Forbidden` raised), as `presence.arrive` does."""
+    try:
+        return {"ok": True, **state(core, viewer, since)}
+    except Forbidden:
+        presence.leave(core, sid)
+        raise
+    except DomainError as error:
+        return commands.failure(error, translate_error)
 
 
 # Why a connection ended, when nobody ended it on purpose (Socket.IO's reasons).
@@ -175,11 +206,16 @@ def state_since(core: Core, viewer: Viewer, since: Any) -> dict[str, Any]:
     """`sync`'s answer: the events after `since` (a seq) when given, else a snapshot;
     refused to a viewer whose link was revoked since it connected (both read it)."""
     try:
-        if isinstance(since, int) and not isinstance(since, bool) and since >= 0:
-            return {"ok": True, **snapshots.catch_up(core, viewer, since)}
-        return {"ok": True, "snapshot": snapshots.snapshot(core, viewer)}
+        return {"ok": True, **state(core, viewer, since)}
     except DomainError as error:
         return commands.failure(error, translate_error)
+
+
+def state(core: Core, viewer: Viewer, since: Any) -> dict[str, Any]:
+    """What `sync` answers besides `ok`; raises what refuses it."""
+    if isinstance(since, int) and not isinstance(since, bool) and since >= 0:
+        return snapshots.catch_up(core, viewer, since)
+    return {"snapshot": snapshots.snapshot(core, viewer)}
 
 
 @socketio.on_client_event

@@ -8,8 +8,9 @@ client or the server closed on purpose is forgotten at once, as before.
 import pytest
 from sqlalchemy import select
 
-from server.core.models import Event
+from server.core.models import Connection, Event
 from server.core.socket import socketio
+from server.features.consultations import service as consultations
 from server.features.presence import service as presence
 
 
@@ -82,3 +83,69 @@ def test_a_client_that_says_goodbye_is_logged_gone_at_once(room, app_core, socke
         ("participant_left", "Amina"),
     ]
     assert len(app_core.departures) == 0
+
+
+def back_with_its_catch_up(socket_client, token, seq):
+    """Connect as the page does after a cut: `sync` and the last seq in the auth."""
+    return socket_client(token, sync=True, since=seq)
+
+
+def synced(client):
+    (answer,) = [m["args"][0] for m in client.get_received() if m["name"] == "synced"]
+    return answer
+
+
+def test_a_phone_back_through_the_same_worker_is_caught_up_in_three_statements(
+    room, app_core, socket_client, app_statements
+):
+    """Its token read with its standing, its row taken over, then its standing read again
+    with where the log stands: that read, after the takeover, is the takeover's check."""
+    _, token = room.join_with_token(display_name="Amina")
+    first = socket_client(token, sync=True)
+    seq = synced(first)["snapshot"]["seq"]
+    drop(first)
+    app_statements.clear()
+
+    answer = synced(back_with_its_catch_up(socket_client, token, seq))
+
+    assert (answer["ok"], answer["seq"], answer["events"]) == (True, seq, [])
+    queries = [s for s in app_statements if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
+    assert len(queries) == 3, queries
+    assert queries[1].startswith("UPDATE connections")
+
+
+def test_a_phone_back_after_its_link_was_revoked_during_the_takeover_is_refused_and_forgotten(
+    room, app_core, socket_client, monkeypatch
+):
+    """The race: authenticated just before the revocation, its row taken over just after."""
+    deputy = consultations.claim_link(app_core, room.moderator_link, {"display_name": "Deputy"})
+    first = socket_client(deputy.token, sync=True)
+    seq = synced(first)["snapshot"]["seq"]
+    drop(first)
+    take_over = presence.take_over
+
+    def revoked_meanwhile(*args):
+        consultations.reissue_links(app_core, room.join_code)
+        return take_over(*args)
+
+    monkeypatch.setattr(presence, "take_over", revoked_meanwhile)
+    again = back_with_its_catch_up(socket_client, deputy.token, seq)
+
+    assert not again.is_connected()
+    with app_core.store.reading() as tx:
+        rows = tx.scalars(select(Connection.sid).where(Connection.consultation_id == room.id))
+        assert rows.all() == []
+    assert presence_log(app_core, room.id)[-1] == ("participant_left", "Deputy")
+
+
+def test_a_phone_back_through_the_same_worker_pushes_no_head_count(room, app_core, socket_client):
+    """Nobody arrived: the count everyone sees is the same, so nothing is sent to them."""
+    _, token = room.join_with_token()
+    first = socket_client(token, sync=True)
+    seq = synced(first)["snapshot"]["seq"]
+    drop(first)
+    app_core.tallies.dirty.take()
+
+    back_with_its_catch_up(socket_client, token, seq)
+
+    assert app_core.tallies.dirty.take() == {}

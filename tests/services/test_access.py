@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from server.core.access import find_participant, hash_token
+from server.core.access import hash_token, identify
 from server.core.errors import DomainError
 from server.core.models import Participant, RoleLink
 from server.features.agenda import service as agenda
@@ -17,8 +17,9 @@ def test_joining_with_the_code_admits_an_attendee_with_their_profile(create_cons
         c.join_code.lower(),
         {"display_name": "Amina", "stakeholder_group": "civil_society", "country": "ng"},
     )
+    viewer = identify(core, admitted.token)
     with core.store.reading() as tx:
-        person = find_participant(tx, admitted.token)
+        person = tx.get(Participant, viewer.participant_id)
         assert (person.role, person.display_name, person.country) == ("attendee", "Amina", "NG")
     assert [e.type for e in admitted.events] == ["participant_joined"]
 
@@ -63,11 +64,11 @@ def test_a_staff_link_makes_its_holder_that_role(create_consultation, core):
     assert c.rapporteur().role == "rapporteur"
 
 
-@pytest.mark.parametrize("token", ["", "short", None, 42, "x" * 43])
+@pytest.mark.parametrize("token", ["", "short", 42, "x" * 43])
 def test_a_wrong_token_is_not_anyone(create_consultation, core, token):
     create_consultation()
-    with core.store.reading() as tx, pytest.raises(DomainError) as refused:
-        find_participant(tx, token)
+    with pytest.raises(DomainError) as refused:
+        identify(core, token)
     assert refused.value.code == "invalid_token"
 
 

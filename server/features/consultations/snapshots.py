@@ -12,10 +12,12 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+import sqlalchemy as sa
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from server.core.access import Viewer, check_link_standing
+from server.core import chatham
+from server.core.access import Viewer, check_link_standing, check_standing, standing_query
 from server.core.chatham import applies_to, nameless
 from server.core.errors import N_, NotFound
 from server.core.event_log import events_since
@@ -72,22 +74,32 @@ def snapshot(core: Core, viewer: Viewer) -> dict[str, Any]:
         return nameless(result) if viewer.role == ATTENDEE and applies_to(consultation) else result
 
 
+# The catch-up's first read: the viewer's standing and where the consultation's log stands,
+# in one statement on a bare connection (every reconnection runs it).
+_WHERE_THE_LOG_STANDS = standing_query(
+    Consultation.last_seq, Consultation.last_public_seq, Consultation.settings
+).where(Participant.id == bindparam("id"))
+
+
 def catch_up(core: Core, viewer: Viewer, since: int) -> dict[str, Any]:
     """Events after `since` if they are few, else a fresh snapshot."""
-    with core.store.reading() as tx:
-        consultation, _ = _standing(tx, viewer)
-        events = _missed(tx, consultation, viewer, since)
+    with core.store.reading_rows() as connection:
+        log = connection.execute(_WHERE_THE_LOG_STANDS, {"id": viewer.participant_id}).first()
+        if log is None:
+            raise NotFound("unknown_consultation", N_("This consultation does not exist."))
+        check_standing(log)
+        events = _missed(connection, log, viewer, since)
     if events is None:
         return {"snapshot": snapshot(core, viewer)}
     return {
-        "seq": consultation.last_seq,
+        "seq": log.last_seq,
         "server_time": core.now().isoformat(),
         "events": [event.envelope(viewer.role, core.wiring) for event in events],
     }
 
 
 def _missed(
-    tx: Session, consultation: Consultation, viewer: Viewer, since: int
+    connection: sa.Connection, log: Row[Any], viewer: Viewer, since: int
 ) -> Sequence[LoggedEvent] | None:
     """What the viewer missed since `since`, or None where a snapshot serves better.
 
@@ -95,18 +107,18 @@ def _missed(
     log fills with staff-only ballots, and an attendee back from a short drop is
     replayed the vote's few public events rather than sent a snapshot."""
     public_only = viewer.role == ATTENDEE
-    behind = consultation.last_seq - since
+    behind = log.last_seq - since
     if behind < 0 or behind > (SCAN_LIMIT if public_only else REPLAY_LIMIT):
         return None
-    if public_only and since >= consultation.last_public_seq:
+    if public_only and since >= log.last_public_seq:
         return []  # nothing public since: no need to read the log
     events = events_since(
-        tx,
-        consultation.id,
+        connection,
+        log.consultation_id,
         since,
         public_only=public_only,
         limit=REPLAY_LIMIT + 1,
-        chatham=applies_to(consultation),
+        chatham=chatham.applies(log.settings),
     )
     return None if len(events) > REPLAY_LIMIT else events
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from server.core import event_log
 from server.core.access import Viewer, check_link_standing, confirm, locked_consultation
+from server.core.base import table_of
 from server.core.chatham import applies_to
 from server.core.departures import Closed
 from server.core.errors import DomainError, Forbidden
@@ -56,8 +57,12 @@ class Departure:
 def arrive(core: Core, viewer: Viewer, sid: str, worker: str) -> list[LoggedEvent]:
     """Record a connection; the first one of a person logs their arrival. A person back
     through the worker that holds their dropped connection takes its row over."""
-    dropped = core.departures.take_of(viewer.participant_id)
-    if dropped is not None and _took_over(core, dropped, viewer, sid, worker):
+    if take_over(core, viewer, sid, worker):
+        try:
+            confirm(core, viewer)
+        except Forbidden:
+            leave(core, sid)
+            raise
         return []
     arrival = Arrival(viewer, sid, worker, core.now())
     events: list[LoggedEvent] = batched(core, viewer.consultation_id, arrival, arrive_all)
@@ -66,11 +71,10 @@ def arrive(core: Core, viewer: Viewer, sid: str, worker: str) -> list[LoggedEven
 
 # Built once: each connection and each reconnection runs them (docs/performance.md).
 _TAKE_OVER = (
-    update(Connection)
+    update(table_of(Connection))
     .where(Connection.sid == bindparam("dropped"))
     .values(sid=bindparam("sid"), worker=bindparam("worker"), connected_at=bindparam("at"))
     .returning(Connection.sid)
-    .execution_options(synchronize_session=False)
 )
 _CONNECTED = (
     select(Connection.participant_id)
@@ -79,30 +83,28 @@ _CONNECTED = (
 )
 
 
-def _took_over(core: Core, dropped: Closed, viewer: Viewer, sid: str, worker: str) -> bool:
-    """Give a dropped connection's presence row to the person's new one: the head count
-    is unchanged and nothing is logged, so the consultation's lock is not taken.
+def take_over(core: Core, viewer: Viewer, sid: str, worker: str) -> bool:
+    """Give the person's dropped connection, if this worker holds one, its presence row:
+    the head count is unchanged and nothing is logged, so the consultation's lock is
+    not taken. False if there is none, or its row is gone (forgotten meanwhile): the
+    connection then arrives as any does (`arrive`).
 
-    The link's standing is read after the commit: a revocation racing this either
-    finds the new sid when it drops the link's connections, or has committed before
-    the check and is refused here (its row then forgotten, as when a link is revoked).
-    False if the row is gone (forgotten meanwhile): the connection arrives as any does.
+    The caller reads the link's standing after this commits (`arrive` confirms it; a
+    connection's catch-up reads it anyway), and forgets the connection (`leave`) if it
+    fell: a revocation racing the takeover either finds the new sid when it drops the
+    link's connections, or has committed before that read and is refused there.
     """
+    dropped = core.departures.take_of(viewer.participant_id)
+    if dropped is None:
+        return False
     try:
-        with core.store.transaction() as tx:
+        with core.store.writing_rows() as connection:
             values = {"dropped": dropped.sid, "sid": sid, "worker": worker, "at": core.now()}
-            moved = tx.execute(_TAKE_OVER, values).all()
+            moved = connection.execute(_TAKE_OVER, values).all()
     except Exception:  # the database away: the dropped one is still to be forgotten
         core.departures.hold(dropped)
         raise
-    if not moved:
-        return False
-    try:
-        confirm(core, viewer)
-    except Forbidden:
-        leave(core, sid)
-        raise
-    return True
+    return bool(moved)
 
 
 def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
