@@ -22,7 +22,7 @@ from flask_socketio import emit, join_room
 from socketio import Server as SocketIOServer
 
 from server.core import commands, emitter, rooms
-from server.core.access import COOKIE, Viewer, identify
+from server.core.access import COOKIE, Viewer, hash_token, identify, normalise_join_code
 from server.core.errors import DomainError, Forbidden
 from server.core.events import ATTENDEE
 from server.core.runtime import Core, current_core
@@ -46,22 +46,38 @@ def current_viewer() -> Viewer | None:
     return Viewer(*stored) if stored else None
 
 
-def authenticate(auth: Any) -> Viewer:
-    """The viewer a connection speaks for, from its auth payload or its cookie;
-    with a `code`, only a participant of that consultation."""
+def credentials(auth: Any) -> tuple[Any, Any]:
+    """The token a connection offers (its auth's, else the cookie of the consultation
+    its `code` names) and that join code."""
     auth = auth if isinstance(auth, dict) else {}
     token = auth.get("token")
     code = auth.get("code")
     if token is None and isinstance(code, str) and len(code) <= 12:
         token = request.cookies.get(COOKIE.format(code=code.upper()))
-    viewer = identify(current_core(), token, code)
-    if is_present_view(auth):
-        return Viewer(viewer.consultation_id, viewer.participant_id, ATTENDEE)
-    return viewer
+    return token, code
+
+
+def welcome_back(core: Core, token: Any, code: Any, auth: Any) -> Viewer | None:
+    """The person back through the worker that holds their dropped connection, with the
+    token it was opened with, their row taken over and nothing read before
+    (`presence.returning`): only for a connection that asks for its catch-up, whose
+    read of the link's standing confirms it. None: the connection comes in as any."""
+    if not (is_syncing(auth) and isinstance(token, str)):
+        return None
+    try:
+        join_code = None if code is None else normalise_join_code(code)
+        return presence.returning(core, hash_token(token), join_code, current_sid(), WORKER)
+    except DomainError:  # a code that is no code, the database away: the usual way answers
+        return None
 
 
 def is_present_view(auth: Any) -> bool:
     return isinstance(auth, dict) and auth.get("view") == "present"
+
+
+def is_syncing(auth: Any) -> bool:
+    """Whether the client asks for `sync`'s answer with the connection (`synced`)."""
+    return isinstance(auth, dict) and auth.get("sync") is True
 
 
 def refuse(error: DomainError) -> NoReturn:
@@ -73,20 +89,26 @@ def refuse(error: DomainError) -> NoReturn:
 @socketio.on("connect")  # type: ignore[untyped-decorator]
 def on_connect(auth: Any = None) -> bool:
     """Anyone with a valid token: refuse the rest before they join any room."""
+    core = current_core()
+    token, code = credentials(auth)
+    returned = welcome_back(core, token, code, auth)
     try:
-        viewer = authenticate(auth)
+        viewer = returned or identify(core, token, code)
     except DomainError as error:
         log.info("connection refused: %s", error.code)
         refuse(error)
+    if is_present_view(auth):
+        viewer = Viewer(viewer.consultation_id, viewer.participant_id, ATTENDEE)
     session["viewer"] = (viewer.consultation_id, viewer.participant_id, viewer.role)
-    core = current_core()
+    # What it was opened with, for a dropped connection to be taken over by it.
+    session["token"] = hash_token(token) if isinstance(token, str) else ""
     config = current_app.config["BARAZA"]
     session["rate"] = commands.RateLimit(config.command_rate, config.command_burst, core.timer)
     join_room(rooms.audience(viewer.consultation_id, viewer.role))
     join_room(rooms.person(viewer.participant_id))
     if is_present_view(auth):
         join_room(rooms.audience(viewer.consultation_id, rooms.PRESENT_VIEWS))
-    synced = arrive(core, viewer, auth)
+    synced = arrive(core, viewer, auth, took_over=returned is not None)
     # What this worker holds, so that it can record it in presence again if the
     # others forgot it (cluster.py, `rejoin`).
     core.held[current_sid()] = viewer
@@ -96,18 +118,19 @@ def on_connect(auth: Any = None) -> bool:
     return True
 
 
-def arrive(core: Core, viewer: Viewer, auth: Any) -> dict[str, Any] | None:
-    """Record the connection in presence; with `auth.sync`, `sync`'s answer to send with it.
+def arrive(core: Core, viewer: Viewer, auth: Any, took_over: bool) -> dict[str, Any] | None:
+    """Record the connection in presence (unless it `took_over` its dropped row already);
+    with `auth.sync`, `sync`'s answer to send with it.
 
     A person back through the worker that holds their dropped connection takes its
-    row over (`presence.take_over`); the catch-up sent with the connection reads the
-    link's standing, so it is the takeover's confirmation too: one read fewer on the
-    way back (docs/performance.md)."""
+    row over (`presence.take_over`, `returning`); the catch-up sent with the connection
+    reads the link's standing, so it is the takeover's confirmation too: one read
+    fewer on the way back (docs/performance.md)."""
     sid = current_sid()
     since = auth.get("since") if isinstance(auth, dict) else None
-    syncing = isinstance(auth, dict) and auth.get("sync") is True
+    syncing = is_syncing(auth)
     try:
-        if syncing and presence.take_over(core, viewer, sid, WORKER):
+        if took_over or (syncing and presence.take_over(core, viewer, sid, WORKER)):
             return caught_up_or_leave(core, viewer, sid, since)
         arrived = presence.arrive(core, viewer, sid, WORKER)
     except Forbidden as error:  # its link revoked since it was authenticated
@@ -154,7 +177,9 @@ def on_disconnect(reason: str = "") -> None:
         return
     try:
         if reason in DROPPED:
-            consultation_id, events = presence.close(core, current_sid(), viewer)
+            consultation_id, events = presence.close(
+                core, current_sid(), viewer, session.get("token", "")
+            )
         else:
             consultation_id, events = presence.leave(core, current_sid())
     except DomainError:

@@ -12,6 +12,7 @@ from server.core.models import Connection, Event
 from server.core.socket import socketio
 from server.features.consultations import service as consultations
 from server.features.presence import service as presence
+from tests.conftest import new_consultation
 
 
 @pytest.fixture
@@ -95,10 +96,10 @@ def synced(client):
     return answer
 
 
-def test_a_phone_back_through_the_same_worker_is_caught_up_in_three_statements(
+def test_a_phone_back_through_the_same_worker_is_caught_up_in_two_statements(
     room, app_core, socket_client, app_statements
 ):
-    """Its token read with its standing, its row taken over, then its standing read again
+    """Its row taken over by a statement that checks its token, then its standing read
     with where the log stands: that read, after the takeover, is the takeover's check."""
     _, token = room.join_with_token(display_name="Amina")
     first = socket_client(token, sync=True)
@@ -110,26 +111,28 @@ def test_a_phone_back_through_the_same_worker_is_caught_up_in_three_statements(
 
     assert (answer["ok"], answer["seq"], answer["events"]) == (True, seq, [])
     queries = [s for s in app_statements if not s.startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
-    assert len(queries) == 3, queries
-    assert queries[1].startswith("UPDATE connections")
+    assert len(queries) == 2, queries
+    assert queries[0].startswith("UPDATE connections")
 
 
+@pytest.mark.parametrize(("view", "taking_over"), [(None, "returning"), ("present", "take_over")])
 def test_a_phone_back_after_its_link_was_revoked_during_the_takeover_is_refused_and_forgotten(
-    room, app_core, socket_client, monkeypatch
+    room, app_core, socket_client, monkeypatch, view, taking_over
 ):
-    """The race: authenticated just before the revocation, its row taken over just after."""
+    """The race: revoked just before its row is taken over, the way back with its token
+    alone (`returning`) or, as a present view, after being authenticated (`take_over`)."""
     deputy = consultations.claim_link(app_core, room.moderator_link, {"display_name": "Deputy"})
-    first = socket_client(deputy.token, sync=True)
+    first = socket_client(deputy.token, sync=True, view=view)
     seq = synced(first)["snapshot"]["seq"]
     drop(first)
-    take_over = presence.take_over
+    real = getattr(presence, taking_over)
 
     def revoked_meanwhile(*args):
         consultations.reissue_links(app_core, room.join_code)
-        return take_over(*args)
+        return real(*args)
 
-    monkeypatch.setattr(presence, "take_over", revoked_meanwhile)
-    again = back_with_its_catch_up(socket_client, deputy.token, seq)
+    monkeypatch.setattr(presence, taking_over, revoked_meanwhile)
+    again = socket_client(deputy.token, sync=True, since=seq, view=view)
 
     assert not again.is_connected()
     with app_core.store.reading() as tx:
@@ -149,3 +152,38 @@ def test_a_phone_back_through_the_same_worker_pushes_no_head_count(room, app_cor
     back_with_its_catch_up(socket_client, token, seq)
 
     assert app_core.tallies.dirty.take() == {}
+
+
+def test_a_token_back_with_another_consultations_code_is_refused_and_its_row_kept(
+    room, app_core, socket_client
+):
+    """The way back checks the join code as the first connection did."""
+    other = new_consultation(app_core, short_name="americas-2024")
+    _, token = room.join_with_token(display_name="Amina")
+    first = socket_client(token, sync=True)
+    seq = synced(first)["snapshot"]["seq"]
+    drop(first)
+
+    astray = socket_client(token, sync=True, since=seq, code=other.join_code)
+
+    assert not astray.is_connected()
+    assert len(app_core.departures) == 1  # still held, forgotten once the grace runs out
+    back = back_with_its_catch_up(socket_client, token, seq)
+    assert synced(back)["ok"] is True
+    assert len(app_core.departures) == 0
+
+
+@pytest.mark.parametrize(("view", "staff_event_sent"), [(None, True), ("present", False)])
+def test_a_moderator_back_through_the_same_worker_hears_as_the_view_asks(
+    room, app_core, socket_client, view, staff_event_sent
+):
+    first = socket_client(room.moderator_token, sync=True)
+    seq = synced(first)["snapshot"]["seq"]
+    drop(first)
+    room.join_with_token(display_name="Amina")  # participant_joined, for staff only
+
+    back = socket_client(room.moderator_token, sync=True, since=seq, view=view)
+
+    types = [e["type"] for e in synced(back)["events"]]
+    assert ("participant_joined" in types) is staff_event_sent
+    assert len(app_core.departures) == 0

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.core import event_log
@@ -76,6 +76,21 @@ _TAKE_OVER = (
     .values(sid=bindparam("sid"), worker=bindparam("worker"), connected_at=bindparam("at"))
     .returning(Connection.sid)
 )
+# The row taken over only if the token was the person's own and the role theirs, and,
+# with a join code, the code their consultation's (`returning`).
+_TAKE_OVER_AS = _TAKE_OVER.where(
+    exists().where(
+        Participant.id == Connection.participant_id,
+        Participant.token_hash == bindparam("token"),
+        Participant.role == bindparam("role"),
+    )
+)
+_TAKE_OVER_AS_OF = _TAKE_OVER_AS.where(
+    exists().where(
+        Consultation.id == Connection.consultation_id,
+        Consultation.join_code == bindparam("code"),
+    )
+)
 _CONNECTED = (
     select(Connection.participant_id)
     .where(Connection.participant_id.in_(bindparam("people", expanding=True)))
@@ -95,16 +110,46 @@ def take_over(core: Core, viewer: Viewer, sid: str, worker: str) -> bool:
     link's connections, or has committed before that read and is refused there.
     """
     dropped = core.departures.take_of(viewer.participant_id)
+    return dropped is not None and _moved(core, dropped, _TAKE_OVER, sid, worker, {})
+
+
+def returning(
+    core: Core, token: str, join_code: str | None, sid: str, worker: str
+) -> Viewer | None:
+    """`take_over` for a connection not yet authenticated, opened with the token (a
+    digest) of a dropped connection this worker holds: the statement that takes the
+    row over checks the token, the role and the join code (None: not asked) itself,
+    so the way back reads nothing before it. The viewer back, or None (no such
+    connection, or a check failed): the connection then comes in as any does. The
+    caller reads the standing after it, as after `take_over`."""
+    dropped = core.departures.take_opened_with(token)
     if dropped is None:
-        return False
+        return None
+    checks = {"token": token, "role": dropped.role, "code": join_code}
+    statement = _TAKE_OVER_AS if join_code is None else _TAKE_OVER_AS_OF
+    if not _moved(core, dropped, statement, sid, worker, checks):
+        core.departures.hold(dropped)  # still to forget, or to take over the usual way
+        return None
+    return Viewer(dropped.consultation_id, dropped.participant_id, dropped.role)
+
+
+def _moved(
+    core: Core,
+    dropped: Closed,
+    statement: Any,
+    sid: str,
+    worker: str,
+    checks: dict[str, Any],
+) -> bool:
+    """Whether `statement` moved the dropped connection's row to `sid` (`checks`: the
+    values of what else it checks)."""
+    values = {"dropped": dropped.sid, "sid": sid, "worker": worker, "at": core.now(), **checks}
     try:
         with core.store.writing_rows() as connection:
-            values = {"dropped": dropped.sid, "sid": sid, "worker": worker, "at": core.now()}
-            moved = connection.execute(_TAKE_OVER, values).all()
+            return bool(connection.execute(statement, values).all())
     except Exception:  # the database away: the dropped one is still to be forgotten
         core.departures.hold(dropped)
         raise
-    return bool(moved)
 
 
 def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
@@ -161,12 +206,18 @@ def _refused(
     return refused
 
 
-def close(core: Core, sid: str, viewer: Viewer) -> tuple[int | None, list[LoggedEvent]]:
+def close(
+    core: Core, sid: str, viewer: Viewer, token: str = ""
+) -> tuple[int | None, list[LoggedEvent]]:
     """A connection dropped: forget it, or with a grace (core/departures.py) hold it,
-    still present, for `leave_due` to forget once the grace runs out."""
+    still present, for `leave_due` to forget once the grace runs out; `token`, the
+    digest of the token it was opened with, lets that token take it over (`returning`)."""
     if core.departures.grace <= 0:
         return leave(core, sid)
-    core.departures.hold(Closed(sid, viewer.consultation_id, viewer.participant_id, core.now()))
+    at = core.now()
+    core.departures.hold(
+        Closed(sid, viewer.consultation_id, viewer.participant_id, at, token, viewer.role)
+    )
     return None, []
 
 
