@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
+from server.core.access import hash_token
 from server.core.departures import Departures
 from server.core.errors import DomainError, Forbidden
 from server.core.models import Connection, Event
@@ -240,3 +241,37 @@ def test_a_takeover_the_database_could_not_take_leaves_the_dropped_connection_to
 
     assert [e.type for e in presence.leave_due(core)] == ["participant_left"]
     assert rows_of(core, c.id) == ["bola-phone"]
+
+
+def test_a_person_back_with_the_token_of_their_dropped_connection_takes_its_row_over(
+    create_consultation, core
+):
+    """Nothing read first: the statement that takes the row over checks the token."""
+    c = create_consultation()
+    amina, token = c.join_with_token(display_name="Amina")
+    presence.arrive(core, amina, f"{c.id}-amina-wifi", "worker-1")
+    presence.close(core, f"{c.id}-amina-wifi", amina, hash_token(token))
+
+    back = presence.returning(core, hash_token(token), c.join_code, f"{c.id}-amina-4g", "w-1")
+
+    assert back == amina
+    assert rows_of(core, c.id) == ["amina-4g"]
+    assert len(core.departures) == 0
+
+
+@pytest.mark.parametrize("astray", ["another person's token", "another consultation's code"])
+def test_a_takeover_whose_checks_fail_takes_nothing_over_and_keeps_the_dropped_one(
+    create_consultation, core, astray
+):
+    c = create_consultation()
+    amina, token = c.join_with_token(display_name="Amina")
+    _, bolas = c.join_with_token(display_name="Bola")
+    presence.arrive(core, amina, f"{c.id}-amina-wifi", "worker-1")
+    held = hash_token(bolas) if astray == "another person's token" else hash_token(token)
+    presence.close(core, f"{c.id}-amina-wifi", amina, held)
+    code = create_consultation().join_code if astray == "another consultation's code" else None
+
+    assert presence.returning(core, held, code, f"{c.id}-amina-4g", "worker-1") is None
+
+    assert rows_of(core, c.id) == ["amina-wifi"]
+    assert len(core.departures) == 1  # forgotten once the grace runs out
