@@ -7,6 +7,7 @@ from typing import Any
 
 import flask
 import flask_socketio
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from server import metrics
 
@@ -22,8 +23,30 @@ ClientEventHandler = Callable[..., Any]
 SOCKETIO_PATH = "/socket.io"
 
 
+def is_socketio(request: flask.Request) -> bool:
+    """Whether a request (a context) is Socket.IO's: no HTTP request there reaches Flask."""
+    return bool(request.environ.get("PATH_INFO", "").startswith(SOCKETIO_PATH))
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie session, not opened for a Socket.IO event.
+
+    Flask-SocketIO gives each connection a session of its own (`flask.session` in a
+    handler), copied from the cookie's when the connection opens, and no handler
+    reads what the cookie holds (the CSRF token is the forms'). Opening it still
+    verified the cookie's signature and decoded it on every event: 35 of a context's
+    57 µs where the browser holds one (docs/performance.md, step 31).
+    """
+
+    def open_session(self, app: flask.Flask, request: flask.Request) -> SecureCookieSession | None:
+        if is_socketio(request):
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 class Flask(flask.Flask):
-    """Flask, where the request context of a Socket.IO event is not routed.
+    """Flask, where the request context of a Socket.IO event is not routed, and its
+    cookie session not opened (`CookieSessions`).
 
     Flask-SocketIO handles every event in a request context made from the connection's
     handshake. Flask would bind it to the URL map and match its URL, which no route
@@ -34,8 +57,10 @@ class Flask(flask.Flask):
     nothing to match, nothing raised.
     """
 
+    session_interface = CookieSessions()
+
     def create_url_adapter(self, request: flask.Request | None) -> Any:
-        if request is not None and request.environ.get("PATH_INFO", "").startswith(SOCKETIO_PATH):
+        if request is not None and is_socketio(request):
             return None
         return super().create_url_adapter(request)
 

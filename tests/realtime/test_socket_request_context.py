@@ -1,11 +1,16 @@
 """Flask-SocketIO handles every Socket.IO event in a request context made from the
 connection's handshake. Its URL (/socket.io/) is one no route serves, so routing it
-is work for nothing on every event, and left an error in a reference cycle."""
+is work for nothing on every event, and left an error in a reference cycle; and
+each connection keeps a session of its own, so opening the browser's signed cookie
+session was work for nothing too."""
 
 from typing import Any
 
 import pytest
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.routing import MapAdapter
+
+from tests.conftest import form_data
 
 
 @pytest.fixture
@@ -38,3 +43,48 @@ def test_pages_and_the_api_are_still_routed(app, app_consultation, url_matches):
     assert app.test_client().get(address).status_code == 200
 
     assert url_matches == [address]
+
+
+@pytest.fixture
+def cookie_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each signed cookie session Flask reads from now on (the real one, counted)."""
+    reads: list[str] = []
+    loads = URLSafeTimedSerializer.loads
+
+    def counted(serializer: URLSafeTimedSerializer, *args: Any, **kwargs: Any) -> Any:
+        reads.append("session")
+        return loads(serializer, *args, **kwargs)
+
+    monkeypatch.setattr(URLSafeTimedSerializer, "loads", counted)
+    return reads
+
+
+def browser_on_the_join_page(app, consultation):
+    """A browser that opened the join page: its cookie session holds the form token,
+    and it sends it with everything, the Socket.IO handshake included."""
+    browser = app.test_client()
+    form_data(browser, f"/j/{consultation.join_code}")
+    assert browser.get_cookie("session") is not None
+    return browser
+
+
+def test_socket_events_do_not_read_the_browsers_cookie_session(
+    app, socket_client, app_consultation, cookie_reads
+):
+    browser = browser_on_the_join_page(app, app_consultation)
+    _, token = app_consultation.join_with_token(display_name="Awa")
+    cookie_reads.clear()
+
+    client = socket_client(token, browser=browser, sync=True)
+    assert client.emit("ask_question", {"text": "Who keeps the evidence?"}, callback=True)["ok"]
+
+    assert cookie_reads == []
+
+
+def test_pages_still_read_it(app, app_consultation, cookie_reads):
+    browser = browser_on_the_join_page(app, app_consultation)
+    cookie_reads.clear()
+
+    assert browser.get(f"/j/{app_consultation.join_code}").status_code == 200
+
+    assert cookie_reads == ["session"]
