@@ -34,7 +34,7 @@ class CookieSessions(SecureCookieSessionInterface):
     Flask-SocketIO gives each connection a session of its own (`flask.session` in a
     handler), copied from the cookie's when the connection opens, and no handler
     reads what the cookie holds (the CSRF token is the forms'). Opening it still
-    verified the cookie's signature and decoded it on every event: 35 of a context's
+    verified the cookie's signature and decoded it on every event: 48 of a context's
     57 µs where the browser holds one (docs/performance.md, step 31).
     """
 
