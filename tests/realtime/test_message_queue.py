@@ -71,7 +71,10 @@ def test_a_worker_that_could_not_publish_tries_again_a_second_later_however_busy
     assert queue._publish({"n": 4}) == 0
 
 
-def test_lost_messages_are_repaired_once_the_worker_hears_the_queue_again(core, redis_server):
+def test_lost_messages_are_repaired_once_the_worker_hears_the_queue_again(core, redis_server, app):
+    """`app`: the repair's emits need the Socket.IO server a worker has; without one made
+    in this process, the repair failed whenever the shared PostgreSQL database held
+    another test's attended consultation to replay."""
     queue = MessageQueue(redis_server.url, f"test-{uuid.uuid4().hex[:8]}")
     membership = Membership(core, redis_client(redis_server.url), "test", queue)
     redis_server.stop()
