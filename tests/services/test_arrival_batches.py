@@ -3,12 +3,12 @@
 from datetime import UTC, datetime
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from server.core.access import identify
 from server.core.errors import DomainError
 from server.core.group_commit import Pending
-from server.core.models import Consultation, Event
+from server.core.models import Connection, Consultation, Event
 from server.features.consultations import service as consultations
 from server.features.presence import service as presence
 from server.features.presence.service import Arrival, Departure
@@ -70,6 +70,35 @@ def test_a_batch_of_connections_logs_each_persons_first_and_counts_heads(create_
         [],
     ]
     assert peak_of(core, c.id) == 3
+
+
+def test_a_batch_of_connections_is_written_as_rows_not_objects(create_consultation, core):
+    """A crowd's first connections write one presence row each, built as rows, not as
+    objects for the session to flush (docs/performance.md, step 32)."""
+    c = create_consultation()
+    amina, bola = c.join(display_name="Amina"), c.join(display_name="Bola")
+    built = []
+
+    def made(target, _args, _kwargs):
+        built.append(target)
+
+    event.listen(Connection, "init", made)
+    presence.arrive_all(
+        core.store, [arrival(amina, f"{c.id}-amina-phone"), arrival(bola, f"{c.id}-bola-laptop")]
+    )
+    event.remove(Connection, "init", made)
+
+    assert built == []
+    with core.store.reading() as tx:
+        rows = tx.execute(
+            select(Connection.sid, Connection.participant_id, Connection.worker)
+            .where(Connection.consultation_id == c.id)
+            .order_by(Connection.sid)
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        (f"{c.id}-amina-phone", amina.participant_id, "worker-1"),
+        (f"{c.id}-bola-laptop", bola.participant_id, "worker-1"),
+    ]
 
 
 def test_a_batch_of_departures_logs_each_persons_last_once(create_consultation, core):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, func, or_, select, update
+from sqlalchemy import bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.core import event_log
@@ -76,6 +76,7 @@ _TAKE_OVER = (
     .values(sid=bindparam("sid"), worker=bindparam("worker"), connected_at=bindparam("at"))
     .returning(Connection.sid)
 )
+_RECORD = insert(table_of(Connection))  # rows, not objects: each arrival writes one
 # The row taken over only if the token was the person's own and the role theirs, and,
 # with a join code, the code their consultation's (`returning`).
 _TAKE_OVER_AS = _TAKE_OVER.where(
@@ -161,18 +162,19 @@ def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
         refused = _refused(tx, people, arrivals)
         here = _connected(tx, people)
         present = present_count(tx, consultation.id)
-        tx.add_all(
-            Connection(
-                sid=a.sid,
-                consultation_id=consultation.id,
-                participant_id=a.viewer.participant_id,
-                worker=a.worker,
-                connected_at=a.now,
-            )
+        recorded = [
+            {
+                "sid": a.sid,
+                "consultation_id": consultation.id,
+                "participant_id": a.viewer.participant_id,
+                "worker": a.worker,
+                "connected_at": a.now,
+            }
             for index, a in enumerate(arrivals)
             if index not in refused
-        )
-        tx.flush()
+        ]
+        if recorded:
+            tx.execute(_RECORD, recorded)
         logged: list[tuple[int, Participant, EventDraft, datetime]] = []
         for index, arrival in enumerate(arrivals):
             person = people[arrival.viewer.participant_id]
