@@ -90,15 +90,8 @@ def test_a_batch_of_connections_is_written_as_rows_not_objects(create_consultati
 
     assert built == []
     with core.store.reading() as tx:
-        rows = tx.execute(
-            select(Connection.sid, Connection.participant_id, Connection.worker)
-            .where(Connection.consultation_id == c.id)
-            .order_by(Connection.sid)
-        ).all()
-    assert [tuple(row) for row in rows] == [
-        (f"{c.id}-amina-phone", amina.participant_id, "worker-1"),
-        (f"{c.id}-bola-laptop", bola.participant_id, "worker-1"),
-    ]
+        query = select(Connection.participant_id).where(Connection.consultation_id == c.id)
+        assert sorted(tx.scalars(query)) == sorted([amina.participant_id, bola.participant_id])
 
 
 def test_a_batch_of_departures_logs_each_persons_last_once(create_consultation, core):
