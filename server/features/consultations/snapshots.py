@@ -16,9 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from server.core import chatham
 from server.core.access import Viewer, check_link_standing, check_standing, standing_query
-from server.core.chatham import applies_to, nameless
+from server.core.chatham import applies, applies_to, nameless
 from server.core.errors import N_, NotFound
 from server.core.event_log import events_since
 from server.core.events import ATTENDEE, LoggedEvent
@@ -118,7 +117,7 @@ def _missed(
         since,
         public_only=public_only,
         limit=REPLAY_LIMIT + 1,
-        chatham=chatham.applies(log.settings),
+        chatham=applies(log.settings),
     )
     return None if len(events) > REPLAY_LIMIT else events
 
