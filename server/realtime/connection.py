@@ -57,16 +57,16 @@ def credentials(auth: Any) -> tuple[Any, Any]:
     return token, code
 
 
-def welcome_back(core: Core, token: Any, code: Any, auth: Any) -> Viewer | None:
+def welcome_back(core: Core, digest: str, code: Any, auth: Any) -> Viewer | None:
     """The person back through the worker that holds their dropped connection, with the
-    token it was opened with, their row taken over and nothing read before
-    (`presence.returning`): only for a connection that asks for its catch-up, whose
-    read of the link's standing confirms it. None: the connection comes in as any."""
-    if not (is_syncing(auth) and isinstance(token, str)):
+    token it was opened with (`digest`, its hash), their row taken over and nothing read
+    before (`presence.returning`): only for a connection that asks for its catch-up,
+    whose read of the link's standing confirms it. None: the connection comes in as any."""
+    if not (is_syncing(auth) and digest):
         return None
     try:
         join_code = None if code is None else normalise_join_code(code)
-        return presence.returning(core, hash_token(token), join_code, current_sid(), WORKER)
+        return presence.returning(core, digest, join_code, current_sid(), WORKER)
     except DomainError:  # a code that is no code, the database away: the usual way answers
         return None
 
@@ -91,7 +91,10 @@ def on_connect(auth: Any = None) -> bool:
     """Anyone with a valid token: refuse the rest before they join any room."""
     core = current_core()
     token, code = credentials(auth)
-    returned = welcome_back(core, token, code, auth)
+    # What it is opened with, hashed: for it to take over a dropped connection opened
+    # with the same, and for one to take it over when it drops.
+    digest = hash_token(token) if isinstance(token, str) else ""
+    returned = welcome_back(core, digest, code, auth)
     try:
         viewer = returned or identify(core, token, code)
     except DomainError as error:
@@ -100,8 +103,7 @@ def on_connect(auth: Any = None) -> bool:
     if is_present_view(auth):
         viewer = Viewer(viewer.consultation_id, viewer.participant_id, ATTENDEE)
     session["viewer"] = (viewer.consultation_id, viewer.participant_id, viewer.role)
-    # What it was opened with, for a dropped connection to be taken over by it.
-    session["token"] = hash_token(token) if isinstance(token, str) else ""
+    session["token"] = digest
     config = current_app.config["BARAZA"]
     session["rate"] = commands.RateLimit(config.command_rate, config.command_burst, core.timer)
     join_room(rooms.audience(viewer.consultation_id, viewer.role))
