@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from functools import partial
 from typing import Any, NoReturn, cast
 
 from flask import current_app, request, session
@@ -151,12 +152,12 @@ def caught_up_or_leave(core: Core, viewer: Viewer, sid: str, since: Any) -> dict
     """`sync`'s answer after a takeover; a viewer whose link fell meanwhile is forgotten
     and refused (`Forbidden` raised), as `presence.arrive` does."""
     try:
-        return {"ok": True, **state(core, viewer, since)}
-    except Forbidden:
-        presence.leave(core, sid)
+        answer = presence.after_takeover(core, sid, partial(state, core, viewer, since))
+    except Forbidden:  # `arrive` refuses the connection
         raise
-    except DomainError as error:
+    except DomainError as error:  # the database away: answered, as `sync` is
         return commands.failure(error, translate_error)
+    return {"ok": True, **answer}
 
 
 # Why a connection ended, when nobody ended it on purpose (Socket.IO's reasons).

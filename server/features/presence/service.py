@@ -9,10 +9,11 @@ consultation's lock while holding a pooled database connection.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -38,6 +39,8 @@ from server.core.store import Store
 from server.features.consultations.service import public_profile
 from server.features.consultations.snapshots import present_count
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Arrival:
@@ -58,11 +61,7 @@ def arrive(core: Core, viewer: Viewer, sid: str, worker: str) -> list[LoggedEven
     """Record a connection; the first one of a person logs their arrival. A person back
     through the worker that holds their dropped connection takes its row over."""
     if take_over(core, viewer, sid, worker):
-        try:
-            confirm(core, viewer)
-        except Forbidden:
-            leave(core, sid)
-            raise
+        after_takeover(core, sid, partial(confirm, core, viewer))
         return []
     arrival = Arrival(viewer, sid, worker, core.now())
     events: list[LoggedEvent] = batched(core, viewer.consultation_id, arrival, arrive_all)
@@ -105,13 +104,24 @@ def take_over(core: Core, viewer: Viewer, sid: str, worker: str) -> bool:
     not taken. False if there is none, or its row is gone (forgotten meanwhile): the
     connection then arrives as any does (`arrive`).
 
-    The caller reads the link's standing after this commits (`arrive` confirms it; a
-    connection's catch-up reads it anyway), and forgets the connection (`leave`) if it
-    fell: a revocation racing the takeover either finds the new sid when it drops the
-    link's connections, or has committed before that read and is refused there.
+    The caller reads the link's standing after this commits, through `after_takeover`
+    (`arrive` confirms it; a connection's catch-up reads it anyway): a revocation
+    racing the takeover either finds the new sid when it drops the link's
+    connections, or has committed before that read and is refused there.
     """
     dropped = core.departures.take_of(viewer.participant_id)
     return dropped is not None and _moved(core, dropped, _TAKE_OVER, sid, worker, {})
+
+
+def after_takeover(core: Core, sid: str, read: Callable[[], T]) -> T:
+    """Run `read`, which reads the link's standing after a takeover committed
+    (`take_over`, `returning`): a connection whose link fell meanwhile is forgotten,
+    and the refusal raised."""
+    try:
+        return read()
+    except Forbidden:
+        leave(core, sid)
+        raise
 
 
 def returning(
