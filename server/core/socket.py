@@ -65,6 +65,27 @@ class Flask(flask.Flask):
         return super().create_url_adapter(request)
 
 
+def wait_without_timers(engineio_server: Any) -> None:
+    """Engine.IO's sockets wait for their next packet without a timer.
+
+    A socket's writer waits for each packet with `get(timeout=ping_interval +
+    ping_timeout)`. Under eventlet and gevent every timed wait arms a timer on the
+    hub and cancels it when the packet comes, a few microseconds and five objects for
+    the collector per message sent, the timer kept in the hub's heap until it is
+    compacted (docs/performance.md, step 33). The timeout ends no wait that would not
+    end anyway: a live connection is sent a ping every `ping_interval`, and closing a
+    socket, whoever closes it (its client, the server, or Engine.IO's monitor of
+    clients that stopped answering pings), puts the `None` that ends the wait.
+    """
+    timed: type[Any] = type(engineio_server.create_queue())
+
+    class Untimed(timed):  # type: ignore[misc]
+        def get(self, block: bool = True, timeout: float | None = None) -> Any:
+            return super().get(block)
+
+    engineio_server.create_queue = Untimed
+
+
 class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
     """Flask-SocketIO, where a client's event named like a lifecycle event is just an event.
 
@@ -79,9 +100,11 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         self.client_event_handler: ClientEventHandler | None = None
 
     def init_app(self, app: Any, **kwargs: Any) -> None:
-        """Flask-SocketIO's, then count every message its Engine.IO server sends."""
+        """Flask-SocketIO's, then count every message its Engine.IO server sends, and
+        let its sockets wait without timers."""
         super().init_app(app, **kwargs)
         metrics.count_sent_messages(self.server.eio)
+        wait_without_timers(self.server.eio)
 
     def on_client_event(self, handler: ClientEventHandler) -> ClientEventHandler:
         """Register `handler(name, *args)` for every event a client sends."""
