@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Row, bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from server.core.access import Viewer, check_link_standing, check_standing, standing_query
 from server.core.chatham import applies, applies_to, nameless
@@ -42,12 +42,26 @@ SCAN_LIMIT = 20 * REPLAY_LIMIT
 SnapshotPart = Callable[[Session, Consultation, Viewer, datetime], Mapping[str, object]]
 
 
+# The snapshot's first read: the consultation with its agenda, and the person, in one
+# statement (three before: each costs a round of SQLAlchemy's work, docs/performance.md).
+_CONSULTATION_AND_PERSON = (
+    select(Consultation, Participant)
+    .join(Participant, Participant.consultation_id == Consultation.id)
+    .where(
+        Consultation.id == bindparam("consultation_id"),
+        Participant.id == bindparam("participant_id"),
+    )
+    .options(joinedload(Consultation.items))
+)
+
+
 def _standing(tx: Session, viewer: Viewer) -> tuple[Consultation, Participant]:
     """The viewer's consultation and person, refused if their link no longer stands."""
-    consultation = tx.get(Consultation, viewer.consultation_id)
-    me = tx.get(Participant, viewer.participant_id)
-    if consultation is None or me is None:
+    values = {"consultation_id": viewer.consultation_id, "participant_id": viewer.participant_id}
+    found = tx.execute(_CONSULTATION_AND_PERSON, values).unique().first()
+    if found is None:
         raise NotFound("unknown_consultation", N_("This consultation does not exist."))
+    consultation, me = found
     check_link_standing(tx, me)
     return consultation, me
 

@@ -211,15 +211,18 @@ def polls_snapshot(
     polls = tx.scalars(_POLLS, {"consultation_id": consultation.id}).all()
     if not staff:
         polls = [poll for poll in polls if poll.state != rules.DRAFT]
-    present = attendees_present(tx, consultation.id)
+    shown = [
+        poll
+        for poll in polls
+        if poll.state != rules.DRAFT
+        and (staff or rules.results_public(poll.visibility, poll.state))
+    ]
+    # The turnout is read only for results to show: most joins see none (docs/performance.md).
+    present = attendees_present(tx, consultation.id) if shown else 0
     results: dict[str, Any] = {}
-    for poll in polls:
-        if poll.state == rules.DRAFT:
-            continue
-        if staff:
-            results[str(poll.id)] = _tallied(tx, poll, present).staff
-        elif rules.results_public(poll.visibility, poll.state):
-            results[str(poll.id)] = _tallied(tx, poll, present).public
+    for poll in shown:
+        tallied = _tallied(tx, poll, present)
+        results[str(poll.id)] = tallied.staff if staff else tallied.public
     voted = [poll.id for poll in polls if poll.state != rules.DRAFT]
     mine = storage.answers_of(tx, viewer.participant_id, voted)
     live = next((poll.id for poll in polls if poll.state == rules.OPEN), None)

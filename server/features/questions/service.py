@@ -464,8 +464,15 @@ _COUNTS = (
     .group_by(Question.id)
 )
 _COUNTS_OF = _COUNTS.where(Question.id.in_(bindparam("only", expanding=True)))
+# The queue with each question's counted votes, in one statement.
 _QUEUE = (
-    select(Question)
+    select(
+        Question,
+        select(func.count(QuestionVote.id))
+        .where(counted_vote(Question.id))
+        .correlate(Question)
+        .scalar_subquery(),
+    )
     .where(Question.consultation_id == bindparam("consultation_id"), _IN_STATES)
     .order_by(Question.id)
 )
@@ -501,10 +508,9 @@ def questions_part(
     tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
 ) -> QuestionsPart:
     """The queue as the viewer's role may see it; an attendee also gets their own."""
-    states = rules.SEEN_BY[viewer.role]
-    values = {"consultation_id": consultation.id, "states": list(states)}
-    questions = tx.scalars(_QUEUE, values).all()
-    counts = _counts(tx, consultation.id, states)
+    values = {"consultation_id": consultation.id, "states": list(rules.SEEN_BY[viewer.role])}
+    queue = tx.execute(_QUEUE, values).all()
+    questions = [question for question, _ in queue]
     authors = _authors(tx, questions)
     part: QueueView = {
         "settings": rules.settings_of(consultation.settings).as_dict(),
@@ -513,16 +519,18 @@ def questions_part(
                 **rules.view_for(
                     viewer.role, dict(_view(question, authors.get(question.author_id)))
                 ),
-                "votes": counts.get(str(question.id), 0),
+                "votes": votes,
             }
-            for question in questions
+            for question, votes in queue
         ],
         "pinned_id": next((q.id for q in questions if q.pinned), None),
     }
     if viewer.role == ATTENDEE:
         part["mine"] = [own_view(q) for q in _all_authored(tx, viewer.participant_id)]
+        # An attendee's votes are on questions of their queue (both in PUBLIC_STATES):
+        # with none in it, there is nothing to read.
         mine = {"participant_id": viewer.participant_id}
-        part["my_votes"] = list(tx.scalars(_MY_VOTES, mine))
+        part["my_votes"] = list(tx.scalars(_MY_VOTES, mine)) if queue else []
     return {"questions": part}
 
 

@@ -429,13 +429,14 @@ class QueueState:
     floor: HandFacts | None = None
     closed: list[int] = field(default_factory=list)
     turns: Counter[int] = field(default_factory=Counter)  # participant id → turns taken
+    hands: list[HandFacts] = field(default_factory=list)  # every hand read, as read
 
 
 def load_queue(tx: Session, consultation: Consultation) -> QueueState:
     settings = rules.read_settings(consultation.settings)
     hands = _facts(tx, consultation.id, (rules.WAITING, rules.SPEAKING, rules.DONE))
     taken = [h for h in hands if h.state != rules.WAITING]
-    state = QueueState(settings=settings)
+    state = QueueState(settings=settings, hands=hands)
     state.turns = Counter(h.participant_id for h in taken)
     state.floor = next((h for h in taken if h.state == rules.SPEAKING), None)
     history = [h.stakeholder_group for h in taken]
@@ -499,7 +500,7 @@ def speakers_snapshot(
         "list_open": None if active is None else active.id not in state.closed,
     }
     if viewer.role == ATTENDEE:
-        view["mine"] = my_hands(tx, consultation.id, viewer.participant_id)
+        view["mine"] = own_hands(state, viewer.participant_id)
     else:
         view["record"] = {
             "items": speakers_by_item(tx, consultation.id, now),
@@ -511,17 +512,27 @@ def speakers_snapshot(
 def my_hands(tx: Session, consultation_id: int, participant_id: int) -> list[OwnHandView]:
     """A person's open hands (waiting or on the floor), with their own topic."""
     values = {"consultation_id": consultation_id, "participant_id": participant_id}
-    hands = tx.scalars(_MY_OPEN_HANDS, values)
-    return [
-        {
-            "id": h.id,
-            "item_id": h.item_id,
-            "topic": h.topic,
-            "state": h.state,
-            "requested_at": h.requested_at.isoformat(),
-        }
-        for h in hands
+    return [_own_view(hand) for hand in tx.scalars(_MY_OPEN_HANDS, values)]
+
+
+def own_hands(state: QueueState, participant_id: int) -> list[OwnHandView]:
+    """`my_hands` from a queue already read (the snapshot's): no statement of its own."""
+    open_hands = [
+        hand
+        for hand in state.hands
+        if hand.participant_id == participant_id and hand.state in rules.OPEN_STATES
     ]
+    return [_own_view(hand) for hand in sorted(open_hands, key=lambda h: (h.requested_at, h.id))]
+
+
+def _own_view(hand: SpeakerHand | HandFacts) -> OwnHandView:
+    return {
+        "id": hand.id,
+        "item_id": hand.item_id,
+        "topic": hand.topic,
+        "state": hand.state,
+        "requested_at": hand.requested_at.isoformat(),
+    }
 
 
 def people_concerned(events: Iterable[LoggedEvent]) -> dict[int, str]:

@@ -1,0 +1,68 @@
+"""What a snapshot reads: every attendee's join runs it, thousands within the first minute.
+
+Each statement costs a round of SQLAlchemy's work whatever it finds, so a snapshot reads
+what it needs in as few as it can: the consultation, its agenda and the person in one;
+the queue with its votes in one; an attendee's open hands from the speakers' queue it
+read anyway; and the turnout or their votes only where there is something to show.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from server.features.agenda import service as agenda
+from server.features.consultations import service as consultations
+from server.features.consultations import snapshots
+from server.features.polls import ballots
+from server.features.polls import service as polls
+from server.features.presence import service as presence
+from server.features.questions import service as questions
+from server.features.questions import votes
+from server.features.speakers import service as speakers
+
+PERSON = {"display_name": "Wanjiru", "stakeholder_group": "academia"}
+POLL = {"type": "single", "question": "Ratify the Convention?", "options": ["Yes", "No"]}
+
+
+@pytest.fixture
+def c(create_consultation):
+    return create_consultation()
+
+
+def selects(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+
+
+def test_a_newcomers_snapshot_of_a_fresh_consultation_takes_ten_reads(core, c, statements):
+    """Sixteen before: three for the consultation, the person and the agenda, two for the
+    queue and its votes, one each for the turnout, the votes and the open hands."""
+    viewer = consultations.join(core, c.join_code, PERSON).viewer
+    statements.clear()
+    snapshots.snapshot(core, viewer)
+    assert len(selects(statements)) == 10
+
+
+def test_what_the_saved_reads_would_have_found_is_still_there(core, c):
+    """A question voted on, a poll's results shown with its turnout, a hand raised: the
+    snapshot shows each as the reads of their own do."""
+    attendee = c.join()
+    presence.arrive(core, attendee, "attendee-phone", "worker-1")
+    asked = questions.ask(core, c.join(), "Who holds the evidence?", None, False)
+    question_id = asked.reply["question"]["id"]
+    questions.approve(core, c.moderator, question_id)
+    votes.vote(core, attendee, question_id)
+    poll = polls.create_poll(core, c.moderator, {**POLL, "open": True}).reply["poll_id"]
+    ballots.cast_ballot(core, attendee, poll, 0)
+    agenda.start_item(core, c.moderator, c.item_ids()[0])
+    speakers.raise_hand(core, attendee, None, "Jurisdiction")
+
+    seen = snapshots.snapshot(core, attendee)
+
+    assert seen["questions"]["my_votes"] == [question_id]
+    assert seen["questions"]["list"][0]["votes"] == 1
+    results = seen["polls"]["results"][str(poll)]
+    assert (results["voters"], results["present"], results["turnout"]) == (1, 1, 1.0)
+    with core.store.reading() as tx:
+        hands = speakers.my_hands(tx, c.id, attendee.participant_id)
+    assert seen["speakers"]["mine"] == hands
+    assert [hand["topic"] for hand in hands] == ["Jurisdiction"]
