@@ -2,8 +2,9 @@
 
 Each statement costs a round of SQLAlchemy's work whatever it finds, so a snapshot reads
 what it needs in as few as it can: the consultation, its agenda and the person in one;
-the queue with its votes in one; an attendee's open hands from the speakers' queue it
-read anyway; and the turnout or their votes only where there is something to show.
+the queue with its votes in one; the screen's last choice and the last event it could
+follow in one; an attendee's open hands from the speakers' queue it read anyway; and the
+turnout or their votes only where there is something to show.
 """
 
 from __future__ import annotations
@@ -33,13 +34,14 @@ def selects(statements: list[str]) -> list[str]:
     return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
 
 
-def test_a_newcomers_snapshot_of_a_fresh_consultation_takes_ten_reads(core, c, statements):
+def test_a_newcomers_snapshot_of_a_fresh_consultation_takes_nine_reads(core, c, statements):
     """Sixteen before: three for the consultation, the person and the agenda, two for the
-    queue and its votes, one each for the turnout, the votes and the open hands."""
+    queue and its votes, two for the screen's choice and the action it follows, one each
+    for the turnout, the votes and the open hands."""
     viewer = consultations.join(core, c.join_code, PERSON).viewer
     statements.clear()
     snapshots.snapshot(core, viewer)
-    assert len(selects(statements)) == 10
+    assert len(selects(statements)) == 9
 
 
 def test_what_the_saved_reads_would_have_found_is_still_there(core, c):

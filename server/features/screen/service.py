@@ -103,19 +103,23 @@ class _Reads:
     """The screen's reads of the log within one bound, built once: every snapshot runs
     them (docs/performance.md, "What a statement costs")."""
 
-    choice: Select[Any]
+    latest: Select[Any]  # the last choice (its seq and payload) and the last taking event
     taken: Select[Any]
     followed: Select[Any]
 
     @classmethod
     def within(cls, bound: ColumnElement[bool]) -> _Reads:
         ours = Event.consultation_id == bindparam("consultation_id")
+        chosen = select(Event.seq).where(ours, Event.type == EVENT, bound)
+        last_choice = chosen.order_by(Event.seq.desc()).limit(1).scalar_subquery()
+        taken = select(func.max(Event.seq)).where(ours, Event.type.in_(rules.TAKING), bound)
         return cls(
-            select(Event.seq, Event.payload)
-            .where(ours, Event.type == EVENT, bound)
-            .order_by(Event.seq.desc())
-            .limit(1),
-            select(func.max(Event.seq)).where(ours, Event.type.in_(rules.TAKING), bound),
+            select(
+                last_choice,
+                select(Event.payload).where(Event.seq == last_choice, ours).scalar_subquery(),
+                taken.scalar_subquery(),
+            ),
+            taken,
             select(Event.type, Event.payload)
             .where(ours, Event.type.in_(FOLLOWED), Event.seq >= bindparam("taken"), bound)
             .order_by(Event.seq),
@@ -136,21 +140,28 @@ def _reading(consultation_id: int, until: int | None) -> tuple[_Reads, dict[str,
 def _followed(tx: Session, consultation_id: int, until: int | None = None) -> rules.Screen:
     """The screen as chosen, or as the action left it, from the log before `until` (all of it)."""
     reads, values = _reading(consultation_id, until)
-    choice = tx.execute(reads.choice, values).first()
-    screen = rules.read(choice.payload if choice else None)
+    choice_seq, choice, taken = tx.execute(reads.latest, values).one()
+    screen = rules.read(choice)
     if not screen.follow:
         return screen
-    screen, taken = _action(tx, consultation_id, until)
-    return rules.resumed(screen) if choice and taken < choice.seq else screen
+    screen, taken = _fold(tx, reads, values, taken)
+    return rules.resumed(screen) if choice_seq and taken < choice_seq else screen
 
 
 def _action(
     tx: Session, consultation_id: int, until: int | None = None
 ) -> tuple[rules.Screen, int]:
     """What the action puts on a following screen, and the number of the event that took it
-    last (0: none did). Only that event and those after it decide."""
+    last (0: none did)."""
     reads, values = _reading(consultation_id, until)
-    taken = tx.scalar(reads.taken, values)
+    return _fold(tx, reads, values, tx.scalar(reads.taken, values))
+
+
+def _fold(
+    tx: Session, reads: _Reads, values: dict[str, Any], taken: int | None
+) -> tuple[rules.Screen, int]:
+    """`_action` from the number of the event that took the screen last (None: none did).
+    Only that event and those after it decide."""
     screen = rules.REST
     if taken is None:
         return screen, 0
