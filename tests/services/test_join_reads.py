@@ -9,10 +9,12 @@ shared transaction, under the consultation's lock.
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
 from server.core.access import hash_token
 from server.core.errors import DomainError
 from server.core.group_commit import Pending
+from server.core.models import Participant
 from server.features.consultations import service as consultations
 from server.features.questions import service as questions
 
@@ -82,3 +84,31 @@ def test_a_batch_refuses_the_banned_device_alone(core, c):
     assert isinstance(banned, DomainError) and banned.code == "banned"
     assert welcome.viewer.consultation_id == anonymous.viewer.consultation_id == c.id
     assert welcome.viewer.participant_id != anonymous.viewer.participant_id
+
+
+def test_a_batch_of_joins_writes_its_people_as_rows_not_flushed_objects(core, c):
+    """A batch's people were added to the session and flushed, the ORM's unit of work
+    for each; one INSERT … RETURNING writes them (docs/performance.md, step 35)."""
+    flushed = []
+
+    def inserted(_mapper, _connection, person):
+        flushed.append(person)
+
+    event.listen(Participant, "before_insert", inserted)
+    try:
+        joined = [consultations.join(core, c.join_code, {"display_name": name}) for name in "AB"]
+    finally:
+        event.remove(Participant, "before_insert", inserted)
+
+    assert flushed == []
+    with core.store.reading() as tx:
+        for admitted, name in zip(joined, "AB", strict=True):
+            person = tx.get_one(Participant, admitted.viewer.participant_id)
+            assert (person.display_name, person.role, person.consultation_id) == (
+                name,
+                "attendee",
+                c.id,
+            )
+            assert person.token_hash == hash_token(admitted.token)
+            (logged,) = admitted.events
+            assert logged.payload["participant_id"] == person.id

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from server.core.access import (
     normalise_join_code,
     viewer_of,
 )
+from server.core.base import table_of
 from server.core.errors import N_, DomainError, NotFound
 from server.core.events import ATTENDEE, MODERATOR, RAPPORTEUR, STAFF, EventDraft, LoggedEvent
 from server.core.group_commit import Pending, batched
@@ -357,6 +358,20 @@ def claim_link(core: Core, link_token: object, form: object) -> Admitted:
         return admit_people(tx, consultation, [person], [token])[0]
 
 
+# Built once; every join runs it. The ids come back in the order of the rows.
+_INSERT_PEOPLE = insert(table_of(Participant)).returning(
+    Participant.id, sort_by_parameter_order=True
+)
+
+
+_PEOPLE_COLUMNS = frozenset(table_of(Participant).columns.keys())
+
+
+def _columns(person: Participant) -> dict[str, Any]:
+    """The columns a new participant was given (the others take their defaults)."""
+    return {key: value for key, value in vars(person).items() if key in _PEOPLE_COLUMNS}
+
+
 def admit_people(
     tx: Session,
     consultation: Consultation,
@@ -365,9 +380,14 @@ def admit_people(
     consents: Sequence[Consent | None] | None = None,
 ) -> list[Admitted]:
     """Store new participants and log each one's arrival (and the privacy notice they
-    accepted, for staff: never their name): one INSERT each for them and events."""
-    tx.add_all(people)
-    tx.flush()
+    accepted, for staff: never their name): one INSERT each for them and events.
+
+    The people are written as rows (Core), not flushed as objects: the objects stay
+    outside the session, given their ids, to make the views and events from."""
+    rows = [_columns(person) for person in people]
+    ids = tx.scalars(_INSERT_PEOPLE, rows).all() if rows else []
+    for person, person_id in zip(people, ids, strict=True):
+        person.id = person_id
     entries: list[tuple[Participant | None, EventDraft, datetime]] = []
     counts = []
     for person, consent in zip(people, consents or [None] * len(people), strict=True):
