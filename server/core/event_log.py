@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, Integer, Row, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from .base import table_of
@@ -99,6 +99,16 @@ def to_logged(row: Event | Row[Any], *, chatham: bool = False) -> LoggedEvent:
     )
 
 
+# Built once: every rejoin's catch-up runs one. A statement built at the call left its
+# bind parameters in reference cycles, a young collection's work (docs/performance.md).
+_AFTER = Event.consultation_id == bindparam("consultation_id"), Event.seq > bindparam("since")
+_LIMIT = bindparam("limit", type_=Integer)
+_SINCE = select(_EVENTS).where(*_AFTER).order_by(Event.seq).limit(_LIMIT)
+_PUBLIC_SINCE = (
+    select(_EVENTS).where(*_AFTER, Event.visibility == PUBLIC).order_by(Event.seq).limit(_LIMIT)
+)
+
+
 def events_since(
     tx: Session | Connection,
     consultation_id: int,
@@ -109,8 +119,6 @@ def events_since(
     chatham: bool = False,
 ) -> Sequence[LoggedEvent]:
     """Events after `since`, oldest first, at most `limit`; `chatham`: see `to_logged`."""
-    query = select(_EVENTS).where(Event.consultation_id == consultation_id, Event.seq > since)
-    if public_only:
-        query = query.where(Event.visibility == PUBLIC)
-    rows = tx.execute(query.order_by(Event.seq).limit(limit))
-    return [to_logged(row, chatham=chatham) for row in rows]
+    query = _PUBLIC_SINCE if public_only else _SINCE
+    values = {"consultation_id": consultation_id, "since": since, "limit": limit}
+    return [to_logged(row, chatham=chatham) for row in tx.execute(query, values)]

@@ -113,20 +113,23 @@ def _covered(flags: Iterable[IntegrityFlag]) -> set[int]:
     return {int(person) for flag in flags for person in flag.participant_ids}
 
 
+# Built once: each check runs it for every signal it finds (docs/performance.md, step 36).
+_ABOUT = (
+    select(IntegrityFlag)
+    .where(
+        IntegrityFlag.consultation_id == bindparam("consultation_id"),
+        IntegrityFlag.kind == bindparam("kind"),
+        IntegrityFlag.subject == bindparam("subject"),
+    )
+    .order_by(IntegrityFlag.id)
+)
+
+
 def _flag(tx: Session, consultation_id: int, signal: Signal, now: datetime) -> EventDraft | None:
     """Raise a flag for `signal`, or grow the open one about its subject; None if the
     flags about it already name everyone it names."""
-    about = list(
-        tx.scalars(
-            select(IntegrityFlag)
-            .where(
-                IntegrityFlag.consultation_id == consultation_id,
-                IntegrityFlag.kind == signal.kind,
-                IntegrityFlag.subject == signal.subject,
-            )
-            .order_by(IntegrityFlag.id)
-        )
-    )
+    values = {"consultation_id": consultation_id, "kind": signal.kind, "subject": signal.subject}
+    about = list(tx.scalars(_ABOUT, values))
     new = {person: moment for person, moment in signal.members.items()}
     for person in _covered(about):
         new.pop(person, None)

@@ -371,16 +371,18 @@ def latest_events_of_attended(core: Core) -> tuple[list[int], list[LoggedEvent]]
     return consultation_ids, latest
 
 
+# Built once: every batch of ballots runs it (docs/performance.md, step 36).
+_WITH_OTHER_PAGES = (
+    select(Connection.participant_id)
+    .where(Connection.participant_id.in_(bindparam("people", expanding=True)))
+    .group_by(Connection.participant_id)
+    .having(func.count() > 1)
+)
+
+
 def with_other_pages(tx: Session, participant_ids: Collection[int]) -> set[int]:
     """Which of these people have more than one page connected (the one acting, and more)."""
-    return set(
-        tx.scalars(
-            select(Connection.participant_id)
-            .where(Connection.participant_id.in_(list(participant_ids)))
-            .group_by(Connection.participant_id)
-            .having(func.count() > 1)
-        )
-    )
+    return set(tx.scalars(_WITH_OTHER_PAGES, {"people": list(participant_ids)}))
 
 
 def _connected(tx: Session, people: dict[int, Participant]) -> set[int]:

@@ -18,7 +18,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -138,6 +138,14 @@ def _first_votes_in_bulk(
     return outcomes
 
 
+# Built once: every batch of upvotes runs it (a statement built at the call leaves its
+# bind parameters in reference cycles: docs/performance.md, step 36).
+_STORED = select(QuestionVote.question_id, QuestionVote.participant_id).where(
+    QuestionVote.question_id.in_(bindparam("questions", expanding=True)),
+    QuestionVote.participant_id.in_(bindparam("people", expanding=True)),
+)
+
+
 def _first_votes(
     tx: Session, consultation: Consultation, batch: Sequence[Pending[VoteCommand]]
 ) -> tuple[list[_First], list[int]]:
@@ -148,12 +156,7 @@ def _first_votes(
     actors = rows_by_id(tx, Participant, {c.viewer.participant_id for c in commands})
     wanted = {as_id(c.question_id) for c in commands} - {None}
     questions = rows_by_id(tx, Question, wanted)
-    rows = tx.execute(
-        select(QuestionVote.question_id, QuestionVote.participant_id).where(
-            QuestionVote.question_id.in_(list(questions)),
-            QuestionVote.participant_id.in_(list(actors)),
-        )
-    )
+    rows = tx.execute(_STORED, {"questions": list(questions), "people": list(actors)})
     stored = {(question_id, participant_id) for question_id, participant_id in rows}
     seen: set[tuple[int, int]] = set()  # voters on questions an earlier vote here may write
     firsts, repeated = [], []
