@@ -3,7 +3,7 @@
 A statement built at the call leaves its bind parameters in reference cycles, which
 only a garbage collection frees: at 2,000 attendees they were most of what the
 worker's young collections found, each collection pausing every green thread
-(docs/performance.md, step 36). A rejoin's catch-up, a batch of ballots and a batch
+(docs/performance.md, step 38). A rejoin's catch-up, a batch of ballots and a batch
 of upvotes build no statement once they have run once.
 """
 

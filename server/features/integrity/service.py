@@ -113,7 +113,7 @@ def _covered(flags: Iterable[IntegrityFlag]) -> set[int]:
     return {int(person) for flag in flags for person in flag.participant_ids}
 
 
-# Built once: each check runs it for every signal it finds (docs/performance.md, step 36).
+# Built once: each check runs it for every signal it finds (docs/performance.md, step 38).
 _ABOUT = (
     select(IntegrityFlag)
     .where(

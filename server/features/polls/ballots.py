@@ -186,7 +186,7 @@ def _cast(tx: Session, consultation: Consultation, firsts: list[_Taken]) -> dict
 
 
 # Built once: every batch of ballots runs it (a statement built at the call leaves its
-# bind parameters in reference cycles: docs/performance.md, step 36).
+# bind parameters in reference cycles: docs/performance.md, step 38).
 _STORED = select(Ballot.poll_id, Ballot.participant_id, Ballot.answer).where(
     Ballot.poll_id.in_(bindparam("polls", expanding=True)),
     Ballot.participant_id.in_(bindparam("people", expanding=True)),

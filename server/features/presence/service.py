@@ -371,7 +371,7 @@ def latest_events_of_attended(core: Core) -> tuple[list[int], list[LoggedEvent]]
     return consultation_ids, latest
 
 
-# Built once: every batch of ballots runs it (docs/performance.md, step 36).
+# Built once: every batch of ballots runs it (docs/performance.md, step 38).
 _WITH_OTHER_PAGES = (
     select(Connection.participant_id)
     .where(Connection.participant_id.in_(bindparam("people", expanding=True)))

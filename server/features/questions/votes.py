@@ -139,7 +139,7 @@ def _first_votes_in_bulk(
 
 
 # Built once: every batch of upvotes runs it (a statement built at the call leaves its
-# bind parameters in reference cycles: docs/performance.md, step 36).
+# bind parameters in reference cycles: docs/performance.md, step 38).
 _STORED = select(QuestionVote.question_id, QuestionVote.participant_id).where(
     QuestionVote.question_id.in_(bindparam("questions", expanding=True)),
     QuestionVote.participant_id.in_(bindparam("people", expanding=True)),
