@@ -100,7 +100,8 @@ def to_logged(row: Event | Row[Any], *, chatham: bool = False) -> LoggedEvent:
 
 
 # Built once: every rejoin's catch-up runs one. A statement built at the call left its
-# bind parameters in reference cycles, a young collection's work (docs/performance.md).
+# bind parameters in reference cycles, a young collection's work (docs/performance.md,
+# step 38).
 _AFTER = Event.consultation_id == bindparam("consultation_id"), Event.seq > bindparam("since")
 _LIMIT = bindparam("limit", type_=Integer)
 _SINCE = select(_EVENTS).where(*_AFTER).order_by(Event.seq).limit(_LIMIT)
