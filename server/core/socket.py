@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 import flask
 import flask_socketio
@@ -18,6 +18,9 @@ MAX_MESSAGE_BYTES = 16 * 1024
 LIFECYCLE_EVENTS = frozenset({"connect", "disconnect"})
 
 ClientEventHandler = Callable[..., Any]
+
+Argument = TypeVar("Argument")
+Result = TypeVar("Result")
 
 # Where Socket.IO's middleware answers, before any Flask route (Flask-SocketIO's default).
 SOCKETIO_PATH = "/socket.io"
@@ -86,8 +89,47 @@ def wait_without_timers(engineio_server: Any) -> None:
     engineio_server.create_queue = Untimed
 
 
+class ClientEvent:
+    """The connection a client's event came on, as its handler sees it: no request context.
+
+    Flask-SocketIO runs every event in a request context made from the connection's
+    handshake: an application context, a request, a session swapped in, about a dozen
+    objects and 11 µs, which the commands waiting for their batch in a burst hold
+    through a young collection (docs/performance.md, step 40). A command needs none of
+    it (the core is free of the web): only its application, the connection's session
+    (Flask-SocketIO's copy, kept in the handshake's environ since the connection's first
+    event, `connect`) and, to say an error, the connection's language, for which alone
+    a request context is opened (`with_request`).
+    """
+
+    __slots__ = ("environ",)
+
+    def __init__(self, environ: dict[str, Any]) -> None:
+        self.environ = environ
+
+    @property
+    def app(self) -> flask.Flask:
+        app: flask.Flask = self.environ["flask.app"]
+        return app
+
+    @property
+    def session(self) -> Mapping[str, Any]:
+        session: Mapping[str, Any] = self.environ.get("saved_session", {})
+        return session
+
+    def with_request(self, work: Callable[[Argument], Result]) -> Callable[[Argument], Result]:
+        """`work`, run in the connection's request context when it is called."""
+
+        def in_request(argument: Argument) -> Result:
+            with self.app.request_context(self.environ):
+                return work(argument)
+
+        return in_request
+
+
 class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
-    """Flask-SocketIO, where a client's event named like a lifecycle event is just an event.
+    """Flask-SocketIO, where a client's event named like a lifecycle event is just an event,
+    and a client's event runs without a request context (`ClientEvent`).
 
     python-socketio looks a client event's handler up by its name alone, so an event
     named `disconnect` sent by a client would run the server's disconnect handler
@@ -107,7 +149,8 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
         wait_without_timers(self.server.eio)
 
     def on_client_event(self, handler: ClientEventHandler) -> ClientEventHandler:
-        """Register `handler(name, *args)` for every event a client sends."""
+        """Register `handler(event, name, *args)` for every event a client sends, run
+        without a request context (`event` is its `ClientEvent`)."""
         self.client_event_handler = handler
         registered: ClientEventHandler = self.on("*")(handler)
         return registered
@@ -127,6 +170,11 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
             # it (async_handlers=False, app.py); when a flood is already buffered, reading
             # does not yield, so yield here: other connections get their turn between two.
             self.sleep(0)
+        if message == "*":
+            environ = self.server.get_environ(sid, namespace=namespace)
+            if not environ:  # a connection the server has no record of: as Flask-SocketIO
+                return "", 400
+            return handler(ClientEvent(environ), *args)
         return super()._handle_event(handler, message, namespace, sid, *args)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Mapping
 from functools import partial
 from typing import Any, NoReturn, cast
 
@@ -27,7 +28,7 @@ from server.core.access import COOKIE, Viewer, hash_token, identify, normalise_j
 from server.core.errors import DomainError, Forbidden
 from server.core.events import ATTENDEE
 from server.core.runtime import Core, current_core
-from server.core.socket import socketio
+from server.core.socket import ClientEvent, socketio
 from server.features.consultations import snapshots
 from server.features.presence import service as presence
 from server.i18n import translate_error
@@ -43,7 +44,12 @@ def current_sid() -> str:
 
 
 def current_viewer() -> Viewer | None:
-    stored = session.get("viewer")
+    return session_viewer(session)
+
+
+def session_viewer(connection: Mapping[str, Any]) -> Viewer | None:
+    """Who a connection's session says it is (`on_connect` stores it)."""
+    stored = connection.get("viewer")
     return Viewer(*stored) if stored else None
 
 
@@ -247,8 +253,11 @@ def state(core: Core, viewer: Viewer, since: Any) -> dict[str, Any]:
 
 
 @socketio.on_client_event
-def on_command(name: str, payload: Any = None) -> dict[str, Any]:
-    """Every other event is a command from the registry (see docs/api.md)."""
-    return commands.run(
-        current_core(), current_viewer(), name, payload, translate_error, session.get("rate")
-    )
+def on_command(event: ClientEvent, name: str, payload: Any = None) -> dict[str, Any]:
+    """Every other event is a command from the registry (see docs/api.md), run without a
+    request context: its error, if any, said in the connection's language."""
+    core: Core = event.app.extensions["baraza"]
+    connection = event.session
+    translate = event.with_request(translate_error)
+    viewer = session_viewer(connection)
+    return commands.run(core, viewer, name, payload, translate, connection.get("rate"))

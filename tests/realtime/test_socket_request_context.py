@@ -2,11 +2,13 @@
 connection's handshake. Its URL (/socket.io/) is one no route serves, so routing it
 is work for nothing on every event, and left an error in a reference cycle; and
 each connection keeps a session of its own, so opening the browser's signed cookie
-session was work for nothing too."""
+session was work for nothing too. A command needs no request context at all: the core
+is free of the web; only the language its error is said in comes from the handshake."""
 
 from typing import Any
 
 import pytest
+from flask import Flask
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.routing import MapAdapter
 
@@ -88,3 +90,45 @@ def test_pages_still_read_it(app, app_consultation, cookie_reads):
     assert browser.get(f"/j/{app_consultation.join_code}").status_code == 200
 
     assert cookie_reads == ["session"]
+
+
+@pytest.fixture
+def request_contexts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The path of each request context Flask makes from now on (the real one, counted)."""
+    made: list[str] = []
+    request_context = Flask.request_context
+
+    def counted(app: Flask, environ: dict[str, Any]) -> Any:
+        made.append(environ["PATH_INFO"])
+        return request_context(app, environ)
+
+    monkeypatch.setattr(Flask, "request_context", counted)
+    return made
+
+
+def test_a_command_runs_without_a_request_context(
+    socket_client, app_consultation, request_contexts
+):
+    _, token = app_consultation.join_with_token(display_name="Amina")
+    client = socket_client(token, sync=True)
+    request_contexts.clear()
+
+    asked = client.emit("ask_question", {"text": "Who keeps the evidence?"}, callback=True)
+    assert asked["ok"] is True
+    assert client.emit("question_counts", {}, callback=True)["ok"] is True
+
+    assert request_contexts == []
+
+
+def test_a_refused_command_opens_one_to_say_why_in_the_connections_language(
+    socket_client, app_consultation, request_contexts
+):
+    _, token = app_consultation.join_with_token(display_name="Awa")
+    client = socket_client(token, headers={"Accept-Language": "fr"}, sync=True)
+    request_contexts.clear()
+
+    refused = client.emit("ask_question", {"text": ""}, callback=True)
+
+    assert refused["error"]["code"] == "empty_question"
+    assert refused["error"]["message"] == "La question ne doit pas être vide."
+    assert request_contexts == ["/socket.io"]
