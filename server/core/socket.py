@@ -90,7 +90,7 @@ def wait_without_timers(engineio_server: Any) -> None:
 
 
 class ClientEvent:
-    """The connection a client's event came on, as its handler sees it: no request context.
+    """The connection a client's command came on, as its handler sees it: no request context.
 
     Flask-SocketIO runs every event in a request context made from the connection's
     handshake: an application context, a request, a session swapped in, about a dozen
@@ -129,7 +129,7 @@ class ClientEvent:
 
 class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
     """Flask-SocketIO, where a client's event named like a lifecycle event is just an event,
-    and a client's event runs without a request context (`ClientEvent`).
+    and a client's command runs without a request context (`ClientEvent`).
 
     python-socketio looks a client event's handler up by its name alone, so an event
     named `disconnect` sent by a client would run the server's disconnect handler
