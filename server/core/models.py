@@ -104,9 +104,15 @@ class Invitation(Base):
 
 class Participant(Base):
     __tablename__ = "participants"
+    # A join asks whether its device is banned from the consultation: one seek, not a
+    # walk through everyone who joined it (docs/performance.md, third round, step 42).
+    # The index serves what looks people up by consultation alone too.
+    __table_args__ = (
+        Index("ix_participants_consultation_device", "consultation_id", "device_hash"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
     role: Mapped[str] = mapped_column(String(12))
     display_name: Mapped[str] = mapped_column(String(60), default="")
     stakeholder_group: Mapped[str] = mapped_column(String(30), default="other")
@@ -133,9 +139,14 @@ class Connection(Base):
     """A live Socket.IO connection; presence and attendance are counted from these."""
 
     __tablename__ = "connections"
+    # The head count (who is connected, each person once) read from the index alone,
+    # in its order: no table rows, no temporary B-tree (docs/performance.md, step 42).
+    __table_args__ = (
+        Index("ix_connections_consultation_participant", "consultation_id", "participant_id"),
+    )
 
     sid: Mapped[str] = mapped_column(String(64), primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
     worker: Mapped[str] = mapped_column(String(64))
     connected_at: Mapped[datetime]
