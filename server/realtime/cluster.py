@@ -35,7 +35,8 @@ from redis.retry import Retry
 
 from server import metrics
 from server.config import Config
-from server.core import emitter, inflight
+from server.core import connection_rooms, emitter, inflight
+from server.core.connection_rooms import RoomsOfEachConnection
 from server.core.errors import Forbidden
 from server.core.runtime import Core
 from server.core.socket import socketio
@@ -64,8 +65,9 @@ REDIS_OPTIONS: dict[str, Any] = {
 }
 
 
-class MessageQueue(python_socketio.RedisManager):  # type: ignore[misc]
-    """Socket.IO's Redis manager, with a listener that cannot hang on a dead connection."""
+class MessageQueue(RoomsOfEachConnection, python_socketio.RedisManager):  # type: ignore[misc]
+    """Socket.IO's Redis manager, with a listener that cannot hang on a dead connection,
+    and each connection's rooms kept beside it (core/connection_rooms.py)."""
 
     RETRY_SECONDS = 1.0
     PING_SECONDS = 5.0
@@ -236,10 +238,11 @@ def replay_latest(core: Core) -> None:
     emitter.publish(core, latest)
 
 
-def configure(app: Flask, config: Config) -> MessageQueue | None:
-    """With Redis, share rooms and tallies with the other workers; the queue for Socket.IO."""
+def configure(app: Flask, config: Config) -> MessageQueue | connection_rooms.Manager:
+    """Socket.IO's manager of rooms: with Redis, the queue that shares them and the
+    tallies with the other workers; without, this worker's own."""
     if not config.redis_url:
-        return None
+        return connection_rooms.Manager()
     core = app.extensions["baraza"]
     client = redis_client(config.redis_url)
     core.tallies.share_through(client, config.redis_prefix)
