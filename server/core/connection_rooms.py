@@ -6,9 +6,8 @@ Every connection has a room of its own and, here, its person's room too: at 2,00
 attendees each disconnect looked through 4,000 rooms (a disconnect cost 0.9–1.5 ms
 of the worker's CPU, 0.08 ms without the look), and a whole room dropping at once
 (a venue's Wi-Fi) cost time that grew with the square of the room
-(docs/performance.md, third round, step 43). The managers
-here keep, for each connection, the rooms it is in, so that leaving them all
-touches only those.
+(docs/performance.md, third round, step 43). The managers here keep, for each
+connection, the rooms it is in, so that leaving them all touches only those.
 """
 
 from __future__ import annotations

@@ -36,7 +36,6 @@ from redis.retry import Retry
 from server import metrics
 from server.config import Config
 from server.core import connection_rooms, emitter, inflight
-from server.core.connection_rooms import RoomsOfEachConnection
 from server.core.errors import Forbidden
 from server.core.runtime import Core
 from server.core.socket import socketio
@@ -65,7 +64,7 @@ REDIS_OPTIONS: dict[str, Any] = {
 }
 
 
-class MessageQueue(RoomsOfEachConnection, python_socketio.RedisManager):  # type: ignore[misc]
+class MessageQueue(connection_rooms.RoomsOfEachConnection, python_socketio.RedisManager):  # type: ignore[misc]
     """Socket.IO's Redis manager, with a listener that cannot hang on a dead connection,
     and each connection's rooms kept beside it (core/connection_rooms.py)."""
 
