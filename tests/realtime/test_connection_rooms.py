@@ -8,8 +8,6 @@ paid that for each of its people (core/connection_rooms.py).
 
 from typing import Any
 
-from flask import Flask
-
 from server.core import rooms
 from server.core.socket import socketio
 
@@ -20,11 +18,11 @@ class EveryRoomWatched(dict[Any, Any]):
     looked_through = 0
 
     def copy(self) -> dict[Any, Any]:
-        EveryRoomWatched.looked_through += 1
+        self.looked_through += 1
         return dict(self)
 
     def items(self) -> Any:
-        EveryRoomWatched.looked_through += 1
+        self.looked_through += 1
         return super().items()
 
 
@@ -33,7 +31,7 @@ def rooms_with(sid: str) -> set[Any]:
 
 
 def test_a_closing_connection_leaves_each_of_its_rooms_and_no_other(
-    app: Flask, socket_client, app_consultation
+    socket_client, app_consultation
 ):
     amina, token = app_consultation.join_with_token(display_name="Amina")
     leaving = socket_client(token)
@@ -56,10 +54,9 @@ def test_a_closing_connection_does_not_look_through_everyone_elses_rooms(
 ):
     crowd = [socket_client(app_consultation.join_with_token()[1]) for _ in range(5)]
     manager = socketio.server.manager
-    manager.rooms["/"] = EveryRoomWatched(manager.rooms["/"])
-    EveryRoomWatched.looked_through = 0
+    watched = manager.rooms["/"] = EveryRoomWatched(manager.rooms["/"])
 
     crowd[0].disconnect()
 
-    assert EveryRoomWatched.looked_through == 0
+    assert watched.looked_through == 0
     assert all(client.is_connected() for client in crowd[1:])
