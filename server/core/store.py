@@ -229,6 +229,16 @@ class Store:
         self.engine.dispose()
 
 
+def rows_of(tx: Session) -> Connection:
+    """`tx`'s own connection, once what `tx` holds is flushed, for statements of columns.
+
+    A statement of a model's columns run by the session still goes through the ORM's
+    work for its result, 30-40 µs a statement more than on the connection; flushed
+    first, the connection reads what the session would have (its autoflush)."""
+    tx.flush()
+    return tx.connection()
+
+
 @contextmanager
 def _unavailable_on_disconnect() -> Iterator[None]:
     """Turn a lost or locked database into a clear, retryable refusal."""

@@ -23,6 +23,7 @@ from server.core.event_log import events_since
 from server.core.events import ATTENDEE, LoggedEvent
 from server.core.models import Connection, Consultation, Participant
 from server.core.runtime import Core
+from server.core.store import rows_of
 from server.core.tallies import reading_counts
 from server.core.times import iso
 from server.features.agenda.service import agenda_view
@@ -164,9 +165,9 @@ _ATTENDEES_PRESENT = _PRESENT.join(Participant, Participant.id == Connection.par
 
 
 def present_count(tx: Session, consultation_id: int) -> int:
-    return tx.scalar(_PRESENT, {"consultation_id": consultation_id}) or 0
+    return rows_of(tx).scalar(_PRESENT, {"consultation_id": consultation_id}) or 0
 
 
 def attendees_present(tx: Session, consultation_id: int) -> int:
     """Attendees connected now: a poll's turnout counts those who could vote, not staff."""
-    return tx.scalar(_ATTENDEES_PRESENT, {"consultation_id": consultation_id}) or 0
+    return rows_of(tx).scalar(_ATTENDEES_PRESENT, {"consultation_id": consultation_id}) or 0

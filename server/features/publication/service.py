@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from server.core.access import Viewer, new_token
@@ -24,6 +24,7 @@ from server.core.events import MODERATOR, STAFF_ROLES, EventDraft
 from server.core.lifecycle import ENDED
 from server.core.models import Consultation
 from server.core.runtime import Core
+from server.core.store import rows_of
 from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
 
 from .models import Publication
@@ -130,20 +131,35 @@ def find_published(tx: Session, public_id: str) -> Published:
     )
 
 
+# What everyone's snapshot reads of the publication, as columns: built once, every
+# join runs it (docs/performance.md).
+_PAGES = select(
+    Publication.public_id,
+    Publication.report_published_at.is_not(None).label("report"),
+    Publication.moderation_published_at.is_not(None).label("moderation"),
+).where(Publication.consultation_id == bindparam("consultation_id"))
+
+
 def publication_view(tx: Session, consultation_id: int) -> PublicationView:
     """What is published and where; both None before anything was."""
-    publication = _existing(tx, consultation_id)
-    if publication is None:
+    found = rows_of(tx).execute(_PAGES, {"consultation_id": consultation_id}).first()
+    if found is None:
         return {"report": None, "moderation": None}
-    return _view(publication)
+    return _paths(found.public_id, report=found.report, moderation=found.moderation)
 
 
 def _view(publication: Publication) -> PublicationView:
-    on = publication.report_published_at is not None
-    moderation = publication.moderation_published_at is not None
+    return _paths(
+        publication.public_id,
+        report=publication.report_published_at is not None,
+        moderation=publication.moderation_published_at is not None,
+    )
+
+
+def _paths(public_id: str, *, report: bool, moderation: bool) -> PublicationView:
     return {
-        "report": report_path(publication.public_id) if on else None,
-        "moderation": moderation_path(publication.public_id) if moderation else None,
+        "report": report_path(public_id) if report else None,
+        "moderation": moderation_path(public_id) if moderation else None,
     }
 
 

@@ -24,6 +24,7 @@ from server.core.errors import N_, Conflict
 from server.core.events import MODERATOR, EventDraft, LoggedEvent
 from server.core.models import Consultation, Event
 from server.core.runtime import Core
+from server.core.store import rows_of
 from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
 from server.features.agenda.rules import active_item
 from server.features.polls import rules as poll_rules
@@ -140,7 +141,7 @@ def _reading(consultation_id: int, until: int | None) -> tuple[_Reads, dict[str,
 def _followed(tx: Session, consultation_id: int, until: int | None = None) -> rules.Screen:
     """The screen as chosen, or as the action left it, from the log before `until` (all of it)."""
     reads, values = _reading(consultation_id, until)
-    choice_seq, choice, taken = tx.execute(reads.latest, values).one()
+    choice_seq, choice, taken = rows_of(tx).execute(reads.latest, values).one()
     screen = rules.read(choice)
     if not screen.follow:
         return screen
@@ -154,7 +155,7 @@ def _action(
     """What the action puts on a following screen, and the number of the event that took it
     last (0: none did)."""
     reads, values = _reading(consultation_id, until)
-    return _fold(tx, reads, values, tx.scalar(reads.taken, values))
+    return _fold(tx, reads, values, rows_of(tx).scalar(reads.taken, values))
 
 
 def _fold(
@@ -165,7 +166,7 @@ def _fold(
     screen = rules.REST
     if taken is None:
         return screen, 0
-    events = tx.execute(reads.followed, {**values, "taken": taken})
+    events = rows_of(tx).execute(reads.followed, {**values, "taken": taken})
     for event_type, payload in events:
         screen = rules.followed(screen, event_type, payload)
     return screen, taken

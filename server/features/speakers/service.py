@@ -28,6 +28,7 @@ from server.core.events import ATTENDEE, MODERATOR, STAFF, EventDraft, LoggedEve
 from server.core.lifecycle import ENDED
 from server.core.models import AgendaItem, Consultation, Participant
 from server.core.runtime import Core
+from server.core.store import rows_of
 from server.core.times import iso
 from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
 from server.features.agenda.rules import active_item, find_item
@@ -416,7 +417,8 @@ _MY_OPEN_HANDS = (
 
 def _facts(tx: Session, consultation_id: int, states: Iterable[str]) -> list[HandFacts]:
     """The consultation's hands in `states`; turns taken come in the order they were taken."""
-    rows = tx.execute(_HANDS_IN, {"consultation_id": consultation_id, "states": list(states)})
+    values = {"consultation_id": consultation_id, "states": list(states)}
+    rows = rows_of(tx).execute(_HANDS_IN, values)
     return [HandFacts(**row._mapping) for row in rows]
 
 
@@ -453,7 +455,7 @@ def load_queue(tx: Session, consultation: Consultation) -> QueueState:
             requests, settings.ordering, spoken=set(state.turns), history=history
         )
         state.queues[item_id] = [by_id[r.hand_id] for r in ordered]
-    state.closed = sorted(tx.scalars(_CLOSED_LISTS, {"consultation_id": consultation.id}))
+    state.closed = sorted(rows_of(tx).scalars(_CLOSED_LISTS, {"consultation_id": consultation.id}))
     return state
 
 
