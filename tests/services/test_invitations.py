@@ -8,12 +8,15 @@ or banning its person, ends that link.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from server.core.access import identify
 from server.core.errors import DomainError
-from server.core.models import Invitation, Participant
+from server.core.models import Consultation, Invitation, Participant
 from server.features.agenda import service as agenda
 from server.features.consultations import service as consultations
 from server.features.consultations.retention import erase
@@ -252,6 +255,28 @@ def test_staff_see_that_a_question_is_a_walk_ins_and_not_an_invited_persons(core
     amina = invited(core, c)
     asked = questions.ask(core, amina, "And I?", None, False).events[0].payload["question"]
     assert "walk_in" not in asked["author"]
+
+
+def test_the_queue_marks_walk_ins_without_looking_their_consultation_up_for_each(
+    core, c, monkeypatch
+):
+    """Every join's snapshot shows the queue: its authors' consultation is at hand."""
+    invitations.set_participation(core, c.moderator, {"walk_in_questions": True})
+    for number in range(3):
+        walk_in = c.join(display_name=f"Walk-in {number}")
+        questions.ask(core, walk_in, f"May I ask question {number}?", None, False)
+    looked_up = []
+    get = Session.get
+
+    def counted(session: Session, entity: Any, *args: Any, **kwargs: Any) -> Any:
+        looked_up.extend([entity] if entity is Consultation else [])
+        return get(session, entity, *args, **kwargs)
+
+    monkeypatch.setattr(Session, "get", counted)
+    queue = snapshot(core, c.moderator)["questions"]["list"]
+
+    assert [question["author"]["walk_in"] for question in queue] == [True, True, True]
+    assert looked_up == []
 
 
 def test_an_open_consultation_lets_everyone_with_the_code_take_part(core, c):

@@ -511,7 +511,7 @@ def questions_part(
     values = {"consultation_id": consultation.id, "states": list(rules.SEEN_BY[viewer.role])}
     queue = tx.execute(_QUEUE, values).all()
     questions = [question for question, _ in queue]
-    authors = _authors(tx, questions)
+    authors = _authors(tx, consultation, questions)
     part: QueueView = {
         "settings": rules.settings_of(consultation.settings).as_dict(),
         "list": [
@@ -538,12 +538,19 @@ def _all_authored(tx: Session, author_id: int) -> Sequence[Question]:
     return tx.scalars(_AUTHORED, {"author_id": author_id}).all()
 
 
-def _authors(tx: Session, questions: Sequence[Question]) -> dict[int | None, Participant]:
+_AUTHORS = select(Participant).where(Participant.id.in_(bindparam("ids", expanding=True)))
+
+
+def _authors(
+    tx: Session, consultation: Consultation, questions: Sequence[Question]
+) -> dict[int | None, AuthorView]:
+    """The authors of `questions`, each as a question shows them: one view for all of
+    their questions, made with the consultation at hand (not looked up for each)."""
     ids = {q.author_id for q in questions if q.author_id is not None}
     if not ids:
         return {}
-    people = tx.scalars(select(Participant).where(Participant.id.in_(ids)))
-    return {person.id: person for person in people}
+    people = tx.scalars(_AUTHORS, {"ids": list(ids)})
+    return {person.id: _person(person, consultation) for person in people}
 
 
 # -- views ---------------------------------------------------------------------
@@ -552,17 +559,17 @@ def _authors(tx: Session, questions: Sequence[Question]) -> dict[int | None, Par
 def staff_view(tx: Session, question: Question) -> QuestionView:
     """A question as moderators see it; the projections strip it for everyone else."""
     author = tx.get(Participant, question.author_id) if question.author_id else None
-    return _view(question, author)
+    return _view(question, _person(author) if author else None)
 
 
-def _view(question: Question, author: Participant | None) -> QuestionView:
+def _view(question: Question, author: AuthorView | None) -> QuestionView:
     return {
         "id": question.id,
         "item_id": question.item_id,
         "text": question.text,
         "state": question.state,
         "anonymity": question.anonymity,
-        "author": _person(author) if author else None,
+        "author": author,
         "pinned": question.pinned,
         "answer": question.answer,
         "dismiss_reason": question.dismiss_reason,
@@ -597,24 +604,26 @@ def own_view(question: Question) -> OwnQuestionView:
     }
 
 
-def _person(person: Participant) -> AuthorView:
+def _person(person: Participant, consultation: Consultation | None = None) -> AuthorView:
+    """`person` as an author or a speaker is shown; `consultation`, theirs, if at hand."""
     view: AuthorView = {
         "participant_id": person.id,
         "display_name": person.display_name,
         "stakeholder_group": person.stakeholder_group,
         "country": person.country,
     }
-    if _walked_in(person):
+    if _walked_in(person, consultation):
         view["walk_in"] = True
     return view
 
 
-def _walked_in(person: Participant) -> bool:
+def _walked_in(person: Participant, consultation: Consultation | None) -> bool:
     """Whether `person` came to an invited consultation without an invitation."""
     if person.role != ATTENDEE or person.invitation_id is not None:
         return False
-    session = object_session(person)
-    consultation = session.get(Consultation, person.consultation_id) if session else None
+    if consultation is None:
+        session = object_session(person)
+        consultation = session.get(Consultation, person.consultation_id) if session else None
     return consultation is not None and is_walk_in(consultation, person)
 
 
