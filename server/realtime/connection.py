@@ -222,27 +222,31 @@ def sweep_revoked(core: Core) -> None:
             log.exception("revocation sweep failed")
 
 
-@socketio.on("sync")  # type: ignore[untyped-decorator]
-def on_sync(payload: Any = None) -> dict[str, Any]:
+def sync(
+    core: Core,
+    viewer: Viewer,
+    payload: Any,
+    translate: commands.Translate,
+    rate: commands.RateLimit | None,
+) -> dict[str, Any]:
     """A client asks for its state: `{since}` replays what it missed, else a snapshot."""
-    viewer = current_viewer()
-    if viewer is None:
-        return commands.run(current_core(), None, "sync", payload, translate_error)
     try:
-        commands.check_rate(session.get("rate"))
+        commands.check_rate(rate)
         payload = commands.payload_object(payload)
     except DomainError as error:
-        return commands.failure(error, translate_error)
-    return state_since(current_core(), viewer, payload.get("since"))
+        return commands.failure(error, translate)
+    return state_since(core, viewer, payload.get("since"), translate)
 
 
-def state_since(core: Core, viewer: Viewer, since: Any) -> dict[str, Any]:
+def state_since(
+    core: Core, viewer: Viewer, since: Any, translate: commands.Translate = translate_error
+) -> dict[str, Any]:
     """`sync`'s answer: the events after `since` (a seq) when given, else a snapshot;
     refused to a viewer whose link was revoked since it connected (both read it)."""
     try:
         return {"ok": True, **state(core, viewer, since)}
     except DomainError as error:
-        return commands.failure(error, translate_error)
+        return commands.failure(error, translate)
 
 
 def state(core: Core, viewer: Viewer, since: Any) -> dict[str, Any]:
@@ -254,10 +258,12 @@ def state(core: Core, viewer: Viewer, since: Any) -> dict[str, Any]:
 
 @socketio.on_client_event
 def on_command(event: ClientEvent, name: str, payload: Any = None) -> dict[str, Any]:
-    """Every other event is a command from the registry (see docs/api.md), run without a
-    request context: its error, if any, said in the connection's language."""
+    """Every other event, `sync` or a command from the registry (see docs/api.md), is run
+    without a request context: its error, if any, said in the connection's language."""
     core: Core = event.app.extensions["baraza"]
     connection = event.session
     translate = event.with_request(translate_error)
     viewer = session_viewer(connection)
+    if name == "sync" and viewer is not None:
+        return sync(core, viewer, payload, translate, connection.get("rate"))
     return commands.run(core, viewer, name, payload, translate, connection.get("rate"))

@@ -6,6 +6,7 @@ session was work for nothing too. A command needs no request context at all: the
 is free of the web; only the language its error is said in comes from the handshake."""
 
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 from flask import Flask
@@ -118,6 +119,37 @@ def test_a_command_runs_without_a_request_context(
     assert client.emit("question_counts", {}, callback=True)["ok"] is True
 
     assert request_contexts == []
+
+
+def test_sync_runs_without_a_request_context_too(socket_client, app_consultation, request_contexts):
+    """Every client that does not ask with its connection (`auth.sync`) sends it once."""
+    _, token = app_consultation.join_with_token(display_name="Amina")
+    client = socket_client(token)
+    request_contexts.clear()
+
+    seq = client.emit("sync", {}, callback=True)["snapshot"]["seq"]
+    assert client.emit("sync", {"since": seq}, callback=True) == {
+        "ok": True,
+        "seq": seq,
+        "server_time": ANY,
+        "events": [],
+    }
+
+    assert request_contexts == []
+
+
+def test_a_sync_refused_says_why_in_the_connections_language(
+    socket_client, app_consultation, request_contexts
+):
+    _, token = app_consultation.join_with_token(display_name="Awa")
+    client = socket_client(token, headers={"Accept-Language": "fr"})
+    request_contexts.clear()
+
+    refused = client.emit("sync", ["not", "an", "object"], callback=True)
+
+    assert refused["error"]["code"] == "invalid_payload"
+    assert refused["error"]["message"] == "Le contenu d’une commande doit être un objet."
+    assert request_contexts == ["/socket.io"]
 
 
 def test_a_refused_command_opens_one_to_say_why_in_the_connections_language(
