@@ -12,7 +12,7 @@ from .core import logs
 from .core.departures import Departures
 from .core.emitter import Pacer
 from .core.runtime import Core
-from .core.socket import MAX_MESSAGE_BYTES, Flask, socketio
+from .core.socket import MAX_MESSAGE_BYTES, Flask, JsonPacket, socketio
 from .core.store import Store
 from .core.tallies import Tallies
 from .i18n import select_locale
@@ -102,6 +102,7 @@ def _register_realtime(app: Flask, config: Config) -> None:
         cors_allowed_origins=[config.public_url],
         max_http_buffer_size=MAX_MESSAGE_BYTES,
         async_handlers=False,
+        serializer=JsonPacket,
         ping_interval=20,
         ping_timeout=20,
     )
