@@ -41,6 +41,11 @@ def snapshot(server, token) -> dict:
     return response.json()["snapshot"]
 
 
+def finished(path: str):
+    """Whether a finished request is the one for `path` (`expect_request_finished`)."""
+    return lambda request: request.url.endswith(path)
+
+
 def block_websocket(page):
     """Like a filtered network: every WebSocket is closed as it opens."""
     page.route_web_socket(re.compile(r".*/socket\.io/.*"), lambda ws: ws.close())
@@ -53,7 +58,11 @@ def test_the_attendee_page_first_load_fits_the_budget(server, new_page):
     page.context.request.post(f"{server.url}/api/consultations/{code}/join", data={})
     sizes = []
     page.on("requestfinished", lambda request: sizes.append((request.url, request.sizes())))
-    page.goto(f"{server.url}/c/{code}")
+    # The browser may run a script, and the page go live, before Playwright reports the
+    # script's request finished: wait for that report, not for the page alone.
+    with page.expect_request_finished(finished("/static/dist/core.js")):
+        with page.expect_request_finished(finished("/static/dist/attendee.js")):
+            page.goto(f"{server.url}/c/{code}")
     expect(page.locator("[data-field=title]")).to_have_text(re.compile("Cybercrime"))
     expect(page.locator("body")).to_have_attribute("data-live", "live")
     loaded = list(sizes)

@@ -110,8 +110,8 @@ def test_of_a_newcomers_nine_reads_only_those_of_objects_go_through_the_orm(core
 
 
 def test_a_read_on_the_connection_sees_what_the_session_holds_unflushed(core, c):
-    published = select(func.count()).select_from(Publication)
+    published = select(func.count()).where(Publication.consultation_id == c.id)
     with core.store.transaction() as tx:
-        tx.add(Publication(consultation_id=c.id, public_id="unflushed"))
+        tx.add(Publication(consultation_id=c.id, public_id=f"unflushed-{c.id}"))
 
         assert rows_of(tx).scalar(published) == 1
