@@ -605,7 +605,7 @@ def own_view(question: Question) -> OwnQuestionView:
 
 
 def _person(person: Participant, consultation: Consultation | None = None) -> AuthorView:
-    """`person` as an author or a speaker is shown; `consultation`, theirs, if at hand."""
+    """`person` as a question or a ban shows them; `consultation`, theirs, if at hand."""
     view: AuthorView = {
         "participant_id": person.id,
         "display_name": person.display_name,
