@@ -48,6 +48,9 @@ def parse() -> argparse.Namespace:
         default=10,
         help="seconds the question, vote and ballot bursts are spread over",
     )
+    parser.add_argument(
+        "--askers", type=float, default=0.1, help="share of attendees asking in the ask burst"
+    )
     parser.add_argument("--relay-bytes", type=int, default=1000, help="baseline padding per action")
     parser.add_argument("--load-workers", type=int, default=2, help="load-generator processes")
     parser.add_argument(
@@ -65,7 +68,7 @@ def parse() -> argparse.Namespace:
         action="append",
         default=[],
         metavar="STEP",
-        help="py-spy the server during this step only (raw/, one file per step; repeatable)",
+        help="py-spy the server during this step or phase only (raw/, one file each; repeatable)",
     )
     parser.add_argument("--max-minutes", type=float, default=60, help="stop the matrix after")
     parser.add_argument("--out", default=str(ROOT / "bench/results/latest.json"))
@@ -118,6 +121,7 @@ async def main() -> int:
         actions=args.actions,
         gap=args.gap,
         burst_seconds=args.burst_seconds,
+        askers=args.askers,
         relay_bytes=args.relay_bytes,
         load_workers=args.load_workers,
         transports=tuple(args.transports.split(",")),

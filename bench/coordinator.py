@@ -49,6 +49,7 @@ class Options:
     gap: float = 0.3
     deliver_within: float = 10.0
     burst_seconds: float = 10.0
+    askers: float = 0.1
     relay_bytes: int = 1000
     load_workers: int = 2
     transports: tuple[str, ...] = ("websocket",)
@@ -494,11 +495,18 @@ class Phase:
 
     async def __aenter__(self) -> Phase:
         self.messages_before, self.bytes_before = await self.run.crowds.stats()
+        self.profiler = None
+        if self.name in self.run.options.profile_steps and not self.run.profiled:
+            self.profiler = await start_profiler(
+                self.run.server, self.run.n, self.run.options, self.name
+            )
         self.before = self.run.reading()
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
         self.after = self.run.reading()
+        if self.profiler is not None:
+            await stop_profiler(self.profiler)
         messages, total_bytes = await self.run.crowds.stats()
         self.messages = messages - self.messages_before
         self.bytes = total_bytes - self.bytes_before
@@ -561,6 +569,7 @@ class Run:
     options: Options
     figures: dict[str, Any] = field(default_factory=dict)
     last_connected_at: float | None = None
+    profiled: bool = False  # a step's profiler runs: its phases start none of their own
 
     def reading(self) -> procstat.Reading:
         return procstat.read(self.server.pids + self.crowds.pids + [os.getpid()], time.monotonic())
@@ -655,6 +664,7 @@ async def run_once(
                 step_profiler = None
                 if step.name in options.profile_steps:
                     step_profiler = await start_profiler(server, n, options, step.name)
+                run.profiled = step_profiler is not None
                 try:
                     figures[step.name] = await step.run(run)
                 except Exception as error:

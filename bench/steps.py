@@ -224,6 +224,13 @@ class Acks:
         starts = [r["first_sent"] for r in replies if r["first_sent"] is not None]
         ends = [r["last_ack"] for r in replies if r["last_ack"] is not None]
         self.seconds = max(ends) - min(starts) if starts and ends else None
+        # The slowest generator's event-loop delay (Node's only): how late it may read an ack.
+        lags = [r["lag_ms"] for r in replies if "lag_ms" in r]
+        self.generator_lag_ms = (
+            {key: round(max(lag[key] for lag in lags), 1) for key in ("p99", "max")}
+            if lags
+            else None
+        )
 
     def figures(self) -> dict[str, Any]:
         """Accepted per second: ok acks ÷ seconds from the first send to the last ack."""
@@ -238,6 +245,7 @@ class Acks:
                 round(len(self.accepted) / self.seconds, 1) if self.seconds else None
             ),
             "ack_ms": quantiles(self.latencies),
+            "generator_lag_ms": self.generator_lag_ms,
         }
 
 
@@ -271,7 +279,6 @@ def costs(phase: Phase, attendees: int, accepted: int, state: str | None = None)
     }
 
 
-ASKERS = 0.1  # the share of attendees who ask
 VOTES_EACH = 3  # questions each attendee upvotes
 PINS = 5  # questions the moderator pins, one after another
 REPEATERS = 0.1  # the share of senders who send each command twice
@@ -303,7 +310,7 @@ class AskAndUpvote:
     crowd already seated by `Join`:
     1. The moderator sets `set_question_settings {"moderation": "post",
        "min_interval_seconds": 0}`, so questions are public and votable at once.
-    2. `burst`: 10 % of attendees each send `ask_question` once, spread over
+    2. `burst`: `--askers` (10 %) of attendees each send `ask_question` once, spread over
        `--burst-seconds` (10); the ids come from the ok replies. Post-moderated,
        each question is a `question_asked` event to everyone.
     3. `burst`: every attendee sends `vote_question {"question_id"}` for three
@@ -333,7 +340,7 @@ class AskAndUpvote:
         )
         texts = [[{"text": f"Question {k}: how will the treaty be applied?"}] for k in range(10)]
         async with run.phase("ask") as asking:
-            asked = await send_burst(run, "ask_question", texts, share=ASKERS)
+            asked = await send_burst(run, "ask_question", texts, share=run.options.askers)
         questions = [(reply["question"]["id"], asker) for asker, reply in asked.accepted]
         if not questions:
             return {"status": "failed: no question was accepted", "ask": asked.figures()}

@@ -14,6 +14,7 @@
 "use strict";
 
 const { randomBytes } = require("node:crypto");
+const { monitorEventLoopDelay } = require("node:perf_hooks");
 const readline = require("node:readline");
 const { io } = require("socket.io-client");
 
@@ -270,8 +271,12 @@ class Crowd {
   // in turn, each after the previous one's ack; share (0..1 of this process's
   // attendees); repeat_share (0..1 of those who send each payload twice, the second
   // right after the first's ack); start_at (monotonic s); within (s); seed.
-  // Replies: codes, latencies, the ok replies with the attendee's number, repeats.
+  // Replies: codes, latencies, the ok replies with the attendee's number, repeats, and
+  // how late this process's own event loop ran (`lag_ms` p99 and max): one process
+  // plays hundreds of attendees, so an ack it reads late is counted late.
   async burst(params) {
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
     let seed = (params.seed || 0) + this.settings.first_number + 1;
     const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     const people = this.connected().filter(() => random() < params.share);
@@ -313,7 +318,9 @@ class Crowd {
     await Promise.all(
       people.map((a) => one(a, random() * params.within, random() < params.repeat_share ? 2 : 1)),
     );
-    return { senders: people.length, repeated, codes, latencies, replies, first_sent: firstSent, last_ack: lastAck };
+    delay.disable();
+    const lag = { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 };
+    return { senders: people.length, repeated, codes, latencies, replies, first_sent: firstSent, last_ack: lastAck, lag_ms: lag };
   }
 }
 
