@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from server.core.runtime import Core
 from server.core.store import Store
 from server.features.consultations.snapshots import snapshot
-from server.features.questions import service as questions
+from server.features.questions import asks
 from server.reports import exports
 from server.reports.model import Audience
 from server.storage import backups
@@ -91,7 +91,7 @@ def test_a_backup_taken_while_people_ask_restores_each_consultation_as_it_was_at
     def ask_until_stopped() -> None:
         try:
             while not stop.is_set() and len(states) < 1000:
-                questions.ask(core, asker, f"Question {len(states)}", None, False)
+                asks.ask(core, asker, f"Question {len(states)}", None, False)
                 states.append(archive(core, busy.id))
                 asking.set()
         except Exception as error:  # noqa: BLE001 - reported by the test below

@@ -88,10 +88,15 @@ class UnitOfWork:
     ) -> list[LoggedEvent]:
         """Number and store `drafts` in this transaction, as the actor's (or as `actor`'s)."""
         logged = event_log.append(self.tx, self.consultation, actor or self.actor, drafts, self.now)
+        self.record(logged)
+        return logged
+
+    def record(self, logged: list[LoggedEvent]) -> None:
+        """Events logged for this command (by `log`, or with its batch's in bulk): kept in
+        its outcome and shown to the followers."""
         self.outcome.events += logged
         for follow in self.followers:
             follow(self, logged)
-        return logged
 
     def notify(self, participant_id: int, kind: str, data: Payload) -> None:
         self.outcome.notices.append(Notice(participant_id, kind, data))

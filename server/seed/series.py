@@ -23,6 +23,7 @@ from server.features.agenda.files import read_agenda_text
 from server.features.consultations import service as consultations
 from server.features.polls import ballots
 from server.features.polls import service as polls
+from server.features.questions import asks
 from server.features.questions import service as questions
 from server.features.questions import votes as question_votes
 from server.features.series import service as series
@@ -212,7 +213,7 @@ def _rehearse(
     agenda.start_item(core, chair, items["aims.human-rights"])
     asked = []
     for (person, _group), text in zip(people, rehearsal.questions, strict=False):
-        asked.append(questions.ask(core, person, text, items["aims.human-rights"], False))
+        asked.append(asks.ask(core, person, text, items["aims.human-rights"], False))
         clock.advance(20)
     ids = [outcome.reply["question"]["id"] for outcome in asked]
     for question_id in ids:

@@ -18,8 +18,8 @@ from server.features.notes import service as notes
 from server.features.polls import ballots
 from server.features.polls import service as polls
 from server.features.presence import service as presence
+from server.features.questions import asks, votes
 from server.features.questions import service as questions
-from server.features.questions import votes
 from server.features.speakers import service as speakers
 from tests.conftest import Clock, Consultation, new_consultation
 
@@ -90,7 +90,7 @@ def run_script(core: Any, clock: Clock) -> Scripted:
     asked: dict[str, int] = {}
 
     def ask(key: str, who: Viewer, text: str, anonymous: bool = False) -> int:
-        done = questions.ask(core, who, text, None, anonymous)
+        done = asks.ask(core, who, text, None, anonymous)
         asked[key] = done.reply["question"]["id"]
         return asked[key]
 

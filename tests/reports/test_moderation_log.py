@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from server.features.questions import asks
 from server.features.questions import service as questions
 from tests.reports.scripted import QUIET_NAME, SECRET_NAME
 from tests.reports.test_retention import lines_of
@@ -53,9 +54,9 @@ def moderated(core, clock, create_consultation):
     reasons += ["Advertising", "Too long", ""]
     for n, reason in enumerate(reasons):
         clock.advance(20)  # past the 15 s between questions
-        asked = questions.ask(core, asker, f"Question {n}?", None, False).reply["question"]["id"]
+        asked = asks.ask(core, asker, f"Question {n}?", None, False).reply["question"]["id"]
         questions.dismiss(core, c.moderator, asked, reason)
-    questions.ask(core, troll, "Held back?", None, False)
+    asks.ask(core, troll, "Held back?", None, False)
     questions.ban(core, c.moderator, troll.participant_id)
     return c
 

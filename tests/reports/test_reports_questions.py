@@ -6,6 +6,7 @@ from server.archive.restore import restore
 from server.features.agenda import service as agenda
 from server.features.consultations import service as consultations
 from server.features.consultations.snapshots import snapshot
+from server.features.questions import asks
 from server.features.questions import service as questions
 from tests.reports.reading import csv_files, markdown_of, part, table_rows
 
@@ -73,8 +74,8 @@ def test_a_question_dismissed_after_attendees_saw_it_stays_out_of_the_shareable_
     questions.change_settings(core, c.moderator, {"moderation": "post"})
     agenda.start_item(core, c.moderator, c.item_ids()[0])
     amina, kofi = c.join(display_name="Amina"), c.join(display_name="Kofi")
-    seen = questions.ask(core, amina, "Shown, then dismissed", None, False).reply["question"]
-    echo = questions.ask(core, kofi, "Its duplicate", None, False).reply["question"]
+    seen = asks.ask(core, amina, "Shown, then dismissed", None, False).reply["question"]
+    echo = asks.ask(core, kofi, "Its duplicate", None, False).reply["question"]
     questions.merge(core, c.moderator, echo["id"], seen["id"])
     questions.dismiss(core, c.moderator, seen["id"], "Off topic")
     shareable = markdown_of(download, c.id, "shareable")
@@ -131,8 +132,8 @@ def test_a_banned_authors_hidden_question_is_counted_as_awaiting_moderation_when
     c = create_consultation()
     agenda.start_item(core, c.moderator, c.item_ids()[0])
     troll, fair = c.join(display_name="Troll"), c.join(display_name="Fair")
-    questions.ask(core, troll, "Hidden by the ban", None, True)
-    questions.ask(core, fair, "Simply pending", None, False)
+    asks.ask(core, troll, "Hidden by the ban", None, True)
+    asks.ask(core, fair, "Simply pending", None, False)
     questions.ban(core, c.moderator, troll.participant_id)
     shareable = part(markdown_of(download, c.id, "shareable"), "#### Questions")
     assert "- **Questions asked:** 2\n- **Awaiting moderation:** 2\n" in shareable

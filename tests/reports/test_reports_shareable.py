@@ -15,6 +15,7 @@ from server.features.agenda import service as agenda
 from server.features.polls import ballots
 from server.features.polls import service as polls
 from server.features.presence import service as presence
+from server.features.questions import asks
 from server.features.questions import service as questions
 from server.features.speakers import service as speakers
 from tests.reports.reading import csv_files, markdown_of, part, table_rows
@@ -215,7 +216,7 @@ def test_question_authors_are_named_in_the_shareable_report_only_on_the_record(
     for anonymity, shareable_author in (("attendees", "an attendee"), ("off", "Amina (Other)")):
         c = create_consultation()
         questions.change_settings(core, c.moderator, {"anonymity": anonymity, "moderation": "post"})
-        questions.ask(core, c.join(display_name="Amina"), "Who pays?", None, False)
+        asks.ask(core, c.join(display_name="Amina"), "Who pays?", None, False)
         shareable = markdown_of(download, c.id, "shareable")
         assert f"| 1 | Who pays? | {shareable_author} | 0 | Not answered |  |" in shareable
         assert "| 1 | Who pays? | Amina (Other) |" in markdown_of(download, c.id, "full")

@@ -27,8 +27,8 @@ from server.features.integrity.rules import Thresholds
 from server.features.integrity.signals import in_bursts
 from server.features.polls import ballots
 from server.features.polls import service as polls
+from server.features.questions import asks, votes
 from server.features.questions import service as questions
-from server.features.questions import votes
 from server.reports import exports
 from server.reports.model import Audience
 from tests.services.test_polls import new_poll, present_view, results_for
@@ -187,7 +187,7 @@ def test_the_same_ballot_over_minutes_or_from_old_attendees_is_not_flagged(core,
 
 def test_new_attendees_upvoting_one_question_within_seconds_are_flagged(core, clock, c):
     author = join(c, HOME)
-    question_id = questions.ask(core, author, "Who pays?", None, False).reply["question"]["id"]
+    question_id = asks.ask(core, author, "Who pays?", None, False).reply["question"]["id"]
     questions.approve(core, c.moderator, question_id)
     for n in range(4):
         votes.vote(core, join(c, address=f"{n:032d}"), question_id)
@@ -355,7 +355,7 @@ def test_newcomers_after_a_decision_raise_a_new_flag(core, c, stuffed):
 
 def test_excluded_upvotes_leave_the_counts(core, c):
     author = join(c, HOME)
-    question_id = questions.ask(core, author, "Who pays?", None, False).reply["question"]["id"]
+    question_id = asks.ask(core, author, "Who pays?", None, False).reply["question"]["id"]
     questions.approve(core, c.moderator, question_id)
     for n in range(4):
         votes.vote(core, join(c, address=f"{n:032d}"), question_id)

@@ -25,8 +25,8 @@ from server.features.invitations import rules
 from server.features.invitations import service as invitations
 from server.features.polls import ballots
 from server.features.polls import service as polls
+from server.features.questions import asks, votes
 from server.features.questions import service as questions
-from server.features.questions import votes
 from server.features.speakers import service as speakers
 
 SECRET = "test-secret"
@@ -200,7 +200,7 @@ def test_revoking_an_invitation_stops_its_link_and_its_person(core, c):
     assert [e.type for e in outcome.events] == ["invitation_revoked"]
     refused("invitation_revoked", invitations.join_by_link, core, token)
     refused("invitation_revoked", identify, core, token)
-    refused("invitation_revoked", questions.ask, core, amina, "Still here?", None, False)
+    refused("invitation_revoked", asks.ask, core, amina, "Still here?", None, False)
     refused("already_revoked", invitations.revoke, core, c.moderator, invitation["invitation_id"])
 
 
@@ -224,15 +224,15 @@ def test_walk_ins_may_watch_but_not_ask_vote_or_raise_a_hand(core, c):
     amina = invited(core, c)
     walk_in = c.join(display_name="Walk-in")
     assert snapshot(core, walk_in)["participation"]["walk_in"] is True
-    question_id = questions.ask(core, amina, "Who funds the centre?", None, False).reply[
-        "question"
-    ]["id"]
+    question_id = asks.ask(core, amina, "Who funds the centre?", None, False).reply["question"][
+        "id"
+    ]
     poll_id = polls.create_poll(
         core,
         c.moderator,
         {"type": "single", "question": "Yes?", "options": ["Yes", "No"], "open": True},
     ).reply["poll_id"]
-    refused("invitation_required", questions.ask, core, walk_in, "May I?", None, False)
+    refused("invitation_required", asks.ask, core, walk_in, "May I?", None, False)
     refused("invitation_required", votes.vote, core, walk_in, question_id)
     refused("invitation_required", ballots.cast_ballot, core, walk_in, poll_id, "Yes")
     refused("invitation_required", speakers.raise_hand, core, walk_in, None, None)
@@ -243,17 +243,17 @@ def test_walk_ins_may_watch_but_not_ask_vote_or_raise_a_hand(core, c):
 def test_walk_ins_ask_when_the_moderator_allows_it(core, c):
     walk_in = c.join(display_name="Walk-in")
     invitations.set_participation(core, c.moderator, {"walk_in_questions": True})
-    assert questions.ask(core, walk_in, "May I?", None, False).reply["question"]["id"]
+    assert asks.ask(core, walk_in, "May I?", None, False).reply["question"]["id"]
     refused("invitation_required", speakers.raise_hand, core, walk_in, None, None)
 
 
 def test_staff_see_that_a_question_is_a_walk_ins_and_not_an_invited_persons(core, c):
     walk_in = c.join(display_name="Walk-in")
     invitations.set_participation(core, c.moderator, {"walk_in_questions": True})
-    asked = questions.ask(core, walk_in, "May I?", None, False).events[0].payload["question"]
+    asked = asks.ask(core, walk_in, "May I?", None, False).events[0].payload["question"]
     assert asked["author"]["walk_in"] is True
     amina = invited(core, c)
-    asked = questions.ask(core, amina, "And I?", None, False).events[0].payload["question"]
+    asked = asks.ask(core, amina, "And I?", None, False).events[0].payload["question"]
     assert "walk_in" not in asked["author"]
 
 
@@ -264,7 +264,7 @@ def test_the_queue_marks_walk_ins_without_looking_their_consultation_up_for_each
     invitations.set_participation(core, c.moderator, {"walk_in_questions": True})
     for number in range(3):
         walk_in = c.join(display_name=f"Walk-in {number}")
-        questions.ask(core, walk_in, f"May I ask question {number}?", None, False)
+        asks.ask(core, walk_in, f"May I ask question {number}?", None, False)
     looked_up = []
     get = Session.get
 

@@ -15,8 +15,8 @@ from server.features.consultations.snapshots import snapshot
 from server.features.polls import ballots
 from server.features.polls import service as polls
 from server.features.privacy import service as privacy
+from server.features.questions import asks, votes
 from server.features.questions import service as questions
-from server.features.questions import votes
 from server.features.speakers import service as speakers
 
 AMINA = {"display_name": "Amina Bello", "stakeholder_group": "academia", "country": "NG"}
@@ -73,8 +73,8 @@ def test_my_data_lists_the_profile_consent_questions_upvotes_ballots_and_hands(c
     amina = consultations.join(core, c.join_code, AMINA, consent=ACCEPTED).viewer
     kofi = c.join(display_name="Kofi")
     agenda.start_item(core, c.moderator, c.item_ids()[0])
-    mine = questions.ask(core, amina, "Is there interpretation?", None, False).reply
-    theirs = questions.ask(core, kofi, "Who pays?", None, False).reply["question"]["id"]
+    mine = asks.ask(core, amina, "Is there interpretation?", None, False).reply
+    theirs = asks.ask(core, kofi, "Who pays?", None, False).reply["question"]["id"]
     questions.approve(core, c.moderator, theirs)
     votes.vote(core, amina, theirs)
     poll = polls.create_poll(
@@ -114,7 +114,7 @@ def test_erasing_my_name_empties_it_and_every_copy_of_it_the_log_holds_for_me(co
     amina = consultations.join(core, c.join_code, AMINA, consent=ACCEPTED).viewer
     namesake = c.join(display_name="Amina Bello")  # the same name, another person
     agenda.start_item(core, c.moderator, c.item_ids()[0])
-    asked = questions.ask(core, amina, "Is there interpretation?", None, False).reply
+    asked = asks.ask(core, amina, "Is there interpretation?", None, False).reply
     questions.approve(core, c.moderator, asked["question"]["id"])
     speakers.raise_hand(core, amina, None, "Funding")
     speakers.give_floor(core, c.moderator)
@@ -140,7 +140,7 @@ def test_erasing_my_name_empties_it_and_every_copy_of_it_the_log_holds_for_me(co
 
 def test_after_erasure_my_questions_show_as_anonymous(core, c):
     amina = c.join(**AMINA)
-    asked = questions.ask(core, amina, "Is there interpretation?", None, False).reply
+    asked = asks.ask(core, amina, "Is there interpretation?", None, False).reply
     questions.approve(core, c.moderator, asked["question"]["id"])
     viewer = c.join(display_name="Kofi")
     (before,) = snapshot(core, viewer)["questions"]["list"]

@@ -14,8 +14,8 @@ from server.core.events import ATTENDEE, RAPPORTEUR
 from server.core.models import Event
 from server.features.agenda import service as agenda
 from server.features.consultations.snapshots import snapshot
+from server.features.questions import asks, votes
 from server.features.questions import service as questions
-from server.features.questions import votes
 from server.features.questions.models import Question, QuestionQuota
 from tests.conftest import WIRING
 from tests.threads import together
@@ -23,9 +23,7 @@ from tests.threads import together
 
 def ask(core, viewer, text="How will the convention protect journalists?", **options):
     """Ask and return the new question's id."""
-    done = questions.ask(
-        core, viewer, text, options.get("item_id"), options.get("anonymous", False)
-    )
+    done = asks.ask(core, viewer, text, options.get("item_id"), options.get("anonymous", False))
     return done.reply["question"]["id"]
 
 
@@ -74,7 +72,7 @@ def open_mic(core, c):
 
 def test_a_question_waits_for_approval_and_only_staff_hear_of_it(core, c):
     amina = c.join(display_name="Amina")
-    done = questions.ask(core, amina, "  What about data retention?  ", None, False)
+    done = asks.ask(core, amina, "  What about data retention?  ", None, False)
     (event,) = done.events
     assert (event.type, event.visibility) == ("question_asked", "staff")
     assert done.reply["question"]["state"] == "pending"
@@ -97,7 +95,7 @@ def test_approval_publishes_the_question_to_everyone(core, c):
 
 def test_post_moderation_publishes_at_once(core, c):
     questions.change_settings(core, c.moderator, {"moderation": "post"})
-    done = questions.ask(core, c.join(), "Straight to the queue?", None, False)
+    done = asks.ask(core, c.join(), "Straight to the queue?", None, False)
     assert done.events[0].visibility == "public"
     assert done.reply["question"]["state"] == "approved"
     assert [q["text"] for q in queue(core, c.join())["list"]] == ["Straight to the queue?"]
@@ -115,7 +113,7 @@ def test_post_moderation_publishes_at_once(core, c):
 )
 def test_a_question_is_kept_exactly_as_typed(core, c, text):
     viewer = c.join()
-    done = questions.ask(core, viewer, text, None, False)
+    done = asks.ask(core, viewer, text, None, False)
     assert done.reply["question"]["text"] == text
     questions.approve(core, c.moderator, done.reply["question"]["id"])
     assert queue(core, c.join())["list"][0]["text"] == text
@@ -136,13 +134,13 @@ def test_a_question_is_kept_exactly_as_typed(core, c, text):
 def test_bad_text_is_refused_and_nothing_is_written(core, c, text, code):
     viewer = c.join()
     before = seqs(core, c.id)
-    refused(code, questions.ask, core, viewer, text, None, False)
+    refused(code, asks.ask, core, viewer, text, None, False)
     assert seqs(core, c.id) == before
     assert queue(core, viewer)["mine"] == []
 
 
 def test_a_500_character_question_is_accepted(core, c):
-    assert questions.ask(core, c.join(), "x" * 500, None, False).reply["question"]["text"]
+    assert asks.ask(core, c.join(), "x" * 500, None, False).reply["question"]["text"]
 
 
 def test_a_question_is_about_the_running_item_unless_another_is_picked(core, open_mic):
@@ -150,11 +148,11 @@ def test_a_question_is_about_the_running_item_unless_another_is_picked(core, ope
     ids = c.item_ids()
     agenda.start_item(core, c.moderator, ids[1])
     viewer = c.join()
-    first = questions.ask(core, viewer, "About now", None, False).reply["question"]
-    second = questions.ask(core, viewer, "About later", ids[3], False).reply["question"]
+    first = asks.ask(core, viewer, "About now", None, False).reply["question"]
+    second = asks.ask(core, viewer, "About later", ids[3], False).reply["question"]
     assert (first["item_id"], second["item_id"]) == (ids[1], ids[3])
-    refused("unknown_item", questions.ask, core, viewer, "Where?", 999_999, False)
-    refused("unknown_item", questions.ask, core, viewer, "Where?", "1", False)
+    refused("unknown_item", asks.ask, core, viewer, "Where?", 999_999, False)
+    refused("unknown_item", asks.ask, core, viewer, "Where?", "1", False)
 
 
 def test_closing_questions_refuses_new_ones_until_reopened(core, c):
@@ -162,7 +160,7 @@ def test_closing_questions_refuses_new_ones_until_reopened(core, c):
     (event,) = questions.set_open(core, c.moderator, None, False).events
     assert (event.type, event.visibility) == ("questions_closed", "public")
     assert event.payload["settings"]["open"] is False
-    refused("questions_closed", questions.ask, core, viewer, "Still there?", None, False)
+    refused("questions_closed", asks.ask, core, viewer, "Still there?", None, False)
     questions.set_open(core, c.moderator, None, True)
     assert ask(core, viewer)
 
@@ -173,7 +171,7 @@ def test_questions_can_be_closed_for_one_agenda_item(core, open_mic):
     viewer = c.join()
     questions.set_open(core, c.moderator, ids[0], False)
     assert queue(core, viewer)["settings"]["closed_items"] == [ids[0]]
-    refused("questions_closed_for_item", questions.ask, core, viewer, "Hi", ids[0], False)
+    refused("questions_closed_for_item", asks.ask, core, viewer, "Hi", ids[0], False)
     assert ask(core, viewer, item_id=ids[1])
     questions.set_open(core, c.moderator, ids[0], True)
     assert ask(core, viewer, item_id=ids[0])
@@ -183,7 +181,7 @@ def test_questions_can_be_closed_for_one_agenda_item(core, open_mic):
 def test_asking_after_the_consultation_ended_is_refused(core, c):
     viewer = c.join()
     agenda.end_consultation(core, c.moderator)
-    refused("consultation_ended", questions.ask, core, viewer, "Too late?", None, False)
+    refused("consultation_ended", asks.ask, core, viewer, "Too late?", None, False)
 
 
 # -- rate limits and bans ---------------------------------------------------------
@@ -193,7 +191,7 @@ def test_one_question_per_fifteen_seconds_by_default(core, c, clock):
     viewer = c.join()
     ask(core, viewer)
     clock.advance(10)
-    error = refused("asking_too_fast", questions.ask, core, viewer, "Again?", None, False)
+    error = refused("asking_too_fast", asks.ask, core, viewer, "Again?", None, False)
     assert "5 seconds" in error.message
     clock.advance(5)
     assert ask(core, viewer, "Now?")
@@ -205,7 +203,7 @@ def test_at_most_the_configured_number_of_questions_per_person(core, open_mic):
     viewer, other = c.join(), c.join()
     ask(core, viewer, "One")
     ask(core, viewer, "Two", anonymous=True)
-    error = refused("question_limit_reached", questions.ask, core, viewer, "Three", None, False)
+    error = refused("question_limit_reached", asks.ask, core, viewer, "Three", None, False)
     assert "2" in error.message
     assert ask(core, other, "Someone else's first")
 
@@ -235,7 +233,7 @@ def test_a_banned_attendee_is_refused_and_their_pending_questions_hidden(core, o
     assert event.payload["hidden"] == [pending]
     assert "hidden" not in event.envelope(RAPPORTEUR, WIRING)["data"]
     assert pending not in by_id(queue(core, c.moderator)["list"])
-    refused("banned", questions.ask, core, troll, "Let me back", None, False)
+    refused("banned", asks.ask, core, troll, "Let me back", None, False)
     refused("banned", votes.vote, core, troll, other)
     refused("unknown_question", questions.approve, core, c.moderator, pending)
     assert public in by_id(queue(core, fan)["list"])
@@ -499,7 +497,7 @@ def test_only_moderators_moderate_and_only_attendees_ask(core, c):
         refused("forbidden", questions.approve, core, viewer, question_id)
         refused("forbidden", questions.ban, core, viewer, viewer.participant_id)
         refused("forbidden", questions.change_settings, core, viewer, {"moderation": "post"})
-    refused("forbidden", questions.ask, core, c.moderator, "Chair asks", None, False)
+    refused("forbidden", asks.ask, core, c.moderator, "Chair asks", None, False)
 
 
 def test_a_question_of_another_consultation_is_unknown(core, c, create_consultation):
@@ -566,8 +564,8 @@ def test_an_agenda_file_with_bad_question_settings_is_refused_whole(core, create
 def test_anonymous_questions_need_the_consultation_to_allow_them(core, c):
     questions.change_settings(core, c.moderator, {"anonymity": "off"})
     viewer = c.join()
-    refused("anonymity_not_allowed", questions.ask, core, viewer, "Hidden?", None, True)
-    refused("invalid_anonymous", questions.ask, core, viewer, "Hidden?", None, "yes")
+    refused("anonymity_not_allowed", asks.ask, core, viewer, "Hidden?", None, True)
+    refused("invalid_anonymous", asks.ask, core, viewer, "Hidden?", None, "yes")
 
 
 def test_anonymous_to_attendees_moderators_still_see_the_author(core, c):
@@ -584,7 +582,7 @@ def test_anonymous_to_attendees_moderators_still_see_the_author(core, c):
 def test_a_fully_anonymous_question_stores_no_author(core, c):
     questions.change_settings(core, c.moderator, {"anonymity": "full"})
     author = c.join(display_name="Kwame Asante")
-    done = questions.ask(core, author, "Who watches the watchers?", None, True)
+    done = asks.ask(core, author, "Who watches the watchers?", None, True)
     question_id = done.reply["question"]["id"]
     with core.store.reading() as tx:
         row = tx.get(Question, question_id)

@@ -9,6 +9,7 @@ from server.core.models import Event
 from server.features.agenda import service as agenda
 from server.features.consultations.snapshots import catch_up, snapshot
 from server.features.polls import service as polls
+from server.features.questions import asks
 from server.features.questions import service as questions
 from server.features.screen import service as screen
 from server.features.speakers import service as speakers
@@ -81,7 +82,7 @@ def test_the_floor_given_takes_the_screen_and_returns_it_when_the_turn_ends(c, c
 
 def test_the_question_pinned_takes_the_screen_until_it_is_answered(c, core):
     amina = c.join(display_name="Amina")
-    question_id = questions.ask(core, amina, "Who funds it?", None, False).reply["question"]["id"]
+    question_id = asks.ask(core, amina, "Who funds it?", None, False).reply["question"]["id"]
     questions.pin(core, c.moderator, question_id)
     assert on_screen(core, c) == ("question", question_id, True, False)
     questions.answer(core, c.moderator, question_id, "")
@@ -118,7 +119,7 @@ def test_the_moderator_shows_a_closed_polls_result_or_a_public_question(c, core)
     screen.show_on_screen(core, c.moderator, "poll", poll_id)
     assert on_screen(core, c) == ("poll", poll_id, False, True)
     amina = c.join(display_name="Amina")
-    question_id = questions.ask(core, amina, "Who funds it?", None, False).reply["question"]["id"]
+    question_id = asks.ask(core, amina, "Who funds it?", None, False).reply["question"]["id"]
     screen.show_on_screen(core, c.moderator, "question", question_id)
     assert on_screen(core, c) == ("question", question_id, False, False)
 
@@ -159,9 +160,7 @@ def test_a_bad_choice_is_refused_and_changes_nothing(c, core, create_consultatio
 
 def test_a_question_attendees_cannot_see_is_never_shown(create_consultation, core):
     c = create_consultation()  # pre-moderation: a question waits for approval
-    question_id = questions.ask(core, c.join(), "Who funds it?", None, False).reply["question"][
-        "id"
-    ]
+    question_id = asks.ask(core, c.join(), "Who funds it?", None, False).reply["question"]["id"]
     refused(
         "question_not_public", screen.show_on_screen, core, c.moderator, "question", question_id
     )
@@ -175,7 +174,7 @@ def test_after_the_end_the_screen_shows_the_join_card_and_cannot_be_changed(c, c
 
 def test_answering_a_question_moves_the_screen_only_if_it_was_on_it(c, core):
     asked = [
-        questions.ask(core, c.join(), text, None, False).reply["question"]["id"]
+        asks.ask(core, c.join(), text, None, False).reply["question"]["id"]
         for text in ("Who funds it?", "When does it start?")
     ]
     questions.pin(core, c.moderator, asked[0])

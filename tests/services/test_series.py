@@ -19,6 +19,7 @@ from server.features.agenda import service as agenda
 from server.features.consultations import service as consultations
 from server.features.polls import ballots
 from server.features.polls import service as polls
+from server.features.questions import asks
 from server.features.questions import service as questions
 from server.features.questions import votes as question_votes
 from server.features.series import comparison
@@ -328,7 +329,7 @@ def test_top_questions_per_item_name_no_author(core, made):
         for n in range(3)
     ]
     asked = [
-        questions.ask(core, person, text, item_id, False).reply["question"]["id"]
+        asks.ask(core, person, text, item_id, False).reply["question"]["id"]
         for person, text in zip(
             people, ("Safeguards for journalists?", "Data retention limits?"), strict=False
         )

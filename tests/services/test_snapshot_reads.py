@@ -28,8 +28,8 @@ from server.features.polls import ballots
 from server.features.polls import service as polls
 from server.features.presence import service as presence
 from server.features.publication.models import Publication
+from server.features.questions import asks, votes
 from server.features.questions import service as questions
-from server.features.questions import votes
 from server.features.speakers import service as speakers
 
 PERSON = {"display_name": "Wanjiru", "stakeholder_group": "academia"}
@@ -79,7 +79,7 @@ def test_what_the_saved_reads_would_have_found_is_still_there(core, c):
     snapshot shows each as the reads of their own do."""
     attendee = c.join()
     presence.arrive(core, attendee, "attendee-phone", "worker-1")
-    asked = questions.ask(core, c.join(), "Who holds the evidence?", None, False)
+    asked = asks.ask(core, c.join(), "Who holds the evidence?", None, False)
     question_id = asked.reply["question"]["id"]
     questions.approve(core, c.moderator, question_id)
     votes.vote(core, attendee, question_id)

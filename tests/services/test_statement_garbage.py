@@ -18,8 +18,8 @@ from sqlalchemy.sql.elements import BindParameter
 from server.features.consultations.snapshots import catch_up
 from server.features.polls import ballots
 from server.features.polls import service as polls
+from server.features.questions import asks, votes
 from server.features.questions import service as questions
-from server.features.questions import votes
 
 CHOICES = {"type": "single", "question": "Ratify?", "options": ["Yes", "No"], "open": True}
 
@@ -51,7 +51,7 @@ def c(create_consultation):
 
 
 def approved_question(core, c) -> int:
-    asked = questions.ask(core, c.join(), "Who keeps the evidence?", None, False)
+    asked = asks.ask(core, c.join(), "Who keeps the evidence?", None, False)
     question_id: int = asked.reply["question"]["id"]
     questions.approve(core, c.moderator, question_id)
     return question_id

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from server.core import receipts
 from server.core.errors import DomainError
 from server.core.group_commit import Pending
+from server.features.questions import asks, votes
 from server.features.questions import service as questions
-from server.features.questions import votes
 from server.features.questions.models import QuestionVote
 from server.features.questions.votes import VoteCommand
 from tests.conftest import WIRING
@@ -20,7 +20,7 @@ NOW = datetime(2024, 1, 18, 8, 45, tzinfo=UTC)
 
 
 def asked(core, c, author, text, approve=True):
-    done = questions.ask(core, author, text, None, False)
+    done = asks.ask(core, author, text, None, False)
     question_id = done.reply["question"]["id"]
     if approve:
         questions.approve(core, c.moderator, question_id)

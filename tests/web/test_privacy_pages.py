@@ -9,7 +9,7 @@ import re
 
 from server.core.access import Viewer
 from server.core.models import Participant
-from server.features.questions import service as questions
+from server.features.questions import asks
 from tests.conftest import form_data, new_consultation
 
 AMINA = {"display_name": "Amina Bello", "stakeholder_group": "academia", "country": "NG"}
@@ -142,7 +142,7 @@ def test_my_data_shows_what_is_held_and_downloads_it(app, app_core, app_consulta
     client = joined(app, app_consultation)
     me = last_attendee(app)
     viewer = Viewer(app_consultation.id, me.id, "attendee")
-    questions.ask(app_core, viewer, "Is there interpretation?", None, False)
+    asks.ask(app_core, viewer, "Is there interpretation?", None, False)
     code = app_consultation.join_code
     page = client.get(f"/c/{code}/my-data")
     assert page.status_code == 200

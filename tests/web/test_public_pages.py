@@ -9,6 +9,7 @@ import pytest
 
 from server.features.agenda import service as agenda
 from server.features.publication import service as publication
+from server.features.questions import asks
 from server.features.questions import service as questions
 from server.features.speakers import service as speakers
 
@@ -28,9 +29,9 @@ def held(app_core, app_consultation):
     agenda.start_item(core, c.moderator, item)
     amina, baraka = c.join(display_name="Amina"), c.join(display_name="Baraka")
     chidi, dede = c.join(display_name="Chidi"), c.join(display_name="Dede")
-    kept = questions.ask(core, amina, "Who pays for the new courts?", None, False)
+    kept = asks.ask(core, amina, "Who pays for the new courts?", None, False)
     questions.approve(core, c.moderator, kept.reply["question"]["id"])
-    dropped = questions.ask(core, baraka, "Buy my secret product now", None, False)
+    dropped = asks.ask(core, baraka, "Buy my secret product now", None, False)
     questions.dismiss(core, c.moderator, dropped.reply["question"]["id"], "Off topic")
     speakers.raise_hand(core, chidi, item, "Budget")
     speakers.give_floor(core, c.moderator)
@@ -159,7 +160,7 @@ def test_a_receipt_shows_the_question_its_state_and_why_it_was_not_taken_up(app,
 
 def test_a_receipt_follows_the_question_as_it_moves(app, app_core, app_consultation):
     c = app_consultation
-    asked = questions.ask(app_core, c.join(display_name="Amina"), "Who <b>pays</b>?", None, True)
+    asked = asks.ask(app_core, c.join(display_name="Amina"), "Who <b>pays</b>?", None, True)
     receipt = asked.reply["receipt"]
     client = app.test_client()
     assert "Waiting for a moderator" in _text(client.get(f"/q/{receipt}").text)

@@ -16,8 +16,8 @@ from server.core.commands import Handler, calling
 from server.core.runtime import Core
 from server.core.unit_of_work import Outcome
 
+from . import asks, votes
 from . import service as questions
-from . import votes
 
 
 def my_questions(core: Core, viewer: Viewer, data: dict[str, Any]) -> Outcome:
@@ -49,7 +49,7 @@ COMMANDS: dict[str, Handler] = {
     "question_counts": question_counts,
     "set_question_settings": set_question_settings,
     # Attendees: an ask's ack carries their own view and a receipt to keep; a vote's, the vote.
-    "ask_question": calling(questions.ask, "text", "item_id", "anonymous"),
+    "ask_question": calling(asks.ask, "text", "item_id", "anonymous"),
     "vote_question": calling(votes.vote, "question_id"),
     "unvote_question": calling(votes.withdraw_vote, "question_id"),
     # Moderators run the queue.

@@ -1,6 +1,6 @@
-"""Question queue commands: ask, moderate, ban, change settings — one transaction each.
+"""Question queue commands: moderate, ban, change settings — one transaction each.
 
-Votes, which come in bursts, are in features/questions/votes.py.
+Asks and votes, which come in bursts, are in asks.py and votes.py.
 
 Every command is a unit of work (core/unit_of_work.py) under the consultation's
 lock, so the queue's state and the log's numbering move together. What it
@@ -15,27 +15,25 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.sql.elements import ColumnElement
 
-from server.core.access import WALK_IN_ASKING, Viewer, hash_token, is_walk_in, new_token
+from server.core.access import Viewer, hash_token, is_walk_in
 from server.core.errors import N_, Conflict, Forbidden, NotFound
 from server.core.events import ATTENDEE, MODERATOR, PUBLIC, STAFF, EventDraft, Payload
-from server.core.group_commit import batched, each_in_savepoint
 from server.core.ids import as_id
 from server.core.models import Consultation, Participant
 from server.core.runtime import Core
 from server.core.times import iso
-from server.core.unit_of_work import Follower, Outcome, UnitOfWork, unit_of_work, within
+from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
 from server.features.agenda import rules as agenda_rules
 from server.features.consultations.rules import ConsultationSpec
 
 from . import rules
-from .models import Question, QuestionQuota, QuestionVote
+from .models import Question, QuestionVote
 from .views import (
     AuthorView,
     OwnQuestionView,
@@ -48,82 +46,10 @@ from .views import (
 VOTES_TOPIC = "question_votes"
 
 
-# -- asking and voting --------------------------------------------------------
+# -- the item a question is about -----------------------------------------------
 
 
-def ask(core: Core, viewer: Viewer, text: Any, item_id: Any, anonymous: Any) -> Outcome:
-    """An attendee asks; the reply holds their own view and the receipt to find it again.
-
-    Asks are committed in batches (core/group_commit.py), each in its own
-    savepoint: a crowd asking at once shares the consultation's lock instead of
-    queueing for it one transaction at a time.
-    """
-    asking = partial(
-        _ask_one,
-        viewer,
-        rules.question_text(text),
-        item_id,
-        anonymous,
-        core.now(),
-        core.wiring.followers,
-    )
-    outcome: Outcome = batched(core, viewer.consultation_id, asking, each_in_savepoint)
-    return outcome
-
-
-def _ask_one(
-    viewer: Viewer,
-    cleaned: str,
-    item_id: Any,
-    anonymous: Any,
-    now: datetime,
-    followers: Sequence[Follower],
-    tx: Session,
-) -> Outcome:
-    uow = within(tx, viewer, {ATTENDEE, WALK_IN_ASKING}, now, followers)
-    settings = rules.settings_of(uow.consultation.settings)
-    target_item = _target_item(uow.consultation, item_id)
-    rules.check_open(settings, target_item)
-    anonymity = rules.anonymity_for(settings, anonymous)
-    _spend_quota(tx, settings, uow.actor, now)
-    receipt = new_token()
-    state = rules.initial_state(settings)
-    question = Question(
-        consultation_id=uow.consultation.id,
-        item_id=target_item,
-        author_id=None if anonymity == rules.FULLY_ANONYMOUS else uow.actor.id,
-        anonymity=anonymity,
-        text=cleaned,
-        state=state,
-        pinned=False,
-        answer="",
-        dismiss_reason="",
-        receipt_hash=hash_token(receipt),
-        created_at=now,
-        approved_at=now if state == rules.APPROVED else None,
-    )
-    tx.add(question)
-    tx.flush()
-    visibility = PUBLIC if rules.is_public(state) else STAFF
-    draft = EventDraft("question_asked", {"question": staff_view(tx, question)}, visibility)
-    # A fully anonymous ask is logged as "an attendee", never as this one.
-    anonymous_asker = question.author_id is None
-    uow.log([draft], actor=Participant(role=ATTENDEE) if anonymous_asker else None)
-    uow.reply(question=own_view(question), receipt=receipt)
-    return uow.outcome
-
-
-def _spend_quota(tx: Session, settings: rules.Settings, actor: Participant, now: datetime) -> None:
-    quota = tx.get(QuestionQuota, actor.id)
-    if quota is None:
-        quota = QuestionQuota(participant_id=actor.id, asked=0)
-        tx.add(quota)
-    rules.check_quota(settings, rules.Quota(quota.asked, quota.last_asked_at), now)
-    quota.asked += 1
-    quota.last_asked_at = now
-
-
-def _target_item(consultation: Consultation, item_id: Any) -> int | None:
+def target_item(consultation: Consultation, item_id: Any) -> int | None:
     """The item a question is about: the one named, else the one running now (or none)."""
     if item_id is None:
         active = agenda_rules.active_item(consultation.items)
@@ -329,7 +255,7 @@ def set_open(core: Core, viewer: Viewer, item_id: Any, is_open: bool) -> Outcome
     """Open or close questions for the consultation, or for one agenda item."""
     event_type = "questions_opened" if is_open else "questions_closed"
     with _moderating(core, viewer) as uow:
-        wanted = None if item_id is None else _target_item(uow.consultation, item_id)
+        wanted = None if item_id is None else target_item(uow.consultation, item_id)
         settings = rules.settings_of(uow.consultation.settings)
         changed = rules.with_item_open(settings, wanted, is_open)
         _set_settings(uow, changed, event_type, {"item_id": item_id})
