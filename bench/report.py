@@ -134,6 +134,8 @@ BURST_COLUMNS = (
     ("n", "N"),
     ("questions", "questions"),
     ("questions_per_s", "questions/s"),
+    ("ask_ack_p99_ms", "ask ack p99 ms"),
+    ("ask_lag_p99_ms", "generators' lag p99 ms (asks)"),
     ("votes_per_s", "votes/s"),
     ("vote_ack_p99_ms", "vote ack p99 ms"),
     ("vote_rows", "vote rows expected/found"),
@@ -173,6 +175,8 @@ def burst_row(run: dict[str, Any]) -> dict[str, Any]:
         entry |= {
             "questions": questions["questions"],
             "questions_per_s": ask["accepted_per_s"],
+            "ask_ack_p99_ms": ask["ack_ms"]["p99"],
+            "ask_lag_p99_ms": (ask.get("generator_lag_ms") or {}).get("p99"),
             "votes_per_s": vote["accepted_per_s"],
             "vote_ack_p99_ms": vote["ack_ms"]["p99"],
             "vote_rows": f"{vote['rows_expected']}/{vote['rows_found']}",
