@@ -26,8 +26,8 @@ from collections.abc import Callable
 
 from server.core.socket import socketio
 
-YOUNG_EVERY_SECONDS = 5.0
-MIDDLE_AFTER = 200  # young collections
+YOUNG_EVERY_SECONDS = 1.0
+MIDDLE_AFTER = 1_000  # young collections
 THRESHOLDS = (50_000, MIDDLE_AFTER, 10)  # CPython's own, a safety net for a burst
 IDLE = 1_000  # fewer new objects than this: an idle worker is not stopped for them
 
