@@ -7,6 +7,7 @@ whole life, and each default stopped attendees silently, well short of 2,000.
 
 from __future__ import annotations
 
+import gc
 import logging
 import resource
 from collections.abc import Iterable
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 from server.core import tallies
 from server.core.socket import socketio
 
-from . import cluster, garbage_collection
+from . import cluster
 from .connection import WORKER, sweep_revoked
 from .ticker import run_ticker
 
@@ -68,11 +69,24 @@ def without_websocket_compression(wsgi_app: WSGIApplication) -> WSGIApplication:
     return app
 
 
+# Python's default thresholds (700, 10, 10) ran a full garbage collection every
+# few seconds once 2,000 attendees were connected: each scanned some 600,000
+# objects and stopped every green thread for 300–400 ms (27 times in one run,
+# docs/performance.md). Young collections 70 times rarer make full ones rare.
+GC_THRESHOLDS = (50_000, 20, 10)
+
+
+def tune_garbage_collection() -> None:
+    """Collect rarely, and never rescan what start-up built (it lives as long as the process)."""
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def size_for_crowds(app: Flask) -> None:
     """Settings of a worker serving thousands of WebSockets, for every entry point."""
     limit = raise_open_files_limit()
     log.info("open-files limit %s, listen backlog %s", limit, LISTEN_BACKLOG)
-    garbage_collection.tune()
+    tune_garbage_collection()
     app.wsgi_app = without_websocket_compression(app.wsgi_app)  # type: ignore[method-assign,assignment]
 
 
@@ -97,8 +111,7 @@ def serve(app: Flask, host: str, port: int, async_mode: str) -> None:
 
 def start_background_tasks(app: Flask) -> None:
     """Forget this worker's stale connections; start the agenda clock, the tallies, the
-    sweep of revoked links' connections, the event loop's beat (/healthz) and the
-    young garbage collections."""
+    sweep of revoked links' connections and the event loop's beat (/healthz)."""
     from server.features.presence import service as presence
 
     core = app.extensions["baraza"]
@@ -107,5 +120,4 @@ def start_background_tasks(app: Flask) -> None:
     socketio.start_background_task(app.extensions["baraza_loop"].run)
     socketio.start_background_task(sweep_revoked, core)
     socketio.start_background_task(tallies.run_flusher, core)
-    socketio.start_background_task(garbage_collection.run)
     cluster.start_background_tasks(app)
