@@ -72,12 +72,13 @@ class _Decided:
 
 def _decided(
     consultation: Consultation,
+    settings: rules.Settings,
     actor: Participant,
     quota: QuestionQuota | None,
     command: AskCommand,
 ) -> _Decided:
-    """The question `command` asks, by the consultation's rules; or the refusal, raised."""
-    settings = rules.settings_of(consultation.settings)
+    """The question `command` asks, by the consultation's rules (`settings`, read once for
+    a batch); or the refusal, raised."""
     item_id = target_item(consultation, command.item_id)
     rules.check_open(settings, item_id)
     anonymity = rules.anonymity_for(settings, command.anonymous)
@@ -106,7 +107,8 @@ def _ask_one(tx: Session, command: AskCommand) -> Outcome:
     """The rules of one ask, alone in its savepoint: check, store, log."""
     uow = within(tx, command.viewer, ASKERS, command.now, command.followers)
     quota = tx.get(QuestionQuota, uow.actor.id)
-    decided = _decided(uow.consultation, uow.actor, quota, command)
+    settings = rules.settings_of(uow.consultation.settings)
+    decided = _decided(uow.consultation, settings, uow.actor, quota, command)
     _spend(tx, quota, uow.actor, command.now)
     tx.add(decided.question)
     tx.flush()
@@ -196,6 +198,7 @@ def _accepted(
 ) -> list[_Accepted]:
     """The asks the bulk path may write: each its asker's first in the batch (a second
     is checked against the first's quota, in order, alone), accepted by the rules."""
+    settings = rules.settings_of(consultation.settings)
     accepted, seen = [], set()
     for index, command in enumerate(commands):
         actor = actors.get(command.viewer.participant_id)
@@ -204,7 +207,7 @@ def _accepted(
         if refused(check_actor, tx, consultation, actor, ASKERS):
             continue
         try:
-            decided = _decided(consultation, actor, quotas.get(actor.id), command)
+            decided = _decided(consultation, settings, actor, quotas.get(actor.id), command)
         except DomainError:
             continue  # refused alone, in the single path's own words
         seen.add(actor.id)
