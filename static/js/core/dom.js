@@ -61,3 +61,33 @@ export function fillItemSelect(select, items, keep = 1) {
   select.replaceChildren(...fixed, ...options);
   if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
 }
+
+// Show one child of `container` per item, in order, each key keeping its element:
+// `make(item)` builds an item's element the first time, `update(element, item)` fills
+// it every time. A list rebuilt several times a second (live counts) would replace the
+// element under a press between its mouse-down and mouse-up, and the browser then
+// sends no click: an upvote lost without a word. Only elements out of place are moved.
+const keyOfElement = new WeakMap();
+
+export function keyedList(container, items, keyOf, make, update) {
+  const kept = new Map();
+  for (const child of [...container.children]) {
+    const key = keyOfElement.get(child);
+    if (key === undefined || kept.has(key)) child.remove();
+    else kept.set(key, child);
+  }
+  const wanted = items.map((item) => {
+    const key = String(keyOf(item));
+    let element = kept.get(key);
+    if (element) kept.delete(key);
+    else { element = make(item); keyOfElement.set(element, key); }
+    update(element, item);
+    return element;
+  });
+  kept.forEach((element) => element.remove());
+  let cursor = container.firstElementChild;
+  for (const element of wanted) {
+    if (element === cursor) cursor = cursor.nextElementSibling;
+    else container.insertBefore(element, cursor);
+  }
+}

@@ -10,7 +10,7 @@
 // receipt from the acknowledgement in localStorage and asks for those questions
 // by receipt (`my_questions`) — the server never learns they are yours. Each card links
 // its receipt's page (`/q/<receipt>`), which shows the question's state on any device.
-import { isPublic, matchesItem, renderQuestion, setUp, sortQuestions, votesLabel } from "./common.js";
+import { isPublic, matchesItem, renderQuestions, setUp, sortQuestions, votesLabel } from "./common.js";
 import { announcer, fillItemSelect, setText } from "../core/dom.js";
 import { putText } from "../core/messages.js";
 
@@ -80,7 +80,7 @@ export function mount(live, state) {
     const others = queue.all().filter((q) => !mine.has(q.id) && q.id !== pinnedId);
     const shown = sortQuestions(others.filter((q) => matchesItem(q, filter)), sort, queue.votes);
     const template = $("[data-q-template]");
-    $("[data-q-list]").replaceChildren(...shown.map((q) => renderQuestion(template, q, (node, slot) => {
+    renderQuestions($("[data-q-list]"), template, shown, (node, slot, q) => {
       const own = mine.has(q.id);
       // No author: asked anonymously; an author without a name: they erased it.
       putText(slot("author"), own ? t("yours") : (q.author ? q.author.display_name || t("someone") : t("anonymous")));
@@ -97,7 +97,7 @@ export function mount(live, state) {
       vote.hidden = own;
       vote.disabled = q.state !== "approved" && !voted;
       vote.dataset.questionId = q.id;
-    })));
+    });
     $("[data-q-empty]").hidden = shown.length > 0;
     const pinned = queue.pinned();
     $("[data-q-now]").hidden = !pinned;
@@ -114,7 +114,7 @@ export function mount(live, state) {
     const list = [...mine.values()].sort((a, b) => b.id - a.id);
     const kept = new Map(receipts().map((r) => [r.id, r.receipt]));
     const template = $("[data-q-mine-template]");
-    $("[data-q-mine]").replaceChildren(...list.map((q) => renderQuestion(template, q, (node, slot) => {
+    renderQuestions($("[data-q-mine]"), template, list, (node, slot, q) => {
       const pinned = queue.pinned()?.id === q.id;
       node.dataset.state = pinned ? "answering" : q.state;
       putText(slot("item"), itemLabel(q.item_id));
@@ -131,7 +131,7 @@ export function mount(live, state) {
       const receipt = kept.get(q.id);
       slot("receipt-line").hidden = !receipt;
       if (receipt) slot("receipt").href = `/q/${encodeURIComponent(receipt)}`;
-    })));
+    });
     $("[data-q-mine-section]").hidden = list.length === 0;
   }
 

@@ -3,6 +3,7 @@
 // sentences they show come from data-* attributes of their template, so this
 // module only ever fills in data (always with textContent). The agenda (items,
 // the running one) is the page's one store's.
+import { keyedList } from "../core/dom.js";
 import { messages, putText } from "../core/messages.js";
 
 // Event types that carry a question view to upsert, and those that take it out.
@@ -153,14 +154,17 @@ export function matchesItem(question, filter) {
   return question.item_id === Number(filter);
 }
 
-// One question from the page's <template data-q-template>; slots are data-* hooks.
-export function renderQuestion(template, view, fill) {
-  const node = template.content.firstElementChild.cloneNode(true);
-  node.dataset.questionId = view.id;
-  node.dataset.state = view.state;
-  if (view.pinned) node.dataset.pinned = "true";
-  const slot = (name) => node.querySelector(`[data-slot="${name}"]`);
-  putText(slot("text"), view.text);
-  fill(node, slot);
-  return node;
+// The questions in `container`, each from the page's <template data-q-template> and
+// kept from one render to the next (keyedList): counts move several times a second.
+// `fill(node, slot, view)` writes the page's own slots; slots are data-* hooks.
+export function renderQuestions(container, template, views, fill) {
+  keyedList(container, views, (view) => view.id, () => template.content.firstElementChild.cloneNode(true), (node, view) => {
+    node.dataset.questionId = view.id;
+    node.dataset.state = view.state;
+    if (view.pinned) node.dataset.pinned = "true";
+    else delete node.dataset.pinned;
+    const slot = (name) => node.querySelector(`[data-slot="${name}"]`);
+    putText(slot("text"), view.text);
+    fill(node, slot, view);
+  });
 }

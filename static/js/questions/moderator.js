@@ -1,7 +1,7 @@
 // Questions on the moderator console: the queues by state, one-click and keyboard
 // actions on the focused question, bulk approval, live settings.
 import {
-  matchesItem, renderQuestion, renderTabs, setUp, sortQuestions, tabKeys, votesLabel,
+  matchesItem, renderQuestions, renderTabs, setUp, sortQuestions, tabKeys, votesLabel,
 } from "./common.js";
 import { confirmInPage } from "../core/confirm.js";
 import { announcer, fillItemSelect, setText } from "../core/dom.js";
@@ -76,7 +76,7 @@ export function mount(live, state) {
     const focusedControl = focusedId !== null && document.activeElement.closest("li.q") !== document.activeElement
       ? (document.activeElement.dataset.act || (document.activeElement.matches("summary") ? "more" : null)) : null;
     const template = $("[data-q-template]");
-    $("[data-q-list]").replaceChildren(...shown.map((q) => renderQuestion(template, q, (node, slot) => {
+    renderQuestions($("[data-q-list]"), template, shown, (node, slot, q) => {
       putText(slot("author"), authorText(q));
       putText(slot("item"), q.item_id === null ? t("general") : (queue.itemTitle(q.item_id) || t("general")));
       slot("votes").textContent = votesLabel(t, queue.votes(q.id));
@@ -95,7 +95,7 @@ export function mount(live, state) {
       });
       slot("more").hidden = ![...slot("more").querySelectorAll("[data-act]")].some((b) => !b.hidden);
       slot("more-summary").setAttribute("aria-label", t("more", { id: q.id }));
-    })));
+    });
     $("[data-q-empty]").hidden = shown.length > 0;
     $("[data-q-bulk]").hidden = tab !== "pending";
     const pinned = queue.pinned();

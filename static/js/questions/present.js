@@ -1,7 +1,7 @@
 // Questions on the present view: the question the screen names — by default the one
 // being answered — big; when there is none, the five most popular.
 import { putText } from "../core/messages.js";
-import { isPublic, renderQuestion, setUp, sortQuestions, votesLabel } from "./common.js";
+import { isPublic, renderQuestions, setUp, sortQuestions, votesLabel } from "./common.js";
 
 const SHOWN = 5;
 
@@ -24,10 +24,10 @@ export function mount(live, state) {
     const waiting = queue.all().filter((q) => q.state === "approved" && !q.pinned);
     const top = sortQuestions(waiting, "popular", queue.votes).slice(0, SHOWN);
     const template = $("[data-q-template]");
-    $("[data-q-list]").replaceChildren(...top.map((q) => renderQuestion(template, q, (node, slot) => {
+    renderQuestions($("[data-q-list]"), template, top, (node, slot, q) => {
       putText(slot("author"), author(q));
       slot("votes").textContent = votesLabel(t, queue.votes(q.id));
-    })));
+    });
     $("[data-q-empty]").hidden = top.length > 0;
   }
 

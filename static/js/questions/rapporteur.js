@@ -1,6 +1,6 @@
 // Questions on the rapporteur's page: answered, waiting and set-aside questions,
 // in the order they were asked, by agenda item. Read only.
-import { matchesItem, renderQuestion, renderTabs, setUp, tabKeys, votesLabel } from "./common.js";
+import { matchesItem, renderQuestions, renderTabs, setUp, tabKeys, votesLabel } from "./common.js";
 import { fillItemSelect, setText } from "../core/dom.js";
 import { putText } from "../core/messages.js";
 
@@ -20,7 +20,7 @@ export function mount(live, state) {
     const filter = $("[data-q-filter]").value;
     const shown = all.filter((q) => TABS[tab].includes(q.state) && matchesItem(q, filter)).sort((a, b) => a.id - b.id);
     const template = $("[data-q-template]");
-    $("[data-q-list]").replaceChildren(...shown.map((q) => renderQuestion(template, q, (node, slot) => {
+    renderQuestions($("[data-q-list]"), template, shown, (node, slot, q) => {
       putText(slot("author"), q.author ? (q.author.display_name || t("noName")) : t("anonymous"));
       putText(slot("item"), q.item_id === null ? t("general") : (queue.itemTitle(q.item_id) || t("general")));
       slot("votes").textContent = votesLabel(t, queue.votes(q.id));
@@ -29,7 +29,7 @@ export function mount(live, state) {
       setText(slot("answer"), q.answer ? t("answer", { answer: q.answer }) : "");
       const note = q.state === "merged" ? t("mergedInto", { id: q.merged_into_id }) : (q.dismiss_reason ? t("reason", { reason: q.dismiss_reason }) : "");
       setText(slot("reason"), note);
-    })));
+    });
     $("[data-q-empty]").hidden = shown.length > 0;
   }
 

@@ -1,5 +1,6 @@
 // Speakers on the attendee page: raise a hand, see one's place, be told when one has the floor.
-import { actionButton, el } from "../core/dom.js";
+import { actionButton, el, keyedList, setText } from "../core/dom.js";
+import { putText } from "../core/messages.js";
 import { duration } from "../core/format.js";
 import { fillSpeakersItemSelect, mountFloor, speakersPart, trackSpeakers, turnClock } from "./common.js";
 
@@ -43,16 +44,21 @@ export function mount(live, state) {
 
   function renderMine() {
     const waiting = s.mine.filter((h) => h.state === "waiting");
-    $("[data-mine]").replaceChildren(...waiting.map((hand) => {
-      const li = el("li");
-      const item = state.item(hand.item_id);
-      li.append(el("span", { class: "mine-item", text: msg("on_item", { title: item ? item.title : "" }) }));
-      if (hand.topic) li.append(el("span", { class: "mine-topic", text: hand.topic }));
-      li.append(el("span", { class: "mine-place", text: placeText(hand) }));
-      li.append(actionButton(msg("withdraw"), { action: "withdraw", handId: hand.id }));
-      return li;
-    }));
+    keyedList($("[data-mine]"), waiting, (hand) => hand.id, myHand, fillMyHand);
     $("[data-mine-empty]").hidden = waiting.length > 0;
+  }
+
+  // One's own waiting hand, kept while it waits (keyedList): Withdraw stays pressable.
+  function myHand(hand) {
+    return el("li", {}, el("span", { class: "mine-item" }), el("span", { class: "mine-topic" }),
+      el("span", { class: "mine-place" }), actionButton(msg("withdraw"), { action: "withdraw", handId: hand.id }));
+  }
+
+  function fillMyHand(li, hand) {
+    const item = state.item(hand.item_id);
+    putText(li.querySelector(".mine-item"), msg("on_item", { title: item ? item.title : "" }));
+    setText(li.querySelector(".mine-topic"), hand.topic);
+    putText(li.querySelector(".mine-place"), placeText(hand));
   }
 
   function renderMyFloor() {

@@ -1,9 +1,9 @@
 // Speakers on the moderator console: the ordered queue, the ordering in force, the list
 // open or closed, the speaking time, the totals; in the status strip, who has the floor
 // with the countdown and End, and how many hands wait on the running item.
-import { actionButton, el } from "../core/dom.js";
+import { actionButton, el, keyedList, setText } from "../core/dom.js";
 import { duration } from "../core/format.js";
-import { messages } from "../core/messages.js";
+import { messages, putText } from "../core/messages.js";
 import {
   fillSpeakersItemSelect, limitFor, nameOf, renderTotals, speakersPart, totalsBy,
   trackSpeakers, turnClock, whoLine,
@@ -77,20 +77,27 @@ export function mount(live, state, { strip } = {}) {
 
   function renderQueue(item) {
     const queue = item === null ? null : s.queues.get(item);
-    $("[data-queue]").replaceChildren(...(queue ? queue.hands : []).map((hand) => {
-      const li = el("li");
-      const who = el("div", { class: "who" });
-      who.append(el("strong", { text: nameOf(msg, hand) }), el("span", { class: "muted", text: whoLine(msg, hand) }));
-      who.append(el("span", { class: hand.spoken_before ? "badge" : "badge first", text: hand.spoken_before ? msg("spoke_before", { count: hand.turns }) : msg("first_time") }));
-      li.append(who);
-      if (hand.topic) li.append(el("p", { class: "topic", text: hand.topic }));
-      const actions = el("div", { class: "buttons" });
-      actions.append(actionButton(msg("give_floor"), { action: "give", handId: hand.id }, ""),
-        actionButton(msg("remove"), { action: "remove", handId: hand.id }));
-      li.append(actions);
-      return li;
-    }));
+    keyedList($("[data-queue]"), queue ? queue.hands : [], (hand) => hand.id, queuedHand, fillQueuedHand);
     $("[data-queue-empty]").hidden = Boolean(queue);
+  }
+
+  // A waiting hand's row; kept while it waits, so a press on its buttons survives the
+  // queue's changes (keyedList).
+  function queuedHand(hand) {
+    const who = el("div", { class: "who" }, el("strong"), el("span", { class: "muted" }), el("span"));
+    const actions = el("div", { class: "buttons" },
+      actionButton(msg("give_floor"), { action: "give", handId: hand.id }, ""),
+      actionButton(msg("remove"), { action: "remove", handId: hand.id }));
+    return el("li", {}, who, el("p", { class: "topic" }), actions);
+  }
+
+  function fillQueuedHand(li, hand) {
+    const [name, line, badge] = li.querySelector(".who").children;
+    putText(name, nameOf(msg, hand));
+    putText(line, whoLine(msg, hand));
+    badge.className = hand.spoken_before ? "badge" : "badge first";
+    putText(badge, hand.spoken_before ? msg("spoke_before", { count: hand.turns }) : msg("first_time"));
+    setText(li.querySelector(".topic"), hand.topic);
   }
 
   function renderOffList() {
