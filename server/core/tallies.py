@@ -232,7 +232,8 @@ class Tallies:
 def flush(core: Core, tick: int | None = None) -> int:
     """Render and push `core`'s dirty topics due on `tick`; return how many messages went out.
 
-    A topic taken before its tick is marked again, so no change is lost.
+    A topic taken before its tick, or whose rendering failed, is marked again, so no
+    change is lost; one topic failing does not hold back the others.
     """
     tallies = core.tallies
     topics = core.wiring.topics
@@ -246,14 +247,24 @@ def flush(core: Core, tick: int | None = None) -> int:
         if tick is not None and consultation_id not in rooms:
             rooms[consultation_id] = room_size(core, consultation_id)
         if not tallies.due(topic.every, tick, rooms.get(consultation_id, 0)):
-            for key in keys:
-                tallies.mark(consultation_id, name, key)
+            _mark_again(tallies, consultation_id, name, keys)
             continue
-        for push in topic.render(core, consultation_id, frozenset(keys)):
+        try:
+            pushes = list(topic.render(core, consultation_id, frozenset(keys)))
+        except Exception:  # the database restarting: the next tick tries again
+            log.exception("tally %s of consultation %s not rendered", name, consultation_id)
+            _mark_again(tallies, consultation_id, name, keys)
+            continue
+        for push in pushes:
             emitter.push_state(consultation_id, push.roles, push.name, push.data)
             metrics.TALLY_PUSHES.labels(name).inc()
             sent += 1
     return sent
+
+
+def _mark_again(tallies: Tallies, consultation_id: int, name: str, keys: Iterable[Any]) -> None:
+    for key in keys:
+        tallies.mark(consultation_id, name, key)
 
 
 def room_size(core: Core, consultation_id: int) -> int:

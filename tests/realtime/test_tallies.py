@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from server import bootstrap
 from server.app import create_app
@@ -124,3 +125,32 @@ def test_the_room_rate_is_a_positive_number_of_messages(monkeypatch, tmp_path):
     monkeypatch.setenv("TALLY_ROOM_RATE", "0")
     with pytest.raises(ValueError, match="TALLY_ROOM_RATE must be a positive number"):
         Config.from_env()
+
+
+class FlakyCount:
+    """A topic's renderer that fails its first time, as one reading a database that is
+    restarting does."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, _core, _consultation_id, keys):
+        self.calls += 1
+        if self.calls == 1:
+            raise OperationalError("SELECT", {}, Exception("the database is restarting"))
+        return [tallies.Push(("attendee",), "flaky-count", sorted(keys))]
+
+
+def test_a_topic_that_fails_to_render_is_pushed_at_the_next_tick_and_the_others_go_out(
+    app, slow_count
+):
+    core = app.extensions["baraza"]
+    pushed = slow_count(core)
+    flaky = Feature("flaky", topics={"flaky-count": Topic(FlakyCount())})
+    core.wiring = bootstrap.wire((*bootstrap.FEATURES, SLOW, flaky))
+    core.tallies.mark(7, "flaky-count", "a")
+    core.tallies.mark(7, "slow-count", "x")
+    assert tallies.flush(core, tick=400) == 1  # the other topic went out
+    core.tallies.mark(7, "flaky-count", "b")
+    assert tallies.flush(core, tick=401) == 1
+    assert pushed == [(7, ["x"]), (7, ["a", "b"])]
