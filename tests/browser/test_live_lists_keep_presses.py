@@ -60,7 +60,8 @@ def test_an_upvote_pressed_while_the_queue_changes_still_counts(server, browser)
     approve(chair.page, "training of judges")
 
     page = voter.page
-    button = page.locator("[data-q-list] li.q", has_text="training of judges").locator("[data-slot=vote]")
+    card = page.locator("[data-q-list] li.q", has_text="training of judges")
+    button = card.locator("[data-slot=vote]")
     press_and_hold(page, button)
     # While the voter's finger is down, the queue changes: a second question comes in.
     approve(chair.page, "small firms")
