@@ -92,7 +92,17 @@ def wait_without_timers(engineio_server: Any) -> None:
     end anyway: a live connection is sent a ping every `ping_interval`, and closing a
     socket, whoever closes it (its client, the server, or Engine.IO's monitor of
     clients that stopped answering pings), puts the `None` that ends the wait.
+
+    Under eventlet the sockets get a queue of Baraza's own (`packet_queue.py`): its
+    writer waits with no objects made for the wait, and a fan-out's sockets are woken
+    by one hub callback, not one timer each (step 51). The other modes keep their
+    library's queue, its timeout dropped.
     """
+    if engineio_server.async_mode == "eventlet":
+        from .packet_queue import PacketQueue  # eventlet is imported only where it runs
+
+        engineio_server.create_queue = PacketQueue
+        return
     timed: type[Any] = type(engineio_server.create_queue())
 
     class Untimed(timed):  # type: ignore[misc]
