@@ -61,13 +61,7 @@ class PacketQueue:
         self._unfinished = 0
         self._all_done: Event | None = None
 
-    def qsize(self) -> int:
-        return len(self.items)
-
-    def empty(self) -> bool:
-        return not self.items
-
-    def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+    def put(self, item: Any) -> None:
         self.items.append(item)
         self._unfinished += 1
         if self.waiters and not self.scheduled:
@@ -75,9 +69,6 @@ class PacketQueue:
             if not _TO_WAKE:
                 hubs.get_hub().schedule_call_global(0, _wake_all)
             _TO_WAKE.append(self)
-
-    def put_nowait(self, item: Any) -> None:
-        self.put(item)
 
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
         if not block and not self.items:
@@ -90,9 +81,6 @@ class PacketQueue:
             finally:
                 self.waiters.remove(me)
         return self.items.popleft()
-
-    def get_nowait(self) -> Any:
-        return self.get(block=False)
 
     def task_done(self) -> None:
         if self._unfinished <= 0:

@@ -10,6 +10,8 @@ own count push re-rendered the list as the voter pressed.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -99,3 +101,19 @@ def test_the_floor_given_while_another_hand_goes_up_is_given(server, new_page):
 
     expect(chair.locator("[data-floor-name]")).to_have_text("Wanjiru")
     expect(first.locator("[data-my-floor]")).to_be_visible()
+
+
+def test_a_menu_open_on_the_console_stays_open_while_the_counts_move(server, browser):
+    url, links = server.url, server.links
+    chair = Person(browser, f"{url}/m/{links['moderator']}").enter("Chair", r"/moderate$")
+    voter = Person(browser, f"{url}/j/{links['join_code']}").enter("Ngozi", r"/c/\w+$")
+    chair.page.get_by_role("tab", name=re.compile("^Live")).click()
+    card = chair.page.locator("[data-q-list] li.q", has_text="small firms")
+    card.get_by_text("More").click()
+    expect(card.get_by_role("button", name="Edit")).to_be_visible()
+
+    voter.page.locator("[data-q-list] li.q", has_text="small firms").locator(
+        "[data-slot=vote]"
+    ).click()
+    expect(card.locator("[data-slot=votes]")).to_have_text("1 vote")  # the list re-rendered
+    expect(card.get_by_role("button", name="Edit")).to_be_visible()

@@ -71,8 +71,8 @@ export function mount(live, state) {
     for (const id of [...selected]) if (!shown.some((q) => q.id === id && q.state === "pending")) selected.delete(id);
     const focusedId = document.activeElement && document.activeElement.closest && document.activeElement.closest("li.q")
       ? Number(document.activeElement.closest("li.q").dataset.questionId) : null;
-    // Votes arrive several times a second: an open menu and the focused control survive them.
-    const openMenu = $("[data-q-list] details.q-more[open]")?.closest("li.q")?.dataset.questionId;
+    // Votes arrive several times a second: rows are kept (an open menu stays open), but a
+    // row a new order moves loses the focus, so the focused control is given it back.
     const focusedControl = focusedId !== null && document.activeElement.closest("li.q") !== document.activeElement
       ? (document.activeElement.dataset.act || (document.activeElement.matches("summary") ? "more" : null)) : null;
     const template = $("[data-q-template]");
@@ -101,10 +101,6 @@ export function mount(live, state) {
     const pinned = queue.pinned();
     $("[data-q-now]").hidden = !pinned;
     $("[data-q-now-text]").textContent = pinned ? pinned.text : "";
-    if (openMenu) {
-      const menu = listItems().find((x) => x.dataset.questionId === openMenu)?.querySelector("details.q-more");
-      if (menu) menu.open = true;
-    }
     if (focusedId !== null) focusQuestion(focusedId, focusedControl);
   }
 
