@@ -12,6 +12,7 @@ from .core import logs
 from .core.departures import Departures
 from .core.emitter import Pacer
 from .core.runtime import Core
+from .core.shared_views import SharedViews
 from .core.socket import MAX_MESSAGE_BYTES, Flask, JsonPacket, socketio
 from .core.store import Store
 from .core.tallies import Tallies
@@ -39,6 +40,8 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         Store(config.database_url, config.database_timeout),
         pacer=Pacer(config.event_window),
         tallies=Tallies(config.tally_interval, config.tally_room_rate),
+        # Under test every kept view is built again and compared (core/shared_views.py).
+        shared=SharedViews(check=config.testing),
         departures=Departures(config.presence_grace),
         wiring=bootstrap.wire(),  # the features' commands and parts (server/bootstrap.py)
     )

@@ -28,6 +28,7 @@ from server.app import create_app
 from server.config import Config
 from server.core.access import Viewer
 from server.core.runtime import Core
+from server.core.shared_views import SharedViews
 from server.core.socket import socketio
 from server.core.store import Store
 from server.features.consultations import service as consultations
@@ -114,14 +115,14 @@ def clock() -> Clock:
 
 @pytest.fixture
 def core(store: Store, clock: Clock) -> Core:
-    return Core(store, clock, wiring=WIRING)
+    return Core(store, clock, shared=SharedViews(check=True), wiring=WIRING)
 
 
 @pytest.fixture
 def sqlite_core(sqlite_url: str, clock: Clock) -> Iterator[Core]:
     """A core on a real SQLite file only: for tests that count SQLite's own work."""
     store = Store(sqlite_url)
-    yield Core(store, clock, wiring=WIRING)
+    yield Core(store, clock, shared=SharedViews(check=True), wiring=WIRING)
     store.dispose()
 
 

@@ -122,6 +122,7 @@ def _restore_consultation(tx: Session, record: Record) -> Consultation:
         last_seq=record.integer("last_seq"),
         last_public_seq=record.integer("last_public_seq"),
         last_live_seq=record.integer("last_seq"),  # what the restored log holds was sent
+        last_shared_seq=record.integer("last_seq"),
         peak_present=record.integer("peak_present"),
         settings=record.mapping("settings"),
         created_at=record.moment("created_at"),

@@ -47,6 +47,8 @@ def append_each(
         if draft.visibility == PUBLIC:
             prev = consultation.last_public_seq
             consultation.last_public_seq = consultation.last_seq
+        if draft.shared:
+            consultation.last_shared_seq = consultation.last_seq
         live_prev = None
         if draft.live:
             live_prev = consultation.last_live_seq

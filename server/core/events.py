@@ -41,6 +41,10 @@ class EventDraft:
     # A quiet event is logged but not sent live: one per ballot or upvote is the
     # record, while the counts reach staff as coalesced tallies. Staff only.
     live: bool = True
+    # False only for an event that changes no attendee's snapshot but for the head
+    # count, which every snapshot reads afresh: a join, an arrival, a departure. A rush
+    # of them keeps the views every attendee shares (core/shared_views.py).
+    shared: bool = True
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ class Consultation(Base):
     last_public_seq: Mapped[int] = mapped_column(default=0)
     # The last event sent live (not a quiet one): staff detect gaps against it.
     last_live_seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The last event that may change what attendees share (EventDraft.shared).
+    last_shared_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     peak_present: Mapped[int] = mapped_column(default=0)
     # When its names were erased, its retention period over (features/consultations/retention.py).
     personal_data_erased_at: Mapped[datetime | None]

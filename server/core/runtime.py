@@ -1,7 +1,8 @@
 """What every service needs, one per application: the store, the clock, the installed
 features (`wiring`), and the state the server keeps between commands (the pacer of
-events, the dirty tallies and kept counts, the group commits, the connections this
-worker holds and those it saw close, the join codes it has read)."""
+events, the dirty tallies and kept counts, the views attendees share, the group
+commits, the connections this worker holds and those it saw close, the join codes it
+has read)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from flask import current_app
 
 from .departures import Departures
 from .emitter import Pacer
+from .shared_views import SharedViews
 from .store import Store
 from .tallies import Tallies
 from .wiring import Wiring
@@ -52,6 +54,8 @@ class Core:
     timer: Callable[[], float] = field(default=time.monotonic)
     pacer: Pacer = field(default_factory=Pacer)
     tallies: Tallies = field(default_factory=Tallies)
+    # What every attendee's snapshot shares, by consultation (core/shared_views.py).
+    shared: SharedViews = field(default_factory=SharedViews)
     groups: GroupCommits = field(default_factory=_group_commits)
     # This worker's Socket.IO connections, by sid (realtime/connection.py keeps them).
     held: dict[str, Viewer] = field(default_factory=dict)

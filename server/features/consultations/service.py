@@ -394,7 +394,7 @@ def admit_people(
         entries.append(
             (
                 person,
-                EventDraft("participant_joined", dict(public_profile(person)), STAFF),
+                EventDraft("participant_joined", dict(public_profile(person)), STAFF, shared=False),
                 person.joined_at,
             )
         )
@@ -405,7 +405,11 @@ def admit_people(
                 "language": consent.language,
             }
             entries.append(
-                (person, EventDraft("privacy_notice_accepted", accepted, STAFF), person.joined_at)
+                (
+                    person,
+                    EventDraft("privacy_notice_accepted", accepted, STAFF, shared=False),
+                    person.joined_at,
+                )
             )
         counts.append(1 if consent is None else 2)
     events = event_log.append_each(tx, consultation, entries)

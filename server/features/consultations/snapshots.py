@@ -23,6 +23,7 @@ from server.core.event_log import events_since
 from server.core.events import ATTENDEE, LoggedEvent
 from server.core.models import Connection, Consultation, Participant
 from server.core.runtime import Core
+from server.core.shared_views import sharing
 from server.core.store import rows_of
 from server.core.tallies import reading_counts
 from server.core.times import iso
@@ -81,6 +82,8 @@ def snapshot(core: Core, viewer: Viewer) -> dict[str, Any]:
         }
         result: dict[str, Any] = dict(base)
         reading_counts(tx, core.tallies.counts)
+        if viewer.role == ATTENDEE:
+            sharing(tx, core.shared, consultation)
         for part in core.wiring.snapshot_parts:
             result.update(part(tx, consultation, viewer, now))
         # Under the Chatham House rule the public audience reads no name, its own

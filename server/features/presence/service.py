@@ -391,7 +391,7 @@ def _connected(tx: Session, people: dict[int, Participant]) -> set[int]:
 
 
 def _presence(kind: str, person: Participant, present: int) -> EventDraft:
-    return EventDraft(kind, {**public_profile(person), "present": present}, STAFF)
+    return EventDraft(kind, {**public_profile(person), "present": present}, STAFF, shared=False)
 
 
 def _by_index(

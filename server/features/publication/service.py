@@ -24,6 +24,7 @@ from server.core.events import MODERATOR, STAFF_ROLES, EventDraft
 from server.core.lifecycle import ENDED
 from server.core.models import Consultation
 from server.core.runtime import Core
+from server.core.shared_views import shared
 from server.core.store import rows_of
 from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
 
@@ -167,4 +168,4 @@ def publication_part(
     tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
 ) -> PublicationPart:
     """Everyone reads what is published and where (attendees' end screen links the report)."""
-    return {"publication": publication_view(tx, consultation.id)}
+    return {"publication": shared(tx, "publication", lambda: publication_view(tx, consultation.id))}

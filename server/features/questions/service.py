@@ -27,6 +27,7 @@ from server.core.events import ATTENDEE, MODERATOR, PUBLIC, STAFF, EventDraft, P
 from server.core.ids import as_id
 from server.core.models import Consultation, Participant
 from server.core.runtime import Core
+from server.core.shared_views import shared
 from server.core.times import iso
 from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
 from server.features.agenda import rules as agenda_rules
@@ -434,30 +435,34 @@ def questions_part(
     tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
 ) -> QuestionsPart:
     """The queue as the viewer's role may see it; an attendee also gets their own."""
-    values = {"consultation_id": consultation.id, "states": list(rules.SEEN_BY[viewer.role])}
-    queue = tx.execute(_QUEUE, values).all()
-    questions = [question for question, _ in queue]
-    authors = _authors(tx, consultation, questions)
+    listed, pinned_id = shared(tx, "questions", lambda: _queue(tx, consultation, viewer.role))
     part: QueueView = {
         "settings": rules.settings_of(consultation.settings).as_dict(),
-        "list": [
-            {
-                **rules.view_for(
-                    viewer.role, dict(_view(question, authors.get(question.author_id)))
-                ),
-                "votes": votes,
-            }
-            for question, votes in queue
-        ],
-        "pinned_id": next((q.id for q in questions if q.pinned), None),
+        "list": listed,
+        "pinned_id": pinned_id,
     }
     if viewer.role == ATTENDEE:
         part["mine"] = [own_view(q) for q in _all_authored(tx, viewer.participant_id)]
         # An attendee's votes are on questions of their queue (both in PUBLIC_STATES):
         # with none in it, there is nothing to read.
         mine = {"participant_id": viewer.participant_id}
-        part["my_votes"] = list(tx.scalars(_MY_VOTES, mine)) if queue else []
+        part["my_votes"] = list(tx.scalars(_MY_VOTES, mine)) if listed else []
     return {"questions": part}
+
+
+def _queue(tx: Session, consultation: Consultation, role: str) -> tuple[list[Payload], int | None]:
+    """The questions `role` sees, each with its counted votes, and the pinned one's id."""
+    values = {"consultation_id": consultation.id, "states": list(rules.SEEN_BY[role])}
+    queue = tx.execute(_QUEUE, values).all()
+    authors = _authors(tx, consultation, [question for question, _ in queue])
+    listed = [
+        {
+            **rules.view_for(role, dict(_view(question, authors.get(question.author_id)))),
+            "votes": votes,
+        }
+        for question, votes in queue
+    ]
+    return listed, next((question.id for question, _ in queue if question.pinned), None)
 
 
 def _all_authored(tx: Session, author_id: int) -> Sequence[Question]:

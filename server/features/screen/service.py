@@ -24,6 +24,7 @@ from server.core.errors import N_, Conflict
 from server.core.events import MODERATOR, EventDraft, LoggedEvent
 from server.core.models import Consultation, Event
 from server.core.runtime import Core
+from server.core.shared_views import shared
 from server.core.store import rows_of
 from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
 from server.features.agenda.rules import active_item
@@ -201,4 +202,4 @@ def screen_part(
     tx: Session, consultation: Consultation, viewer: Viewer, now: datetime
 ) -> ScreenPart:
     """Everyone reads what the screen shows (the present view shows it; the console says it)."""
-    return {"screen": view(current(tx, consultation))}
+    return {"screen": shared(tx, "screen", lambda: view(current(tx, consultation)))}

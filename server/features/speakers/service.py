@@ -28,6 +28,7 @@ from server.core.events import ATTENDEE, MODERATOR, STAFF, EventDraft, LoggedEve
 from server.core.lifecycle import ENDED
 from server.core.models import AgendaItem, Consultation, Participant
 from server.core.runtime import Core
+from server.core.shared_views import shared
 from server.core.store import rows_of
 from server.core.times import iso
 from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
@@ -487,7 +488,7 @@ def speakers_snapshot(
 ) -> SpeakersPart:
     """The queue, the floor and its clock, the settings; staff also the record so far,
     an attendee their own open hands."""
-    state = load_queue(tx, consultation)
+    state = shared(tx, "speakers", lambda: load_queue(tx, consultation))
     floor = turn_view(state.floor, now) if state.floor else None
     active = active_item(consultation.items)
     queue = queue_view(state, viewer.role)

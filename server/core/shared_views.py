@@ -1,0 +1,84 @@
+"""The views every attendee's snapshot shares, built once per state of the consultation.
+
+An attendee's snapshot is mostly the same for every attendee: the question queue, the
+speakers' queue, what the screen shows, what is published. Only what is theirs (their
+own questions, votes, hands, ballots) and the head count differ. Every event that may
+change the shared part moves the consultation's `last_shared_seq` in its transaction;
+joins, arrivals and departures do not (`EventDraft.shared`). So at 09:30, when two
+thousand people arrive, the shared views are read and built once, not once each.
+
+A part asks for a view by name (`shared(tx, "questions", build)`); the snapshot says,
+for attendees only, under which state its transaction reads (`sharing`). Everything a
+view is built from must be read in that transaction and must not depend on the time or
+on who is connected. Views are kept as built and never changed: a part copies what it
+adds to.
+
+With `check` on (the tests), every view served from memory is built again and compared:
+a view that an unshared event changed fails the snapshot rather than go out stale.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar, cast
+
+from sqlalchemy.orm import Session
+
+from .models import Consultation
+
+T = TypeVar("T")
+
+_SHARING = "baraza.shared_views"
+
+
+class StaleView(RuntimeError):
+    """A kept view differs from the one built again (`check`): some event that changes
+    it does not move `last_shared_seq`."""
+
+
+class SharedViews:
+    """Views by (consultation, name), each with the `last_shared_seq` it was built at;
+    the most recently used `size` kept."""
+
+    def __init__(self, size: int = 256, check: bool = False) -> None:
+        self._size = size
+        self._check = check
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
+
+    def get(self, key: tuple[int, str], seq: int, build: Callable[[], T]) -> T:
+        """The view under `key` as of `seq`, built by `build()` if not kept."""
+        with self._lock:
+            kept = self._entries.get(key)
+            if kept is not None:
+                self._entries.move_to_end(key)
+        if kept is not None and kept[0] == seq:
+            if self._check and (fresh := build()) != kept[1]:
+                raise StaleView(f"{key} at {seq}: kept {kept[1]!r}, built {fresh!r}")
+            return cast(T, kept[1])
+        built = build()
+        with self._lock:
+            # A reader behind another (a replica, a longer transaction) keeps the newer.
+            current = self._entries.get(key)
+            if current is None or current[0] < seq:
+                self._entries[key] = (seq, built)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return built
+
+
+def sharing(tx: Session, views: SharedViews, consultation: Consultation) -> None:
+    """Let the parts reading in `tx` (an attendee's snapshot) take views from `views`."""
+    tx.info[_SHARING] = (views, consultation.id, consultation.last_shared_seq)
+
+
+def shared(tx: Session, name: str, build: Callable[[], T]) -> T:
+    """The view `name` of the consultation `tx` reads for an attendee, kept or built;
+    built afresh in a transaction not `sharing` (a moderator's snapshot)."""
+    found = tx.info.get(_SHARING)
+    if found is None:
+        return build()
+    views, consultation_id, seq = found
+    return cast(SharedViews, views).get((consultation_id, name), seq, build)
