@@ -1,5 +1,6 @@
 """What every attendee's snapshot shares: the question queue, the speakers' queue, the
-screen and what is published are read and built once while nothing they show changes.
+polls, the screen and what is published are read and built once while nothing they
+show changes.
 
 At 09:30 two thousand people join and arrive within a minute or two; their joins,
 arrivals and departures change nothing those views show (the head count is read
@@ -18,6 +19,8 @@ from server.core.runtime import Core
 from server.core.shared_views import SharedViews, StaleView
 from server.features.agenda import service as agenda
 from server.features.consultations.snapshots import snapshot
+from server.features.polls import ballots
+from server.features.polls import service as polls
 from server.features.presence import service as presence
 from server.features.privacy import service as privacy
 from server.features.publication import service as publication
@@ -26,7 +29,8 @@ from server.features.questions import service as questions
 from server.features.screen import service as screen
 from server.features.speakers import service as speakers
 
-SHARED_TABLES = ("speaker_hands", "publications", "FROM events", "question_votes")
+SHARED_TABLES = ("speaker_hands", "publications", "FROM events", "question_votes", "FROM polls")
+CHOICES = {"type": "single", "question": "Ratify the Convention?", "options": ["Yes", "No"]}
 
 
 def _shared_reads(statements: list[str]) -> list[str]:
@@ -77,10 +81,15 @@ def test_every_other_change_reaches_the_next_attendee(create_consultation, core)
     kofi = c.join(display_name="Kofi")
     item = c.item_ids()[0]
     question: dict[str, int] = {}
+    poll: dict[str, int] = {}
 
     def ask() -> None:
         outcome = asks.ask(core, amina, "Who ratifies first?", None, False)
         question["id"] = outcome.reply["question"]["id"]
+
+    def open_poll() -> None:
+        spec = {**CHOICES, "visibility": "live", "open": True}
+        poll["id"] = polls.create_poll(core, c.moderator, spec).reply["poll_id"]
 
     steps = {
         "the consultation starts": lambda: agenda.start_item(core, c.moderator, item),
@@ -91,6 +100,9 @@ def test_every_other_change_reaches_the_next_attendee(create_consultation, core)
         "the question is pinned": lambda: questions.pin(core, c.moderator, question["id"]),
         "a hand goes up": lambda: speakers.raise_hand(core, amina, None, "Funding"),
         "the floor is given": lambda: speakers.give_floor(core, c.moderator),
+        "a poll opens, its results live": open_poll,
+        "an attendee votes in it": lambda: ballots.cast_ballot(core, kofi, poll["id"], 1),
+        "it closes": lambda: polls.close_poll(core, c.moderator, poll["id"]),
         "the screen shows the join code": lambda: screen.show_on_screen(
             core, c.moderator, "join", None
         ),

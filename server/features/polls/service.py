@@ -24,6 +24,7 @@ from server.core.events import MODERATOR, STAFF, STAFF_ROLES, EventDraft
 from server.core.ids import as_id
 from server.core.models import Consultation
 from server.core.runtime import Core
+from server.core.shared_views import shared
 from server.core.tallies import counts_of, reading_counts
 from server.core.times import iso
 from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
@@ -208,32 +209,50 @@ def polls_snapshot(
 ) -> PollsPart:
     """Staff see every poll and every result; others see polls once opened, results if allowed."""
     staff = viewer.role in STAFF_ROLES
-    polls = tx.scalars(_POLLS, {"consultation_id": consultation.id}).all()
-    if not staff:
-        polls = [poll for poll in polls if poll.state != rules.DRAFT]
-    shown = [
-        poll
-        for poll in polls
-        if poll.state != rules.DRAFT
-        and (staff or rules.results_public(poll.visibility, poll.state))
-    ]
+    listed = shared(tx, "polls", lambda: _listed(tx, consultation, staff))
     # The turnout is read only for results to show: most joins see none (docs/performance.md).
-    present = attendees_present(tx, consultation.id) if shown else 0
+    present = attendees_present(tx, consultation.id) if listed.counted else 0
     results: dict[str, Any] = {}
-    for poll in shown:
-        tallied = _tallied(tx, poll, present)
-        results[str(poll.id)] = tallied.staff if staff else tallied.public
-    voted = [poll.id for poll in polls if poll.state != rules.DRAFT]
-    mine = storage.answers_of(tx, viewer.participant_id, voted)
-    live = next((poll.id for poll in polls if poll.state == rules.OPEN), None)
+    for poll_id, counted in listed.counted:
+        full = {"poll_id": poll_id, **with_turnout(counted, present)}
+        results[str(poll_id)] = full if staff else public_results(full)
+    mine = storage.answers_of(tx, viewer.participant_id, listed.voted)
     return {
         "polls": {
-            "items": [poll_view(poll) for poll in polls],
-            "live_poll_id": live,
+            "items": listed.items,
+            "live_poll_id": listed.live_poll_id,
             "results": results,
             "my_ballots": {str(poll_id): answer for poll_id, answer in mine.items()},
         }
     }
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """The polls as a role may list them, and the counts of those whose results it sees
+    (the turnout, the head count, is added for each snapshot)."""
+
+    items: list[PollView]
+    live_poll_id: int | None
+    voted: list[int]  # the polls a ballot may have been cast in: every one opened
+    counted: list[tuple[int, dict[str, Any]]]
+
+
+def _listed(tx: Session, consultation: Consultation, staff: bool) -> _Listed:
+    polls = tx.scalars(_POLLS, {"consultation_id": consultation.id}).all()
+    if not staff:
+        polls = [poll for poll in polls if poll.state != rules.DRAFT]
+    opened = [poll for poll in polls if poll.state != rules.DRAFT]
+    return _Listed(
+        items=[poll_view(poll) for poll in polls],
+        live_poll_id=next((poll.id for poll in polls if poll.state == rules.OPEN), None),
+        voted=[poll.id for poll in opened],
+        counted=[
+            (poll.id, _counted(tx, poll))
+            for poll in opened
+            if staff or rules.results_public(poll.visibility, poll.state)
+        ],
+    )
 
 
 def polls_from_agenda_file(
@@ -360,14 +379,16 @@ def _close(tx: Session, poll: Poll, now: datetime) -> EventDraft:
 def _tallied(tx: Session, poll: Poll, present: int, *, cached: bool = True) -> Tallied:
     """Results with turnout; `cached` only in read transactions, which see committed data,
     in the application's counts (`core.tallies.counts`) the transaction was given."""
-    counts = counts_of(tx) if cached else None
-    if counts is None:
-        counted = _count(tx, poll)
-    else:
-        counted = counts.get(tx, ("poll", poll.id, poll.revision), partial(_count, tx, poll))
-    results = {"poll_id": poll.id, **with_turnout(counted, present)}
+    results = {"poll_id": poll.id, **with_turnout(_counted(tx, poll, cached=cached), present)}
     visible = rules.results_public(poll.visibility, poll.state)
     return Tallied(poll.id, results, public_results(results) if visible else None)
+
+
+def _counted(tx: Session, poll: Poll, *, cached: bool = True) -> dict[str, Any]:
+    counts = counts_of(tx) if cached else None
+    if counts is None:
+        return _count(tx, poll)
+    return counts.get(tx, ("poll", poll.id, poll.revision), partial(_count, tx, poll))
 
 
 def _count(tx: Session, poll: Poll) -> dict[str, Any]:
