@@ -1,6 +1,6 @@
-"""What every attendee's snapshot shares: the question queue, the speakers' queue, the
-polls, the screen and what is published are read and built once while nothing they
-show changes.
+"""What every attendee's snapshot shares: the agenda, the question queue, the speakers'
+queue, the polls, the screen and what is published are read and built once while
+nothing they show changes.
 
 At 09:30 two thousand people join and arrive within a minute or two; their joins,
 arrivals and departures change nothing those views show (the head count is read
@@ -29,7 +29,14 @@ from server.features.questions import service as questions
 from server.features.screen import service as screen
 from server.features.speakers import service as speakers
 
-SHARED_TABLES = ("speaker_hands", "publications", "FROM events", "question_votes", "FROM polls")
+SHARED_TABLES = (
+    "agenda_items",
+    "speaker_hands",
+    "publications",
+    "FROM events",
+    "question_votes",
+    "FROM polls",
+)
 CHOICES = {"type": "single", "question": "Ratify the Convention?", "options": ["Yes", "No"]}
 
 
@@ -93,6 +100,7 @@ def test_every_other_change_reaches_the_next_attendee(create_consultation, core)
 
     steps = {
         "the consultation starts": lambda: agenda.start_item(core, c.moderator, item),
+        "its first item is extended": lambda: agenda.extend_item(core, c.moderator, item, 5),
         "a question is asked": ask,
         "it is approved": lambda: questions.approve(core, c.moderator, question["id"]),
         "an attendee votes": lambda: votes.vote(core, kofi, question["id"]),
@@ -106,6 +114,7 @@ def test_every_other_change_reaches_the_next_attendee(create_consultation, core)
         "the screen shows the join code": lambda: screen.show_on_screen(
             core, c.moderator, "join", None
         ),
+        "the next item starts": lambda: agenda.next_item(core, c.moderator),
         "the asker erases her name": lambda: privacy.erase_my_name(core, amina),
         "the consultation ends": lambda: agenda.end_consultation(core, c.moderator),
         "the report is published": lambda: publication.publish_report(core, c.moderator),

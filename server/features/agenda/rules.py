@@ -23,13 +23,22 @@ REHEARSAL_GAP = timedelta(hours=6)
 
 
 class ClockedItem(Protocol):
-    id: int
-    position: int
-    planned_minutes: int
-    extra_seconds: int
-    elapsed_before: int
-    run_started_at: datetime | None
-    state: str
+    """What the rules read of an item (read only: a stored row or facts kept of one)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def position(self) -> int: ...
+    @property
+    def planned_minutes(self) -> int: ...
+    @property
+    def extra_seconds(self) -> int: ...
+    @property
+    def elapsed_before(self) -> int: ...
+    @property
+    def run_started_at(self) -> datetime | None: ...
+    @property
+    def state(self) -> str: ...
 
 
 @dataclass(frozen=True)

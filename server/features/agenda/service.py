@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from server.core import event_log
 from server.core.access import Viewer
@@ -15,6 +17,7 @@ from server.core.events import MODERATOR, EventDraft, LoggedEvent
 from server.core.lifecycle import DRAFT, ENDED, LIVE
 from server.core.models import AgendaItem, Consultation
 from server.core.runtime import Core
+from server.core.shared_views import shared
 from server.core.text import clean_text, require_int
 from server.core.times import iso
 from server.core.unit_of_work import Outcome, unit_of_work
@@ -166,7 +169,60 @@ def _stop_active(consultation: Consultation, now: datetime) -> list[EventDraft]:
     return [EventDraft("item_ended", dict(item_view(item, now)))]
 
 
-def item_view(item: AgendaItem, now: datetime) -> ItemView:
+class ShownItem(rules.ClockedItem, Protocol):
+    """What an item's view is made from: a stored row, or its facts kept for attendees."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def first_started_at(self) -> datetime | None: ...
+    @property
+    def last_ended_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """An agenda item as read, kept between attendees' snapshots (its clocks are
+    computed from it at each one)."""
+
+    id: int
+    position: int
+    title: str
+    description: str
+    planned_minutes: int
+    extra_seconds: int
+    state: str
+    first_started_at: datetime | None
+    last_ended_at: datetime | None
+    run_started_at: datetime | None
+    elapsed_before: int
+
+    @classmethod
+    def of(cls, item: AgendaItem) -> ItemFacts:
+        return cls(
+            item.id,
+            item.position,
+            item.title,
+            item.description,
+            item.planned_minutes,
+            item.extra_seconds,
+            item.state,
+            item.first_started_at,
+            item.last_ended_at,
+            item.run_started_at,
+            item.elapsed_before,
+        )
+
+
+def agenda_items(tx: Session, consultation: Consultation) -> tuple[ItemFacts, ...]:
+    """The consultation's agenda as read; every attendee's snapshot shares it (an
+    attendee's transaction does not load the items with the consultation)."""
+    return shared(tx, "agenda", lambda: tuple(ItemFacts.of(item) for item in consultation.items))
+
+
+def item_view(item: ShownItem, now: datetime) -> ItemView:
     """An item as screens show it; timings are as of `now`, clocks tick on from there."""
     timing = rules.item_timing(item, now)
     return {
@@ -187,8 +243,9 @@ def item_view(item: AgendaItem, now: datetime) -> ItemView:
     }
 
 
-def agenda_view(consultation: Consultation, now: datetime) -> AgendaView:
-    items = consultation.items
+def agenda_view(
+    consultation: Consultation, items: Sequence[ShownItem], now: datetime
+) -> AgendaView:
     # Not started yet: measured as if it started now, if "now" is another occasion.
     baseline = rules.plan_baseline(consultation.scheduled_start, consultation.started_at or now)
     planned_end = baseline.timestamp() + consultation.planned_minutes * 60

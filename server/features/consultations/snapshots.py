@@ -27,7 +27,7 @@ from server.core.shared_views import sharing
 from server.core.store import rows_of
 from server.core.tallies import reading_counts
 from server.core.times import iso
-from server.features.agenda.service import agenda_view
+from server.features.agenda.service import agenda_items, agenda_view
 
 from .service import public_profile
 from .views import ConsultationView, SnapshotView
@@ -44,8 +44,9 @@ SCAN_LIMIT = 20 * REPLAY_LIMIT
 SnapshotPart = Callable[[Session, Consultation, Viewer, datetime], Mapping[str, object]]
 
 
-# The snapshot's first read: the consultation with its agenda, and the person, in one
-# statement (three before: each costs a round of SQLAlchemy's work, docs/performance.md).
+# The snapshot's first read: the consultation and the person in one statement (three
+# before: each costs a round of SQLAlchemy's work, docs/performance.md); staff's with the
+# agenda, which an attendee's takes from the shared views (`agenda_items`).
 _CONSULTATION_AND_PERSON = (
     select(Consultation, Participant)
     .join(Participant, Participant.consultation_id == Consultation.id)
@@ -53,14 +54,15 @@ _CONSULTATION_AND_PERSON = (
         Consultation.id == bindparam("consultation_id"),
         Participant.id == bindparam("participant_id"),
     )
-    .options(joinedload(Consultation.items))
 )
+_WITH_AGENDA = _CONSULTATION_AND_PERSON.options(joinedload(Consultation.items))
 
 
 def _standing(tx: Session, viewer: Viewer) -> tuple[Consultation, Participant]:
     """The viewer's consultation and person, refused if their link no longer stands."""
     values = {"consultation_id": viewer.consultation_id, "participant_id": viewer.participant_id}
-    found = tx.execute(_CONSULTATION_AND_PERSON, values).unique().first()
+    read = _CONSULTATION_AND_PERSON if viewer.role == ATTENDEE else _WITH_AGENDA
+    found = tx.execute(read, values).unique().first()
     if found is None:
         raise NotFound("unknown_consultation", N_("This consultation does not exist."))
     consultation, me = found
@@ -72,18 +74,18 @@ def snapshot(core: Core, viewer: Viewer) -> dict[str, Any]:
     now = core.now()
     with core.store.reading() as tx:
         consultation, me = _standing(tx, viewer)
+        if viewer.role == ATTENDEE:
+            sharing(tx, core.shared, consultation)
         base: SnapshotView = {
             "seq": consultation.last_seq,
             "server_time": now.isoformat(),
             "consultation": consultation_view(consultation),
-            "agenda": agenda_view(consultation, now),
+            "agenda": agenda_view(consultation, agenda_items(tx, consultation), now),
             "me": public_profile(me),
             "present": present_count(tx, consultation.id),
         }
         result: dict[str, Any] = dict(base)
         reading_counts(tx, core.tallies.counts)
-        if viewer.role == ATTENDEE:
-            sharing(tx, core.shared, consultation)
         for part in core.wiring.snapshot_parts:
             result.update(part(tx, consultation, viewer, now))
         # Under the Chatham House rule the public audience reads no name, its own

@@ -28,6 +28,7 @@ from server.core.shared_views import shared
 from server.core.store import rows_of
 from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
 from server.features.agenda.rules import active_item
+from server.features.agenda.service import agenda_items
 from server.features.polls import rules as poll_rules
 from server.features.polls.service import find_poll
 from server.features.questions import rules as question_rules
@@ -77,7 +78,7 @@ def show_on_screen(core: Core, viewer: Viewer, subject: Any, subject_id: Any) ->
             screen = rules.resumed(_action(uow.tx, uow.consultation.id)[0])
         else:
             screen = rules.chosen(choice, wanted, closed)
-        screen = rules.shown(screen, _item_running(uow.consultation))
+        screen = rules.shown(screen, active_item(uow.consultation.items) is not None)
         uow.log([EventDraft(EVENT, dict(view(screen)))])
         uow.reply(screen=view(screen))
     return uow.outcome
@@ -97,7 +98,8 @@ def follow_the_action(uow: UnitOfWork, logged: list[LoggedEvent]) -> None:
 
 def current(tx: Session, consultation: Consultation) -> rules.Screen:
     """What the screen of `consultation` shows now: the choice, or the action followed."""
-    return rules.shown(_followed(tx, consultation.id), _item_running(consultation))
+    running = active_item(agenda_items(tx, consultation)) is not None
+    return rules.shown(_followed(tx, consultation.id), running)
 
 
 @dataclass(frozen=True)
@@ -192,10 +194,6 @@ def view(screen: rules.Screen) -> ScreenView:
 def _question_id(payload: dict[str, Any]) -> Any:
     question = payload.get("question")
     return question.get("id") if isinstance(question, dict) else None
-
-
-def _item_running(consultation: Consultation) -> bool:
-    return active_item(consultation.items) is not None
 
 
 def screen_part(

@@ -33,6 +33,7 @@ from server.core.store import rows_of
 from server.core.times import iso
 from server.core.unit_of_work import Outcome, UnitOfWork, unit_of_work
 from server.features.agenda.rules import active_item, find_item
+from server.features.agenda.service import agenda_items
 from server.features.consultations.rules import ConsultationSpec
 
 from . import rules
@@ -490,7 +491,7 @@ def speakers_snapshot(
     an attendee their own open hands."""
     state = shared(tx, "speakers", lambda: load_queue(tx, consultation))
     floor = turn_view(state.floor, now) if state.floor else None
-    active = active_item(consultation.items)
+    active = active_item(agenda_items(tx, consultation))
     queue = queue_view(state, viewer.role)
     view: SpeakersView = {
         "ordering": queue["ordering"],
