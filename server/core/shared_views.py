@@ -1,8 +1,9 @@
 """The views every attendee's snapshot shares, built once per state of the consultation.
 
-An attendee's snapshot is mostly the same for every attendee: the question queue, the
-speakers' queue, what the screen shows, what is published. Only what is theirs (their
-own questions, votes, hands, ballots) and the head count differ. Every event that may
+An attendee's snapshot is mostly the same for every attendee: the agenda, the question
+queue, the speakers' queue, the polls, what the screen shows, what is published. Only
+what is theirs (their own questions, votes, hands, ballots), the head count and the
+clocks differ. Every event that may
 change the shared part moves the consultation's `last_shared_seq` in its transaction;
 joins, arrivals and departures do not (`EventDraft.shared`). So at 09:30, when two
 thousand people arrive, the shared views are read and built once, not once each.
