@@ -43,6 +43,12 @@ payloads = st.one_of(
     st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=10), json_values, max_size=6),
     json_values,
 )
+# Hypothesis warns when the example it would print is very large (36 kB of generated
+# payload in a clean-clone run), and `filterwarnings = error` failed the test on it.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning"
+)
+
 FUZZ = settings(
     max_examples=30,
     deadline=None,
