@@ -20,14 +20,13 @@ a view that an unshared event changed fails the snapshot rather than go out stal
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from sqlalchemy.orm import Session
 
 from .models import Consultation
+from .recently_used import RecentlyUsed
 
 T = TypeVar("T")
 
@@ -40,34 +39,20 @@ class StaleView(RuntimeError):
 
 
 class SharedViews:
-    """Views by (consultation, name), each with the `last_shared_seq` it was built at;
-    the most recently used `size` kept."""
+    """Views by (consultation, name, the `last_shared_seq` they were built at); the most
+    recently used `size` kept. A reader behind another (a replica, a longer transaction)
+    builds and keeps its own, which ages out unused."""
 
     def __init__(self, size: int = 256, check: bool = False) -> None:
-        self._size = size
         self._check = check
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
+        self._views: RecentlyUsed[tuple[int, str, int], Any] = RecentlyUsed(size)
 
     def get(self, key: tuple[int, str], seq: int, build: Callable[[], T]) -> T:
         """The view under `key` as of `seq`, built by `build()` if not kept."""
-        with self._lock:
-            kept = self._entries.get(key)
-            if kept is not None:
-                self._entries.move_to_end(key)
-        if kept is not None and kept[0] == seq:
-            if self._check and (fresh := build()) != kept[1]:
-                raise StaleView(f"{key} at {seq}: kept {kept[1]!r}, built {fresh!r}")
-            return cast(T, kept[1])
-        built = build()
-        with self._lock:
-            # A reader behind another (a replica, a longer transaction) keeps the newer.
-            current = self._entries.get(key)
-            if current is None or current[0] < seq:
-                self._entries[key] = (seq, built)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-        return built
+        view, kept = self._views.get((*key, seq), build)
+        if kept and self._check and (fresh := build()) != view:
+            raise StaleView(f"{key} at {seq}: kept {view!r}, built {fresh!r}")
+        return cast(T, view)
 
 
 def sharing(tx: Session, views: SharedViews, consultation: Consultation) -> None:

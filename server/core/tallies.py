@@ -28,7 +28,6 @@ import logging
 import math
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -36,6 +35,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from server import metrics
 
 from . import emitter
+from .recently_used import RecentlyUsed
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -168,23 +168,12 @@ class Counts:
     """
 
     def __init__(self, size: int = 256) -> None:
-        self._size = size
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple[str, Hashable], Any] = OrderedDict()
+        self._counts: RecentlyUsed[tuple[str, Hashable], Any] = RecentlyUsed(size)
 
     def get(self, tx: Session, key: Hashable, count: Callable[[], T]) -> T:
         """The count under `key` in `tx`'s database, counted by `count()` if not kept."""
-        entry = (str(tx.get_bind().engine.url), key)
-        with self._lock:
-            if entry in self._entries:
-                self._entries.move_to_end(entry)
-                return cast(T, self._entries[entry])
-        counted = count()
-        with self._lock:
-            self._entries[entry] = counted
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-        return counted
+        counted, _ = self._counts.get((str(tx.get_bind().engine.url), key), count)
+        return cast(T, counted)
 
 
 _COUNTS = "baraza.counts"
