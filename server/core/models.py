@@ -34,6 +34,10 @@ class Consultation(Base):
     last_live_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     # The last event that may change what attendees share (EventDraft.shared).
     last_shared_seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The head count: people connected now, and the attendees among them (a poll's
+    # turnout), kept by the arrivals and departures under the row lock.
+    present: Mapped[int] = mapped_column(default=0, server_default="0")
+    attendees_present: Mapped[int] = mapped_column(default=0, server_default="0")
     peak_present: Mapped[int] = mapped_column(default=0)
     # When its names were erased, its retention period over (features/consultations/retention.py).
     personal_data_erased_at: Mapped[datetime | None]
@@ -141,8 +145,9 @@ class Connection(Base):
     """A live Socket.IO connection; presence and attendance are counted from these."""
 
     __tablename__ = "connections"
-    # The head count (who is connected, each person once) read from the index alone,
-    # in its order: no table rows, no temporary B-tree (docs/performance.md, step 42).
+    # The room counted (who is connected, each person once: a restarted worker's recount,
+    # the check of the kept head count under test) from the index alone, in its order:
+    # no table rows, no temporary B-tree (docs/performance.md, steps 42 and 58).
     __table_args__ = (
         Index("ix_connections_consultation_participant", "consultation_id", "participant_id"),
     )

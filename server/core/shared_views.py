@@ -47,6 +47,11 @@ class SharedViews:
         self._check = check
         self._views: RecentlyUsed[tuple[int, str, int], Any] = RecentlyUsed(size)
 
+    @property
+    def checking(self) -> bool:
+        """Whether what is kept is checked against what is read afresh (the tests)."""
+        return self._check
+
     def get(self, key: tuple[int, str], seq: int, build: Callable[[], T]) -> T:
         """The view under `key` as of `seq`, built by `build()` if not kept."""
         view, kept = self._views.get((*key, seq), build)

@@ -23,7 +23,7 @@ from server.core.event_log import events_since
 from server.core.events import ATTENDEE, LoggedEvent
 from server.core.models import Connection, Consultation, Participant
 from server.core.runtime import Core
-from server.core.shared_views import sharing
+from server.core.shared_views import StaleView, sharing
 from server.core.store import rows_of
 from server.core.tallies import reading_counts
 from server.core.times import iso
@@ -82,8 +82,10 @@ def snapshot(core: Core, viewer: Viewer) -> dict[str, Any]:
             "consultation": consultation_view(consultation),
             "agenda": agenda_view(consultation, agenda_items(tx, consultation), now),
             "me": public_profile(me),
-            "present": present_count(tx, consultation.id),
+            "present": consultation.present,
         }
+        if core.shared.checking:
+            check_head_count(tx, consultation)
         result: dict[str, Any] = dict(base)
         reading_counts(tx, core.tallies.counts)
         for part in core.wiring.snapshot_parts:
@@ -161,18 +163,40 @@ def consultation_view(consultation: Consultation) -> ConsultationView:
     }
 
 
-_PRESENT = select(func.count(func.distinct(Connection.participant_id))).where(
-    Connection.consultation_id == bindparam("consultation_id")
-)
-_ATTENDEES_PRESENT = _PRESENT.join(Participant, Participant.id == Connection.participant_id).where(
-    Participant.role == ATTENDEE
-)
-
-
 def present_count(tx: Session, consultation_id: int) -> int:
-    return rows_of(tx).scalar(_PRESENT, {"consultation_id": consultation_id}) or 0
+    """People connected now, staff and screens too (`Consultation.present`)."""
+    return rows_of(tx).scalar(_KEPT, {"id": consultation_id}) or 0
 
 
 def attendees_present(tx: Session, consultation_id: int) -> int:
     """Attendees connected now: a poll's turnout counts those who could vote, not staff."""
-    return rows_of(tx).scalar(_ATTENDEES_PRESENT, {"consultation_id": consultation_id}) or 0
+    return rows_of(tx).scalar(_KEPT_ATTENDEES, {"id": consultation_id}) or 0
+
+
+def recount(tx: Session, consultation: Consultation) -> None:
+    """Count again who is connected to `consultation` (locked), where its connections
+    went without their departures (core.presence.forget_worker)."""
+    consultation.present, consultation.attendees_present = _counted(tx, consultation.id)
+
+
+def check_head_count(tx: Session, consultation: Consultation) -> None:
+    """Under test: the head count kept is the one counted (`StaleView` if not)."""
+    kept = (consultation.present, consultation.attendees_present)
+    if kept != (counted := _counted(tx, consultation.id)):
+        raise StaleView(f"head count of {consultation.id}: kept {kept}, counted {counted}")
+
+
+_KEPT = select(Consultation.present).where(Consultation.id == bindparam("id"))
+_KEPT_ATTENDEES = select(Consultation.attendees_present).where(Consultation.id == bindparam("id"))
+_COUNTED = select(func.count(func.distinct(Connection.participant_id))).where(
+    Connection.consultation_id == bindparam("consultation_id")
+)
+_ATTENDEES_COUNTED = _COUNTED.join(Participant, Participant.id == Connection.participant_id).where(
+    Participant.role == ATTENDEE
+)
+
+
+def _counted(tx: Session, consultation_id: int) -> tuple[int, int]:
+    values = {"consultation_id": consultation_id}
+    rows = rows_of(tx)
+    return rows.scalar(_COUNTED, values) or 0, rows.scalar(_ATTENDEES_COUNTED, values) or 0

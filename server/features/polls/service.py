@@ -210,8 +210,7 @@ def polls_snapshot(
     """Staff see every poll and every result; others see polls once opened, results if allowed."""
     staff = viewer.role in STAFF_ROLES
     listed = shared(tx, "polls", lambda: _listed(tx, consultation, staff))
-    # The turnout is read only for results to show: most joins see none (docs/performance.md).
-    present = attendees_present(tx, consultation.id) if listed.counted else 0
+    present = consultation.attendees_present if listed.counted else 0
     results: dict[str, Any] = {}
     for poll_id, counted in listed.counted:
         full = {"poll_id": poll_id, **with_turnout(counted, present)}

@@ -24,7 +24,7 @@ from server.core.base import table_of
 from server.core.chatham import applies_to
 from server.core.departures import Closed
 from server.core.errors import DomainError, Forbidden
-from server.core.events import STAFF, EventDraft, LoggedEvent
+from server.core.events import ATTENDEE, STAFF, EventDraft, LoggedEvent
 from server.core.group_commit import MAX_BATCH, Pending, batched, rows_by_id
 from server.core.models import (
     Connection,
@@ -37,7 +37,7 @@ from server.core.models import (
 from server.core.runtime import Core
 from server.core.store import Store
 from server.features.consultations.service import public_profile
-from server.features.consultations.snapshots import present_count
+from server.features.consultations.snapshots import recount
 
 T = TypeVar("T")
 
@@ -171,7 +171,6 @@ def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
         people = rows_by_id(tx, Participant, {a.viewer.participant_id for a in arrivals})
         refused = _refused(tx, people, arrivals)
         here = _connected(tx, people)
-        present = present_count(tx, consultation.id)
         recorded = [
             {
                 "sid": a.sid,
@@ -191,11 +190,10 @@ def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
             if person.id in here or index in refused:
                 continue
             here.add(person.id)
-            present += 1
-            logged.append(
-                (index, person, _presence("participant_arrived", person, present), arrival.now)
-            )
-        consultation.peak_present = max(consultation.peak_present, present)
+            _count(consultation, person, +1)
+            draft = _presence("participant_arrived", person, consultation.present)
+            logged.append((index, person, draft, arrival.now))
+        consultation.peak_present = max(consultation.peak_present, consultation.present)
         outcomes: list[Any] = _by_index(tx, consultation, len(batch), logged)
         return [refused.get(index, outcome) for index, outcome in enumerate(outcomes)]
 
@@ -302,11 +300,10 @@ def leave_all(store: Store, batch: Sequence[Pending[Departure]]) -> list[Any]:
             for index, d in enumerate(departures)
             if d.sid in owners and owners[d.sid] not in staying
         }
-        present = present_count(tx, consultation.id) + len(last)
         logged = []
         for index, person_id in sorted((index, person) for person, index in last.items()):
-            present -= 1
-            draft = _presence("participant_left", people[person_id], present)
+            _count(consultation, people[person_id], -1)
+            draft = _presence("participant_left", people[person_id], consultation.present)
             logged.append((index, people[person_id], draft, departures[index].now))
         return _by_index(tx, consultation, len(batch), logged)
 
@@ -333,9 +330,13 @@ def revoked_connections(
 
 
 def forget_worker(core: Core, worker: str) -> None:
-    """Drop the connections a previous run of this worker left behind."""
+    """Drop the connections a previous run of this worker left behind, and count again
+    who is connected to their consultations: nobody is logged as gone."""
     with core.store.transaction() as tx:
-        tx.execute(delete(Connection).where(Connection.worker == worker))
+        dropped = delete(Connection).where(Connection.worker == worker)
+        left = set(tx.scalars(dropped.returning(Connection.consultation_id)))
+        for consultation_id in sorted(left):
+            recount(tx, locked_consultation(tx, consultation_id))
 
 
 def workers_other_than(core: Core, worker: str) -> list[str]:
@@ -388,6 +389,13 @@ def with_other_pages(tx: Session, participant_ids: Collection[int]) -> set[int]:
 def _connected(tx: Session, people: dict[int, Participant]) -> set[int]:
     """Which of these people have a connection now."""
     return set(tx.scalars(_CONNECTED, {"people": list(people)}))
+
+
+def _count(consultation: Consultation, person: Participant, change: int) -> None:
+    """A person's first connection arrived (+1) or their last one left (-1)."""
+    consultation.present += change
+    if person.role == ATTENDEE:
+        consultation.attendees_present += change
 
 
 def _presence(kind: str, person: Participant, present: int) -> EventDraft:
