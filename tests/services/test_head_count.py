@@ -8,19 +8,24 @@ present, not among the attendees. Under test every snapshot also counts the room
 fails on a difference (`check_head_count`), so any path that drifts fails there too.
 """
 
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
 
 import pytest
-from sqlalchemy import update
+import sqlalchemy as sa
+from sqlalchemy import delete, select, update
 
 from server.core.departures import Departures
 from server.core.models import Connection, Consultation
 from server.core.runtime import Core
-from server.core.shared_views import StaleView
+from server.core.shared_views import SharedViews, StaleView
 from server.core.store import Store
 from server.features.consultations import snapshots
 from server.features.presence import service as presence
+from tests.conftest import WIRING, Clock, new_consultation
 from tests.threads import together
 
 
@@ -127,3 +132,41 @@ def test_arrivals_and_departures_through_two_workers_at_once_keep_the_count_exac
         other.store.dispose()
 
     assert heads(core, c.id) == (30, 30)
+
+
+@pytest.fixture
+def pg_core(pg_url: str, clock: Clock) -> Iterator[Core]:
+    store = Store(pg_url)
+    yield Core(store, clock, shared=SharedViews(check=True), wiring=WIRING)
+    store.dispose()
+
+
+def waiting_for_a_lock(connection: sa.Connection) -> bool:
+    """Whether another PostgreSQL session waits for a lock (a row's, here)."""
+    query = "SELECT count(*) FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()"
+    return bool(connection.exec_driver_sql(query).scalar())
+
+
+@pytest.mark.postgres
+def test_a_worker_forgetting_its_connections_locks_their_consultation_before_them(pg_core):
+    """As every departure does: a departure through another worker, holding the
+    consultation and deleting the same rows, would otherwise deadlock with it (the
+    rolling restart's drain found it)."""
+    c = new_consultation(pg_core)
+    presence.arrive(pg_core, c.join(display_name="Amina"), f"{c.id}-amina", "w1")
+    locked = select(Consultation.id).where(Consultation.id == c.id).with_for_update()
+
+    with pg_core.store.engine.connect() as departure:  # through another worker
+        departure.execute(locked)
+        forgetting = threading.Thread(target=presence.forget_worker, args=(pg_core, "w1"))
+        forgetting.start()
+        deadline = time.monotonic() + 10
+        while not waiting_for_a_lock(departure):
+            assert time.monotonic() < deadline, "forget_worker never waited"
+            time.sleep(0.01)
+        departure.execute(delete(Connection).where(Connection.sid == f"{c.id}-amina"))
+        departure.commit()
+    forgetting.join(timeout=30)
+
+    assert not forgetting.is_alive()
+    assert heads(pg_core, c.id) == (0, 0)

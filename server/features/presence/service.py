@@ -330,13 +330,19 @@ def revoked_connections(
 
 
 def forget_worker(core: Core, worker: str) -> None:
-    """Drop the connections a previous run of this worker left behind, and count again
-    who is connected to their consultations: nobody is logged as gone."""
+    """Drop the connections a previous run of this worker left behind (or this run's,
+    as it stops), and count again who is connected to their consultations: nobody is
+    logged as gone. Each consultation is locked before its connections are deleted, in
+    the order every departure takes them: the other way round, a departure through
+    another worker and this one each waited for what the other held."""
+    through = Connection.worker == worker
     with core.store.transaction() as tx:
-        dropped = delete(Connection).where(Connection.worker == worker)
-        left = set(tx.scalars(dropped.returning(Connection.consultation_id)))
-        for consultation_id in sorted(left):
-            recount(tx, locked_consultation(tx, consultation_id))
+        attended = tx.scalars(select(Connection.consultation_id).where(through).distinct())
+        locked = [locked_consultation(tx, each) for each in sorted(attended)]
+        ids = [consultation.id for consultation in locked]
+        tx.execute(delete(Connection).where(through, Connection.consultation_id.in_(ids)))
+        for consultation in locked:
+            recount(tx, consultation)
 
 
 def workers_other_than(core: Core, worker: str) -> list[str]:
