@@ -206,8 +206,11 @@ def lock_consultation(tx: Session, consultation_id: int) -> Consultation | None:
 
 def forget_locked(tx: Session) -> None:
     """Let go of the consultations `tx` keeps, after a savepoint rolled back: on
-    PostgreSQL that also released a lock taken in it, so they are read afresh."""
-    tx.info.pop(_LOCKED_HERE, None)
+    PostgreSQL that also released a lock taken in it, so they are read afresh. Their
+    counters were written without the session knowing (core/counters.py): expired here,
+    they are read again too."""
+    for consultation in tx.info.pop(_LOCKED_HERE, {}).values():
+        tx.expire(consultation)
 
 
 def locked_consultation(tx: Session, consultation_id: int) -> Consultation:

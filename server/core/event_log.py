@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, Row, bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from . import counters
 from .base import table_of
 from .chatham import applies_to
 from .events import PUBLIC, STAFF, EventDraft, LoggedEvent
@@ -36,27 +37,31 @@ def append_each(
     # Each entry: who acted, what happened, when (a group commit logs many people's acts).
 ) -> list[LoggedEvent]:
     """Number and store events in one INSERT; the caller holds the consultation's row lock."""
+    seq, public, shared, live = (
+        consultation.last_seq,
+        consultation.last_public_seq,
+        consultation.last_shared_seq,
+        consultation.last_live_seq,
+    )
     logged = []
     for actor, draft, now in entries:
         if draft.visibility not in (PUBLIC, STAFF):
             raise ValueError(f"unknown visibility {draft.visibility!r}")
         if not draft.live and draft.visibility != STAFF:
             raise ValueError("only staff events can be quiet: attendees detect gaps by prev")
-        consultation.last_seq += 1
+        seq += 1
         prev = None
         if draft.visibility == PUBLIC:
-            prev = consultation.last_public_seq
-            consultation.last_public_seq = consultation.last_seq
+            prev, public = public, seq
         if draft.shared:
-            consultation.last_shared_seq = consultation.last_seq
+            shared = seq
         live_prev = None
         if draft.live:
-            live_prev = consultation.last_live_seq
-            consultation.last_live_seq = consultation.last_seq
+            live_prev, live = live, seq
         logged.append(
             LoggedEvent(
                 consultation_id=consultation.id,
-                seq=consultation.last_seq,
+                seq=seq,
                 public_prev_seq=prev,
                 visibility=draft.visibility,
                 type=draft.type,
@@ -71,7 +76,14 @@ def append_each(
         )
     if logged:
         tx.execute(_INSERT, [_row(event) for event in logged])
-    tx.flush()
+        counters.write(
+            tx,
+            consultation,
+            last_seq=seq,
+            last_public_seq=public,
+            last_shared_seq=shared,
+            last_live_seq=live,
+        )
     return logged
 
 

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy import bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from server.core import event_log
+from server.core import counters, event_log
 from server.core.access import Viewer, check_link_standing, confirm, locked_consultation
 from server.core.base import table_of
 from server.core.chatham import applies_to
@@ -185,15 +185,16 @@ def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
         if recorded:
             tx.execute(_RECORD, recorded)
         logged: list[tuple[int, Participant, EventDraft, datetime]] = []
+        count = HeadCount.of(consultation)
         for index, arrival in enumerate(arrivals):
             person = people[arrival.viewer.participant_id]
             if person.id in here or index in refused:
                 continue
             here.add(person.id)
-            _count(consultation, person, +1)
-            draft = _presence("participant_arrived", person, consultation.present)
+            count = count.moved(person, +1)
+            draft = _presence("participant_arrived", person, count.present)
             logged.append((index, person, draft, arrival.now))
-        consultation.peak_present = max(consultation.peak_present, consultation.present)
+        count.write(tx, consultation)
         outcomes: list[Any] = _by_index(tx, consultation, len(batch), logged)
         return [refused.get(index, outcome) for index, outcome in enumerate(outcomes)]
 
@@ -301,10 +302,12 @@ def leave_all(store: Store, batch: Sequence[Pending[Departure]]) -> list[Any]:
             if d.sid in owners and owners[d.sid] not in staying
         }
         logged = []
+        count = HeadCount.of(consultation)
         for index, person_id in sorted((index, person) for person, index in last.items()):
-            _count(consultation, people[person_id], -1)
-            draft = _presence("participant_left", people[person_id], consultation.present)
+            count = count.moved(people[person_id], -1)
+            draft = _presence("participant_left", people[person_id], count.present)
             logged.append((index, people[person_id], draft, departures[index].now))
+        count.write(tx, consultation)
         return _by_index(tx, consultation, len(batch), logged)
 
 
@@ -397,11 +400,35 @@ def _connected(tx: Session, people: dict[int, Participant]) -> set[int]:
     return set(tx.scalars(_CONNECTED, {"people": list(people)}))
 
 
-def _count(consultation: Consultation, person: Participant, change: int) -> None:
-    """A person's first connection arrived (+1) or their last one left (-1)."""
-    consultation.present += change
-    if person.role == ATTENDEE:
-        consultation.attendees_present += change
+@dataclass(frozen=True)
+class HeadCount:
+    """Who is connected to a consultation: people, the attendees among them, the most
+    people at once so far."""
+
+    present: int
+    attendees: int
+    peak: int
+
+    @classmethod
+    def of(cls, consultation: Consultation) -> HeadCount:
+        return cls(consultation.present, consultation.attendees_present, consultation.peak_present)
+
+    def moved(self, person: Participant, change: int) -> HeadCount:
+        """After a person's first connection arrived (+1) or their last one left (-1)."""
+        present = self.present + change
+        attendees = self.attendees + (change if person.role == ATTENDEE else 0)
+        return HeadCount(present, attendees, max(self.peak, present))
+
+    def write(self, tx: Session, consultation: Consultation) -> None:
+        """Store it with the consultation's counters (core/counters.py), if it moved."""
+        if self != HeadCount.of(consultation):
+            counters.write(
+                tx,
+                consultation,
+                present=self.present,
+                attendees_present=self.attendees,
+                peak_present=self.peak,
+            )
 
 
 def _presence(kind: str, person: Participant, present: int) -> EventDraft:
