@@ -33,8 +33,8 @@ cluster: $(STAMP) translations
 
 ## Set the machine up, lint, then every test: SQLite, PostgreSQL, Redis, real servers, Chromium.
 test: test-machine $(STAMP) $(NODE_STAMP) translations
-	$(BIN)/ruff check server tests
-	$(BIN)/ruff format --check server tests
+	$(BIN)/ruff check server tests bench
+	$(BIN)/ruff format --check server tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
@@ -65,12 +65,12 @@ bundles: $(NODE_STAMP)
 	node bundles.mjs
 
 lint: $(STAMP)
-	$(BIN)/ruff check server tests
+	$(BIN)/ruff check server tests bench
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff format server tests
-	$(BIN)/ruff check --fix server tests
+	$(BIN)/ruff format server tests bench
+	$(BIN)/ruff check --fix server tests bench
 
 ## Compile the French, Portuguese and Arabic catalogues.
 translations: $(STAMP)

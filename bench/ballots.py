@@ -102,7 +102,7 @@ def measure(url: str, voters: int, threads: int, way: str) -> tuple[float, float
                     "answer": number % 4,
                     "command_id": f"ballot-{run}-{number}",
                 }
-                reply = commands.run(core, viewer, "cast_ballot", payload, str)  # type: ignore[arg-type]
+                reply = commands.run(core, viewer, "cast_ballot", payload, str)
                 assert reply["ok"], reply
             else:
                 alone = ballots.BallotCommand(

@@ -65,7 +65,8 @@ class Options:
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 @dataclass
@@ -288,7 +289,7 @@ class LoadWorker:
         future = asyncio.get_running_loop().create_future()
         self.replies[self.next_id] = future
         await self._write({"id": self.next_id, "cmd": cmd, **fields})
-        reply = await asyncio.wait_for(future, timeout)
+        reply: dict[str, Any] = await asyncio.wait_for(future, timeout)
         if "failed" in reply:
             raise RuntimeError(f"load generator: {cmd} failed: {reply['failed']}")
         return reply

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ from flask import Flask
 from server.app import create_app
 from server.config import Config
 from server.core import event_log
-from server.core.access import lock_consultation
+from server.core.access import locked_consultation
 from server.core.events import STAFF, EventDraft
 from server.core.socket import socketio
 from server.features.consultations import service as consultations
@@ -169,7 +170,7 @@ def as_the_log_grows(
         answer = snapshots.catch_up(core, viewer, since)
         if "events" not in answer:
             raise RuntimeError("a rejoin after staff-only events was sent a snapshot")
-        caught_up = _cpu_ms(lambda since=since: snapshots.catch_up(core, viewer, since))
+        caught_up = _cpu_ms(partial(snapshots.catch_up, core, viewer, since))
         rows.append((length, caught_up, _cpu_ms(lambda: snapshots.snapshot(core, viewer))))
     return rows
 
@@ -177,7 +178,7 @@ def as_the_log_grows(
 def _log_quietly(core: Any, consultation_id: int, count: int) -> None:
     """Log `count` quiet staff-only events (none if it is not positive), as ballots are."""
     with core.store.transaction() as tx:
-        consultation = lock_consultation(tx, consultation_id)
+        consultation = locked_consultation(tx, consultation_id)
         quiet = EventDraft("bench_ballot", {}, STAFF, live=False)
         event_log.append(tx, consultation, None, [quiet] * count, core.now())
 

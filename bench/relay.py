@@ -38,12 +38,12 @@ def health() -> str:
     return "ok"
 
 
-@socketio.on("relay")
+@socketio.on("relay")  # type: ignore[untyped-decorator]
 def relay(data: object) -> None:
     emit("relay", data, broadcast=True)
 
 
-@socketio.on("ballot")
+@socketio.on("ballot")  # type: ignore[untyped-decorator]
 def ballot(_data: object) -> dict[str, bool]:
     """The poll burst's baseline: acknowledge at once, nothing else."""
     return {"ok": True}

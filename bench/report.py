@@ -48,14 +48,17 @@ COLUMNS = (
 def _p99(run: dict[str, Any] | None) -> float | None:
     if not run or run.get("status") != "ok":
         return None
-    return run["figures"]["fanout"]["last_attendee_ms"]["p99"]
+    p99: float = run["figures"]["fanout"]["last_attendee_ms"]["p99"]
+    return p99
 
 
 def _ratio(ours: float | None, theirs: float | None) -> float | None:
     return round(ours / theirs, 2) if ours and theirs else None
 
 
-def row(run: dict[str, Any], flask: dict[str, Any] | None, node: dict[str, Any] | None) -> dict:
+def row(
+    run: dict[str, Any], flask: dict[str, Any] | None, node: dict[str, Any] | None
+) -> dict[str, Any]:
     """The figures of one run that go into the table."""
     base = {"target": run["target"], "mode": run["mode"], "n": run["n"]}
     if run.get("status") != "ok":

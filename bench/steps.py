@@ -22,6 +22,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -361,7 +362,7 @@ class AskAndUpvote:
                     "pin_question",
                     {"question_id": question_id},
                     "question_pinned",
-                    lambda data, pinned=question_id: data["question"]["id"] == pinned,
+                    partial(_is_question, question_id),
                 )
             )
         return {
@@ -555,3 +556,8 @@ async def burst(crowd: Crowd, params: dict[str, Any]) -> dict[str, Any]:
 WORKER_ACTIONS: dict[str, Callable[[Crowd, dict[str, Any]], Awaitable[dict[str, Any]]]] = {
     "burst": burst,
 }
+
+
+def _is_question(question_id: int, data: Any) -> bool:
+    """Whether an event's `question` is the one asked for."""
+    return bool(data["question"]["id"] == question_id)
