@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
+from server.core import counters
 from server.core.access import Viewer, check_link_standing, check_standing, standing_query
 from server.core.chatham import applies, applies_to, nameless
 from server.core.errors import N_, NotFound
@@ -176,7 +177,8 @@ def attendees_present(tx: Session, consultation_id: int) -> int:
 def recount(tx: Session, consultation: Consultation) -> None:
     """Count again who is connected to `consultation` (locked), where its connections
     went without their departures (core.presence.forget_worker)."""
-    consultation.present, consultation.attendees_present = _counted(tx, consultation.id)
+    present, attendees = _counted(tx, consultation.id)
+    counters.write(tx, consultation, present=present, attendees_present=attendees)
 
 
 def check_head_count(tx: Session, consultation: Consultation) -> None:

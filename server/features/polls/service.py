@@ -210,7 +210,7 @@ def polls_snapshot(
     """Staff see every poll and every result; others see polls once opened, results if allowed."""
     staff = viewer.role in STAFF_ROLES
     listed = shared(tx, "polls", lambda: _listed(tx, consultation, staff))
-    present = consultation.attendees_present if listed.counted else 0
+    present = consultation.attendees_present
     results: dict[str, Any] = {}
     for poll_id, counted in listed.counted:
         full = {"poll_id": poll_id, **with_turnout(counted, present)}

@@ -340,10 +340,9 @@ def forget_worker(core: Core, worker: str) -> None:
     another worker and this one each waited for what the other held."""
     through = Connection.worker == worker
     with core.store.transaction() as tx:
-        attended = tx.scalars(select(Connection.consultation_id).where(through).distinct())
-        locked = [locked_consultation(tx, each) for each in sorted(attended)]
-        ids = [consultation.id for consultation in locked]
-        tx.execute(delete(Connection).where(through, Connection.consultation_id.in_(ids)))
+        attended = sorted(tx.scalars(select(Connection.consultation_id).where(through).distinct()))
+        locked = [locked_consultation(tx, each) for each in attended]
+        tx.execute(delete(Connection).where(through, Connection.consultation_id.in_(attended)))
         for consultation in locked:
             recount(tx, consultation)
 
