@@ -12,6 +12,8 @@ from socketio.packet import Packet
 
 from server import metrics
 
+from .pings import Pings, ping_from_one_thread
+
 # Attendees send a few kilobytes at most; the library default is a megabyte.
 MAX_MESSAGE_BYTES = 16 * 1024
 
@@ -163,13 +165,15 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__()
         self.client_event_handler: ClientEventHandler | None = None
+        self.pings: Pings | None = None
 
     def init_app(self, app: Any, **kwargs: Any) -> None:
-        """Flask-SocketIO's, then count every message its Engine.IO server sends, and
-        let its sockets wait without timers."""
+        """Flask-SocketIO's, then count every message its Engine.IO server sends, let
+        its sockets wait without timers, and ping them all from one thread."""
         super().init_app(app, **kwargs)
         metrics.count_sent_messages(self.server.eio)
         wait_without_timers(self.server.eio)
+        self.pings = ping_from_one_thread(self.server.eio)
 
     def on_client_event(self, handler: ClientEventHandler) -> ClientEventHandler:
         """Register `handler(event, name, *args)` for every event a client sends, run
