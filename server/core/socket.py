@@ -13,6 +13,7 @@ from socketio.packet import Packet
 from server import metrics
 
 from .pings import Pings, ping_from_one_thread
+from .websocket_reads import read_without_timers
 
 # Attendees send a few kilobytes at most; the library default is a megabyte.
 MAX_MESSAGE_BYTES = 16 * 1024
@@ -169,10 +170,12 @@ class SocketIO(flask_socketio.SocketIO):  # type: ignore[misc]
 
     def init_app(self, app: Any, **kwargs: Any) -> None:
         """Flask-SocketIO's, then count every message its Engine.IO server sends, let
-        its sockets wait without timers, and ping them all from one thread."""
+        its sockets wait for packets to send and for messages to read without timers,
+        and ping them all from one thread."""
         super().init_app(app, **kwargs)
         metrics.count_sent_messages(self.server.eio)
         wait_without_timers(self.server.eio)
+        read_without_timers(self.server.eio)
         self.pings = ping_from_one_thread(self.server.eio)
 
     def on_client_event(self, handler: ClientEventHandler) -> ClientEventHandler:
