@@ -77,13 +77,15 @@ def ping_from_one_thread(engineio_server: Any) -> Pings:
     """
     pings = Pings(engineio_server.ping_interval)
     start = engineio_server.start_background_task
-    sender: list[Any] = []
+    sending = False
 
     def start_background_task(target: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        nonlocal sending
         if getattr(target, "__func__", None) is not Socket._send_ping:
             return start(target, *args, **kwargs)
-        if not sender:
-            sender.append(start(pings.run, engineio_server.sleep))
+        if not sending:
+            start(pings.run, engineio_server.sleep)
+            sending = True
         pings.schedule(target.__self__)  # type: ignore[attr-defined]
         return None
 
