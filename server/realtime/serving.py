@@ -96,9 +96,16 @@ def serve(app: Flask, host: str, port: int, async_mode: str) -> None:
         import eventlet
         import eventlet.wsgi
 
+        from .http_protocol import FreedOnFinish
+
         listener = eventlet.listen((host, port), backlog=LISTEN_BACKLOG)
         eventlet.wsgi.server(
-            listener, app, max_size=MAX_CONCURRENT_REQUESTS, log_output=False, debug=False
+            listener,
+            app,
+            max_size=MAX_CONCURRENT_REQUESTS,
+            log_output=False,
+            debug=False,
+            protocol=FreedOnFinish,
         )
     elif async_mode == "gevent":
         from gevent import pywsgi
