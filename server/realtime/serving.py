@@ -69,6 +69,33 @@ def without_websocket_compression(wsgi_app: WSGIApplication) -> WSGIApplication:
     return app
 
 
+class _SocketInput:
+    """The socket in eventlet's format (`environ["eventlet.input"].get_socket()`)."""
+
+    def __init__(self, socket: object) -> None:
+        self.socket = socket
+
+    def get_socket(self) -> object:
+        return self.socket
+
+
+def with_eventlet_input(wsgi_app: WSGIApplication) -> WSGIApplication:
+    """Hand on gunicorn's socket as eventlet's, before Engine.IO's middleware does.
+
+    Under gunicorn, Engine.IO's middleware defines a class for every request to do
+    the same, and a class is a cycle: a dozen objects and some kilobytes each,
+    which only the garbage collector frees, and a WebSocket's outlive the young
+    generation (docs/performance.md, step 68).
+    """
+
+    def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if "gunicorn.socket" in environ:
+            environ["eventlet.input"] = _SocketInput(environ.pop("gunicorn.socket"))
+        return wsgi_app(environ, start_response)
+
+    return app
+
+
 # Python's default thresholds (700, 10, 10) ran a full garbage collection every
 # few seconds once 2,000 attendees were connected: each scanned some 600,000
 # objects and stopped every green thread for 300–400 ms (27 times in one run,
@@ -87,7 +114,9 @@ def size_for_crowds(app: Flask) -> None:
     limit = raise_open_files_limit()
     log.info("open-files limit %s, listen backlog %s", limit, LISTEN_BACKLOG)
     tune_garbage_collection()
-    app.wsgi_app = without_websocket_compression(app.wsgi_app)  # type: ignore[method-assign,assignment]
+    app.wsgi_app = with_eventlet_input(  # type: ignore[method-assign,assignment]
+        without_websocket_compression(app.wsgi_app)
+    )
 
 
 def serve(app: Flask, host: str, port: int, async_mode: str) -> None:
