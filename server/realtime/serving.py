@@ -84,8 +84,9 @@ def with_eventlet_input(wsgi_app: WSGIApplication) -> WSGIApplication:
 
     Under gunicorn, Engine.IO's middleware defines a class for every request to do
     the same, and a class is a cycle: a dozen objects and some kilobytes each,
-    which only the garbage collector frees, and a WebSocket's outlive the young
-    generation (docs/performance.md, step 68).
+    which only the garbage collector frees, and a WebSocket request's outlive the
+    young generation (docs/performance.md, step 68). For eventlet only: the other
+    modes' WebSocket (simple-websocket) tells gunicorn by the key this takes away.
     """
 
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -114,9 +115,9 @@ def size_for_crowds(app: Flask) -> None:
     limit = raise_open_files_limit()
     log.info("open-files limit %s, listen backlog %s", limit, LISTEN_BACKLOG)
     tune_garbage_collection()
-    app.wsgi_app = with_eventlet_input(  # type: ignore[method-assign,assignment]
-        without_websocket_compression(app.wsgi_app)
-    )
+    app.wsgi_app = without_websocket_compression(app.wsgi_app)  # type: ignore[method-assign,assignment]
+    if socketio.async_mode == "eventlet":
+        app.wsgi_app = with_eventlet_input(app.wsgi_app)  # type: ignore[method-assign,assignment]
 
 
 def serve(app: Flask, host: str, port: int, async_mode: str) -> None:

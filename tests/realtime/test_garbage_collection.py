@@ -55,12 +55,14 @@ def test_socket_events_leave_no_routing_error_in_a_reference_cycle(socket_client
 
 
 GUNICORN_PROBE = """
+import eventlet
+eventlet.monkey_patch()
 import gc, json, socket
 from werkzeug.test import EnvironBuilder
 from server.app import create_app
 from server.config import Config
 from server.realtime.serving import size_for_crowds
-app = create_app(Config(database_url="sqlite://", secret_key="probe", async_mode="threading"))
+app = create_app(Config(database_url="sqlite://", secret_key="probe", async_mode="eventlet"))
 size_for_crowds(app)
 sock = socket.socket()
 
@@ -86,7 +88,7 @@ print(json.dumps({
 """
 
 
-def test_under_gunicorn_a_request_leaves_no_class_to_the_collector():
+def test_under_gunicorn_and_eventlet_a_request_leaves_no_class_to_the_collector():
     """Engine.IO's middleware defined a class per request to hand gunicorn's socket on as
     eventlet's, and a class is a cycle: 20 of 20 requests left one behind."""
     probe = subprocess.run(
