@@ -84,7 +84,7 @@ def with_eventlet_input(wsgi_app: WSGIApplication) -> WSGIApplication:
 
     Under gunicorn, Engine.IO's middleware defines a class for every request to do
     the same, and a class is a cycle: a dozen objects and some kilobytes each,
-    which only the garbage collector frees, and a WebSocket request's outlive the
+    which only the garbage collector frees, and a WebSocket request's outlives the
     young generation (docs/performance.md, step 68). For eventlet only: the other
     modes' WebSocket (simple-websocket) tells gunicorn by the key this takes away.
     """

@@ -2,11 +2,10 @@
 and handling an event leaves it no cycle to find."""
 
 import gc
-import json
-import subprocess
-import sys
 
 from werkzeug.exceptions import NotFound
+
+from tests.realtime.test_socket_waits import run_probe
 
 PROBE = """
 import gc, json
@@ -22,10 +21,7 @@ print(json.dumps({"thresholds": gc.get_threshold(), "frozen": gc.get_freeze_coun
 
 def test_a_sized_worker_collects_rarely_and_never_rescans_what_start_up_built():
     """Default thresholds stopped every green thread for 300–400 ms, 27 times a run."""
-    probe = subprocess.run(
-        [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60, check=True
-    )
-    state = json.loads(probe.stdout.strip().splitlines()[-1])
+    state = run_probe(PROBE)
     assert state["thresholds"] == [50_000, 20, 10]
     assert state["frozen"] > 50_000  # the modules, models and app built at start-up
     assert state["tracked"] < state["frozen"] / 10  # left for collections to scan
@@ -91,12 +87,6 @@ print(json.dumps({
 def test_under_gunicorn_and_eventlet_a_request_leaves_no_class_to_the_collector():
     """Engine.IO's middleware defined a class per request to hand gunicorn's socket on as
     eventlet's, and a class is a cycle: 20 of 20 requests left one behind."""
-    probe = subprocess.run(
-        [sys.executable, "-c", GUNICORN_PROBE],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    result = json.loads(probe.stdout.strip().splitlines()[-1])
+    result = run_probe(GUNICORN_PROBE)
+
     assert result == {"classes_left_to_the_collector": 0, "eventlet_input_is_the_socket": True}
