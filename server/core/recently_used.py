@@ -1,10 +1,16 @@
-"""A bounded mapping that keeps what was used last: the application's kept counts
-(core/tallies.py) and the views attendees share (core/shared_views.py).
+"""A bounded mapping that keeps, for the keys used last, the latest revision of each
+value: the application's kept counts (core/tallies.py) and the views attendees share
+(core/shared_views.py).
+
+One value a key, not one a revision: through a vote burst a poll's revision moves
+four times a second, and a word cloud's or an open-text poll's counts (a hundred
+kilobytes and more, with their answers) kept once per revision held 20–30 MB that
+no later read asked for (docs/performance.md, step 70).
 
 Safe across green threads and threads: `build` runs outside the lock, since it reads
 the database and may switch, so two readers missing one key at once may both build
-it; the last one built is kept. Keys say which state a value was built from (a poll's
-revision, a consultation's `last_shared_seq`), so either build is right."""
+it; the last one built is kept. A reader behind another (a replica, a longer
+transaction) builds its own and does not displace the later revision kept."""
 
 from __future__ import annotations
 
@@ -18,23 +24,28 @@ V = TypeVar("V")
 
 
 class RecentlyUsed(Generic[K, V]):
-    """The `size` values most recently used, by key."""
+    """The latest revision of the value under each of the `size` keys most recently used."""
 
     def __init__(self, size: int) -> None:
         self._size = size
         self._lock = threading.Lock()
-        self._entries: OrderedDict[K, V] = OrderedDict()
+        self._entries: OrderedDict[K, tuple[int, V]] = OrderedDict()
 
-    def get(self, key: K, build: Callable[[], V]) -> tuple[V, bool]:
-        """The value under `key`, and whether it was kept; built by `build()` and kept
-        if it was not, the least recently used let go past `size`."""
+    def get(self, key: K, revision: int, build: Callable[[], V]) -> tuple[V, bool]:
+        """The value under `key` at `revision`, and whether it was kept; built by
+        `build()` if not, and kept unless a later revision is, the least recently used
+        key let go past `size`."""
         with self._lock:
-            if key in self._entries:
+            kept = self._entries.get(key)
+            if kept is not None and kept[0] == revision:
                 self._entries.move_to_end(key)
-                return self._entries[key], True
+                return kept[1], True
         built = build()
         with self._lock:
-            self._entries[key] = built
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
+            kept = self._entries.get(key)
+            if kept is None or kept[0] < revision:
+                self._entries[key] = (revision, built)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self._size:
+                    self._entries.popitem(last=False)
         return built, False

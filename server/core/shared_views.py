@@ -39,13 +39,13 @@ class StaleView(RuntimeError):
 
 
 class SharedViews:
-    """Views by (consultation, name, the `last_shared_seq` they were built at); the most
-    recently used `size` kept. A reader behind another (a replica, a longer transaction)
-    builds and keeps its own, which ages out unused."""
+    """Views by (consultation, name), each as of the latest `last_shared_seq` built; the
+    most recently used `size` kept. A reader behind another (a replica, a longer
+    transaction) builds its own and leaves the later one kept."""
 
     def __init__(self, size: int = 256, check: bool = False) -> None:
         self._check = check
-        self._views: RecentlyUsed[tuple[int, str, int], Any] = RecentlyUsed(size)
+        self._views: RecentlyUsed[tuple[int, str], Any] = RecentlyUsed(size)
 
     @property
     def checking(self) -> bool:
@@ -54,7 +54,7 @@ class SharedViews:
 
     def get(self, key: tuple[int, str], seq: int, build: Callable[[], T]) -> T:
         """The view under `key` as of `seq`, built by `build()` if not kept."""
-        view, kept = self._views.get((*key, seq), build)
+        view, kept = self._views.get(key, seq, build)
         if kept and self._check and (fresh := build()) != view:
             raise StaleView(f"{key} at {seq}: kept {view!r}, built {fresh!r}")
         return cast(T, view)

@@ -158,21 +158,22 @@ def _hashable(value: Any) -> Any:
 
 
 class Counts:
-    """Counts by (database, what, revision), most recently used kept: a reconnect storm
-    re-reads no ballots.
+    """Counts by (database, what), each at the latest revision counted, most recently
+    used kept: a reconnect storm re-reads no ballots.
 
-    A feature keys a count by something whose revision moves in the same transaction
-    as any change to what it counts (a poll's revision), so a committed revision stands
-    for exactly one count. Only read transactions fill it: a write that rolls back must
+    A feature counts something whose revision moves in the same transaction as any
+    change to what it counts (a poll's revision), so a committed revision stands for
+    exactly one count. Only read transactions fill it: a write that rolls back must
     not leave its revision behind.
     """
 
     def __init__(self, size: int = 256) -> None:
         self._counts: RecentlyUsed[tuple[str, Hashable], Any] = RecentlyUsed(size)
 
-    def get(self, tx: Session, key: Hashable, count: Callable[[], T]) -> T:
-        """The count under `key` in `tx`'s database, counted by `count()` if not kept."""
-        counted, _ = self._counts.get((str(tx.get_bind().engine.url), key), count)
+    def get(self, tx: Session, key: Hashable, revision: int, count: Callable[[], T]) -> T:
+        """The count under `key` at `revision` in `tx`'s database, counted by `count()`
+        if not kept."""
+        counted, _ = self._counts.get((str(tx.get_bind().engine.url), key), revision, count)
         return cast(T, counted)
 
 

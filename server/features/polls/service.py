@@ -387,7 +387,7 @@ def _counted(tx: Session, poll: Poll, *, cached: bool = True) -> dict[str, Any]:
     counts = counts_of(tx) if cached else None
     if counts is None:
         return _count(tx, poll)
-    return counts.get(tx, ("poll", poll.id, poll.revision), partial(_count, tx, poll))
+    return counts.get(tx, ("poll", poll.id), poll.revision, partial(_count, tx, poll))
 
 
 def _count(tx: Session, poll: Poll) -> dict[str, Any]:
