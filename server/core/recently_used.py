@@ -2,10 +2,10 @@
 value: the application's kept counts (core/tallies.py) and the views attendees share
 (core/shared_views.py).
 
-One value a key, not one a revision: through a vote burst a poll's revision moves
-four times a second, and a word cloud's or an open-text poll's counts (a hundred
-kilobytes and more, with their answers) kept once per revision held 20–30 MB that
-no later read asked for (docs/performance.md, step 70).
+One value a key, not one a revision: through a vote burst a poll's revision moves at
+every tally tick, and a word cloud's or an open-text poll's counts (about 100 KB each,
+with their answers) kept once per revision, which no later read asks for, were most
+of what the soak's memory grew by (docs/performance.md, step 70).
 
 Safe across green threads and threads: `build` runs outside the lock, since it reads
 the database and may switch, so two readers missing one key at once may both build
