@@ -7,7 +7,6 @@ whole life, and each default stopped attendees silently, well short of 2,000.
 
 from __future__ import annotations
 
-import gc
 import logging
 import resource
 from collections.abc import Iterable
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
 from server.core import tallies
 from server.core.socket import socketio
 
-from . import cluster
+from . import cluster, garbage_collection
 from .connection import WORKER, sweep_revoked
 from .ticker import run_ticker
 
@@ -97,24 +96,11 @@ def with_eventlet_input(wsgi_app: WSGIApplication) -> WSGIApplication:
     return app
 
 
-# Python's default thresholds (700, 10, 10) ran a full garbage collection every
-# few seconds once 2,000 attendees were connected: each scanned some 600,000
-# objects and stopped every green thread for 300–400 ms (27 times in one run,
-# docs/performance.md). Young collections 70 times rarer make full ones rare.
-GC_THRESHOLDS = (50_000, 20, 10)
-
-
-def tune_garbage_collection() -> None:
-    """Collect rarely, and never rescan what start-up built (it lives as long as the process)."""
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
-
-
 def size_for_crowds(app: Flask) -> None:
     """Settings of a worker serving thousands of WebSockets, for every entry point."""
     limit = raise_open_files_limit()
     log.info("open-files limit %s, listen backlog %s", limit, LISTEN_BACKLOG)
-    tune_garbage_collection()
+    app.wsgi_app = garbage_collection.tune(app.wsgi_app)  # type: ignore[method-assign,assignment]
     app.wsgi_app = without_websocket_compression(app.wsgi_app)  # type: ignore[method-assign,assignment]
     if socketio.async_mode == "eventlet":
         app.wsgi_app = with_eventlet_input(app.wsgi_app)  # type: ignore[method-assign,assignment]

@@ -1,0 +1,71 @@
+"""When the garbage collector runs in a worker serving thousands of WebSockets.
+
+Python's default thresholds (700, 10, 10) ran a full collection every few seconds
+once 2,000 attendees were connected: each scanned some 600,000 objects and stopped
+every green thread for 300–400 ms (docs/performance.md). Young collections 70 times
+rarer (`THRESHOLDS`) made full ones rare.
+
+That left the young collections, and what they scan is the young objects alive:
+above all the connections opened since the last one, about 190 objects each. They
+are not what sets a young collection going. CPython counts allocations less
+deallocations, and an attendee who drops and comes back frees an old connection's
+objects as the new one's are made: through a consultation's steady reconnections
+the count stands still while the young generation grows, and the next poll's burst
+collected 140,000–200,000 objects at once, over 100 ms on a slow machine
+(docs/performance.md, steps 49 and 71). So a young collection also comes every
+`CONNECTIONS_A_COLLECTION` WebSockets opened (`YoungCollections`), and the middle
+generation, which each young collection's survivors join, waits for 100 of them,
+not 20: a middle collection scans every connection alive (step 50: 100–700 ms).
+It still comes after about 30,000 WebSockets, three consultations' reconnections.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+THRESHOLDS = (50_000, 100, 10)
+CONNECTIONS_A_COLLECTION = 300
+
+
+class YoungCollections:
+    """Collect the young generation once `every` WebSockets have opened since the last
+    collection, whatever started that one."""
+
+    def __init__(self, every: int = CONNECTIONS_A_COLLECTION) -> None:
+        self.every = every
+        self.opened = 0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        """A `gc.callbacks` entry: every collection, of any generation, restarts the count."""
+        if phase == "stop":
+            self.opened = 0
+
+    def wrap(self, wsgi_app: WSGIApplication) -> WSGIApplication:
+        """`wsgi_app`, counting the WebSockets it opens and collecting on the `every`-th."""
+
+        def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+            if environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+                self.opened += 1
+                if self.opened >= self.every:
+                    gc.collect(0)
+            return wsgi_app(environ, start_response)
+
+        return app
+
+
+def tune(wsgi_app: WSGIApplication) -> WSGIApplication:
+    """Collect rarely, never rescan what start-up built (it lives as long as the
+    process), and collect the young generation as connections come: `wsgi_app` wrapped."""
+    gc.freeze()
+    gc.set_threshold(*THRESHOLDS)
+    if _YOUNG not in gc.callbacks:
+        gc.callbacks.append(_YOUNG)
+    return _YOUNG.wrap(wsgi_app)
+
+
+_YOUNG = YoungCollections()  # one a process: the count is the process's, as the collector is
