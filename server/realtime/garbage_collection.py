@@ -12,7 +12,7 @@ deallocations, and an attendee who drops and comes back frees an old connection'
 objects as the new one's are made: through a consultation's steady reconnections
 the count stands still while the young generation grows, and the next poll's burst
 collected 140,000–200,000 objects at once, over 100 ms on a slow machine
-(docs/performance.md, steps 49 and 71). So a young collection also comes every
+(docs/performance.md, steps 49, 70 and 71). So a young collection also comes every
 `CONNECTIONS_A_COLLECTION` WebSockets opened (`YoungCollections`), and the middle
 generation, which each young collection's survivors join, waits for 100 of them,
 not 20: a middle collection scans every connection alive (step 50: 100–700 ms).
