@@ -10,13 +10,14 @@ above all the connections opened since the last one, about 190 objects each. The
 are not what sets a young collection going. CPython counts allocations less
 deallocations, and an attendee who drops and comes back frees an old connection's
 objects as the new one's are made: through a consultation's steady reconnections
-the count stands still while the young generation grows, and the next poll's burst
-collected 140,000–200,000 objects at once, over 100 ms on a slow machine
+the count stands still while the young generation grows. The next poll's burst
+collected 140,000–200,000 objects at once, over 100 ms on a slow machine, and a
+soak with nothing else to set one going ended with 306,802 waiting
 (docs/performance.md, steps 49, 70 and 71). So a young collection also comes every
-`CONNECTIONS_A_COLLECTION` WebSockets opened (`YoungCollections`), and the middle
+`CONNECTIONS_A_COLLECTION` connections opened (`YoungCollections`), and the middle
 generation, which each young collection's survivors join, waits for 100 of them,
 not 20: a middle collection scans every connection alive (step 50: 100–700 ms).
-It still comes after about 30,000 WebSockets, three consultations' reconnections.
+It still comes after about 30,000 connections, three consultations' reconnections.
 """
 
 from __future__ import annotations
@@ -32,8 +33,17 @@ THRESHOLDS = (50_000, 100, 10)
 CONNECTIONS_A_COLLECTION = 300
 
 
+def opens_a_connection(environ: WSGIEnvironment) -> bool:
+    """Whether a request is an Engine.IO handshake: a connection's first request, on a
+    WebSocket or on long-polling, is its only one without the `sid` the handshake hands
+    back (the Engine.IO protocol, version 4). A browser that starts on long-polling and
+    upgrades is counted once, and so is one whose network lets no WebSocket through."""
+    query = "&" + environ.get("QUERY_STRING", "")
+    return "&EIO=" in query and "&sid=" not in query
+
+
 class YoungCollections:
-    """Collect the young generation once `every` WebSockets have opened since the last
+    """Collect the young generation once `every` connections have opened since the last
     collection, whatever started that one."""
 
     def __init__(self, every: int = CONNECTIONS_A_COLLECTION) -> None:
@@ -46,10 +56,10 @@ class YoungCollections:
             self.opened = 0
 
     def wrap(self, wsgi_app: WSGIApplication) -> WSGIApplication:
-        """`wsgi_app`, counting the WebSockets it opens and collecting on the `every`-th."""
+        """`wsgi_app`, counting the connections it opens and collecting on the `every`-th."""
 
         def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-            if environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+            if opens_a_connection(environ):
                 self.opened += 1
                 if self.opened >= self.every:
                     gc.collect(0)
