@@ -3,7 +3,7 @@
 N attendees (2,000) arrive, then a scripted 90-minute consultation is played,
 compressed into `--minutes` (20) real minutes (`--full`: 90): eight agenda
 items, six polls of six kinds, 200 questions and 6,000 upvotes, 40 speakers,
-and 5 % of attendees dropping and rejoining each minute. Each window of five
+and 5 % of attendees (`--drops`) dropping and rejoining each minute. Each window of five
 consultation minutes gets a row: the moderator's actions to the last attendee,
 the attendees' acknowledgements, the rejoins, the server's RSS, CPU and
 garbage-collection pauses. Results go to bench/results/soak/ (JSON and
@@ -35,7 +35,7 @@ from ..report import results_path
 from ..steps import Join, Presence
 from .report import table, verdicts, write_markdown
 from .run import Soak
-from .script import DEMO_ITEMS, MINUTES, build
+from .script import DEMO_ITEMS, DROPS_PER_MINUTE, MINUTES, build
 
 
 def parse() -> argparse.Namespace:
@@ -49,6 +49,20 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=50, help="attendees arriving per second")
     parser.add_argument("--load-workers", type=int, default=2, help="load-generator processes")
     parser.add_argument("--seed", type=int, default=0, help="of the script")
+    parser.add_argument(
+        "--drops",
+        type=float,
+        default=DROPS_PER_MINUTE,
+        help="the share of attendees who drop and rejoin each consultation minute (0.05);"
+        " more reaches the reconnections of several consultations on one worker",
+    )
+    parser.add_argument(
+        "--quiet",
+        type=float,
+        default=0,
+        help="after the consultation, hold every connection silent this many seconds and"
+        " report the server's collections meanwhile (a quiet worker's, past 60 s)",
+    )
     parser.add_argument("--out", default=str(ROOT / "bench/results/soak/latest.json"))
     parser.add_argument("--note", default="", help="free text kept with the results")
     parser.add_argument(
@@ -135,7 +149,7 @@ async def main() -> int:
     raw.mkdir(parents=True, exist_ok=True)
     token = secrets.token_hex(16)
     results: dict[str, Any] = {"meta": meta(args)}
-    script = build(args.n, DEMO_ITEMS, args.seed)
+    script = build(args.n, DEMO_ITEMS, args.seed, args.drops)
     results["script"] = {
         "agenda_items": len(script.item_minutes),
         "polls": [poll["type"] for poll in script.polls],
@@ -199,6 +213,9 @@ async def main() -> int:
                 soak.boundaries[0].reading.rss_of(server.pids) / 2**20, 1
             )
             await play
+            if args.quiet:
+                results["quiet"] = await soak.stand_quiet(http, args.quiet)
+                print(f"  quiet after: {results['quiet']}", flush=True)
             if args.trace_memory:
                 last = await memory.snapshot(server.pids[0], traced)
                 results["memory_growth"] = memory.growth(first, last)

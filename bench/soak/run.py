@@ -235,6 +235,19 @@ class Soak:
             load = loadavg.read().split()[:3]
         return Boundary(at, reading, gc, load)
 
+    async def stand_quiet(self, http: aiohttp.ClientSession, seconds: float) -> dict[str, Any]:
+        """Every connection held and silent for `seconds` after the consultation: what
+        the server collects when nothing happens (server/realtime/garbage_collection.py)."""
+        before = await self.read(http)
+        await asyncio.sleep(seconds)
+        after = await self.read(http)
+        rss = after.reading.rss_of(self.run.server.pids)
+        return {
+            "seconds": seconds,
+            "gc": gc_between(before, after),
+            "rss_mb": round(rss / 2**20, 1),
+        }
+
     async def sample(self) -> None:
         """The server's RSS every few seconds: each window's peak."""
         while True:

@@ -104,8 +104,14 @@ def scaled(count: int, n: int) -> int:
     return max(1, round(count * n / REFERENCE_N))
 
 
-def build(n: int, item_minutes: Sequence[int] = DEMO_ITEMS, seed: int = 0) -> Script:
-    """The whole consultation for `n` attendees on an agenda of `item_minutes`."""
+def build(
+    n: int,
+    item_minutes: Sequence[int] = DEMO_ITEMS,
+    seed: int = 0,
+    drops: float = DROPS_PER_MINUTE,
+) -> Script:
+    """The whole consultation for `n` attendees on an agenda of `item_minutes`, `drops`
+    of them dropping and rejoining each minute."""
     if len(item_minutes) != len(DEMO_ITEMS) or sum(item_minutes) != MINUTES:
         raise ValueError(f"the script needs 8 items of {MINUTES} minutes in all")
     rng = random.Random(seed)
@@ -119,7 +125,7 @@ def build(n: int, item_minutes: Sequence[int] = DEMO_ITEMS, seed: int = 0) -> Sc
     answered = _pins(script, asked)
     _upvotes(script, rng, asked, answered, scaled(UPVOTES, n))
     _speakers(script, rng, scaled(SPEAKERS, n), [(starts[k], ends[k]) for k in discussed])
-    _drops(script, rng)
+    _drops(script, rng, drops)
     script.chair.sort(key=lambda action: action.minute)
     script.commands.sort(key=lambda command: command.minute)
     return script
@@ -248,9 +254,10 @@ def _speakers(
             speaker += 1
 
 
-def _drops(script: Script, rng: random.Random) -> None:
-    """Each minute, 5 % of attendees drop at a random moment and rejoin 1 to 5 s later."""
-    each = round(DROPS_PER_MINUTE * script.n)
+def _drops(script: Script, rng: random.Random, share: float) -> None:
+    """Each minute, `share` of attendees (5 %) drop at a random moment and rejoin 1 to 5 s
+    later."""
+    each = round(share * script.n)
     for minute in range(MINUTES):
         for number in rng.sample(range(script.n), each):
             script.drops.append(Drop(minute + rng.random(), number, rng.uniform(*AWAY_SECONDS)))

@@ -17,20 +17,35 @@ soak with nothing else to set one going ended with 306,802 waiting
 `CONNECTIONS_A_COLLECTION` connections opened (`YoungCollections`), and the middle
 generation, which each young collection's survivors join, waits for 100 of them,
 not 20: a middle collection scans every connection alive (step 50: 100–700 ms).
-It still comes after about 30,000 connections, three consultations' reconnections.
+
+CPython weighs the older generations only when a collection starts on its own,
+after 50,000 allocations more than deallocations; `gc.collect(0)` only counts. So
+once 100 young collections have passed (about 30,000 connections, three
+consultations' reconnections), the middle generation is collected at the next
+burst of allocations: an arrival rush, or a vote. A worker that has gone quiet
+collects every generation instead (`QuietCollections`): with no connection opened
+and no message sent for `QUIET_SECONDS`, nobody is waiting for anything, and a
+pause delays no one. Between the consultations of a series, or after the last, the
+count starts again; a worker never quiet that long (a consultation of thousands
+reconnects every few seconds) keeps the thresholds.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
+
+from server import metrics
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 THRESHOLDS = (50_000, 100, 10)
 CONNECTIONS_A_COLLECTION = 300
+QUIET_SECONDS = 60.0
+LOOK_EVERY_SECONDS = 5.0
 
 
 def opens_a_connection(environ: WSGIEnvironment) -> bool:
@@ -48,7 +63,8 @@ class YoungCollections:
 
     def __init__(self, every: int = CONNECTIONS_A_COLLECTION) -> None:
         self.every = every
-        self.opened = 0
+        self.opened = 0  # since the last collection
+        self.handshakes = 0  # since the process started
 
     def __call__(self, phase: str, info: dict[str, Any]) -> None:
         """A `gc.callbacks` entry: every collection, of any generation, restarts the count."""
@@ -60,12 +76,54 @@ class YoungCollections:
 
         def app(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
             if opens_a_connection(environ):
+                self.handshakes += 1
                 self.opened += 1
                 if self.opened >= self.every:
                     gc.collect(0)
             return wsgi_app(environ, start_response)
 
         return app
+
+
+class QuietCollections:
+    """Collect every generation once `activity()` has stood still for `quiet_seconds`,
+    if a young collection has come since the last such collection (else there is
+    nothing new to find)."""
+
+    def __init__(
+        self,
+        activity: Callable[[], int],
+        clock: Callable[[], float] = time.monotonic,
+        quiet_seconds: float = QUIET_SECONDS,
+    ) -> None:
+        self.activity, self.clock, self.quiet_seconds = activity, clock, quiet_seconds
+        self.seen = activity()
+        self.since = clock()
+
+    def look(self) -> bool:
+        """Collect if the worker is quiet and the collector has something to find;
+        whether it collected."""
+        now, seen = self.clock(), self.activity()
+        if seen != self.seen:
+            self.seen, self.since = seen, now
+            return False
+        if now - self.since < self.quiet_seconds or gc.get_count()[1:] == (0, 0):
+            return False
+        gc.collect()
+        return True
+
+    def run(self, sleep: Callable[[float], object]) -> None:
+        """Forever: look every `LOOK_EVERY_SECONDS`."""
+        while True:
+            sleep(LOOK_EVERY_SECONDS)
+            self.look()
+
+
+def activity() -> int:
+    """A number that moves whenever the worker does anything for anyone: connections
+    opened (`YoungCollections`) and Socket.IO messages sent (`metrics.SENT`: every
+    event, acknowledgement and push, not Engine.IO's pings)."""
+    return _YOUNG.handshakes + metrics.SENT.messages
 
 
 def tune(wsgi_app: WSGIApplication) -> WSGIApplication:

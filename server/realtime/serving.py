@@ -134,7 +134,8 @@ def serve(app: Flask, host: str, port: int, async_mode: str) -> None:
 
 def start_background_tasks(app: Flask) -> None:
     """Forget this worker's stale connections; start the agenda clock, the tallies, the
-    sweep of revoked links' connections and the event loop's beat (/healthz)."""
+    sweep of revoked links' connections, the event loop's beat (/healthz) and the
+    collections of a quiet worker."""
     from server.features.presence import service as presence
 
     core = app.extensions["baraza"]
@@ -143,4 +144,6 @@ def start_background_tasks(app: Flask) -> None:
     socketio.start_background_task(app.extensions["baraza_loop"].run)
     socketio.start_background_task(sweep_revoked, core)
     socketio.start_background_task(tallies.run_flusher, core)
+    quiet = garbage_collection.QuietCollections(garbage_collection.activity)
+    socketio.start_background_task(quiet.run, socketio.sleep)
     cluster.start_background_tasks(app)

@@ -53,3 +53,9 @@ def test_a_smaller_crowd_gets_a_script_scaled_to_it():
     assert commands["vote_question"] == 600
     assert commands["cast_ballot"] == 6 * 170
     assert len(script.drops) == 10 * MINUTES
+
+
+def test_more_drops_a_minute_bring_the_reconnections_of_several_consultations():
+    script = build(2000, drops=0.25)
+
+    assert Counter(int(drop.minute) for drop in script.drops) == {m: 500 for m in range(MINUTES)}

@@ -148,3 +148,88 @@ def test_under_gunicorn_and_eventlet_a_request_leaves_no_class_to_the_collector(
     result = run_probe(GUNICORN_PROBE)
 
     assert result == {"classes_left_to_the_collector": 0, "eventlet_input_is_the_socket": True}
+
+
+QUIET_PROBE = """
+import gc, json
+from server.realtime.garbage_collection import QuietCollections
+now, moved, full = [0.0], [0], []
+gc.callbacks.append(lambda phase, info: phase == "stop" and info["generation"] == 2
+                    and full.append(now[0]))
+quiet = QuietCollections(lambda: moved[0], clock=lambda: now[0], quiet_seconds=60)
+
+def at(seconds):
+    now[0] = seconds
+    quiet.look()
+    return list(full)
+
+gc.collect()
+full.clear()
+steps = {"quiet_with_nothing_young_since": at(90)}
+gc.collect(0)  # a young collection: its survivors wait in the middle generation
+moved[0] += 1  # a connection opened, a message sent
+steps["busy"] = at(100)
+steps["quiet_for_59_seconds"] = at(159)
+steps["quiet_for_60_seconds"] = at(160)
+steps["still_quiet_with_nothing_new"] = at(300)
+gc.collect(0)
+steps["a_young_collection_while_quiet"] = at(305)
+print(json.dumps(steps))
+"""
+
+
+def test_a_worker_quiet_for_a_minute_collects_every_generation_once_something_is_new():
+    """The middle generation, collected after 100 young collections (about 30,000
+    connections, most likely in a rush), scans every connection alive; a worker that
+    has opened no connection and sent no message for a minute collects it instead, and
+    its count starts again."""
+    steps = run_probe(QUIET_PROBE)
+
+    assert steps == {
+        "quiet_with_nothing_young_since": [],
+        "busy": [],
+        "quiet_for_59_seconds": [],
+        "quiet_for_60_seconds": [160],
+        "still_quiet_with_nothing_new": [160],
+        "a_young_collection_while_quiet": [160, 305],
+    }
+
+
+ACTIVITY_PROBE = """
+import json
+from engineio import packet
+from werkzeug.test import EnvironBuilder
+from server import metrics
+from server.app import create_app
+from server.config import Config
+from server.realtime.garbage_collection import activity
+from server.realtime.serving import size_for_crowds
+app = create_app(Config(database_url="sqlite://", secret_key="probe", async_mode="threading"))
+size_for_crowds(app)
+
+def request(query):
+    environ = EnvironBuilder(path="/healthz", query_string=query).get_environ()
+    b"".join(app.wsgi_app(environ, lambda status, headers, exc_info=None: None))
+    return activity()
+
+seen = {"at_start": activity()}
+seen["after_a_page"] = request("")
+seen["after_a_poll_of_an_open_connection"] = request("EIO=4&transport=polling&sid=Tq3")
+seen["after_a_handshake"] = request("EIO=4&transport=polling&t=PqX1")
+metrics.SENT.count(packet.Packet(packet.MESSAGE, data="2[\\"events\\",[]]"))
+seen["after_a_message_sent"] = activity()
+print(json.dumps(seen))
+"""
+
+
+def test_what_keeps_a_worker_busy_is_a_connection_opened_or_a_message_sent():
+    seen = run_probe(ACTIVITY_PROBE)
+    start = seen["at_start"]
+
+    assert seen == {
+        "at_start": start,
+        "after_a_page": start,
+        "after_a_poll_of_an_open_connection": start,
+        "after_a_handshake": start + 1,
+        "after_a_message_sent": start + 2,
+    }
