@@ -179,10 +179,11 @@ print(json.dumps(steps))
 
 
 def test_a_worker_quiet_for_a_minute_collects_every_generation_once_something_is_new():
-    """The middle generation, collected after 100 young collections (about 30,000
-    connections, most likely in a rush), scans every connection alive; a worker that
-    has opened no connection and sent no message for a minute collects it instead, and
-    its count starts again."""
+    """The middle generation, due after 100 young collections (about 30,000
+    connections), is collected at the next collection that starts on its own, in a
+    burst of allocations (a rush, a vote), and scans every connection alive; a worker
+    that has opened no connection and sent no message for a minute collects it first,
+    and the count starts again."""
     steps = run_probe(QUIET_PROBE)
 
     assert steps == {
