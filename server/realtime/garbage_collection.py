@@ -100,17 +100,13 @@ class QuietCollections:
         self.seen = activity()
         self.since = clock()
 
-    def look(self) -> bool:
-        """Collect if the worker is quiet and the collector has something to find;
-        whether it collected."""
+    def look(self) -> None:
+        """Collect if the worker is quiet and the collector has something to find."""
         now, seen = self.clock(), self.activity()
         if seen != self.seen:
             self.seen, self.since = seen, now
-            return False
-        if now - self.since < self.quiet_seconds or gc.get_count()[1:] == (0, 0):
-            return False
-        gc.collect()
-        return True
+        elif now - self.since >= self.quiet_seconds and gc.get_count()[1:] != (0, 0):
+            gc.collect()
 
     def run(self, sleep: Callable[[float], object]) -> None:
         """Forever: look every `LOOK_EVERY_SECONDS`."""
