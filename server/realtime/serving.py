@@ -97,12 +97,13 @@ def with_eventlet_input(wsgi_app: WSGIApplication) -> WSGIApplication:
 
 
 def size_for_crowds(app: Flask) -> None:
-    """Settings of a worker serving thousands of WebSockets, for every entry point."""
+    """Settings of a worker serving thousands of WebSockets, for every entry point
+    (and for the benchmark's bare relay: the async mode is the app's own Socket.IO's)."""
     limit = raise_open_files_limit()
     log.info("open-files limit %s, listen backlog %s", limit, LISTEN_BACKLOG)
     app.wsgi_app = garbage_collection.tune(app.wsgi_app)  # type: ignore[method-assign,assignment]
     app.wsgi_app = without_websocket_compression(app.wsgi_app)  # type: ignore[method-assign,assignment]
-    if socketio.async_mode == "eventlet":
+    if app.extensions["socketio"].async_mode == "eventlet":
         app.wsgi_app = with_eventlet_input(app.wsgi_app)  # type: ignore[method-assign,assignment]
 
 
