@@ -29,6 +29,7 @@ from server.features.polls import ballots
 from server.features.polls import service as polls
 from server.features.questions import asks, votes
 from server.features.questions import service as questions
+from server.realtime import ticker
 from server.reports import exports
 from server.reports.model import Audience
 from tests.services.test_polls import new_poll, present_view, results_for
@@ -195,6 +196,29 @@ def test_new_attendees_upvoting_one_question_within_seconds_are_flagged(core, cl
     (flag,) = flags(core, c.moderator)
     assert (flag["kind"], flag["question_id"]) == ("identical_votes", question_id)
     assert flag["evidence"]["count"] == 4
+
+
+def test_checks_a_clock_period_apart_see_a_burst_they_both_cut_into_whole(core, clock, c):
+    """The clock checks every `INTEGRITY_TICKS` ticks; each reading looks back a burst's
+    window and a minute, so a burst running across a check is flagged whole by the next."""
+    period = ticker.INTEGRITY_TICKS * ticker.TICK_SECONDS
+    author = join(c, HOME)
+    question_id = asks.ask(core, author, "Who pays?", None, False).reply["question"]["id"]
+    questions.approve(core, c.moderator, question_id)
+    crowd = [join(c, address=f"{n:032d}") for n in range(4)]
+    for voter in crowd[:2]:
+        votes.vote(core, voter, question_id)
+        clock.advance(1)
+    assert check(core, c) == []  # two of the four, 2 s into the burst: nothing yet
+    for voter in crowd[2:]:
+        votes.vote(core, voter, question_id)
+        clock.advance(1)
+    clock.advance(period - 2)  # the next check, one period after the last
+
+    check(core, c)
+
+    (flag,) = flags(core, c.moderator)
+    assert flag["participant_ids"] == [voter.participant_id for voter in crowd]
 
 
 # ------------------------------------------------------------ (c) late ballots

@@ -1,6 +1,6 @@
 """Integrity flags: raised by the server's clock, decided by moderators, never deleting.
 
-The server's clock (realtime/ticker.py) runs `check_due` every tick: for every
+The server's clock (realtime/ticker.py) runs `check_due` every 10 s: for every
 consultation not ended that has had joins, ballots or upvotes lately, it reads the
 signals (signals.py) and turns each into a flag staff hear of
 (`integrity_flag_raised`), or grows the open flag about the same subject

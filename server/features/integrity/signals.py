@@ -27,11 +27,11 @@ from server.features.questions.models import QuestionVote
 
 from .rules import BAN_EVASION, IDENTICAL_VOTES, JOIN_BURST, LATE_BALLOTS, Thresholds
 
-# How far back past a burst's own span each check looks. Checks run every few
-# seconds (the ticker), so a burst, at most `…_seconds` long, is seen whole by a
-# check; flags grow by union (service.py), so what check after check finds adds
-# up. Looking minutes back instead read every act of the last ten minutes on
-# every tick: a vote's 2,000 ballots, 30 times a minute.
+# How far back past a burst's own span each check looks. Checks run every 10 s
+# (the server's clock), so a burst, at most `…_seconds` long, is seen whole by a
+# check, acts committed a little after their moment included; flags grow by union
+# (service.py), so what check after check finds adds up. Looking minutes back
+# instead read every act of the last ten minutes on every check.
 OVERLAP = timedelta(seconds=60)
 
 
