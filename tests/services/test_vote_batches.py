@@ -100,6 +100,24 @@ def test_votes_sent_again_are_refused_without_a_savepoint_each(core, c, statemen
     assert votes_for(core, question) == sorted(v.participant_id for v in crowd)
 
 
+def test_a_batch_over_several_questions_tells_each_voters_repeat_from_their_first(core, c):
+    """A voter's stored vote on one question does not make their vote on another a
+    repeat, however the batch mixes them."""
+    author, ada, ben = c.join(), c.join(), c.join()
+    first = asked(core, c, author, "Who funds the regional centre?")
+    second = asked(core, c, author, "Which treaty bodies review it?")
+    votes.vote(core, ada, first)
+    votes.vote(core, ben, second)
+
+    outcomes = votes.vote_all(
+        core.store, [sent(ada, second), sent(ben, first), sent(ada, first), sent(ben, second)]
+    )
+
+    assert [getattr(o, "code", "ok") for o in outcomes] == ["ok", "ok"] + ["already_voted"] * 2
+    assert votes_for(core, first) == sorted([ada.participant_id, ben.participant_id])
+    assert votes_for(core, second) == sorted([ada.participant_id, ben.participant_id])
+
+
 def test_a_vote_sent_again_with_its_first_command_id_is_answered_as_then(core, c):
     question = asked(core, c, c.join(), "Who funds the regional centre?")
     fan = c.join()
