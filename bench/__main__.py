@@ -22,7 +22,15 @@ from typing import Any
 
 from server.realtime.serving import raise_open_files_limit
 
-from .coordinator import ROOT, Options, Server, run_once, start_baraza, start_relay
+from .coordinator import (
+    FIRST_SYNCS,
+    ROOT,
+    Options,
+    Server,
+    run_once,
+    start_baraza,
+    start_relay,
+)
 from .report import results_path, table, write_markdown
 from .steps import SCENARIO
 
@@ -58,6 +66,14 @@ def parse() -> argparse.Namespace:
     )
     parser.add_argument(
         "--generator", choices=("node", "python"), default="node", help="load-generator clients"
+    )
+    parser.add_argument(
+        "--first-sync",
+        choices=FIRST_SYNCS,
+        default="auth",
+        help="how an attendee takes its first snapshot: auth (as the attendee page does, "
+        "`sync: true` in the connection's auth: the snapshot comes with the connection) or "
+        "event (connect, then send `sync`: the benchmark's way until step 78)",
     )
     parser.add_argument("--servers", type=int, default=1, help="Baraza worker processes")
     parser.add_argument("--database-url", help="PostgreSQL server (a fresh database per run)")
@@ -128,6 +144,7 @@ async def main() -> int:
         profile=args.profile,
         profile_steps=frozenset(args.profile_step),
         generator=args.generator,
+        first_sync=args.first_sync,
         raw_dir=raw,
     )
     deadline = time.monotonic() + args.max_minutes * 60

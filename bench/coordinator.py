@@ -38,6 +38,9 @@ from .steps import SCENARIO
 
 ROOT = Path(__file__).resolve().parents[1]
 NODE_DIR = ROOT / "bench" / "node"
+# How an attendee takes its first snapshot: with the connection (`sync: true` in its
+# auth, as the attendee page does) or by sending `sync` once connected.
+FIRST_SYNCS = ("auth", "event")
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Options:
     profile: bool = False
     profile_steps: frozenset[str] = frozenset()
     generator: str = "node"
+    first_sync: str = "auth"  # of FIRST_SYNCS
     raw_dir: Path = ROOT / "bench" / "results" / "raw"
 
 
@@ -629,6 +633,7 @@ async def started(server: Server, n: int, options: Options) -> AsyncIterator[Run
                 "join_code": server.join_code,
                 "transports": list(options.transports),
                 "first_number": first,
+                "first_sync": options.first_sync,
             }
             log = options.raw_dir / f"worker-{server.name}-{number}.log"
             workers.append(await LoadWorker.start(options.generator, settings, log))

@@ -67,11 +67,14 @@ class Attendee:
 
 
 class BarazaTarget:
-    """Attendees of a Baraza consultation: join over HTTP, connect with the token, sync."""
+    """Attendees of a Baraza consultation: join over HTTP, connect with the token and take
+    the snapshot: with the connection, as the page does, or by sending `sync` once
+    connected (`first_sync` "event")."""
 
-    def __init__(self, join_code: str, transports: list[str]) -> None:
+    def __init__(self, join_code: str, transports: list[str], first_sync: str = "auth") -> None:
         self.join_code = join_code
         self.transports = transports
+        self.first_sync = first_sync
 
     @staticmethod
     def command(payload: dict[str, Any]) -> dict[str, Any]:
@@ -102,14 +105,26 @@ class BarazaTarget:
                 raise RuntimeError(f"join refused: {reply.get('error', {}).get('code')}")
         attendee.token = reply["token"]
         attendee.participant_id = reply["participant_id"]
+        with_connection = self.first_sync != "event"
+        answered: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        if with_connection:
+
+            def on_synced(ack: Any) -> None:
+                if not answered.done():
+                    answered.set_result(ack)
+
+            attendee.client.on("synced", on_synced)
         await attendee.client.connect(
             attendee.url,
-            auth={"token": attendee.token},
+            auth={"token": attendee.token, "sync": with_connection},
             transports=self.transports,
             wait_timeout=30,
         )
         attendee.connected_at = time.monotonic()
-        synced = await attendee.call("sync")
+        if with_connection:
+            synced = await asyncio.wait_for(answered, 30)
+        else:
+            synced = await attendee.call("sync")
         if not synced.get("ok"):
             raise RuntimeError(f"sync refused: {synced.get('error', {}).get('code')}")
         attendee.snapshot = synced["snapshot"]
@@ -156,7 +171,7 @@ class Crowd:
         self.first_number: int = settings["first_number"]
         transports = settings["transports"]
         self.target = (
-            BarazaTarget(settings["join_code"], transports)
+            BarazaTarget(settings["join_code"], transports, settings.get("first_sync", "auth"))
             if settings["target"] == "baraza"
             else RelayTarget(transports)
         )

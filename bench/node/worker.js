@@ -168,7 +168,9 @@ class Crowd {
     });
   }
 
-  // Baraza: join over HTTP, connect with the token, ask for the snapshot, as the page does.
+  // Baraza: join over HTTP, then connect with the token and take the snapshot: with the
+  // connection (`sync: true` in the auth, the `synced` message), as the page does, or by
+  // sending `sync` once connected (settings.first_sync "event").
   async arrive(attendee) {
     if (this.settings.target !== "baraza") {
       await this.connect(attendee, {});
@@ -185,12 +187,35 @@ class Crowd {
     if (!reply.ok) throw new Error(`join refused: ${reply.error && reply.error.code}`);
     attendee.participantId = reply.participant_id;
     attendee.token = reply.token;
-    await this.connect(attendee, { token: reply.token });
-    attendee.connectedAt = now();
-    const synced = await attendee.socket.timeout(30000).emitWithAck("sync", {});
+    const synced = await (this.settings.first_sync === "event"
+      ? this.connectThenSync(attendee, reply.token)
+      : this.connectSynced(attendee, reply.token));
     if (!synced.ok) throw new Error(`sync refused: ${synced.error && synced.error.code}`);
     this.settle(attendee, synced, true);
     attendee.live = true;
+  }
+
+  async connectSynced(attendee, token) {
+    let late;
+    const synced = new Promise((resolve, reject) => {
+      attendee.onSynced = resolve;
+      late = setTimeout(() => reject(new Error("no synced within 30 s")), 30000);
+    });
+    synced.catch(() => {}); // a refused connection leaves it unanswered
+    try {
+      await this.connect(attendee, { token, sync: true });
+      attendee.connectedAt = now();
+      return await synced; // Socket.IO delivers it before its own `connect`
+    } finally {
+      clearTimeout(late);
+      attendee.onSynced = null;
+    }
+  }
+
+  async connectThenSync(attendee, token) {
+    await this.connect(attendee, { token });
+    attendee.connectedAt = now();
+    return attendee.socket.timeout(30000).emitWithAck("sync", {});
   }
 
   // Bring in `count` attendees, one every 1/`rate` seconds from `start_at`.
