@@ -162,8 +162,9 @@ def _stored(tx: Session, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
     if tx.get_bind().dialect.name == "sqlite":
         rows = tx.execute(_STORED_PAIRS, {"pairs": list(pairs)})
     else:
-        questions, people = ({pair[index] for pair in pairs} for index in (0, 1))
-        rows = tx.execute(_STORED_ANY, {"questions": list(questions), "people": list(people)})
+        questions = list({question_id for question_id, _ in pairs})
+        people = list({participant_id for _, participant_id in pairs})
+        rows = tx.execute(_STORED_ANY, {"questions": questions, "people": people})
     return {(row[0], row[1]) for row in rows} & pairs
 
 
