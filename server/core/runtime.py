@@ -19,6 +19,7 @@ from .emitter import Pacer
 from .shared_views import SharedViews
 from .store import Store
 from .tallies import Tallies
+from .turns import Turns
 from .wiring import Wiring
 
 if TYPE_CHECKING:
@@ -65,6 +66,8 @@ class Core:
     join_codes: dict[int, str] = field(default_factory=dict)
     # And the other way, consultations by join code (features/consultations/service.py).
     consultation_ids: dict[str, int] = field(default_factory=dict)
+    # Whose turn it is to do the cluster's periodic work (core/turns.py).
+    turns: Turns = field(default_factory=Turns)
     claim: Claim | None = None
     _: KW_ONLY
     wiring: Wiring

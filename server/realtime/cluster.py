@@ -15,6 +15,8 @@ With `REDIS_URL` set, each worker (one process, one event loop) joins a cluster:
   (from Redis, say) finds its key gone when it comes back and records its
   connections again, so its people count as present again.
 - Coalesced tallies share one dirty set (tallies.RedisDirtySet).
+- The integrity check is taken in turns: one worker reads it per period
+  (core/turns.py), not every worker.
 
 Everything else a worker needs from the others — the event log, sequence
 numbers, presence, receipts — is in the database.
@@ -39,6 +41,7 @@ from server.core import connection_rooms, emitter, inflight
 from server.core.errors import Forbidden
 from server.core.runtime import Core
 from server.core.socket import socketio
+from server.core.turns import RedisTurns
 from server.features.presence import service as presence
 
 from .connection import WORKER
@@ -245,6 +248,7 @@ def configure(app: Flask, config: Config) -> MessageQueue | connection_rooms.Man
     core = app.extensions["baraza"]
     client = redis_client(config.redis_url)
     core.tallies.share_through(client, config.redis_prefix)
+    core.turns = RedisTurns(client, config.redis_prefix)
     queue = MessageQueue(config.redis_url, channel=f"{config.redis_prefix}:socketio")
     app.extensions["baraza_cluster"] = Membership(core, client, config.redis_prefix, queue)
     return queue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from server.features.integrity import service as integrity
 from server.realtime import ticker
@@ -16,7 +17,7 @@ def recording(check: TimedCheck, ran: list[object]) -> TimedCheck:
         ran.append(check.run)
         return []
 
-    return TimedCheck(run, check.every)
+    return replace(check, run=run)
 
 
 def test_the_integrity_check_runs_every_fifth_tick_the_others_on_every_tick(core):
