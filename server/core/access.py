@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ from .errors import N_, DomainError, Forbidden, NotFound
 from .events import ATTENDEE
 from .models import Consultation, Invitation, Participant, RoleLink
 from .runtime import Core
+from .store import rows_of
 
 # The cookie holding a participant's token, one per consultation (pages and Socket.IO read it).
 COOKIE = "bz_{code}"
@@ -256,6 +257,45 @@ def check_actor(
     """Refuse a participant whose link was revoked, whose role may not act, who was banned,
     or who walked in to an invited consultation (unless the command lets walk-ins give it)."""
     check_link_standing(tx, participant)
+    _check_may_act(consultation, participant, roles)
+
+
+# A batch's people with their invitations and staff links, in one statement: checked one
+# by one, each invited voter's invitation was a statement of its own (250 a batch of
+# upvotes in an invited consultation; docs/performance.md, step 83).
+_STANDINGS = standing_query().where(Participant.id.in_(bindparam("ids", expanding=True)))
+
+
+def batch_standings(tx: Session, people: Iterable[Participant]) -> dict[int, Row[Any]]:
+    """The standing (`standing_query`) of those of `people` who came by an invitation or
+    a staff link, by id: what `check_batch_actor` and `check_standing_in` read."""
+    linked = [p.id for p in people if p.invitation_id is not None or p.role_link_id is not None]
+    if not linked:
+        return {}
+    return {row.id: row for row in rows_of(tx).execute(_STANDINGS, {"ids": linked})}
+
+
+def check_standing_in(standings: Mapping[int, Row[Any]], participant: Participant) -> None:
+    """`check_link_standing` for one of a batch's people (`batch_standings`)."""
+    if participant.invitation_id is not None or participant.role_link_id is not None:
+        check_standing(standings[participant.id])
+
+
+def check_batch_actor(
+    consultation: Consultation,
+    participant: Participant,
+    standings: Mapping[int, Row[Any]],
+    roles: Collection[str],
+) -> None:
+    """`check_actor` for one of a batch's actors (`batch_standings`)."""
+    check_standing_in(standings, participant)
+    _check_may_act(consultation, participant, roles)
+
+
+def _check_may_act(
+    consultation: Consultation, participant: Participant, roles: Collection[str]
+) -> None:
+    """`check_actor`'s rules past the participant's link: their role, a ban, a walk-in."""
     if participant.role not in roles:
         raise Forbidden("forbidden", N_("Your role cannot do this."))
     if participant.banned_at is not None:

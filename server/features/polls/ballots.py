@@ -23,7 +23,7 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from server.core import event_log, receipts
-from server.core.access import Viewer, check_actor
+from server.core.access import Viewer, batch_standings, check_batch_actor
 from server.core.base import table_of
 from server.core.errors import N_, Conflict, DomainError
 from server.core.events import ATTENDEE, STAFF, EventDraft, LoggedEvent
@@ -201,6 +201,7 @@ def _taken_ballots(
     single path each took a savepoint of its own (docs/performance.md, step 26)."""
     ballots = [pending.command for pending in batch]
     actors = rows_by_id(tx, Participant, {b.viewer.participant_id for b in ballots})
+    standings = batch_standings(tx, actors.values())
     polls = rows_by_id(tx, Poll, {b.poll_id for b in ballots if as_id(b.poll_id) is not None})
     rows = tx.execute(_STORED, {"polls": list(polls), "people": list(actors)})
     stored = {(poll_id, participant_id): answer for poll_id, participant_id, answer in rows}
@@ -211,7 +212,7 @@ def _taken_ballots(
         poll = polls.get(ballot.poll_id) if as_id(ballot.poll_id) is not None else None
         if actor is None or poll is None or poll.consultation_id != consultation.id:
             continue
-        if refused(check_actor, tx, consultation, actor, {ATTENDEE}):
+        if refused(check_batch_actor, consultation, actor, standings, {ATTENDEE}):
             continue
         if refused(rules.check_open, poll.state):
             continue

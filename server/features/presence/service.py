@@ -9,17 +9,23 @@ consultation's lock while holding a pooled database connection.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Row, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.core import counters, event_log
-from server.core.access import Viewer, check_link_standing, confirm, locked_consultation
+from server.core.access import (
+    Viewer,
+    batch_standings,
+    check_standing_in,
+    confirm,
+    locked_consultation,
+)
 from server.core.base import table_of
 from server.core.chatham import applies_to
 from server.core.departures import Closed
@@ -169,7 +175,7 @@ def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
     with store.transaction() as tx:
         consultation = locked_consultation(tx, batch[0].command.viewer.consultation_id)
         people = rows_by_id(tx, Participant, {a.viewer.participant_id for a in arrivals})
-        refused = _refused(tx, people, arrivals)
+        refused = _refused(batch_standings(tx, people.values()), people, arrivals)
         here = _connected(tx, people)
         recorded = [
             {
@@ -200,7 +206,7 @@ def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
 
 
 def _refused(
-    tx: Session, people: dict[int, Participant], arrivals: Sequence[Arrival]
+    standings: Mapping[int, Row[Any]], people: dict[int, Participant], arrivals: Sequence[Arrival]
 ) -> dict[int, DomainError]:
     """Arrivals whose link was revoked after they were let in: not recorded, refused.
 
@@ -211,7 +217,7 @@ def _refused(
     refused: dict[int, DomainError] = {}
     for index, arrival in enumerate(arrivals):
         try:
-            check_link_standing(tx, people[arrival.viewer.participant_id])
+            check_standing_in(standings, people[arrival.viewer.participant_id])
         except DomainError as error:
             refused[index] = error
     return refused

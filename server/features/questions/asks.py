@@ -12,16 +12,23 @@ decide by `_decided`, so the rules are written once (docs/performance.md, step 4
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from server.core import event_log, receipts
-from server.core.access import WALK_IN_ASKING, Viewer, check_actor, hash_token, new_token
+from server.core.access import (
+    WALK_IN_ASKING,
+    Viewer,
+    batch_standings,
+    check_batch_actor,
+    hash_token,
+    new_token,
+)
 from server.core.errors import DomainError
 from server.core.events import ATTENDEE, PUBLIC, STAFF, EventDraft
 from server.core.group_commit import Pending, batched, bulk_then_each, refused, rows_by_id
@@ -162,7 +169,8 @@ def _asks_in_bulk(
     commands = [pending.command for pending in batch]
     actors = rows_by_id(tx, Participant, {c.viewer.participant_id for c in commands})
     quotas = {q.participant_id: q for q in tx.scalars(_QUOTAS, {"people": list(actors)})}
-    accepted = _accepted(tx, consultation, commands, actors, quotas)
+    standings = batch_standings(tx, actors.values())
+    accepted = _accepted(consultation, commands, actors, standings, quotas)
     # Their receipts, in one INSERT: a command id used before leaves the bulk path.
     taken = receipts.take_all(tx, [batch[each.index].claim for each in accepted])
     accepted = [each for each, ok in zip(accepted, taken, strict=True) if ok]
@@ -190,10 +198,10 @@ def _asks_in_bulk(
 
 
 def _accepted(
-    tx: Session,
     consultation: Consultation,
     commands: Sequence[AskCommand],
     actors: dict[int, Participant],
+    standings: Mapping[int, Row[Any]],
     quotas: dict[int, QuestionQuota],
 ) -> list[_Accepted]:
     """The asks the bulk path may write: each its asker's first in the batch (a second
@@ -204,7 +212,7 @@ def _accepted(
         actor = actors.get(command.viewer.participant_id)
         if actor is None or actor.consultation_id != consultation.id or actor.id in seen:
             continue
-        if refused(check_actor, tx, consultation, actor, ASKERS):
+        if refused(check_batch_actor, consultation, actor, standings, ASKERS):
             continue
         try:
             decided = _decided(consultation, settings, actor, quotas.get(actor.id), command)

@@ -24,7 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from server.core import event_log, receipts
-from server.core.access import WALK_IN, Viewer, check_actor
+from server.core.access import WALK_IN, Viewer, batch_standings, check_batch_actor
 from server.core.base import table_of
 from server.core.errors import N_, Conflict
 from server.core.events import ATTENDEE, STAFF, EventDraft, LoggedEvent
@@ -176,6 +176,7 @@ def _first_votes(
     path each took a savepoint of its own: docs/performance.md, step 26)."""
     commands = [pending.command for pending in batch]
     actors = rows_by_id(tx, Participant, {c.viewer.participant_id for c in commands})
+    standings = batch_standings(tx, actors.values())
     wanted = {as_id(c.question_id) for c in commands} - {None}
     questions = rows_by_id(tx, Question, wanted)
     pairs = {
@@ -191,7 +192,7 @@ def _first_votes(
         question = questions.get(as_id(command.question_id))
         if actor is None or question is None or question.consultation_id != consultation.id:
             continue
-        if refused(check_actor, tx, consultation, actor, {ATTENDEE}):
+        if refused(check_batch_actor, consultation, actor, standings, {ATTENDEE}):
             continue
         own = question.author_id == actor.id
         if question.state == rules.HIDDEN or refused(rules.check_votable, question.state, own=own):
