@@ -12,7 +12,8 @@ import re
 import secrets
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Row, Select, bindparam, select
 from sqlalchemy.orm import Session
@@ -242,7 +243,19 @@ def participation(settings: dict[str, Any]) -> tuple[str, bool]:
     return mode, part.get("walk_in_questions") is True
 
 
-def is_walk_in(consultation: Consultation, participant: Participant) -> bool:
+class Standing(Protocol):
+    """What `check_actor`'s rules read of a person past their link: a `Participant`, or
+    their row of `standing_query` (a batch's, `standings_of`)."""
+
+    @property
+    def role(self) -> str: ...
+    @property
+    def banned_at(self) -> datetime | None: ...
+    @property
+    def invitation_id(self) -> int | None: ...
+
+
+def is_walk_in(consultation: Consultation, participant: Standing) -> bool:
     """An attendee of an invited consultation who came with the join code, not an invitation."""
     return (
         participant.role == ATTENDEE
@@ -266,34 +279,37 @@ def check_actor(
 _STANDINGS = standing_query().where(Participant.id.in_(bindparam("ids", expanding=True)))
 
 
-def batch_standings(tx: Session, people: Iterable[Participant]) -> dict[int, Row[Any]]:
-    """The standing (`standing_query`) of those of `people` who came by an invitation or
-    a staff link, by id: what `check_batch_actor` and `check_standing_in` read."""
-    linked = [p.id for p in people if p.invitation_id is not None or p.role_link_id is not None]
-    if not linked:
+def standings_of(tx: Session, ids: Collection[int]) -> dict[int, Row[Any]]:
+    """The standing (`standing_query`) of each of these participants, by id: a batch's
+    actors as rows (`check_batch_actor`), lighter than objects (step 84)."""
+    if not ids:
         return {}
-    return {row.id: row for row in rows_of(tx).execute(_STANDINGS, {"ids": linked})}
+    return {row.id: row for row in rows_of(tx).execute(_STANDINGS, {"ids": list(ids)})}
+
+
+def linked_standings(tx: Session, people: Iterable[Participant]) -> dict[int, Row[Any]]:
+    """`standings_of` those of `people` who came by an invitation or a staff link: what
+    `check_standing_in` reads of a batch's people held as objects."""
+    linked = [p.id for p in people if p.invitation_id is not None or p.role_link_id is not None]
+    return standings_of(tx, linked)
 
 
 def check_standing_in(standings: Mapping[int, Row[Any]], participant: Participant) -> None:
-    """`check_link_standing` for one of a batch's people (`batch_standings`)."""
+    """`check_link_standing` for one of a batch's people (`linked_standings`)."""
     if participant.invitation_id is not None or participant.role_link_id is not None:
         check_standing(standings[participant.id])
 
 
 def check_batch_actor(
-    consultation: Consultation,
-    participant: Participant,
-    standings: Mapping[int, Row[Any]],
-    roles: Collection[str],
+    consultation: Consultation, standing: Row[Any], roles: Collection[str]
 ) -> None:
-    """`check_actor` for one of a batch's actors (`batch_standings`)."""
-    check_standing_in(standings, participant)
-    _check_may_act(consultation, participant, roles)
+    """`check_actor` for one of a batch's actors, from their row (`standings_of`)."""
+    check_standing(standing)
+    _check_may_act(consultation, standing, roles)
 
 
 def _check_may_act(
-    consultation: Consultation, participant: Participant, roles: Collection[str]
+    consultation: Consultation, participant: Standing, roles: Collection[str]
 ) -> None:
     """`check_actor`'s rules past the participant's link: their role, a ban, a walk-in."""
     if participant.role not in roles:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Integer, Row, bindparam, insert, select
 from sqlalchemy.orm import Session
@@ -13,13 +13,22 @@ from . import counters
 from .base import table_of
 from .chatham import applies_to
 from .events import PUBLIC, STAFF, EventDraft, LoggedEvent
-from .models import Consultation, Event, Participant
+from .models import Consultation, Event
+
+
+class Actor(Protocol):
+    """Who an event says acted: a `Participant`, or a batch's row of one."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def role(self) -> str: ...
 
 
 def append(
     tx: Session,
     consultation: Consultation,
-    actor: Participant | None,
+    actor: Actor | None,
     drafts: Iterable[EventDraft],
     now: datetime,
 ) -> list[LoggedEvent]:
@@ -33,7 +42,7 @@ _INSERT = insert(table_of(Event))  # built once: every command runs it
 def append_each(
     tx: Session,
     consultation: Consultation,
-    entries: Sequence[tuple[Participant | None, EventDraft, datetime]],
+    entries: Sequence[tuple[Actor | None, EventDraft, datetime]],
     # Each entry: who acted, what happened, when (a group commit logs many people's acts).
 ) -> list[LoggedEvent]:
     """Number and store events in one INSERT; the caller holds the consultation's row lock."""

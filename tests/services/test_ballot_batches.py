@@ -3,12 +3,12 @@
 from datetime import UTC, datetime
 from functools import partial
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from server.core import receipts
 from server.core.errors import DomainError
 from server.core.group_commit import Pending
-from server.core.models import Event
+from server.core.models import Event, Participant
 from server.core.receipt_rows import CommandReceipt
 from server.features.polls import ballots
 from server.features.polls import service as polls
@@ -234,3 +234,23 @@ def test_a_retry_in_the_same_batch_as_its_first_send_takes_effect_once(create_co
     assert codes([outcomes[0], outcomes[2]]) == ["cast", "cast"]
     assert isinstance(outcomes[1], receipts.Repeated)
     assert ballots_of(core, poll_id) == {voter.participant_id: 1, other.participant_id: 2}
+
+
+def test_a_batch_reads_its_voters_as_rows_not_objects(create_consultation, core):
+    """The bulk path's checks read the voters' columns (docs/performance.md, step 84)."""
+    c = create_consultation()
+    poll_id = polls.create_poll(core, c.moderator, {**CHOICES, "open": True}).reply["poll_id"]
+    amina, bola = c.join(), c.join()
+    loaded = []
+
+    def load(target, _context):
+        loaded.append(target)
+
+    event.listen(Participant, "load", load)
+    try:
+        outcomes = ballots.cast_all(core.store, [sent(amina, poll_id, 0), sent(bola, poll_id, 1)])
+    finally:
+        event.remove(Participant, "load", load)
+
+    assert codes(outcomes) == [ballots.CAST, ballots.CAST]
+    assert loaded == []

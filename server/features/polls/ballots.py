@@ -19,17 +19,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from server.core import event_log, receipts
-from server.core.access import Viewer, batch_standings, check_batch_actor
+from server.core.access import Viewer, check_batch_actor, standings_of
 from server.core.base import table_of
 from server.core.errors import N_, Conflict, DomainError
 from server.core.events import ATTENDEE, STAFF, EventDraft, LoggedEvent
 from server.core.group_commit import Pending, batched, bulk_then_each, refused, rows_by_id
 from server.core.ids import as_id
-from server.core.models import Consultation, Participant
+from server.core.models import Consultation
 from server.core.runtime import Core
 from server.core.store import Store
 from server.core.unit_of_work import Follower, Notice, Outcome, Recount, within
@@ -133,7 +133,7 @@ class _Taken:
     recorded sent again (UNCHANGED: nothing written)."""
 
     index: int
-    actor: Participant
+    actor: Row[Any]  # the voter's row of `standings_of`
     poll: Poll
     answer: Any
     now: datetime
@@ -200,8 +200,7 @@ def _taken_ballots(
     the answer an earlier batch recorded sent again (from a second tab, say): on the
     single path each took a savepoint of its own (docs/performance.md, step 26)."""
     ballots = [pending.command for pending in batch]
-    actors = rows_by_id(tx, Participant, {b.viewer.participant_id for b in ballots})
-    standings = batch_standings(tx, actors.values())
+    actors = standings_of(tx, {b.viewer.participant_id for b in ballots})
     polls = rows_by_id(tx, Poll, {b.poll_id for b in ballots if as_id(b.poll_id) is not None})
     rows = tx.execute(_STORED, {"polls": list(polls), "people": list(actors)})
     stored = {(poll_id, participant_id): answer for poll_id, participant_id, answer in rows}
@@ -212,7 +211,7 @@ def _taken_ballots(
         poll = polls.get(ballot.poll_id) if as_id(ballot.poll_id) is not None else None
         if actor is None or poll is None or poll.consultation_id != consultation.id:
             continue
-        if refused(check_batch_actor, consultation, actor, standings, {ATTENDEE}):
+        if refused(check_batch_actor, consultation, actor, {ATTENDEE}):
             continue
         if refused(rules.check_open, poll.state):
             continue

@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 from server.core import counters, event_log
 from server.core.access import (
     Viewer,
-    batch_standings,
     check_standing_in,
     confirm,
+    linked_standings,
     locked_consultation,
 )
 from server.core.base import table_of
@@ -175,7 +175,7 @@ def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
     with store.transaction() as tx:
         consultation = locked_consultation(tx, batch[0].command.viewer.consultation_id)
         people = rows_by_id(tx, Participant, {a.viewer.participant_id for a in arrivals})
-        refused = _refused(batch_standings(tx, people.values()), people, arrivals)
+        refused = _refused(linked_standings(tx, people.values()), people, arrivals)
         here = _connected(tx, people)
         recorded = [
             {

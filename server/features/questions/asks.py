@@ -24,10 +24,10 @@ from server.core import event_log, receipts
 from server.core.access import (
     WALK_IN_ASKING,
     Viewer,
-    batch_standings,
     check_batch_actor,
     hash_token,
     new_token,
+    standings_of,
 )
 from server.core.errors import DomainError
 from server.core.events import ATTENDEE, PUBLIC, STAFF, EventDraft
@@ -169,7 +169,7 @@ def _asks_in_bulk(
     commands = [pending.command for pending in batch]
     actors = rows_by_id(tx, Participant, {c.viewer.participant_id for c in commands})
     quotas = {q.participant_id: q for q in tx.scalars(_QUOTAS, {"people": list(actors)})}
-    standings = batch_standings(tx, actors.values())
+    standings = standings_of(tx, actors)
     accepted = _accepted(consultation, commands, actors, standings, quotas)
     # Their receipts, in one INSERT: a command id used before leaves the bulk path.
     taken = receipts.take_all(tx, [batch[each.index].claim for each in accepted])
@@ -212,7 +212,7 @@ def _accepted(
         actor = actors.get(command.viewer.participant_id)
         if actor is None or actor.consultation_id != consultation.id or actor.id in seen:
             continue
-        if refused(check_batch_actor, consultation, actor, standings, ASKERS):
+        if refused(check_batch_actor, consultation, standings[actor.id], ASKERS):
             continue
         try:
             decided = _decided(consultation, settings, actor, quotas.get(actor.id), command)

@@ -18,13 +18,13 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, tuple_
+from sqlalchemy import Row, Select, bindparam, delete, insert, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from server.core import event_log, receipts
-from server.core.access import WALK_IN, Viewer, batch_standings, check_batch_actor
+from server.core.access import WALK_IN, Viewer, check_batch_actor, standings_of
 from server.core.base import table_of
 from server.core.errors import N_, Conflict
 from server.core.events import ATTENDEE, STAFF, EventDraft, LoggedEvent
@@ -34,12 +34,11 @@ from server.core.group_commit import (
     bulk_then_each,
     each_in_savepoint,
     refused,
-    rows_by_id,
 )
 from server.core.ids import as_id
-from server.core.models import Consultation, Participant
+from server.core.models import Consultation
 from server.core.runtime import Core
-from server.core.store import Store
+from server.core.store import Store, rows_of
 from server.core.unit_of_work import Follower, Outcome, Recount, within
 
 from . import rules
@@ -76,22 +75,23 @@ def _vote_one(tx: Session, command: VoteCommand) -> Outcome:
     rules.check_votable(question.state, own=question.author_id == uow.actor.id)
     if not _insert_vote(tx, question.id, uow.actor.id, command.now):
         raise _already_voted()
-    return _voted(question, uow.log([_logged(question, uow.actor)]))
+    events = uow.log([_logged(question.id, uow.actor.id)])
+    return _voted(question.consultation_id, question.id, events)
 
 
 def _already_voted() -> Conflict:
     return Conflict("already_voted", N_("You have already voted for this question."))
 
 
-def _logged(question: Question, actor: Participant) -> EventDraft:
+def _logged(question_id: int, voter_id: int) -> EventDraft:
     """The vote's record in the log: quiet, as everyone follows the counts as tallies."""
-    payload = {"question_id": question.id, "participant_id": actor.id}
+    payload = {"question_id": question_id, "participant_id": voter_id}
     return EventDraft("question_voted", payload, STAFF, live=False)
 
 
-def _voted(question: Question, events: list[LoggedEvent]) -> Outcome:
-    recount = Recount(question.consultation_id, VOTES_TOPIC, question.id)
-    return Outcome(events, {"question_id": question.id, "voted": True}, recounts=[recount])
+def _voted(consultation_id: int, question_id: int, events: list[LoggedEvent]) -> Outcome:
+    recount = Recount(consultation_id, VOTES_TOPIC, question_id)
+    return Outcome(events, {"question_id": question_id, "voted": True}, recounts=[recount])
 
 
 def _insert_vote(tx: Session, question_id: int, participant_id: int, now: datetime) -> bool:
@@ -108,9 +108,11 @@ def _insert_vote(tx: Session, question_id: int, participant_id: int, now: dateti
 
 @dataclass(frozen=True)
 class _First:
+    """A vote the bulk path writes; its voter and question as rows (`_first_votes`)."""
+
     index: int
-    actor: Participant
-    question: Question
+    actor: Row[Any]
+    question: Row[Any]
     now: datetime
 
 
@@ -131,10 +133,10 @@ def _first_votes_in_bulk(
         ],
     )
     logged = event_log.append_each(
-        tx, consultation, [(f.actor, _logged(f.question, f.actor), f.now) for f in firsts]
+        tx, consultation, [(f.actor, _logged(f.question.id, f.actor.id), f.now) for f in firsts]
     )
     for first, event in zip(firsts, logged, strict=True):
-        outcomes[first.index] = _voted(first.question, [event])
+        outcomes[first.index] = _voted(consultation.id, first.question.id, [event])
     return outcomes
 
 
@@ -168,6 +170,19 @@ def _stored(tx: Session, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
     return {(row[0], row[1]) for row in rows} & pairs
 
 
+# What a batch's checks read of its questions: columns, not objects (step 84).
+_QUESTIONS: Select[*tuple[Any, ...]] = select(
+    Question.id, Question.consultation_id, Question.state, Question.author_id
+).where(Question.id.in_(bindparam("ids", expanding=True)))
+
+
+def _questions(tx: Session, ids: set[Any]) -> dict[Any, Row[Any]]:
+    """The questions with these ids, as rows of `_QUESTIONS`, by id."""
+    if not ids:
+        return {}
+    return {row.id: row for row in rows_of(tx).execute(_QUESTIONS, {"ids": list(ids)})}
+
+
 def _first_votes(
     tx: Session, consultation: Consultation, batch: Sequence[Pending[VoteCommand]]
 ) -> tuple[list[_First], list[int]]:
@@ -175,10 +190,9 @@ def _first_votes(
     and those it may refuse: a vote an earlier batch recorded, sent again (on the single
     path each took a savepoint of its own: docs/performance.md, step 26)."""
     commands = [pending.command for pending in batch]
-    actors = rows_by_id(tx, Participant, {c.viewer.participant_id for c in commands})
-    standings = batch_standings(tx, actors.values())
+    actors = standings_of(tx, {c.viewer.participant_id for c in commands})
     wanted = {as_id(c.question_id) for c in commands} - {None}
-    questions = rows_by_id(tx, Question, wanted)
+    questions = _questions(tx, wanted)
     pairs = {
         (question.id, c.viewer.participant_id)
         for c in commands
@@ -192,7 +206,7 @@ def _first_votes(
         question = questions.get(as_id(command.question_id))
         if actor is None or question is None or question.consultation_id != consultation.id:
             continue
-        if refused(check_batch_actor, consultation, actor, standings, {ATTENDEE}):
+        if refused(check_batch_actor, consultation, actor, {ATTENDEE}):
             continue
         own = question.author_id == actor.id
         if question.state == rules.HIDDEN or refused(rules.check_votable, question.state, own=own):
