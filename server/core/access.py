@@ -52,7 +52,7 @@ def hash_token(token: str) -> str:
 # "What a statement costs"). Every connection and reconnection runs it.
 def standing_query(*columns: Any) -> Select[*tuple[Any, ...]]:
     """A person's standing (see `check_standing`) with `columns` of their consultation."""
-    return (
+    return with_links(
         select(
             Participant.id,
             Participant.consultation_id,
@@ -60,14 +60,22 @@ def standing_query(*columns: Any) -> Select[*tuple[Any, ...]]:
             Participant.token_hash,
             Participant.banned_at,
             Participant.invitation_id,
+            Participant.role_link_id,
+            *columns,
+        ).join(Consultation, Consultation.id == Participant.consultation_id)
+    )
+
+
+def with_links(statement: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+    """`statement`, which reads a person, with what `check_standing` reads of their
+    invitation and staff link (none for a person who came by the join code)."""
+    return (
+        statement.add_columns(
             Invitation.revoked_at.label("invitation_revoked_at"),
             Invitation.id.label("invitation_found"),
-            Participant.role_link_id,
             RoleLink.revoked_at.label("link_revoked_at"),
             RoleLink.id.label("link_found"),
-            *columns,
         )
-        .join(Consultation, Consultation.id == Participant.consultation_id)
         .outerjoin(Invitation, Invitation.id == Participant.invitation_id)
         .outerjoin(RoleLink, RoleLink.id == Participant.role_link_id)
     )
@@ -115,7 +123,8 @@ def check_link_standing(tx: Session, participant: Participant) -> None:
 
 
 def check_standing(row: Row[Any]) -> None:
-    """`check_link_standing` for a row of `standing_query`."""
+    """`check_link_standing` for a row of `standing_query` (or of `with_links`, with the
+    person's ban, invitation and staff link)."""
     _refuse_fallen(
         invited=row.invitation_id is not None,
         invitation_stands=row.invitation_found is not None and row.invitation_revoked_at is None,
@@ -281,7 +290,7 @@ _STANDINGS = standing_query().where(Participant.id.in_(bindparam("ids", expandin
 
 def standings_of(tx: Session, ids: Collection[int]) -> dict[int, Row[Any]]:
     """The standing (`standing_query`) of each of these participants, by id: a batch's
-    actors as rows (`check_batch_actor`), lighter than objects (step 84)."""
+    actors as rows (`check_batch_actor`), lighter than objects (docs/performance.md, step 84)."""
     if not ids:
         return {}
     return {row.id: row for row in rows_of(tx).execute(_STANDINGS, {"ids": list(ids)})}

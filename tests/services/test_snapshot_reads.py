@@ -22,11 +22,13 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from server.core.errors import DomainError
 from server.core.shared_views import SharedViews
 from server.core.store import rows_of
 from server.features.agenda import service as agenda
 from server.features.consultations import service as consultations
 from server.features.consultations import snapshots
+from server.features.invitations import service as invitations
 from server.features.polls import ballots
 from server.features.polls import service as polls
 from server.features.presence import service as presence
@@ -85,6 +87,28 @@ def test_a_newcomers_snapshot_of_a_fresh_consultation_takes_nine_reads(core, c, 
     statements.clear()
     snapshots.snapshot(core, viewer)
     assert len(selects(statements)) == 9
+
+
+def test_an_invited_persons_snapshot_reads_their_invitation_with_their_consultation(
+    core, create_consultation, statements
+):
+    """Nine reads too: the person's invitation (or staff link) is read in the same
+    statement as the consultation and the person, not after it (docs/performance.md,
+    step 86); once it is revoked, the snapshot is refused."""
+    c = create_consultation(settings={"invitations": {"mode": "invited"}})
+    listed = b"name,email,stakeholder_group,country,language\nAmina Diallo,,academia,SN,fr\n"
+    invitations.import_list(core, c.moderator, listed, "secret")
+    (invited,) = invitations.invitations(core, c.moderator, "secret")
+    viewer = invitations.join_by_link(core, invited["link"][3:]).viewer
+    statements.clear()
+
+    snapshots.snapshot(core, viewer)
+
+    assert len(selects(statements)) == 9
+    invitations.revoke(core, c.moderator, invited["invitation_id"])
+    with pytest.raises(DomainError) as refused:
+        snapshots.snapshot(core, viewer)
+    assert refused.value.code == "invitation_revoked"
 
 
 def test_what_the_saved_reads_would_have_found_is_still_there(core, c):

@@ -17,7 +17,7 @@ from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from server.core import counters
-from server.core.access import Viewer, check_link_standing, check_standing, standing_query
+from server.core.access import Viewer, check_standing, standing_query, with_links
 from server.core.chatham import applies, applies_to, nameless
 from server.core.errors import N_, NotFound
 from server.core.event_log import events_since
@@ -45,11 +45,18 @@ SCAN_LIMIT = 20 * REPLAY_LIMIT
 SnapshotPart = Callable[[Session, Consultation, Viewer, datetime], Mapping[str, object]]
 
 
-# The snapshot's first read: the consultation and the person in one statement (three
-# before: each costs a round of SQLAlchemy's work, docs/performance.md); staff's with the
-# agenda, which an attendee's takes from the shared views (`agenda_items`).
-_CONSULTATION_AND_PERSON = (
-    select(Consultation, Participant)
+# The snapshot's first read: the consultation, the person and their standing (their
+# invitation or staff link, which an invited person's snapshot read alone before step 86)
+# in one statement, as each costs a round of SQLAlchemy's work (docs/performance.md);
+# staff's with the agenda, which an attendee's takes from the shared views.
+_CONSULTATION_AND_PERSON = with_links(
+    select(
+        Consultation,
+        Participant,
+        Participant.banned_at,
+        Participant.invitation_id,
+        Participant.role_link_id,
+    )
     .join(Participant, Participant.consultation_id == Consultation.id)
     .where(
         Consultation.id == bindparam("consultation_id"),
@@ -66,9 +73,8 @@ def _standing(tx: Session, viewer: Viewer) -> tuple[Consultation, Participant]:
     found = tx.execute(read, values).unique().first()
     if found is None:
         raise NotFound("unknown_consultation", N_("This consultation does not exist."))
-    consultation, me = found
-    check_link_standing(tx, me)
-    return consultation, me
+    check_standing(found)
+    return found.Consultation, found.Participant
 
 
 def snapshot(core: Core, viewer: Viewer) -> dict[str, Any]:
