@@ -51,8 +51,13 @@ def codes(outcomes):
     return [o.code if isinstance(o, DomainError) else "ok" for o in outcomes]
 
 
-def invitation_reads(statements):
-    return [s for s in statements if re.search(r"\b(invitations|role_links)\b", s)]
+def committed(core, statements, commit, batch):
+    """What each command of `batch` came to, committed together by `commit`, and how many
+    statements of it read invitations or staff links."""
+    statements.clear()
+    outcomes = commit(core.store, batch)
+    reads = [s for s in statements if re.search(r"\b(invitations|role_links)\b", s)]
+    return codes(outcomes), len(reads)
 
 
 def test_a_batch_of_upvotes_refuses_the_revoked_and_reads_invitations_once(
@@ -64,12 +69,10 @@ def test_a_batch_of_upvotes_refuses_the_revoked_and_reads_invitations_once(
         Pending(votes.VoteCommand(voter, question["id"], NOW, WIRING.followers), None)
         for voter in [*invited[:1], *invited[2:], walk_in]
     ]
-    statements.clear()
+    refused = ["invitation_revoked", *["ok"] * (PEOPLE - 2), "invitation_required"]
 
-    outcomes = votes.vote_all(core.store, batch)
-
-    assert codes(outcomes) == ["invitation_revoked", *["ok"] * (PEOPLE - 2), "invitation_required"]
-    assert len(invitation_reads(statements)) == 2  # the batch's, then the revoked one's alone
+    # the batch's read, then the revoked one's alone
+    assert committed(core, statements, votes.vote_all, batch) == (refused, 2)
 
 
 def test_a_batch_of_ballots_refuses_the_revoked_and_reads_invitations_once(
@@ -81,12 +84,9 @@ def test_a_batch_of_ballots_refuses_the_revoked_and_reads_invitations_once(
         Pending(ballots.BallotCommand(voter, poll_id, 0, NOW, WIRING.followers), None)
         for voter in invited
     ]
-    statements.clear()
+    refused = ["invitation_revoked", *["ok"] * (PEOPLE - 1)]
 
-    outcomes = ballots.cast_all(core.store, batch)
-
-    assert codes(outcomes) == ["invitation_revoked", *["ok"] * (PEOPLE - 1)]
-    assert len(invitation_reads(statements)) == 2  # the batch's, then the revoked one's alone
+    assert committed(core, statements, ballots.cast_all, batch) == (refused, 2)
 
 
 def test_a_batch_of_asks_refuses_the_revoked_and_reads_invitations_once(
@@ -101,12 +101,9 @@ def test_a_batch_of_asks_refuses_the_revoked_and_reads_invitations_once(
         )
         for n, asker in enumerate(invited)
     ]
-    statements.clear()
+    refused = ["invitation_revoked", *["ok"] * (PEOPLE - 1)]
 
-    outcomes = asks.ask_all(core.store, batch)
-
-    assert codes(outcomes) == ["invitation_revoked", *["ok"] * (PEOPLE - 1)]
-    assert len(invitation_reads(statements)) == 2  # the batch's, then the revoked one's alone
+    assert committed(core, statements, asks.ask_all, batch) == (refused, 2)
 
 
 def test_a_batch_of_arrivals_refuses_a_revoked_invitation_or_link_and_reads_them_once(
@@ -119,10 +116,6 @@ def test_a_batch_of_arrivals_refuses_a_revoked_invitation_or_link_and_reads_them
         Pending(Arrival(viewer, f"sid-{n}", "worker-1", NOW), None)
         for n, viewer in enumerate(arriving)
     ]
-    statements.clear()
+    refused = ["invitation_revoked", *["ok"] * (PEOPLE - 1), "link_revoked"]
 
-    outcomes = presence.arrive_all(core.store, batch)
-
-    refusals = [o.code if isinstance(o, DomainError) else "ok" for o in outcomes]
-    assert refusals == ["invitation_revoked", *["ok"] * (PEOPLE - 1), "link_revoked"]
-    assert len(invitation_reads(statements)) == 1
+    assert committed(core, statements, presence.arrive_all, batch) == (refused, 1)
