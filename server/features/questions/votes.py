@@ -170,7 +170,8 @@ def _stored(tx: Session, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
     return {(row[0], row[1]) for row in rows} & pairs
 
 
-# What a batch's checks read of its questions: columns, not objects (step 84).
+# What a batch's checks read of its questions: columns, not objects (docs/performance.md,
+# step 84).
 _QUESTIONS: Select[*tuple[Any, ...]] = select(
     Question.id, Question.consultation_id, Question.state, Question.author_id
 ).where(Question.id.in_(bindparam("ids", expanding=True)))
