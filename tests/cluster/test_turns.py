@@ -12,6 +12,7 @@ from server.features.integrity import service as integrity
 from server.realtime import ticker
 from server.realtime.cluster import redis_client
 from tests.cluster.conftest import SHARED_REDIS
+from tests.cluster.faults import relayed
 
 pytestmark = pytest.mark.redis
 
@@ -71,6 +72,25 @@ def test_without_redis_every_worker_takes_the_turn_rather_than_leave_it_undone(c
     unreachable = [RedisTurns(redis_client("redis://127.0.0.1:1/0"), "nowhere") for _ in range(2)]
     assert [turns.take("integrity", 1) for turns in unreachable] == [True, True]
     assert "Redis unreachable" in caplog.text
+
+
+def test_after_redis_failed_a_worker_takes_its_turns_without_asking_it_for_a_while(prefix):
+    relay, through_relay = relayed(SHARED_REDIS, 6379)
+    now = [0.0]
+    mine = RedisTurns(redis_client(through_relay), prefix, timer=lambda: now[0])
+    other = RedisTurns(redis_client(SHARED_REDIS), prefix)
+    try:
+        relay.cut()
+        assert mine.take("integrity", 1)  # Redis away: taken here
+        relay.restore()
+
+        assert other.take("integrity", 2)
+        assert mine.take("integrity", 2)  # not asked: taken here, though the other has it
+        now[0] += RedisTurns.PAUSE_SECONDS
+        assert other.take("integrity", 3)
+        assert not mine.take("integrity", 3)  # asked again: the other's
+    finally:
+        relay.cut()
 
 
 def test_a_worker_alone_takes_every_turn(core):
