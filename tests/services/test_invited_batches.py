@@ -113,7 +113,7 @@ def test_a_batch_of_arrivals_refuses_a_revoked_invitation_or_link_and_reads_them
     consultations.replace_link(core, c.moderator, "rapporteur")
     arriving = [*invited, rapporteur]
     batch = [
-        Pending(Arrival(viewer, f"sid-{n}", "worker-1", NOW), None)
+        Pending(Arrival(viewer, f"{c.id}-arrival-{n}", "worker-1", NOW), None)
         for n, viewer in enumerate(arriving)
     ]
     refused = ["invitation_revoked", *["ok"] * (PEOPLE - 1), "link_revoked"]
