@@ -22,7 +22,7 @@ from .errors import N_, DomainError, Forbidden, NotFound
 from .events import ATTENDEE
 from .models import Consultation, Invitation, Participant, RoleLink
 from .runtime import Core
-from .store import rows_of
+from .store import columns_by_id
 
 # The cookie holding a participant's token, one per consultation (pages and Socket.IO read it).
 COOKIE = "bz_{code}"
@@ -291,9 +291,7 @@ _STANDINGS = standing_query().where(Participant.id.in_(bindparam("ids", expandin
 def standings_of(tx: Session, ids: Collection[int]) -> dict[int, Row[Any]]:
     """The standing (`standing_query`) of each of these participants, by id: a batch's
     actors as rows (`check_batch_actor`), lighter than objects (docs/performance.md, step 84)."""
-    if not ids:
-        return {}
-    return {row.id: row for row in rows_of(tx).execute(_STANDINGS, {"ids": list(ids)})}
+    return columns_by_id(tx, _STANDINGS, ids)
 
 
 def linked_standings(tx: Session, people: Iterable[Participant]) -> dict[int, Row[Any]]:

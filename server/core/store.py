@@ -6,13 +6,13 @@ import copy
 import select
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
 import psycopg2
 import psycopg2.extensions
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import Row, create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -237,6 +237,15 @@ def rows_of(tx: Session) -> Connection:
     first, the connection reads what the session would have (its autoflush)."""
     tx.flush()
     return tx.connection()
+
+
+def columns_by_id(tx: Session, statement: Any, ids: Collection[Any]) -> dict[Any, Row[Any]]:
+    """The rows `statement` reads for `ids` (its expanding `ids` parameter) on `tx`'s own
+    connection (`rows_of`), by their `id` column: a batch's columns, where
+    `group_commit.rows_by_id` gives objects."""
+    if not ids:
+        return {}
+    return {row.id: row for row in rows_of(tx).execute(statement, {"ids": list(ids)})}
 
 
 @contextmanager

@@ -38,7 +38,7 @@ from server.core.group_commit import (
 from server.core.ids import as_id
 from server.core.models import Consultation
 from server.core.runtime import Core
-from server.core.store import Store, rows_of
+from server.core.store import Store, columns_by_id
 from server.core.unit_of_work import Follower, Outcome, Recount, within
 
 from . import rules
@@ -177,13 +177,6 @@ _QUESTIONS: Select[*tuple[Any, ...]] = select(
 ).where(Question.id.in_(bindparam("ids", expanding=True)))
 
 
-def _questions(tx: Session, ids: set[Any]) -> dict[Any, Row[Any]]:
-    """The questions with these ids, as rows of `_QUESTIONS`, by id."""
-    if not ids:
-        return {}
-    return {row.id: row for row in rows_of(tx).execute(_QUESTIONS, {"ids": list(ids)})}
-
-
 def _first_votes(
     tx: Session, consultation: Consultation, batch: Sequence[Pending[VoteCommand]]
 ) -> tuple[list[_First], list[int]]:
@@ -193,7 +186,7 @@ def _first_votes(
     commands = [pending.command for pending in batch]
     actors = standings_of(tx, {c.viewer.participant_id for c in commands})
     wanted = {as_id(c.question_id) for c in commands} - {None}
-    questions = _questions(tx, wanted)
+    questions = columns_by_id(tx, _QUESTIONS, wanted)
     pairs = {
         (question.id, c.viewer.participant_id)
         for c in commands
