@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -292,19 +292,6 @@ def standings_of(tx: Session, ids: Collection[int]) -> dict[int, Row[Any]]:
     """The standing (`standing_query`) of each of these participants, by id: a batch's
     actors as rows (`check_batch_actor`), lighter than objects (docs/performance.md, step 84)."""
     return columns_by_id(tx, _STANDINGS, ids)
-
-
-def linked_standings(tx: Session, people: Iterable[Participant]) -> dict[int, Row[Any]]:
-    """`standings_of` those of `people` who came by an invitation or a staff link: what
-    `check_standing_in` reads of a batch's people held as objects."""
-    linked = [p.id for p in people if p.invitation_id is not None or p.role_link_id is not None]
-    return standings_of(tx, linked)
-
-
-def check_standing_in(standings: Mapping[int, Row[Any]], participant: Participant) -> None:
-    """`check_link_standing` for one of a batch's people (`linked_standings`)."""
-    if participant.invitation_id is not None or participant.role_link_id is not None:
-        check_standing(standings[participant.id])
 
 
 def check_batch_actor(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, insert, select
@@ -445,7 +445,23 @@ def replace_link(core: Core, viewer: Viewer, role: object) -> Outcome:
     return uow.outcome
 
 
-def public_profile(person: Participant) -> ProfileView:
+class Profiled(Protocol):
+    """What a profile shows of a person: a `Participant`, or a batch's row of one
+    (presence reads its batches' people as rows, docs/performance.md, step 88)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def stakeholder_group(self) -> str: ...
+    @property
+    def country(self) -> str: ...
+
+
+def public_profile(person: Profiled) -> ProfileView:
     return {
         "participant_id": person.id,
         "role": person.role,

@@ -21,17 +21,17 @@ from sqlalchemy.orm import Session
 from server.core import counters, event_log
 from server.core.access import (
     Viewer,
-    check_standing_in,
+    check_standing,
     confirm,
-    linked_standings,
     locked_consultation,
+    standing_query,
 )
 from server.core.base import table_of
 from server.core.chatham import applies_to
 from server.core.departures import Closed
 from server.core.errors import DomainError, Forbidden
 from server.core.events import ATTENDEE, STAFF, EventDraft, LoggedEvent
-from server.core.group_commit import MAX_BATCH, Pending, batched, rows_by_id
+from server.core.group_commit import MAX_BATCH, Pending, batched
 from server.core.models import (
     Connection,
     Consultation,
@@ -41,8 +41,8 @@ from server.core.models import (
     RoleLink,
 )
 from server.core.runtime import Core
-from server.core.store import Store
-from server.features.consultations.service import public_profile
+from server.core.store import Store, columns_by_id
+from server.features.consultations.service import Profiled, public_profile
 from server.features.consultations.snapshots import recount
 
 T = TypeVar("T")
@@ -97,11 +97,16 @@ _TAKE_OVER_AS_OF = _TAKE_OVER_AS.where(
         Consultation.join_code == bindparam("code"),
     )
 )
-_CONNECTED = (
-    select(Connection.participant_id)
-    .where(Connection.participant_id.in_(bindparam("people", expanding=True)))
-    .distinct()
-)
+# A batch's people as rows, in one statement: their standing (`standing_query`), what
+# their presence events show of them (`public_profile`), and whether a connection of
+# theirs is here. As objects, with a second statement for their connections, they cost
+# a batch of one arrival a fifth of its CPU (docs/performance.md, step 88).
+_PEOPLE = standing_query(
+    Participant.display_name,
+    Participant.stakeholder_group,
+    Participant.country,
+    exists().where(Connection.participant_id == Participant.id).label("connected"),
+).where(Participant.id.in_(bindparam("ids", expanding=True)))
 
 
 def take_over(core: Core, viewer: Viewer, sid: str, worker: str) -> bool:
@@ -174,9 +179,9 @@ def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
     arrivals = [pending.command for pending in batch]
     with store.transaction() as tx:
         consultation = locked_consultation(tx, batch[0].command.viewer.consultation_id)
-        people = rows_by_id(tx, Participant, {a.viewer.participant_id for a in arrivals})
-        refused = _refused(linked_standings(tx, people.values()), people, arrivals)
-        here = _connected(tx, people)
+        people = columns_by_id(tx, _PEOPLE, {a.viewer.participant_id for a in arrivals})
+        refused = _refused(people, arrivals)
+        here = {person.id for person in people.values() if person.connected}
         recorded = [
             {
                 "sid": a.sid,
@@ -190,7 +195,7 @@ def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
         ]
         if recorded:
             tx.execute(_RECORD, recorded)
-        logged: list[tuple[int, Participant, EventDraft, datetime]] = []
+        logged: list[tuple[int, Profiled, EventDraft, datetime]] = []
         count = HeadCount.of(consultation)
         for index, arrival in enumerate(arrivals):
             person = people[arrival.viewer.participant_id]
@@ -205,9 +210,7 @@ def arrive_all(store: Store, batch: Sequence[Pending[Arrival]]) -> list[Any]:
         return [refused.get(index, outcome) for index, outcome in enumerate(outcomes)]
 
 
-def _refused(
-    standings: Mapping[int, Row[Any]], people: dict[int, Participant], arrivals: Sequence[Arrival]
-) -> dict[int, DomainError]:
+def _refused(people: Mapping[int, Row[Any]], arrivals: Sequence[Arrival]) -> dict[int, DomainError]:
     """Arrivals whose link was revoked after they were let in: not recorded, refused.
 
     Checked under the consultation's lock, which revoking a link takes too: a
@@ -217,7 +220,7 @@ def _refused(
     refused: dict[int, DomainError] = {}
     for index, arrival in enumerate(arrivals):
         try:
-            check_standing_in(standings, people[arrival.viewer.participant_id])
+            check_standing(people[arrival.viewer.participant_id])
         except DomainError as error:
             refused[index] = error
     return refused
@@ -299,15 +302,15 @@ def leave_all(store: Store, batch: Sequence[Pending[Departure]]) -> list[Any]:
             ).all()
         )
         tx.execute(delete(Connection).where(Connection.sid.in_(sids)))
-        people = rows_by_id(tx, Participant, set(owners.values()))
-        staying = _connected(tx, people)
+        people = columns_by_id(tx, _PEOPLE, set(owners.values()))
+        staying = {person.id for person in people.values() if person.connected}
         # A person whose tabs all closed in this batch leaves with the last of them.
         last = {
             owners[d.sid]: index
             for index, d in enumerate(departures)
             if d.sid in owners and owners[d.sid] not in staying
         }
-        logged = []
+        logged: list[tuple[int, Profiled, EventDraft, datetime]] = []
         count = HeadCount.of(consultation)
         for index, person_id in sorted((index, person) for person, index in last.items()):
             count = count.moved(people[person_id], -1)
@@ -400,11 +403,6 @@ def with_other_pages(tx: Session, participant_ids: Collection[int]) -> set[int]:
     return set(tx.scalars(_WITH_OTHER_PAGES, {"people": list(participant_ids)}))
 
 
-def _connected(tx: Session, people: dict[int, Participant]) -> set[int]:
-    """Which of these people have a connection now."""
-    return set(tx.scalars(_CONNECTED, {"people": list(people)}))
-
-
 @dataclass(frozen=True)
 class HeadCount:
     """Who is connected to a consultation: people, the attendees among them, the most
@@ -418,7 +416,7 @@ class HeadCount:
     def of(cls, consultation: Consultation) -> HeadCount:
         return cls(consultation.present, consultation.attendees_present, consultation.peak_present)
 
-    def moved(self, person: Participant, change: int) -> HeadCount:
+    def moved(self, person: Profiled, change: int) -> HeadCount:
         """After a person's first connection arrived (+1) or their last one left (-1)."""
         present = self.present + change
         attendees = self.attendees + (change if person.role == ATTENDEE else 0)
@@ -436,7 +434,7 @@ class HeadCount:
             )
 
 
-def _presence(kind: str, person: Participant, present: int) -> EventDraft:
+def _presence(kind: str, person: Profiled, present: int) -> EventDraft:
     return EventDraft(kind, {**public_profile(person), "present": present}, STAFF, shared=False)
 
 
@@ -444,7 +442,7 @@ def _by_index(
     tx: Session,
     consultation: Consultation,
     size: int,
-    logged: list[tuple[int, Participant, EventDraft, datetime]],
+    logged: list[tuple[int, Profiled, EventDraft, datetime]],
 ) -> list[list[LoggedEvent]]:
     """Log the batch's events in one go; each command's own events, by its index."""
     events = event_log.append_each(tx, consultation, [entry[1:] for entry in logged])
