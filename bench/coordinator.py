@@ -308,6 +308,19 @@ class LoadWorker:
         self.reader.cancel()
 
 
+@dataclass(frozen=True)
+class Delivered:
+    """One broadcast at the attendees: when each got it live, how many did not, and of
+    those (where the generator tells: Node's does, the Python one does not) how many
+    have it all the same by the time they were asked (a sync's events or a snapshot
+    took them past it) and how many have not reached it by any way."""
+
+    times: list[float]
+    missed: int
+    caught_up: int | None
+    never: int | None
+
+
 class Crowds:
     """All load generators together: each gets an even share of the N attendees."""
 
@@ -354,18 +367,19 @@ class Crowds:
             )
         return True
 
-    async def deliveries(self, keys: list[Any]) -> dict[Any, tuple[list[float], int]]:
-        """Arrival times of each broadcast at every attendee, and how many missed it."""
+    async def deliveries(self, keys: list[Any]) -> dict[Any, Delivered]:
+        """Arrival times of each broadcast at every attendee, and who missed it live."""
         replies = await self.each("deliveries", lambda _share: {"keys": keys}, timeout=120)
-        found: dict[Any, tuple[list[float], int]] = {}
+        found: dict[Any, Delivered] = {}
         for key in keys:
-            times: list[float] = []
-            missed = 0
-            for reply in replies:
-                entry = reply[json.dumps(key)]
-                times += entry["times"]
-                missed += entry["missed"]
-            found[key] = (times, missed)
+            entries = [reply[json.dumps(key)] for reply in replies]
+            told = all("never" in entry for entry in entries)
+            found[key] = Delivered(
+                times=[time for entry in entries for time in entry["times"]],
+                missed=sum(entry["missed"] for entry in entries),
+                caught_up=sum(entry["caught_up"] for entry in entries) if told else None,
+                never=sum(entry["never"] for entry in entries) if told else None,
+            )
         return found
 
     async def stats(self) -> tuple[Counter[str], int]:
@@ -714,6 +728,14 @@ async def stop_profiler(profiler: Any) -> None:
     await asyncio.wait_for(profiler.wait(), 60)
 
 
+def missed(timed: dict[str, Any]) -> str:
+    """Deliveries missed live, and what became of them where the generator tells."""
+    count = timed["missed_deliveries"]
+    if not count or timed.get("never_delivered") is None:
+        return str(count)
+    return f"{count} (caught up {timed['caught_up_deliveries']}, never {timed['never_delivered']})"
+
+
 def summary(name: str, figures: dict[str, Any]) -> str:
     if "status" in figures:
         return f"{figures['status']}: {figures.get('reason', '')}"
@@ -726,7 +748,7 @@ def summary(name: str, figures: dict[str, Any]) -> str:
     if name == "fanout":
         return (
             f"last attendee p50/p99 {figures['last_attendee_ms']['p50']}/"
-            f"{figures['last_attendee_ms']['p99']} ms, missed {figures['missed_deliveries']},"
+            f"{figures['last_attendee_ms']['p99']} ms, missed {missed(figures)},"
             f" errors {sum(figures['errors'].values())}, cpu {figures['server_cpu_ms_per_action']}"
             " ms/action"
         )
@@ -738,7 +760,7 @@ def summary(name: str, figures: dict[str, Any]) -> str:
             f" ack p99 {vote['ack_ms']['p99']} ms, codes {vote['codes']},"
             f" rows {vote['rows_found']} of {vote['rows_expected']} expected,"
             f" {vote['question_votes_per_attendee_per_s']} tallies/att./s;"
-            f" pin last p99 {pin['last_attendee_ms']['p99']} ms, missed {pin['missed_deliveries']}"
+            f" pin last p99 {pin['last_attendee_ms']['p99']} ms, missed {missed(pin)}"
         )
     if name == "poll_burst" and "open" not in figures:  # a relay: acknowledgements only
         ballot = figures["ballot"]

@@ -153,6 +153,7 @@ BURST_COLUMNS = (
     ("open_close_ms", "open/close → last ms"),
     ("burst_errors", "errors"),
     ("burst_missed", "missed"),
+    ("burst_never", "never delivered"),
     ("status", "status"),
 )
 
@@ -172,7 +173,7 @@ def burst_row(run: dict[str, Any]) -> dict[str, Any]:
     status = questions.get("status") or poll.get("status") or run.get("status", "")
     if status != "ok":
         entry["status"] = status
-    errors, missed = 0, 0
+    errors, missed, timed = 0, 0, []
     if "vote" in questions:
         ask, vote, pin = questions["ask"], questions["vote"], questions["pin"]
         entry |= {
@@ -189,6 +190,7 @@ def burst_row(run: dict[str, Any]) -> dict[str, Any]:
         }
         errors += _refused(ask["codes"]) + _refused(vote["codes"]) + sum(pin["errors"].values())
         missed += pin["missed_deliveries"]
+        timed.append(pin)
     if "ballot" in poll and "open" not in poll:  # a relay: acknowledgements only
         ballot = poll["ballot"]
         entry |= {
@@ -212,8 +214,12 @@ def burst_row(run: dict[str, Any]) -> dict[str, Any]:
         errors += _refused(ballot["codes"]) + ballot["changed_true"]
         errors += sum(opened["errors"].values()) + sum(closed["errors"].values())
         missed += opened["missed_deliveries"] + closed["missed_deliveries"]
+        timed += [opened, closed]
     if "vote" in questions or "ballot" in poll:
         entry |= {"burst_errors": errors, "burst_missed": missed}
+    never = [t.get("never_delivered") for t in timed]
+    if timed and None not in never:  # the generator told what became of the missed ones
+        entry["burst_never"] = sum(never)
     return entry
 
 

@@ -159,18 +159,23 @@ class Timed:
 
     async def figures(self) -> dict[str, Any]:
         found = await self.run.crowds.deliveries([key for key, _ in self.sent])
-        last, every, missed = [], [], 0
+        last, every = [], []
         for key, sent_at in self.sent:
-            times, misses = found[key]
-            missed += misses
+            times = found[key].times
             every += [t - sent_at for t in times]
-            if times and not misses:
+            if times and not found[key].missed:
                 last.append(max(times) - sent_at)
+        delivered = list(found.values())
+        told = all(d.never is not None for d in delivered)
         return {
             "actions": len(self.sent),
             "errors": dict(self.errors),
             "incomplete_actions": self.incomplete,
-            "missed_deliveries": missed,
+            "missed_deliveries": sum(d.missed for d in delivered),
+            # Of those missed live: had it by the end all the same, and had not reached it
+            # (None where the generator does not tell).
+            "caught_up_deliveries": sum(d.caught_up or 0 for d in delivered) if told else None,
+            "never_delivered": sum(d.never or 0 for d in delivered) if told else None,
             "last_attendee_ms": quantiles(last),
             "every_delivery_ms": quantiles(every),
         }

@@ -269,13 +269,22 @@ class Crowd {
     };
   }
 
-  // For each key, the arrival time at every attendee who got it, and how many did not.
+  // For each key, the arrival time at every attendee who got it live, and how many did
+  // not; of those, how many have it by now all the same (a sync's events or a snapshot
+  // took them past it, as the page's gap detection does) and how many have not reached it.
   deliveries({ keys }) {
-    const connected = this.connected().length;
+    const connected = this.connected();
     const found = {};
     for (const key of keys) {
       const times = this.attendees.filter((a) => a.seen.has(key)).map((a) => a.seen.get(key));
-      found[JSON.stringify(key)] = { times, missed: connected - times.length };
+      const late = connected.filter((a) => !a.seen.has(key));
+      const caughtUp = late.filter((a) => a.seq !== null && a.seq >= key).length;
+      found[JSON.stringify(key)] = {
+        times,
+        missed: connected.length - times.length,
+        caught_up: caughtUp,
+        never: late.length - caughtUp,
+      };
     }
     return found;
   }
