@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from .events import ATTENDEE, MODERATOR, RAPPORTEUR
 
 # The present views' own room: they are also in the public room, whose events they
@@ -20,3 +22,8 @@ def person(participant_id: int) -> str:
 
 
 AUDIENCES = (ATTENDEE, MODERATOR, RAPPORTEUR)
+
+
+def is_audience(room: object) -> TypeGuard[str]:
+    """Whether `room` is an audience's (`audience`): a stream of a consultation's events."""
+    return isinstance(room, str) and room.startswith("c") and room.partition(":")[2] in AUDIENCES

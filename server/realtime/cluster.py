@@ -14,6 +14,8 @@ With `REDIS_URL` set, each worker (one process, one event loop) joins a cluster:
   counts only people who are really connected. A worker that was only cut off
   (from Redis, say) finds its key gone when it comes back and records its
   connections again, so its people count as present again.
+- Each worker delivers an audience's events to its connections in the order of the
+  log (realtime/event_order.py), whichever worker logged them.
 - Coalesced tallies share one dirty set (tallies.RedisDirtySet).
 - The integrity check is taken in turns: one worker reads it per period
   (core/turns.py), not every worker.
@@ -25,6 +27,7 @@ numbers, presence, receipts — is in the database.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -37,14 +40,16 @@ from redis.retry import Retry
 
 from server import metrics
 from server.config import Config
-from server.core import connection_rooms, emitter, inflight
+from server.core import connection_rooms, emitter, inflight, rooms
 from server.core.errors import Forbidden
+from server.core.events import Payload
 from server.core.runtime import Core
 from server.core.socket import socketio
 from server.core.turns import RedisTurns
 from server.features.presence import service as presence
 
 from .connection import WORKER
+from .event_order import InOrder
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +74,8 @@ REDIS_OPTIONS: dict[str, Any] = {
 
 class MessageQueue(connection_rooms.RoomsOfEachConnection, python_socketio.RedisManager):  # type: ignore[misc]
     """Socket.IO's Redis manager, with a listener that cannot hang on a dead connection,
-    and each connection's rooms kept beside it (core/connection_rooms.py)."""
+    each connection's rooms kept beside it (core/connection_rooms.py), and each
+    audience's events delivered in the log's order (realtime/event_order.py)."""
 
     RETRY_SECONDS = 1.0
     PING_SECONDS = 5.0
@@ -83,6 +89,9 @@ class MessageQueue(connection_rooms.RoomsOfEachConnection, python_socketio.Redis
         self.listening = False
         self._clock = clock
         self._paused_until = 0.0
+        self.in_order = InOrder()
+        self._ordering = threading.Lock()
+        self._releasing: set[str] = set()  # rooms whose wait a green thread watches
 
     @property
     def needs_repair(self) -> bool:
@@ -93,6 +102,37 @@ class MessageQueue(connection_rooms.RoomsOfEachConnection, python_socketio.Redis
         would be followed by more losses and no repair.
         """
         return self.lost and self.listening
+
+    def _handle_emit(self, message: dict[str, Any]) -> None:
+        """Deliver to this worker's connections: an audience's events in the log's
+        order, whether this worker emitted them or heard them from another."""
+        room = message.get("room")
+        if message.get("event") != "events" or not rooms.is_audience(room):
+            super()._handle_emit(message)
+            return
+        with self._ordering:
+            envelopes = self.in_order.take(room, message["data"][0], self._clock())
+            self._deliver(message, envelopes)
+            if self.in_order.waiting(room) is not None and room not in self._releasing:
+                self._releasing.add(room)
+                self.server.start_background_task(self._release, message)
+
+    def _release(self, message: dict[str, Any]) -> None:
+        """Let through what `message`'s room holds once it has waited long enough."""
+        room = message["room"]
+        while True:
+            with self._ordering:
+                since = self.in_order.waiting(room)
+                if since is None:
+                    self._releasing.discard(room)
+                    return
+                self._deliver(message, self.in_order.overdue(room, self._clock()))
+                due = since + self.in_order.hold - self._clock()
+            self.server.sleep(max(due, 0.01))
+
+    def _deliver(self, message: dict[str, Any], envelopes: list[Payload]) -> None:
+        if envelopes:
+            super()._handle_emit({**message, "data": [envelopes]})
 
     def _publish(self, data: Any) -> Any:
         # After a failure, do not make every emit of the next second wait for
