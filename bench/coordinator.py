@@ -382,12 +382,15 @@ class Crowds:
             )
         return found
 
-    async def stats(self) -> tuple[Counter[str], int]:
+    async def stats(self) -> tuple[Counter[str], int, int]:
+        """Messages received by kind, bytes, and catch-ups asked after a gap (the
+        Python generator asks none)."""
         replies = await self.each("stats", lambda _share: {})
         messages: Counter[str] = Counter()
         for reply in replies:
             messages.update(reply["messages"])
-        return messages, sum(r["bytes"] for r in replies)
+        gaps = sum(reply.get("gaps", 0) for reply in replies)
+        return messages, sum(r["bytes"] for r in replies), gaps
 
     async def stop(self) -> None:
         await asyncio.gather(*(w.stop() for w in self.workers))
@@ -513,7 +516,7 @@ class Phase:
         self.name = name
 
     async def __aenter__(self) -> Phase:
-        self.messages_before, self.bytes_before = await self.run.crowds.stats()
+        self.messages_before, self.bytes_before, self.gaps_before = await self.run.crowds.stats()
         self.profiler = None
         if self.name in self.run.options.profile_steps and not self.run.profiled:
             self.profiler = await start_profiler(
@@ -526,9 +529,10 @@ class Phase:
         self.after = self.run.reading()
         if self.profiler is not None:
             await stop_profiler(self.profiler)
-        messages, total_bytes = await self.run.crowds.stats()
+        messages, total_bytes, gaps = await self.run.crowds.stats()
         self.messages = messages - self.messages_before
         self.bytes = total_bytes - self.bytes_before
+        self.gaps = gaps - self.gaps_before
 
     @property
     def seconds(self) -> float:
@@ -569,6 +573,8 @@ class Phase:
                 max(0.0, machine - self.server_cpu - generators - coordinator), 2
             ),
             "messages_per_attendee": round(count / per, 2),
+            # Attendees who saw a gap in their events and asked for the missed ones.
+            "catch_ups_per_attendee": round(self.gaps / per, 3),
             "bytes_per_attendee": round(self.bytes / per),
             "messages_per_attendee_per_s": round(count / per / max(1e-9, self.seconds), 2),
             "messages_by_event_per_attendee": {
@@ -760,7 +766,8 @@ def summary(name: str, figures: dict[str, Any]) -> str:
             f" ack p99 {vote['ack_ms']['p99']} ms, codes {vote['codes']},"
             f" rows {vote['rows_found']} of {vote['rows_expected']} expected,"
             f" {vote['question_votes_per_attendee_per_s']} tallies/att./s;"
-            f" pin last p99 {pin['last_attendee_ms']['p99']} ms, missed {missed(pin)}"
+            f" pin last p99 {pin['last_attendee_ms']['p99']} ms, missed {missed(pin)};"
+            f" catch-ups/att. {ask['catch_ups_per_attendee']} + {vote['catch_ups_per_attendee']}"
         )
     if name == "poll_burst" and "open" not in figures:  # a relay: acknowledgements only
         ballot = figures["ballot"]

@@ -145,6 +145,7 @@ BURST_COLUMNS = (
     ("repeats_refused", "repeats refused/sent"),
     ("vote_tallies", "question_votes msgs/att./s"),
     ("pin_p99_ms", "pin → last p99 ms"),
+    ("catch_ups", "catch-ups asked/att. (asks, upvotes)"),
     ("ballots_per_s", "ballots/s"),
     ("ballot_ack_p99_ms", "ballot ack p99 ms"),
     ("ballot_rows", "ballot rows expected/found"),
@@ -187,6 +188,7 @@ def burst_row(run: dict[str, Any]) -> dict[str, Any]:
             "repeats_refused": f"{vote['repeats_refused']}/{vote['repeated']}",
             "vote_tallies": vote["question_votes_per_attendee_per_s"],
             "pin_p99_ms": pin["last_attendee_ms"]["p99"],
+            "catch_ups": round(ask["catch_ups_per_attendee"] + vote["catch_ups_per_attendee"], 3),
         }
         errors += _refused(ask["codes"]) + _refused(vote["codes"]) + sum(pin["errors"].values())
         missed += pin["missed_deliveries"]

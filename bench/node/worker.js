@@ -290,7 +290,8 @@ class Crowd {
   }
 
   stats() {
-    return { messages: this.messages, bytes: this.bytes, connected: this.connected().length };
+    const gaps = this.attendees.reduce((sum, a) => sum + a.gaps, 0);
+    return { messages: this.messages, bytes: this.bytes, connected: this.connected().length, gaps };
   }
 
   async leave() {
