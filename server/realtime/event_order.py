@@ -27,6 +27,9 @@ from server.core.events import Payload
 # Longer than the pacing window (EVENT_WINDOW, 0.25 s) with room for a busy worker's
 # commit-to-publish; short enough that a lost envelope costs the room one second.
 HOLD_SECONDS = 1.0
+# More audiences than a worker serves at once (three a consultation); past it, the rooms
+# holding nothing are forgotten, and one that comes back waits once, as a new one does.
+KNOWN_ROOMS = 10_000
 
 
 @dataclass
@@ -46,7 +49,11 @@ class InOrder:
     def take(self, room: str, envelopes: list[Payload], now: float) -> list[Payload]:
         """What to deliver to `room` now, in seq order: what is behind it, and what now
         follows its last envelope, held ones included. The rest waits (`waiting`)."""
-        state = self._rooms.setdefault(room, _Room())
+        state = self._rooms.get(room)
+        if state is None:
+            if len(self._rooms) >= KNOWN_ROOMS:
+                self._rooms = {name: kept for name, kept in self._rooms.items() if kept.held}
+            state = self._rooms[room] = _Room()
         behind = [e for e in envelopes if state.last is not None and e["seq"] <= state.last]
         was_waiting = bool(state.held)
         for envelope in envelopes:

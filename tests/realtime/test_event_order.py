@@ -2,6 +2,7 @@
 (realtime/event_order.py): a worker hears its own emits at once and the others' through
 Redis, each held for the pacing window, so they come out of order."""
 
+from server.realtime import event_order
 from server.realtime.event_order import InOrder
 
 ROOM = "c1:attendee"
@@ -80,3 +81,15 @@ def test_each_room_keeps_its_own_order():
     assert order.take(ROOM, [envelope(12, 11)], 0.0) == []
     assert seqs(order.take("c1:moderator", [envelope(30, 0)], 0.0)) == [30]
     assert order.waiting("c1:moderator") is None
+
+
+def test_past_the_rooms_a_worker_keeps_those_holding_nothing_are_forgotten(monkeypatch):
+    monkeypatch.setattr(event_order, "KNOWN_ROOMS", 3)
+    order = started(InOrder(hold=1.0))
+    order.take("c2:attendee", [envelope(7, 6)], 0.0)  # waiting: kept
+    order.take("c3:attendee", [envelope(1, 0)], 0.0)
+    order.take("c4:attendee", [envelope(1, 0)], 0.0)  # the fourth: the idle ones go
+
+    assert order.waiting("c2:attendee") == 0.0
+    assert order.take(ROOM, [envelope(11, 10)], 0.1) == []  # forgotten: it waits once
+    assert seqs(order.overdue(ROOM, 1.1)) == [11]
