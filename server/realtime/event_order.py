@@ -85,9 +85,9 @@ class InOrder:
         """The held envelopes that follow the room's last one, each after the other."""
         following = []
         for seq in sorted(state.held):
-            envelope = state.held[seq]
-            prev = envelope["prev"] or 0  # 0 (or None, from the log): the first of its kind
-            if prev > (state.last or 0) or (state.last is None and prev):
+            # `prev` 0 (or None): the first of its kind, which follows nothing; a room
+            # with nothing let through yet lets only that one through unheld.
+            if (state.held[seq]["prev"] or 0) > (state.last or 0):
                 break
             following.append(state.held.pop(seq))
             state.last = seq
