@@ -54,10 +54,12 @@ class InOrder:
             if len(self._rooms) >= KNOWN_ROOMS:
                 self._rooms = {name: kept for name, kept in self._rooms.items() if kept.held}
             state = self._rooms[room] = _Room()
-        behind = [e for e in envelopes if state.last is not None and e["seq"] <= state.last]
         was_waiting = bool(state.held)
+        behind = []
         for envelope in envelopes:
-            if state.last is None or envelope["seq"] > state.last:
+            if state.last is not None and envelope["seq"] <= state.last:
+                behind.append(envelope)
+            else:
                 state.held[envelope["seq"]] = envelope
         ahead = self._following(state)
         if state.held and (ahead or not was_waiting):

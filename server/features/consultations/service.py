@@ -445,14 +445,11 @@ def replace_link(core: Core, viewer: Viewer, role: object) -> Outcome:
     return uow.outcome
 
 
-class Profiled(Protocol):
-    """What a profile shows of a person: a `Participant`, or a batch's row of one
-    (presence reads its batches' people as rows, docs/performance.md, step 88)."""
+class Profiled(event_log.Actor, Protocol):
+    """What a profile shows of a person (an actor's id and role, and more): a
+    `Participant`, or a batch's row of one (presence reads its batches' people as
+    rows, docs/performance.md, step 88)."""
 
-    @property
-    def id(self) -> int: ...
-    @property
-    def role(self) -> str: ...
     @property
     def display_name(self) -> str: ...
     @property
