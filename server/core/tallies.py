@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from server import metrics
 
 from . import emitter
+from .pauses import Pause
 from .recently_used import RecentlyUsed
 
 if TYPE_CHECKING:
@@ -100,14 +101,14 @@ class RedisDirtySet:
         self.client = client
         self.topics = f"{prefix}:tallies"
         self.fallback = DirtySet()
-        self._paused_until = 0.0
+        self._pause = Pause(self.PAUSE_SECONDS)
 
     def _available(self) -> bool:
-        return time.monotonic() >= self._paused_until
+        return not self._pause.on
 
     def _failed(self, what: str) -> None:
         log.warning("Redis unreachable (%s): tallies kept in this worker for now", what)
-        self._paused_until = time.monotonic() + self.PAUSE_SECONDS
+        self._pause.start()
 
     def _keys_of(self, topic: str) -> str:
         return f"{self.topics}:{topic}"

@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .pauses import Pause
+
 log = logging.getLogger(__name__)
 
 
@@ -48,16 +50,15 @@ class RedisTurns(Turns):
         # How long a period's key outlives its taking: periods are far shorter, and the
         # workers' clocks must agree to well within one.
         self.keep_seconds = keep_seconds
-        self.timer = timer
-        self._paused_until = float("-inf")
+        self.pause = Pause(self.PAUSE_SECONDS, timer)
 
     def take(self, duty: str, period: int) -> bool:
-        if self.timer() < self._paused_until:
+        if self.pause.on:
             return True
         key = f"{self.prefix}:{duty}:{period}"
         try:
             return bool(self.client.set(key, 1, nx=True, ex=self.keep_seconds))
         except Exception:  # Redis away: do it here, as a worker alone would
             log.warning("Redis unreachable: taking the %s turn of period %d here", duty, period)
-            self._paused_until = self.timer() + self.PAUSE_SECONDS
+            self.pause.start()
             return True

@@ -43,6 +43,7 @@ from server.config import Config
 from server.core import connection_rooms, emitter, inflight, rooms
 from server.core.errors import Forbidden
 from server.core.events import Payload
+from server.core.pauses import Pause
 from server.core.runtime import Core
 from server.core.socket import socketio
 from server.core.turns import RedisTurns
@@ -88,7 +89,7 @@ class MessageQueue(connection_rooms.RoomsOfEachConnection, python_socketio.Redis
         # Whether this worker hears the queue now: subscribed, and not failed since.
         self.listening = False
         self._clock = clock
-        self._paused_until = 0.0
+        self._pause = Pause(self.RETRY_SECONDS, clock)
         self.in_order = InOrder()
         self._ordering = threading.Lock()
         self._releasing: set[str] = set()  # rooms whose wait a green thread watches
@@ -138,14 +139,14 @@ class MessageQueue(connection_rooms.RoomsOfEachConnection, python_socketio.Redis
         # After a failure, do not make every emit of the next second wait for
         # Redis; a skipped emit does not prolong the pause, or a busy worker
         # would never try again.
-        if self._clock() < self._paused_until:
+        if self._pause.on:
             self.lost = True
             return None
         with metrics.REDIS_PUBLISH_SECONDS.time():
             sent = super()._publish(data)
         if sent is None:  # the library gave up on this message
             self.lost = True
-            self._paused_until = self._clock() + self.RETRY_SECONDS
+            self._pause.start()
         return sent
 
     def _redis_listen_with_retries(self) -> Iterator[Any]:
