@@ -11,6 +11,7 @@ from .config import Config
 from .core import logs
 from .core.departures import Departures
 from .core.emitter import Pacer
+from .core.group_commit import GroupCommits
 from .core.runtime import Core
 from .core.shared_views import SharedViews
 from .core.socket import MAX_MESSAGE_BYTES, Flask, JsonPacket, socketio
@@ -43,6 +44,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
         # Under test every kept view is built again and compared (core/shared_views.py).
         shared=SharedViews(check=config.testing),
         departures=Departures(config.presence_grace),
+        groups=GroupCommits(config.gather_window),
         wiring=bootstrap.wire(),  # the features' commands and parts (server/bootstrap.py)
     )
     app.extensions["baraza"] = core

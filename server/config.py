@@ -65,6 +65,10 @@ class Config:
     presence_grace: float = 10.0
     # Seconds an audience's events may be held to go as one message (core/emitter.py).
     event_window: float = 0.25
+    # Seconds a group commit's batch may wait for more commands after the previous batch
+    # of its consultation began (core/gathering.py): 20 ms halved the rush's
+    # transactions and is below what a person notices (docs/performance.md, step 91).
+    gather_window: float = 0.02
     # Seconds a command may wait for PostgreSQL (connect, statement, lock) before
     # it is answered `try_again` (core/store.py).
     database_timeout: float = 5.0
@@ -98,6 +102,7 @@ class Config:
             tally_interval=float(env.get("TALLY_INTERVAL", "0.25")),
             tally_room_rate=int(env.get("TALLY_ROOM_RATE", "8000")),
             event_window=float(env.get("EVENT_WINDOW", "0.25")),
+            gather_window=float(env.get("GATHER_WINDOW", "0.02")),
             presence_grace=float(env.get("PRESENCE_GRACE", "10")),
             database_timeout=float(env.get("DATABASE_TIMEOUT", "5")),
             metrics_token=env.get("METRICS_TOKEN") or None,

@@ -269,6 +269,8 @@ def app_for(database_url: str, instance: Path, **settings: Any) -> Flask:
 
     Events go out as soon as published (no pacing window), so a test reads what
     a command sent right after it; tests/realtime/test_pacing.py tests the window.
+    Batches are taken at once (no gathering window), so commands sent one after
+    another do not wait; tests/services/test_gathering.py tests the window.
     """
     config = Config(
         database_url=database_url,
@@ -278,6 +280,7 @@ def app_for(database_url: str, instance: Path, **settings: Any) -> Flask:
         instance_path=str(instance),
         testing=True,
         event_window=0.0,
+        gather_window=0.0,
     )
     return create_app(replace(config, **settings))
 

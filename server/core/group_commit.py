@@ -11,18 +11,19 @@ persisted; a refused command is refused alone (`each_in_savepoint` rolls it
 back to its own savepoint).
 
 No thread of its own: the first caller to find no batch running for its
-consultation leads. Before taking the batch it yields once, so that commands
-already received by other green threads join it; it commits the batch, wakes
-everyone in it, and hands the lead to the first caller still waiting. Under
-light load a batch is one command, as before; under a burst, batches grow to
-what arrived during the previous commit.
+consultation leads. Before taking the batch it waits for others to gather
+(core/gathering.py: at least a yield, so that commands already received by
+other green threads join it; up to 20 ms when the previous batch began less
+than that ago); it commits the batch, wakes everyone in it, and hands the lead
+to the first caller still waiting. Under light load a batch is one command, as
+before; under a burst, batches grow to what arrived during the previous commit
+or the window.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
@@ -36,6 +37,7 @@ from server.core.lifecycle import check_not_ended
 from . import receipts
 from .access import Viewer, forget_locked, lock_consultation
 from .errors import DomainError, Unavailable, try_again
+from .gathering import Gathering
 from .models import Consultation
 from .runtime import Core
 from .store import Store
@@ -90,10 +92,17 @@ class _Request:
 class GroupCommit:
     """The batches of one kind of command on one store, one queue per consultation."""
 
-    def __init__(self, store: Store, commit: Commit, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self,
+        store: Store,
+        commit: Commit,
+        max_batch: int = MAX_BATCH,
+        gathering: Gathering | None = None,
+    ) -> None:
         self._store = store
         self._commit = commit
         self._max_batch = max_batch
+        self._gathering = gathering or Gathering(0.0)
         self._lock = threading.Lock()
         self._waiting: dict[int, list[_Request]] = {}
         self._leading: set[int] = set()  # consultations with a batch running
@@ -117,7 +126,7 @@ class GroupCommit:
         return request.outcome
 
     def _lead(self, consultation_id: int) -> None:
-        time.sleep(0)  # a cooperative yield: commands already received join this batch
+        self._gathering.wait(consultation_id)
         with self._lock:
             queue = self._waiting[consultation_id]
             batch, queue[:] = queue[: self._max_batch], queue[self._max_batch :]
@@ -275,15 +284,18 @@ def _by_ids(model: Any) -> Select[Any]:
 class GroupCommits:
     """An application's group commits (`core.groups`): one per kind of command."""
 
-    def __init__(self) -> None:
+    def __init__(self, window: float = 0.0) -> None:
         self._groups: dict[tuple[Store, Commit], GroupCommit] = {}
         self._lock = threading.Lock()
+        self.window = window  # GATHER_WINDOW (core/gathering.py); each kind gathers apart
 
     def of(self, store: Store, commit: Commit) -> GroupCommit:
         with self._lock:
             group = self._groups.get((store, commit))
             if group is None:
-                group = self._groups[(store, commit)] = GroupCommit(store, commit)
+                gathering = Gathering(self.window)
+                group = GroupCommit(store, commit, gathering=gathering)
+                self._groups[(store, commit)] = group
             return group
 
 
