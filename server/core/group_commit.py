@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, partial
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -297,6 +297,13 @@ class GroupCommits:
                 group = GroupCommit(store, commit, gathering=gathering)
                 self._groups[(store, commit)] = group
             return group
+
+
+def one_after_another(core: Core) -> Core:
+    """`core` for a caller that sends its commands one after another (a replay, a
+    worker's connections recorded again): its batches are taken at once, as no other
+    command could join them and each would wait out the gathering window for nothing."""
+    return replace(core, groups=GroupCommits())
 
 
 def batched(core: Core, consultation_id: int, command: Any, commit: Commit) -> Any:

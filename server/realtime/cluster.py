@@ -43,6 +43,7 @@ from server.config import Config
 from server.core import connection_rooms, emitter, inflight, rooms
 from server.core.errors import Forbidden
 from server.core.events import Payload
+from server.core.group_commit import one_after_another
 from server.core.pauses import Pause
 from server.core.runtime import Core
 from server.core.socket import socketio
@@ -242,8 +243,9 @@ class Membership:
 
 def forget_connections_of(core: Core, worker: str) -> None:
     """Log the departure of everyone connected through `worker`, as if they had left."""
+    one_by_one = one_after_another(core)
     for sid in presence.connections_through(core, worker):
-        consultation_id, events = presence.leave(core, sid)
+        consultation_id, events = presence.leave(one_by_one, sid)
         emitter.publish(core, events)
         if consultation_id is not None:
             core.tallies.mark(consultation_id, "presence")
@@ -257,17 +259,18 @@ def rejoin(core: Core) -> int:
     missing = [(sid, viewer) for sid, viewer in held.items() if sid not in recorded]
     if missing:
         log.warning("back in the cluster: recording %d connections again", len(missing))
+    one_by_one = one_after_another(core)
     for sid, viewer in missing:
         if sid not in core.held:  # gone meanwhile
             continue
         try:
-            emitter.publish(core, presence.arrive(core, viewer, sid, WORKER))
+            emitter.publish(core, presence.arrive(one_by_one, viewer, sid, WORKER))
         except Forbidden as error:  # its link revoked meanwhile: drop it
             log.info("connection %s not recorded again: %s", sid, error.code)
             socketio.server.disconnect(sid, namespace="/", ignore_queue=True)
             continue
         if sid not in core.held:  # it closed while being recorded: forget it after all
-            emitter.publish(core, presence.leave(core, sid)[1])
+            emitter.publish(core, presence.leave(one_by_one, sid)[1])
         core.tallies.mark(viewer.consultation_id, "presence")
     return len(missing)
 

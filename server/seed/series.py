@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from server.core.access import Viewer
+from server.core.group_commit import one_after_another
 from server.core.runtime import Core
 from server.features.agenda import service as agenda
 from server.features.agenda.files import read_agenda_text
@@ -82,9 +83,8 @@ def seed_series(core: Core) -> Demo:
         )
     for number, rehearsal in enumerate(REHEARSALS):
         clock = Clock(REHEARSAL_START + timedelta(days=7 * number))
-        _rehearse(
-            replace(core, clock=clock), clock, made.series_id, made.organiser_token, rehearsal
-        )
+        played = one_after_another(replace(core, clock=clock))
+        _rehearse(played, clock, made.series_id, made.organiser_token, rehearsal)
     return Demo(
         africa.consultation_id,
         africa.join_code,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import threading
 
 from server.cli import demo_links_file, prepare
 from server.features.series import comparison
+from tests.conftest import app_for
 
 
 def test_the_demo_series_is_seeded_with_its_organiser_link_printed(app):
@@ -37,3 +39,16 @@ def test_the_demo_series_is_seeded_with_its_organiser_link_printed(app):
     rehearsed = next(r for r in items["aims.human-rights"]["regions"] if r["sample"])
     assert rehearsed["top_questions"][0]["votes"] > 0
     assert rehearsed["speaking_seconds"] > 0
+
+
+def test_the_samples_are_played_without_waiting_for_batches_to_gather(sqlite_url, tmp_path):
+    """The samples are played one command after another, by one caller: no one else's
+    command could join a batch, so none waits for others to gather (each would wait
+    the window: an hour here, 20 ms with `make run`, 260 times)."""
+    app = app_for(sqlite_url, tmp_path, gather_window=3600.0)
+    printed: list[str] = []
+    seeding = threading.Thread(target=lambda: printed.append(prepare(app)), daemon=True)
+    seeding.start()
+    seeding.join(timeout=120)
+
+    assert printed, "the demo waited for batches to gather"
