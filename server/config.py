@@ -66,8 +66,8 @@ class Config:
     # Seconds an audience's events may be held to go as one message (core/emitter.py).
     event_window: float = 0.25
     # Seconds a group commit's batch may wait for more commands after the previous batch
-    # of its consultation began (core/gathering.py): 20 ms halved the rush's
-    # transactions and is below what a person notices (docs/performance.md, step 91).
+    # of its consultation began (core/gathering.py): 20 ms took a sixth of a join's CPU
+    # off in the rush and is below what a person notices (docs/performance.md, step 91).
     gather_window: float = 0.02
     # Seconds a command may wait for PostgreSQL (connect, statement, lock) before
     # it is answered `try_again` (core/store.py).
