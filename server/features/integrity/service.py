@@ -16,7 +16,8 @@ out, and every report says what was excluded, and why.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
@@ -48,29 +49,46 @@ from .views import FlagView, IntegrityPart
 # ------------------------------------------------------------------ raising flags
 
 
-def check_due(core: Core) -> list[LoggedEvent]:
-    """The server clock's check: flags for every recently active consultation."""
+def _give_way() -> None:
+    """Let the worker's other green threads run: `time.sleep` is the hub's once eventlet
+    or gevent patched it (server/green.py); unpatched, the thread's."""
+    time.sleep(0)
+
+
+# Each consultation not ended, asked whether anyone joined it lately: the people of
+# the ended ones, which every consultation of a series adds to, are not read.
+_JOINED_LATELY = select(Consultation.id).where(
+    Consultation.state != ENDED,
+    select(Participant.id)
+    .where(
+        Participant.consultation_id == Consultation.id,
+        Participant.joined_at >= bindparam("since"),
+    )
+    .exists(),
+)
+
+
+def check_due(core: Core, give_way: Callable[[], None] = _give_way) -> list[LoggedEvent]:
+    """The server clock's check: flags for every recently active consultation, giving
+    way to the worker's other green threads between its reads (`all_signals`)."""
     thresholds = Thresholds.from_env()
     now = core.now()
     since = now - timedelta(minutes=max(thresholds.new_minutes, thresholds.ban_evasion_minutes))
     with core.store.reading() as tx:
-        active = tx.scalars(
-            select(Consultation.id)
-            .where(Consultation.state != ENDED)
-            .where(
-                Consultation.id.in_(
-                    select(Participant.consultation_id).where(Participant.joined_at >= since)
-                )
-            )
-        ).all()
-    return [event for cid in active for event in check(core, cid, thresholds)]
+        active = tx.scalars(_JOINED_LATELY, {"since": since}).all()
+    return [event for cid in active for event in check(core, cid, thresholds, give_way)]
 
 
-def check(core: Core, consultation_id: int, thresholds: Thresholds) -> list[LoggedEvent]:
+def check(
+    core: Core,
+    consultation_id: int,
+    thresholds: Thresholds,
+    give_way: Callable[[], None] = lambda: None,
+) -> list[LoggedEvent]:
     """Raise or grow the flags one consultation's signals call for; the events logged."""
     now = core.now()
     with core.store.reading() as tx:
-        signals = all_signals(tx, consultation_id, thresholds, now)
+        signals = all_signals(tx, consultation_id, thresholds, now, give_way)
         if not signals or not _news(tx, consultation_id, signals):
             return []
     with core.store.transaction() as tx:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -52,15 +52,20 @@ class Signal:
 
 
 def all_signals(
-    tx: Session, consultation_id: int, thresholds: Thresholds, now: datetime
+    tx: Session,
+    consultation_id: int,
+    thresholds: Thresholds,
+    now: datetime,
+    give_way: Callable[[], None] = lambda: None,
 ) -> list[Signal]:
-    return [
-        *join_bursts(tx, consultation_id, thresholds, now),
-        *identical_ballots(tx, consultation_id, thresholds, now),
-        *identical_upvotes(tx, consultation_id, thresholds, now),
-        *late_ballots(tx, consultation_id, thresholds, now),
-        *ban_evasions(tx, consultation_id, thresholds, now),
-    ]
+    """Every signal's findings, calling `give_way` after each signal's reads: on SQLite a
+    query holds the worker's one thread, and the five in a row held it 30–55 ms in a
+    vote's burst (docs/performance.md, step 94), while moderators' actions waited."""
+    found = []
+    for read in (join_bursts, identical_ballots, identical_upvotes, late_ballots, ban_evasions):
+        found += read(tx, consultation_id, thresholds, now)
+        give_way()
+    return found
 
 
 def in_bursts(moments: Sequence[tuple[int, datetime]], seconds: float, least: int) -> set[int]:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.core.base import Base
+
+# Rows an integrity flag left out (features/integrity): few, and each flag counts its own.
+_FLAGGED = text("excluded_by_flag IS NOT NULL")
 
 
 class Question(Base):
@@ -44,7 +47,16 @@ class QuestionVote(Base):
     """One person's vote for one question; the unique pair is what makes counts exact."""
 
     __tablename__ = "question_votes"
-    __table_args__ = (UniqueConstraint("question_id", "participant_id"),)
+    __table_args__ = (
+        UniqueConstraint("question_id", "participant_id"),
+        # A flag's upvotes, as its ballots (polls/models.py).
+        Index(
+            "ix_question_votes_excluded_by_flag",
+            "excluded_by_flag",
+            sqlite_where=_FLAGGED,
+            postgresql_where=_FLAGGED,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
