@@ -53,6 +53,18 @@ def test_a_topic_waits_its_interval_between_pushes_and_loses_no_change(app, slow
     assert pushed == [(7, ["a"]), (7, ["b", "c"])]
 
 
+def test_a_flush_gives_way_to_other_work_after_each_topics_pushes(app, slow_count):
+    """A vote's flush pushes several topics to the whole room: in one run it held a
+    worker 35–50 ms while a moderator's action waited."""
+    core = app.extensions["baraza"]
+    pushed = slow_count(core)
+    core.tallies.mark(7, "slow-count", "a")
+    core.tallies.mark(8, "slow-count", "b")
+    pushed_before_giving_way = []
+    tallies.flush(core, tick=400, give_way=lambda: pushed_before_giving_way.append(len(pushed)))
+    assert pushed_before_giving_way == [1, 2]
+
+
 def test_a_topic_keeps_its_interval_whatever_the_tally_interval_setting(app, slow_count):
     core = core_of(app, tally_interval=0.5)
     pushed = slow_count(core)
