@@ -26,7 +26,8 @@ from tests.services.test_polls import new_poll
 
 
 def flagged(core: Core) -> Consultation:
-    """A consultation whose moderator sees one flag: five joins from one address."""
+    """A consultation whose moderator sees one flag: five joins from one address, each
+    casting a ballot."""
     c = new_consultation(core)
     poll_id = new_poll(core, c, open=True)
     for _ in range(5):
@@ -83,7 +84,7 @@ def test_the_moderators_view_of_a_flag_costs_the_same_whatever_else_the_database
     assert after <= before + 5, f"{before} hundred steps, then {after} beside 20,000 votes"
 
 
-def test_the_clocks_check_reads_nobody_of_an_ended_consultation(sqlite_core, clock):
+def test_the_clocks_check_reads_nobody_of_an_ended_consultation(sqlite_core):
     core = sqlite_core
     flagged(core)
     before = sqlite_work(core, lambda: integrity.check_due(core))
