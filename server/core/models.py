@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -108,6 +108,9 @@ class Invitation(Base):
     revoked_reason: Mapped[str] = mapped_column(String(10), default="")
 
 
+_BANNED = text("banned_at IS NOT NULL")
+
+
 class Participant(Base):
     __tablename__ = "participants"
     # A join asks whether its device is banned from the consultation: one seek, not a
@@ -115,6 +118,15 @@ class Participant(Base):
     # The index serves what looks people up by consultation alone too.
     __table_args__ = (
         Index("ix_participants_consultation_device", "consultation_id", "device_hash"),
+        # The integrity check's newcomers (those who joined in the last minutes) and its
+        # banned people: sought, not walked through (migration 0022).
+        Index("ix_participants_consultation_joined", "consultation_id", "joined_at"),
+        Index(
+            "ix_participants_banned",
+            "consultation_id",
+            sqlite_where=_BANNED,
+            postgresql_where=_BANNED,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ import inspect
 import tracemalloc
 from pathlib import Path
 
-from bench import ballots, join_phases, memory
+from bench import ballots, integrity_reads, join_phases, memory
 from bench.report import results_path
 from server.features.consultations import service as consultations
 from server.features.consultations.rules import parse_spec
@@ -67,3 +67,15 @@ def test_memory_growth_names_the_line_whose_allocations_are_still_alive(tmp_path
     assert biggest["kb"] >= 2000 and biggest["objects"] >= 2000
     assert biggest["from_baraza"] is None  # nothing under server/ asked for it
     assert len(held) == 2000
+
+
+def test_the_integrity_profile_times_every_signal_as_the_consultation_goes_on():
+    checkpoints = integrity_reads.run(attendees=60, checks=1)
+
+    assert [point.minutes for point in checkpoints] == list(integrity_reads.CHECKPOINTS)
+    assert checkpoints[-1].attendees == 60
+    for point in checkpoints:
+        assert list(point.reads) == [read.__name__ for read in integrity_reads.READS]
+        assert all(ms > 0 for ms, _ in point.reads.values())
+    # Five minutes in, everyone is new: the check reads them all.
+    assert checkpoints[0].reads["identical_upvotes"][1] > 0

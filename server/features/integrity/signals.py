@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from server.core.events import ATTENDEE
@@ -168,7 +168,8 @@ def identical_ballots(
         )
         .join(Poll, Poll.id == Ballot.poll_id)
         .join(Participant, Participant.id == Ballot.participant_id)
-        .where(Poll.consultation_id == consultation_id, Ballot.cast_at >= since)
+        .where(Poll.consultation_id == consultation_id, _open_since(since))
+        .where(Ballot.cast_at >= since)
         .where(Participant.joined_at >= since - new)  # new when they voted, at the least
     ).all()
     # By attendees new then; each keyed once (a tick during a vote reads its every ballot).
@@ -191,6 +192,13 @@ def identical_ballots(
         subject = f"poll:{poll_id}:{answer}"
         signals.append(Signal(IDENTICAL_VOTES, subject, members, poll_id=poll_id, details=details))
     return signals
+
+
+def _open_since(since: datetime) -> ColumnElement[bool]:
+    """Polls open at some moment since `since`: the only ones with ballots cast since (a
+    ballot is cast in an open poll; changing it keeps its `cast_at`). The polls closed
+    before hold most of a consultation's ballots, which a check need not read."""
+    return or_(Poll.state == poll_rules.OPEN, Poll.closed_at >= since)
 
 
 def identical_upvotes(
@@ -239,44 +247,42 @@ def late_ballots(
     tx: Session, consultation_id: int, thresholds: Thresholds, now: datetime
 ) -> list[Signal]:
     """(c) A poll a large share of whose ballots came from attendees who joined after it
-    opened: polls open now, or closed within the last `new_minutes`."""
+    opened: polls open now, or closed within the last `new_minutes`.
+
+    Each poll's late ballots are read from its latecomers (the participants' index by
+    moment of joining), and its whole count only when they are enough to matter: a
+    check reads the latecomers' ballots, not every ballot of the poll."""
     if not thresholds.late_ballots:
         return []
     since = now - timedelta(minutes=max(thresholds.new_minutes, 1))
-    opened = dict(
-        tx.execute(
-            select(Poll.id, Poll.opened_at).where(
-                Poll.consultation_id == consultation_id,
-                Poll.opened_at.is_not(None),
-                or_(Poll.state == poll_rules.OPEN, Poll.closed_at >= since),
-            )
-        ).all()
-    )
-    if not opened:
-        return []
-    counted = (Ballot.poll_id.in_(list(opened)), Ballot.excluded_by_flag.is_(None))
-    totals: dict[int, int] = {
-        poll_id: count
-        for poll_id, count in tx.execute(
-            select(Ballot.poll_id, func.count()).where(*counted).group_by(Ballot.poll_id)
+    opened = tx.execute(
+        select(Poll.id, Poll.opened_at).where(
+            Poll.consultation_id == consultation_id,
+            Poll.opened_at.is_not(None),
+            _open_since(since),
         )
-    }
-    rows = tx.execute(
-        select(Ballot.poll_id, Ballot.participant_id, Ballot.cast_at)
-        .join(Participant, Participant.id == Ballot.participant_id)
-        .join(Poll, Poll.id == Ballot.poll_id)
-        .where(*counted, Participant.joined_at > Poll.opened_at)
     ).all()
-    late: dict[int, dict[int, datetime]] = defaultdict(dict)
-    for poll_id, person, cast_at in rows:
-        late[poll_id][person] = cast_at
     signals = []
-    for poll_id, members in late.items():
+    for poll_id, opened_at in opened:
+        assert opened_at is not None  # selected so
+        counted = (Ballot.poll_id == poll_id, Ballot.excluded_by_flag.is_(None))
+        members: dict[int, datetime] = dict(
+            tx.execute(
+                select(Ballot.participant_id, Ballot.cast_at)
+                .join(Participant, Participant.id == Ballot.participant_id)
+                .where(*counted)
+                .where(
+                    Participant.consultation_id == consultation_id,
+                    Participant.joined_at > opened_at,
+                )
+            ).all()
+        )
         if len(members) < thresholds.late_ballots:
             continue
-        if len(members) < thresholds.late_share * totals[poll_id]:
+        total = tx.scalar(select(func.count()).select_from(Ballot).where(*counted)) or 0
+        if len(members) < thresholds.late_share * total:
             continue
-        details = {"ballots": totals[poll_id], "opened_at": iso(opened[poll_id])}
+        details = {"ballots": total, "opened_at": iso(opened_at)}
         subject = f"poll:{poll_id}"
         signals.append(Signal(LATE_BALLOTS, subject, members, poll_id=poll_id, details=details))
     return signals
