@@ -31,6 +31,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import insert, update
 
+from bench import join_phases
 from server.bootstrap import wire
 from server.core.access import hash_token
 from server.core.models import Participant
@@ -47,13 +48,8 @@ from server.features.questions.models import Question, QuestionVote
 from server.storage.migrate import upgrade
 
 START = datetime(2024, 1, 18, 8, 30, tzinfo=UTC)
-SPEC = {
-    "short_name": "bench-integrity",
-    "title": "Integrity",
-    "time_zone": "Africa/Lagos",
-    "start": "2024-01-18T09:30:00",
-    "agenda": [{"title": "Opening", "minutes": 5}, {"title": "Discussion", "minutes": 85}],
-}
+# join_phases' consultation: an opening, then 85 minutes of discussion.
+SPEC = {**join_phases.SPEC, "short_name": "bench-integrity", "title": "Integrity"}
 CHECKPOINTS = (5, 30, 60, 89)  # minutes in
 POLLS_AT = (8, 22, 36, 50, 64, 78)  # each open 3 minutes
 QUESTIONS, UPVOTES_EACH = 200, 30
