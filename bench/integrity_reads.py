@@ -18,20 +18,19 @@ from __future__ import annotations
 
 import argparse
 import random
-import sqlite3
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy import insert, update
 
 from bench import join_phases
+from bench.sqlite_steps import sqlite_work
 from server.bootstrap import wire
 from server.core.access import hash_token
 from server.core.models import Participant
@@ -45,6 +44,7 @@ from server.features.polls import rules as poll_rules
 from server.features.polls.models import Ballot, Poll
 from server.features.questions import rules as question_rules
 from server.features.questions.models import Question, QuestionVote
+from server.seed.series import Clock
 from server.storage.migrate import upgrade
 
 START = datetime(2024, 1, 18, 8, 30, tzinfo=UTC)
@@ -63,14 +63,6 @@ class Room:
     consultation_id: int
     people: list[int]
     done: float = 0.0  # minutes written so far
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.moment = START
-
-    def __call__(self) -> datetime:
-        return self.moment
 
 
 def at(minutes: float) -> datetime:
@@ -196,29 +188,18 @@ READS = (
 def measured(r: Room, checks: int) -> dict[str, tuple[float, int]]:
     """Each signal's CPU milliseconds and hundreds of SQLite steps, a check's mean."""
     thresholds, now = Thresholds(), r.core.now()
-    steps = [0]
-
-    def tick() -> int:
-        steps[0] += 1
-        return 0
-
-    def counted(connection: sa.Connection, *_: Any) -> None:
-        driver = connection.connection.driver_connection
-        assert isinstance(driver, sqlite3.Connection)
-        driver.set_progress_handler(tick, 100)
-
-    sa.event.listen(r.core.store.engine, "before_cursor_execute", counted)
     found: dict[str, tuple[float, int]] = {}
-    try:
-        for read in READS:
-            steps[0], began = 0, time.process_time()
+    for read in READS:
+
+        def checked(read: Callable[..., object] = read) -> None:
             for _ in range(checks):
                 with r.core.store.reading() as tx:
                     read(tx, r.consultation_id, thresholds, now)
-            spent = (time.process_time() - began) / checks * 1000
-            found[read.__name__] = (spent, steps[0] // checks)
-    finally:
-        sa.event.remove(r.core.store.engine, "before_cursor_execute", counted)
+
+        began = time.process_time()
+        steps = sqlite_work(r.core, checked)
+        spent = (time.process_time() - began) / checks * 1000
+        found[read.__name__] = (spent, steps // checks)
     return found
 
 
@@ -231,7 +212,7 @@ class Checkpoint:
 
 
 def run(attendees: int, checks: int) -> list[Checkpoint]:
-    rng, clock = random.Random(0), Clock()
+    rng, clock = random.Random(0), Clock(START)
     joins = arrivals(attendees, rng)
     found = []
     with tempfile.TemporaryDirectory() as folder, room(Path(folder), clock) as r:

@@ -126,32 +126,6 @@ def sqlite_core(sqlite_url: str, clock: Clock) -> Iterator[Core]:
     store.dispose()
 
 
-# SQLite's virtual machine steps between two calls of a progress handler.
-STEPS_PER_TICK = 100
-
-
-def sqlite_work(core: Core, read: Callable[[], object]) -> int:
-    """Hundreds of SQLite virtual-machine steps the statements of `read` take: a
-    statement's own work, which no load on the machine changes."""
-    ticks = [0]
-
-    def tick() -> int:
-        ticks[0] += 1
-        return 0  # go on
-
-    def counted(connection: sa.Connection, *_: Any) -> None:
-        driver = connection.connection.driver_connection
-        assert isinstance(driver, sqlite3.Connection)
-        driver.set_progress_handler(tick, STEPS_PER_TICK)
-
-    sa.event.listen(core.store.engine, "before_cursor_execute", counted)
-    try:
-        read()
-    finally:
-        sa.event.remove(core.store.engine, "before_cursor_execute", counted)
-    return ticks[0]
-
-
 @pytest.fixture
 def statements(core: Core) -> Iterator[list[str]]:
     """The SQL statements `core`'s store runs from now on."""

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import insert
 
+from bench.sqlite_steps import sqlite_work
 from server.core.access import hash_token
 from server.core.models import Participant
 from server.core.runtime import Core
@@ -27,7 +28,7 @@ from server.features.polls import service as polls
 from server.features.polls.models import Ballot
 from server.features.questions import asks
 from server.features.questions.models import QuestionVote
-from tests.conftest import Consultation, new_consultation, sqlite_work
+from tests.conftest import Consultation, new_consultation
 from tests.services.test_integrity import SMALL, join
 from tests.services.test_polls import new_poll
 

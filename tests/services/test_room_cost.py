@@ -13,6 +13,7 @@ which no load on the machine changes.
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from bench.sqlite_steps import sqlite_work
 from server.core.access import Viewer
 from server.core.group_commit import Pending
 from server.core.runtime import Core
@@ -20,7 +21,7 @@ from server.core.shared_views import SharedViews
 from server.features.consultations import service as consultations
 from server.features.consultations.snapshots import snapshot
 from server.features.presence import service as presence
-from tests.conftest import Consultation, new_consultation, sqlite_work
+from tests.conftest import Consultation, new_consultation
 
 NOW = datetime(2024, 1, 18, 8, 45, tzinfo=UTC)
 

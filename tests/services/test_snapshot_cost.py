@@ -10,12 +10,13 @@ machine changes.
 
 from datetime import UTC, datetime
 
+from bench.sqlite_steps import sqlite_work
 from server.core import event_log
 from server.core.access import lock_consultation
 from server.core.events import STAFF, EventDraft
 from server.core.runtime import Core
 from server.features.consultations.snapshots import snapshot
-from tests.conftest import new_consultation, sqlite_work
+from tests.conftest import new_consultation
 
 NOW = datetime(2024, 1, 18, 8, 45, tzinfo=UTC)
 
