@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from server.core.socket import socketio
 from server.core.store import Store
 from server.features.consultations import service as consultations
 from server.features.consultations.rules import parse_spec
+from server.seed import series
 from server.storage.migrate import upgrade
 
 # Every feature wired, as create_app wires its core (tests read the tables without an app).
@@ -43,17 +44,11 @@ PG_SERVER = os.environ.get(
 )
 
 
-class Clock:
-    """A clock the test moves by hand."""
+class Clock(series.Clock):
+    """A clock the test moves by hand, from 08:30 on the Africa consultation's day."""
 
     def __init__(self) -> None:
-        self.moment = datetime(2024, 1, 18, 8, 30, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-    def advance(self, seconds: float) -> None:
-        self.moment += timedelta(seconds=seconds)
+        super().__init__(datetime(2024, 1, 18, 8, 30, tzinfo=UTC))
 
 
 @contextmanager

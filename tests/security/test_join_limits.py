@@ -8,12 +8,13 @@ core's injected clock: a window ends when the test says so.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 import redis
 
 from server.core.errors import TooManyRequests
+from server.seed.series import Clock
 from server.web.join_limits import JoinLimits, MemoryCounters, limits_for
 from tests.conftest import form_data
 
@@ -21,20 +22,9 @@ START = datetime(2027, 1, 18, 8, 30, 5, tzinfo=UTC)
 PERSON = {"display_name": "Amina", "stakeholder_group": "academia"}
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(START)
 
 
 @pytest.fixture
