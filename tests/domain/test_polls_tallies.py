@@ -224,3 +224,47 @@ def test_a_stored_answer_no_rule_accepts_is_left_out_and_counted_as_unreadable(k
     assert results["voters"] == 2 and results["unreadable"] == 1
     assert {**results, "unreadable": 0} == {**tally(poll, counted), "unreadable": 0}
     assert "unreadable" not in public_results(results)
+
+
+@pytest.mark.parametrize(
+    ("kind", "make_answer"),
+    [
+        ("single", lambda r: r.randrange(3)),
+        ("multiple", lambda r: sorted(r.sample(range(3), r.randint(1, 2)))),
+        ("rating", lambda r: r.randint(0, 3)),
+        ("ranking", lambda r: r.sample(range(3), 3)),
+    ],
+)
+def test_a_row_standing_for_ballots_alike_counts_as_those_ballots(kind, make_answer):
+    """How a choice poll is counted: one row per answer alike from voters alike."""
+    rng = random.Random(kind)
+    poll = definition(kind, **({"scale": "0-10"} if kind == "rating" else {}))
+    one_by_one = [
+        BallotRow(
+            id=index,
+            answer=make_answer(rng) if index % 17 else 99,  # some unreadable
+            stakeholder_group=rng.choice(GROUPS[:2]),
+            country=rng.choice(COUNTRIES[:2]),
+            excluded=index % 11 == 0,
+        )
+        for index in range(1, 301)
+    ]
+    alike: dict[tuple, list[BallotRow]] = {}
+    for ballot in one_by_one:
+        key = (repr(ballot.answer), ballot.stakeholder_group, ballot.country, ballot.excluded)
+        alike.setdefault(key, []).append(ballot)
+    grouped = [
+        BallotRow(
+            id=same[0].id,
+            answer=same[0].answer,
+            stakeholder_group=same[0].stakeholder_group,
+            country=same[0].country,
+            excluded=same[0].excluded,
+            count=len(same),
+        )
+        for same in alike.values()
+    ]
+    assert len(grouped) < len(one_by_one) / 3
+    results = tally(poll, grouped)
+    assert results == tally(poll, one_by_one)
+    assert results["unreadable"] > 0 and results["excluded"] > 0

@@ -3,13 +3,14 @@
 Every ballot contributes a value to some rows (an option, a point of the scale,
 a word). A row's total and each group's share are sums of the very same
 contributions, so a breakdown by stakeholder group or by country always adds up
-to the totals.
+to the totals. A row read for a choice poll may stand for several ballots alike
+(`BallotRow.count`): it contributes that many times.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +39,9 @@ STAFF_ONLY = ("breakdown", "unreadable", "excluded", "answers")
 
 @dataclass(frozen=True)
 class BallotRow:
-    """One ballot as tallies read it: the answer and who (by group) gave it."""
+    """One ballot as tallies read it: the answer and who (by group) gave it; or `count`
+    ballots alike in all of these, as a choice poll's count reads them (`id` is then
+    the smallest of theirs)."""
 
     id: int
     answer: Any
@@ -46,6 +49,7 @@ class BallotRow:
     country: str
     shown: bool = False
     excluded: bool = False
+    count: int = 1
 
 
 def borda_points(ranking: Sequence[int]) -> dict[int, int]:
@@ -99,18 +103,17 @@ def tally(poll: PollDefinition, all_ballots: Sequence[BallotRow]) -> dict[str, A
     listed = [ballot for ballot in all_ballots if readable(poll, ballot.answer)]
     ballots = [ballot for ballot in listed if not ballot.excluded]
     shares = [contributions(poll, ballot.answer) for ballot in ballots]
-    totals: Counter[Hashable] = Counter()
-    for share in shares:
-        totals.update(share)
+    totals = _summed(ballots, shares, range(len(ballots)))
     rows = _rows(poll, totals, ballots)
     keys = [key for key, _label in rows]
-    denominator = sum(totals.values()) if poll.type == RANKING else len(ballots)
+    voters = _voters(ballots)
+    denominator = sum(totals.values()) if poll.type == RANKING else voters
     results: dict[str, Any] = {
         "type": poll.type,
         "method": poll.method,
-        "voters": len(ballots),
-        "unreadable": len(all_ballots) - len(listed),
-        "excluded": len(listed) - len(ballots),
+        "voters": voters,
+        "unreadable": _voters(all_ballots) - _voters(listed),
+        "excluded": _voters(listed) - voters,
         "rows": [
             {
                 "key": key,
@@ -126,7 +129,7 @@ def tally(poll: PollDefinition, all_ballots: Sequence[BallotRow]) -> dict[str, A
         },
     }
     if poll.type == RATING:
-        results["mean"] = _mean([ballot.answer for ballot in ballots])
+        results["mean"] = _mean(ballots)
     if poll.type in FREE_TEXT:
         results["answers"] = [
             _answer(poll, ballot)
@@ -210,7 +213,7 @@ def _word_labels(ballots: Sequence[BallotRow]) -> dict[Hashable, str]:
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for ballot in ballots:
         for word in ballot.answer:
-            spellings[normalise_word(word)][word] += 1
+            spellings[normalise_word(word)][word] += ballot.count
     return {
         key: min(counted, key=lambda spelling: (-counted[spelling], spelling))
         for key, counted in spellings.items()
@@ -229,23 +232,41 @@ def _breakdown(
         members[getattr(ballot, dimension)].append(index)
     groups = []
     for group, indices in members.items():
-        totals: Counter[Hashable] = Counter()
-        for index in indices:
-            totals.update(shares[index])
+        totals = _summed(ballots, shares, indices)
+        members_ballots = [ballots[index] for index in indices]
         entry: dict[str, Any] = {
             "key": group,
-            "voters": len(indices),
+            "voters": _voters(members_ballots),
             "values": [totals[key] for key in keys],
         }
         if poll.type == RATING:
-            entry["mean"] = _mean([ballots[index].answer for index in indices])
+            entry["mean"] = _mean(members_ballots)
         groups.append(entry)
     return sorted(groups, key=lambda entry: (-entry["voters"], entry["key"]))
+
+
+def _summed(
+    ballots: Sequence[BallotRow], shares: Sequence[dict[Hashable, int]], indices: Iterable[int]
+) -> Counter[Hashable]:
+    """Each row's total over the ballots at `indices`, each share counted as often as its
+    row stands for ballots."""
+    totals: Counter[Hashable] = Counter()
+    for index in indices:
+        times = ballots[index].count
+        for key, value in shares[index].items():
+            totals[key] += value * times
+    return totals
+
+
+def _voters(ballots: Sequence[BallotRow]) -> int:
+    return sum(ballot.count for ballot in ballots)
 
 
 def _percent(value: int, denominator: int) -> float:
     return round(100 * value / denominator, 1) if denominator else 0.0
 
 
-def _mean(values: Sequence[int]) -> float | None:
-    return round(sum(values) / len(values), 2) if values else None
+def _mean(ballots: Sequence[BallotRow]) -> float | None:
+    """A rating's mean answer."""
+    voters = _voters(ballots)
+    return round(sum(b.answer * b.count for b in ballots) / voters, 2) if voters else None
