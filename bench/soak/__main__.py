@@ -33,7 +33,7 @@ from .. import memory
 from ..coordinator import ROOT, Options, start_baraza, started
 from ..report import results_path
 from ..steps import Join, Presence
-from .report import table, verdicts, write_markdown
+from .report import pooled, pooled_line, table, verdicts, write_markdown
 from .run import Soak
 from .script import DEMO_ITEMS, DROPS_PER_MINUTE, MINUTES, build
 
@@ -175,6 +175,7 @@ async def main() -> int:
     def save() -> None:
         results["windows"] = soak.rows
         results["verdicts"] = verdicts(results)
+        results["pooled"] = pooled(results)
         results["totals"] = totals(soak)
         out.write_text(json.dumps(results, indent=1))
 
@@ -229,6 +230,8 @@ async def main() -> int:
     for verdict in results["verdicts"]:
         verdict_word = "met" if verdict["met"] else "NOT met"
         print(f"  {verdict_word}: {verdict['target']}: {verdict['measured']}")
+    if results["pooled"]:
+        print(f"  {pooled_line(results['pooled'])}")
     print(f"results: {out}, {out.with_suffix('.md')}; logs: {raw}")
     return 0
 
