@@ -106,14 +106,14 @@ def tally(poll: PollDefinition, all_ballots: Sequence[BallotRow]) -> dict[str, A
     totals = _summed(ballots, shares, range(len(ballots)))
     rows = _rows(poll, totals, ballots)
     keys = [key for key, _label in rows]
-    voters = _voters(ballots)
+    voters, readable_voters = _voters(ballots), _voters(listed)
     denominator = sum(totals.values()) if poll.type == RANKING else voters
     results: dict[str, Any] = {
         "type": poll.type,
         "method": poll.method,
         "voters": voters,
-        "unreadable": _voters(all_ballots) - _voters(listed),
-        "excluded": _voters(listed) - voters,
+        "unreadable": _voters(all_ballots) - readable_voters,
+        "excluded": readable_voters - voters,
         "rows": [
             {
                 "key": key,
