@@ -49,6 +49,7 @@ from server.core.runtime import Core
 from server.core.socket import socketio
 from server.core.turns import RedisTurns
 from server.features.presence import service as presence
+from server.features.presence.attendance import head_count_moved
 
 from .connection import WORKER
 from .event_order import InOrder
@@ -248,7 +249,7 @@ def forget_connections_of(core: Core, worker: str) -> None:
         consultation_id, events = presence.leave(one_by_one, sid)
         emitter.publish(core, events)
         if consultation_id is not None:
-            core.tallies.mark(consultation_id, "presence")
+            head_count_moved(core, consultation_id)
 
 
 def rejoin(core: Core) -> int:
@@ -271,7 +272,7 @@ def rejoin(core: Core) -> int:
             continue
         if sid not in core.held:  # it closed while being recorded: forget it after all
             emitter.publish(core, presence.leave(one_by_one, sid)[1])
-        core.tallies.mark(viewer.consultation_id, "presence")
+        head_count_moved(core, viewer.consultation_id)
     return len(missing)
 
 
@@ -279,7 +280,7 @@ def replay_latest(core: Core) -> None:
     """Send every audience of every attended consultation its latest event again."""
     consultation_ids, latest = presence.latest_events_of_attended(core)
     for consultation_id in consultation_ids:
-        core.tallies.mark(consultation_id, "presence")
+        head_count_moved(core, consultation_id)
     log.info("replaying the latest of %d events after lost messages", len(latest))
     emitter.publish(core, latest)
 

@@ -31,6 +31,7 @@ from server.core.runtime import Core, current_core
 from server.core.socket import ClientEvent, socketio
 from server.features.consultations import snapshots
 from server.features.presence import service as presence
+from server.features.presence.attendance import head_count_moved
 from server.i18n import translate_error
 
 log = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ def arrive(core: Core, viewer: Viewer, auth: Any, took_over: bool) -> dict[str, 
     else:
         emitter.publish(core, arrived)
         if arrived:  # someone new is here: the head count changed
-            core.tallies.mark(viewer.consultation_id, "presence")
+            head_count_moved(core, viewer.consultation_id)
     return state_since(core, viewer, since) if syncing else None
 
 
@@ -196,7 +197,7 @@ def on_disconnect(reason: str = "") -> None:
         return
     emitter.publish(core, events)
     if consultation_id is not None:
-        core.tallies.mark(consultation_id, "presence")
+        head_count_moved(core, consultation_id)
 
 
 def drop_revoked(core: Core, consultation_id: int) -> None:

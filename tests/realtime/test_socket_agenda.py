@@ -182,16 +182,3 @@ def test_a_moderator_replaces_a_leaked_rapporteur_link(socket_client, app_consul
     moderator = socket_client(app_consultation.moderator_token)
     ack = moderator.emit("replace_link", {"role": "rapporteur"}, callback=True)
     assert ack["ok"] is True and len(ack["token"]) > 30
-
-
-def test_presence_is_pushed_as_a_coalesced_count(app, socket_client, app_consultation):
-    from server.core import tallies
-
-    c = app_consultation
-    watcher = socket_client(c.join_with_token()[1])
-    for _ in range(3):
-        socket_client(c.join_with_token()[1])
-    watcher.get_received()
-    assert tallies.flush(app.extensions["baraza"]) >= 1
-    pushes = [m["args"][0] for m in watcher.get_received() if m["name"] == "state"]
-    assert pushes == [{"name": "present", "data": {"present": 4}}]

@@ -45,6 +45,8 @@ from server.core.store import Store, columns_by_id
 from server.features.consultations.service import Profiled, public_profile
 from server.features.consultations.snapshots import recount
 
+from .attendance import head_count_moved
+
 T = TypeVar("T")
 
 
@@ -275,7 +277,7 @@ def _forget(core: Core, closed: Sequence[Closed]) -> list[LoggedEvent]:
                 core.departures.hold(each)
             raise
         logged += [event for events in outcomes for event in events]
-        core.tallies.mark(batch[0].consultation_id, "presence")
+        head_count_moved(core, batch[0].consultation_id)
     return logged
 
 
