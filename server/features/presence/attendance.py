@@ -35,9 +35,9 @@ def attendance_part(
 
 
 # The head count's two pushes. Each goes to a whole audience: at 2,000 arrivals, a
-# count each second to everyone was five of an arrival's seven messages and 7-9 % of
-# its CPU, and at 5,000 people coming and going 5,000 messages a second for a number
-# (docs/performance.md, step 106). Those running the meeting and the screen see it
+# count each second to everyone was five of an arrival's seven messages, and at 5,000
+# people coming and going 5,000 messages a second for a number (docs/performance.md,
+# step 106). Those running the meeting and the screen see it
 # move within a second; an attendee's phone, where it is a word of the page's header
 # line, every five seconds.
 STAFF_TOPIC, STAFF_EVERY = "presence", 1.0
