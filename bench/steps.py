@@ -103,7 +103,8 @@ class Join:
 class Presence:
     """Everyone sees the head count reach N + 1 (the moderator is counted too).
 
-    Presence is a coalesced tally pushed every 250 ms; the figure is how long after
+    Presence is a coalesced tally, pushed to attendees at most every 5 s (step 106 of
+    the third round; once a second before it); the figure is how long after
     the last attendee's connection every attendee saw the full count, and what the
     pushes cost each attendee during the arrivals (from the join step's counts).
     """
