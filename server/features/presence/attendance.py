@@ -34,21 +34,23 @@ def attendance_part(
     }
 
 
-# The head count's two pushes. Each goes to a whole audience: at 2,000 arrivals, a
-# count each second to everyone was five of an arrival's seven messages, and at 5,000
-# people coming and going 5,000 messages a second for a number (docs/performance.md,
-# step 106). Those running the meeting and the screen see it
-# move within a second; an attendee's phone, where it is a word of the page's header
-# line, every five seconds.
-STAFF_TOPIC, STAFF_EVERY = "presence", 1.0
-ATTENDEES_TOPIC, ATTENDEES_EVERY = "presence_attendees", 5.0
+# The head count's two pushes, by topic: at most how often, and to whom. Each goes to a
+# whole audience: at 2,000 arrivals, a count each second to everyone was five of an
+# arrival's seven messages, and at 5,000 people coming and going 5,000 messages a
+# second for a number (docs/performance.md, step 106). Those running the meeting and
+# the screen see it move within a second; an attendee's phone, where it is a word of
+# the page's header line, every five seconds (the present view shares their room).
+HEAD_COUNT_TOPICS: dict[str, tuple[float, tuple[str, ...]]] = {
+    "presence": (1.0, (MODERATOR, RAPPORTEUR, rooms.PRESENT_VIEWS)),
+    "presence_attendees": (5.0, (ATTENDEE,)),
+}
 
 
 def head_count_moved(core: Core, consultation_id: int) -> None:
     """Someone arrived or left: push the head count at the coming ticks, each audience
     at its own pace."""
-    core.tallies.mark(consultation_id, STAFF_TOPIC)
-    core.tallies.mark(consultation_id, ATTENDEES_TOPIC)
+    for topic in HEAD_COUNT_TOPICS:
+        core.tallies.mark(consultation_id, topic)
 
 
 def room_size(core: Core, consultation_id: int) -> int:
@@ -57,14 +59,8 @@ def room_size(core: Core, consultation_id: int) -> int:
         return snapshots.present_count(tx, consultation_id)
 
 
-def render_for_staff(core: Core, consultation_id: int, _keys: frozenset[Any]) -> list[tallies.Push]:
-    """Moderators, rapporteurs and present views: how many people are connected now."""
-    roles = (MODERATOR, RAPPORTEUR, rooms.PRESENT_VIEWS)
-    return [tallies.Push(roles, "present", {"present": room_size(core, consultation_id)})]
-
-
-def render_for_attendees(
-    core: Core, consultation_id: int, _keys: frozenset[Any]
+def render_head_count(
+    roles: tuple[str, ...], core: Core, consultation_id: int, _keys: frozenset[Any]
 ) -> list[tallies.Push]:
-    """Attendees (the present view shares their room): the same count, less often."""
-    return [tallies.Push((ATTENDEE,), "present", {"present": room_size(core, consultation_id)})]
+    """How many people are connected now, to the audiences in `roles`."""
+    return [tallies.Push(roles, "present", {"present": room_size(core, consultation_id)})]

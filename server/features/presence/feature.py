@@ -1,5 +1,7 @@
 """What presence adds to Baraza (installed by server/bootstrap.py)."""
 
+from functools import partial
+
 from server.core.features import Feature, Part, Topic
 
 from . import attendance, report
@@ -7,10 +9,8 @@ from . import attendance, report
 FEATURE = Feature(
     "presence",
     topics={
-        attendance.STAFF_TOPIC: Topic(attendance.render_for_staff, every=attendance.STAFF_EVERY),
-        attendance.ATTENDEES_TOPIC: Topic(
-            attendance.render_for_attendees, every=attendance.ATTENDEES_EVERY
-        ),
+        topic: Topic(partial(attendance.render_head_count, roles), every=every)
+        for topic, (every, roles) in attendance.HEAD_COUNT_TOPICS.items()
     },
     snapshot_parts=[attendance.attendance_part],
     report_sections=[Part("attendance", 10, report.attendance_section)],
